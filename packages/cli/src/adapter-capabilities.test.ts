@@ -1,6 +1,7 @@
 import type { LiveStreamProvider } from '@unilive/core';
 import { liveapi } from '@unilive/liveapi';
-import { videosdk } from '@unilive/videosdk';
+import { createMemoryProvider } from '@unilive/testing';
+import { videosdk, videosdkCapabilities } from '@unilive/videosdk';
 import { wowzaRealtime } from '@unilive/wowza-realtime';
 import { wowzaVideo } from '@unilive/wowza-video';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +16,8 @@ const adapters: Record<string, () => LiveStreamProvider> = {
   liveapi: () => liveapi({ tokenId: 'tid-abcdefgh', secretKey: 'sec-abcdefgh' }),
   'videosdk v2': () => videosdk({ token: 'tok-abcdefgh' }),
   'videosdk v1': () => videosdk({ token: 'tok-abcdefgh', apiVersion: 'v1' }),
+  // The smallest complete example of an adapter, which tests build many of in one process.
+  memory: () => createMemoryProvider(),
 };
 
 describe('an adapter capability table', () => {
@@ -29,4 +32,10 @@ describe('an adapter capability table', () => {
       expect(make().capabilities.ingestProtocols).toEqual(capabilities.ingestProtocols);
     });
   }
+  it('videosdk: the table of each API version is frozen too', () => {
+    expect(Object.isFrozen(videosdkCapabilities)).toBe(true);
+    expect(() => {
+      (videosdkCapabilities as { v1: unknown }).v1 = {};
+    }).toThrow(TypeError);
+  });
 });

@@ -474,7 +474,7 @@ export function sameStream(
   context: { provider: ProviderId; operation: string; secrets?: SecretSource | undefined },
 ): LiveStream {
   // What is no stream with a string id (a third-party provider's bad answer) is left to the checks made
-  // for that (the registry's); this one is about a stream that names another.
+  // for that (the client's and the registry's); this one is about a stream that names another.
   const answered: unknown = typeof stream === 'object' && stream !== null ? ownValue(stream, 'id') : id;
   if (typeof answered !== 'string' || answered === id) return stream;
   throw new ResponseShapeError({

@@ -287,4 +287,23 @@ describe('the control API takes only the segments each route has', () => {
     expect(await request('GET', '/stats/')).toEqual([200, undefined]);
     expect(await request('DELETE', '/faults')).toEqual([204, undefined]);
   });
+
+  it('answers the overview to GET alone: any other method on /_sandbox is no route, and the credentials stay unsent', async () => {
+    for (const method of ['DELETE', 'POST', 'PUT', 'PATCH', 'OPTIONS', 'PROPFIND']) {
+      for (const path of ['', '/']) {
+        const response = await fetch(`${sandbox.url}/_sandbox${path}`, {
+          method,
+          headers: { 'content-type': 'application/json' },
+          ...(method === 'POST' || method === 'PUT' || method === 'PATCH' ? { body: '{}' } : {}),
+        });
+        const text = await response.text();
+        expect([method, path, response.status], text).toEqual([method, path, 404]);
+        expect((JSON.parse(text) as { error: string }).error).toMatch(/^no such control route/);
+        expect(text).not.toContain('credentials');
+      }
+    }
+    const overview = await fetch(`${sandbox.url}/_sandbox`);
+    expect(overview.status).toBe(200);
+    expect(Object.keys((await overview.json()) as object)).toEqual(['providers', 'ingest', 'dashboard']);
+  });
 });

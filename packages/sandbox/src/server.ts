@@ -1222,7 +1222,9 @@ function control(engine: SandboxEngine, method: string, path: string[], body: un
   const segments = routeSegments(path);
   const [resource, provider, id] = segments.map((segment) => decodeURIComponent(segment));
   const count = segments.length;
-  if (resource === undefined) {
+  // Read only: a change sent here (`DELETE /_sandbox`) is no route, refused as any unknown one is, never
+  // answered with the overview as if it had been carried out.
+  if (resource === undefined && method === 'GET') {
     const providers = Object.fromEntries(
       [...engine.dialects.values()].map((dialect) => [
         dialect.id,

@@ -56,26 +56,29 @@ const errorBody = v.looseObject({ error: v.looseObject({ code: v.string(), messa
  * playback only; no restream targets, region, low latency or broadcasting status (an input asking for one
  * is refused or warned about, as on any vendor without it).
  */
-export const memoryCapabilities: ProviderCapabilities = {
-  lifecycle: 'explicit',
-  start: true,
-  stop: true,
-  restart: true,
-  update: true,
-  delete: true,
-  recording: true,
-  restream: false,
-  regions: false,
-  lowLatency: false,
-  broadcastingStatus: false,
-  names: true,
-  ingestProtocols: ['rtmp'],
-  playbackProtocols: ['hls'],
-  maxNameLength: 200,
-  // The memory vendor's states, and `unknown` for one it might send that the table does not know: a wait
-  // for any other (`disabled`, `resetting`) is refused up front, as on a vendor that lists its states.
-  states: ['stopped', 'starting', 'ready', 'stopping', 'unknown'],
-};
+export const memoryCapabilities: ProviderCapabilities = /* @__PURE__ */ (() =>
+  // One table for every memory provider: frozen, its lists included, so code that changes what it reads
+  // cannot change what every other memory provider reports (docs/adding-an-adapter.md).
+  Object.freeze({
+    lifecycle: 'explicit',
+    start: true,
+    stop: true,
+    restart: true,
+    update: true,
+    delete: true,
+    recording: true,
+    restream: false,
+    regions: false,
+    lowLatency: false,
+    broadcastingStatus: false,
+    names: true,
+    ingestProtocols: Object.freeze(['rtmp'] as const),
+    playbackProtocols: Object.freeze(['hls'] as const),
+    maxNameLength: 200,
+    // The memory vendor's states, and `unknown` for one it might send that the table does not know: a wait
+    // for any other (`disabled`, `resetting`) is refused up front, as on a vendor that lists its states.
+    states: Object.freeze(['stopped', 'starting', 'ready', 'stopping', 'unknown'] as const),
+  }))();
 
 /**
  * `providerOptions.memory`: the memory vendor has no options of its own, so any is refused before a request

@@ -66,8 +66,6 @@ export const videosdkV2Capabilities: ProviderCapabilities = /* @__PURE__ */ (() 
     updatable: Object.freeze(['recording', 'restream'] as const),
   }))();
 
-/** The capability table of each API version. */
-export const videosdkCapabilities: Readonly<Record<VideosdkApiVersion, ProviderCapabilities>> = {
-  v1: videosdkV1Capabilities,
-  v2: videosdkV2Capabilities,
-};
+/** The capability table of each API version (frozen, as each table is). */
+export const videosdkCapabilities: Readonly<Record<VideosdkApiVersion, ProviderCapabilities>> =
+  /* @__PURE__ */ (() => Object.freeze({ v1: videosdkV1Capabilities, v2: videosdkV2Capabilities }))();

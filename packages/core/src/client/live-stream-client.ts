@@ -464,7 +464,10 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       this.callOptions(options, 'create'),
     );
     // Options under an id no provider has went nowhere: said on the result, and so on `onWarning`.
-    return this.reported('create', withWarnings(created, providerOptionsWarnings(valid, this.#id)));
+    return this.reported(
+      'create',
+      withWarnings(this.usable(created, 'create'), providerOptionsWarnings(valid, this.#id)),
+    );
   }
 
   list(options?: Omit<ListOptions, 'runtime'> & ProviderListOptions): LiveStreamList {
@@ -877,9 +880,28 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     return this.#redactor();
   }
 
-  // An answer about another stream than the one asked for is never returned as this one (see sameStream).
+  // An answer about another stream than the one asked for is never returned as this one (see sameStream),
+  // nor is an answer that is no stream at all.
   private same(stream: LiveStream, id: string, operation: string): LiveStream {
-    return sameStream(stream, id, { provider: this.#id, operation });
+    return sameStream(this.usable(stream, operation), id, { provider: this.#id, operation });
+  }
+
+  // A provider's answer handed on as a stream: an object with an id a call or a reference can carry. The
+  // built-in adapters only ever answer such a stream; a provider from outside this repository that resolves
+  // with nothing, a number or an id that reaches another path is a typed error, as it is through a registry
+  // and in a list (recordProblem), not a `LiveStream` that is none. After a create the vendor may have made
+  // the stream all the same, so nothing is certain about it: `delivery: 'unknown'`.
+  private usable(stream: unknown, operation: string): LiveStream {
+    const problem = recordProblem(stream);
+    if (problem === undefined) return stream as LiveStream;
+    const unreadable = problem === unreadableRecord;
+    throw new ResponseShapeError({
+      provider: this.#id,
+      operation,
+      message: `${this.#id} ${operation}: the provider answered ${unreadable ? `a stream that ${problem.where}` : `without a usable stream (${problem.where})`}${operation === 'create' ? '; the stream may exist: look for it with list' : ''}`,
+      issues: [problem.issue],
+      delivery: 'unknown',
+    });
   }
 
   private checkId(id: string, operation: string): void {

@@ -530,6 +530,53 @@ describe('an outside provider', () => {
     );
   });
 
+  it('keys a field of its error by a secret, nested or its own, and the masked copy keeps every field under a masked name', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        secrets,
+        anEncoding,
+        aSecretsShape,
+        fc.boolean(),
+        async (secret, encoding, shape, clash) => {
+          assumeNotIn('outside get failed expired tokens other REDACTED', secret);
+          const shown = encodings[encoding](secret);
+          // A record keyed by the secret, beside (when `clash`) a field already named as the mask would be.
+          const tokens: Record<string, string> = { other: 'fine', [shown]: 'expired' };
+          if (clash) tokens['[REDACTED]'] = 'taken';
+          const error = () => {
+            const thrown = new ProviderUnavailableError({
+              provider: 'outside',
+              operation: 'get',
+              status: 503,
+              delivery: 'unknown',
+              message: 'failed',
+            });
+            for (const [key, value] of [
+              ['details', { tokens }],
+              [shown, 'own field'],
+            ] as const)
+              Object.defineProperty(thrown, key, { value, enumerable: true, configurable: true });
+            return thrown;
+          };
+          const thrown = (await rejection(() =>
+            createLiveStreamClient(throwingProvider(secret, error, shape)).get('s1'),
+          )) as (UniliveError & { details: { tokens: Record<string, string> } }) | undefined;
+          expect(thrown).toBeInstanceOf(ProviderUnavailableError);
+          expectMasked(thrown, secret);
+          // A logger copying the error's own fields prints their names too.
+          expect(leaks(JSON.stringify({ ...thrown }), secret)).toEqual([]);
+          const copy = thrown?.details.tokens ?? {};
+          expect(Object.keys(copy)).toHaveLength(Object.keys(tokens).length);
+          expect(Object.values(copy).sort()).toEqual(Object.values(tokens).sort());
+          expect(copy.other).toBe('fine');
+          if (clash) expect(copy['[REDACTED]']).toBe('taken');
+          expect(Object.values(thrown ?? {})).toContain('own field');
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
   it("puts its secrets in a warning's other fields or an event's operation or own fields, and the caller sees them masked", async () => {
     await fc.assert(
       fc.asyncProperty(secrets, anEncoding, aSecretsShape, async (secret, encoding, shape) => {

@@ -4,12 +4,14 @@ import {
   ConflictError,
   type InputIssue,
   InvalidInputError,
+  ResponseShapeError,
   TimeoutError,
 } from '../errors/errors.js';
 import { deadlineCutOf } from '../errors/unilive-error.js';
 import { maxTimeoutMs } from '../http/transport-settings.js';
 import { type LiveStreamState, liveStreamStates } from '../live-stream.js';
 import { markClientOptions } from '../options.js';
+import { unreadableText } from '../own.js';
 import type { CallOptions, LiveStreamProvider, LiveStreamStatus } from '../provider.js';
 import type { Clock, Sleep } from '../runtime.js';
 import type { LiveStreamEventSource } from './event-wake.js';
@@ -187,6 +189,40 @@ export interface PollGoal {
 }
 
 /**
+ * A poll's answer as the wait reads it: an object whose `state` is a text. The built-in adapters only ever
+ * answer one; a provider from outside this repository whose `getStatus` or `get` resolves with nothing, or
+ * with a state that is no text, is a `ResponseShapeError` of the wait (`issues` path `$` or `state`), not a
+ * TypeError met reading it. A state that is text but none unilive knows is the provider's to map, and the
+ * wait goes on as for any state short of its goal.
+ */
+function pollAnswer(answer: unknown, context: { provider: string; operation: string }): LiveStreamStatus {
+  let state: unknown;
+  let problem: { path: string; expected: string; found: string } | undefined;
+  if (typeof answer !== 'object' || answer === null)
+    problem = {
+      path: '$',
+      expected: 'a stream or its status',
+      found: answer === null ? 'null' : typeof answer,
+    };
+  else {
+    try {
+      state = (answer as LiveStreamStatus).state;
+    } catch {
+      problem = { path: 'state', expected: 'a state', found: unreadableText };
+    }
+    if (problem === undefined && typeof state !== 'string')
+      problem = { path: 'state', expected: 'a state', found: state === null ? 'null' : typeof state };
+  }
+  if (problem === undefined) return answer as LiveStreamStatus;
+  throw new ResponseShapeError({
+    ...context,
+    message: `${context.provider} ${context.operation} (status): the provider answered no usable status (${problem.path}: expected ${problem.expected}, found ${problem.found})`,
+    issues: [{ path: problem.path, expected: problem.expected }],
+    delivery: 'unknown',
+  });
+}
+
+/**
  * The poll loop every wait shares: polls, ends when `goal.reached` (with what `runtime.complete` makes of
  * it), fails fast when `goal.stuck`, backs off between polls (the sleep may end early: events wake it), and
  * bounds every poll, and the completing read, by the deadline.
@@ -234,9 +270,12 @@ export async function pollStatus<T = LiveStreamStatus>(
     });
     let status: LiveStreamStatus;
     try {
-      status = getStatus
-        ? await getStatus.call(provider, id, pollOptions)
-        : await get.call(provider, id, pollOptions);
+      status = pollAnswer(
+        getStatus
+          ? await getStatus.call(provider, id, pollOptions)
+          : await get.call(provider, id, pollOptions),
+        context,
+      );
       lastState = status.state;
       const reached = await goal.reached(status, pollOptions);
       if (reached) {

@@ -574,20 +574,25 @@ const maskDepth = 8;
  */
 export function maskedError<E extends UniliveError>(error: E, secrets: Redactor, depth = 0): E {
   if (redactors.get(error) === secrets) return error;
-  const changes: [string, unknown][] = [];
-  for (const key of Object.getOwnPropertyNames(error)) {
+  // Each changed field: its name, the name it takes in the copy (a secret name masked: an outside class's
+  // `error[token] = …`) and its masked value.
+  const changes: [string, string, unknown][] = [];
+  const keys = Object.getOwnPropertyNames(error);
+  const names = ownNames(() => keys);
+  for (const key of keys) {
     if (ownTermFields.has(key)) continue;
     const descriptor = Object.getOwnPropertyDescriptor(error, key);
     if (!descriptor) continue;
+    const name = maskedKey(key, names, secrets);
     if (!Object.hasOwn(descriptor, 'value')) {
       // An accessor an outside class defined may give the secret on any later read: what it gives now,
       // masked, becomes a plain value (nothing when it throws or has no getter).
       const given = descriptor.get ? readAccessor(error, descriptor.get) : undefined;
-      changes.push([key, maskValue(given, secrets, depth + 1)]);
+      changes.push([key, name, maskValue(given, secrets, depth + 1)]);
       continue;
     }
     const masked = maskValue(descriptor.value, secrets, depth + 1);
-    if (masked !== descriptor.value) changes.push([key, masked]);
+    if (masked !== descriptor.value || name !== key) changes.push([key, name, masked]);
   }
   const stack = Object.getOwnPropertyDescriptor(error, 'stack');
   const stackText = stack && typeof stack.get !== 'function' ? stack.value : error.stack;
@@ -598,9 +603,10 @@ export function maskedError<E extends UniliveError>(error: E, secrets: Redactor,
   const causeChanged = cause !== undefined && maskedCause !== cause.value;
   if (changes.length === 0 && maskedStack === stackText && !causeChanged) return error;
   const copy = copyError(error);
-  for (const [key, value] of changes) {
+  for (const [key, name, value] of changes) {
     const enumerable = Object.getOwnPropertyDescriptor(error, key)?.enumerable === true;
-    Object.defineProperty(copy, key, dataProperty(value, { enumerable, configurable: true }));
+    if (name !== key) delete (copy as unknown as Record<string, unknown>)[key];
+    Object.defineProperty(copy, name, dataProperty(value, { enumerable, configurable: true }));
   }
   if (maskedStack !== stackText)
     Object.defineProperty(
@@ -665,14 +671,48 @@ function maskedItems(items: readonly unknown[], secrets: Redactor, depth: number
 function maskedFields(value: object, secrets: Redactor, depth: number): unknown {
   const copy: Record<string, unknown> = Object.getPrototypeOf(value) === null ? Object.create(null) : {};
   let changed = false;
-  for (const key of Object.keys(value)) {
+  const keys = Object.keys(value);
+  const names = ownNames(() => keys);
+  for (const key of keys) {
     const item = (value as Record<string, unknown>)[key];
     const masked = maskValue(item, secrets, depth + 1);
-    if (masked !== item) changed = true;
+    const name = maskedKey(key, names, secrets);
+    if (masked !== item || name !== key) changed = true;
     // Defined, not assigned: a field named `__proto__` (JSON.parse makes one) stays a field.
-    Object.defineProperty(copy, key, { value: masked, writable: true, enumerable: true, configurable: true });
+    Object.defineProperty(copy, name, {
+      value: masked,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
   }
   return changed ? copy : value;
+}
+
+/**
+ * A field's name masked as its value is: an outside provider may key a record by a token or a stream key
+ * (`{ tokens: { [token]: 'expired' } }`), and a logger printing the object prints its keys. A masked name
+ * that another field already has, or that an earlier masked name took, is numbered (`[REDACTED] (2)`), so
+ * no field is lost to another. `taken` is made only when a name is masked: the names of the object's own
+ * fields, to which each masked name is added.
+ */
+function maskedKey(key: string, names: () => Set<string>, secrets: Redactor): string {
+  const masked = redactStable(secrets, key);
+  if (masked === key) return key;
+  const taken = names();
+  let name = masked;
+  for (let count = 2; taken.has(name); count += 1) name = `${masked} (${count})`;
+  taken.add(name);
+  return name;
+}
+
+// The names of `value`'s own fields, read once, when a field's name is masked.
+function ownNames(keys: () => readonly string[]): () => Set<string> {
+  let taken: Set<string> | undefined;
+  return () => {
+    taken ??= new Set(keys());
+    return taken;
+  };
 }
 
 function maskedMap(value: Map<unknown, unknown>, secrets: Redactor, depth: number): unknown {

@@ -1775,7 +1775,7 @@ function migrationSource(stream: LiveStream, entry: Entry, operation: string): L
     throw new ResponseShapeError({
       provider: entry.providerId,
       operation,
-      message: `${entry.name} ${operation}: the source stream cannot be migrated: ${path} (expected ${expected})`,
+      message: `${entry.providerId} ${operation}: the source stream cannot be migrated: ${path} (expected ${expected})`,
       issues: [{ path, expected }],
       delivery: 'unknown',
       providerName: entry.name,
@@ -1798,7 +1798,7 @@ function checkedStream(stream: unknown, entry: Entry, operation: string): LiveSt
       new ResponseShapeError({
         provider: entry.providerId,
         operation,
-        message: `${entry.name} ${operation}: the provider answered a stream that ${unreadableText}${mayExist}`,
+        message: `${entry.providerId} ${operation}: the provider answered a stream that ${unreadableText}${mayExist}`,
         issues: [{ path: '$', expected: 'a stream object' }],
         delivery: 'unknown',
         providerName: entry.name,
@@ -1813,7 +1813,7 @@ function checkedStream(stream: unknown, entry: Entry, operation: string): LiveSt
   throw new ResponseShapeError({
     provider: entry.providerId,
     operation,
-    message: `${entry.name} ${operation}: the provider answered without a usable stream (id: ${problem})${mayExist}`,
+    message: `${entry.providerId} ${operation}: the provider answered without a usable stream (id: ${problem})${mayExist}`,
     issues: [{ path: isObject ? 'id' : '$', expected: isObject ? 'a stream id' : 'a stream object' }],
     delivery: 'unknown',
     providerName: entry.name,

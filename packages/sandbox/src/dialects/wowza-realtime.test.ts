@@ -84,6 +84,20 @@ describe('wowza-realtime sandbox dialect', () => {
     expect(body).toEqual(meta(401, 'ERR-401-InvalidToken', 'Token is invalid.'));
   });
 
+  // The token is known once the sandbox runs (beforeAll): the headers are made from it in the test.
+  it.each([
+    ['a token of the right beginning', (known: string) => `Bearer ${known}x`, 401],
+    ['the token without its scheme', (known: string) => known, 401],
+    ['a lower-case scheme', (known: string) => `bearer ${known}`, 200],
+    ['an upper-case scheme', (known: string) => `BEARER ${known}`, 200],
+    ['spaces around and between', (known: string) => `  Bearer   ${known} `, 200],
+  ])(
+    'answers %s as Wowza Video does (HTTP authentication schemes are matched without case)',
+    async (_, header, expected) => {
+      expect((await call('GET', '/real_time', undefined, header(token))).status).toBe(expected);
+    },
+  );
+
   it('creates a started stream with vendor-shaped names, tokens and URLs', async () => {
     const created = await create();
     expect(created.status).toBe(201);

@@ -10,6 +10,7 @@ import type {
 import { hasLoneSurrogate, undocumentedWowzaTextLimits, wowzaTextProblem } from './names.js';
 import { decodeSegment } from './path.js';
 import {
+  wowzaBearerToken,
   wowzaMeta,
   wowzaPage,
   wowzaRecordDeleted,
@@ -151,11 +152,8 @@ export const wowzaRealtimeDialect: SandboxDialect = {
   },
 
   handle(request: SandboxRequest, context: DialectContext): SandboxResponse {
-    if (
-      request.headers.get('authorization')?.trim() !== `Bearer ${context.settings.credentials.token ?? ''}`
-    ) {
-      return invalidToken();
-    }
+    const token = wowzaBearerToken(request.headers.get('authorization'));
+    if (token === undefined || token !== context.settings.credentials.token) return invalidToken();
     const streams = context.collection<RealTimeRecord>('real_time_streams');
     const tombstones = context.collection<{ id: string }>('deleted_real_time_streams');
     const { method, path } = request;

@@ -17,6 +17,15 @@ export function wowzaMeta(
   };
 }
 
+/**
+ * The token of a Wowza `Authorization: Bearer <JWT>` header, or undefined for a header of another form. The
+ * scheme is matched without regard to case, as HTTP's authentication schemes are (RFC 9110, 11.1), and as
+ * both Wowza APIs share one API gateway's token check.
+ */
+export function wowzaBearerToken(header: string | null): string | undefined {
+  return header === null ? undefined : /^Bearer\s+(\S+)$/i.exec(header.trim())?.[1];
+}
+
 /** The opening every 422 message of Wowza's examples shares. */
 export const wowzaNotProcessed = "The request couldn't be processed.";
 

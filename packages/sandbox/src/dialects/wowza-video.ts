@@ -10,6 +10,7 @@ import type {
 import { hasLoneSurrogate, undocumentedWowzaTextLimits, wowzaTextProblem } from './names.js';
 import { decodeSegment } from './path.js';
 import {
+  wowzaBearerToken,
   wowzaInvalidStateChange,
   wowzaMeta,
   wowzaNotProcessed,
@@ -775,7 +776,7 @@ function authenticate(request: SandboxRequest, context: DialectContext): Sandbox
   if (header === null || header.trim() === '') {
     return meta(401, 'ERR-401-NoApiKey', 'No API Key Error', 'No API key sent in header.');
   }
-  const token = /^Bearer\s+(\S+)$/i.exec(header.trim())?.[1];
+  const token = wowzaBearerToken(header);
   if (token !== undefined && token === context.settings.credentials.token) return undefined;
   if (token !== undefined && isExpiredJwt(token, context.now())) {
     // The vendor's own spelling ("exired"), from its documented example.

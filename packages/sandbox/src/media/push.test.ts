@@ -80,3 +80,122 @@ describe('startPush durationSeconds', () => {
     expect(spawned.calls[0]).not.toContain('-t');
   });
 });
+
+describe('startPush options', () => {
+  // Each option and values it must refuse: a target that is no RTMP URL would make ffmpeg write a file of
+  // that name and the push report success; the others reach its command line or a filter graph.
+  const badValues = {
+    url: fc.oneof(
+      fc.constantFrom<unknown>(
+        undefined,
+        null,
+        '',
+        'out.flv',
+        'file:out.flv',
+        'http://x.test/live',
+        'rtmp://',
+        7,
+      ),
+      fc.string().filter((text) => !/^rtmps?:\/\/[^/]/i.test(text)),
+    ),
+    username: fc.constantFrom<unknown>(null, 7, {}),
+    password: fc.constantFrom<unknown>(null, 7, ['secret']),
+    size: fc.oneof(
+      fc.constantFrom<unknown>(
+        '',
+        '1280',
+        '1281x720',
+        '1280x721',
+        '0x0',
+        '9000x720',
+        '1280x720,movie=x',
+        1280,
+      ),
+      fc
+        .tuple(fc.nat(9999), fc.nat(9999))
+        .filter(([w, h]) => w % 2 === 1 || h % 2 === 1 || w < 2 || h < 2 || w > 8192 || h > 8192)
+        .map(([w, h]) => `${w}x${h}`),
+    ),
+    frameRate: fc.oneof(fc.constantFrom<unknown>(0, -1, Number.NaN, Number.POSITIVE_INFINITY, 241, '30')),
+    videoBitrateKbps: fc.constantFrom<unknown>(0, 1.5, -5, Number.NaN, 1_000_001, '2500'),
+    preset: fc.constantFrom<unknown>('slow', 'placebo', '', 'veryfast -x', 3),
+    file: fc.constantFrom<unknown>('', 7, null),
+    ffmpegPath: fc.constantFrom<unknown>('', 7, null),
+    signal: fc.constantFrom<unknown>({ aborted: false }, 'signal'),
+    onProgress: fc.constantFrom<unknown>('log', {}),
+  } as const;
+  const names = Object.keys(badValues) as (keyof typeof badValues)[];
+
+  it('refuses each wrong option with InvalidInputError naming it, never quoting a value, before ffmpeg starts', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...names).chain((name) => fc.tuple(fc.constant(name), badValues[name])),
+        ([name, value]) => {
+          spawned.calls.length = 0;
+          const options = { ...target, [name]: value };
+          let thrown: unknown;
+          try {
+            startPush(options as Parameters<typeof startPush>[0]);
+          } catch (error) {
+            thrown = error;
+          }
+          expect(thrown, `${name}: ${String(value)}`).toBeInstanceOf(InvalidInputError);
+          const error = thrown as InvalidInputError;
+          expect(error.operation).toBe('startPush');
+          expect(error.issues.map((issue) => issue.path)).toEqual([name]);
+          expect(error.message.startsWith(`${name}: expected `)).toBe(true);
+          expect(error.message).not.toContain('rtmp://127.0.0.1');
+          expect(spawned.calls).toEqual([]);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('names every wrong option at once, and refuses what is no options object', () => {
+    spawned.calls.length = 0;
+    const error = (() => {
+      try {
+        startPush({ url: 'out.flv', size: '1x1', preset: 'slow' } as unknown as Parameters<
+          typeof startPush
+        >[0]);
+      } catch (thrown) {
+        return thrown as InvalidInputError;
+      }
+      return undefined;
+    })();
+    expect(error?.issues.map((issue) => issue.path)).toEqual(['url', 'size', 'preset']);
+    for (const given of [undefined, null, 'rtmp://127.0.0.1/live/key'])
+      expect(() => startPush(given as unknown as Parameters<typeof startPush>[0])).toThrow(InvalidInputError);
+    expect(spawned.calls).toEqual([]);
+  });
+
+  it('hands good options to ffmpeg as they are: an rtmps URL, sizes, rates and presets in range', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('rtmp://127.0.0.1:1935/live/key', 'rtmps://ingest.test/app/key?x=1'),
+        fc
+          .tuple(fc.integer({ min: 1, max: 4096 }), fc.integer({ min: 1, max: 4096 }))
+          .map(([w, h]) => `${w * 2}x${h * 2}`),
+        fc.integer({ min: 1, max: 240 }),
+        fc.constantFrom('ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium'),
+        (url, size, frameRate, preset) => {
+          spawned.calls.length = 0;
+          expect(() =>
+            startPush({
+              ...target,
+              url,
+              size: size as `${number}x${number}`,
+              frameRate,
+              preset: preset as 'fast',
+            }),
+          ).toThrow('spawned');
+          const args = spawned.calls[0] ?? [];
+          expect(args).toContain(`testsrc2=size=${size}:rate=${frameRate}`);
+          expect(args.at(-1)).toBe(url);
+          expect(args[args.indexOf('-preset') + 1]).toBe(preset);
+        },
+      ),
+    );
+  });
+});

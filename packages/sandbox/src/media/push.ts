@@ -98,29 +98,101 @@ export function encoderUrl(target: PushTarget): string {
   return urlWithUserInfo(target.url, target.username, target.password);
 }
 
+/** The x264 presets a push takes ({@link PushOptions.preset}). */
+const presets: ReadonlySet<string> = /* @__PURE__ */ new Set([
+  'ultrafast',
+  'superfast',
+  'veryfast',
+  'faster',
+  'fast',
+  'medium',
+]);
+
+// Each option's rule: what it must be, or undefined (left out, as `undefined` counts). Every value reaches
+// ffmpeg's command line, a filter graph (`size`, `frameRate`) or its output URL: a target that is no RTMP
+// URL would make ffmpeg write a file of that name (`undefined`, `out.flv`) and the push report success.
+const pushOptionRules: readonly [keyof PushOptions, string, (value: unknown) => boolean][] = [
+  ['url', 'an rtmp:// or rtmps:// URL', (value) => typeof value === 'string' && isRtmpUrl(value)],
+  ['username', 'text', (value) => typeof value === 'string'],
+  ['password', 'text', (value) => typeof value === 'string'],
+  [
+    'durationSeconds',
+    `a number of seconds from ${pushDurationSeconds.min} to ${pushDurationSeconds.max}`,
+    (value) =>
+      typeof value === 'number' && value >= pushDurationSeconds.min && value <= pushDurationSeconds.max,
+  ],
+  [
+    'size',
+    'WIDTHxHEIGHT in even pixels, from 2 to 8192 each, such as 1280x720',
+    (value) => typeof value === 'string' && evenSize(value),
+  ],
+  ['frameRate', 'a number of frames a second from 1 to 240', (value) => between(value, 1, 240)],
+  ['videoBitrateKbps', 'a whole number of kbit/s from 1 to 1000000', (value) => whole(value, 1, 1_000_000)],
+  ['preset', `one of ${[...presets].join(', ')}`, (value) => typeof value === 'string' && presets.has(value)],
+  ['file', 'the path of an FLV or MP4 file', (value) => typeof value === 'string' && value !== ''],
+  ['ffmpegPath', 'the path of an ffmpeg', (value) => typeof value === 'string' && value !== ''],
+  ['signal', 'an AbortSignal', (value) => value instanceof AbortSignal],
+  ['onProgress', 'a function', (value) => typeof value === 'function'],
+];
+
+function isRtmpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'rtmp:' || url.protocol === 'rtmps:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+function evenSize(text: string): boolean {
+  const match = /^(\d{1,4})x(\d{1,4})$/.exec(text);
+  if (!match) return false;
+  return [match[1], match[2]].every((side) => {
+    const pixels = Number(side);
+    return pixels >= 2 && pixels <= 8192 && pixels % 2 === 0;
+  });
+}
+
+function between(value: unknown, min: number, max: number): boolean {
+  return typeof value === 'number' && value >= min && value <= max;
+}
+
+function whole(value: unknown, min: number, max: number): boolean {
+  return Number.isInteger(value) && between(value, min, max);
+}
+
+/**
+ * Refuses what ffmpeg could not be given as it is, before ffmpeg is looked for or started: an
+ * `InvalidInputError` naming every option that is wrong (`url` required; the others may be left out).
+ */
+function checkPushOptions(options: PushOptions): void {
+  const given: unknown = options;
+  const issues =
+    typeof given !== 'object' || given === null
+      ? [{ path: '$', message: 'expected the push options, an object with at least url' }]
+      : pushOptionRules.flatMap(([name, expected, fits]) => {
+          const value = (options as unknown as Record<string, unknown>)[name];
+          if (value === undefined ? name !== 'url' : fits(value)) return [];
+          return [{ path: name, message: `expected ${expected}` }];
+        });
+  if (issues.length === 0) return;
+  throw new InvalidInputError({
+    operation: 'startPush',
+    message: issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '),
+    issues,
+  });
+}
+
 /**
  * Publishes a test pattern (ffmpeg's `testsrc2`, with a 1 kHz tone) to an RTMP ingest, like an encoder
- * would: H.264 and AAC, a key frame every second, in real time. Throws `InvalidInputError` naming
- * `durationSeconds` when it is outside {@link pushDurationSeconds} (before ffmpeg is looked for or started),
- * and an error when no ffmpeg is found.
+ * would: H.264 and AAC, a key frame every second, in real time. Throws `InvalidInputError` naming each
+ * option that is wrong, before ffmpeg is looked for or started: a `url` that is missing or no `rtmp://` or
+ * `rtmps://` URL, a `durationSeconds` outside {@link pushDurationSeconds}, a `size` that is no even
+ * WIDTHxHEIGHT, a `frameRate`, `videoBitrateKbps` or `preset` out of range, an option of the wrong type
+ * (the values are never quoted: the URL carries the stream key); and an error when no ffmpeg is found.
  */
 export function startPush(options: PushOptions): Push {
-  const duration = options.durationSeconds;
-  if (
-    duration !== undefined &&
-    !(
-      typeof duration === 'number' &&
-      duration >= pushDurationSeconds.min &&
-      duration <= pushDurationSeconds.max
-    )
-  ) {
-    const expected = `expected a number of seconds from ${pushDurationSeconds.min} to ${pushDurationSeconds.max}`;
-    throw new InvalidInputError({
-      operation: 'startPush',
-      message: `durationSeconds: ${expected}`,
-      issues: [{ path: 'durationSeconds', message: expected }],
-    });
-  }
+  checkPushOptions(options);
   const ffmpeg = options.ffmpegPath ?? findFfmpeg()?.path;
   if (!ffmpeg) {
     throw new Error(
