@@ -1,7 +1,14 @@
 import { constants, createReadStream, open as openDescriptor } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Socket } from 'node:net';
-import { environmentView, InvalidInputError, onceListenerOptions, UniliveError } from '@unilive/core';
+import {
+  environmentView,
+  InvalidInputError,
+  knownValuesRedactor,
+  onceListenerOptions,
+  type Redactor,
+  UniliveError,
+} from '@unilive/core';
 import { Command, CommanderError } from 'commander';
 import { commands } from './commands/index.js';
 import { printWalkWarnings } from './connection.js';
@@ -79,11 +86,18 @@ async function readBoundedFile(path: string, limits?: ReadLimits): Promise<strin
   );
 }
 
-/** Writes every line through `neutralise`: vendor text never reaches the terminal as control characters. */
-function safeOutput(output: Output): Output {
+/**
+ * Writes every line through `neutralise`, vendor text never reaching the terminal as control characters,
+ * after masking the credentials `masked` gives (see `CommandContext.maskCredentials`).
+ */
+function safeOutput(output: Output, masked: () => Redactor | undefined): Output {
+  const shown = (text: string) => {
+    const credentials = masked();
+    return neutralise(credentials === undefined ? text : credentials.redact(text));
+  };
   return {
-    out: (text) => output.out(neutralise(text)),
-    err: (text) => output.err(neutralise(text)),
+    out: (text) => output.out(shown(text)),
+    err: (text) => output.err(shown(text)),
     interactive: output.interactive,
   };
 }
@@ -340,8 +354,12 @@ function helpAsFlag(argv: readonly string[]): readonly string[] {
 
 /** Runs the CLI with arguments (without `node` and the script) and returns the exit code. */
 export async function main(argv: readonly string[], environment: CliEnvironment = {}): Promise<number> {
+  // The account's credentials, and what masks them: their values alone, in every encoding, and nothing by
+  // shape, so `--show-secrets` still prints a stream's key and push URL (see maskCredentials).
+  let credentials: readonly string[] = [];
+  let masking: Redactor | undefined;
   const context: CommandContext = {
-    output: safeOutput(environment.output ?? processOutput),
+    output: safeOutput(environment.output ?? processOutput, () => masking),
     // The same rule as the adapters': `UNILIVE_SANDBOX_URL="  "` is no sandbox, as an empty one is.
     environment: environmentView(environment.environment ?? process.env),
     loadFactory: environment.loadFactory ?? importFactory,
@@ -349,6 +367,12 @@ export async function main(argv: readonly string[], environment: CliEnvironment 
     readStdin: environment.readStdin ?? readProcessStdin,
     readFile: readBoundedFile,
     opened: [],
+    maskCredentials: (values) => {
+      const added = values.filter((value) => value !== '' && !credentials.includes(value));
+      if (added.length === 0) return;
+      credentials = [...credentials, ...added];
+      masking = knownValuesRedactor(credentials);
+    },
   };
   const { output } = context;
   const ran: { code: number; failing?: Command } = { code: 0 };

@@ -8,6 +8,7 @@ import {
   type GateStoreFactory,
   type HttpHooks,
   type LiveStreamClient,
+  type LiveStreamProvider,
   type LiveStreamRegistry,
   type LiveStreamRegistryConfig,
   maxTimeoutMs,
@@ -24,6 +25,7 @@ import {
   type Invocation,
   integerFlag,
   listFlag,
+  nonEmptyFlag,
   type OptionSpec,
   stringFlag,
   UsageError,
@@ -513,7 +515,7 @@ async function registryFor(
   const gateStores = entryLimits.some((limit) => limit?.store === 'redis')
     ? await redisStores({ store: 'redis' }, context)
     : {};
-  const sandboxUrl = stringFlag(flags, 'sandbox') ?? context.environment.UNILIVE_SANDBOX_URL;
+  const sandboxUrl = nonEmptyFlag(flags, 'sandbox', '--sandbox') ?? context.environment.UNILIVE_SANDBOX_URL;
   const located = sandboxUrl
     ? await Promise.all(
         config.providers.map(async (entry) =>
@@ -540,10 +542,20 @@ async function registryFor(
       out = { ...out, totalTimeoutMs };
     return out;
   });
-  return createLiveStreamRegistryFromConfig(
+  const registry = await createLiveStreamRegistryFromConfig(
     { ...config, providers: entries },
     { providers: factories, gateStores, hooks: callWarnings(invocation) },
   );
+  for (const { client } of registry.providers) maskAccount(context, client.provider);
+  return registry;
+}
+
+/**
+ * The account's credentials, masked in everything the command writes: what a provider just made knows as
+ * secret before any call, which is what its settings and the environment gave it.
+ */
+function maskAccount(context: CommandContext, provider: LiveStreamProvider): void {
+  context.maskCredentials(provider.secrets?.() ?? []);
 }
 
 /** The client the connection options describe. */
@@ -555,7 +567,7 @@ export async function clientFor(invocation: Invocation): Promise<LiveStreamClien
   if (!id) throw new UsageError('no provider: pass --provider or set UNILIVE_PROVIDER');
   const settings: Record<string, unknown> = {};
   const totalTimeoutMs = totalTimeoutFlag(invocation);
-  const sandboxUrl = stringFlag(flags, 'sandbox') ?? context.environment.UNILIVE_SANDBOX_URL;
+  const sandboxUrl = nonEmptyFlag(flags, 'sandbox', '--sandbox') ?? context.environment.UNILIVE_SANDBOX_URL;
   if (sandboxUrl) {
     // One rule under a sandbox, as for --config entries: its address and development credentials, whatever
     // the flags say. A credential given would otherwise be sent to whatever answers at the sandbox's URL.
@@ -577,7 +589,9 @@ export async function clientFor(invocation: Invocation): Promise<LiveStreamClien
   if (totalTimeoutMs !== undefined) settings.totalTimeoutMs = totalTimeoutMs;
   const config = rateLimitFlags(invocation);
   const rateLimit = await rateLimitFromConfig(config, { gateStores: await redisStores(config, context) });
-  return createLiveStreamClient(await buildProvider(id, settings, context.loadFactory), {
+  const provider = await buildProvider(id, settings, context.loadFactory);
+  maskAccount(context, provider);
+  return createLiveStreamClient(provider, {
     ...(rateLimit ? { rateLimit } : {}),
     hooks: callWarnings(invocation),
   });

@@ -28,6 +28,12 @@ export interface CommandContext {
    * closed by `main` once the command is over, whatever way it ended.
    */
   opened: { close(): Promise<void> }[];
+  /**
+   * Masks `values` in every line written from now on, in every encoding core's `redact` covers: the
+   * account's credentials, which no output shows, `--show-secrets` or not. A vendor may echo one anywhere
+   * in a success answer (a stream's name), where a stream's own secrets mask only the stream's.
+   */
+  maskCredentials(values: readonly string[]): void;
 }
 
 /** How much of a secret file to read, and when to stop waiting for it. */

@@ -109,7 +109,7 @@ export async function sandboxSettings(
       issues: [{ path: 'provider', message: `expected one of ${served}` }],
     });
   }
-  return { baseUrl: entry.baseUrl, ...entry.credentials, ...insecure };
+  return { ...entry.credentials, baseUrl: entry.baseUrl, ...insecure };
 }
 
 /** The most of a sandbox's `/_sandbox` answer read: the real one is about a kilobyte. */
@@ -144,6 +144,9 @@ export const credentialSettingNames: readonly string[] = [
   ...new Set(Object.values(sandboxCredentialSets).flat(2)),
 ];
 
+// The settings that say where an adapter's requests go, which a sandbox's credentials never set.
+const whereSettings: readonly string[] = ['baseUrl', 'allowInsecureHttp', 'fetch'];
+
 // What the sandbox says of one provider, checked: a base path on the sandbox's own origin (never `//host`
 // or `@host`, which would send the requests elsewhere), and development credentials for every setting
 // the adapter would otherwise read from the environment.
@@ -174,12 +177,17 @@ function sandboxEntry(
     throw invalid('a base path that leads to another host');
   }
   const given = entry?.credentials;
+  const sets = sandboxCredentialSets[id];
+  // Credentials only: a built-in provider's credential settings, and for another provider any text but the
+  // settings that say where requests go. A `baseUrl` (or `allowInsecureHttp`) among them would send the
+  // requests to a host the sandbox URL never named, with the sandbox's credentials and the command's input.
+  const takes = (name: string) =>
+    sets ? sets.some((set) => set.includes(name)) : !whereSettings.includes(name);
   const credentials: Record<string, string> = {};
   if (typeof given === 'object' && given !== null) {
     for (const [name, value] of Object.entries(given))
-      if (typeof value === 'string') credentials[name] = value;
+      if (typeof value === 'string' && takes(name)) credentials[name] = value;
   }
-  const sets = sandboxCredentialSets[id];
   const complete = sets
     ? sets.some((set) => set.every((name) => (credentials[name] ?? '') !== ''))
     : Object.keys(credentials).length > 0;

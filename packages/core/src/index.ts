@@ -106,7 +106,9 @@ export {
   confirmWebhookEvents,
   defaultConfirmTimeoutMs,
   type NoSuchStreamRule,
+  readUnsignedWebhook,
   type StreamReader,
+  type UnsignedWebhookDelivery,
   type UnsignedWebhookOptions,
   unsignedReadTimeout,
   unsignedWebhookOptionNames,
@@ -390,6 +392,7 @@ export { type Clock, monotonicClock, type Sleep, systemClock, systemSleep } from
 export {
   capText,
   defaultLearnedSecretLimit,
+  knownValuesRedactor,
   maxWholeSecretLength,
   minimumSecretLength,
   minimumTruncatedLength,

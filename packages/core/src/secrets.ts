@@ -52,8 +52,24 @@ export function redactText(
  * origin is unknown goes through `redact`, which masks that segment too.
  */
 export function serverRedactor(secrets: Iterable<string>): Redactor {
-  return compile(typeof secrets === 'string' ? [secrets] : secrets, [], false);
+  return compile(typeof secrets === 'string' ? [secrets] : secrets, [], 'servers');
 }
+
+/**
+ * A {@link Redactor} that hides `secrets` alone, in every form `redact` finds them (raw, URL-encoded,
+ * JSON-escaped, base64 at any alignment, cut short, as HTML numeric references), and nothing by its shape:
+ * for text that shows other credentials on purpose, such as a CLI's `--show-secrets` output of a stream's
+ * key and push URL, in which these values (an account's credentials) must still never show.
+ */
+export function knownValuesRedactor(secrets: Iterable<string>): Redactor {
+  return compile(typeof secrets === 'string' ? [secrets] : secrets, [], 'none');
+}
+
+/**
+ * What a redactor hides by shape besides the values it knows: every credential shape (`all`), every one but
+ * the last path segment of an RTMP URL (`servers`, see {@link serverRedactor}), or none.
+ */
+type CredentialShapes = 'all' | 'servers' | 'none';
 
 /**
  * The secrets an operation keeps out of the errors it raises: a list of values (compiled once per list, see
@@ -256,7 +272,7 @@ const automatonCharacters = 32_768;
 function compile(
   secrets: Iterable<string>,
   learned: readonly SecretIndex[] = [],
-  rtmpKeySegments = true,
+  shapes: CredentialShapes = 'all',
 ): Scrubber {
   const every: (readonly [string, PatternKind])[] = [];
   const forms: (readonly [string, PatternKind])[] = [];
@@ -299,11 +315,11 @@ function compile(
     // five lengths share their first four characters, so a place costs at most five checks of each kind.
     const short = new FingerprintIndex();
     for (const [form, kind] of forms) if (form.length <= fragmentLength) short.add(form, kind);
-    return new Scrubber([short, bounded, ...learned], rtmpKeySegments);
+    return new Scrubber([short, bounded, ...learned], shapes);
   }
   const stretches = stretchesOf(every);
   const indexes = [new PatternMatcher(forms), bounded, ...learned];
-  return new Scrubber(stretches ? [stretches, ...indexes] : indexes, rtmpKeySegments);
+  return new Scrubber(stretches ? [stretches, ...indexes] : indexes, shapes);
 }
 
 /**
@@ -381,7 +397,7 @@ interface SecretIndex {
 class Scrubber implements Redactor {
   constructor(
     readonly indexes: readonly SecretIndex[],
-    private readonly rtmpKeySegments = true,
+    private readonly shapes: CredentialShapes = 'all',
   ) {}
 
   redact(text: string): string {
@@ -400,7 +416,7 @@ class Scrubber implements Redactor {
       addStretch(starts, ends, start, end);
     };
     for (const index of this.indexes) index.scan(text, found);
-    scanCredentialPatterns(text, found, this.rtmpKeySegments);
+    if (this.shapes !== 'none') scanCredentialPatterns(text, found, this.shapes === 'all');
     if (this.indexes.length > 0) scanWithReferencesRead(text, this.indexes, starts, ends);
     return [starts, ends];
   }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { redact } from './redact.js';
-import { redactedMarker, secretForms, serverRedactor } from './secrets.js';
+import { knownValuesRedactor, redactedMarker, secretForms, serverRedactor } from './secrets.js';
 
 // Credentials of every kind: URL-reserved, JSON-special and non-ASCII characters, so their forms differ.
 const unit = fc.constantFrom(
@@ -70,5 +70,36 @@ describe('serverRedactor', () => {
     expect(serverRedactor([]).redact(server)).toBe(
       `rtmp://${redactedMarker}@ingest.example.test/live?token=${redactedMarker}&app=pub`,
     );
+  });
+});
+
+describe('knownValuesRedactor', () => {
+  // Text that shows credentials on purpose (a push URL with its key, a playback URL's token, a Basic value)
+  // keeps them; the values given are hidden in every form redact finds them in.
+  const shapes = [
+    'rtmp://ingest.example.test:1935/live/sk_live_0123456789abcdef',
+    'rtmp://publisher:pass0123456789@ingest.example.test/live',
+    'https://play.example.test/index.m3u8?token=tok0123456789abcdef',
+    'Authorization: Basic dXNlcjpwYXNzd29yZDEyMzQ1Ng==',
+    'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlMTIzNDU2',
+  ];
+
+  it('hides each value in every form and nothing by shape', () => {
+    fc.assert(
+      fc.property(credential, fc.constantFrom(...shapes), fc.nat(), (value, shape, pick) => {
+        const forms = secretForms(value);
+        fc.pre(!shapes.some((text) => forms.some((form) => text.includes(form))));
+        const form = forms[pick % forms.length] as string;
+        const text = `${shape} name ${form} end`;
+        const out = knownValuesRedactor([value]).redact(text);
+        expect(out).toBe(`${shape} name ${redactedMarker} end`);
+        // redact hides the shape too.
+        expect(redact(shape)).not.toBe(shape);
+      }),
+    );
+  });
+
+  it('hides nothing when given no value', () => {
+    for (const shape of shapes) expect(knownValuesRedactor([]).redact(shape)).toBe(shape);
   });
 });

@@ -1,24 +1,16 @@
 import {
-  checkUnsignedWebhook,
-  checkWebhookInput,
-  confirmWebhookEvents,
   deliveryDigest,
   type LiveStreamEvent,
   type LiveStreamEventType,
   type LiveStreamState,
   namedStreamEvent,
   parseOwn,
-  parseWebhookJson,
-  readWebhookOptions,
+  readUnsignedWebhook,
   safeParseOwn,
   tolerantField,
   type UnsignedWebhookOptions,
-  unsignedReadTimeout,
-  unsignedWebhookOptionNames,
   type WebhookInput,
   WebhookVerificationError,
-  webhookBodyBytes,
-  webhookClock,
 } from '@unilive/core';
 import * as v from 'valibot';
 import { isLiveApiNoSuchStream } from './liveapi-error.js';
@@ -90,14 +82,7 @@ export async function parseWebhook(
   input: WebhookInput,
   given: LiveApiWebhookOptions,
 ): Promise<LiveStreamEvent[]> {
-  // Read once, before anything else: the adapter reads only this copy.
-  const options = readWebhookOptions<LiveApiWebhookOptions>(provider, given, unsignedWebhookOptionNames);
-  checkWebhookInput(provider, input);
-  await checkUnsignedWebhook(provider, input, options);
-  // `readTimeoutMs`, or `confirmTimeoutMs`, its older name: checked above, named in a TimeoutError.
-  const bound = unsignedReadTimeout(provider, options);
-  const body = await webhookBodyBytes(input.body, provider);
-  const raw = parseWebhookJson(body, provider);
+  const { body, raw, clock, settle } = await readUnsignedWebhook(provider, input, given);
   const envelope = safeParseOwn(envelopeSchema, raw);
   if (!envelope.success) {
     throw new WebhookVerificationError({
@@ -126,20 +111,11 @@ export async function parseWebhook(
     type: mapped?.type ?? 'unknown',
     provider,
     streamId: mapped && streamId !== undefined ? streamId : '',
-    occurredAt: new Date(webhookClock(provider, options.clock)()),
+    occurredAt: new Date(clock()),
     ...(state ? { state } : {}),
     ...(mapped?.broadcasting === undefined ? {} : { broadcasting: mapped.broadcasting }),
     data: { vendorEvent: name, ...(mapped && restream ? { restream } : {}) },
     raw,
   });
-  return options.confirm
-    ? confirmWebhookEvents(
-        provider,
-        [event],
-        options.confirm,
-        isLiveApiNoSuchStream,
-        bound.timeoutMs,
-        bound.option,
-      )
-    : [event];
+  return settle([event], isLiveApiNoSuchStream);
 }

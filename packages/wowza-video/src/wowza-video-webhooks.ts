@@ -1,24 +1,16 @@
 import {
-  checkUnsignedWebhook,
-  checkWebhookInput,
-  confirmWebhookEvents,
   deliveryDigest,
   eventTimeWarnings,
   type LiveStreamEvent,
   type LiveStreamState,
   namedStreamEvent,
-  parseWebhookJson,
   readEventTime,
-  readWebhookOptions,
+  readUnsignedWebhook,
   safeParseOwn,
   tolerantField,
   type UnsignedWebhookOptions,
-  unsignedReadTimeout,
-  unsignedWebhookOptionNames,
   type WebhookInput,
   WebhookVerificationError,
-  webhookBodyBytes,
-  webhookClock,
 } from '@unilive/core';
 import * as v from 'valibot';
 import { isWowzaVideoNoSuchStream } from './wowza-video-error.js';
@@ -94,15 +86,7 @@ export async function parseWebhook(
   input: WebhookInput,
   given: WowzaVideoWebhookOptions,
 ): Promise<LiveStreamEvent[]> {
-  // Read once, before anything else: the adapter reads only this copy.
-  const options = readWebhookOptions<WowzaVideoWebhookOptions>(provider, given, unsignedWebhookOptionNames);
-  checkWebhookInput(provider, input);
-  await checkUnsignedWebhook(provider, input, options);
-  // `readTimeoutMs`, or `confirmTimeoutMs`, its older name: checked above, named in a TimeoutError.
-  const bound = unsignedReadTimeout(provider, options);
-  const body = await webhookBodyBytes(input.body, provider);
-  const raw = parseWebhookJson(body, provider);
-  const clock = webhookClock(provider, options.clock);
+  const { body, raw, clock, settle } = await readUnsignedWebhook(provider, input, given);
   const legacy = safeParseOwn(legacySchema, raw);
   const current = safeParseOwn(currentSchema, raw);
   let event: LiveStreamEvent;
@@ -149,16 +133,7 @@ export async function parseWebhook(
   }
   // One rule for every adapter: an event that names no stream is `unknown`.
   event = namedStreamEvent(event);
-  return options.confirm
-    ? confirmWebhookEvents(
-        provider,
-        [event],
-        options.confirm,
-        isWowzaVideoNoSuchStream,
-        bound.timeoutMs,
-        bound.option,
-      )
-    : [event];
+  return settle([event], isWowzaVideoNoSuchStream);
 }
 
 // A field of the parsed body as sent, before any schema's fallback hid what it was.

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { escapeUnprintable, onceListenerOptions } from '@unilive/core';
 import { defaultWebhookDeliveryTimeoutMs } from '@unilive/sandbox';
-import { type CommandSpec, listFlag, stringFlag, UsageError } from '../context.js';
+import { type CommandSpec, listFlag, nonEmptyFlag, stringFlag, UsageError } from '../context.js';
 import { webhookUrlText } from '../text.js';
 
 const providers = ['wowza-video', 'wowza-realtime', 'liveapi', 'videosdk'];
@@ -101,7 +101,7 @@ export const listen: CommandSpec = {
       parseUrl(stringFlag(flags, 'forwardTo'), '--forward-to'),
     );
     const sandbox = parseUrl(
-      stringFlag(flags, 'sandbox') ?? context.environment.UNILIVE_SANDBOX_URL,
+      nonEmptyFlag(flags, 'sandbox', '--sandbox') ?? context.environment.UNILIVE_SANDBOX_URL,
       '--sandbox',
     );
     const chosen = listFlag(flags, 'provider');

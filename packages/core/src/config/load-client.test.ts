@@ -86,6 +86,30 @@ describe('createLiveStreamClientFromConfig', () => {
     );
   });
 
+  it("loads an entry's own package over the factory given for its id: a patched adapter named is never passed over", async () => {
+    const built: string[] = [];
+    const factories = {
+      liveapi: (settings: Record<string, unknown>) => {
+        built.push('factory');
+        return fakeProvider({ ...settings, id: 'liveapi' });
+      },
+    };
+    // A patched adapter that is not installed: refused, naming it, and the given factory never runs.
+    const error = await createLiveStreamClientFromConfig(
+      { provider: 'liveapi', package: 'acme-patched-liveapi', tokenId: 't', secretKey: 's' },
+      { providers: factories },
+    ).catch((e: unknown) => e);
+    expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+    expect((error as Error).message).toBe(
+      'The provider package acme-patched-liveapi is not installed: run `npm install acme-patched-liveapi`',
+    );
+    expect(built).toEqual([]);
+    // Without a package, the given factory builds it.
+    const client = await createLiveStreamClientFromConfig({ provider: 'liveapi' }, { providers: factories });
+    expect(client.providerId).toBe('liveapi');
+    expect(built).toEqual(['factory']);
+  });
+
   it('names the nearest provider id for a misspelt one, built in or given, then asks for a package', async () => {
     const misspelt = (await createLiveStreamClientFromConfig({ provider: 'livapi' }).catch(
       (e: unknown) => e,

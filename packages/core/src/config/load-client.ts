@@ -93,7 +93,8 @@ export type ConfiguredProviderFactory = (settings: Record<string, unknown>) => L
 export interface ConfigClientOptions extends LiveStreamClientOptions {
   /**
    * Adapter factories by provider id, used instead of loading packages by name (for bundles that
-   * should not import dynamically). A plain object whose every value is a function; anything else is
+   * should not import dynamically); an entry that names its own `package` loads that package instead of
+   * the factory given for its id. A plain object whose every value is a function; anything else is
    * refused naming it (`options.providers.liveapi`). The factory given for an id must build a provider of
    * that id: one whose provider reports another is an `InvalidInputError` naming `provider`.
    */
@@ -179,7 +180,10 @@ export async function createLiveStreamClientFromConfig(
   }
   const options = readConfigClientOptions(givenOptions);
   const given = options.providers;
-  const loaded = !(given && Object.hasOwn(given, id));
+  // An entry that names its own `package` (a patched adapter) is built by that package, whatever factory
+  // the options hold for its id: passed over, the package named would never run and a misspelt one never
+  // be reported, while the configuration reads as if it did.
+  const loaded = packageName !== undefined || !(given && Object.hasOwn(given, id));
   const factory = loaded
     ? await loadFactory(id, packageName, given ? Object.keys(given) : [])
     : (given[id] as ConfiguredProviderFactory);

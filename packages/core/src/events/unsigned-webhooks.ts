@@ -8,13 +8,19 @@ import { servedOperation, UniliveError } from '../errors/unilive-error.js';
 import { type LiveStream, type LiveStreamState, liveStreamStates, type ProviderId } from '../live-stream.js';
 import { unreadableText } from '../own.js';
 import type { CallOptions } from '../provider.js';
+import type { Clock } from '../runtime.js';
 import type { LiveStreamEvent } from './live-stream-event.js';
 import { secretsEqual } from './webhook-crypto.js';
 import {
+  checkWebhookInput,
   invalidWebhookOption,
+  parseWebhookJson,
+  readWebhookOptions,
   readWebhookSecretList,
   type WebhookInput,
   type WebhookOptionsBase,
+  webhookBodyBytes,
+  webhookClock,
   webhookSecretText,
   webhookUrlText,
 } from './webhook-input.js';
@@ -115,6 +121,48 @@ export const unsignedWebhookOptionNames: readonly string[] = /* @__PURE__ */ Obj
     clock: true,
   } satisfies Record<keyof UnsignedWebhookOptions, true>),
 );
+
+/** One unsigned delivery as {@link readUnsignedWebhook} read it: what the adapter maps into its events. */
+export interface UnsignedWebhookDelivery<T extends UnsignedWebhookOptions> {
+  /** The options, read once: the adapter reads only this copy. */
+  options: T;
+  /** The body's bytes, as received (what `deliveryDigest` makes an event id of). */
+  body: Uint8Array;
+  /** The body parsed as a JSON object. */
+  raw: Record<string, unknown>;
+  /** The `clock` option, or the system clock, checked at each read. */
+  clock: Clock;
+  /**
+   * What the parse returns: `events` as they are, or, with `options.confirm`, each confirmed by a read of
+   * its stream within `readTimeoutMs` ({@link confirmWebhookEvents}) under the adapter's rule.
+   */
+  settle(events: LiveStreamEvent[], isNoSuchStream: NoSuchStreamRule): Promise<LiveStreamEvent[]>;
+}
+
+/**
+ * The first steps of every unsigned vendor's `parseWebhook` (LiveAPI, Wowza Video), in their order: the
+ * options read once (a misspelt one refused naming the nearest), the input checked, `unsigned: true` and
+ * the path secret checked, the read bound taken (`readTimeoutMs` or `confirmTimeoutMs`), then the body read
+ * and parsed as JSON. Each step's error is the one its own function documents; nothing is read before the
+ * options and the input are checked.
+ */
+export async function readUnsignedWebhook<T extends UnsignedWebhookOptions>(
+  provider: ProviderId,
+  input: WebhookInput,
+  given: T,
+): Promise<UnsignedWebhookDelivery<T>> {
+  const options = readWebhookOptions<T>(provider, given, unsignedWebhookOptionNames);
+  checkWebhookInput(provider, input);
+  await checkUnsignedWebhook(provider, input, options);
+  const bound = unsignedReadTimeout(provider, options);
+  const body = await webhookBodyBytes(input.body, provider);
+  const raw = parseWebhookJson(body, provider);
+  const settle = async (events: LiveStreamEvent[], isNoSuchStream: NoSuchStreamRule) =>
+    options.confirm
+      ? confirmWebhookEvents(provider, events, options.confirm, isNoSuchStream, bound.timeoutMs, bound.option)
+      : events;
+  return { options, body, raw, clock: webhookClock(provider, options.clock), settle };
+}
 
 /**
  * Checks what can be checked of an unsigned delivery: the explicit `unsigned: true`, then the secret path
