@@ -53,6 +53,9 @@ export interface EventWake {
  */
 const pollsPerSecond = 10;
 
+// How many steps of an event source the wait takes before it gives the event loop a turn.
+const eventLoopTurnSteps = 256;
+
 /**
  * Listens to `source` for events about one stream of one provider while a wait runs, and wakes the
  * wait's sleep when one arrives. Events are hints: the wait polls the API, which has the last word. An
@@ -126,7 +129,14 @@ export function eventWake(
     // Whatever the source does (yields null, answers next() with a non-object, throws), it stops waking the
     // wait at worst; it never throws out of here, where nothing would catch it.
     try {
+      let steps = 0;
       while (!closed && iterator) {
+        // A source whose next() settles at once (an endless generator, a replayed backlog) would run here in
+        // microtasks alone, and no timer of the process, the wait's deadline included, would ever fire: the
+        // event loop gets a turn every 256 steps, as a list walk gives it every 256 records.
+        steps += 1;
+        if (steps % eventLoopTurnSteps === 0) await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        if (closed) return;
         const result: unknown = await iterator.next();
         if (typeof result !== 'object' || result === null) return;
         const { done, value } = result as IteratorResult<unknown>;
