@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fullCapabilities } from '../../test/fake-provider.js';
 import { TimeoutError } from '../errors/errors.js';
 import type { LiveStreamEvent } from '../events/live-stream-event.js';
 import type { LiveStream } from '../live-stream.js';
@@ -18,23 +19,7 @@ function starting(id: string): LiveStream {
 const provider = {
   specificationVersion: 'v1',
   id: 'stub',
-  capabilities: {
-    lifecycle: 'explicit',
-    start: true,
-    stop: true,
-    restart: true,
-    update: false,
-    delete: true,
-    recording: false,
-    restream: false,
-    regions: false,
-    lowLatency: false,
-    broadcastingStatus: false,
-    names: true,
-    ingestProtocols: ['rtmp'],
-    playbackProtocols: ['hls'],
-    maxNameLength: 200,
-  },
+  capabilities: fullCapabilities,
   get: async (id: string) => starting(id),
 } as unknown as LiveStreamProvider;
 
