@@ -123,6 +123,7 @@ export {
   importRsaPublicKey,
   secretsEqual,
   sha256,
+  uniqueDeliveryId,
   timingSafeEqual,
   verifyRsaSha256,
 } from './events/webhook-crypto.js';

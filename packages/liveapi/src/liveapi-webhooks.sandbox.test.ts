@@ -54,6 +54,56 @@ describe('liveapi webhooks from the sandbox', () => {
     }
   });
 
+  it('the same change twice (an encoder back, a second stop) is heard twice, though the bodies are the same bytes', async () => {
+    const sandbox = await startSandbox({ media: false });
+    const hub = createEventHub();
+    const receiver = await startWebhookReceiver({
+      hub,
+      parse: (input) => parseWebhook(input, { unsigned: true }),
+    });
+    try {
+      sandbox.webhooks.register('liveapi', receiver.url);
+      const sleep = sleepUntilWoken();
+      const container = createContainer();
+      container.register(tokens.sleep, { useValue: sleep });
+      const client = createLiveStreamClient(liveapi(sandbox.adapterSettings('liveapi')), { container });
+      const stream = await client.create({ name: 'comes back' });
+      const latest = () =>
+        hub
+          .latest({ provider: 'liveapi', streamId: stream.id })
+          .map((event) => [event.type, event.state ?? null]);
+      sandbox.setEncoder('liveapi', stream.id, true);
+      await sandbox.webhooks.settled();
+      sandbox.setEncoder('liveapi', stream.id, false);
+      await sandbox.webhooks.settled();
+      expect(latest()).toEqual([['live_stream.disconnected', null]]);
+      // Its polls sleep until woken: only the reconnect's delivery can end this wait.
+      const waiting = client.waitForBroadcast(stream.id, { events: hub });
+      await expect.poll(() => sleep.count()).toBeGreaterThanOrEqual(1);
+      sandbox.setEncoder('liveapi', stream.id, true);
+      expect((await waiting).broadcasting).toBe(true);
+      await sandbox.webhooks.settled();
+      expect(latest()).toEqual([['live_stream.connected', null]]);
+      sandbox.setEncoder('liveapi', stream.id, false);
+      await client.stop(stream.id);
+      await client.start(stream.id);
+      await client.stop(stream.id);
+      await sandbox.webhooks.settled();
+      expect(latest()).toEqual([
+        ['live_stream.disconnected', null],
+        ['live_stream.state_changed', 'stopped'],
+      ]);
+      const connected = receiver.events.filter((event) => event.type === 'live_stream.connected');
+      const raws = connected.map((event) => JSON.stringify(event.raw));
+      expect(raws).toHaveLength(2);
+      expect(raws[1]).toBe(raws[0]);
+      expect(new Set(connected.map((event) => event.id)).size).toBe(2);
+    } finally {
+      await receiver.close();
+      await sandbox.close();
+    }
+  });
+
   it('a stream deleted while an encoder publishes: disconnected names it, then deleted; the hub forgets it', async () => {
     const sandbox = await startSandbox({ media: false });
     const provider = liveapi(sandbox.adapterSettings('liveapi'));

@@ -23,6 +23,7 @@ runWebhookContract({
       ...(confirm ? { confirm } : {}),
     } as Parameters<typeof parseWebhook>[1]),
   unknownWebhook: { event: 'stream-brand-new', payload: { _id: '620e0d57427ff4ddd764515f' } },
+  ids: 'delivery',
 });
 
 describe('liveapi parseWebhook stream ids', () => {

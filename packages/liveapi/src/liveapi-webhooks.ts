@@ -1,5 +1,4 @@
 import {
-  deliveryDigest,
   type LiveStreamEvent,
   type LiveStreamEventType,
   type LiveStreamState,
@@ -9,6 +8,7 @@ import {
   safeParseOwn,
   tolerantField,
   type UnsignedWebhookOptions,
+  uniqueDeliveryId,
   type WebhookInput,
   WebhookVerificationError,
 } from '@unilive/core';
@@ -76,7 +76,10 @@ const streamEvents = new Map<string, { type: LiveStreamEventType; broadcasting?:
  *   with `streamId` `''`.
  * - `recording-exported` carries no `data.url`: what its payload holds is not documented (read the
  *   stream's recordings through the API).
- * - `id` is the SHA-256 of the body (no event id is documented); `occurredAt` the time of receipt.
+ * - `id` is the SHA-256 of the body and 16 random hex digits (`sha256:<hex>~<nonce>`): no event id is
+ *   documented, and the vendor's body for two distinct changes can be the same bytes, so every delivery is
+ *   an event of its own and a hub drops none as a copy (a retry costs one extra poll). `occurredAt` is the
+ *   time of receipt.
  */
 export async function parseWebhook(
   input: WebhookInput,
@@ -107,7 +110,7 @@ export async function parseWebhook(
       : undefined;
   const restream = name.startsWith('stream-platform-') ? name.slice('stream-platform-'.length) : undefined;
   const event: LiveStreamEvent = namedStreamEvent({
-    id: await deliveryDigest(body),
+    id: await uniqueDeliveryId(body),
     type: mapped?.type ?? 'unknown',
     provider,
     streamId: mapped && streamId !== undefined ? streamId : '',

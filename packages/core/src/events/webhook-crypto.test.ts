@@ -11,6 +11,7 @@ import {
   importRsaPublicKey,
   secretsEqual,
   timingSafeEqual,
+  uniqueDeliveryId,
   verifyRsaSha256,
 } from './webhook-crypto.js';
 
@@ -123,6 +124,19 @@ describe('deliveryDigest', () => {
         const digest = await deliveryDigest(body);
         expect(digest).toBe(`sha256:${createHash('sha256').update(body).digest('hex')}`);
         expect(await deliveryDigest(Uint8Array.from(body))).toBe(digest);
+      }),
+      { numRuns: 30 },
+    );
+  });
+});
+
+describe('uniqueDeliveryId', () => {
+  it("is the body's digest, then ~ and 16 hex digits of its own: two copies of one body are two ids", async () => {
+    await fc.assert(
+      fc.asyncProperty(bytes, async (body) => {
+        const ids = await Promise.all([uniqueDeliveryId(body), uniqueDeliveryId(Uint8Array.from(body))]);
+        for (const id of ids) expect(id).toMatch(new RegExp(`^${await deliveryDigest(body)}~[0-9a-f]{16}$`));
+        expect(ids[1]).not.toBe(ids[0]);
       }),
       { numRuns: 30 },
     );

@@ -99,6 +99,23 @@ export async function deliveryDigest(body: Uint8Array): Promise<string> {
   return `sha256:${encodeHex(await sha256(body))}`;
 }
 
+/**
+ * An id for a delivery of a vendor that sends neither an event id nor a time (LiveAPI):
+ * `sha256:<hex of the raw body>~<16 random hex digits>`, so every delivery is an event of its own.
+ *
+ * Why not {@link deliveryDigest}: such a vendor sends byte-identical bodies for two distinct changes (an
+ * encoder that connects again, a stream stopped a second time), and nothing in a delivery tells those from a
+ * retry of one. De-duplicating on the body would drop the real change, leaving `hub.latest` and the waits on
+ * the older one; a retry passed on costs one extra poll and sets the same state again. The digest stays in
+ * front, so two deliveries of one body are still told alike in a log.
+ */
+export async function uniqueDeliveryId(body: Uint8Array): Promise<string> {
+  // The digest goes first: it throws a clear error where WebCrypto is missing, before `crypto` is read.
+  const digest = await deliveryDigest(body);
+  const nonce = (globalThis as { crypto: Crypto }).crypto.getRandomValues(new Uint8Array(8));
+  return `${digest}~${encodeHex(nonce)}`;
+}
+
 /** Lowercase hex. */
 export function encodeHex(bytes: Uint8Array): string {
   let text = '';
