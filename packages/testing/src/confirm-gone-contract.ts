@@ -9,11 +9,13 @@ import {
   ProviderUnavailableError,
   type StreamReader,
   TimeoutError,
+  UniliveError,
   type WebhookInput,
   WebhookVerificationError,
 } from '@unilive/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { SecretScanner } from './secret-scanner.js';
 
 // The bound of a delivery whose read is held: it runs out only once the read is under way. Long enough that
 // the work before the read (the call checked, its request built) always fits on a busy machine, since the
@@ -64,7 +66,13 @@ export interface ConfirmGoneOptions<Delivery extends string, VendorAnswer extend
   /** The adapter's `parseWebhook`. */
   parseWebhook(
     input: WebhookInput,
-    options: { unsigned: true; confirm: StreamReader; confirmTimeoutMs?: number; readTimeoutMs?: number },
+    options: {
+      unsigned: true;
+      confirm: StreamReader;
+      confirmTimeoutMs?: number;
+      readTimeoutMs?: number;
+      pathSecret?: string | readonly string[];
+    },
   ): Promise<LiveStreamEvent[]>;
   /** Cases that must always run: delivery, reader, answer. */
   examples: readonly (readonly [Delivery, ConfirmReader, VendorAnswer | GatewayAnswer])[];
@@ -230,6 +238,80 @@ export function runConfirmGoneContract<Delivery extends string, VendorAnswer ext
           ],
           numRuns: 6,
         },
+      );
+    });
+  });
+
+  describe(`${options.provider} confirm: what a reader throws never shows the path secret`, () => {
+    // A wrapper of the caller's that quotes the URL it was called for (`lookup for https://…/hooks/<secret>
+    // failed`) in what it throws: a plain error (kept as the cause of an InvalidInputError naming confirm),
+    // or a unilive error of its own making (handed on, named for parseWebhook).
+    const thrown = {
+      'plain Error': (text: string) => new Error(text),
+      'TypeError with a cause': (text: string) => new TypeError('lookup failed', { cause: new Error(text) }),
+      'a text': (text: string) => text,
+      ProviderUnavailableError: (text: string) =>
+        new ProviderUnavailableError({ provider: options.provider, operation: 'get', message: text }),
+      InvalidInputError: (text: string) =>
+        new InvalidInputError({
+          provider: options.provider,
+          operation: 'get',
+          message: 'bad id',
+          issues: [{ path: 'id', message: text }],
+        }),
+    } as const;
+    const encodings = {
+      raw: (secret: string) => secret,
+      'URL-encoded': (secret: string) => encodeURIComponent(secret),
+      base64: (secret: string) => btoa(secret),
+    } as const;
+    it('in the error thrown and the one onError hears, in any encoding, rotation lists included (generated)', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...options.deliveries),
+          fc.stringMatching(/^[A-Za-z0-9_-]{16,40}$/),
+          fc.constantFrom(...(Object.keys(thrown) as (keyof typeof thrown)[])),
+          fc.constantFrom(...(Object.keys(encodings) as (keyof typeof encodings)[])),
+          fc.boolean(),
+          async (delivery, secret, kind, encoding, rotation) => {
+            const url = `https://app.example/hooks/${secret}`;
+            const quote = `lookup for webhook https://app.example/hooks/${encodings[encoding](secret)} failed`;
+            const reader: StreamReader = {
+              get: async () => {
+                throw thrown[kind](quote);
+              },
+            };
+            const pathSecret = rotation ? ['an-older-path-secret-0', secret] : secret;
+            const scanner = new SecretScanner();
+            scanner.register('path secret', secret);
+            const parse = (input: WebhookInput) =>
+              options.parseWebhook(input, { unsigned: true, confirm: reader, pathSecret });
+            const request = () =>
+              new Request(url, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: options.body(delivery),
+              });
+            let caught: unknown;
+            try {
+              await parse({ body: options.body(delivery), headers: {}, url });
+            } catch (error) {
+              caught = error;
+            }
+            // Every delivery here names the stream, so confirm reads it and the reader's failure ends it.
+            expect(UniliveError.isInstance(caught)).toBe(true);
+            scanner.recordError(caught, 'parseWebhook');
+            const heard: unknown[] = [];
+            const handler = createWebhookHandler({ parse, onError: (error) => void heard.push(error) });
+            const response = await handler.handleWebhook(request());
+            // A failed read is heard (500); a reader's InvalidInputError refuses the event (400, not heard).
+            expect(heard).toHaveLength(response.status === 500 ? 1 : 0);
+            for (const error of heard) scanner.recordError(error, 'onError');
+            scanner.recordText(await response.text(), 'response');
+            expect(scanner.leaks()).toEqual([]);
+          },
+        ),
+        { numRuns: 40 },
       );
     });
   });

@@ -8,7 +8,9 @@ import { servedOperation, UniliveError } from '../errors/unilive-error.js';
 import { type LiveStream, type LiveStreamState, liveStreamStates, type ProviderId } from '../live-stream.js';
 import { unreadableText } from '../own.js';
 import type { CallOptions } from '../provider.js';
+import { maskedFailure } from '../provider-secrets.js';
 import type { Clock } from '../runtime.js';
+import { knownValuesRedactor } from '../secrets.js';
 import type { LiveStreamEvent } from './live-stream-event.js';
 import { secretsEqual } from './webhook-crypto.js';
 import {
@@ -153,26 +155,41 @@ export async function readUnsignedWebhook<T extends UnsignedWebhookOptions>(
 ): Promise<UnsignedWebhookDelivery<T>> {
   const options = readWebhookOptions<T>(provider, given, unsignedWebhookOptionNames);
   checkWebhookInput(provider, input);
-  await checkUnsignedWebhook(provider, input, options);
+  const pathSecrets = await checkUnsignedWebhook(provider, input, options);
   const bound = unsignedReadTimeout(provider, options);
   const body = await webhookBodyBytes(input.body, provider);
   const raw = parseWebhookJson(body, provider);
-  const settle = async (events: LiveStreamEvent[], isNoSuchStream: NoSuchStreamRule) =>
-    options.confirm
-      ? confirmWebhookEvents(provider, events, options.confirm, isNoSuchStream, bound.timeoutMs, bound.option)
-      : events;
+  const settle = async (events: LiveStreamEvent[], isNoSuchStream: NoSuchStreamRule) => {
+    if (!options.confirm) return events;
+    try {
+      return await confirmWebhookEvents(
+        provider,
+        events,
+        options.confirm,
+        isNoSuchStream,
+        bound.timeoutMs,
+        bound.option,
+      );
+    } catch (error) {
+      // The reader is the caller's code: what it threw may quote the URL it was called for (a wrapper's
+      // `lookup for https://…/hooks/<path secret> failed`), and reaches the caller as a cause or a message.
+      // Every form of the path secrets is masked in it, as no error of a delivery may show them.
+      throw pathSecrets.length === 0 ? error : maskedFailure(error, knownValuesRedactor(pathSecrets));
+    }
+  };
   return { options, body, raw, clock: webhookClock(provider, options.clock), settle };
 }
 
 /**
  * Checks what can be checked of an unsigned delivery: the explicit `unsigned: true`, then the secret path
- * segment when one is configured.
+ * segment when one is configured. Resolves with the configured path secrets (none when there is no
+ * `pathSecret`), which no error about the delivery may show.
  */
 export async function checkUnsignedWebhook(
   provider: ProviderId,
   input: WebhookInput,
   options: UnsignedWebhookOptions | undefined,
-): Promise<void> {
+): Promise<readonly string[]> {
   if (options?.unsigned !== true) {
     throw invalidWebhookOption(
       provider,
@@ -190,7 +207,7 @@ export async function checkUnsignedWebhook(
     'pathSecret',
     Object.hasOwn(options, 'pathSecret') ? options.pathSecret : undefined,
   );
-  if (configured === undefined) return;
+  if (configured === undefined) return [];
   if (typeof configured !== 'string' && !Array.isArray(configured)) {
     throw invalidWebhookOption(provider, 'pathSecret', 'must be a string or a list of strings');
   }
@@ -252,6 +269,7 @@ export async function checkUnsignedWebhook(
       message: `${provider} webhook: the last path segment does not match any configured pathSecret`,
     });
   }
+  return secrets as string[];
 }
 
 /**
