@@ -576,14 +576,15 @@ export function maskedError<E extends UniliveError>(error: E, secrets: Redactor,
   if (redactors.get(error) === secrets) return error;
   // Each changed field: its name, the name it takes in the copy (a secret name masked: an outside class's
   // `error[token] = …`) and its masked value.
-  const changes: [string, string, unknown][] = [];
-  const keys = Object.getOwnPropertyNames(error);
-  const names = ownNames(() => keys);
+  const changes: [PropertyKey, PropertyKey, unknown][] = [];
+  // Symbol-keyed fields too: inspection prints them, and a symbol's description may be the secret.
+  const keys = Reflect.ownKeys(error);
+  const names = ownNames(() => keys.filter(isText));
   for (const key of keys) {
-    if (ownTermFields.has(key)) continue;
+    if (typeof key === 'string' && ownTermFields.has(key)) continue;
     const descriptor = Object.getOwnPropertyDescriptor(error, key);
     if (!descriptor) continue;
-    const name = maskedKey(key, names, secrets);
+    const name = maskedName(key, names, secrets);
     if (!Object.hasOwn(descriptor, 'value')) {
       // An accessor an outside class defined may give the secret on any later read: what it gives now,
       // masked, becomes a plain value (nothing when it throws or has no getter).
@@ -605,7 +606,7 @@ export function maskedError<E extends UniliveError>(error: E, secrets: Redactor,
   const copy = copyError(error);
   for (const [key, name, value] of changes) {
     const enumerable = Object.getOwnPropertyDescriptor(error, key)?.enumerable === true;
-    if (name !== key) delete (copy as unknown as Record<string, unknown>)[key];
+    if (name !== key) delete (copy as unknown as Record<PropertyKey, unknown>)[key];
     Object.defineProperty(copy, name, dataProperty(value, { enumerable, configurable: true }));
   }
   if (maskedStack !== stackText)
@@ -654,8 +655,96 @@ function maskValue(value: unknown, secrets: Redactor, depth: number): unknown {
     const items = maskedItems(original, secrets, depth);
     return items === original ? value : new Set(items);
   }
-  if (Array.isArray(value)) return maskedItems(value, secrets, depth);
+  if (Array.isArray(value)) return maskedArray(value, secrets, depth);
+  // Built-ins whose text sits in internal slots, which no own field shows but inspection and JSON print.
+  const slots = maskedSlots(value, secrets);
+  if (slots !== undefined) return slots;
   return maskedFields(value, secrets, depth);
+}
+
+/**
+ * An array's items masked, and its own named fields (`Object.assign([...], { [token]: … })`), which
+ * inspection prints beside the items; the same array when nothing changes.
+ */
+function maskedArray(items: readonly unknown[], secrets: Redactor, depth: number): readonly unknown[] {
+  const masked = maskedItems(items, secrets, depth);
+  const named = Reflect.ownKeys(items).filter(
+    (key) => key !== 'length' && !isArrayIndex(key) && Object.prototype.propertyIsEnumerable.call(items, key),
+  );
+  if (named.length === 0) return masked;
+  const copy: unknown[] = masked === items ? items.slice() : (masked as unknown[]);
+  let changed = masked !== items;
+  const names = ownNames(() => named.filter(isText));
+  for (const key of named) {
+    const item = (items as unknown as Record<PropertyKey, unknown>)[key];
+    const value = maskValue(item, secrets, depth + 1);
+    const name = maskedName(key, names, secrets);
+    if (value !== item || name !== key) changed = true;
+    Object.defineProperty(copy, name, { value, writable: true, enumerable: true, configurable: true });
+  }
+  return changed ? copy : items;
+}
+
+function isText(key: PropertyKey): key is string {
+  return typeof key === 'string';
+}
+
+function isArrayIndex(key: PropertyKey): boolean {
+  return typeof key === 'string' && /^(?:0|[1-9]\d*)$/.test(key) && Number(key) < 2 ** 32 - 1;
+}
+
+/**
+ * A built-in that holds text or bytes in internal slots, masked: a `URL` (its text, when it changes), a
+ * `URLSearchParams` or `Headers` (a copy of its entries, names and values masked; a plain object where
+ * `Headers` refuses a masked name), a boxed string (its text), a `RegExp` (its text), bytes (an
+ * `ArrayBuffer` or a view of one, read as UTF-8 text or else byte by byte, a `Uint8Array` of the masked text
+ * when it changes). The same value when nothing in it changes; undefined for any other object.
+ */
+function maskedSlots(value: object, secrets: Redactor): unknown {
+  const text = (given: string) => redactStable(secrets, given);
+  if (typeof URL === 'function' && value instanceof URL) {
+    const href = value.href;
+    return text(href) === href ? value : text(href);
+  }
+  if (value instanceof String || value instanceof RegExp) {
+    const given = value instanceof String ? value.valueOf() : String(value);
+    return text(given) === given ? value : text(given);
+  }
+  const params = typeof URLSearchParams === 'function' && value instanceof URLSearchParams;
+  if (params || (typeof Headers === 'function' && value instanceof Headers)) {
+    const given = [...(value as URLSearchParams | Headers)];
+    const entries = given.map(([name, item]) => [text(name), text(item)] as [string, string]);
+    if (entries.every(([name, item], index) => given[index]?.[0] === name && given[index]?.[1] === item))
+      return value;
+    if (params) return new URLSearchParams(entries);
+    try {
+      return new Headers(entries);
+    } catch {
+      return Object.fromEntries(entries);
+    }
+  }
+  const bytes =
+    value instanceof ArrayBuffer ||
+    (typeof SharedArrayBuffer === 'function' && value instanceof SharedArrayBuffer)
+      ? new Uint8Array(value)
+      : ArrayBuffer.isView(value)
+        ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
+        : undefined;
+  if (bytes === undefined) return undefined;
+  let decoded: string;
+  let utf8 = true;
+  try {
+    decoded = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    utf8 = false;
+    decoded = '';
+    for (const byte of bytes) decoded += String.fromCharCode(byte);
+  }
+  const masked = text(decoded);
+  if (masked === decoded) return value;
+  return utf8
+    ? new TextEncoder().encode(masked)
+    : Uint8Array.from(masked, (character) => character.charCodeAt(0) & 0xff);
 }
 
 /** The items masked; the same array when none changes. */
@@ -671,12 +760,18 @@ function maskedItems(items: readonly unknown[], secrets: Redactor, depth: number
 function maskedFields(value: object, secrets: Redactor, depth: number): unknown {
   const copy: Record<string, unknown> = Object.getPrototypeOf(value) === null ? Object.create(null) : {};
   let changed = false;
-  const keys = Object.keys(value);
-  const names = ownNames(() => keys);
+  // Enumerable symbol-keyed fields too, which inspection prints (JSON does not).
+  const keys: PropertyKey[] = [
+    ...Object.keys(value),
+    ...Object.getOwnPropertySymbols(value).filter((key) =>
+      Object.prototype.propertyIsEnumerable.call(value, key),
+    ),
+  ];
+  const names = ownNames(() => keys.filter(isText));
   for (const key of keys) {
-    const item = (value as Record<string, unknown>)[key];
+    const item = (value as Record<PropertyKey, unknown>)[key];
     const masked = maskValue(item, secrets, depth + 1);
-    const name = maskedKey(key, names, secrets);
+    const name = maskedName(key, names, secrets);
     if (masked !== item || name !== key) changed = true;
     // Defined, not assigned: a field named `__proto__` (JSON.parse makes one) stays a field.
     Object.defineProperty(copy, name, {
@@ -696,6 +791,14 @@ function maskedFields(value: object, secrets: Redactor, depth: number): unknown 
  * no field is lost to another. `taken` is made only when a name is masked: the names of the object's own
  * fields, to which each masked name is added.
  */
+function maskedName(key: PropertyKey, names: () => Set<string>, secrets: Redactor): PropertyKey {
+  if (typeof key === 'string') return maskedKey(key, names, secrets);
+  if (typeof key !== 'symbol' || key.description === undefined) return key;
+  // A symbol is unique: one whose description shows a secret becomes another symbol, described masked.
+  const masked = redactStable(secrets, key.description);
+  return masked === key.description ? key : Symbol(masked);
+}
+
 function maskedKey(key: string, names: () => Set<string>, secrets: Redactor): string {
   const masked = redactStable(secrets, key);
   if (masked === key) return key;
