@@ -140,6 +140,42 @@ describe('--sandbox', () => {
     }
   });
 
+  it('an empty --provider is a usage error, not the provider UNILIVE_PROVIDER names, in every command that takes one', async () => {
+    const vendor = await recorder();
+    try {
+      for (const [command, provider] of [
+        [['get', 'abc123'], ['--provider=']],
+        [
+          ['get', 'abc123'],
+          ['-p', ' '],
+        ],
+        [['list'], ['-p', 'liveapi', '--provider=']],
+        [['demo'], ['--provider', '']],
+      ] as const) {
+        const { out, err, output } = capturedOutput();
+        const code = await main([...command, ...provider], {
+          output,
+          environment: {
+            UNILIVE_PROVIDER: 'liveapi',
+            LIVEAPI_BASE_URL: vendor.url,
+            LIVEAPI_TOKEN_ID: 'real-token-id',
+            LIVEAPI_SECRET_KEY: 'real-secret-key',
+          },
+        });
+        expect([command, provider, code, err.join('\n')]).toEqual([
+          command,
+          provider,
+          2,
+          'unilive: --provider needs a value',
+        ]);
+        expect(out).toEqual([]);
+      }
+      expect(vendor.seen).toEqual([]);
+    } finally {
+      vendor.server.close();
+    }
+  });
+
   it("takes only credentials from the sandbox's answer: a baseUrl among them never sends requests elsewhere", async () => {
     const elsewhere = await recorder();
     const seen: string[] = [];

@@ -80,10 +80,14 @@ export function stringFlag(flags: Invocation['flags'], name: string): string | u
   return typeof value === 'string' ? value : undefined;
 }
 
-/** The values of a repeatable option. */
-export function listFlag(flags: Invocation['flags'], name: string): string[] {
+/** The values of a repeatable option; `flag` is how a message names it (default `--<name>`). */
+export function listFlag(flags: Invocation['flags'], name: string, flag = `--${name}`): string[] {
   const value = flags[name];
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+  const items = Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+  // An empty one (`--provider=`, a variable that expanded to nothing) is refused, as `nonEmptyFlag` refuses
+  // one: read as "none given", it would fall back to the environment's choice without a word.
+  if (items.some((item) => trimWhitespace(item) === '')) throw new UsageError(`${flag} needs a value`);
+  return items;
 }
 
 /**

@@ -139,8 +139,7 @@ export const sandbox: CommandSpec = {
     const rate = integerFlag(flags, 'rateLimit', '--rate-limit', { min: 1, max: 1_000_000 });
     const maxPending = integerFlag(flags, 'maxPending', '--max-pending', { min: 1 });
     const host = nonEmptyFlag(flags, 'host', '--host');
-    const allowedHosts = listFlag(flags, 'allowedHost');
-    if (allowedHosts.some((name) => name.trim() === '')) throw new UsageError('--allowed-host needs a value');
+    const allowedHosts = listFlag(flags, 'allowedHost', '--allowed-host');
     // An empty path would otherwise read as "no --persist": the streams would be lost at the next start.
     const persistPath = nonEmptyFlag(flags, 'persist', '--persist');
     const endpoints = webhookEndpoints(listFlag(flags, 'webhook'));
