@@ -60,3 +60,19 @@ export const systemSleep: Sleep = /* @__PURE__ */ Object.freeze<Sleep>(
       followed?.addEventListener('abort', onAbort, once);
     }),
 );
+
+/**
+ * Runs `run` on a turn of the event loop of its own: the platform's own `setImmediate` (a 0 ms timer where
+ * there is none), kept when the module loads, so a test's fake timers (`vi.useFakeTimers()` fakes
+ * `setImmediate`) installed later do not hold it back. Every microtask queued before it runs first.
+ *
+ * @internal
+ */
+export const platformTurn: (run: () => void) => void = /* @__PURE__ */ makePlatformTurn();
+
+function makePlatformTurn(): (run: () => void) => void {
+  const immediate = globalThis.setImmediate;
+  if (typeof immediate === 'function') return (run) => void immediate(run);
+  const timeout = globalThis.setTimeout;
+  return (run) => void timeout(run, 0);
+}

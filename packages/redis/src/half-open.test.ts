@@ -1,4 +1,5 @@
-import { createLiveStreamClient, ProviderUnavailableError } from '@unilive/core';
+import { AbortError, createLiveStreamClient, ProviderUnavailableError, TimeoutError } from '@unilive/core';
+import liveapi from '@unilive/liveapi';
 import { createMemoryProvider } from '@unilive/testing';
 import { describe, expect, it } from 'vitest';
 import { answering, slotsKey, throughRedis } from '../test/asked-until.js';
@@ -44,6 +45,58 @@ describe.skipIf(!redisServer)('a connection that worked, gone silent or closed',
       // nothing, its removal follows it; every call since gave its slot back.
       await env.proxy.deliverHeld();
       await expect.poll(() => env.admin.keys('*:slots'), { timeout: 30_000 }).toEqual([]);
+    });
+  }
+
+  // Each mode with one ender: once the take's connection is silent, the mode plays no part in the wait.
+  for (const [ender, onUnavailable] of [
+    ['deadline', 'fail'],
+    ['abort', 'fallback'],
+  ] as const) {
+    it(`ends a call at its ${ender} while its take waits on a silent connection, however long commandTimeoutMs is (${onUnavailable})`, async () => {
+      // The call's deadline or signal comes first: the take's answer (its ETIMEDOUT) comes only after it.
+      const { gate, takes } = recordedGate(
+        open({ onUnavailable, commandTimeoutMs: 10_000, reconnectIntervalMs: 0 }),
+      );
+      const sent: string[] = [];
+      const provider = liveapi({
+        tokenId: 'silent-redis-token-id',
+        secretKey: 'silent-redis-secret-key',
+        baseUrl: 'https://api.liveapi.test',
+        // Long enough for a call through Redis on a busy machine; the held call ends at it.
+        totalTimeoutMs: ender === 'deadline' ? 2_000 : 60_000,
+        fetch: async (input) => {
+          sent.push(String(input instanceof Request ? input.url : input));
+          return new Response('{"message":"Live stream not found"}', {
+            status: 404,
+            headers: { 'content-type': 'application/json' },
+          });
+        },
+      });
+      const client = createLiveStreamClient(provider, { rateLimit: { maxConcurrency: 1, store: gate } });
+      await throughRedis(() => client.get('620e0d57427ff4ddd764515f'), takes);
+      const before = sent.length;
+      const taken = takes.length;
+      const held = env.proxy.held;
+      env.proxy.hold();
+      const controller = new AbortController();
+      const call = client
+        .get('620e0d57427ff4ddd764515f', { signal: controller.signal })
+        .catch((error: unknown) => error);
+      if (ender === 'abort') {
+        // Aborted once its take is on the silent connection.
+        await expect.poll(() => env.proxy.held, { timeout: 30_000 }).toBeGreaterThan(held);
+        controller.abort();
+      }
+      const error = await call;
+      // Settled before the store gave up on the take: by the call's own bound, not commandTimeoutMs.
+      expect(takes).toHaveLength(taken);
+      if (ender === 'deadline') {
+        expect(TimeoutError.isInstance(error)).toBe(true);
+        expect((error as TimeoutError).message).toContain('the rate limit store (Redis at 127.0.0.1:');
+      } else expect(AbortError.isInstance(error)).toBe(true);
+      expect((error as TimeoutError).delivery).toBe('not-sent');
+      expect(sent).toHaveLength(before);
     });
   }
 

@@ -4,7 +4,7 @@ import { type InputIssue, InvalidInputError } from '../errors/errors.js';
 import type { ProviderId, Warning } from '../live-stream.js';
 import { readOptions } from '../options.js';
 import { dataProperty, ownFields, ownValue, plainObjectProblem, timeOfDate, unreadableText } from '../own.js';
-import { type Clock, systemClock } from '../runtime.js';
+import { type Clock, platformTurn, systemClock } from '../runtime.js';
 import { BroadcastFeeds } from './broadcast-feeds.js';
 import {
   copyEvent,
@@ -702,17 +702,9 @@ interface Reader {
   reject: (error: unknown) => void;
 }
 
-// The platform's own `setImmediate` (a 0 ms timer where there is none), kept when the module loads: a test's
-// fake timers (`vi.useFakeTimers()` fakes `setImmediate`) installed later do not stall delivery to a waiting
-// subscriber, which would otherwise wait for the test to advance them.
-const copyTurn: (run: () => void) => void = /* @__PURE__ */ platformTurn();
-
-function platformTurn(): (run: () => void) => void {
-  const immediate = globalThis.setImmediate;
-  if (typeof immediate === 'function') return (run) => void immediate(run);
-  const timeout = globalThis.setTimeout;
-  return (run) => void timeout(run, 0);
-}
+// The platform's own turn (`platformTurn`): a test's fake timers installed later do not stall delivery to a
+// waiting subscriber, which would otherwise wait for the test to advance them.
+const copyTurn = platformTurn;
 
 /**
  * Hands each subscriber that was waiting for an event, or that takes one it had buffered, its copy on a turn

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import * as v from 'valibot';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLiveStreamClient } from '../client/live-stream-client.js';
-import { InvalidInputError, ProviderUnavailableError } from '../errors/errors.js';
+import { AbortError, InvalidInputError, ProviderUnavailableError, TimeoutError } from '../errors/errors.js';
 import type { Warning } from '../live-stream.js';
 import type { LiveStreamProvider } from '../provider.js';
 import { systemClock, systemSleep } from '../runtime.js';
@@ -398,6 +398,188 @@ describe('the account key of the HTTP layer', () => {
     expect(keys[1]).toBe(keys[0]);
   });
 });
+
+/**
+ * A shared store that accepts every question and answers none until told (a Redis that accepts the
+ * connection and never replies: stalled, SIGSTOPped, half-open). `answerAll` settles what is pending.
+ */
+function silentStore(onUnavailable: 'fallback' | 'fail') {
+  const pending: { method: string; args: unknown[]; settle: (answer: 'yes' | 'no' | 'fail') => void }[] = [];
+  const released: string[] = [];
+  let silent = true;
+  const inner = createMemoryGateStore(() => 0);
+  const ask =
+    (method: 'takeToken' | 'acquireSlot' | 'pausedUntil' | 'setPause') =>
+    (...args: unknown[]) =>
+      silent
+        ? new Promise<never>((resolve, reject) => {
+            pending.push({
+              method,
+              args,
+              settle: (answer) => {
+                if (answer === 'fail')
+                  reject(Object.assign(new Error('Command timed out'), { code: 'ETIMEDOUT' }));
+                // A slot taken, or refused; a token free (0 ms to wait); no pause.
+                else resolve((method === 'acquireSlot' ? answer === 'yes' : 0) as never);
+              },
+            });
+          })
+        : (inner[method] as (...given: unknown[]) => Promise<never>)(...args);
+  const store: GateStore = {
+    takeToken: ask('takeToken') as GateStore['takeToken'],
+    acquireSlot: ask('acquireSlot') as GateStore['acquireSlot'],
+    pausedUntil: ask('pausedUntil') as GateStore['pausedUntil'],
+    setPause: ask('setPause') as GateStore['setPause'],
+    releaseSlot: async (key, holder) => {
+      released.push(holder);
+      return inner.releaseSlot(key, holder);
+    },
+    description: 'Redis at 127.0.0.1:6390',
+    onUnavailable,
+  };
+  return {
+    store,
+    pending,
+    released,
+    answerAll(answer: 'yes' | 'no' | 'fail') {
+      silent = false;
+      for (const question of pending.splice(0)) question.settle(answer);
+    },
+  };
+}
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+describe('a request gate on a shared store that does not answer', () => {
+  it("ends the caller's wait at its deadline or signal, gives back a slot the store takes later, and stays usable (generated)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('concurrency', 'rate', 'both', 'pause only'),
+        fc.constantFrom('deadline', 'abort', 'aborted before'),
+        fc.constantFrom('yes' as const, 'no' as const, 'fail' as const),
+        fc.constantFrom('fallback' as const, 'fail' as const),
+        async (limits, ender, late, onUnavailable) => {
+          const time = virtualTime();
+          const silent = silentStore(onUnavailable);
+          const gate = createRequestGate(
+            {
+              ...(limits === 'rate' || limits === 'both' ? { requestsPerSecond: 5 } : {}),
+              ...(limits === 'concurrency' || limits === 'both' ? { maxConcurrency: 2 } : {}),
+              store: silent.store,
+            },
+            time.clock,
+            time.sleep,
+          );
+          const warnings: Warning[] = [];
+          const controller = new AbortController();
+          const reason = new Error('the caller gave up');
+          if (ender === 'aborted before') controller.abort(reason);
+          const waiting = gate
+            .acquire({
+              key: 'a',
+              // A deadline the virtual sleep reaches at once, once the store had its turn and said nothing.
+              ...(ender === 'deadline' ? { deadline: time.clock() + 1_000 } : { signal: controller.signal }),
+              onWarning: (warning) => warnings.push(warning),
+            })
+            .then(
+              () => 'started',
+              (error: unknown) => error,
+            );
+          if (ender === 'abort') {
+            await turn();
+            await turn();
+            controller.abort(reason);
+          }
+          const outcome = await waiting;
+          if (ender === 'deadline') {
+            expect(outcome).toBeInstanceOf(GateDeadlineError);
+            expect(outcome).toMatchObject({ reason: 'store', store: 'Redis at 127.0.0.1:6390' });
+          } else expect(outcome).toBe(reason);
+          // Giving up on a store is no outage: nothing was warned about.
+          expect(warnings).toEqual([]);
+          // The store answers at last: a slot it took for the caller gone is given back.
+          const takes = silent.pending.filter((question) => question.method === 'acquireSlot');
+          silent.answerAll(late);
+          await turn();
+          expect(silent.released).toEqual(
+            late === 'yes' ? takes.map((question) => question.args[1] as string) : [],
+          );
+          // The store answers again: the next call goes through it, whatever came late.
+          const next = await gate.acquire({ key: 'a', deadline: time.clock() + 1_000 }).then(
+            (release) => {
+              release();
+              return 'started';
+            },
+            (error: unknown) => (error instanceof GateStoreUnavailableError ? 'refused' : String(error)),
+          );
+          expect(next).toBe('started');
+          // A failure no caller waited on is nobody's: no warning, no refusal of a later caller.
+          expect(warnings).toEqual([]);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('is a TimeoutError naming the store through the HTTP layer, and an abort an AbortError, neither sent', async () => {
+    for (const ender of ['deadline', 'abort'] as const) {
+      const time = virtualTime();
+      const silent = silentStore('fallback');
+      const sent: string[] = [];
+      const http = createHttpClient({
+        provider: 'test-vendor',
+        baseUrl: 'https://api.vendor.test',
+        headers: () => ({}),
+        secrets: new SecretSet(),
+        totalTimeoutMs: 1_000,
+        fetch: (async (input: RequestInfo | URL) => {
+          sent.push(String(input));
+          return new Response('{"id":"a"}', { headers: { 'content-type': 'application/json' } });
+        }) as typeof fetch,
+      });
+      const gate = createRequestGate({ maxConcurrency: 1, store: silent.store }, time.clock, time.sleep);
+      const controller = new AbortController();
+      const call = http
+        .request({
+          operation: 'get',
+          method: 'GET',
+          path: 'a',
+          schema: v.looseObject({ id: v.string() }),
+          options: {
+            ...(ender === 'abort' ? { signal: controller.signal } : {}),
+            runtime: {
+              gate,
+              clock: time.clock,
+              // The abort case's sleeps never end by themselves: only the signal ends its wait.
+              sleep: ender === 'abort' ? (_ms, signal) => aborted(signal) : time.sleep,
+            },
+          },
+        })
+        .catch((caught: unknown) => caught);
+      if (ender === 'abort') {
+        await turn();
+        await turn();
+        controller.abort();
+      }
+      const error = await call;
+      if (ender === 'deadline') {
+        expect(TimeoutError.isInstance(error)).toBe(true);
+        expect((error as TimeoutError).message).toBe(
+          "test-vendor: the rate limit store (Redis at 127.0.0.1:6390) did not answer before the call's time limit (totalTimeoutMs 1000 ms), less its reserve, ran out; not sent",
+        );
+      } else expect(AbortError.isInstance(error)).toBe(true);
+      expect((error as TimeoutError).delivery).toBe('not-sent');
+      expect(sent).toEqual([]);
+      silent.answerAll('yes');
+    }
+  });
+});
+
+function aborted(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((_, reject) => {
+    signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}
 
 describe('rateLimit.store on the client', () => {
   const provider = {

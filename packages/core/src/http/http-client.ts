@@ -1118,6 +1118,14 @@ function gateError(
         }),
       );
     }
+    if (error.reason === 'store') {
+      return new TimeoutError(
+        errorOptions({
+          message: `${provider}: the rate limit store (${error.store ?? 'rateLimit.store'}) did not answer before ${deadlineLimit}, less its reserve, ran out; not sent`,
+          delivery,
+        }),
+      );
+    }
     return new TimeoutError(
       errorOptions({
         message: `${provider}: the client's rateLimit (${error.reason === 'rate' ? 'requestsPerSecond' : 'maxConcurrency'}) could not let the request start before ${deadlineLimit}, less its reserve, ran out; not sent`,

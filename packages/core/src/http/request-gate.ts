@@ -2,7 +2,7 @@ import { type InputIssue, InvalidInputError } from '../errors/errors.js';
 import type { Warning } from '../live-stream.js';
 import { readOptions } from '../options.js';
 import { once } from '../own.js';
-import type { Clock, Sleep } from '../runtime.js';
+import { type Clock, platformTurn, type Sleep } from '../runtime.js';
 import { createMemoryGateStore, type GateStore } from './gate-store.js';
 
 /** Limits for the requests one client sends. */
@@ -99,8 +99,11 @@ export interface RequestGate {
   pause(untilMs: number, key?: string): void;
 }
 
-/** Why a request could not start before its deadline. */
-export type GateWaitReason = 'paused' | 'rate' | 'concurrency';
+/**
+ * Why a request could not start before its deadline: the vendor's pause, the rate or the concurrency limit,
+ * or a shared store that did not answer in time (`store`: a Redis that accepts and never answers).
+ */
+export type GateWaitReason = 'paused' | 'rate' | 'concurrency' | 'store';
 
 /** The gate could not let a request start before its deadline; the HTTP layer reports it as a typed error. */
 export class GateDeadlineError extends Error {
@@ -110,6 +113,8 @@ export class GateDeadlineError extends Error {
     readonly reason: GateWaitReason,
     /** For a pause: how long it still lasts, in ms. */
     readonly waitMs?: number,
+    /** For a store that did not answer: its description (`rateLimit.store.description`). */
+    readonly store?: string,
   ) {
     super(`the request could not start before its deadline (${reason})`);
   }
@@ -200,43 +205,125 @@ export function createRequestGate(
   // `reads` marks a question that only reads (the pause): its answer does not end an outage, since a Redis
   // that is full (OOM) still answers reads while refusing every write, and the outage would be warned about
   // again each time a read got through.
+  // The shared store is waited for within the caller's bound: its deadline and signal end the wait, as they
+  // end every other wait of the gate (a Redis that accepts and never answers held a call for its whole
+  // `commandTimeoutMs`, its abort unheard). What the store answers after that is handed to `late` (a slot
+  // taken is given back); a token taken is simply not used, as one taken in a pause.
   async function ask<T>(
     call: (store: GateStore) => Promise<T>,
     onWarning: ((warning: Warning) => void) | undefined,
+    bound: Bound,
     reads = false,
+    late?: (value: T) => void,
   ): Promise<{ value: T; store: GateStore }> {
     if (shared && (!outage || clock() >= retryAt || shared.onUnavailable === 'fail')) {
       try {
-        const value = await call(shared);
+        const value = await within(call(shared), bound, shared, late);
         if (!reads) outage = false;
         return { value, store: shared };
       } catch (error) {
-        const store = shared.description ?? 'the rate limit store';
-        if (shared.onUnavailable === 'fail') {
-          lastRefusal = new GateStoreUnavailableError(store, reasonOf(error));
-          refusals += 1;
-          throw lastRefusal;
-        }
-        retryAt = clock() + gateStoreRetryMs;
-        if (!outage) {
-          outage = true;
-          onWarning?.({
-            type: 'fallback',
-            setting: 'rateLimit.store',
-            message: `${store} is unavailable (${reasonOf(error)}): this process paces its requests alone, in memory, until it answers again`,
-          });
-        }
+        // The caller's deadline or signal, not the store's failure: no outage, no refusal.
+        if (error instanceof GaveUp) throw error.reason;
+        const refusal = storeFailed(shared, error, onWarning);
+        if (refusal) throw refusal;
       }
     }
     return { value: await call(local), store: local };
   }
 
+  // A question to the shared store failed: a store set to 'fail' refuses (the refusal, for the caller to
+  // throw), else the outage begins, warned about once.
+  function storeFailed(
+    shared: GateStore,
+    error: unknown,
+    onWarning: ((warning: Warning) => void) | undefined,
+  ): GateStoreUnavailableError | undefined {
+    const store = shared.description ?? 'the rate limit store';
+    if (shared.onUnavailable === 'fail') {
+      lastRefusal = new GateStoreUnavailableError(store, reasonOf(error));
+      refusals += 1;
+      return lastRefusal;
+    }
+    retryAt = clock() + gateStoreRetryMs;
+    if (!outage) {
+      outage = true;
+      onWarning?.({
+        type: 'fallback',
+        setting: 'rateLimit.store',
+        message: `${store} is unavailable (${reasonOf(error)}): this process paces its requests alone, in memory, until it answers again`,
+      });
+    }
+    return undefined;
+  }
+
+  // Waits for a question to the shared store until it answers, or the bound's deadline passes (a
+  // GateDeadlineError) or its signal fires (its reason), each thrown inside a GaveUp. A question left
+  // unanswered is not cancelled: what it answers later goes to `late`. Its failure is nobody's: no caller
+  // waits on it (the next question tells whether the store is down, and is heard by its own caller).
+  // The store has a turn of the event loop first, with no timer armed: a store that answers at once (in
+  // memory, a test's) or whose answer is already in is never raced by a sleep that ends at once (a
+  // virtual one), and costs no timer.
+  async function within<T>(
+    question: Promise<T>,
+    { deadline, signal }: Bound,
+    shared: GateStore,
+    late: ((value: T) => void) | undefined,
+  ): Promise<T> {
+    if (!Number.isFinite(deadline) && signal === undefined) return question;
+    const leave = () => void question.then(late, noop);
+    if (signal?.aborted) {
+      leave();
+      throw new GaveUp(signal.reason);
+    }
+    let answered = false;
+    const tracked = question.then(
+      (value) => {
+        answered = true;
+        return value;
+      },
+      (error: unknown) => {
+        answered = true;
+        throw error;
+      },
+    );
+    tracked.catch(() => {});
+    await Promise.race([tracked.then(noop, noop), new Promise<void>((resolve) => platformTurn(resolve))]);
+    if (answered) return tracked;
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, once);
+    const gaveUp = (
+      Number.isFinite(deadline)
+        ? sleep(Math.max(0, deadline - clock()), controller.signal)
+        : aborted(controller.signal)
+    ).then(
+      () => {
+        throw new GaveUp(
+          new GateDeadlineError('store', undefined, shared.description ?? 'the rate limit store'),
+        );
+      },
+      (reason: unknown) => {
+        throw new GaveUp(signal?.aborted ? signal.reason : reason);
+      },
+    );
+    try {
+      return await Promise.race([tracked, gaveUp]);
+    } catch (error) {
+      if (error instanceof GaveUp && !answered) leave();
+      throw error;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      controller.abort();
+      gaveUp.catch(() => {});
+    }
+  }
+
   // The end of the pause in force: the shared store's, or this process's own (kept for a fallback).
-  async function pausedUntil(key: string, onWarning: ((warning: Warning) => void) | undefined) {
+  async function pausedUntil(key: string, onWarning: ((warning: Warning) => void) | undefined, bound: Bound) {
     const [own, { value }] = await Promise.all([
       local.pausedUntil(key),
       // With limits, the writes that follow say whether the store is back; without, this read is all there is.
-      ask((store) => store.pausedUntil(key), onWarning, writes),
+      ask((store) => store.pausedUntil(key), onWarning, bound, writes),
     ]);
     return Math.max(own, value);
   }
@@ -274,7 +361,7 @@ export function createRequestGate(
     onWarning: ((warning: Warning) => void) | undefined,
   ): Promise<void> {
     for (;;) {
-      const until = await pausedUntil(key, onWarning);
+      const until = await pausedUntil(key, onWarning, { deadline, signal });
       if (until <= clock()) return;
       await waitOutPause(until, deadline, signal);
     }
@@ -297,9 +384,18 @@ export function createRequestGate(
     for (;;) {
       if (signal?.aborted) throw signal.reason;
       const releasesBefore = releases;
+      const bound = { deadline, signal };
       const [until, slot] = await both(
-        pausedUntil(key, onWarning),
-        ask((store) => store.acquireSlot(key, holder, limit, holdMs), onWarning),
+        pausedUntil(key, onWarning, bound),
+        ask(
+          (store) => store.acquireSlot(key, holder, limit, holdMs),
+          onWarning,
+          bound,
+          false,
+          (taken) => {
+            if (taken && shared) release(shared, key, holder);
+          },
+        ),
         (_, taken) => {
           if (taken.status === 'fulfilled' && taken.value.value) release(taken.value.store, key, holder);
         },
@@ -352,9 +448,10 @@ export function createRequestGate(
     onWarning: ((warning: Warning) => void) | undefined,
   ): Promise<void> {
     for (;;) {
+      const bound = { deadline, signal };
       const [until, token] = await both(
-        pausedUntil(key, onWarning),
-        ask((store) => store.takeToken(key, rate), onWarning),
+        pausedUntil(key, onWarning, bound),
+        ask((store) => store.takeToken(key, rate), onWarning, bound),
         () => {},
       );
       if (until > clock()) {
@@ -482,6 +579,19 @@ function isGateStore(value: unknown): value is GateStore {
     (method) => typeof store[method] === 'function',
   );
 }
+
+/** What bounds a caller's wait on the shared store: its deadline (epoch ms, by the gate's clock) and signal. */
+interface Bound {
+  deadline: number;
+  signal: AbortSignal | undefined;
+}
+
+// The caller stopped waiting for the shared store (its deadline, its signal): `reason` is what it throws.
+class GaveUp {
+  constructor(readonly reason: unknown) {}
+}
+
+function noop(): void {}
 
 function aborted(signal: AbortSignal): Promise<void> {
   return new Promise<void>((_, reject) => {
