@@ -82,6 +82,8 @@ export function createEngine(options: EngineOptions) {
   const faults = new Map<string, Fault[]>();
   const encoders = new Set<string>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
+  // Set by close(): a request still held then is dropped, not carried out.
+  let closed = false;
   const stats: SandboxStats = { requests: 0, rateLimited: 0, created: {}, inFlight: 0 };
   const changeListeners = new Set<StreamChangeListener>();
   const emitChange = (change: StreamChange) => {
@@ -493,6 +495,9 @@ export function createEngine(options: EngineOptions) {
           const outcome = await applyFault(dialect, request, fault, signal, answer);
           if (outcome) return outcome;
         }
+        // A request held (a `slow` fault) through the sandbox's close is not carried out afterwards: nothing
+        // changes once close() has resolved, the persist file's last save included.
+        if (closed) return { kind: 'drop' };
         return { kind: 'respond', response: await dialect.handle(request, contextFor(dialect)) };
       } finally {
         stats.inFlight -= 1;
@@ -519,9 +524,11 @@ export function createEngine(options: EngineOptions) {
         const outcome = await applyFault(dialect, request, fault, signal, () => answer());
         if (outcome) return outcome;
       }
+      if (closed) return { kind: 'drop' };
       return { kind: 'respond', response: await answer() };
     },
     close(): void {
+      closed = true;
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       changeListeners.clear();

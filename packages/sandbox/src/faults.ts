@@ -24,6 +24,20 @@ const requiredWhole =
   (min: number, max: number): Checker =>
   (value, field) =>
     value === undefined ? `${field} is required` : optionalWhole(min, max)(value, field);
+// A status a fault answers with its body: a final one (200 to 599; a 1xx is no answer, and Node's client
+// reads one with a body as a broken connection, or hangs) that may carry a body (204, 205 and 304 may not).
+const bodilessStatuses: readonly number[] = [204, 205, 304];
+const statusWithBody =
+  (required: boolean): Checker =>
+  (value, field) => {
+    if (value === undefined) return required ? `${field} is required` : undefined;
+    return Number.isInteger(value) &&
+      (value as number) >= 200 &&
+      (value as number) <= 599 &&
+      !bodilessStatuses.includes(value as number)
+      ? undefined
+      : `${field} must be a whole number from 200 to 599 other than 204, 205 and 304 (statuses that carry a body)`;
+  };
 const optionalBoolean: Checker = (value, field) =>
   value === undefined || typeof value === 'boolean' ? undefined : `${field} must be true or false`;
 const oneOf =
@@ -56,10 +70,11 @@ const fields: Record<Fault['type'], Record<string, Checker>> = {
         ? undefined
         : 'onHold must be a function (in-process only)',
   },
-  status: { times, status: requiredWhole(100, 599), processed },
-  html: { times, status: optionalWhole(100, 599) },
+  status: { times, status: statusWithBody(true), processed },
+  html: { times, status: statusWithBody(false) },
   'malformed-json': { times },
-  'empty-body': { times, status: optionalWhole(100, 599), processed, object: optionalBoolean },
+  // No body by default: any final status (a 204 included); with `object`, one that may carry it.
+  'empty-body': { times, status: optionalWhole(200, 599), processed, object: optionalBoolean },
   'wrong-shape': { times },
   'unknown-enum': { times },
   'slow-body': { times, delayMs: delay },
@@ -127,6 +142,12 @@ export function faultIssue(
   for (const [key, check] of Object.entries(checkers)) {
     const problem = check(record[key], key);
     if (problem) return { path: `fault.${key}`, message: `${type} fault: ${problem}` };
+  }
+  if (type === 'empty-body' && record.object === true && bodilessStatuses.includes(record.status as number)) {
+    return {
+      path: 'fault.status',
+      message: `empty-body fault: status ${String(record.status)} carries no body, and object asks for {}`,
+    };
   }
   return undefined;
 }

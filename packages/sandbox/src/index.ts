@@ -27,7 +27,13 @@ export {
   pushDurationSeconds,
   startPush,
 } from './media/push.js';
-export { type AdapterSettings, type Sandbox, type SandboxOptions, startSandbox } from './server.js';
+export {
+  type AdapterSettings,
+  persistLockStaleMs,
+  type Sandbox,
+  type SandboxOptions,
+  startSandbox,
+} from './server.js';
 export type {
   DialectContext,
   DialectIngest,

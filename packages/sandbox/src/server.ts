@@ -25,6 +25,7 @@ import {
   safeParseOwn,
   trimWhitespace,
 } from '@unilive/core';
+import lockfile from 'proper-lockfile';
 import * as v from 'valibot';
 import { createDashboard } from './dashboard/dashboard.js';
 import { allDialects } from './dialects/index.js';
@@ -268,14 +269,22 @@ export async function startSandbox(given: SandboxOptions = {}): Promise<Sandbox>
   // writes (and the next start reads). Put in front as text, not `resolve`d, so `..` after a symlink still
   // means what the system reads.
   const persistPath = options.persistPath === undefined ? undefined : anchored(options.persistPath);
+  // One sandbox a file: each saves its own view, so two on one file would each overwrite the other's
+  // streams. Held until close (or the process ends), read before the file is.
+  let lostLock: ((code: string) => void) | undefined;
+  const unlockPersist =
+    persistPath === undefined ? undefined : await lockPersistFile(persistPath, (code) => lostLock?.(code));
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
   let saveFailed = false;
   // Written to a file beside it and renamed over it, so a crash mid-write never leaves half a file. A
   // failure (the disk filled up, the folder was removed) is a line of the sandbox's log, once until a save
   // succeeds again, never an exception in a timer that would end the process; the save at close, the last
   // chance, always says when it fails, since what it could not write is lost.
+  // The save at close is the last: nothing writes the file once close() has resolved.
+  let savedLast = false;
   const save = (final = false) => {
-    if (!persistPath) return;
+    if (!persistPath || savedLast) return;
+    if (final) savedLast = true;
     // A name no one can guess, created only if nothing is there (`wx`: O_CREAT | O_EXCL, which never
     // follows a symlink planted at it), readable by this user alone: the records hold stream keys and push
     // passwords, and the rename gives the persist file the same mode.
@@ -306,17 +315,24 @@ export async function startSandbox(given: SandboxOptions = {}): Promise<Sandbox>
       });
     }
   };
+  let persisted: PersistedData | undefined;
+  try {
+    persisted =
+      persistPath && existsSync(persistPath)
+        ? readPersisted(
+            persistPath,
+            dialects.map((dialect) => dialect.id),
+          )
+        : undefined;
+  } catch (error) {
+    // A file refused leaves it free for the next start, in this process too.
+    await unlockPersist?.();
+    throw error;
+  }
   const engine = createEngine({
     ...options,
     dialects,
-    ...(persistPath && existsSync(persistPath)
-      ? {
-          data: readPersisted(
-            persistPath,
-            dialects.map((dialect) => dialect.id),
-          ),
-        }
-      : {}),
+    ...(persisted ? { data: persisted } : {}),
     onChange: () => {
       if (!persistPath || saveTimer) return;
       saveTimer = setTimeout(() => {
@@ -326,6 +342,12 @@ export async function startSandbox(given: SandboxOptions = {}): Promise<Sandbox>
     },
   });
 
+  lostLock = (code) =>
+    engine.log({
+      level: 'error',
+      message: `lost the lock on the persist file (${code}): another sandbox may write it now, and each would overwrite the other's streams`,
+    });
+
   let media: MediaService | undefined;
   try {
     media =
@@ -334,6 +356,7 @@ export async function startSandbox(given: SandboxOptions = {}): Promise<Sandbox>
         : await startMediaService(engine, { ...options.media, host, urlHost: reachableHost(host) });
   } catch (error) {
     engine.close();
+    await unlockPersist?.();
     throw listenError(error as Error, 'media.port');
   }
   let webhooks: WebhookDelivery;
@@ -347,6 +370,7 @@ export async function startSandbox(given: SandboxOptions = {}): Promise<Sandbox>
   } catch (error) {
     await media?.close();
     engine.close();
+    await unlockPersist?.();
     throw error;
   }
   engine.onStreamChange((change) => webhooks.handle(change));
@@ -401,6 +425,7 @@ export async function startSandbox(given: SandboxOptions = {}): Promise<Sandbox>
     await media?.close();
     engine.close();
     webhooks.close();
+    await unlockPersist?.();
     throw error;
   }
   const listening = (server.address() as AddressInfo).port;
@@ -438,6 +463,7 @@ export async function startSandbox(given: SandboxOptions = {}): Promise<Sandbox>
       save(true);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await unlockPersist?.();
     },
   };
 }
@@ -475,6 +501,48 @@ export function sandboxOrigin(
 }
 
 type PersistedData = NonNullable<EngineOptions['data']>;
+
+/** How long a lock left by a sandbox that ended without closing holds its persist file (ms). */
+export const persistLockStaleMs = 10_000;
+
+/**
+ * Takes the persist file for this sandbox alone: a lock beside it (`<file>.lock`, proper-lockfile's folder,
+ * its time kept fresh while the sandbox runs), freed by the returned function, or by the process's exit. A
+ * lock another sandbox holds is refused; one left by a sandbox that ended abruptly (its time not kept
+ * fresh) is taken over once {@link persistLockStaleMs} has passed. `lost` hears the code of a lock lost
+ * while held (its folder removed by hand, its time not written).
+ *
+ * @throws InvalidInputError naming `persistPath` when another sandbox holds it, or the lock cannot be made.
+ */
+async function lockPersistFile(path: string, lost: (code: string) => void): Promise<() => Promise<void>> {
+  try {
+    const release = await lockfile.lock(path, {
+      realpath: false,
+      stale: persistLockStaleMs,
+      onCompromised: (error) => lost(errorCode(error)),
+    });
+    return () => release().catch(() => undefined);
+  } catch (error) {
+    const held = errorCode(error) === 'ELOCKED';
+    throw new InvalidInputError({
+      operation: 'startSandbox',
+      message: held
+        ? `The persist file ${path} is in use by another sandbox (it holds ${path}.lock): give each sandbox its own persistPath, or close the other; a lock left by a sandbox that ended without closing frees itself within ${persistLockStaleMs / 1000} s`
+        : `The persist file ${path} could not be locked for this sandbox (${errorCode(error)}): pass a path in a folder the sandbox may write to`,
+      issues: [
+        {
+          path: 'persistPath',
+          message: held ? 'in use by another sandbox' : 'expected a file path the sandbox may lock',
+        },
+      ],
+    });
+  }
+}
+
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'failed';
+}
 
 /**
  * Checks at start that the sandbox can keep its records at `path`: an existing regular file it may open for
@@ -1012,7 +1080,7 @@ function fetchedFromOwnPage(site: string | undefined): boolean {
  * larger than the limit (413).
  */
 export function refuseRequest(
-  request: Pick<IncomingMessage, 'method' | 'url' | 'headers'>,
+  request: Pick<IncomingMessage, 'method' | 'url' | 'headers'> & { rawHeaders?: readonly string[] },
   allowed: ReadonlySet<string>,
   maxBodyBytes: number,
 ): SandboxResponse | undefined {
@@ -1020,6 +1088,14 @@ export function refuseRequest(
     const value = request.headers[name];
     return Array.isArray(value) ? value[0] : value;
   };
+  // Node keeps the first of several `Host` lines and drops the rest: a request carrying a local one first
+  // and a foreign one after would pass as local. HTTP/1.1 answers more than one with 400 (RFC 9112 §3.2).
+  const hosts = (request.rawHeaders ?? []).filter(
+    (line, index) => index % 2 === 0 && line.toLowerCase() === 'host',
+  );
+  if (hosts.length > 1) {
+    return { status: 400, body: { error: 'a request carries one Host header; this one carries several' } };
+  }
   if (!isAllowedHost(header('host'), allowed)) {
     return {
       status: 403,
@@ -1082,11 +1158,13 @@ async function serve(
   maxBodyBytes: number,
 ): Promise<void> {
   const url = requestPathUrl(request.url);
+  // Read (and bounded by maxBodyBytes) on every route, the media routes too, which take no body: a
+  // preflight that streams one without a length would otherwise be read whole.
+  const text = await readBody(request, maxBodyBytes);
   if (url.pathname.startsWith('/media/')) {
     serveMedia(media, request, response, url.pathname);
     return;
   }
-  const text = await readBody(request, maxBodyBytes);
   let body: unknown;
   if (text.length > 0) {
     try {
@@ -1136,7 +1214,9 @@ async function serve(
     else if (Array.isArray(value)) headers.set(name, value.join(', '));
   }
   const sandboxRequest: SandboxRequest = {
-    method: request.method ?? 'GET',
+    // A HEAD is answered as its GET, without the body (Node sends none for a HEAD): every route that
+    // reads answers both, as RFC 9110 §9.3.2 asks and as the dashboard and media routes do.
+    method: request.method === 'HEAD' ? 'GET' : (request.method ?? 'GET'),
     path: rest.slice(dialect.basePath.length) || '/',
     query: url.searchParams,
     headers,

@@ -23,16 +23,23 @@ export type Fault =
       times?: number;
       onHold?: (request: { method: string; path: string }) => void;
     }
-  /** Any status with the vendor's error body for its kind (408, 413, 507…). */
+  /**
+   * Any status that carries a body, with the vendor's error body for its kind (408, 413, 507…): 200 to 599
+   * but 204, 205 and 304. A 1xx (no final answer) or one of those three is refused, naming `fault.status`.
+   */
   | { type: 'status'; status: number; times?: number; processed?: boolean }
-  /** An HTML page instead of JSON, as a proxy or load balancer sends (status 200 by default). */
+  /**
+   * An HTML page instead of JSON, as a proxy or load balancer sends (status 200 by default; 200 to 599 but
+   * 204, 205 and 304, which carry no body).
+   */
   | { type: 'html'; status?: number; times?: number }
   /** A JSON body cut off halfway. */
   | { type: 'malformed-json'; times?: number }
   /**
    * A success status with no body at all, or with `{}` when `object: true` (JSON that holds no stream, as
    * answers like `{"success": true}` do). `processed: true` carries out the request first: a change the
-   * vendor accepted and answered with nothing (204, an empty 200, `{}`).
+   * vendor accepted and answered with nothing (204, an empty 200, `{}`). `status` is 200 to 599; with
+   * `object`, not 204, 205 or 304.
    */
   | { type: 'empty-body'; status?: number; times?: number; processed?: boolean; object?: boolean }
   /** Valid JSON of a shape no adapter expects. */
