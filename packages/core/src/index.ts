@@ -123,8 +123,8 @@ export {
   importRsaPublicKey,
   secretsEqual,
   sha256,
-  uniqueDeliveryId,
   timingSafeEqual,
+  uniqueDeliveryId,
   verifyRsaSha256,
 } from './events/webhook-crypto.js';
 export {
