@@ -1,4 +1,13 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+} from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -102,6 +111,59 @@ describe('a persist file', () => {
       );
       expect(InvalidInputError.isInstance(refused)).toBe(true);
       // No sandbox keeps its time fresh: once older than the stale bound it is taken over.
+      const old = new Date(Date.now() - persistLockStaleMs - 60_000);
+      utimesSync(`${persistPath}.lock`, old, old);
+      const sandbox = await startSandbox({ port: 0, media: false, persistPath, log: () => {} });
+      await sandbox.close();
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('is the same file through a symbolic link: refused while held, and saved through the link', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'unilive-persist-link-'));
+    const persistPath = join(folder, 'sandbox.json');
+    const link = join(folder, 'link.json');
+    try {
+      const first = await startSandbox({ port: 0, media: false, persistPath, log: () => {} });
+      symlinkSync(persistPath, link);
+      const refused = await startSandbox({ port: 0, media: false, persistPath: link, log: () => {} }).then(
+        async (sandbox) => {
+          await sandbox.close();
+          return undefined;
+        },
+        (error: unknown) => error,
+      );
+      expect(InvalidInputError.isInstance(refused)).toBe(true);
+      await first.close();
+      // Started on the link, a sandbox saves the file it names: the link stays a link.
+      const linked = await startSandbox({ port: 0, media: false, persistPath: link, log: () => {} });
+      await fetch(`${linked.baseUrl('liveapi')}/live_streams`, {
+        method: 'POST',
+        headers: { authorization: liveapiAuthorization(linked), 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'through the link' }),
+      });
+      await linked.close();
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+      expect(readFileSync(persistPath, 'utf8')).toContain('through the link');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('left locked with a time in the future (the clock stepped back) frees itself as a killed sandbox’s does', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'unilive-persist-future-'));
+    const persistPath = join(folder, 'sandbox.json');
+    try {
+      mkdirSync(`${persistPath}.lock`);
+      const future = new Date(Date.now() + 3_600_000);
+      utimesSync(`${persistPath}.lock`, future, future);
+      // Refused now, as a fresh lock is; its time is set to the present, so it goes stale within the bound.
+      const refused = await startSandbox({ port: 0, media: false, persistPath, log: () => {} }).catch(
+        (error: unknown) => error,
+      );
+      expect(InvalidInputError.isInstance(refused)).toBe(true);
+      expect(statSync(`${persistPath}.lock`).mtimeMs).toBeLessThanOrEqual(Date.now());
       const old = new Date(Date.now() - persistLockStaleMs - 60_000);
       utimesSync(`${persistPath}.lock`, old, old);
       const sandbox = await startSandbox({ port: 0, media: false, persistPath, log: () => {} });

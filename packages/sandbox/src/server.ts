@@ -9,15 +9,17 @@ import {
   lstatSync,
   openSync,
   readFileSync,
+  readlinkSync,
   renameSync,
   rmSync,
   statSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { mkdir, mkdtemp, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AddressInfo, isIP } from 'node:net';
-import { dirname, isAbsolute, join, sep } from 'node:path';
+import { dirname, isAbsolute, join, resolve as resolvePath, sep } from 'node:path';
 import {
   InvalidInputError,
   isLoopbackHost,
@@ -268,7 +270,11 @@ export async function startSandbox(given: SandboxOptions = {}): Promise<Sandbox>
   // Anchored once to the working folder at start: a later `process.chdir` must not move the file every save
   // writes (and the next start reads). Put in front as text, not `resolve`d, so `..` after a symlink still
   // means what the system reads.
-  const persistPath = options.persistPath === undefined ? undefined : anchored(options.persistPath);
+  // A persist file that is a symbolic link is read, locked and saved as the file it names: a save renamed
+  // over the link would replace it with a file of its own, and a lock on the link's name would not be the
+  // lock of a sandbox started on the file itself.
+  const persistPath =
+    options.persistPath === undefined ? undefined : persistTarget(anchored(options.persistPath));
   // One sandbox a file: each saves its own view, so two on one file would each overwrite the other's
   // streams. Held until close (or the process ends), read before the file is.
   let lostLock: ((code: string) => void) | undefined;
@@ -515,6 +521,7 @@ export const persistLockStaleMs = 10_000;
  * @throws InvalidInputError naming `persistPath` when another sandbox holds it, or the lock cannot be made.
  */
 async function lockPersistFile(path: string, lost: (code: string) => void): Promise<() => Promise<void>> {
+  freeLockFromTheFuture(`${path}.lock`);
   try {
     const release = await lockfile.lock(path, {
       realpath: false,
@@ -536,6 +543,41 @@ async function lockPersistFile(path: string, lost: (code: string) => void): Prom
         },
       ],
     });
+  }
+}
+
+/**
+ * The file a persist path names: the target of a symbolic link (followed to the end), else the path itself
+ * (a file not made yet, or one that is not a link).
+ */
+function persistTarget(path: string): string {
+  let target = path;
+  // Link by link, as the system follows them (at most 40, its own bound), so a link to a file not made
+  // yet names where the first save creates it.
+  for (let hops = 0; hops < 40; hops += 1) {
+    try {
+      if (!lstatSync(target).isSymbolicLink()) return target;
+      target = resolvePath(dirname(target), readlinkSync(target));
+    } catch {
+      // Nothing there (a file not made yet): the path the links lead to.
+      return target;
+    }
+  }
+  return path;
+}
+
+// A lock's time in the future beyond the stale bound is from no sandbox running on this clock (one that
+// runs writes the present every few seconds): a sandbox killed before the clock stepped back, or a folder
+// copied in with its lock. Dated now, it goes stale within the bound, as a killed sandbox's lock does,
+// instead of holding the file for as long as the clock is behind.
+function freeLockFromTheFuture(lock: string): void {
+  try {
+    if (statSync(lock).mtimeMs > Date.now() + persistLockStaleMs) {
+      const now = new Date();
+      utimesSync(lock, now, now);
+    }
+  } catch {
+    // No lock there, or one that cannot be read: proper-lockfile says which.
   }
 }
 

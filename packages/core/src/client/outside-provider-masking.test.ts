@@ -601,6 +601,12 @@ describe('an outside provider', () => {
       Uint8Array: (shown: string) => new TextEncoder().encode(`token=${shown}`),
       ArrayBuffer: (shown: string) => new TextEncoder().encode(`token=${shown}`).buffer,
       DataView: (shown: string) => new DataView(new TextEncoder().encode(`token=${shown}`).buffer),
+      'symbol value': (shown: string) => ({ tag: Symbol(shown) }),
+      'boxed symbol': (shown: string) => ({ tag: Object(Symbol(shown)) }),
+      'inherited field': (shown: string) => Object.create({ token: shown, note: 'defaults' }),
+      'function named by it': (shown: string) => ({
+        handler: Object.defineProperty(() => {}, 'name', { value: `handle ${shown}` }),
+      }),
       'bytes that are no UTF-8': (shown: string) =>
         Uint8Array.from([0xff, ...Buffer.from(`token=${shown}`, 'latin1')]),
     } as const;
@@ -648,11 +654,19 @@ describe('an outside provider', () => {
             expect(leaks(String(own), secret)).toEqual([]);
             const value = (thrown as unknown as Record<PropertyKey, unknown>)[own];
             expect(leaks(utf8(value), secret)).toEqual([]);
-            if (value !== null && typeof value === 'object')
-              for (const inner of Reflect.ownKeys(value)) {
+            if (value !== null && typeof value === 'object') {
+              const inners: PropertyKey[] = [...Reflect.ownKeys(value)];
+              // What `for…in` shows of it, inherited fields included.
+              for (const inner in value) inners.push(inner);
+              for (const inner of inners) {
+                const item = (value as Record<PropertyKey, unknown>)[inner];
                 expect(leaks(String(inner), secret)).toEqual([]);
-                expect(leaks(utf8((value as Record<PropertyKey, unknown>)[inner]), secret)).toEqual([]);
+                expect(leaks(utf8(item), secret)).toEqual([]);
+                if (typeof item === 'symbol' || item instanceof Symbol)
+                  expect(leaks(String(item.valueOf()), secret)).toEqual([]);
+                if (typeof item === 'function') expect(leaks(item.name, secret)).toEqual([]);
               }
+            }
           }
           // The field is still there, under its name or a masked one.
           expect(keys.filter((own) => typeof own === 'symbol' || own === 'details').length).toBeGreaterThan(

@@ -642,6 +642,14 @@ export function maskedValue(value: unknown, secrets: Redactor): unknown {
 
 function maskValue(value: unknown, secrets: Redactor, depth: number): unknown {
   if (typeof value === 'string') return redactStable(secrets, value);
+  // A symbol's description shows in `String(symbol)` and inspection: one that shows a secret becomes
+  // another symbol, described masked; a function's name, which inspection prints, its masked text.
+  if (typeof value === 'symbol') return maskedName(value, noNames, secrets);
+  if (typeof value === 'function') {
+    const name = typeof value.name === 'string' ? value.name : '';
+    const masked = redactStable(secrets, name);
+    return masked === name ? value : `[Function: ${masked}]`;
+  }
   if (typeof value !== 'object' || value === null) return value;
   // Deeper than any field this library writes: nothing is left that could hold a secret. Checked before an
   // error in a field too: one that holds itself (`related: this`) would otherwise be followed for ever.
@@ -685,6 +693,9 @@ function maskedArray(items: readonly unknown[], secrets: Redactor, depth: number
   return changed ? copy : items;
 }
 
+// No names taken: a symbol masked needs none (a new symbol is unique).
+const noNames = (): Set<string> => new Set();
+
 function isText(key: PropertyKey): key is string {
   return typeof key === 'string';
 }
@@ -705,6 +716,11 @@ function maskedSlots(value: object, secrets: Redactor): unknown {
   if (typeof URL === 'function' && value instanceof URL) {
     const href = value.href;
     return text(href) === href ? value : text(href);
+  }
+  if (value instanceof Symbol) {
+    const symbol = value.valueOf();
+    const masked = maskedName(symbol, noNames, secrets);
+    return masked === symbol ? value : masked;
   }
   if (value instanceof String || value instanceof RegExp) {
     const given = value instanceof String ? value.valueOf() : String(value);
@@ -760,9 +776,14 @@ function maskedItems(items: readonly unknown[], secrets: Redactor, depth: number
 function maskedFields(value: object, secrets: Redactor, depth: number): unknown {
   const copy: Record<string, unknown> = Object.getPrototypeOf(value) === null ? Object.create(null) : {};
   let changed = false;
-  // Enumerable symbol-keyed fields too, which inspection prints (JSON does not).
+  // Enumerable symbol-keyed fields too, which inspection prints (JSON does not), and the enumerable fields
+  // it inherits (`Object.create(defaults)`), which `for…in` and a spread of its keys show: a copy made for
+  // a change holds them as its own.
+  const inherited: string[] = [];
+  for (const key in value) if (!Object.hasOwn(value, key)) inherited.push(key);
   const keys: PropertyKey[] = [
     ...Object.keys(value),
+    ...inherited,
     ...Object.getOwnPropertySymbols(value).filter((key) =>
       Object.prototype.propertyIsEnumerable.call(value, key),
     ),
