@@ -568,13 +568,14 @@ function persistTarget(path: string): string {
 
 // A lock's time in the future beyond the stale bound is from no sandbox running on this clock (one that
 // runs writes the present every few seconds): a sandbox killed before the clock stepped back, or a folder
-// copied in with its lock. Dated now, it goes stale within the bound, as a killed sandbox's lock does,
-// instead of holding the file for as long as the clock is behind.
+// copied in with its lock. Dated stale, it is taken over at once, instead of holding the file for as long
+// as the clock is behind. (A sandbox still running across a step back of the clock writes its time again
+// within seconds; should it meet a lock taken over meanwhile, it logs that it lost it.)
 function freeLockFromTheFuture(lock: string): void {
   try {
     if (statSync(lock).mtimeMs > Date.now() + persistLockStaleMs) {
-      const now = new Date();
-      utimesSync(lock, now, now);
+      const stale = new Date(Date.now() - 2 * persistLockStaleMs);
+      utimesSync(lock, stale, stale);
     }
   } catch {
     // No lock there, or one that cannot be read: proper-lockfile says which.
