@@ -1,19 +1,11 @@
-import {
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  utimesSync,
-} from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidInputError } from '@unilive/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawStatus as rawStatusOf } from '../test/raw-status.js';
 import { persistLockStaleMs, type Sandbox, startSandbox } from './server.js';
 
 // The edges of the sandbox's HTTP surface and lifecycle an outside probe found: a request held through
@@ -194,17 +186,7 @@ describe('the HTTP surface', () => {
   });
   afterAll(() => sandbox.close());
 
-  // The status line's code of what the socket answers to bytes sent as they are.
-  const rawStatus = (bytes: string) =>
-    new Promise<number>((resolve, reject) => {
-      const socket = connect(sandbox.port, '127.0.0.1', () => socket.end(bytes));
-      let text = '';
-      socket.on('data', (chunk: Buffer) => {
-        text += chunk.toString('latin1');
-      });
-      socket.on('error', reject);
-      socket.on('close', () => resolve(Number(/^HTTP\/1\.[01] (\d{3})/.exec(text)?.[1] ?? 0)));
-    });
+  const rawStatus = (bytes: string) => rawStatusOf(sandbox.port, bytes);
 
   it('answers a request with two Host lines 400, whichever comes first, on every route', async () => {
     const local = `127.0.0.1:${sandbox.port}`;

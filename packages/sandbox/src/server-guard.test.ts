@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
-import { connect } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawStatus as rawStatusOf } from '../test/raw-status.js';
 import { isAllowedHost, isTrustedOrigin, refuseRequest, type Sandbox, startSandbox } from './server.js';
 
 const allowed = new Set(['127.0.0.1']);
@@ -289,17 +289,7 @@ describe('a running sandbox against oversized, cross-site and rebound requests',
       request.end();
     });
 
-  // What the socket answers to bytes sent as they are: the status line's code.
-  const rawStatus = (bytes: string) =>
-    new Promise<number>((resolve, reject) => {
-      const socket = connect(sandbox.port, '127.0.0.1', () => socket.end(bytes));
-      let text = '';
-      socket.on('data', (chunk: Buffer) => {
-        text += chunk.toString('latin1');
-      });
-      socket.on('error', reject);
-      socket.on('close', () => resolve(Number(/^HTTP\/1\.[01] (\d{3})/.exec(text)?.[1] ?? 0)));
-    });
+  const rawStatus = (bytes: string) => rawStatusOf(sandbox.port, bytes);
 
   it('serves HTTP/1.0 without a Host (no browser sends one: no page can rebind it), and refuses HTTP/1.1 without one', async () => {
     expect(await rawStatus('GET /_sandbox HTTP/1.0\r\n\r\n')).toBe(200);
