@@ -403,7 +403,7 @@ describe('the account key of the HTTP layer', () => {
  * A shared store that accepts every question and answers none until told (a Redis that accepts the
  * connection and never replies: stalled, SIGSTOPped, half-open). `answerAll` settles what is pending.
  */
-function silentStore(onUnavailable: 'fallback' | 'fail') {
+function silentStore(onUnavailable: 'fallback' | 'fail', onAsk: () => void = () => {}) {
   const pending: { method: string; args: unknown[]; settle: (answer: 'yes' | 'no' | 'fail') => void }[] = [];
   const released: string[] = [];
   let silent = true;
@@ -413,6 +413,7 @@ function silentStore(onUnavailable: 'fallback' | 'fail') {
     (...args: unknown[]) =>
       silent
         ? new Promise<never>((resolve, reject) => {
+            onAsk();
             pending.push({
               method,
               args,
@@ -455,12 +456,18 @@ describe('a request gate on a shared store that does not answer', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom('concurrency', 'rate', 'both', 'pause only'),
-        fc.constantFrom('deadline', 'abort', 'aborted before'),
+        // `abort as asked`: while the store has its turn, before any timer of the gate is armed.
+        fc.constantFrom('deadline', 'abort', 'aborted before', 'abort as asked'),
         fc.constantFrom('yes' as const, 'no' as const, 'fail' as const),
         fc.constantFrom('fallback' as const, 'fail' as const),
         async (limits, ender, late, onUnavailable) => {
           const time = virtualTime();
-          const silent = silentStore(onUnavailable);
+          const controller = new AbortController();
+          const reason = new Error('the caller gave up');
+          const silent = silentStore(onUnavailable, () => {
+            // In a microtask: after the gate has begun waiting on the question, before its turn ends.
+            if (ender === 'abort as asked') queueMicrotask(() => controller.abort(reason));
+          });
           const gate = createRequestGate(
             {
               ...(limits === 'rate' || limits === 'both' ? { requestsPerSecond: 5 } : {}),
@@ -471,8 +478,6 @@ describe('a request gate on a shared store that does not answer', () => {
             time.sleep,
           );
           const warnings: Warning[] = [];
-          const controller = new AbortController();
-          const reason = new Error('the caller gave up');
           if (ender === 'aborted before') controller.abort(reason);
           const waiting = gate
             .acquire({

@@ -289,6 +289,11 @@ export function createRequestGate(
     tracked.catch(() => {});
     await Promise.race([tracked.then(noop, noop), new Promise<void>((resolve) => platformTurn(resolve))]);
     if (answered) return tracked;
+    // Aborted during that turn: no listener added now would hear it.
+    if (signal?.aborted) {
+      leave();
+      throw new GaveUp(signal.reason);
+    }
     const controller = new AbortController();
     const onAbort = () => controller.abort(signal?.reason);
     signal?.addEventListener('abort', onAbort, once);
