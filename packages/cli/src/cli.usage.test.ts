@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -771,6 +771,38 @@ describe('unilive sandbox', () => {
       `unilive: --port ${port}: the port is already in use on this host; choose another, or 0 for any free port`,
       `unilive: --rtmp-port ${rtmpPort}: the port is already in use on this host; choose another, or 0 for any free port`,
     ]);
+  });
+
+  it('a --persist another sandbox holds exits 2 naming it, and starts once that one is interrupted', async () => {
+    const { run, err } = harness();
+    const folder = await mkdtemp(join(tmpdir(), 'unilive-cli-'));
+    const persist = join(folder, 'data.json');
+    const controller = new AbortController();
+    const out: string[] = [];
+    const output: Output = { out: (text) => out.push(text), err: () => {}, interactive: false };
+    const first = main(['sandbox', '--port', '0', '--rtmp-port', '0', '--persist', persist], {
+      output,
+      signal: controller.signal,
+    });
+    await expect
+      .poll(() => out.find((line) => line.startsWith('unilive sandbox listening on')))
+      .toBeDefined();
+    expect(await run('sandbox', '--port', '0', '--rtmp-port', '0', '--persist', persist)).toBe(2);
+    controller.abort();
+    expect(await first).toBe(130);
+    expect(err).toEqual([
+      `unilive: --persist: the persist file ${persist} is in use by another sandbox (it holds ${persist}.lock): give each sandbox its own persist file, or close the other; a lock left by a sandbox that ended without closing frees itself within 10 s`,
+    ]);
+    // Freed as the first closed: the next start on the file takes it.
+    const again = new AbortController();
+    const next = main(['sandbox', '--port', '0', '--rtmp-port', '0', '--persist', persist], {
+      output: { out: () => {}, err: (text) => err.push(text), interactive: false },
+      signal: again.signal,
+    });
+    await expect.poll(() => readdirSync(folder).includes('data.json.lock')).toBe(true);
+    again.abort();
+    expect(await next).toBe(130);
+    expect(err).toHaveLength(1);
   });
 
   it('a --persist it can never use (a FIFO, a path ending in a slash) exits 2 at once, starting nothing', async () => {

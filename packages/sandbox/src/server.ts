@@ -534,7 +534,7 @@ async function lockPersistFile(path: string, lost: (code: string) => void): Prom
     throw new InvalidInputError({
       operation: 'startSandbox',
       message: held
-        ? `The persist file ${path} is in use by another sandbox (it holds ${path}.lock): give each sandbox its own persistPath, or close the other; a lock left by a sandbox that ended without closing frees itself within ${persistLockStaleMs / 1000} s`
+        ? `The persist file ${path} is in use by another sandbox (it holds ${path}.lock): give each sandbox its own persist file, or close the other; a lock left by a sandbox that ended without closing frees itself within ${persistLockStaleMs / 1000} s`
         : `The persist file ${path} could not be locked for this sandbox (${errorCode(error)}): pass a path in a folder the sandbox may write to`,
       issues: [
         {
