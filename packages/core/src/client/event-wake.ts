@@ -5,7 +5,7 @@ import { type HubWatch, hubWatchKey } from '../events/hub-watch.js';
 import { isLiveStreamEvent, type LiveStreamEvent } from '../events/live-stream-event.js';
 import type { ProviderId } from '../live-stream.js';
 import { timeOfDate } from '../own.js';
-import type { Clock, Sleep } from '../runtime.js';
+import { type Clock, platformTurn, type Sleep } from '../runtime.js';
 
 /**
  * Where a wait hears about events: an event hub (the wait is told of each event about its stream from the
@@ -135,7 +135,7 @@ export function eventWake(
         // microtasks alone, and no timer of the process, the wait's deadline included, would ever fire: the
         // event loop gets a turn every 256 steps, as a list walk gives it every 256 records.
         steps += 1;
-        if (steps % eventLoopTurnSteps === 0) await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        if (steps % eventLoopTurnSteps === 0) await new Promise<void>((resolve) => platformTurn(resolve));
         if (closed) return;
         const result: unknown = await iterator.next();
         if (typeof result !== 'object' || result === null) return;
