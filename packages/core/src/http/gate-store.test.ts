@@ -5,7 +5,7 @@ import { createLiveStreamClient } from '../client/live-stream-client.js';
 import { AbortError, InvalidInputError, ProviderUnavailableError, TimeoutError } from '../errors/errors.js';
 import type { Warning } from '../live-stream.js';
 import type { LiveStreamProvider } from '../provider.js';
-import { systemClock, systemSleep } from '../runtime.js';
+import { type Sleep, systemClock, systemSleep } from '../runtime.js';
 import { SecretSet } from '../secrets.js';
 import { gateKeyOf } from './gate-key.js';
 import { createMemoryGateStore, type GateStore } from './gate-store.js';
@@ -543,7 +543,10 @@ describe('a request gate on a shared store that does not answer', () => {
           return new Response('{"id":"a"}', { headers: { 'content-type': 'application/json' } });
         }) as typeof fetch,
       });
-      const gate = createRequestGate({ maxConcurrency: 1, store: silent.store }, time.clock, time.sleep);
+      // The abort case's sleeps, the gate's among them, never end by themselves: a virtual sleep that ends at
+      // once would end the gate's wait on the store at its (far) deadline whenever that came before the abort.
+      const sleep: Sleep = ender === 'abort' ? (_ms, signal) => aborted(signal) : time.sleep;
+      const gate = createRequestGate({ maxConcurrency: 1, store: silent.store }, time.clock, sleep);
       const controller = new AbortController();
       const call = http
         .request({
@@ -556,8 +559,7 @@ describe('a request gate on a shared store that does not answer', () => {
             runtime: {
               gate,
               clock: time.clock,
-              // The abort case's sleeps never end by themselves: only the signal ends its wait.
-              sleep: ender === 'abort' ? (_ms, signal) => aborted(signal) : time.sleep,
+              sleep,
             },
           },
         })
