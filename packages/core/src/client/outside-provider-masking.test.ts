@@ -590,6 +590,8 @@ describe('an outside provider', () => {
             : '';
     const places = {
       'array named field': (shown: string) => Object.assign(['expired'], { [shown]: 'expired', note: shown }),
+      // `map` and `slice` build their copy with the constructor an array names: this one names a text.
+      'array naming its constructor': (shown: string) => Object.assign([shown], { constructor: shown }),
       'symbol-keyed value': (shown: string) => ({ [Symbol('token')]: shown }),
       'symbol key': (shown: string) => ({ [Symbol(shown)]: 'expired' }),
       URL: (shown: string) => new URL(`https://api.outside.test/streams?token=${encodeURIComponent(shown)}`),

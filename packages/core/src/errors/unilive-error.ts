@@ -680,7 +680,7 @@ function maskedArray(items: readonly unknown[], secrets: Redactor, depth: number
     (key) => key !== 'length' && !isArrayIndex(key) && Object.prototype.propertyIsEnumerable.call(items, key),
   );
   if (named.length === 0) return masked;
-  const copy: unknown[] = masked === items ? items.slice() : (masked as unknown[]);
+  const copy: unknown[] = masked === items ? plainArray(items, (item) => item) : (masked as unknown[]);
   let changed = masked !== items;
   const names = ownNames(() => named.filter(isText));
   for (const key of named) {
@@ -765,8 +765,19 @@ function maskedSlots(value: object, secrets: Redactor): unknown {
 
 /** The items masked; the same array when none changes. */
 function maskedItems(items: readonly unknown[], secrets: Redactor, depth: number): readonly unknown[] {
-  const masked = items.map((item) => maskValue(item, secrets, depth + 1));
+  const masked = plainArray(items, (item) => maskValue(item, secrets, depth + 1));
   return masked.some((item, index) => item !== items[index]) ? masked : items;
+}
+
+// A plain Array of `items` each mapped (holes kept), never `items.map`/`slice`: those make their copy with
+// the constructor the array names, and an outside array may name anything (an own `constructor` field, a
+// subclass whose species throws), making masking fail where it must not.
+function plainArray(items: readonly unknown[], each: (item: unknown) => unknown): unknown[] {
+  const copy = new Array<unknown>(items.length);
+  for (let index = 0; index < items.length; index += 1) {
+    if (index in items) copy[index] = each(items[index]);
+  }
+  return copy;
 }
 
 // A plain object, or an instance of some class in a field (an outside adapter's details object): its own
