@@ -1,5 +1,6 @@
 import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidInputError } from '@unilive/core';
@@ -276,5 +277,70 @@ describe('the HTTP surface', () => {
         '',
       ]);
     }
+  });
+
+  // The response head to bytes sent as they are, the body held back: what a client reads before sending one.
+  const headOf = (bytes: string, end: boolean) =>
+    new Promise<string>((resolve, reject) => {
+      const socket = connect(sandbox.port, '127.0.0.1', () =>
+        end ? socket.end(bytes) : socket.write(bytes),
+      );
+      let text = '';
+      socket.on('data', (chunk: Buffer) => {
+        text += chunk.toString('latin1');
+        if (text.includes('\r\n\r\n')) {
+          socket.destroy();
+          resolve(text.slice(0, text.indexOf('\r\n\r\n')));
+        }
+      });
+      socket.on('error', reject);
+      socket.on('close', () => resolve(text));
+    });
+
+  it('sends no Content-Length with a 204 (RFC 9110 §8.6)', async () => {
+    sandbox.injectFault('liveapi', 'get', { type: 'empty-body', status: 204 });
+    try {
+      const head = await headOf(
+        `GET /liveapi/live_streams/abc HTTP/1.1\r\nHost: 127.0.0.1:${sandbox.port}\r\nAuthorization: ${liveapiAuthorization(sandbox)}\r\nConnection: close\r\n\r\n`,
+        true,
+      );
+      expect(head).toMatch(/^HTTP\/1\.1 204 /);
+      expect(head.toLowerCase()).not.toContain('content-length');
+    } finally {
+      sandbox.clearFaults();
+    }
+  });
+
+  it('answers Expect: 100-continue with its refusal, before the body, when it will refuse; 100 when not', async () => {
+    const request = (length: number, host: string) =>
+      `POST /liveapi/live_streams HTTP/1.1\r\nHost: ${host}\r\nAuthorization: ${liveapiAuthorization(sandbox)}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${length}\r\nExpect: 100-continue\r\n\r\n`;
+    const local = `127.0.0.1:${sandbox.port}`;
+    // The body is never sent: the first thing the sandbox says is what the client decides on.
+    expect((await headOf(request(1025, local), false)).split('\r\n')[0]).toBe(
+      'HTTP/1.1 413 Payload Too Large',
+    );
+    expect((await headOf(request(10, 'evil.example'), false)).split('\r\n')[0]).toBe(
+      'HTTP/1.1 403 Forbidden',
+    );
+    expect((await headOf(request(10, local), false)).split('\r\n')[0]).toBe('HTTP/1.1 100 Continue');
+    // A body within the limit sent after the 100 is carried out as any other.
+    const body = JSON.stringify({ name: 'continued' });
+    const created = await new Promise<number>((resolve, reject) => {
+      const socket = connect(sandbox.port, '127.0.0.1', () =>
+        socket.write(request(Buffer.byteLength(body), local)),
+      );
+      let text = '';
+      socket.on('data', (chunk: Buffer) => {
+        text += chunk.toString('latin1');
+        if (text.startsWith('HTTP/1.1 100') && !text.includes('sent')) {
+          text += 'sent';
+          socket.end(body);
+        }
+      });
+      socket.on('error', reject);
+      socket.on('close', () => resolve(Number(/HTTP\/1\.1 (2\d\d)/.exec(text)?.[1] ?? 0)));
+    });
+    expect(created).toBe(201);
   });
 });

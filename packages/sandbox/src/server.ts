@@ -416,6 +416,18 @@ export async function startSandbox(given: SandboxOptions = {}): Promise<Sandbox>
       else response.destroy();
     });
   });
+  // A client that waits for `100 Continue` before its body (`Expect: 100-continue`, curl's way with a large
+  // upload) is told a refusal (413 over `maxBodyBytes`, 403 from a foreign host) first, as its final answer:
+  // Node would say 100 to every one, so the client sent the body the sandbox was about to refuse.
+  server.on('checkContinue', (request, response) => {
+    const refusal = refuseRequest(request, allowedHosts, maxBodyBytes);
+    if (refusal) {
+      refuse(response, refusal);
+      return;
+    }
+    response.writeContinue();
+    server.emit('request', request, response);
+  });
   // An idle connection is kept a minute, as a vendor's load balancer keeps one, not Node's 5 s: a client
   // that sends on a connection it holds idle while the server has just closed it gets ECONNRESET, and a
   // process stalled for 5 s (a busy machine) between two requests, with no timer run in between, sent its
@@ -1532,7 +1544,9 @@ function send(response: ServerResponse, result: SandboxResponse): void {
   if (payload.length > 0 && !Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) {
     headers['content-type'] = isText ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8';
   }
-  headers['content-length'] = String(Buffer.byteLength(payload));
+  // A 204 carries no body and so no length (RFC 9110 §8.6: a server must not send one): a strict client
+  // reads a `Content-Length: 0` there as a framing error.
+  if (result.status !== 204) headers['content-length'] = String(Buffer.byteLength(payload));
   response.writeHead(result.status, headers);
   if (!result.bodyDelayMs) {
     response.end(payload);
