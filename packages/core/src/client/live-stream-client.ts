@@ -1,5 +1,6 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { ProviderCapabilities } from '../capabilities.js';
+import { readCapabilities } from '../capabilities-read.js';
 import { tokens } from '../di/tokens.js';
 import { AbortError, abortedMessage, ResponseShapeError } from '../errors/errors.js';
 import { maskedValue, requestOf, servedOperation, UniliveError } from '../errors/unilive-error.js';
@@ -59,7 +60,12 @@ import {
 import { type Clock, type Sleep, systemClock, systemSleep } from '../runtime.js';
 import { type Redactor, redactStable } from '../secrets.js';
 import { eventPacedIntervals, eventWake, isEventSource } from './event-wake.js';
-import { type ProviderMethodName, providerMethod, readProviderId } from './provider-method.js';
+import {
+  type ProviderMethodName,
+  providerMethod,
+  providerProblem,
+  readProviderId,
+} from './provider-method.js';
 import { type WaitForBroadcastOptions, waitForBroadcastStatus } from './wait-for-broadcast.js';
 import { checkWaitOptions, type WaitForStateOptions, waitForStatus } from './wait-for-state.js';
 
@@ -292,9 +298,23 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     // (`migrate`, `findByName`): every hook event of theirs names it. Set only through `servingClient`.
     private readonly served?: string,
     redactorSource?: () => Redactor,
+    capabilities?: ProviderCapabilities,
   ) {
     this.#id = readProviderId(provider);
     this.#redactor = redactorSource ?? providerRedactorSource(provider);
+    this.#capabilities = capabilities ?? this.readCapabilities();
+  }
+
+  // Read once, checked and frozen, when the client is made: what a wait decides on (`states`, `restart`,
+  // `broadcastingStatus`) is what `capabilities` shows, and a provider whose capabilities are malformed (an
+  // outside adapter) is refused here, as configuration, rather than failing its first wait untyped. What a
+  // getter of them threw (the cause) is the provider's code: masked by its secrets.
+  private readCapabilities(): ProviderCapabilities {
+    try {
+      return readCapabilities(() => this.provider.capabilities, 'provider.capabilities', providerProblem);
+    } catch (error) {
+      throw maskedFailure(error, this.redactor());
+    }
   }
 
   /** This client without its `onError`: the calls a registry makes on it are heard by the registry. */
@@ -309,6 +329,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       this.gate,
       this.served,
       this.#redactor,
+      this.#capabilities,
     );
   }
 
@@ -327,6 +348,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       this.gate,
       operation,
       this.#redactor,
+      this.#capabilities,
     );
   }
 
@@ -453,7 +475,8 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   }
 
   get capabilities(): ProviderCapabilities {
-    return this.provider.capabilities;
+    // An object made from a client (see `providerId`) holds no copy of its own: its provider's then.
+    return #capabilities in this ? this.#capabilities : (this as LiveStreamClient).provider.capabilities;
   }
 
   private async createUnguarded(input: CreateLiveStreamInput, options?: RequestOptions): Promise<LiveStream> {
@@ -757,6 +780,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
           clock: this.clock,
           sleep: wake?.sleep ?? this.sleep,
           callOptions,
+          capabilities: this.#capabilities,
           // The read after a status poll runs on the poll's options: the wait's deadline bounds it.
           complete: (status, pollOptions) =>
             this.fullStream(id, status, pollOptions, options.signal, 'waitForState'),
@@ -792,6 +816,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
         clock: this.clock,
         sleep: wake?.sleep ?? this.sleep,
         callOptions,
+        capabilities: this.#capabilities,
         broadcastingHeard: wake?.broadcasting,
         // As for waitForState: the read after a status poll ends by the wait's deadline.
         complete: (status, pollOptions) =>
@@ -874,6 +899,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   // followed (see providerRedactorSource: an unchanged set's list costs nothing to ask for), with the values
   // an earlier answer listed and the current one dropped. Shared with the copies `servingFor` makes.
   readonly #redactor: () => Redactor;
+  readonly #capabilities: ProviderCapabilities;
   // The provider's id, read once when the client was made (`readProviderId`).
   readonly #id: ProviderId;
   private redactor(): Redactor {

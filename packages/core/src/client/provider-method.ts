@@ -66,10 +66,16 @@ export function readProviderId(provider: LiveStreamProvider): ProviderId {
 }
 
 function providerIdError(problem: string): InvalidInputError {
+  return providerProblem('provider.id', problem);
+}
+
+/** The provider a client is made over is refused as configuration: `path` is what of it (`provider.id`). */
+export function providerProblem(path: string, problem: string, cause?: unknown): InvalidInputError {
   return new InvalidInputError({
     operation: 'configure',
-    message: `Invalid provider: provider.id: ${problem}`,
-    issues: [{ path: 'provider.id', message: problem }],
+    message: `Invalid provider: ${path}: ${problem}`,
+    issues: [{ path, message: problem }],
     delivery: 'not-sent',
+    ...(cause === undefined ? {} : { cause }),
   });
 }

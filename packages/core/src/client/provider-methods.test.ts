@@ -144,7 +144,9 @@ describe('a provider without the method a call needs', () => {
   it('refuses the call of a client configured with a factory that builds no provider', async () => {
     const client = await createLiveStreamClientFromConfig(
       { provider: 'liveapi' },
-      { providers: { liveapi: () => ({ id: 'liveapi' }) as unknown as LiveStreamProvider } },
+      {
+        providers: { liveapi: () => ({ id: 'liveapi', capabilities: {} }) as unknown as LiveStreamProvider },
+      },
     );
     const error = await rejection(client.get('abc'));
     expect(error).toBeInstanceOf(InvalidInputError);

@@ -45,7 +45,7 @@ export async function waitForBroadcastStatus<T = LiveStreamStatus>(
     broadcastingHeard?: (() => boolean | undefined) | undefined;
   },
 ): Promise<T> {
-  const { broadcastingStatus, broadcastingEvents } = provider.capabilities;
+  const { broadcastingStatus, broadcastingEvents } = runtime.capabilities;
   // Read once (`providerMethod`): what is called at each poll is what was checked here.
   const vendorCall = providerMethod(
     provider,
@@ -89,7 +89,7 @@ export async function waitForBroadcastStatus<T = LiveStreamStatus>(
     // Video cannot arrive at a stream the vendor will not run.
     stuck: (status) =>
       target &&
-      (status.state === 'disabled' || (status.state === 'stopped' && !provider.capabilities.restart)),
+      (status.state === 'disabled' || (status.state === 'stopped' && !runtime.capabilities.restart)),
     // A stream that can run again is waited on while stopped (anyone may start it: this process, another,
     // the vendor's console), but it takes no video until then: a wait that ran out there says so.
     timeoutNote: (lastState) =>

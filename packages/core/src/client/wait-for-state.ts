@@ -1,3 +1,4 @@
+import type { ProviderCapabilities } from '../capabilities.js';
 import {
   AbortError,
   abortedMessage,
@@ -126,6 +127,8 @@ export interface WaitRuntime<T> {
   clock: Clock;
   sleep: Sleep;
   callOptions: CallOptions;
+  /** The client's checked copy of the provider's capabilities (read once when it was made). */
+  capabilities: ProviderCapabilities;
   complete?: ((status: LiveStreamStatus, options: CallOptions) => Promise<T>) | undefined;
 }
 
@@ -148,7 +151,7 @@ export async function waitForStatus<T = LiveStreamStatus>(
   const checked = checkWaitOptions(provider.id, targets, options);
   // A state the provider never reports would only be waited for until the time runs out: the input is
   // wrong for this provider, as an unknown state is for every one.
-  const states = provider.capabilities.states;
+  const states = runtime.capabilities.states;
   if (states !== undefined && !targets.some((target) => states.includes(target))) {
     const expected = `one of ${states.join(', ')} (capabilities.states): a ${provider.id} stream is never ${targets.join(' or ')}`;
     throw new InvalidInputError({
@@ -166,7 +169,7 @@ export async function waitForStatus<T = LiveStreamStatus>(
     // States the stream cannot leave: waiting longer would only time out.
     stuck: (status) =>
       status.state === 'disabled' ||
-      (status.state === 'stopped' && !provider.capabilities.restart && !targets.includes('stopped')),
+      (status.state === 'stopped' && !runtime.capabilities.restart && !targets.includes('stopped')),
   });
 }
 

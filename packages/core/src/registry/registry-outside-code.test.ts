@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fakeProvider, fullCapabilities } from '../../test/fake-provider.js';
 import { everything, leaks, secrets } from '../../test/leak-views.js';
+import { malformedCapability as malformed } from '../../test/malformed-capabilities.js';
 import type { ProviderCapabilities } from '../capabilities.js';
 import { createLiveStreamClient } from '../client/live-stream-client.js';
 import { createLiveStreamClientFromConfig } from '../config/load-client.js';
@@ -530,37 +531,6 @@ describe("a configured factory's refusal keeps the words of its baseUrl's path, 
   });
 });
 
-// A capability set with one field made malformed.
-const malformed = fc.oneof(
-  fc.record({
-    field: fc.constantFrom('ingestProtocols', 'playbackProtocols', 'updatable'),
-    value: fc.constantFrom<unknown>(
-      null,
-      'rtmp',
-      {},
-      [1],
-      [null],
-      5,
-      true,
-      // Longer than any vendor's list: refused unread, however long it claims to be.
-      new Array(65).fill('rtmp'),
-      new Array(2 ** 32 - 1),
-    ),
-  }),
-  fc.record({
-    field: fc.constant('updatable'),
-    value: fc.constantFrom<unknown>(['bogus'], ['name', 'Recording'], ['lowlatency']),
-  }),
-  fc.record({
-    field: fc.constant('maxNameLength'),
-    value: fc.constantFrom<unknown>(null, '200', Number.NaN, 0, -5, undefined, {}, 1.5),
-  }),
-  fc.record({
-    field: fc.constantFrom('stop', 'recording', 'restream', 'regions', 'lowLatency', 'names'),
-    value: fc.constantFrom<unknown>(null, 'yes', 1, 0, {}, []),
-  }),
-);
-
 describe('capabilities the registry routes by', () => {
   it('malformed, are refused when the registry is made, for a provider, a client over one and a configured factory alike', async () => {
     await fc.assert(
@@ -583,10 +553,15 @@ describe('capabilities the registry routes by', () => {
                 );
           const failed = await made.catch((error: unknown) => error);
           expect(InvalidInputError.isInstance(failed), String(failed)).toBe(true);
-          expect(failed).toMatchObject({
-            operation: 'configure',
-            issues: [{ path: `providers.a.capabilities.${field}` }],
-          });
+          // A client is refused as it is made, over its provider; a field left out that the registry's
+          // routing needs (maxNameLength) is the registry's to refuse.
+          const place =
+            form === 'provider' || value === undefined
+              ? 'providers.a.capabilities'
+              : form === 'client'
+                ? 'provider.capabilities'
+                : 'providers.0.provider.capabilities';
+          expect(failed).toMatchObject({ operation: 'configure', issues: [{ path: `${place}.${field}` }] });
         },
       ),
       { numRuns: 120 },
@@ -599,7 +574,8 @@ describe('capabilities the registry routes by', () => {
       { providers: { acme: () => ({ id: 'acme' }) as unknown as LiveStreamProvider } },
     ).catch((error: unknown) => error);
     expect(InvalidInputError.isInstance(failed), String(failed)).toBe(true);
-    expect(failed).toMatchObject({ issues: [{ path: 'providers.a.capabilities' }] });
+    // Refused as the entry's client is made over it, named under the entry.
+    expect(failed).toMatchObject({ issues: [{ path: 'providers.0.provider.capabilities' }] });
   });
 
   it('shown in registry.providers are frozen copies: changing what is shown changes neither routing nor references', async () => {

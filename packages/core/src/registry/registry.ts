@@ -1,5 +1,6 @@
 import type { DependencyContainer } from 'tsyringe';
-import type { ProviderCapabilities, UpdatableField } from '../capabilities.js';
+import type { ProviderCapabilities } from '../capabilities.js';
+import { readCapabilities } from '../capabilities-read.js';
 import {
   abortedReason,
   clientMethodNames,
@@ -413,6 +414,12 @@ export function createLiveStreamRegistry(input: LiveStreamRegistryOptions): Live
       throw configurationError(`providers.${typeof name === 'string' ? name : index}`, `name: ${problem}`);
     }
     const kind = kindOf(value);
+    // A provider's malformed capabilities are named under its place in `providers`, as a client's are
+    // below, before the client made over it would name them `provider.capabilities`.
+    if (kind === 'provider') {
+      const provider = value as LiveStreamProvider;
+      entryCapabilities(provider, name, () => providerRedactor(provider));
+    }
     const client =
       kind === 'client'
         ? (value as LiveStreamClient)
@@ -442,13 +449,7 @@ export function createLiveStreamRegistry(input: LiveStreamRegistryOptions): Live
     // whose capabilities are malformed (an outside adapter, a client over one) nor code changing the
     // object afterwards (adapters of one vendor share theirs) can make a call fail untyped or route
     // differently from what `providers` shows.
-    let capabilities: ProviderCapabilities;
-    try {
-      capabilities = readCapabilities(client, name);
-    } catch (error) {
-      // What a getter of them threw (the cause) is the provider's code: masked by its secrets.
-      throw maskedFailure(error, redactorOf({ client }));
-    }
+    const capabilities = entryCapabilities(client, name, () => redactorOf({ client }));
     return Object.freeze({ name, providerId: client.providerId, capabilities, client });
   });
   const routing = options.routing ?? (Object.create(null) as RoutingOptions);
@@ -533,104 +534,27 @@ const listRule: OptionRule = {
   expected: 'an array of provider names',
 };
 
-// A provider's capabilities as the registry keeps them: its own fields of the contract read once, each
-// list through core's one reader of caller lists (at most `maxCapabilityList` entries: no vendor has more
-// than a handful of protocols or states), frozen; the fields routing and migrations read are of their types
-// (a missing flag reads false), else a configuration error naming the first that is not. Nothing else of
-// the object is read or kept.
-function readCapabilities(client: LiveStreamClient, name: string): ProviderCapabilities {
-  const path = `providers.${name}.capabilities`;
-  const copy: Record<string, unknown> = {};
+// The capabilities of `providers.<name>` (`readCapabilities`), what a getter of them threw (the cause) masked
+// by the provider's secrets: it is the provider's code.
+function entryCapabilities(
+  source: LiveStreamClient | LiveStreamProvider,
+  name: string,
+  redactor: () => Redactor,
+): ProviderCapabilities {
   try {
-    const given: unknown = client.capabilities;
-    if (typeof given !== 'object' || given === null || isArrayValue(given)) {
-      throw configurationError(path, 'expected the capabilities object of a provider');
-    }
-    for (const key of capabilityFields) {
-      const value = ownValue(given, key);
-      if (value === undefined) continue;
-      if (!capabilityLists.has(key)) {
-        copy[key] = value;
-        continue;
-      }
-      const read = readCallerList(value, maxCapabilityList);
-      if ('list' in read) copy[key] = Object.freeze(read.list);
-      else if (read.problem === 'threw') throw read.cause;
-      else {
-        const why = read.problem === 'too-long' ? `at most ${maxCapabilityList}` : 'a list';
-        throw configurationError(`${path}.${key}`, `expected ${why} of names`);
-      }
-    }
+    return readCapabilities(
+      () => source.capabilities,
+      `providers.${name}.capabilities`,
+      configurationError,
+      routingCapabilities,
+    );
   } catch (error) {
-    if (InvalidInputError.isInstance(error)) throw error;
-    throw configurationError(path, unreadableText, error);
+    throw maskedFailure(error, redactor());
   }
-  const protocols = (key: string) => {
-    const value = copy[key];
-    return isArrayValue(value) && (value as unknown[]).every((item) => typeof item === 'string');
-  };
-  const length = copy.maxNameLength;
-  const problem = !protocols('ingestProtocols')
-    ? ['ingestProtocols', 'expected a list of protocol names']
-    : !protocols('playbackProtocols')
-      ? ['playbackProtocols', 'expected a list of protocol names']
-      : copy.updatable !== undefined &&
-          !(
-            protocols('updatable') &&
-            (copy.updatable as string[]).every((field) => updatableFields.has(field))
-          )
-        ? ['updatable', `expected a list of field names (${[...updatableFields].join(', ')})`]
-        : !(
-              typeof length === 'number' &&
-              (Number.isInteger(length) || length === Number.POSITIVE_INFINITY) &&
-              length >= 1
-            )
-          ? ['maxNameLength', 'expected a whole number of code points, at least 1']
-          : capabilityFlags.find((flag) => copy[flag] !== undefined && typeof copy[flag] !== 'boolean');
-  if (typeof problem === 'string') throw configurationError(`${path}.${problem}`, 'expected a boolean');
-  if (problem !== undefined) throw configurationError(`${path}.${problem[0]}`, problem[1] as string);
-  return Object.freeze(copy) as unknown as ProviderCapabilities;
 }
 
-// The fields of the contract's capabilities (`ProviderCapabilities`), of which the lists.
-const capabilityFields = [
-  'lifecycle',
-  'start',
-  'stop',
-  'restart',
-  'update',
-  'delete',
-  'recording',
-  'restream',
-  'regions',
-  'lowLatency',
-  'broadcastingStatus',
-  'broadcastingEvents',
-  'names',
-  'ingestProtocols',
-  'playbackProtocols',
-  'maxNameLength',
-  'states',
-  'updatable',
-] as const satisfies readonly (keyof ProviderCapabilities)[];
-const capabilityLists: ReadonlySet<string> = /* @__PURE__ */ new Set([
-  'ingestProtocols',
-  'playbackProtocols',
-  'states',
-  'updatable',
-]);
-const maxCapabilityList = 64;
-// The fields `capabilities.updatable` may name (`UpdatableField`).
-const updatableFields: ReadonlySet<string> = /* @__PURE__ */ new Set([
-  'name',
-  'recording',
-  'restream',
-  'region',
-  'lowLatency',
-] satisfies UpdatableField[]);
-
-// The flags routing, migrations and the registry's calls read: each a boolean, or absent (false).
-const capabilityFlags = ['stop', 'recording', 'restream', 'regions', 'lowLatency', 'names'] as const;
+// What routing reads of every provider (\`routingGaps\`): a registry needs them given.
+const routingCapabilities = ['ingestProtocols', 'playbackProtocols', 'maxNameLength'] as const;
 
 function configurationError(path: string, message: string, cause?: unknown): InvalidInputError {
   return new InvalidInputError({
