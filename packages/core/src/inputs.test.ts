@@ -497,6 +497,86 @@ describe('own properties only', () => {
   });
 });
 
+describe('inherited fields', () => {
+  // Where an input is read, an object that is not plain (made from another, a class instance, a Map) is
+  // refused naming its kind: its inherited fields would otherwise reach the vendor through valibot's reads.
+  const shapes = {
+    'made from defaults': (fields: Record<string, unknown>) => Object.create(fields) as unknown,
+    'class instance with getters': (fields: Record<string, unknown>) => {
+      class Input {}
+      for (const [key, value] of Object.entries(fields)) {
+        Object.defineProperty(Input.prototype, key, { get: () => value, enumerable: true });
+      }
+      return new Input() as unknown;
+    },
+  };
+  const places = {
+    create: (value: unknown) => validateCreateInput(value),
+    update: (value: unknown) => validateUpdateInput(value),
+    'create restream target': (value: unknown) => validateCreateInput({ name: 'x', restream: [value] }),
+    'update restream target': (value: unknown) => validateUpdateInput({ restream: [value] }),
+  };
+  const fieldsOf = (place: string): Record<string, unknown> =>
+    place.includes('restream')
+      ? { url: 'rtmp://a.test/app', streamKey: 'inherited-key' }
+      : { name: 'inherited-name', recording: true };
+
+  it('of an input or a restream target are never read: the object is refused naming its kind', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...(Object.keys(shapes) as (keyof typeof shapes)[])),
+        fc.constantFrom(...(Object.keys(places) as (keyof typeof places)[])),
+        (shape, place) => {
+          const issues = issuesOf(() => places[place](shapes[shape](fieldsOf(place))));
+          const path = place.includes('restream') ? 'restream.0' : '$';
+          expect(issues).toEqual([
+            {
+              path,
+              message: expect.stringMatching(/^expected a plain object \(\{ name: value, … \}\), not an/),
+            },
+          ]);
+          expect(JSON.stringify(issues)).not.toContain('inherited');
+        },
+      ),
+    );
+  });
+
+  it('an array for providerOptions, or for the options under an id, is refused as no object of them', () => {
+    for (const [providerOptions, path, message] of [
+      [[], 'providerOptions', 'expected an object keyed by provider id, not an array'],
+      [[{ a: 1 }], 'providerOptions', 'expected an object keyed by provider id, not an array'],
+      [{ liveapi: [] }, 'providerOptions.liveapi', 'expected an object of options, not an array'],
+      [
+        { liveapi: {}, 'wowza-video': [1] },
+        'providerOptions.wowza-video',
+        'expected an object of options, not an array',
+      ],
+    ] as const) {
+      for (const run of [
+        () => validateCreateInput({ name: 'x', providerOptions }),
+        () => validateUpdateInput({ providerOptions }),
+      ]) {
+        expect(issuesOf(run)).toEqual([{ path, message }]);
+      }
+    }
+  });
+
+  it('plain objects of any realm, with or without a prototype, frozen or not, are read as before', () => {
+    const other = vm.runInNewContext(
+      '({ name: "other realm", restream: [{ url: "rtmp://a.test/app", streamKey: "k" }] })',
+    );
+    for (const input of [
+      { name: 'plain' },
+      Object.assign(Object.create(null), { name: 'no prototype' }),
+      Object.freeze({ name: 'frozen' }),
+      other,
+    ]) {
+      expect(validateCreateInput(input).name).toBe((input as { name: string }).name);
+    }
+    expect(validateCreateInput(other).restream).toEqual([{ url: 'rtmp://a.test/app', streamKey: 'k' }]);
+  });
+});
+
 describe('each field read once', () => {
   // Getters that answer one value first and another after: what is checked must be what is returned.
   const pairs: Record<string, [unknown, unknown]> = {

@@ -86,12 +86,19 @@ const streamKeySchema = /* @__PURE__ */ (() =>
   ))();
 
 // A Map or a class instance passes valibot's record as an object with no entries (or only its own
-// fields): its entries and getters would be taken for no options. Refused naming its kind, as settings are,
-// on the value as given (the record's output is a plain copy).
-function plainOptions() {
+// fields): its entries and getters would be taken for no options; an object made from another
+// (`Object.create(defaults)`) has its fields read through its prototype by valibot's object schemas, which
+// read `value[key]`. Refused naming its kind, as settings are, on the value as given (the schema's output is
+// a plain copy). An array passes valibot's record as an object keyed `0`, `1`…: refused as `array`
+// says (`[]` would be taken for no options, `[x]` for options under a provider named `0`).
+function plainObject(array?: string) {
   return v.rawCheck<unknown>(({ dataset, addIssue }) => {
     const value = dataset.value;
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
+    if (typeof value !== 'object' || value === null) return;
+    if (Array.isArray(value)) {
+      if (array !== undefined) addIssue({ message: array });
+      return;
+    }
     const problem = plainObjectProblem(value);
     if (problem !== undefined) addIssue({ message: problem });
   });
@@ -100,10 +107,14 @@ function plainOptions() {
 const providerOptionsSchema = /* @__PURE__ */ (() =>
   v.pipe(
     v.unknown(),
-    plainOptions(),
+    plainObject('expected an object keyed by provider id, not an array'),
     v.record(
       v.string(),
-      v.pipe(v.unknown(), plainOptions(), v.record(v.string(), v.unknown(), 'expected an object of options')),
+      v.pipe(
+        v.unknown(),
+        plainObject('expected an object of options, not an array'),
+        v.record(v.string(), v.unknown(), 'expected an object of options'),
+      ),
       'expected an object keyed by provider id',
     ),
     v.check(
@@ -146,9 +157,13 @@ export function vendorDateInput(format: (value: Date | string) => string | undef
 export const restreamTargetsInputSchema = /* @__PURE__ */ (() =>
   v.pipe(
     v.array(
-      v.strictObject(
-        { url: restreamUrlSchema, streamKey: streamKeySchema },
-        'expected only url and streamKey',
+      v.pipe(
+        v.unknown(),
+        plainObject(),
+        v.strictObject(
+          { url: restreamUrlSchema, streamKey: streamKeySchema },
+          'expected only url and streamKey',
+        ),
       ),
       'expected an array',
     ),
@@ -441,6 +456,11 @@ export function validateInput<T>(
   const copy = readOwnData(input, '$', context, (value) =>
     Array.isArray(value) ? undefined : namedOwnData(value),
   );
+  // The copy of a plain object has no prototype; an object of any other kind is kept as it was given
+  // (`namedOwnData`), and valibot would read its fields through its prototype (`Object.create(defaults)`, a
+  // class's getters): refused, as settings are, naming its kind.
+  const kind = typeof copy === 'object' && copy !== null ? plainObjectProblem(copy) : undefined;
+  if (kind !== undefined) throw invalidInput([{ path: '$', message: kind }], context);
   if (typeof copy === 'object' && copy !== null && hasForbiddenKey(copy)) {
     throw invalidInput(
       [{ path: '$', message: 'expected no "__proto__", "constructor" or "prototype" keys' }],

@@ -49,7 +49,11 @@ export type ProviderOptions<Operation extends ProviderOptionsOperation = 'create
     : Record<string, unknown>;
 };
 
-/** Input of `create`, validated before any request. */
+/**
+ * Input of `create`, validated before any request: a plain object (an object literal, `JSON.parse`'s,
+ * `Object.create(null)`'s), read from its own properties only. One made from another (`Object.create`) or
+ * a class instance is an `InvalidInputError` naming its kind, as is a restream target of either kind.
+ */
 export interface CreateLiveStreamInput {
   /**
    * 1–200 code points (an emoji of one code point counts 1, a flag 2, a family emoji up to 7: the vendors
@@ -73,7 +77,7 @@ export interface CreateLiveStreamInput {
   /**
    * Keyed by provider id; passed to that vendor's body after validation by its adapter. Typed per provider
    * once its adapter is imported (see {@link ProviderOptionsRegistry}). Plain objects only, at both levels:
-   * a `Map` or a class instance is an `InvalidInputError` naming it before any request.
+   * a `Map`, a class instance or an array is an `InvalidInputError` naming it before any request.
    */
   providerOptions?: ProviderOptions<'create'>;
 }
