@@ -34,7 +34,7 @@ describe('@unilive/liveapi entry point', () => {
       { providers: { liveapi: liveapiDefault } },
     );
     expect(client.providerId).toBe('liveapi');
-    expect(client.capabilities).toBe(api.liveApiCapabilities);
+    expect(client.capabilities).toEqual(api.liveApiCapabilities);
     expect((await client.get(fixtureStreamId)).id).toBe(fixtureStreamId);
   });
 });
