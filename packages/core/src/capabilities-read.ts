@@ -98,9 +98,8 @@ function firstProblem(
   return flag === undefined ? undefined : [flag, 'expected a boolean'];
 }
 
-// The fields of the contract's capabilities (`ProviderCapabilities`), of which the lists.
-const capabilityFields = [
-  'lifecycle',
+// The flags: each a boolean, or absent (false).
+export const capabilityFlags = [
   'start',
   'stop',
   'restart',
@@ -113,12 +112,18 @@ const capabilityFields = [
   'broadcastingStatus',
   'broadcastingEvents',
   'names',
-  'ingestProtocols',
-  'playbackProtocols',
-  'maxNameLength',
-  'states',
-  'updatable',
 ] as const satisfies readonly (keyof ProviderCapabilities)[];
+// The fields of the contract's capabilities (`ProviderCapabilities`), of which the lists.
+const capabilityFields = /* @__PURE__ */ (() =>
+  [
+    'lifecycle',
+    ...capabilityFlags,
+    'ingestProtocols',
+    'playbackProtocols',
+    'maxNameLength',
+    'states',
+    'updatable',
+  ] as const satisfies readonly (keyof ProviderCapabilities)[])();
 const capabilityLists: ReadonlySet<string> = /* @__PURE__ */ new Set([
   'ingestProtocols',
   'playbackProtocols',
@@ -141,18 +146,3 @@ const lifecycles: ReadonlySet<string> = /* @__PURE__ */ new Set([
   'stop-only',
   'always-on',
 ] satisfies LifecycleModel[]);
-// The flags: each a boolean, or absent (false).
-const capabilityFlags = [
-  'start',
-  'stop',
-  'restart',
-  'update',
-  'delete',
-  'recording',
-  'restream',
-  'regions',
-  'lowLatency',
-  'broadcastingStatus',
-  'broadcastingEvents',
-  'names',
-] as const satisfies readonly (keyof ProviderCapabilities)[];

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { capabilityFlags } from '../src/capabilities-read.js';
 
 /**
  * One field of a provider's capabilities made malformed: a value of another type, a list too long or of
@@ -37,20 +38,7 @@ export const malformedCapability = fc.oneof(
     value: fc.constantFrom<unknown>(null, 'manual', 'Explicit', 1, {}, ['toggle']),
   }),
   fc.record({
-    field: fc.constantFrom(
-      'start',
-      'stop',
-      'restart',
-      'update',
-      'delete',
-      'recording',
-      'restream',
-      'regions',
-      'lowLatency',
-      'broadcastingStatus',
-      'broadcastingEvents',
-      'names',
-    ),
+    field: fc.constantFrom(...capabilityFlags),
     value: fc.constantFrom<unknown>(null, 'yes', 1, 0, {}, []),
   }),
 );

@@ -23,12 +23,7 @@ describe("a client's capabilities", () => {
             ...fake.provider,
             capabilities: { ...fullCapabilities, [field]: value } as unknown as ProviderCapabilities,
           };
-          let failed: unknown;
-          try {
-            createLiveStreamClient(provider);
-          } catch (error) {
-            failed = error;
-          }
+          const failed = thrownBy(() => createLiveStreamClient(provider));
           expect(InvalidInputError.isInstance(failed), String(failed)).toBe(true);
           expect(failed).toMatchObject({
             operation: 'configure',
@@ -69,12 +64,7 @@ describe("a client's capabilities", () => {
             throw new Error(`capabilities unavailable for account ${secret}`);
           },
         };
-        let failed: unknown;
-        try {
-          createLiveStreamClient(provider);
-        } catch (error) {
-          failed = error;
-        }
+        const failed = thrownBy(() => createLiveStreamClient(provider));
         expect(InvalidInputError.isInstance(failed), String(failed)).toBe(true);
         expect(failed).toMatchObject({ issues: [{ path: 'provider.capabilities' }] });
         expect(leaks(everything(failed), secret)).toEqual([]);
@@ -116,3 +106,12 @@ describe("a client's capabilities", () => {
     expect(Object.create(client).capabilities).toBe(capabilities);
   });
 });
+
+function thrownBy(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
