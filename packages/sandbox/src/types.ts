@@ -215,7 +215,10 @@ export interface StreamChange {
    * same credentials the API answers with: observers that show it are local development tools.
    */
   record?: Record<string, unknown>;
-  /** Kind-specific facts: `recording-ready` carries `{ url }`. */
+  /**
+   * Kind-specific facts: `recording-ready` carries `{ url }`; a `state-changed` that a delete makes before its
+   * `deleted` (Wowza Video stops a running stream first) carries `{ deleting: true }`.
+   */
   details?: Record<string, unknown>;
 }
 

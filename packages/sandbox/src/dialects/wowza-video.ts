@@ -927,6 +927,8 @@ function handle(request: SandboxRequest, context: DialectContext): SandboxRespon
           previousState: state,
           state: 'stopped',
           record: view(record, context),
+          // The ingest cuts an encoder on this stop: it tells it the stream was deleted, not stopped.
+          details: { deleting: true },
         });
       }
       streams.delete(record.id);

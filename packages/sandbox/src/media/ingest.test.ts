@@ -274,6 +274,30 @@ describe.skipIf(!ffmpeg)('RTMP ingest: the publish an encoder makes with what th
     expect(deleted.error).toContain('Server error: the stream was deleted');
   });
 
+  it('tells the encoder of a Wowza Video stream deleted while it runs that it was deleted, though the delete stops it first', async () => {
+    const { clients, changes, logs } = context;
+    const wowza = clients['wowza-video']!;
+    const stream = await wowza.create('Deleted while running', { disable_authentication: true });
+    const id = String(stream.id);
+    await wowza.start?.(id);
+    await changes.next((change) => change.id === id && change.state === 'started', true);
+    const source = (await wowza.get(id)).source_connection_information as Body;
+    const url = `rtmp://${source.primary_server}:${source.host_port}/${source.application}/${source.stream_name}`;
+    const connected = changes.next((change) => change.kind === 'encoder-connected' && change.id === id);
+    const push = testPush({ url });
+    await whilePushing(push, connected, logs);
+    const stopped = changes.next((change) => change.id === id && change.kind === 'state-changed');
+    const deletedChange = changes.next((change) => change.id === id && change.kind === 'deleted');
+    await wowza.delete(id);
+    // The stop comes first, as the dialect documents, then the delete.
+    expect((await stopped).state).toBe('stopped');
+    await deletedChange;
+    const result = await push.done;
+    expect(result.ok).toBe(false);
+    expect(result.error).toContain('Server error: the stream was deleted');
+    expect(result.error).not.toContain('no longer takes video');
+  });
+
   it('lets a Wowza encoder in with Adobe authentication, and reports it in the ingest analytics', async () => {
     const { sandbox, clients, changes, logs } = context;
     const wowza = clients['wowza-video']!;

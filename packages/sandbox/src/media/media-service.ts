@@ -454,7 +454,10 @@ export async function startMediaService(
     const publish = publishing.get(keyOf(change.provider, change.id));
     if (!publish) return;
     const answer = match(publish.request)?.answer;
-    if (!answer?.accept || answer.streamId !== change.id) {
+    if (change.details?.deleting === true) {
+      // The stop a delete makes first (Wowza Video's): the encoder is told why it is cut, the delete.
+      publish.session.cut('the stream was deleted');
+    } else if (!answer?.accept || answer.streamId !== change.id) {
       publish.session.cut(
         `the stream no longer takes video: ${answer && !answer.accept ? answer.reason : 'its ingest address changed'}`,
       );
