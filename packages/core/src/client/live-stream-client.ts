@@ -14,6 +14,7 @@ import {
 } from '../http/request-gate.js';
 import { assertValidId, idProblem } from '../ids.js';
 import {
+  inputSecrets,
   invalidInput,
   providerOptionsWarnings,
   readStartProviderOptions,
@@ -58,7 +59,7 @@ import {
   withMaskedWarnings,
 } from '../provider-secrets.js';
 import { type Clock, type Sleep, systemClock, systemSleep } from '../runtime.js';
-import { type Redactor, redactStable } from '../secrets.js';
+import { combinedRedactor, knownValuesRedactor, type Redactor, redactStable } from '../secrets.js';
 import { eventPacedIntervals, eventWake, isEventSource } from './event-wake.js';
 import {
   type ProviderMethodName,
@@ -481,10 +482,9 @@ class DefaultLiveStreamClient implements LiveStreamClient {
 
   private async createUnguarded(input: CreateLiveStreamInput, options?: RequestOptions): Promise<LiveStream> {
     const valid = validateCreateInput(input, this.#id);
-    const created = await this.method('create', 'create').call(
-      this.provider,
-      valid,
-      this.callOptions(options, 'create'),
+    const create = this.method('create', 'create');
+    const created = await this.sending(valid, 'create', () =>
+      create.call(this.provider, valid, this.callOptions(options, 'create')),
     );
     // Options under an id no provider has went nowhere: said on the result, and so on `onWarning`.
     return this.reported(
@@ -677,6 +677,27 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     });
   }
 
+  // The credentials the caller's input carries (restream stream keys, credential-named provider options:
+  // `inputSecrets`) mask whatever the provider's call fails with, as the built-in adapters register them
+  // before their request: an outside provider whose error repeats what it was sent (a vendor refusing a
+  // restream key, quoted) shows it to no one, through a client, a registry and a migration alike.
+  private async sending<T>(
+    input: { restream?: unknown; providerOptions?: unknown },
+    operation: string,
+    call: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      const sent = inputSecrets(input, this.#id);
+      if (sent.length === 0) throw error;
+      const redactor = combinedRedactor([this.redactor(), knownValuesRedactor(sent)]);
+      throw UniliveError.isInstance(error)
+        ? maskedFailure(error, redactor)
+        : unexpectedFailure(this.#id, operation, error, redactor);
+    }
+  }
+
   private async updateUnguarded(
     id: string,
     patch: UpdateLiveStreamInput,
@@ -684,12 +705,10 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   ): Promise<LiveStream> {
     this.checkId(id, 'update');
     const valid = validateUpdateInput(patch, this.#id);
+    const update = this.method('update', 'update');
     const updated = this.same(
-      await this.method('update', 'update').call(
-        this.provider,
-        id,
-        valid,
-        this.callOptions(options, 'update'),
+      await this.sending(valid, 'update', () =>
+        update.call(this.provider, id, valid, this.callOptions(options, 'update')),
       ),
       id,
       'update',
@@ -723,7 +742,13 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     const start = this.method('start', 'start');
     if (checked === undefined)
       return this.reported('start', this.same(await start.call(this.provider, id, callOptions), id, 'start'));
-    const started = this.same(await start.call(this.provider, id, callOptions), id, 'start');
+    const started = this.same(
+      await this.sending({ providerOptions: checked }, 'start', () =>
+        start.call(this.provider, id, callOptions),
+      ),
+      id,
+      'start',
+    );
     return this.reported(
       'start',
       withWarnings(started, providerOptionsWarnings({ providerOptions: checked }, this.#id)),

@@ -8,10 +8,11 @@ import {
   settingTexts,
 } from '../config/load-client.js';
 import { InvalidInputError } from '../errors/errors.js';
+import { maskedValue } from '../errors/unilive-error.js';
 import { readOptions } from '../options.js';
 import { isArrayValue, plainObjectProblem, readCallerList, unreadableText } from '../own.js';
 import { maskedFailure } from '../provider-secrets.js';
-import { toRedactor } from '../secrets.js';
+import { type Redactor, toRedactor } from '../secrets.js';
 import { providerNameProblem } from './references.js';
 import {
   containerHooks,
@@ -97,7 +98,9 @@ export async function createLiveStreamRegistryFromConfig(
     // an entry's) is masked, as an entry's own unknown setting is.
     throw maskedFailure(error, toRedactor(configTexts(config)));
   }
-  const entries = readEntries(known.providers);
+  // What an entry's getter threw (the cause) may quote another entry's credentials: masked by every text the
+  // configuration holds as data, read without running a getter.
+  const entries = readEntries(known.providers, () => toRedactor(configTexts(config)));
   // Read once, here, before any entry is built or package loaded: each entry's loader then reads this
   // plain copy, and a problem is named as the options' (`options.providers`), not as an entry's.
   const options = readConfigClientOptions(givenOptions);
@@ -171,7 +174,7 @@ const entryPlace = { operation: 'configure', path: 'config', unknown: 'keep', ke
 // The list of entries, read once by core's one reader of caller lists: one whose reads throw (its length,
 // an item, a revoked Proxy) is an issue naming what could not be read (`providers`, `providers.2`), what
 // was thrown as its cause.
-function readEntries(value: unknown): unknown[] {
+function readEntries(value: unknown, redactor: () => Redactor): unknown[] {
   const read = readCallerList(value, maxProviderEntries);
   if ('list' in read) {
     if (read.list.length === 0) throw configurationError('providers', emptyOrNoList);
@@ -182,7 +185,7 @@ function readEntries(value: unknown): unknown[] {
       throw configurationError(
         read.index === undefined ? 'providers' : `providers.${read.index}`,
         unreadableText,
-        read.cause,
+        maskedValue(read.cause, redactor()),
       );
     case 'too-long':
       throw configurationError('providers', 'holds more than 1,000 entries');

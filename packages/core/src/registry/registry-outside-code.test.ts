@@ -600,6 +600,96 @@ describe('capabilities the registry routes by', () => {
   });
 });
 
+describe('what a list of the caller’s throws as it is read', () => {
+  // A getter at one place of the list quoting another provider's credential (a vault lookup failing with
+  // the request it made): the refusal names the place, and its cause is masked by every provider's secrets.
+  const throwingList = (names: readonly string[], at: number, secret: string) => {
+    const list = [...names];
+    Object.defineProperty(list, at, {
+      get() {
+        throw new Error(`vault refused ${secret}`);
+      },
+    });
+    return list;
+  };
+
+  it('masks the cause by every provider’s secrets: routing.order, and a walk’s providers in list and findByName', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        secrets,
+        fc.constantFrom('eu', 'us'),
+        fc.constantFrom(0, 1),
+        async (secret, holder, at) => {
+          const providers = {
+            eu: { ...fakeProvider('liveapi').provider, secrets: () => (holder === 'eu' ? [secret] : []) },
+            us: { ...fakeProvider('other').provider, secrets: () => (holder === 'us' ? [secret] : []) },
+          };
+          const ordered = (() => {
+            try {
+              createLiveStreamRegistry({
+                providers,
+                routing: { order: throwingList(['eu', 'us'], at, secret) },
+              });
+            } catch (error) {
+              return error;
+            }
+            return undefined;
+          })();
+          const registry = createLiveStreamRegistry({ providers });
+          const walked = await (async () => {
+            try {
+              for await (const _ of registry.list({ providers: throwingList(['eu', 'us'], at, secret) })) {
+                // nothing is walked
+              }
+            } catch (error) {
+              return error;
+            }
+            return undefined;
+          })();
+          const found = await registry
+            .findByName('Launch', { providers: throwingList(['eu', 'us'], at, secret) })
+            .catch((error: unknown) => error);
+          for (const [failed, path] of [
+            [ordered, `routing.order.${at}`],
+            [walked, `providers.${at}`],
+            [found, `providers.${at}`],
+          ] as const) {
+            expect(InvalidInputError.isInstance(failed), String(failed)).toBe(true);
+            expect(failed).toMatchObject({ issues: [{ path }] });
+            expect(String((failed as Error).cause)).toContain('vault refused');
+            expect(leaks(everything(failed), secret)).toEqual([]);
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('masks the cause of a configuration entry that cannot be read by the texts of the others', async () => {
+    await fc.assert(
+      fc.asyncProperty(secrets, async (secret) => {
+        const entries = [
+          { provider: 'acme', name: 'a', secretKey: secret },
+          { provider: 'acme', name: 'b' },
+        ];
+        Object.defineProperty(entries, 1, {
+          get() {
+            throw new Error(`vault refused ${secret}`);
+          },
+        });
+        const failed = await createLiveStreamRegistryFromConfig(
+          { providers: entries },
+          { providers: { acme: () => fakeProvider('acme').provider } },
+        ).catch((error: unknown) => error);
+        expect(InvalidInputError.isInstance(failed), String(failed)).toBe(true);
+        expect(failed).toMatchObject({ operation: 'configure', issues: [{ path: 'providers.1' }] });
+        expect(leaks(everything(failed), secret)).toEqual([]);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
 describe('what routing.choose throws', () => {
   it("becomes the create's cause masked by every provider's secrets, in the error and in the onError event", async () => {
     await fc.assert(

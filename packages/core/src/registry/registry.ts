@@ -453,7 +453,13 @@ export function createLiveStreamRegistry(input: LiveStreamRegistryOptions): Live
     return Object.freeze({ name, providerId: client.providerId, capabilities, client });
   });
   const routing = options.routing ?? (Object.create(null) as RoutingOptions);
-  const order = routingOrderOf(entries, routing.order);
+  let order: Entry[];
+  try {
+    order = routingOrderOf(entries, routing.order);
+  } catch (error) {
+    // What a getter of the order threw (the cause) is no one provider's to mask: every provider's secrets.
+    throw entries.reduce<unknown>((masked, entry) => maskedFailure(masked, redactorOf(entry)), error);
+  }
   return withBoundMethods(
     new DefaultLiveStreamRegistry(
       Object.freeze(entries),
@@ -1285,13 +1291,16 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
           : read.problem === 'too-long'
             ? `expected at most ${maxWalkedNames.toLocaleString('en-US')} provider names`
             : 'expected an array of provider names';
-      throw new InvalidInputError({
-        operation,
-        message: `Invalid input for ${operation}: ${path}: ${message}`,
-        issues: [{ path, message }],
-        delivery: 'not-sent',
-        ...(read.problem === 'threw' ? { cause: read.cause } : {}),
-      });
+      // What a read of the list threw (the cause) is masked by every provider's secrets.
+      throw this.maskedByAll(
+        new InvalidInputError({
+          operation,
+          message: `Invalid input for ${operation}: ${path}: ${message}`,
+          issues: [{ path, message }],
+          delivery: 'not-sent',
+          ...(read.problem === 'threw' ? { cause: read.cause } : {}),
+        }),
+      );
     }
     const entries = new Set<Entry>();
     read.list.forEach((name, index) => {
