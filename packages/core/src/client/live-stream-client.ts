@@ -373,9 +373,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     } catch (error) {
       throw this.failed(
         'get',
-        UniliveError.isInstance(error)
-          ? this.masked(error)
-          : unexpectedFailure(this.#id, 'get', error, this.redactor()),
+        UniliveError.isInstance(error) ? this.masked(error) : this.unexpected('get', error, this.redactor()),
       );
     }
   }
@@ -421,7 +419,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
         operation,
         UniliveError.isInstance(error)
           ? this.masked(servedOperation(error, operation))
-          : unexpectedFailure(this.#id, operation, error, this.redactor()),
+          : this.unexpected(operation, error, this.redactor()),
       );
     }
   }
@@ -528,7 +526,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
         const typed = (error: unknown) => {
           const failure = UniliveError.isInstance(error)
             ? this.masked(error)
-            : unexpectedFailure(this.#id, 'list', error, this.redactor());
+            : this.unexpected('list', error, this.redactor());
           if (heard) return failure;
           heard = true;
           return this.failed('list', failure);
@@ -677,6 +675,13 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     });
   }
 
+  // What a provider threw that is none of unilive's errors, as one: named for the call, and, where the call
+  // serves a registry's (`migrate`), in its message as every error of a served call is (`migrate (create)`).
+  private unexpected(operation: string, error: unknown, redactor: Redactor): UniliveError {
+    const label = this.served === undefined ? operation : `${this.served} (${operation})`;
+    return unexpectedFailure(this.#id, operation, label, error, redactor);
+  }
+
   // The credentials the caller's input carries (restream stream keys, credential-named provider options:
   // `inputSecrets`) mask whatever the provider's call fails with, as the built-in adapters register them
   // before their request: an outside provider whose error repeats what it was sent (a vendor refusing a
@@ -694,7 +699,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       const redactor = combinedRedactor([this.redactor(), knownValuesRedactor(sent)]);
       throw UniliveError.isInstance(error)
         ? maskedFailure(error, redactor)
-        : unexpectedFailure(this.#id, operation, error, redactor);
+        : this.unexpected(operation, error, redactor);
     }
   }
 
@@ -1165,6 +1170,7 @@ const RuntimeOnly = /* @__PURE__ */ (() => {
 function unexpectedFailure(
   provider: ProviderId,
   operation: string,
+  label: string,
   cause: unknown,
   secrets: Redactor,
 ): UniliveError {
@@ -1172,7 +1178,7 @@ function unexpectedFailure(
   return new UniliveError({
     provider,
     operation,
-    message: `${provider} ${operation}: unexpected failure (${name}); see cause`,
+    message: `${provider} ${label}: unexpected failure (${name}); see cause`,
     cause,
     delivery: 'unknown',
     secrets,

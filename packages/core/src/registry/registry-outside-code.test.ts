@@ -690,6 +690,65 @@ describe('what a list of the caller’s throws as it is read', () => {
   });
 });
 
+describe('what an outside provider throws that is none of unilive’s errors, inside a registry call', () => {
+  it('is named for the registry call, in its operation and its message, with the provider call in parentheses', async () => {
+    const failing = (id: string, call: 'create' | 'get' | 'list') => {
+      const provider = fakeProvider(id, { streams: 1 }).provider;
+      const thrown = () => {
+        throw new TypeError('vendor down');
+      };
+      return {
+        ...provider,
+        ...(call === 'list'
+          ? {
+              list: () => ({
+                [Symbol.asyncIterator]: () => ({ next: async () => thrown() }),
+              }),
+            }
+          : { [call]: async () => thrown() }),
+      } as LiveStreamProvider;
+    };
+    const cases = [
+      [
+        'migrate',
+        'create',
+        (registry: ReturnType<typeof createLiveStreamRegistry>, ref: string) =>
+          registry.migrate(ref, { to: 't' }),
+      ],
+      [
+        'planMigration',
+        'get',
+        (registry: ReturnType<typeof createLiveStreamRegistry>) =>
+          registry.planMigration('bad:bad1', { to: 't' }),
+      ],
+      [
+        'findByName',
+        'list',
+        (registry: ReturnType<typeof createLiveStreamRegistry>) =>
+          registry.findByName('Launch', { providers: ['bad'] }),
+      ],
+    ] as const;
+    for (const [operation, call, run] of cases) {
+      const registry = createLiveStreamRegistry({
+        providers: {
+          s: fakeProvider('source').provider,
+          t: call === 'create' ? failing('target', 'create') : fakeProvider('target').provider,
+          bad: failing('bad', call === 'create' ? 'get' : call),
+        },
+      });
+      const made = await registry.create({ name: 'Launch' }, { provider: 's' });
+      const failed = await run(registry, made.ref).catch((error: unknown) => error);
+      expect(UniliveError.isInstance(failed), String(failed)).toBe(true);
+      const id = call === 'create' ? 'target' : 'bad';
+      expect([operation, (failed as UniliveError).operation, (failed as Error).message]).toEqual([
+        operation,
+        operation,
+        `${id} ${operation} (${call}): unexpected failure (TypeError); see cause`,
+      ]);
+    }
+  });
+});
+
 describe('what routing.choose throws', () => {
   it("becomes the create's cause masked by every provider's secrets, in the error and in the onError event", async () => {
     await fc.assert(
