@@ -238,10 +238,11 @@ describe.skipIf(!ffmpeg)('RTMP ingest: the publish an encoder makes with what th
     expect((await first.done).ok).toBe(true);
   });
 
-  it('cuts the publisher when its stream stops taking video, and when the stream is deleted', async () => {
+  // A Wowza Video stream without push authentication, started, with an encoder publishing to it.
+  const pushingToWowza = async (name: string) => {
     const { clients, changes, logs } = context;
     const wowza = clients['wowza-video']!;
-    const stream = await wowza.create('Stopping', { disable_authentication: true });
+    const stream = await wowza.create(name, { disable_authentication: true });
     const id = String(stream.id);
     await wowza.start?.(id);
     await changes.next((change) => change.id === id && change.state === 'started', true);
@@ -250,6 +251,13 @@ describe.skipIf(!ffmpeg)('RTMP ingest: the publish an encoder makes with what th
     const connected = changes.next((change) => change.kind === 'encoder-connected' && change.id === id);
     const push = testPush({ url });
     await whilePushing(push, connected, logs);
+    return { id, push };
+  };
+
+  it('cuts the publisher when its stream stops taking video, and when the stream is deleted', async () => {
+    const { clients, changes, logs } = context;
+    const wowza = clients['wowza-video']!;
+    const { id, push } = await pushingToWowza('Stopping');
     const disconnected = changes.next((change) => change.kind === 'encoder-disconnected' && change.id === id);
     await wowza.stop?.(id);
     await disconnected;
@@ -275,17 +283,9 @@ describe.skipIf(!ffmpeg)('RTMP ingest: the publish an encoder makes with what th
   });
 
   it('tells the encoder of a Wowza Video stream deleted while it runs that it was deleted, though the delete stops it first', async () => {
-    const { clients, changes, logs } = context;
+    const { clients, changes } = context;
     const wowza = clients['wowza-video']!;
-    const stream = await wowza.create('Deleted while running', { disable_authentication: true });
-    const id = String(stream.id);
-    await wowza.start?.(id);
-    await changes.next((change) => change.id === id && change.state === 'started', true);
-    const source = (await wowza.get(id)).source_connection_information as Body;
-    const url = `rtmp://${source.primary_server}:${source.host_port}/${source.application}/${source.stream_name}`;
-    const connected = changes.next((change) => change.kind === 'encoder-connected' && change.id === id);
-    const push = testPush({ url });
-    await whilePushing(push, connected, logs);
+    const { id, push } = await pushingToWowza('Deleted while running');
     const stopped = changes.next((change) => change.id === id && change.kind === 'state-changed');
     const deletedChange = changes.next((change) => change.id === id && change.kind === 'deleted');
     await wowza.delete(id);
