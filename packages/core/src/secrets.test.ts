@@ -1017,13 +1017,16 @@ describe('secrets cut short by the vendor', () => {
           const encoded = variant(base64);
           // The characters before the first that carries only the key's bits.
           const start = variant(base64.slice(0, Math.ceil((Buffer.byteLength(before) * 8) / 6))).length;
+          // Framed by spaces, not quotes: a tail ending in padding and holding a credential word (`kEyYWE=`)
+          // followed by `"` reads as a credential-named field opening a quoted value (`key="…`), whose
+          // unclosed rest redaction by shape rightly hides; that is not what this property is about.
           for (let length = 8; length < encoded.length - start; length += 1) {
-            expect(secrets.redact(`vendor said "${encoded.slice(-length)}" and stopped`)).toBe(
-              'vendor said "[REDACTED]" and stopped',
+            expect(secrets.redact(`vendor said ${encoded.slice(-length)} and stopped`)).toBe(
+              'vendor said [REDACTED] and stopped',
             );
             if (before !== '') continue;
-            expect(secrets.redact(`vendor said "${encoded.slice(0, length)}" and stopped`)).toBe(
-              'vendor said "[REDACTED]" and stopped',
+            expect(secrets.redact(`vendor said ${encoded.slice(0, length)} and stopped`)).toBe(
+              'vendor said [REDACTED] and stopped',
             );
           }
         },

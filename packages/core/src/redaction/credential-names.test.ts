@@ -297,6 +297,8 @@ describe('quoted credential values', () => {
       ],
       ["{'stream_key': 'abc', 'token_ttl': 3600}", "{'stream_key': '[REDACTED]', 'token_ttl': 3600}"],
       ['access_token: `abc` was refused', 'access_token: `[REDACTED]` was refused'],
+      // A quote never closed (a message cut short) hides the rest of its line.
+      ['stream_key="abc, cut off\nnext line', 'stream_key="[REDACTED]\nnext line'],
       [
         '{\\"message\\": \\"token=\\\\\\"abc\\\\\\"\\"}',
         '{\\"message\\": \\"token=\\\\\\"[REDACTED]\\\\\\"\\"}',
