@@ -106,6 +106,7 @@ export const capabilityFlags = [
   'update',
   'delete',
   'recording',
+  'alwaysRecords',
   'restream',
   'regions',
   'lowLatency',

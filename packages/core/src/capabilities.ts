@@ -26,7 +26,15 @@ export interface ProviderCapabilities {
   restart: boolean;
   update: boolean;
   delete: boolean;
+  /** The vendor can record a stream (`recording: true` on create is carried out). */
   recording: boolean;
+  /**
+   * The vendor records every stream and no setting turns that off (LiveAPI keeps each broadcast as a
+   * temporary recording for three days): `recording: false` is refused before any request
+   * (`InvalidInputError` naming `recording`), and a migration from a stream that does not record plans
+   * the new one without it, with a `not-carried` warning. Absent: false.
+   */
+  alwaysRecords?: boolean;
   restream: boolean;
   /** The vendor takes a region choice. */
   regions: boolean;

@@ -5,7 +5,7 @@ import type { ProviderCapabilities } from '@unilive/core';
  * - the lifecycle is the `enabled` flag: `start` sets it, `stop` clears it (the documented emergency stop);
  * - every broadcast is recorded automatically as a temporary recording kept three days, and no setting
  *   turns that on or off (`recording: true` holds with nothing sent, and is not warned of; `false` is
- *   refused);
+ *   refused: `alwaysRecords`);
  * - restream targets are "platforms" added after the stream exists;
  * - no region choice, no low-latency mode, no documented name field (streams may come back without one);
  * - RTMP ingest only; HLS, the hosted player (video and audio-only) and, while online, an RTMP pull URL.
@@ -19,6 +19,7 @@ export const liveApiCapabilities: ProviderCapabilities = /* @__PURE__ */ (() =>
     update: true,
     delete: true,
     recording: true,
+    alwaysRecords: true,
     restream: true,
     regions: false,
     lowLatency: false,

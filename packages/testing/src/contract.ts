@@ -897,7 +897,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
         expect((error as NotFoundError).streamId).toBe(id());
       });
 
-      it('what the capabilities claim is what create does: each listed ingest protocol, low latency, regions', async (context) => {
+      it('what the capabilities claim is what create does: each listed ingest protocol, low latency, regions, recording always on', async (context) => {
         // Refused up front, whatever the backend: an ingest protocol the capabilities do not list. Through a
         // registry (a harness's own client) another provider may take what this one lacks: there only what
         // this provider claims is checked.
@@ -914,6 +914,14 @@ export function runLiveStreamContract(options: ContractOptions): void {
             (issue) => issue.path === 'ingestProtocol' || issue.message.includes('ingestProtocol'),
           );
           expect(named.length, JSON.stringify((error as InvalidInputError).issues)).toBeGreaterThan(0);
+          expect((error as UniliveError).delivery).toBe('not-sent');
+        }
+        // A vendor that records every stream (capabilities.alwaysRecords) refuses `recording: false`: a
+        // stream that records where the caller said it must not is never made in silence.
+        if (direct && caps().alwaysRecords === true) {
+          const error = await captureError(() => client.create({ name: input.name, recording: false }));
+          expect(InvalidInputError.isInstance(error), `recording: false: ${String(error)}`).toBe(true);
+          expect((error as InvalidInputError).issues.map((issue) => issue.path)).toContain('recording');
           expect((error as UniliveError).delivery).toBe('not-sent');
         }
         expect(requests.filter((request) => request.operation === 'create')).toEqual([]);

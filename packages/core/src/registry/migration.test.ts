@@ -360,6 +360,42 @@ describe('migrate', () => {
     expect(source.calls).toEqual([]);
   });
 
+  it('refuses an input that is no plain object, naming its kind, before reading the source', async () => {
+    class Wanted {
+      get name() {
+        return 'wanted-name';
+      }
+    }
+    const kinds: [unknown, string][] = [
+      [new Map([['name', 'wanted-name']]), 'a Map'],
+      [Object.create({ name: 'wanted-name' }), 'an object with a prototype of its own'],
+      [new Wanted(), 'an instance of Wanted'],
+    ];
+    for (const [input, kind] of kinds) {
+      for (const plan of [true, false]) {
+        const { source, target, registry } = setup();
+        const created = await registry.create({ name: 'x' }, { provider: 'old' });
+        source.calls.length = 0;
+        const options = { to: 'new', input: input as never };
+        const error = await (plan
+          ? registry.planMigration(created.ref, options)
+          : registry.migrate(created.ref, options)
+        ).then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
+        expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+        expect((error as InvalidInputError).delivery).toBe('not-sent');
+        expect((error as InvalidInputError).operation).toBe(plan ? 'planMigration' : 'migrate');
+        expect((error as InvalidInputError).issues).toEqual([
+          { path: 'input', message: expect.stringContaining(`not ${kind}`) },
+        ]);
+        expect(source.calls).toEqual([]);
+        expect(target.calls).toEqual([]);
+      }
+    }
+  });
+
   it('reads each input field once: a getter that changes between reads cannot change the plan', async () => {
     const { registry } = setup();
     const created = await registry.create({ name: 'x' }, { provider: 'old' });

@@ -20,6 +20,13 @@ export interface MigrationPlan {
 
 const notCarried = (setting: string, message: string): Warning => ({ type: 'not-carried', setting, message });
 
+/** The warning of a stream that does not record, moved to a vendor that records every stream. */
+export const recordsAnyway = (target: string): Warning =>
+  notCarried(
+    'recording',
+    `${target} cannot turn recording off: the new stream records, where the source did not`,
+  );
+
 /**
  * Works out the create input of a migration: the name, recording, restream targets that are switched on
  * and the ingest protocol carry over where the target's capabilities take them; the rest becomes a
@@ -53,7 +60,8 @@ export function planMigrationInput(
     if (caps.recording) input.recording = true;
     else warnings.push(notCarried('recording', `${target.name} does not record: the new stream will not`));
   } else if (source.recording === false) {
-    input.recording = false;
+    if (caps.alwaysRecords === true) warnings.push(recordsAnyway(target.name));
+    else input.recording = false;
   } else {
     warnings.push(
       notCarried('recording', `the source did not say whether it records: ${target.name}'s default applies`),

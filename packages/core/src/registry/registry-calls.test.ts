@@ -615,6 +615,29 @@ describe('migrating a source that does not record', () => {
     expect(target.sent).toHaveLength(1);
     expect(target.store.size).toBe(0);
   });
+
+  it('to a vendor that says it records everything (alwaysRecords): the plan is what migrate creates, one create', async () => {
+    const source = fakeProvider('vendor-a');
+    const records = recordsEverything();
+    const target = {
+      ...records.provider,
+      capabilities: { ...records.provider.capabilities, alwaysRecords: true },
+    };
+    const registry = createLiveStreamRegistry({ providers: { a: source.provider, r: target } });
+    const made = await registry.create({ name: 'quiet', recording: false }, { provider: 'a' });
+    const warning = {
+      type: 'not-carried',
+      setting: 'recording',
+      message: 'r cannot turn recording off: the new stream records, where the source did not',
+    };
+    const plan = await registry.planMigration(made.ref, { to: 'r' });
+    expect(plan.input).toEqual({ name: 'quiet', ingestProtocol: 'rtmp' });
+    expect(plan.warnings).toContainEqual(warning);
+    expect(records.sent).toEqual([]);
+    const result = await registry.migrate(made.ref, { to: 'r' });
+    expect(records.sent).toEqual([plan.input]);
+    expect(result.warnings.filter((each) => each.setting === 'recording')).toEqual([warning]);
+  });
 });
 
 describe("a provider's error through the registry", () => {

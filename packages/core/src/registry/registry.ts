@@ -42,6 +42,7 @@ import {
   once,
   ownFields,
   ownValue,
+  plainObjectProblem,
   readCallerList,
   thrownKind,
   unreadableText,
@@ -61,7 +62,7 @@ import {
   withMaskedWarnings,
 } from '../provider-secrets.js';
 import { type Redactor, redactStable } from '../secrets.js';
-import { type MigrationPlan, planMigrationInput } from './migration.js';
+import { type MigrationPlan, planMigrationInput, recordsAnyway } from './migration.js';
 import {
   formatStreamReference,
   parseReferenceAt,
@@ -1006,6 +1007,11 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     // The caller's fields are read once, and checked before the source is read: a field no input has
     // (`bogus`) or a value of the wrong type sends nothing. The input merged with the source's fields is
     // checked whole below.
+    // Only own fields are read, so an input of another kind (a Map, `Object.create(defaults)`, a class's
+    // getters) would be taken for none and the source's fields created unasked: refused naming its kind,
+    // as `create` refuses it.
+    const kind = given === undefined ? undefined : plainObjectProblem(given);
+    if (kind !== undefined) throw invalidInput([{ path: 'input', message: kind }], { operation });
     const overrides = readOwnData(given ?? {}, 'input', { operation }) as Partial<CreateLiveStreamInput>;
     const defined = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
     // A stand-in name where the input gives none: the source's comes with its read.
@@ -1080,16 +1086,13 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     try {
       stream = await this.createServing(plan.input, { ...request, provider: plan.to }, 'migrate');
     } catch (error) {
-      // A source that does not record, moved to a vendor that records every stream (LiveAPI): the target
-      // refused `recording: false` before sending anything, so the stream is created once more without it.
+      // A source that does not record, moved to a vendor from outside this repository that records every
+      // stream without saying so (`alwaysRecords`, which the plan reads): it refused `recording: false`
+      // before sending anything, so the stream is created once more without it.
       if (!refusedRecordingOff(error, plan.input, overrides)) throw error;
       const { recording: _recording, ...recorded } = plan.input;
       stream = await this.createServing(recorded, { ...request, provider: plan.to }, 'migrate');
-      carried.push({
-        type: 'not-carried',
-        setting: 'recording',
-        message: `${plan.to} cannot turn recording off: the new stream records, where the source did not`,
-      });
+      carried.push(recordsAnyway(plan.to));
     }
     const warnings = [...plan.warnings, ...carried, ...(stream.warnings ?? [])];
     const result: MigrationResult = { source: plan.source, stream, warnings, sourceDeleted: false };
