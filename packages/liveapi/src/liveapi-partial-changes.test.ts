@@ -201,7 +201,7 @@ describe('an update or create that LiveAPI carries out in parts says exactly whi
         );
         if (lost) expect(error.message).toContain('so whether LiveAPI holds it is unknown');
         expect(error.message).toContain(
-          `Do not repeat create: to finish, call update("${fixtureStreamId}", { restream })`,
+          `Do not repeat create: to finish, update the stream (update("${fixtureStreamId}", { restream }); through a registry, with its reference)`,
         );
         for (const target of restream) expect(error.message).not.toContain(target.streamKey);
       }),

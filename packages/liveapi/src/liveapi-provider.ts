@@ -332,7 +332,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
         later > 0 ? ` The ${later} after it ${later === 1 ? 'was' : 'were'} not attempted.` : '';
       const outcome =
         operation === 'create'
-          ? `stream ${id} was created, but ${what}.${notTried} ${describeParts(parts)}Do not repeat create: to finish, call update("${id}", { restream }) with the whole list (targets LiveAPI holds are kept, the others added), or delete the stream.`
+          ? `stream ${id} was created, but ${what}.${notTried} ${describeParts(parts)}Do not repeat create: to finish, update the stream (update("${id}", { restream }); through a registry, with its reference) with the whole list (targets LiveAPI holds are kept, the others added), or delete it.`
           : `on stream ${id}, ${what}.${notTried} ${describeParts(parts)}To finish, repeat the update: targets LiveAPI holds are kept, the others added.`;
       return new LiveApiRestreamError({
         message: `liveapi ${operation}: ${outcome}`,

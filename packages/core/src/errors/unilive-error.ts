@@ -380,14 +380,27 @@ export function servedOperation<E>(error: E, operation: string): E {
   // same event reads the same however deep in the call it was met. Any other message is kept as it was.
   const was = abortedMessage(error.provider, error.operation);
   if (error.name === 'AbortError' && error.message === was) {
-    const now = abortedMessage(error.provider, operation);
-    Object.defineProperty(copy, 'message', dataProperty(now, { writable: true, configurable: true }));
-    const stack = copy.stack;
-    if (typeof stack === 'string' && stack.startsWith(`${error.name}: ${was}`))
-      copy.stack = `${error.name}: ${now}${stack.slice(error.name.length + 2 + was.length)}`;
+    renameMessage(copy, error, was, abortedMessage(error.provider, operation));
+  }
+  // A refusal of the inner call's input (`Invalid input for create: region: …`, an adapter's check met
+  // inside a migration) names the call the caller made with the request in parentheses, as a served
+  // call's HTTP errors do (`migrate (create)`).
+  const refused = `Invalid input for ${error.operation}: `;
+  if (error.name === 'InvalidInputError' && error.message.startsWith(refused)) {
+    const served = `Invalid input for ${operation} (${error.operation}): `;
+    renameMessage(copy, error, refused, served);
   }
   lockFields(copy);
   return copy as E;
+}
+
+// The copy's message (and its stack's first line) with `was`, which the message starts with, read `now`.
+function renameMessage(copy: UniliveError, error: UniliveError, was: string, now: string): void {
+  const message = `${now}${error.message.slice(was.length)}`;
+  Object.defineProperty(copy, 'message', dataProperty(message, { writable: true, configurable: true }));
+  const stack = copy.stack;
+  if (typeof stack === 'string' && stack.startsWith(`${error.name}: ${was}`))
+    copy.stack = `${error.name}: ${now}${stack.slice(error.name.length + 2 + was.length)}`;
 }
 
 /**

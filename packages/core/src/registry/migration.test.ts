@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fakeProvider } from '../../test/fake-provider.js';
 import { AbortError, ConflictError, InvalidInputError, ProviderUnavailableError } from '../errors/errors.js';
+import { invalidInput } from '../inputs.js';
+import { abortAfterAcceptedChange } from '../lifecycle.js';
 import { createLiveStreamRegistry } from './registry.js';
 
 // The fields a stream input has (CreateLiveStreamInput).
@@ -182,6 +184,31 @@ describe('the call a migration error names', () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  it("the target adapter's refusal of the create names migrate, with the create in parentheses", async () => {
+    const { source, target, registry } = setup();
+    target.provider.create = async () => {
+      throw invalidInput([{ path: 'region', message: 'expected one of the vendor regions' }], {
+        provider: 'liveapi',
+        operation: 'create',
+      });
+    };
+    const created = await registry.create({ name: 'x' }, { provider: 'old' });
+    const error = await registry.migrate(created.ref, { to: 'new', input: { region: 'mars' } }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+    const refusal = error as InvalidInputError;
+    expect([refusal.operation, refusal.message, refusal.providerName]).toEqual([
+      'migrate',
+      'Invalid input for migrate (create): region: expected one of the vendor regions',
+      'new',
+    ]);
+    expect(refusal.stack?.split('\n')[0]).toBe(`InvalidInputError: ${refusal.message}`);
+    expect(refusal.issues).toEqual([{ path: 'region', message: 'expected one of the vendor regions' }]);
+    expect(source.store.has(created.id)).toBe(true);
   });
 });
 
@@ -419,14 +446,24 @@ describe('migrate', () => {
 });
 
 describe('migrate aborted after the new stream exists', () => {
-  type Where = 'after-create' | 'during-stop' | 'during-wait' | 'during-delete';
+  // `stop-read-back`: the vendor accepted the stop and the abort came while the stop read the stream back.
+  type Where = 'after-create' | 'during-stop' | 'stop-read-back' | 'during-wait' | 'during-delete';
   const cases = fc
     .record({
       running: fc.boolean(),
-      where: fc.constantFrom<Where>('after-create', 'during-stop', 'during-wait', 'during-delete'),
+      where: fc.constantFrom<Where>(
+        'after-create',
+        'during-stop',
+        'stop-read-back',
+        'during-wait',
+        'during-delete',
+      ),
     })
     // A source that is not running is neither stopped nor waited for.
-    .filter(({ running, where }) => running || (where !== 'during-stop' && where !== 'during-wait'));
+    .filter(
+      ({ running, where }) =>
+        running || (where !== 'during-stop' && where !== 'stop-read-back' && where !== 'during-wait'),
+    );
 
   it('is an AbortError naming the new stream on the target and what was done to the source', async () => {
     await fc.assert(
@@ -460,7 +497,17 @@ describe('migrate aborted after the new stream exists', () => {
             source.calls.push(`stop ${id}`);
             throw cut('stop', 'unknown');
           }
-          return (sourceStop as NonNullable<typeof sourceStop>)(id, options);
+          const stopped = await (sourceStop as NonNullable<typeof sourceStop>)(id, options);
+          if (where !== 'stop-read-back') return stopped;
+          // As core's lifecycle reports an abort met after the vendor accepted the change.
+          controller.abort(new Error('caller gave up'));
+          throw abortAfterAcceptedChange({
+            provider: 'wowza-video',
+            operation: 'stop',
+            streamId: id,
+            applied: ['stop'],
+            cause: controller.signal.reason,
+          });
         };
         const sourceGet = source.provider.get.bind(source.provider);
         source.provider.get = async (id, options) => {
