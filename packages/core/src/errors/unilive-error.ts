@@ -381,14 +381,19 @@ export function servedOperation<E>(error: E, operation: string): E {
   const was = abortedMessage(error.provider, error.operation);
   if (error.name === 'AbortError' && error.message === was) {
     renameMessage(copy, error, was, abortedMessage(error.provider, operation));
-  }
-  // A refusal of the inner call's input (`Invalid input for create: region: …`, an adapter's check met
-  // inside a migration) names the call the caller made with the request in parentheses, as a served
-  // call's HTTP errors do (`migrate (create)`).
-  const refused = `Invalid input for ${error.operation}: `;
-  if (error.name === 'InvalidInputError' && error.message.startsWith(refused)) {
-    const served = `Invalid input for ${operation} (${error.operation}): `;
-    renameMessage(copy, error, refused, served);
+  } else {
+    // A message naming the inner call (`Invalid input for create: region: …`, `liveapi create: stream … was
+    // created, but …`: an adapter's own, met inside a migration) names the call the caller made with the
+    // request in parentheses, as a served call's HTTP errors do (`liveapi migrate (create) failed`).
+    for (const [inner, served] of [
+      [`Invalid input for ${error.operation}: `, `Invalid input for ${operation} (${error.operation}): `],
+      [`${error.provider} ${error.operation}: `, `${error.provider} ${operation} (${error.operation}): `],
+    ] as const) {
+      if (error.provider === undefined && !inner.startsWith('Invalid')) continue;
+      if (!error.message.startsWith(inner)) continue;
+      renameMessage(copy, error, inner, served);
+      break;
+    }
   }
   lockFields(copy);
   return copy as E;

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fakeProvider } from '../../test/fake-provider.js';
-import { AbortError, ConflictError, InvalidInputError, ProviderUnavailableError } from '../errors/errors.js';
+import {
+  AbortError,
+  ChangeAppliedError,
+  ConflictError,
+  InvalidInputError,
+  ProviderUnavailableError,
+} from '../errors/errors.js';
 import { invalidInput } from '../inputs.js';
 import { abortAfterAcceptedChange } from '../lifecycle.js';
 import { createLiveStreamRegistry } from './registry.js';
@@ -209,6 +215,33 @@ describe('the call a migration error names', () => {
     expect(refusal.stack?.split('\n')[0]).toBe(`InvalidInputError: ${refusal.message}`);
     expect(refusal.issues).toEqual([{ path: 'region', message: 'expected one of the vendor regions' }]);
     expect(source.store.has(created.id)).toBe(true);
+  });
+
+  it("an adapter's message naming its create (`liveapi create: …`) names migrate (create)", async () => {
+    const { target, registry } = setup();
+    target.provider.create = async () => {
+      throw new ChangeAppliedError({
+        provider: 'liveapi',
+        operation: 'create',
+        message: 'liveapi create: stream s1 was created, but restream target 1 of 1 could not be added',
+        delivery: 'unknown',
+        streamId: 's1',
+        applied: ['create'],
+        notApplied: ['restream.0'],
+      });
+    };
+    const created = await registry.create({ name: 'x' }, { provider: 'old' });
+    const error = (await registry.migrate(created.ref, { to: 'new' }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    )) as ChangeAppliedError;
+    expect([error.name, error.operation, error.message, error.streamId]).toEqual([
+      'ChangeAppliedError',
+      'migrate',
+      'liveapi migrate (create): stream s1 was created, but restream target 1 of 1 could not be added',
+      's1',
+    ]);
+    expect(error.stack?.split('\n')[0]).toBe(`ChangeAppliedError: ${error.message}`);
   });
 });
 
