@@ -197,6 +197,55 @@ describe('wowza-realtime parseWebhook', () => {
     ).toBe('bad-signature');
   });
 
+  it('takes a signed JSON event as one whatever its content type says: a stale one relabelled as a thumbnail is still refused', async () => {
+    const staleAt = started.timestamp - 30 * 86_400_000;
+    const event = { type: 'feeds', event: 'started', timestamp: staleAt, data: { name: 'sample_stream' } };
+    const signed = await signWebhook('wowza-realtime', event, { secret });
+    const body = Buffer.from(signed.body as string);
+    for (const relabel of [
+      {},
+      { 'content-type': 'image/jpeg', 'x-millicast-stream-id': 'ZG6NWV/sample_stream' },
+      { 'Content-Type': 'IMAGE/PNG', 'x-millicast-timestamp': String(started.timestamp) },
+    ]) {
+      for (const prefix of ['', ' \n', '\ufeff']) {
+        const bytes = Buffer.concat([Buffer.from(prefix), body]);
+        const headers = {
+          ...(await signWebhook('wowza-realtime', bytes, { secret })).headers,
+          ...relabel,
+        };
+        const refused = await failure(() =>
+          parseWebhook({ body: bytes, headers }, { secret, clock, resolveStreamId }),
+        );
+        expect((refused as WebhookVerificationError).reason, JSON.stringify(relabel)).toBe('stale-timestamp');
+      }
+    }
+  });
+
+  it('tells thumbnails of the same image apart by the stream, feed and time that name them', async () => {
+    const black = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70, 73, 70]);
+    const signed = await signWebhook('wowza-realtime', black, { secret });
+    const thumbnail = async (streamId: string, timestamp: string, feedId = 'feed-1') => {
+      const headers = {
+        ...signed.headers,
+        'x-millicast-timestamp': timestamp,
+        'x-millicast-feed-id': feedId,
+        'x-millicast-stream-id': streamId,
+      };
+      const [event] = await parseWebhook({ body: black, headers }, { secret, resolveStreamId });
+      return event?.id;
+    };
+    const first = await thumbnail('ZG6NWV/sample_stream', '1638463516000');
+    expect(first).toMatch(/^sha256:[0-9a-f]{64}$/);
+    // The same delivery again is the same event, for a hub to drop.
+    expect(await thumbnail('ZG6NWV/sample_stream', '1638463516000')).toBe(first);
+    const others = [
+      await thumbnail('ZG6NWV/other_stream', '1638463516000'),
+      await thumbnail('ZG6NWV/sample_stream', '1638463546000'),
+      await thumbnail('ZG6NWV/sample_stream', '1638463516000', 'feed-2'),
+    ];
+    expect(new Set([first, ...others]).size).toBe(4);
+  });
+
   it('reports a stream name no resolver knows as unknown, keeping the name', async () => {
     const { body, headers } = await signWebhook('wowza-realtime', started, { secret });
     const [event] = await parseWebhook(

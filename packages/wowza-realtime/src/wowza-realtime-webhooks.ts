@@ -256,7 +256,6 @@ export async function parseWebhook(
   await verifySignature(body, webhookHeader(input.headers, 'x-millicast-signature'), keys);
 
   const clock = webhookClock(provider, options.clock);
-  const id = await deliveryDigest(body);
   // The resolver is the application's: what it answers counts only when it is text (a lookup such as
   // `ids[name]` answers `Object` for a stream named `constructor`).
   // Bounded by readTimeoutMs: a resolver that has not answered by then (a walk of many pages, a vendor that
@@ -276,12 +275,19 @@ export async function parseWebhook(
   };
 
   if (isThumbnail(input, body)) {
-    const streamName = nameOf(webhookHeader(input.headers, 'x-millicast-stream-id'));
+    const named = webhookHeader(input.headers, 'x-millicast-stream-id');
+    const streamName = nameOf(named);
     const streamId = await resolve(streamName);
-    const taken = readEventTime(webhookHeader(input.headers, 'x-millicast-timestamp'), clock());
+    const sentAt = webhookHeader(input.headers, 'x-millicast-timestamp');
+    const feedId = webhookHeader(input.headers, 'x-millicast-feed-id');
+    const tokenId = webhookHeader(input.headers, 'x-millicast-token-id');
+    const taken = readEventTime(sentAt, clock());
     return [
       {
-        id,
+        // The image alone does not tell two thumbnails apart (a black first frame of two streams is the same
+        // bytes): what names the stream, the feed and the capture time is in the headers, so they are part
+        // of the id, and a hub drops only a delivery repeated whole.
+        id: await deliveryDigest(thumbnailIdentity(body, [named, feedId, tokenId, sentAt])),
         type: 'unknown',
         provider,
         streamId: streamId ?? '',
@@ -292,8 +298,8 @@ export async function parseWebhook(
           kind: 'thumbnail',
           contentType: webhookHeader(input.headers, 'content-type') ?? 'image/jpeg',
           ...optional('streamName', streamName),
-          ...optional('feedId', webhookHeader(input.headers, 'x-millicast-feed-id')),
-          ...optional('tokenId', webhookHeader(input.headers, 'x-millicast-token-id')),
+          ...optional('feedId', feedId),
+          ...optional('tokenId', tokenId),
         },
         raw: body,
       },
@@ -326,6 +332,7 @@ export async function parseWebhook(
     field: 'timestamp',
   });
 
+  const id = await deliveryDigest(body);
   const mapped = mapEnvelope(envelope.type, envelope.event, envelope.data);
   const streamId = await resolve(mapped.streamName);
   // The feed's own time when it sends one; else the signed, tolerance-checked time of sending. Either is
@@ -464,11 +471,33 @@ async function verifySignature(
   }
 }
 
+// Whether the delivery is a thumbnail: decided by the signed bytes, never by the content type alone, which
+// no signature covers. A JPEG starts with FF D8 FF, whatever the content type says; a body that opens as
+// JSON (`{`, after any BOM or white space) is an event, its signed timestamp checked, whatever the content
+// type says: relabelled `image/jpeg`, an old signed event would otherwise pass as a thumbnail, which has no
+// signed time, and skip the tolerance.
 function isThumbnail(input: WebhookInput, body: Uint8Array): boolean {
+  if (body[0] === 0xff && body[1] === 0xd8 && body[2] === 0xff) return true;
+  if (opensAsJson(body)) return false;
   const type = webhookHeader(input.headers, 'content-type')?.toLowerCase() ?? '';
-  if (type.startsWith('image/')) return true;
-  // A JPEG starts with FF D8 FF, whatever the content type says.
-  return body[0] === 0xff && body[1] === 0xd8 && body[2] === 0xff;
+  return type.startsWith('image/');
+}
+
+function opensAsJson(body: Uint8Array): boolean {
+  let at = body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? 3 : 0;
+  // JSON's white space: space, tab, line feed, carriage return.
+  while (body[at] === 0x20 || body[at] === 0x09 || body[at] === 0x0a || body[at] === 0x0d) at += 1;
+  return body[at] === 0x7b || body[at] === 0x5b;
+}
+
+// The bytes a thumbnail's id digests: the image, then each header that names it (absent ones empty), each
+// after a NUL, which no header value holds.
+function thumbnailIdentity(body: Uint8Array, headers: readonly (string | undefined)[]): Uint8Array {
+  const named = new TextEncoder().encode(headers.map((value) => `\0${value ?? ''}`).join(''));
+  const bytes = new Uint8Array(body.length + named.length);
+  bytes.set(body);
+  bytes.set(named, body.length);
+  return bytes;
 }
 
 // Millicast's `streamId` is `accountId/streamName`. Wowza generates a Real-Time stream's name (32 hex
