@@ -72,6 +72,38 @@ function readValues(list: Iterable<unknown>): unknown[] {
 }
 
 /**
+ * Whether `provider` keeps its streams' secrets itself: its `secrets()` answers the list of a `SecretSet`
+ * (`secrets: () => set.values()`, as the built-in adapters do, learning every stream key their answers
+ * carry into that set). A client holds the secrets of every other provider's answers for it (see
+ * {@link withHeldSecrets}). A `secrets()` that throws is no such set.
+ */
+export function keepsStreamSecrets(provider: LiveStreamProvider): boolean {
+  try {
+    return askWhichSet(() => provider.secrets?.()).set !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `source` (a provider's redactor, see {@link providerRedactorSource}) with the values `held` learns as it
+ * learns them: one combined redactor for each redactor `source` gives, so asking costs nothing more while
+ * the provider's secrets are unchanged.
+ */
+export function withHeldSecrets(source: () => Redactor, held: SecretSet): () => Redactor {
+  let last: Redactor | undefined;
+  let combined: Redactor = held;
+  return () => {
+    const now = source();
+    if (now !== last) {
+      last = now;
+      combined = combinedRedactor([now, held]);
+    }
+    return combined;
+  };
+}
+
+/**
  * A function giving what masks the text `provider` hands back, asking its `secrets()` on every call, so a
  * provider that rotates its credentials (a new `SecretSet`, a new list) is followed from its next answer
  * on. Asking costs nothing in the number of secrets when the answer is a set's unchanged list (what

@@ -18,6 +18,7 @@ import {
   invalidInput,
   providerOptionsWarnings,
   readStartProviderOptions,
+  streamSecrets,
   validateCreateInput,
   validateUpdateInput,
 } from '../inputs.js';
@@ -53,13 +54,15 @@ import type {
 } from '../provider.js';
 import {
   hasWarnings,
+  keepsStreamSecrets,
   maskedFailure,
   maskedWarning,
   providerRedactorSource,
+  withHeldSecrets,
   withMaskedWarnings,
 } from '../provider-secrets.js';
 import { type Clock, type Sleep, systemClock, systemSleep } from '../runtime.js';
-import { combinedRedactor, knownValuesRedactor, type Redactor, redactStable } from '../secrets.js';
+import { combinedRedactor, knownValuesRedactor, type Redactor, redactStable, SecretSet } from '../secrets.js';
 import { eventPacedIntervals, eventWake, isEventSource } from './event-wake.js';
 import {
   type ProviderMethodName,
@@ -300,9 +303,21 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     private readonly served?: string,
     redactorSource?: () => Redactor,
     capabilities?: ProviderCapabilities,
+    answerSecrets?: SecretSet,
   ) {
     this.#id = readProviderId(provider);
-    this.#redactor = redactorSource ?? providerRedactorSource(provider);
+    if (redactorSource === undefined) {
+      // A provider that keeps its streams' secrets itself answers `secrets()` with a SecretSet's list (as
+      // the built-in adapters do). Any other (a list of its credentials, or nothing) has the stream keys,
+      // passwords and tokens its answers carry held by the client instead, so an error of its that quotes
+      // one later (a failed delete repeating the key) shows none, as an adapter's does.
+      const source = providerRedactorSource(provider);
+      this.#answerSecrets = keepsStreamSecrets(provider) ? undefined : new SecretSet();
+      this.#redactor = this.#answerSecrets ? withHeldSecrets(source, this.#answerSecrets) : source;
+    } else {
+      this.#redactor = redactorSource;
+      this.#answerSecrets = answerSecrets;
+    }
     this.#capabilities = capabilities ?? this.readCapabilities();
   }
 
@@ -331,6 +346,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       this.served,
       this.#redactor,
       this.#capabilities,
+      this.#answerSecrets,
     );
   }
 
@@ -350,6 +366,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       operation,
       this.#redactor,
       this.#capabilities,
+      this.#answerSecrets,
     );
   }
 
@@ -574,6 +591,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
                 let problem = recordProblem(step.value);
                 let shown: LiveStream | undefined;
                 if (problem === undefined) {
+                  this.hold(step.value);
                   // The name and warnings of a third-party provider's record are read here: one whose
                   // getter throws is a record that cannot be read, not a failure of the walk.
                   try {
@@ -723,7 +741,9 @@ class DefaultLiveStreamClient implements LiveStreamClient {
 
   private async deleteUnguarded(id: string, options?: RequestOptions): Promise<void> {
     this.checkId(id, 'delete');
-    return this.method('delete', 'delete').call(this.provider, id, this.callOptions(options, 'delete'));
+    await this.method('delete', 'delete').call(this.provider, id, this.callOptions(options, 'delete'));
+    // Gone: its secrets are no longer held for it, as an adapter forgets a deleted stream's.
+    this.#answerSecrets?.forgetStream(id);
   }
 
   private async startUnguarded(id: string, options?: StartRequestOptions): Promise<LiveStream> {
@@ -929,6 +949,9 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   // followed (see providerRedactorSource: an unchanged set's list costs nothing to ask for), with the values
   // an earlier answer listed and the current one dropped. Shared with the copies `servingFor` makes.
   readonly #redactor: () => Redactor;
+  // The secrets of the streams an outside provider answered with, held for its masking (see the
+  // constructor); undefined for a provider that holds them itself. Shared with the copies.
+  readonly #answerSecrets: SecretSet | undefined;
   readonly #capabilities: ProviderCapabilities;
   // The provider's id, read once when the client was made (`readProviderId`).
   readonly #id: ProviderId;
@@ -949,7 +972,10 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   // the stream all the same, so nothing is certain about it: `delivery: 'unknown'`.
   private usable(stream: unknown, operation: string): LiveStream {
     const problem = recordProblem(stream);
-    if (problem === undefined) return stream as LiveStream;
+    if (problem === undefined) {
+      this.hold(stream as LiveStream);
+      return stream as LiveStream;
+    }
     const unreadable = problem === unreadableRecord;
     throw new ResponseShapeError({
       provider: this.#id,
@@ -958,6 +984,18 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       issues: [problem.issue],
       delivery: 'unknown',
     });
+  }
+
+  // Holds what an outside provider's answer carries (see the constructor): the stream's latest values, and
+  // up to 32 it carried before. A stream whose fields cannot be read teaches nothing, and fails nothing.
+  private hold(stream: LiveStream): void {
+    const held = this.#answerSecrets;
+    if (held === undefined) return;
+    try {
+      held.holdStream(stream.id, streamSecrets(stream));
+    } catch {
+      // What the caller is handed is read again where it is used; a getter that threw here is not ours.
+    }
   }
 
   private checkId(id: string, operation: string): void {
