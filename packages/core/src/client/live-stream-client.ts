@@ -91,7 +91,8 @@ export interface LiveStreamList extends AsyncIterable<LiveStream> {
   /**
    * Collects every stream (or the first `limit`, a whole number from 0) into an array. Any other `limit`,
    * or another name (`limt`), is an `InvalidInputError`, before any request. Rejects with `AbortError` when
-   * the list's `signal` fires before the walk is over.
+   * the list's `signal` fires before the walk is over. `limit: 0` sends nothing, but a list that cannot be
+   * walked (its signal already aborted, an option of `list` refused) rejects as with any other limit.
    */
   toArray(options?: { limit?: number }): Promise<LiveStream[]>;
 }
@@ -525,16 +526,21 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     const sought = callOptions.name;
     const strict = callOptions.strict === true;
     const signal = callOptions.signal;
+    // Read when the walk begins: a signal aborted by then ends it first, as any call's (refuseAborted), then
+    // bad options. Also all a `toArray({ limit: 0 })` does, which walks nothing but fails as the walk would.
+    const refused = (): UniliveError | undefined => {
+      let failure: unknown = invalid;
+      try {
+        this.refuseAborted(options, 'list');
+      } catch (error) {
+        failure = this.masked(error as UniliveError);
+      }
+      return failure ? this.failed('list', failure as UniliveError) : undefined;
+    };
     const iterable: AsyncIterable<LiveStream> = {
       [Symbol.asyncIterator]: () => {
-        // Read when the walk begins: a signal aborted by then ends it first, as any call's (refuseAborted).
-        let failure: unknown = invalid;
-        try {
-          this.refuseAborted(options, 'list');
-        } catch (error) {
-          failure = this.masked(error as UniliveError);
-        }
-        if (failure) return failedWalk(this.failed('list', failure as UniliveError));
+        const failure = refused();
+        if (failure) return failedWalk(failure);
         // Each listed stream's own warnings (a summary without endpoints, say) reach onWarning as the
         // walk's do, when the caller's loop gets the stream; whatever the provider throws is a UniliveError,
         // from `list` itself (thrown at once, or what it returned being no async iterable) as from its steps.
@@ -661,7 +667,11 @@ class DefaultLiveStreamClient implements LiveStreamClient {
           { provider: providerId, operation: 'list', path: 'toArray options' },
         );
         const streams: LiveStream[] = [];
-        if (limit <= 0) return streams;
+        if (limit <= 0) {
+          const failure = refused();
+          if (failure) throw failure;
+          return streams;
+        }
         for await (const stream of iterable) {
           streams.push(stream);
           if (streams.length >= limit) break;

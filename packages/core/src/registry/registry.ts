@@ -126,7 +126,9 @@ export interface RegistryListOptions extends Omit<ListOptions, 'runtime'> {
 export interface RegistryStreamList extends AsyncIterable<RegistryLiveStream> {
   /**
    * Collects every stream (or the first `limit`, a whole number from 0) into an array. Throws
-   * `InvalidInputError` for any other `limit`.
+   * `InvalidInputError` for any other `limit`. `limit: 0` walks no provider, but a list that cannot be
+   * walked (its signal already aborted, an option of `list` refused, a provider it names unknown) rejects
+   * as with any other limit.
    */
   toArray(options?: { limit?: number }): Promise<RegistryLiveStream[]>;
 }
@@ -774,7 +776,9 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
         throw error;
       }
     }
-    async function* walkProviders(): AsyncGenerator<RegistryLiveStream> {
+    // What the walk checks before any provider is walked (the signal, the options, the providers named):
+    // also all a `toArray({ limit: 0 })` does, which walks nothing but fails as the walk would.
+    function begin() {
       // Read when the walk begins, before its options and the providers it names are checked.
       registry.refuseAborted(options, operation, () => registry.firstWalked(options, operation));
       const {
@@ -793,6 +797,10 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
       // A name given twice is walked once, where it first appears: its references would all be yielded
       // already, and walking its account again would only repeat every page's request.
       const entries = names === undefined ? registry.providers : registry.namedAll(names, operation);
+      return { onProviderError, listOptions, entries };
+    }
+    async function* walkProviders(): AsyncGenerator<RegistryLiveStream> {
+      const { onProviderError, listOptions, entries } = begin();
       const seen = new Set<string>();
       for (const entry of entries) {
         let yielded = 0;
@@ -875,7 +883,15 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
           { operation: 'list', path: 'toArray options' },
         );
         const streams: RegistryLiveStream[] = [];
-        if (limit <= 0) return streams;
+        if (limit <= 0) {
+          try {
+            begin();
+          } catch (error) {
+            if (!search) registry.failed(operation, error);
+            throw error;
+          }
+          return streams;
+        }
         for await (const stream of walk()) {
           streams.push(stream);
           if (streams.length >= limit) break;
