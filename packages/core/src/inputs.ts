@@ -628,6 +628,14 @@ export function readStartProviderOptions(
     );
   }
   const copy = readOwnData(value, 'providerOptions', context) as Record<string, Record<string, unknown>>;
+  // Checked on the copy, as create and update check their whole input: valibot's record leaves such keys
+  // out of what it reads, so the schema's own check never sees them.
+  if (hasForbiddenKey(copy)) {
+    throw invalidInput(
+      [{ path: 'providerOptions', message: 'expected no "__proto__", "constructor" or "prototype" keys' }],
+      context,
+    );
+  }
   const result = safeParseOwn(providerOptionsSchema, copy);
   if (!result.success) {
     throw invalidInput(

@@ -62,9 +62,8 @@ export function readOptions<T extends object>(
   rules: Readonly<Record<string, OptionRule>>,
   place: OptionsPlace,
 ): T {
-  const copy = Object.create(null) as Record<string, unknown>;
-  if (value === undefined) return copy as T;
-  const fail = (issues: InputIssue[]): never => {
+  const { options, issues } = readOptionsAndIssues<T>(value, rules, place);
+  if (issues.length > 0) {
     throw new InvalidInputError({
       provider: place.provider,
       operation: place.operation,
@@ -74,20 +73,41 @@ export function readOptions<T extends object>(
       issues,
       delivery: 'not-sent',
     });
-  };
+  }
+  return options;
+}
+
+/**
+ * {@link readOptions} that hands its problems back instead of throwing them, with the copy of every option
+ * that has none: for a call that checks more than its options (a wait's state, its intervals against each
+ * other) and names every problem in one error.
+ */
+export function readOptionsAndIssues<T extends object>(
+  value: unknown,
+  rules: Readonly<Record<string, OptionRule>>,
+  place: OptionsPlace,
+): { options: T; issues: InputIssue[] } {
+  const copy = Object.create(null) as Record<string, unknown>;
+  const issues: InputIssue[] = [];
+  const result = { options: copy as T, issues };
+  if (value === undefined) return result;
   if (typeof value !== 'object' || value === null || isArrayValue(value)) {
-    return fail([{ path: place.path, message: 'expected an object' }]);
+    issues.push({ path: place.path, message: 'expected an object' });
+    return result;
   }
   const kind = plainObjectProblem(value);
-  if (kind !== undefined) return fail([{ path: place.path, message: kind }]);
+  if (kind !== undefined) {
+    issues.push({ path: place.path, message: kind });
+    return result;
+  }
   let keys: string[];
   try {
     keys = Object.keys(value);
   } catch {
-    return fail([{ path: place.path, message: 'its properties could not be listed' }]);
+    issues.push({ path: place.path, message: 'its properties could not be listed' });
+    return result;
   }
   const known = Object.keys(rules);
-  const issues: InputIssue[] = [];
   for (const key of keys) {
     const path = place.keys === 'bare' ? key : `${place.path}.${key}`;
     const rule = Object.hasOwn(rules, key)
@@ -131,8 +151,7 @@ export function readOptions<T extends object>(
       issues.push({ path, message: `expected ${rule.expected}` });
     }
   }
-  if (issues.length > 0) fail(issues);
-  return copy as T;
+  return result;
 }
 
 // What a getter or a Proxy that throws makes of an option, in every reader's words (`readSettings` too).

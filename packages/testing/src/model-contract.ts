@@ -503,9 +503,9 @@ function startFrom(caps: ProviderCapabilities, state: LiveStreamState): Allowed[
 function stopFrom(state: LiveStreamState): Allowed[] {
   if (state === 'stopped' || state === 'stopping' || state === 'ready')
     return [{ ok: ['stopping', 'stopped'] }];
-  // Starting: a vendor that refuses the stop has it stay a conflict; one that ends a starting stream (videosdk
-  // v2's egress, docs/providers/videosdk.md) accepts it. Neither is told by a capability.
-  return [{ conflict: 'refused' }, { ok: ['stopping', 'stopped'] }];
+  // Starting: the opposite of what is happening, a conflict on every vendor: refused by the vendor (Wowza
+  // Video), or found by the stop's own read before anything is ended (videosdk v2's egress).
+  return [{ conflict: 'refused' }, { conflict: 'not-sent' }];
 }
 
 class Lifecycle implements ModelCommand {

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { createLiveStreamClient, type LiveStream } from '@unilive/core';
+import { ConflictError, createLiveStreamClient, type LiveStream } from '@unilive/core';
 import { type Fixture, interceptFixture, loadFixture } from '@unilive/testing';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -56,10 +56,29 @@ const streamRead = (calls: readonly string[], at: number) => {
 };
 
 describe('videosdk v2 stop racing a start', () => {
-  it('ends the egress a start began between the stop’s reads, and resolves stopping', async () => {
+  it('refuses, ending nothing, a start the vendor took between the stop’s reads that shows starting', async () => {
     const { client, calls } = clientWithLog();
-    // The stop's egress read finds none; the start is taken; the stop's read of the stream shows it starting.
+    // The stop's egress read finds none; the start is taken; the stop's read of the stream shows it starting:
+    // stopping a stream that is starting is a conflict on every adapter (Wowza Video's vendor refuses it).
     replay('v2-hls-active.none', 'v2-rooms-get', 'v2-hls-active.starting', 'v2-livestreams-list.ended');
+    const refused = await client.stop(room).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(ConflictError.isInstance(refused)).toBe(true);
+    expect((refused as ConflictError).delivery).toBe('not-sent');
+    expect((refused as ConflictError).message).toBe(
+      `videosdk stop: the HLS egress of room ${room} is starting, so nothing was ended; stop it once it is ready (waitForState(id, 'ready'), or the hls-playable event)`,
+    );
+    expect(calls[0]).toBe(active);
+    streamRead(calls, 1);
+    expect(calls).toHaveLength(4);
+  });
+
+  it('ends the egress a start began between the stop’s reads once it is ready, and resolves stopping', async () => {
+    const { client, calls } = clientWithLog();
+    // The stop's egress read finds none; the start is taken; the stop's read of the stream shows it ready.
+    replay('v2-hls-active.none', 'v2-rooms-get', 'v2-hls-active', 'v2-livestreams-list.ended');
     // The stop ends it; the read-back shows it ending.
     replay('v2-hls-end', 'v2-rooms-get', 'v2-hls-active.stopping', 'v2-livestreams-list.ended');
     const stopped: LiveStream = await client.stop(room);
@@ -75,7 +94,7 @@ describe('videosdk v2 stop racing a start', () => {
 
   it('resolves stopping, with a warning, when a start the vendor took after the egress end shows in the read-back', async () => {
     const { client, calls } = clientWithLog();
-    replay('v2-hls-active.starting', 'v2-livestreams-list.ended', 'v2-hls-end');
+    replay('v2-hls-active', 'v2-livestreams-list.ended', 'v2-hls-end');
     // The egress ended; a new start was taken before the stop's read-back, which shows it starting.
     replay('v2-rooms-get', 'v2-hls-active.starting', 'v2-livestreams-list.ended');
     const stopped = await client.stop(room);

@@ -267,6 +267,17 @@ describe('videosdk v2 create', () => {
     expect(stream.recording).toBe(true);
     expect(stream.restream).toEqual([{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: youtubeKey }]);
   });
+
+  it('holds recording: false and restream: [] without a warning: a start with nothing held does the same', async () => {
+    const { provider } = setup();
+    replay('v2-rooms-create');
+    const stream = await provider.create({ name: 'x', recording: false, restream: [] });
+    expect(stream.warnings?.map((warning) => [warning.type, warning.setting])).toEqual([
+      ['unsupported-setting', 'name'],
+    ]);
+    expect(stream.recording).toBe(false);
+    expect(stream.restream).toEqual([]);
+  });
 });
 
 describe('videosdk v2 get, status and list', () => {

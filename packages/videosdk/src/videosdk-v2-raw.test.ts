@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
-import type { LiveStream, LiveStreamProvider } from '@unilive/core';
+import { ConflictError, type LiveStream, type LiveStreamProvider } from '@unilive/core';
 import { errorTranscript, loadFixture, SecretScanner } from '@unilive/testing';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -163,6 +163,11 @@ const ended = rtmpOutObject(fc.constant('2022-03-25T05:00:00.000Z')).map((out) =
 const rtmpOuts = fc
   .tuple(fc.array(running, { maxLength: 2 }), fc.array(ended, { maxLength: 1 }), fc.boolean())
   .map(([live, over, endedFirst]) => (endedFirst ? [...over, ...live] : [...live, ...over]));
+// Whether an egress's answer carries a URL viewers can open (ready), or none yet (starting).
+const playable = (hls: VendorText) => {
+  const { playbackHlsUrl, downstreamUrl } = JSON.parse(hls.text) as Record<string, unknown>;
+  return [playbackHlsUrl, downstreamUrl].some((url) => typeof url === 'string' && url.startsWith('https://'));
+};
 const runningTexts = (vendor: Vendor) => vendor.rtmpOuts.filter((out) => out.running).map((out) => out.text);
 
 beforeEach(() => {
@@ -332,7 +337,8 @@ describe('videosdk v2 raw: the answers exactly as received', () => {
     await fc.assert(
       fc.asyncProperty(
         roomObject(room, enabled),
-        fc.option(hlsObject, { nil: undefined }),
+        // A running egress is stopped once it plays: one still starting is a conflict (below).
+        fc.option(hlsObject.filter(playable), { nil: undefined }),
         rtmpOuts,
         fc.boolean(),
         async (roomText, hls, outs, failReadBack) => {
@@ -349,6 +355,27 @@ describe('videosdk v2 raw: the answers exactly as received', () => {
                   rtmpOuts: hls ? runningTexts(vendor) : undefined,
                 }),
           );
+        },
+      ),
+      runs,
+    );
+  });
+
+  it('stop: an egress still starting is a ConflictError, and nothing is ended', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        roomObject(room, enabled),
+        hlsObject.filter((hls) => !playable(hls)),
+        rtmpOuts,
+        async (roomText, hls, outs) => {
+          const { provider, sent } = standIn({ rooms: [roomText], hls, rtmpOuts: outs }, 'text');
+          const refused = await provider.stop(room).then(
+            () => undefined,
+            (error: unknown) => error,
+          );
+          expect(ConflictError.isInstance(refused)).toBe(true);
+          expect((refused as ConflictError).delivery).toBe('not-sent');
+          expect(sent.map((request) => request.split(' ')[0])).toEqual(['GET']);
         },
       ),
       runs,

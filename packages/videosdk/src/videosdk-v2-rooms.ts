@@ -477,6 +477,22 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
   }
 
   /**
+   * The stop of an egress that is starting (active, no playback URL yet): a conflict, as on every adapter
+   * (the caller asked for the opposite of what is happening; Wowza Video's vendor refuses it alike), found by
+   * the stop's read, before anything is ended. Whether the vendor's `hls/end` would end it is unverified.
+   */
+  function stopWhileStarting(id: string): ConflictError {
+    return new ConflictError({
+      provider,
+      operation: 'stop',
+      message:
+        `videosdk stop: the HLS egress of room ${id} is starting, so nothing was ended; stop it once it is ` +
+        `ready (waitForState(id, 'ready'), or the hls-playable event)`,
+      secrets,
+    });
+  }
+
+  /**
    * What a start refused as "room not found" (404, or 402 as the vendor's SDK reads it) tells the caller. No
    * vendor page says how `hls/start` answers for a room that exists but is disabled (the sandbox answers
    * 404, as for a missing room): one read of the room tells the two apart. A disabled room is a
@@ -1056,6 +1072,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       let receivedRunning: unknown;
       let rtmpOuts: readonly VideosdkV2RtmpOut[];
       if (answer && found && !found.end) {
+        if (videosdkV2State({ hls: found }) === 'starting') throw stopWhileStarting(id);
         running = found;
         receivedRunning = receivedHls(answer);
         rtmpOuts = (await fetchRunningRtmpOuts(id, found.sessionId, 'stop', options)).running;
@@ -1067,7 +1084,8 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
         // RTMP-outs too (docs/decisions/2026-12-01-lifecycle-result-in-its-goal.md).
         const reading = await read(id, 'stop', options);
         const state = videosdkV2State(reading);
-        if (!reading.hls || (state !== 'starting' && state !== 'ready')) return toStream(reading);
+        if (state === 'starting') throw stopWhileStarting(id);
+        if (!reading.hls || state !== 'ready') return toStream(reading);
         running = reading.hls;
         receivedRunning = reading.raw.hls;
         rtmpOuts = reading.rtmpOuts ?? [];

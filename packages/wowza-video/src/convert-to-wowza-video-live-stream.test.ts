@@ -73,17 +73,20 @@ describe('toWowzaVideoCreateBody', () => {
     }
   });
 
-  it.each(['mars', 'us-west', 'US_WEST_CALIFORNIA', 'us west'])(
-    'refuses region %j, listing the locations',
-    (region) => {
-      const error = createError({ name: 'n', region });
-      expect(error.issues).toEqual([
-        { path: 'region', message: `expected one of ${wowzaVideoBroadcastLocations.join(', ')}` },
-      ]);
-      expect(error.message).toContain('asia_pacific_australia');
-      expect(error.message).toContain('us_west_oregon');
-    },
-  );
+  it('refuses a region that is no region id as core does, as a client would before calling the adapter', () => {
+    expect(createError({ name: 'n', region: 'us west' }).issues).toEqual([
+      { path: 'region', message: 'expected a region id of letters, digits, "_" or "-"' },
+    ]);
+  });
+
+  it.each(['mars', 'us-west', 'US_WEST_CALIFORNIA'])('refuses region %j, listing the locations', (region) => {
+    const error = createError({ name: 'n', region });
+    expect(error.issues).toEqual([
+      { path: 'region', message: `expected one of ${wowzaVideoBroadcastLocations.join(', ')}` },
+    ]);
+    expect(error.message).toContain('asia_pacific_australia');
+    expect(error.message).toContain('us_west_oregon');
+  });
 
   it('uses the default region given by the provider settings', () => {
     expect(

@@ -58,6 +58,18 @@ export function toBroadcastLocation(
   );
 }
 
+// An unknown region is named with the broadcast locations beside every other problem the adapter finds
+// (an ingest protocol, a restream), as one of its gaps: once core's neutral checks have passed, as through
+// a client, which makes them before the adapter is called.
+function unknownRegion(region: unknown): InputGap | undefined {
+  if (typeof region !== 'string' || isBroadcastLocation(region)) return undefined;
+  return {
+    field: 'region',
+    kind: 'unsupported-value',
+    message: `expected one of ${wowzaVideoBroadcastLocations.join(', ')}`,
+  };
+}
+
 function fail(issues: InputIssue[], operation: string): never {
   throw invalidInput(issues, { provider: providerId, operation });
 }
@@ -79,10 +91,8 @@ export function toWowzaVideoCreateBody(
   defaults: { region?: WowzaVideoBroadcastLocation } = {},
 ): ConvertedRequest {
   const operation = 'create';
-  // Checked first so any unknown region, even one core's format check would refuse, lists the locations.
-  if (typeof rawInput?.region === 'string')
-    toBroadcastLocation(rawInput.region, { operation, path: 'region' });
   const input = validateCreateInput(rawInput, providerId);
+  const region = unknownRegion(input.region);
   const gaps: InputGap[] = [];
   if (input.restream && input.restream.length > 0)
     gaps.push({ field: 'restream', kind: 'ignored', message: restreamMessage });
@@ -99,11 +109,12 @@ export function toWowzaVideoCreateBody(
   // kept, as an asset: the request is carried out in Wowza's own way.
   if (input.recording === true && input.providerOptions?.[providerId]?.save_asset === true)
     gaps.push({ field: 'recording', kind: 'approximated', message: saveAssetMessage });
+  if (region) gaps.push(region);
   const warnings = settleInputGaps(gaps, { provider: providerId, operation });
 
   const protocolEncoder =
     wowzaVideoEncoderByIngestProtocol[protocol as keyof typeof wowzaVideoEncoderByIngestProtocol];
-  const region =
+  const location =
     input.region === undefined
       ? (defaults.region ?? wowzaVideoDefaultRegion)
       : toBroadcastLocation(input.region, { operation, path: 'region' });
@@ -140,7 +151,7 @@ export function toWowzaVideoCreateBody(
     issues.push({ path: optionPath('delivery_method'), message: 'expected push: SRT sources can only push' });
   }
   // transcoder_type: "passthrough … isn't supported in asia_pacific_singapore".
-  if (options.transcoder_type === 'passthrough' && region === 'asia_pacific_singapore') {
+  if (options.transcoder_type === 'passthrough' && location === 'asia_pacific_singapore') {
     issues.push({
       path: optionPath('transcoder_type'),
       message: 'passthrough is not available in asia_pacific_singapore',
@@ -183,7 +194,7 @@ export function toWowzaVideoCreateBody(
   const { encoder: _encoder, ...rest } = options;
   const liveStream: Record<string, unknown> = {
     name: input.name,
-    broadcast_location: region,
+    broadcast_location: location,
     encoder,
     ...(input.recording === undefined ? {} : { recording: input.recording }),
     ...(input.lowLatency === undefined ? {} : { low_latency: input.lowLatency }),
@@ -201,12 +212,10 @@ export function toWowzaVideoCreateBody(
  */
 export function toWowzaVideoUpdateBody(rawPatch: UpdateLiveStreamInput): ConvertedRequest {
   const operation = 'update';
-  // Checked first, as on create, so any unknown region lists the locations.
-  if (typeof rawPatch?.region === 'string')
-    toBroadcastLocation(rawPatch.region, { operation, path: 'region' });
   const patch = validateUpdateInput(rawPatch, providerId);
+  const region = unknownRegion(patch.region);
   const gaps: InputGap[] = [];
-  if (patch.region !== undefined) {
+  if (patch.region !== undefined && region === undefined) {
     gaps.push({
       field: 'region',
       kind: 'create-only',
@@ -226,6 +235,7 @@ export function toWowzaVideoUpdateBody(rawPatch: UpdateLiveStreamInput): Convert
     gaps.push({ field: 'restream', kind: 'ignored', message: restreamMessage });
   if (patch.recording === true && patch.providerOptions?.[providerId]?.save_asset === true)
     gaps.push({ field: 'recording', kind: 'approximated', message: saveAssetMessage });
+  if (region) gaps.push(region);
   const warnings = settleInputGaps(gaps, { provider: providerId, operation });
   const options = readWowzaVideoOptions(patch, 'update') ?? noOptions();
   const liveStream: Record<string, unknown> = {

@@ -2,7 +2,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { ProviderCapabilities } from '../capabilities.js';
 import { readCapabilities } from '../capabilities-read.js';
 import { tokens } from '../di/tokens.js';
-import { AbortError, abortedMessage, ResponseShapeError } from '../errors/errors.js';
+import { AbortError, abortedMessage, type InputIssue, ResponseShapeError } from '../errors/errors.js';
 import { maskedValue, requestOf, servedOperation, UniliveError } from '../errors/unilive-error.js';
 import { emit, type HttpHooks, scrubbedBy } from '../http/hooks.js';
 import { sealHooks } from '../http/http-client.js';
@@ -37,6 +37,7 @@ import {
   type OptionRule,
   optionRules,
   readOptions,
+  readOptionsAndIssues,
   startOptionRules,
 } from '../options.js';
 import { ownValue, thrownKind, unreadableText, withBoundMethods } from '../own.js';
@@ -808,34 +809,35 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     given?: WaitForStateOptions,
   ): Promise<LiveStream> {
     this.checkId(id, 'waitForState');
-    const options = this.waitOptions<WaitForStateOptions>(given, 'waitForState', waitRules);
-    // Plain JavaScript callers may pass anything: waitForStatus checks every target before any request.
+    const { options, issues } = this.waitOptions<WaitForStateOptions>(given, 'waitForState', waitRules);
+    // Plain JavaScript callers may pass anything: every target is checked before any request.
     // Copied once: a Proxy of an array whose reads throw is a state list that cannot be read.
-    let targets: readonly LiveStreamState[];
+    let targets: readonly LiveStreamState[] | undefined;
     try {
       targets = Array.isArray(state)
         ? [...(state as readonly LiveStreamState[])]
         : [state as LiveStreamState];
     } catch {
-      throw invalidInput([{ path: 'state', message: unreadableText }], {
-        provider: this.#id,
-        operation: 'waitForState',
-      });
+      issues.unshift({ path: 'state', message: unreadableText });
     }
+    const { events, ...waitOptions } = options;
+    const paced = events ? { ...waitOptions, ...eventPacedIntervals(waitOptions) } : waitOptions;
+    // Every problem of the call in one error: the state, the options' names and types, the intervals.
+    checkWaitOptions(this.#id, targets, paced, 'waitForState', issues);
     const callOptions = this.callOptions(
       options.signal ? { signal: options.signal } : {},
       'waitForState',
       callOptionRules,
       this.servingRuntime('waitForState'),
     );
-    const { events, ...waitOptions } = options;
     const wake = events ? eventWake(events, { provider: this.#id, id }, this.sleep, this.clock) : undefined;
     try {
       return await waitForStatus(
         this.provider,
         id,
-        targets,
-        wake ? { ...waitOptions, ...eventPacedIntervals(waitOptions) } : waitOptions,
+        // An unreadable state was one of the issues thrown above.
+        targets ?? [],
+        paced,
         {
           clock: this.clock,
           sleep: wake?.sleep ?? this.sleep,
@@ -853,7 +855,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
 
   private async waitForBroadcastUnguarded(id: string, given?: WaitForBroadcastOptions): Promise<LiveStream> {
     this.checkId(id, 'waitForBroadcast');
-    const options = this.waitOptions<WaitForBroadcastOptions>(given, 'waitForBroadcast', {
+    const { options, issues } = this.waitOptions<WaitForBroadcastOptions>(given, 'waitForBroadcast', {
       ...waitRules,
       broadcasting: optionRules.boolean,
     });
@@ -863,6 +865,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       undefined,
       events ? { ...waitOptions, ...eventPacedIntervals(waitOptions) } : waitOptions,
       'waitForBroadcast',
+      issues,
     );
     const callOptions = this.callOptions(
       options.signal ? { signal: options.signal } : {},
@@ -894,8 +897,8 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     given: unknown,
     operation: string,
     rules: Record<string, OptionRule>,
-  ): T {
-    return readOptions<T>(given, rules, {
+  ): { options: T; issues: InputIssue[] } {
+    return readOptionsAndIssues<T>(given, rules, {
       provider: this.#id,
       operation,
       path: 'options',

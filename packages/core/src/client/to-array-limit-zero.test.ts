@@ -30,8 +30,8 @@ async function failureOf(run: () => Promise<unknown>) {
 
 const shape = (error: unknown) => {
   expect(UniliveError.isInstance(error)).toBe(true);
-  const { kind, operation, delivery, message } = error as UniliveError;
-  return { kind, operation, delivery, message };
+  const { name, operation, delivery, message } = error as UniliveError;
+  return { name, operation, delivery, message };
 };
 
 describe('toArray with limit 0 fails as the walk would', () => {

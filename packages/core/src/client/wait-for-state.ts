@@ -60,13 +60,16 @@ export interface CheckedWaitOptions {
  * Checks the targets and options of `waitForState` before any request: every target must be a
  * {@link LiveStreamState} (`'Ready'` is not), the time limit finite and positive, the intervals at least
  * {@link minWaitIntervalMs}. Throws `InvalidInputError` naming each problem. `targets` undefined checks
- * the options alone (`waitForBroadcast`, named by `operation`).
+ * the options alone (`waitForBroadcast`, named by `operation`). `earlier`: problems the caller found in
+ * the same call (options of the wrong type, left out of `options`), named in the same error after the
+ * targets' and before the intervals'.
  */
 export function checkWaitOptions(
   provider: LiveStreamProvider['id'],
   targets: readonly unknown[] | undefined,
   options: WaitForStateOptions,
   operation = 'waitForState',
+  earlier: readonly InputIssue[] = [],
 ): CheckedWaitOptions {
   const issues: InputIssue[] = [];
   const known: readonly string[] = liveStreamStates;
@@ -79,6 +82,7 @@ export function checkWaitOptions(
       });
     }
   });
+  issues.push(...earlier);
   const number = (value: unknown, path: string, fallback: number, minimum: number, exclusive: boolean) => {
     if (value === undefined) return fallback;
     const valid =
@@ -96,6 +100,7 @@ export function checkWaitOptions(
     return value as number;
   };
   const timeoutMs = number(options.timeoutMs, 'timeoutMs', 300_000, 0, true);
+  const refused = (path: string) => issues.some((issue) => issue.path === path);
   const intervalMs = number(options.intervalMs, 'intervalMs', 1_000, minWaitIntervalMs, false);
   const maxIntervalMs = number(
     options.maxIntervalMs,
@@ -104,13 +109,16 @@ export function checkWaitOptions(
     minWaitIntervalMs,
     false,
   );
-  if (maxIntervalMs < intervalMs)
+  // The maximum's default is never below the interval. A maximum given is compared with the interval given,
+  // or with its default where none was given, but not with a default standing in for a wrong one: that
+  // would be a second, made-up problem.
+  if (!refused('intervalMs') && !refused('maxIntervalMs') && maxIntervalMs < intervalMs)
     issues.push({ path: 'maxIntervalMs', message: 'expected at least intervalMs' });
   if (issues.length > 0) {
     throw new InvalidInputError({
       provider,
       operation,
-      message: `${provider} ${operation}: invalid ${issues.map((issue) => issue.path).join(', ')}: ${issues[0]?.message}`,
+      message: `${provider} ${operation}: invalid ${issues.map((issue) => `${issue.path} (${issue.message})`).join('; ')}`,
       issues,
       delivery: 'not-sent',
     });
