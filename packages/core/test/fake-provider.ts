@@ -1,6 +1,6 @@
 import type { ProviderCapabilities } from '../src/capabilities.js';
 import { NotFoundError } from '../src/errors/errors.js';
-import type { LiveStream, LiveStreamState } from '../src/live-stream.js';
+import type { IngestEndpoint, IngestProtocol, LiveStream, LiveStreamState } from '../src/live-stream.js';
 import type { CallOptions, CreateLiveStreamInput, LiveStreamProvider } from '../src/provider.js';
 
 /** Capabilities of a vendor that can do everything a fake needs; override what a test varies. */
@@ -31,6 +31,12 @@ export type CreateScript =
   | { kind: 'fail'; error: Error }
   | { kind: 'make-then-fail'; error: Error };
 
+// An endpoint of `protocol` whose URL has that protocol's scheme, as a vendor's would.
+function ingestEndpoint(protocol: IngestProtocol, host: string, next: number): IngestEndpoint {
+  const scheme = protocol === 'webrtc' ? 'wss' : protocol === 'wowz' ? 'wowz' : protocol;
+  return { protocol, url: `${scheme}://${host}/live/key${next}` };
+}
+
 /** An in-memory provider whose creates follow a script; every call is logged as `<op> <id>`. */
 export function fakeProvider(
   id: string,
@@ -55,7 +61,7 @@ export function fakeProvider(
       provider: id,
       name: input.name,
       state,
-      ingest: [{ protocol: input.ingestProtocol ?? 'rtmp', url: `rtmp://${id}.test/live/key${next}` }],
+      ingest: [ingestEndpoint(input.ingestProtocol ?? 'rtmp', `${id}.test`, next)],
       playback: [{ protocol: 'hls', url: `https://${id}.test/${next}.m3u8` }],
       ...(input.recording === undefined ? {} : { recording: input.recording }),
       ...(input.restream ? { restream: input.restream.map((target) => ({ ...target })) } : {}),

@@ -3,6 +3,7 @@ import {
   InvalidInputError,
   type LiveStreamProvider,
   loadOptionalSetting,
+  markBuiltInProvider,
   type ProviderSettingsBase,
   providerSettingsBaseNames,
   readSettings,
@@ -191,22 +192,24 @@ export function videosdk(given: VideosdkSettings = {}): LiveStreamProvider {
   const api = implementations[apiVersion]();
   const getStatus = api.getStatus;
 
-  return withNotFoundStreamId({
-    specificationVersion: 'v1',
-    id: 'videosdk',
-    capabilities: api.capabilities,
-    create: (input, options) => api.create(input, options),
-    get: (id, options) => api.get(id, options),
-    list: (options) => api.list(options),
-    update: (id, patch, options) => api.update(id, patch, options),
-    delete: (id, options) => api.delete(id, options),
-    start: (id, options) => api.start(id, options),
-    stop: (id, options) => api.stop(id, options),
-    ...(getStatus ? { getStatus: (id, options) => getStatus(id, options) } : {}),
-    // v2 takes its start settings as start options too (v1 takes none anywhere).
-    ...(api.providerOptionsOn ? { providerOptionsOn: api.providerOptionsOn } : {}),
-    secrets: () => secrets.values(),
-  });
+  return markBuiltInProvider(
+    withNotFoundStreamId({
+      specificationVersion: 'v1',
+      id: 'videosdk',
+      capabilities: api.capabilities,
+      create: (input, options) => api.create(input, options),
+      get: (id, options) => api.get(id, options),
+      list: (options) => api.list(options),
+      update: (id, patch, options) => api.update(id, patch, options),
+      delete: (id, options) => api.delete(id, options),
+      start: (id, options) => api.start(id, options),
+      stop: (id, options) => api.stop(id, options),
+      ...(getStatus ? { getStatus: (id, options) => getStatus(id, options) } : {}),
+      // v2 takes its start settings as start options too (v1 takes none anywhere).
+      ...(api.providerOptionsOn ? { providerOptionsOn: api.providerOptionsOn } : {}),
+      secrets: () => secrets.values(),
+    }),
+  );
 }
 
 function readApiVersion(value: unknown): VideosdkApiVersion {

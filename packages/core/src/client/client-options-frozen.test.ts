@@ -150,7 +150,11 @@ describe("a client's own copy of the options", () => {
           await calls[operation]?.();
           const copy = captured[operation === 'waitForState' ? 'get' : (operation as keyof Captured)];
           expect(copy, operation).toBeDefined();
-          const parts = reachable(copy, new Set([given.signal]));
+          // The signal is the caller's, or for a wait's poll of a provider from outside this repository one
+          // the client made for that poll alone (it also fires at the wait's deadline): no later call runs on it.
+          const signal = (copy as { signal?: unknown }).signal;
+          if (signal !== given.signal) expect(signal).toBeInstanceOf(AbortSignal);
+          const parts = reachable(copy, new Set([given.signal, signal]));
           const runtime = (copy as { runtime: Record<string, unknown> }).runtime;
           expect(parts.map((part) => part.path)).toContain('copy.runtime.clock');
           if (rateLimited) expect(parts.map((part) => part.path)).toContain('copy.runtime.gate.acquire');

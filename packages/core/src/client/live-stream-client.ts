@@ -1,4 +1,5 @@
 import type { DependencyContainer } from 'tsyringe';
+import { isBuiltInProvider } from '../built-in.js';
 import type { ProviderCapabilities } from '../capabilities.js';
 import { readCapabilities } from '../capabilities-read.js';
 import { tokens } from '../di/tokens.js';
@@ -64,7 +65,9 @@ import {
 } from '../provider-secrets.js';
 import { type Clock, type Sleep, systemClock, systemSleep } from '../runtime.js';
 import { combinedRedactor, knownValuesRedactor, type Redactor, redactStable, SecretSet } from '../secrets.js';
+import { boundedProvider, settleBy } from './bounded-calls.js';
 import { eventPacedIntervals, eventWake, isEventSource } from './event-wake.js';
+import { readOutsideStream } from './outside-answer.js';
 import {
   type ProviderMethodName,
   providerMethod,
@@ -308,6 +311,8 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     answerSecrets?: SecretSet,
   ) {
     this.#id = readProviderId(provider);
+    this.#checksAnswers = !isBuiltInProvider(provider);
+    this.#callee = this.#checksAnswers ? boundedProvider(provider, this.#id, clock) : provider;
     if (redactorSource === undefined) {
       // A provider that keeps its streams' secrets itself answers `secrets()` with a SecretSet's list (as
       // the built-in adapters do). Any other (a list of its credentials, or nothing) has the stream keys,
@@ -485,7 +490,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   // The provider method a call needs, read once as it is made (`providerMethod`), named in a refusal as the
   // call is (`findByName (list)` for one serving a registry's).
   private method<K extends ProviderMethodName>(name: K, operation: string): LiveStreamProvider[K] {
-    return providerMethod(this.provider, name, {
+    return providerMethod(this.#callee, name, {
       provider: this.#id,
       operation: this.served ?? operation,
       label: this.served === undefined ? operation : `${this.served} (${operation})`,
@@ -582,7 +587,27 @@ class DefaultLiveStreamClient implements LiveStreamClient {
                 // carry whole streams (LiveAPI, videosdk v1) makes none for the rest of a page already
                 // fetched, and would hand it all out after the caller gave up.
                 this.refuseAbortedWalk(signal, streams);
-                const step = await streams.next();
+                // A provider from outside this repository may never settle a step: the caller's signal
+                // ends the walk all the same (see boundedProvider).
+                const step: IteratorResult<LiveStream> = this.#checksAnswers
+                  ? await settleBy(
+                      () => streams.next(),
+                      signal === undefined ? undefined : { signal },
+                      {
+                        provider: this.#id,
+                        operation: this.served ?? 'list',
+                        // As a signal fired between steps ends the walk (refuseAbortedWalk).
+                        aborted: () => {
+                          try {
+                            this.refuseAbortedWalk(signal, streams);
+                          } catch (error) {
+                            return error;
+                          }
+                        },
+                      },
+                      this.clock,
+                    )
+                  : await streams.next();
                 // An iterator's result is an object (the iterator protocol); anything else would read as a
                 // record of nothing, skipped, and a provider answering it forever would never end the walk.
                 if (typeof step !== 'object' || step === null)
@@ -595,15 +620,15 @@ class DefaultLiveStreamClient implements LiveStreamClient {
                   return step;
                 }
                 record += 1;
-                let problem = recordProblem(step.value);
+                const read = this.answered(step.value);
+                let problem = 'problem' in read ? read.problem : undefined;
                 let shown: LiveStream | undefined;
-                if (problem === undefined) {
-                  this.hold(step.value);
+                if ('stream' in read) {
                   // The name and warnings of a third-party provider's record are read here: one whose
                   // getter throws is a record that cannot be read, not a failure of the walk.
                   try {
-                    if (sought !== undefined && step.value.name !== sought) continue;
-                    shown = reported(step.value);
+                    if (sought !== undefined && read.stream.name !== sought) continue;
+                    shown = reported(read.stream);
                   } catch {
                     problem = unreadableRecord;
                   }
@@ -833,7 +858,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     const wake = events ? eventWake(events, { provider: this.#id, id }, this.sleep, this.clock) : undefined;
     try {
       return await waitForStatus(
-        this.provider,
+        this.#callee,
         id,
         // An unreadable state was one of the issues thrown above.
         targets ?? [],
@@ -875,7 +900,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     );
     const wake = events ? eventWake(events, { provider: this.#id, id }, this.sleep, this.clock) : undefined;
     try {
-      const stream = await waitForBroadcastStatus(this.provider, id, broadcasting, checked, options.signal, {
+      const stream = await waitForBroadcastStatus(this.#callee, id, broadcasting, checked, options.signal, {
         clock: this.clock,
         sleep: wake?.sleep ?? this.sleep,
         callOptions,
@@ -966,6 +991,12 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   // constructor); undefined for a provider that holds them itself. Shared with the copies.
   readonly #answerSecrets: SecretSet | undefined;
   readonly #capabilities: ProviderCapabilities;
+  // Whether the provider is one of this repository's adapters (markBuiltInProvider): false, its answers are
+  // read into checked copies and its calls bounded by the caller's signal and a wait's deadline.
+  readonly #checksAnswers: boolean;
+  // What the provider's methods are read from: the provider, or for one from outside this repository its
+  // stand-in whose calls settle by the caller's signal and a wait's deadline (boundedProvider).
+  readonly #callee: LiveStreamProvider;
   // The provider's id, read once when the client was made (`readProviderId`).
   readonly #id: ProviderId;
   private redactor(): Redactor {
@@ -984,11 +1015,9 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   // and in a list (recordProblem), not a `LiveStream` that is none. After a create the vendor may have made
   // the stream all the same, so nothing is certain about it: `delivery: 'unknown'`.
   private usable(stream: unknown, operation: string): LiveStream {
-    const problem = recordProblem(stream);
-    if (problem === undefined) {
-      this.hold(stream as LiveStream);
-      return stream as LiveStream;
-    }
+    const read = this.answered(stream);
+    if ('stream' in read) return read.stream;
+    const { problem, cause } = read;
     const unreadable = problem === unreadableRecord;
     throw new ResponseShapeError({
       provider: this.#id,
@@ -996,7 +1025,40 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       message: `${this.#id} ${operation}: the provider answered ${unreadable ? `a stream that ${problem.where}` : `without a usable stream (${problem.where})`}${operation === 'create' ? '; the stream may exist: look for it with list' : ''}`,
       issues: [problem.issue],
       delivery: 'unknown',
+      // What a getter or a Proxy trap of the provider's threw: masked with the call's error, by the
+      // provider's secrets and those of the streams it answered before.
+      ...(cause === undefined ? {} : { cause }),
     });
+  }
+
+  // A provider's answer as the client hands it on, or why it cannot be. A built-in adapter's stream
+  // (markBuiltInProvider) is passed on as it is, once its id is found usable. Any other provider's is read once into a checked plain copy (readOutsideStream): the
+  // caller gets the documented fields of their neutral types, and none of the provider's getters or traps.
+  private answered(stream: unknown): { stream: LiveStream } | { problem: RecordProblem; cause?: unknown } {
+    if (!this.#checksAnswers) {
+      const problem = recordProblem(stream);
+      return problem === undefined ? { stream: stream as LiveStream } : { problem };
+    }
+    const read = readOutsideStream(stream, this.#id);
+    if ('stream' in read) {
+      this.hold(read.stream);
+      return read;
+    }
+    const { path, expected, cause } = read.problem;
+    if (cause !== undefined) return { problem: unreadableRecord, cause };
+    // Refused, but what it carries may come back in the provider's later errors: held as a usable answer's.
+    if (path !== '$' && path !== 'id') this.hold(stream as LiveStream);
+    if (path === '$' || path === 'id') {
+      const problem = recordProblem(stream);
+      if (problem !== undefined) return { problem };
+    }
+    return {
+      problem: {
+        where: `${path}: expected ${expected}`,
+        skipped: `was skipped: its ${path} is not ${expected}`,
+        issue: { path, expected },
+      },
+    };
   }
 
   // Holds what an outside provider's answer carries (see the constructor): the stream's latest values, and
@@ -1007,7 +1069,8 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     try {
       held.holdStream(stream.id, streamSecrets(stream));
     } catch {
-      // What the caller is handed is read again where it is used; a getter that threw here is not ours.
+      // An answer refused for a field of the wrong type is read again here for its secrets: a getter of
+      // the provider's that throws this time teaches nothing, and fails nothing.
     }
   }
 

@@ -745,7 +745,7 @@ describe('an outside provider', () => {
     );
   });
 
-  it('returns warnings of odd shapes holding its secrets, and the result, the registry and onWarning carry them masked', async () => {
+  it('returns warnings of odd shapes holding its secrets: a client refuses the answer, masked; a registry over a client written elsewhere carries them masked', async () => {
     const shapes = {
       'a bare string': (text: string) => `kept ${text}`,
       'a list of strings': (text: string) => [`kept ${text}`],
@@ -772,14 +772,37 @@ describe('an outside provider', () => {
           });
           const { heard, hooks } = recording('onWarning');
           const client = createLiveStreamClient(provider, { hooks });
-          const registry = createLiveStreamRegistry({ providers: { a: passThroughClient(provider) } });
-          const answers = [
-            await client.get('outside1'),
-            await client.create({ name: 'n' }),
-            await registry.get('a:outside1'),
-          ];
-          expectMasked([answers, heard], secret);
-          for (const got of answers) expect(got.warnings).toBeDefined();
+          // A client written elsewhere whose get hands on the provider's answer as it came.
+          const handWritten = { ...passThroughClient(provider), get: (id: string) => provider.get(id) };
+          const registry = createLiveStreamRegistry({ providers: { a: handWritten } });
+          // A client hands on only warnings of the documented shape: any other answer is the provider's
+          // mistake, named by the field, its text masked as every error's is.
+          const refused = await Promise.all([
+            client.get('outside1').then(
+              () => undefined,
+              (error: unknown) => error,
+            ),
+            client.create({ name: 'n' }).then(
+              () => undefined,
+              (error: unknown) => error,
+            ),
+          ]);
+          if (warningShape === 'a nested field') {
+            // A warning of the documented shape with a field it does not document: the copy keeps the
+            // documented ones.
+            for (const [index, got] of (
+              await Promise.all([client.get('outside1'), client.create({ name: 'n' })])
+            ).entries())
+              expect(got.warnings, `call ${index}`).toEqual([{ type: 'fallback', message: 'kept' }]);
+          } else {
+            for (const error of refused) {
+              expect(error).toBeInstanceOf(ResponseShapeError);
+              expect((error as ResponseShapeError).issues[0]?.path).toMatch(/^warnings/);
+            }
+          }
+          const carried = await registry.get('a:outside1');
+          expectMasked([refused, carried, heard], secret);
+          expect(carried.warnings).toBeDefined();
         },
       ),
       { numRuns: 150 },

@@ -200,11 +200,12 @@ export interface PollGoal {
 }
 
 /**
- * A poll's answer as the wait reads it: an object whose `state` is a text. The built-in adapters only ever
- * answer one; a provider from outside this repository whose `getStatus` or `get` resolves with nothing, or
- * with a state that is no text, is a `ResponseShapeError` of the wait (`issues` path `$` or `state`), not a
- * TypeError met reading it. A state that is text but none unilive knows is the provider's to map, and the
- * wait goes on as for any state short of its goal.
+ * A poll's answer as the wait reads it: an object whose `state` is a {@link LiveStreamState}. The built-in
+ * adapters only ever answer one (each maps its vendor's states through a table whose default is
+ * `'unknown'`); a provider from outside this repository whose `getStatus` or `get` resolves with nothing,
+ * or with a state that is none of the neutral ones (`'Ready'`, a number), is a `ResponseShapeError` of the
+ * wait (`issues` path `$` or `state`) at that poll, rather than a TypeError met reading it or a wait that
+ * polls a state it can never match until its time runs out.
  */
 function pollAnswer(answer: unknown, context: { provider: string; operation: string }): LiveStreamStatus {
   let state: unknown;
@@ -221,8 +222,12 @@ function pollAnswer(answer: unknown, context: { provider: string; operation: str
     } catch {
       problem = { path: 'state', expected: 'a state', found: unreadableText };
     }
-    if (problem === undefined && typeof state !== 'string')
-      problem = { path: 'state', expected: 'a state', found: state === null ? 'null' : typeof state };
+    if (problem === undefined && !(liveStreamStates as readonly unknown[]).includes(state))
+      problem = {
+        path: 'state',
+        expected: `a state: one of ${liveStreamStates.join(', ')}`,
+        found: typeof state === 'string' ? 'a text none of them' : state === null ? 'null' : typeof state,
+      };
   }
   if (problem === undefined) return answer as LiveStreamStatus;
   throw new ResponseShapeError({

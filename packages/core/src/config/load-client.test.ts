@@ -152,7 +152,7 @@ describe('rateLimit in configuration', () => {
       ...fakeProvider({ id: 'fake' }),
       get: async (id, options) => {
         await http.request({ operation: 'get', method: 'GET', path: id, schema: v.looseObject({}), options });
-        return { id } as never;
+        return { id, provider: 'fake', state: 'stopped', ingest: [], playback: [], raw: {} } as never;
       },
     };
   };

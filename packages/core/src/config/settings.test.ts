@@ -66,6 +66,48 @@ describe('loadCredential', () => {
     );
   });
 
+  // A configuration file's `"token": "${WOWZA_VIDEO_TOKEN}"` is taken as written: it was sent as the
+  // credential, and the vendor's 401 read as a wrong token.
+  it('refuses a whole unexpanded placeholder from a setting or the environment, naming the variables; takes a credential that merely holds "$" or braces', () => {
+    const name = fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,30}$/);
+    const placeholder = fc.oneof(
+      name.map((variable) => `\${${variable}}`),
+      fc
+        .tuple(name, fc.constantFrom(':-', '-', ':=', ':?'), tokenText)
+        .map(([variable, mark, fallback]) => `\${${variable}${mark}${fallback}}`),
+      name.map((variable) => `$${variable}`),
+      fc.stringMatching(/^[ A-Za-z0-9_.]{0,20}$/).map((inside) => `{{${inside}}}`),
+    );
+    fc.assert(
+      fc.property(placeholder, blank, fc.boolean(), (value, around, fromEnvironment) => {
+        vi.stubEnv('UNILIVE_TEST_TOKEN', fromEnvironment ? `${around}${value}` : '');
+        const error = thrown(() =>
+          loadCredential({
+            provider: 'liveapi',
+            setting: 'tokenSecret',
+            value: fromEnvironment ? undefined : `${value}${around}`,
+            environmentVariables: ['UNILIVE_TEST_TOKEN'],
+          }),
+        );
+        expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+        expect(error).toMatchObject({
+          provider: 'liveapi',
+          operation: 'configure',
+          delivery: 'not-sent',
+          issues: [{ path: 'tokenSecret', message: 'expected a credential, not an unexpanded placeholder' }],
+        });
+        expect(error.message).toContain('and set UNILIVE_TEST_TOKEN');
+      }),
+      { numRuns: 200 },
+    );
+    // A credential with a "$" or braces that is no whole placeholder is a credential.
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the text a configuration file holds, unexpanded.
+    for (const value of ['$ecret-9x', 'ab${X}', '${x y}', '$lowercase', '{{a}}b', 'tok{{}}'])
+      expect(loadCredential({ provider: 'liveapi', setting: 'token', value, environmentVariables: [] })).toBe(
+        value,
+      );
+  });
+
   it('takes a value of whitespace alone, NEL included, as no value: the next variable is used', () => {
     fc.assert(
       fc.property(blank, tokenText, (first, second) => {

@@ -54,7 +54,7 @@ function timedVendor(stepMs: number) {
           schema: v.looseObject({ id: v.string() }),
           options,
         });
-      return { id, state: 'ready' } as LiveStream;
+      return { id, provider: 'timed', state: 'ready', ingest: [], playback: [], raw: {} } as LiveStream;
     },
     create: never,
     list: () => ({ [Symbol.asyncIterator]: () => ({ next: never }) }),

@@ -882,11 +882,12 @@ describe("a migration's source read that answers no usable stream", () => {
       [null, '$'],
       [undefined, '$'],
       [{ ...streamOf('abc123'), ingest: null }, 'ingest'],
-      [{ ...streamOf('abc123'), ingest: [null] }, 'ingest'],
+      // The client over the provider names the entry: the registry's own check names the list.
+      [{ ...streamOf('abc123'), ingest: [null] }, 'ingest.0'],
       [{ ...streamOf('abc123'), name: 5 }, 'name'],
       [{ ...streamOf('abc123'), recording: 'yes' }, 'recording'],
       [{ ...streamOf('abc123'), restream: {} }, 'restream'],
-      [{ ...streamOf('abc123'), restream: [{ url: 'rtmp://x.test/live' }] }, 'restream'],
+      [{ ...streamOf('abc123'), restream: [{ url: 'rtmp://x.test/live' }] }, 'restream.0.streamKey'],
       [{ ...streamOf('abc123'), providerDetails: 'x' }, 'providerDetails'],
     ];
     for (const [answer, path] of answers) {

@@ -1,0 +1,221 @@
+import { idProblem } from '../ids.js';
+import {
+  type IngestEndpoint,
+  type IngestProtocol,
+  ingestProtocols,
+  isEndpointUrl,
+  type LiveStream,
+  type LiveStreamState,
+  liveStreamStates,
+  type PlaybackEndpoint,
+  type PlaybackProtocol,
+  type ProviderId,
+  type RestreamTarget,
+  type Warning,
+} from '../live-stream.js';
+import { isArrayValue, unreadableText } from '../own.js';
+
+/**
+ * Reading the answers of a provider from outside this repository.
+ *
+ * The built-in adapters build every stream they answer from a vendor's parsed answer, field by field, so a
+ * client hands their streams on as they are. A provider written elsewhere may answer anything: a state no
+ * neutral code reads (`'Ready'`), an endpoint whose URL is no URL of its protocol (`javascript:…`), a date
+ * that is text, or an object whose getters throw, once or on every later read, with whatever they hold in
+ * their message (a credential). A client reads such an answer once, here, into a plain copy of the
+ * documented fields, each of its neutral type: what the caller is handed then runs none of the provider's
+ * code, and every field reads as its type says. An answer that does not fit is a `ResponseShapeError`
+ * naming the field (or, in a list walk, a skipped record), never a stream that misleads.
+ */
+
+/** Why an outside answer cannot be handed on as a stream: the field (a dot path) and what it should be. */
+export interface AnswerProblem {
+  path: string;
+  expected: string;
+  /** What a getter or a Proxy trap threw while the answer was read; absent for a field of the wrong type. */
+  cause?: unknown;
+}
+
+/** Every `Warning.type`, for the check of a warning an outside provider attached. */
+const warningTypes = [
+  'unsupported-setting',
+  'skipped-record',
+  'incomplete-list',
+  'read-back-failed',
+  'fallback',
+  'incomplete-answer',
+  'skipped-provider',
+  'not-carried',
+  'held-in-memory',
+  'other',
+] as const satisfies readonly Warning['type'][];
+
+const playbackProtocols = [
+  'hls',
+  'dash',
+  'webrtc',
+  'embed',
+  'rtmp',
+  'rtsp',
+  'wowz',
+] as const satisfies readonly PlaybackProtocol[];
+
+// A field that does not fit: thrown inside the reading, caught once at its top.
+class Misfit {
+  constructor(
+    readonly path: string,
+    readonly expected: string,
+  ) {}
+}
+
+/**
+ * `answer` read once into a plain {@link LiveStream} of the documented fields, each checked against its
+ * neutral type, `provider` set to the client's provider id (the client names it in every error and event,
+ * so the stream says the same); or the first field that does not fit. `raw` is kept as it was given: it is
+ * the provider's own object by definition.
+ */
+export function readOutsideStream(
+  answer: unknown,
+  provider: ProviderId,
+): { stream: LiveStream } | { problem: AnswerProblem } {
+  if (typeof answer !== 'object' || answer === null)
+    return { problem: { path: '$', expected: 'a stream object' } };
+  try {
+    return { stream: copyStream(ownFieldsOf(answer, '$'), provider) };
+  } catch (error) {
+    if (error instanceof Misfit) return { problem: { path: error.path, expected: error.expected } };
+    return { problem: { path: '$', expected: 'a stream object', cause: error } };
+  }
+}
+
+// The own enumerable string-keyed fields of `value`, each read once (a getter runs here, and only here).
+function ownFieldsOf(value: unknown, path: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || isArrayValue(value)) throw new Misfit(path, 'an object');
+  const copy = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(value)) copy[key] = (value as Record<string, unknown>)[key];
+  return copy;
+}
+
+function listOf<T>(value: unknown, path: string, entry: (item: unknown, path: string) => T): T[] {
+  if (!isArrayValue(value)) throw new Misfit(path, 'a list');
+  const items = value as readonly unknown[];
+  const length = items.length;
+  // A Proxy may answer any length: no array of endpoints or targets is anywhere near this long.
+  if (typeof length !== 'number' || length > 10_000) throw new Misfit(path, 'a list');
+  const copy: T[] = [];
+  for (let index = 0; index < length; index += 1) copy.push(entry(items[index], `${path}.${index}`));
+  return copy;
+}
+
+function text(value: unknown, path: string): string {
+  if (typeof value !== 'string') throw new Misfit(path, 'a string');
+  return value;
+}
+
+// Each optional field is copied only when present, so `'x' in stream` reads as it would on an adapter's.
+function optional<T>(
+  fields: Record<string, unknown>,
+  key: string,
+  path: string,
+  read: (value: unknown, path: string) => T,
+  into: Record<string, unknown>,
+): void {
+  const value = fields[key];
+  if (value !== undefined) into[key] = read(value, path === '' ? key : `${path}.${key}`);
+}
+
+function flag(value: unknown, path: string): boolean {
+  if (typeof value !== 'boolean') throw new Misfit(path, 'a boolean');
+  return value;
+}
+
+function oneOf<T extends string>(value: unknown, values: readonly T[], path: string, what: string): T {
+  if (typeof value !== 'string' || !(values as readonly string[]).includes(value))
+    throw new Misfit(path, `${what}: one of ${values.join(', ')}`);
+  return value as T;
+}
+
+function date(value: unknown, path: string): Date {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new Misfit(path, 'a valid Date');
+  return new Date(value.getTime());
+}
+
+function endpointUrl(value: unknown, protocol: IngestProtocol | PlaybackProtocol, path: string): string {
+  const url = text(value, path);
+  if (!isEndpointUrl(protocol, url)) throw new Misfit(path, `a ${protocol} endpoint URL`);
+  return url;
+}
+
+function ingestEndpoint(value: unknown, path: string): IngestEndpoint {
+  const fields = ownFieldsOf(value, path);
+  const protocol = oneOf(fields.protocol, ingestProtocols, `${path}.protocol`, 'an ingest protocol');
+  const copy: Record<string, unknown> = { protocol, url: endpointUrl(fields.url, protocol, `${path}.url`) };
+  for (const key of ['server', 'streamKey', 'username', 'password', 'applicationName', 'streamName', 'token'])
+    optional(fields, key, path, text, copy);
+  return copy as unknown as IngestEndpoint;
+}
+
+function playbackEndpoint(value: unknown, path: string): PlaybackEndpoint {
+  const fields = ownFieldsOf(value, path);
+  const protocol = oneOf(fields.protocol, playbackProtocols, `${path}.protocol`, 'a playback protocol');
+  const copy: Record<string, unknown> = { protocol, url: endpointUrl(fields.url, protocol, `${path}.url`) };
+  for (const key of ['rendition', 'token', 'applicationName', 'streamName'])
+    optional(fields, key, path, text, copy);
+  optional(fields, 'audioOnly', path, flag, copy);
+  return copy as unknown as PlaybackEndpoint;
+}
+
+function restreamTarget(value: unknown, path: string): RestreamTarget {
+  const fields = ownFieldsOf(value, path);
+  const url = text(fields.url, `${path}.url`);
+  if (!isEndpointUrl('rtmp', url) && !isEndpointUrl('rtmps', url))
+    throw new Misfit(`${path}.url`, 'an rtmp:// or rtmps:// URL');
+  const copy: Record<string, unknown> = { url, streamKey: text(fields.streamKey, `${path}.streamKey`) };
+  optional(fields, 'id', path, text, copy);
+  optional(fields, 'enabled', path, flag, copy);
+  optional(fields, 'broadcasting', path, flag, copy);
+  return copy as unknown as RestreamTarget;
+}
+
+function warning(value: unknown, path: string): Warning {
+  const fields = ownFieldsOf(value, path);
+  const copy: Record<string, unknown> = {
+    type: oneOf(fields.type, warningTypes, `${path}.type`, 'a warning type'),
+  };
+  optional(fields, 'setting', path, text, copy);
+  copy.message = text(fields.message, `${path}.message`);
+  return copy as unknown as Warning;
+}
+
+// `providerDetails`: an object of objects, keyed by provider id; each entry's own fields copied once.
+function details(value: unknown, path: string): Record<string, Record<string, unknown>> {
+  const fields = ownFieldsOf(value, path);
+  // Built from entries: a key `__proto__` stays a field of the copy, never its prototype.
+  return Object.fromEntries(
+    Object.keys(fields).map((key) => [key, { ...ownFieldsOf(fields[key], `${path}.${key}`) }]),
+  );
+}
+
+function copyStream(fields: Record<string, unknown>, provider: ProviderId): LiveStream {
+  const problem = idProblem(fields.id);
+  if (problem !== undefined) throw new Misfit('id', 'a stream id');
+  const copy: Record<string, unknown> = { id: fields.id, provider };
+  optional(fields, 'name', '', text, copy);
+  copy.state = oneOf<LiveStreamState>(fields.state, liveStreamStates, 'state', 'a state');
+  optional(fields, 'broadcasting', '', flag, copy);
+  copy.ingest = listOf(fields.ingest, 'ingest', ingestEndpoint);
+  copy.playback = listOf(fields.playback, 'playback', playbackEndpoint);
+  optional(fields, 'recording', '', flag, copy);
+  optional(fields, 'restream', '', (value, path) => listOf(value, path, restreamTarget), copy);
+  optional(fields, 'createdAt', '', date, copy);
+  optional(fields, 'updatedAt', '', date, copy);
+  optional(fields, 'warnings', '', (value, path) => listOf(value, path, warning), copy);
+  optional(fields, 'providerDetails', '', details, copy);
+  copy.raw = fields.raw;
+  return copy as unknown as LiveStream;
+}
+
+/** A problem's words for a message: `state (expected a state: one of …)`. */
+export function describeAnswerProblem(problem: AnswerProblem): string {
+  return problem.cause === undefined ? `${problem.path} (expected ${problem.expected})` : unreadableText;
+}
