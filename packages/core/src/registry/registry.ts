@@ -32,7 +32,7 @@ import { requestOf, servedOperation, UniliveError, withErrorFields } from '../er
 import { emit, type HttpHooks } from '../http/hooks.js';
 import type { RateLimitOptions } from '../http/request-gate.js';
 import { idProblem } from '../ids.js';
-import { invalidInput, readOwnData, validateCreateInput } from '../inputs.js';
+import { invalidInput, readOwnData, streamSecrets, validateCreateInput } from '../inputs.js';
 import { abortAfterAcceptedChange } from '../lifecycle.js';
 import type { LiveStream, LiveStreamState, ProviderId, Warning } from '../live-stream.js';
 import { containerRule, limitRule, type OptionRule, optionRules, readOptions } from '../options.js';
@@ -59,9 +59,10 @@ import {
   maskedFailure,
   providerRedactor,
   providerRedactorSource,
+  withHeldSecrets,
   withMaskedWarnings,
 } from '../provider-secrets.js';
-import { type Redactor, redactStable } from '../secrets.js';
+import { type Redactor, redactStable, SecretSet } from '../secrets.js';
 import { type MigrationPlan, planMigrationInput, recordsAnyway } from './migration.js';
 import {
   formatStreamReference,
@@ -444,7 +445,11 @@ export function createLiveStreamRegistry(input: LiveStreamRegistryOptions): Live
     // A client handed in as it is may be one an application wrote, passing on its provider's warnings as
     // they came: the registry masks them (see `maskedAnswer`).
     if (kind === 'client') {
-      givenClients.set(client, providerRedactorSource(client.provider));
+      // The secrets of the streams it answers are held for its masking, as a client holds an outside
+      // provider's: an error of its that quotes a stream key it answered earlier shows none.
+      const held = new SecretSet();
+      givenSecrets.set(client, held);
+      givenClients.set(client, withHeldSecrets(providerRedactorSource(client.provider), held));
       // Called without its `onError`: the registry raises it for its own calls (`failed`).
       quietClients.set(client, quietClient(client));
     }
@@ -1651,6 +1656,9 @@ function refusedRecordingOff(
 // The clients handed to a registry as they are, each with its provider's redactor.
 const givenClients = new WeakMap<LiveStreamClient, () => Redactor>();
 
+// The secrets of the streams each client handed to a registry as it is has answered (see readStream).
+const givenSecrets = new WeakMap<LiveStreamClient, SecretSet>();
+
 // The clients handed to a registry as they are, each as the registry calls it: without its `onError`.
 const quietClients = new WeakMap<LiveStreamClient, LiveStreamClient>();
 
@@ -1785,8 +1793,22 @@ function checkedStream(stream: unknown, entry: Entry, operation: string): LiveSt
 // whose reads throw is `unreadable`, with what was thrown.
 function readStream(stream: object, entry: Entry): { stream: LiveStream } | { unreadable: unknown } {
   try {
-    return { stream: maskedAnswer({ ...stream } as LiveStream, entry) };
+    const copy = { ...stream } as LiveStream;
+    holdGiven(copy, entry);
+    return { stream: maskedAnswer(copy, entry) };
   } catch (error) {
     return { unreadable: error };
+  }
+}
+
+// What a stream answered by a client handed in as it is carries, held for that client's masking. A stream
+// whose fields cannot be read teaches nothing, and fails nothing: its read is checked where it is used.
+function holdGiven(stream: LiveStream, entry: Entry): void {
+  const held = givenSecrets.get(entry.client);
+  if (held === undefined || typeof stream.id !== 'string') return;
+  try {
+    held.holdStream(stream.id, streamSecrets(stream));
+  } catch {
+    // Nothing learned.
   }
 }
