@@ -175,16 +175,25 @@ describe("an outside provider's answers, through a client", () => {
 
   // Each case: the field made wrong, the value put there, the issue path the error names.
   const misfits: fc.Arbitrary<{ change: (answer: Record<string, unknown>) => void; path: string }> = fc.oneof(
-    fc
-      .constantFrom<unknown>('Ready', 'live', 3, null, true, {})
-      .map((state) => ({ change: (answer) => void (answer.state = state), path: 'state' })),
+    fc.constantFrom<unknown>('Ready', 'live', 3, null, true, {}).map((state) => ({
+      change: (answer) => {
+        answer.state = state;
+      },
+      path: 'state',
+    })),
     fc.constant({ change: (answer) => void delete answer.state, path: 'state' }),
-    fc
-      .constantFrom<unknown>(5, {}, ['x'], null)
-      .map((name) => ({ change: (answer) => void (answer.name = name), path: 'name' })),
-    fc
-      .constantFrom<unknown>('rtmp://h.test/live/key', null, {}, undefined)
-      .map((ingest) => ({ change: (answer) => void (answer.ingest = ingest), path: 'ingest' })),
+    fc.constantFrom<unknown>(5, {}, ['x'], null).map((name) => ({
+      change: (answer) => {
+        answer.name = name;
+      },
+      path: 'name',
+    })),
+    fc.constantFrom<unknown>('rtmp://h.test/live/key', null, {}, undefined).map((ingest) => ({
+      change: (answer) => {
+        answer.ingest = ingest;
+      },
+      path: 'ingest',
+    })),
     fc
       .constantFrom(
         'javascript:alert(1)',
@@ -194,36 +203,51 @@ describe("an outside provider's answers, through a client", () => {
         'not a url',
       )
       .map((url) => ({
-        change: (answer) => void (answer.playback = [{ protocol: 'hls', url }]),
+        change: (answer) => {
+          answer.playback = [{ protocol: 'hls', url }];
+        },
         path: 'playback.0.url',
       })),
     fc.constantFrom('HLS', 'mp4', 'webm').map((protocol) => ({
-      change: (answer) => void (answer.playback = [{ protocol, url: 'https://h.test/a.m3u8' }]),
+      change: (answer) => {
+        answer.playback = [{ protocol, url: 'https://h.test/a.m3u8' }];
+      },
       path: 'playback.0.protocol',
     })),
     fc.constantFrom('https://h.test/live', 'srt://h.test:9000').map((url) => ({
-      change: (answer) => void (answer.ingest = [{ protocol: 'rtmp', url }]),
+      change: (answer) => {
+        answer.ingest = [{ protocol: 'rtmp', url }];
+      },
       path: 'ingest.0.url',
     })),
     fc.constantFrom<unknown>('yesterday', 1_700_000_000_000, new Date(Number.NaN)).map((createdAt) => ({
-      change: (answer) => void (answer.createdAt = createdAt),
+      change: (answer) => {
+        answer.createdAt = createdAt;
+      },
       path: 'createdAt',
     })),
     fc.constantFrom<unknown>('yes', 1).map((recording) => ({
-      change: (answer) => void (answer.recording = recording),
+      change: (answer) => {
+        answer.recording = recording;
+      },
       path: 'recording',
     })),
     fc.constant({
-      change: (answer: Record<string, unknown>) =>
-        void (answer.restream = [{ url: 'https://h.test/x', streamKey: 'k' }]),
+      change: (answer: Record<string, unknown>) => {
+        answer.restream = [{ url: 'https://h.test/x', streamKey: 'k' }];
+      },
       path: 'restream.0.url',
     }),
     fc.constant({
-      change: (answer: Record<string, unknown>) => void (answer.warnings = [{ type: 'oops', message: 'm' }]),
+      change: (answer: Record<string, unknown>) => {
+        answer.warnings = [{ type: 'oops', message: 'm' }];
+      },
       path: 'warnings.0.type',
     }),
     fc.constant({
-      change: (answer: Record<string, unknown>) => void (answer.providerDetails = 'x'),
+      change: (answer: Record<string, unknown>) => {
+        answer.providerDetails = 'x';
+      },
       path: 'providerDetails',
     }),
   );
