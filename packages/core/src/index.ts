@@ -1,7 +1,7 @@
 // First, so an unsupported Node fails here with one sentence (see node-version.ts).
 import './node-version.js';
 
-export { isBuiltInProvider, markBuiltInProvider } from './built-in.js';
+export { markBuiltInProvider } from './built-in.js';
 export type { LifecycleModel, ProviderCapabilities, UpdatableField } from './capabilities.js';
 export type { LiveStreamEventSource } from './client/event-wake.js';
 export {

@@ -15,6 +15,7 @@ import {
 } from '@unilive/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { markAdapterUnderTest } from './adapter-under-test.js';
 import { SecretScanner } from './secret-scanner.js';
 
 // The bound of a delivery whose read is held: it runs out only once the read is under way. Long enough that
@@ -130,7 +131,7 @@ export function runConfirmGoneContract<Delivery extends string, VendorAnswer ext
       case 'provider':
         return options.createProvider(fetch, options.baseUrl);
       case 'client':
-        return createLiveStreamClient(options.createProvider(fetch, options.baseUrl));
+        return createLiveStreamClient(markAdapterUnderTest(options.createProvider(fetch, options.baseUrl)));
       case 'wrong-path':
         return options.createProvider(fetch, `${options.baseUrl}/v9`);
       case 'other-vendor':
@@ -202,7 +203,9 @@ export function runConfirmGoneContract<Delivery extends string, VendorAnswer ext
                     },
                   }
                 : kind === 'client'
-                  ? createLiveStreamClient(options.createProvider(fetch, options.baseUrl))
+                  ? createLiveStreamClient(
+                      markAdapterUnderTest(options.createProvider(fetch, options.baseUrl)),
+                    )
                   : options.createProvider(fetch, options.baseUrl);
             const heard: unknown[] = [];
             const handler = createWebhookHandler({

@@ -37,6 +37,7 @@ import { createContainer } from '@unilive/core/container';
 import { findFfmpeg, startPush } from '@unilive/sandbox';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { markAdapterUnderTest } from './adapter-under-test.js';
 import type { Fault, FaultOperation } from './memory-backend.js';
 import { SecretScanner } from './secret-scanner.js';
 
@@ -593,6 +594,10 @@ export function runLiveStreamContract(options: ContractOptions): void {
 
     beforeAll(async () => {
       harness = await options.setup();
+      // Held to what one of unilive's own adapters does: a client hands its answers on as they are and waits
+      // for its calls, so the suite sees the provider's own answers and whether it honours its signal (a
+      // client bounds the calls of any other provider, which would hide one that does not).
+      markAdapterUnderTest(harness.provider);
       for (const [label, value] of Object.entries({ ...harness.otherSecrets, ...harness.secrets }))
         scanner.register(label, value);
       if (harness.client) ({ client, idOf } = harness.client({ hooks, container }));
@@ -1547,7 +1552,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
           ? client
           : harness.client
             ? harness.client({ hooks, container, provider: setup.provider }).client
-            : createLiveStreamClient(setup.provider, { hooks, container });
+            : createLiveStreamClient(markAdapterUnderTest(setup.provider), { hooks, container });
         warnings.length = 0;
         const ids: string[] = [];
         const stream = lister.list({

@@ -19,6 +19,7 @@ import {
 } from '@unilive/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { markAdapterUnderTest } from './adapter-under-test.js';
 import { type ContractHarness, expectNameKeptOrWarned, expectWellFormedStream } from './contract.js';
 
 // A model-based test of the one neutral semantics: random sequences of client calls, each result checked
@@ -840,7 +841,7 @@ export function runLiveStreamModelContract(options: ModelContractOptions): void 
 
     it('every call sequence behaves as the neutral model says', async () => {
       const caps = harness.provider.capabilities;
-      const client = createLiveStreamClient(harness.provider);
+      const client = createLiveStreamClient(markAdapterUnderTest(harness.provider));
       const { create, commands: drawn } = commandsFor(caps, options);
       await fc.assert(
         fc.asyncProperty(
