@@ -147,6 +147,21 @@ describe("an outside provider's answers, through a client", () => {
     );
   });
 
+  it('take a date of another realm or a Date subclass as the date it names, and no object that merely has getTime', async () => {
+    const { runInNewContext } = await import('node:vm');
+    class Stamp extends Date {}
+    const base = { id: 's1', provider: 'outside', state: 'ready', ingest: [], playback: [], raw: {} };
+    for (const createdAt of [runInNewContext('new Date(1700000000000)'), new Stamp(1_700_000_000_000)]) {
+      const got = await createLiveStreamClient(outside(() => ({ ...base, createdAt }))).get('s1');
+      expect(got.createdAt).toBeInstanceOf(Date);
+      expect(got.createdAt?.getTime()).toBe(1_700_000_000_000);
+    }
+    const forged = { getTime: () => 1_700_000_000_000 };
+    await expect(
+      createLiveStreamClient(outside(() => ({ ...base, createdAt: forged }))).get('s1'),
+    ).rejects.toMatchObject({ issues: [{ path: 'createdAt' }] });
+  });
+
   it('run each getter of the answer once, during the call, never after', async () => {
     await fc.assert(
       fc.asyncProperty(stream, async (given) => {
@@ -176,20 +191,20 @@ describe("an outside provider's answers, through a client", () => {
   // Each case: the field made wrong, the value put there, the issue path the error names.
   const misfits: fc.Arbitrary<{ change: (answer: Record<string, unknown>) => void; path: string }> = fc.oneof(
     fc.constantFrom<unknown>('Ready', 'live', 3, null, true, {}).map((state) => ({
-      change: (answer) => {
+      change: (answer: Record<string, unknown>) => {
         answer.state = state;
       },
       path: 'state',
     })),
-    fc.constant({ change: (answer) => void delete answer.state, path: 'state' }),
+    fc.constant({ change: (answer: Record<string, unknown>) => void delete answer.state, path: 'state' }),
     fc.constantFrom<unknown>(5, {}, ['x'], null).map((name) => ({
-      change: (answer) => {
+      change: (answer: Record<string, unknown>) => {
         answer.name = name;
       },
       path: 'name',
     })),
     fc.constantFrom<unknown>('rtmp://h.test/live/key', null, {}, undefined).map((ingest) => ({
-      change: (answer) => {
+      change: (answer: Record<string, unknown>) => {
         answer.ingest = ingest;
       },
       path: 'ingest',
@@ -203,31 +218,31 @@ describe("an outside provider's answers, through a client", () => {
         'not a url',
       )
       .map((url) => ({
-        change: (answer) => {
+        change: (answer: Record<string, unknown>) => {
           answer.playback = [{ protocol: 'hls', url }];
         },
         path: 'playback.0.url',
       })),
     fc.constantFrom('HLS', 'mp4', 'webm').map((protocol) => ({
-      change: (answer) => {
+      change: (answer: Record<string, unknown>) => {
         answer.playback = [{ protocol, url: 'https://h.test/a.m3u8' }];
       },
       path: 'playback.0.protocol',
     })),
     fc.constantFrom('https://h.test/live', 'srt://h.test:9000').map((url) => ({
-      change: (answer) => {
+      change: (answer: Record<string, unknown>) => {
         answer.ingest = [{ protocol: 'rtmp', url }];
       },
       path: 'ingest.0.url',
     })),
     fc.constantFrom<unknown>('yesterday', 1_700_000_000_000, new Date(Number.NaN)).map((createdAt) => ({
-      change: (answer) => {
+      change: (answer: Record<string, unknown>) => {
         answer.createdAt = createdAt;
       },
       path: 'createdAt',
     })),
     fc.constantFrom<unknown>('yes', 1).map((recording) => ({
-      change: (answer) => {
+      change: (answer: Record<string, unknown>) => {
         answer.recording = recording;
       },
       path: 'recording',

@@ -135,9 +135,17 @@ function oneOf<T extends string>(value: unknown, values: readonly T[], path: str
   return value as T;
 }
 
+// A Date of any realm (a `vm` context's) or subclass, told by the internal slot `getTime` reads: `instanceof`
+// would refuse the first, and a plain object with a `getTime` method is no date.
 function date(value: unknown, path: string): Date {
-  if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new Misfit(path, 'a valid Date');
-  return new Date(value.getTime());
+  let time: number;
+  try {
+    time = Date.prototype.getTime.call(value);
+  } catch {
+    throw new Misfit(path, 'a valid Date');
+  }
+  if (Number.isNaN(time)) throw new Misfit(path, 'a valid Date');
+  return new Date(time);
 }
 
 function endpointUrl(value: unknown, protocol: IngestProtocol | PlaybackProtocol, path: string): string {
