@@ -399,6 +399,26 @@ describe("an outside provider's answers, through a client", () => {
     expect(await createLiveStreamClient(marked).get('s1')).toBe(answer);
     // A spread copy of a marked provider, its get replaced, is no built-in adapter any more.
     const copied = { ...marked, get: async () => answer as LiveStream };
+    // A marked provider whose secrets() is a plain list still has its streams' keys held for masking.
+    const key = 'HeldStreamKey8c7b6a5z';
+    const keyed = markBuiltInProvider(
+      outside(
+        (id) => ({
+          ...answer,
+          id,
+          ingest: [{ protocol: 'rtmp', url: `rtmp://h.test/live/${key}`, streamKey: key }],
+        }),
+        {
+          delete: async () => {
+            throw new Error(`stream ${key} is live`);
+          },
+        },
+      ),
+    );
+    const keyedClient = createLiveStreamClient(keyed);
+    await keyedClient.get('s1');
+    const failed = await keyedClient.delete('s1').catch((error: unknown) => error);
+    expect(leaks(everything(failed), key)).toEqual([]);
     const got = await createLiveStreamClient(copied).get('s1');
     expect(got).not.toBe(answer);
     expect(got).toEqual(answer);
