@@ -72,6 +72,38 @@ function readValues(list: Iterable<unknown>): unknown[] {
 }
 
 /**
+ * Why what `provider.secrets()` answers cannot be read as its secrets, or undefined when it can (a list or
+ * iterable of strings, a `SecretSet`'s list, one string, or nothing: `undefined`, `null`, no method). Asked
+ * once when a client is made over the provider: a `secrets` that is no function, that throws, that answers
+ * a Promise (an `async secrets()`) or a list whose reads throw masks nothing, and every text of the
+ * provider (a credential its error quotes) would reach the caller as it came. Never quotes what it answered.
+ */
+export function secretsProblem(provider: LiveStreamProvider): string | undefined {
+  let method: unknown;
+  try {
+    method = (provider as { secrets?: unknown }).secrets;
+  } catch {
+    return 'expected a method, a function; its read threw';
+  }
+  if (method === undefined || method === null) return undefined;
+  if (typeof method !== 'function') return `expected a method, a function; found ${typeof method}`;
+  try {
+    const answer: unknown = (provider as { secrets: () => unknown }).secrets();
+    if (answer === undefined || answer === null || typeof answer === 'string') return undefined;
+    if (typeof answer !== 'object' && typeof answer !== 'function')
+      return `expected a list of strings; it answered ${typeof answer}`;
+    if (typeof (answer as { then?: unknown }).then === 'function')
+      return 'expected a list of strings, answered at once; it answered a Promise (secrets() cannot be async)';
+    if (typeof (answer as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function')
+      return 'expected a list of strings; it answered an object that is no list';
+    readValues(answer as Iterable<unknown>).filter((value) => typeof value === 'string');
+    return undefined;
+  } catch {
+    return 'expected a list of strings; asking for it, or reading what it answered, threw';
+  }
+}
+
+/**
  * Whether `provider` keeps its streams' secrets itself: its `secrets()` answers the list of a `SecretSet`
  * (`secrets: () => set.values()`, as the built-in adapters do, learning every stream key their answers
  * carry into that set). A client holds the secrets of every other provider's answers for it (see

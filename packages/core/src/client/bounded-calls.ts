@@ -95,6 +95,9 @@ export function settleBy<T>(
   return new Promise<T>((resolve, reject) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let ended = false;
+    // The deadline's error once it came: a provider that then fails (its own abort, heard on the signal
+    // the deadline fired) fails by the deadline, and the call ends with this.
+    let expired: unknown;
     const end = () => {
       ended = true;
       if (timer !== undefined) clearTimeout(timer);
@@ -134,7 +137,6 @@ export function settleBy<T>(
       const left = Math.min(Math.max(0, deadline - clock()), maxTimeoutMs);
       timer = setTimeout(() => {
         if (ended) return;
-        end();
         const error = markDeadlineCut(
           new TimeoutError({
             provider: context.provider,
@@ -144,8 +146,15 @@ export function settleBy<T>(
           }),
           deadline,
         );
+        // The provider is told at once; the call ends a turn of the event loop later, so an answer that
+        // settled as the deadline came (a poll that saw the goal) is heard, as a caller's abort hears one.
+        expired = error;
         atDeadline.abort(error);
-        reject(error);
+        setTimeout(() => {
+          if (ended) return;
+          end();
+          reject(error);
+        }, 0);
       }, left);
     }
     if (signal?.aborted) {
@@ -170,7 +179,7 @@ export function settleBy<T>(
       (error: unknown) => {
         if (ended) return;
         end();
-        reject(error);
+        reject(expired ?? error);
       },
     );
   });

@@ -60,6 +60,7 @@ import {
   maskedFailure,
   maskedWarning,
   providerRedactorSource,
+  secretsProblem,
   withHeldSecrets,
   withMaskedWarnings,
 } from '../provider-secrets.js';
@@ -312,6 +313,11 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   ) {
     this.#id = readProviderId(provider);
     this.#checksAnswers = !isBuiltInProvider(provider);
+    if (redactorSource === undefined) {
+      // Secrets that cannot be read mask nothing: refused as configuration, before any call could show one.
+      const problem = secretsProblem(provider);
+      if (problem !== undefined) throw providerProblem('provider.secrets', problem);
+    }
     this.#callee = this.#checksAnswers ? boundedProvider(provider, this.#id, clock) : provider;
     if (redactorSource === undefined) {
       // A provider that keeps its streams' secrets itself answers `secrets()` with a SecretSet's list (as

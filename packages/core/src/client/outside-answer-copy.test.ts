@@ -423,4 +423,49 @@ describe("an outside provider's answers, through a client", () => {
     expect(got).not.toBe(answer);
     expect(got).toEqual(answer);
   });
+
+  it('come from a provider whose secrets() cannot be read only if refused: the client and the registry refuse it as configuration', () => {
+    const credential = 'UnreadCredential4f3e2d1c';
+    const shapes: Record<string, () => unknown> = {
+      throws: () => {
+        throw new Error(`no ${credential}`);
+      },
+      async: async () => [credential],
+      'a list whose length throws': () =>
+        new Proxy([credential], {
+          get(target, key) {
+            if (key === 'length') throw new Error(credential);
+            return Reflect.get(target, key);
+          },
+        }),
+      'an object': () => ({ token: credential }),
+      'a number': () => 42,
+    };
+    for (const [shape, secrets] of Object.entries(shapes)) {
+      const provider = outside(() => ({}), { secrets: secrets as () => string[] });
+      for (const make of [
+        () => createLiveStreamClient(provider),
+        () => createLiveStreamRegistry({ providers: { o: provider } }),
+      ]) {
+        let failed: unknown;
+        try {
+          make();
+        } catch (error) {
+          failed = error;
+        }
+        expect(failed, shape).toMatchObject({
+          name: 'InvalidInputError',
+          operation: 'configure',
+          issues: [{ path: 'provider.secrets' }],
+        });
+        expect(leaks(everything(failed), credential), shape).toEqual([]);
+      }
+    }
+    // A secrets method of another kind is refused too; none at all, or one answering nothing, is taken.
+    expect(() => createLiveStreamClient(outside(() => ({}), { secrets: 'x' as never }))).toThrow(
+      /provider\.secrets/,
+    );
+    for (const secrets of [undefined, () => undefined, () => null, () => 'one', () => new Set(['a1b2c3d4'])])
+      expect(() => createLiveStreamClient(outside(() => ({}), { secrets: secrets as never }))).not.toThrow();
+  });
 });

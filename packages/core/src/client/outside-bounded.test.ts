@@ -119,6 +119,25 @@ describe('a call to an outside provider that never settles', () => {
     }
   });
 
+  it("hears a poll that answers as the wait's deadline signal fires", async () => {
+    for (const polls of ['get', 'getStatus'] as const) {
+      const answer = (id: string, options?: CallOptions) =>
+        new Promise((resolve) => {
+          // Answers the goal just as it is told the time is up.
+          options?.signal?.addEventListener('abort', () =>
+            resolve(polls === 'get' ? streamOf(id, 'ready') : { state: 'ready' }),
+          );
+        });
+      const provider = {
+        ...stuckProvider(() => {}),
+        get: polls === 'get' ? answer : async (id: string) => streamOf(id, 'ready'),
+        ...(polls === 'getStatus' ? { getStatus: answer } : {}),
+      } as LiveStreamProvider;
+      const got = await createLiveStreamClient(provider).waitForState('s1', 'ready', { timeoutMs: 100 });
+      expect(got.state, polls).toBe('ready');
+    }
+  });
+
   it('ends a registry wait at its deadline too', async () => {
     const registry = createLiveStreamRegistry({ providers: { s: stuckProvider(() => {}) } });
     const failed = await registry
