@@ -13,7 +13,7 @@ import {
   type RestreamTarget,
   type Warning,
 } from '../live-stream.js';
-import { isArrayValue, unreadableText } from '../own.js';
+import { isArrayValue } from '../own.js';
 
 /**
  * Reading the answers of a provider from outside this repository.
@@ -221,9 +221,4 @@ function copyStream(fields: Record<string, unknown>, provider: ProviderId): Live
   optional(fields, 'providerDetails', '', details, copy);
   copy.raw = fields.raw;
   return copy as unknown as LiveStream;
-}
-
-/** A problem's words for a message: `state (expected a state: one of …)`. */
-export function describeAnswerProblem(problem: AnswerProblem): string {
-  return problem.cause === undefined ? `${problem.path} (expected ${problem.expected})` : unreadableText;
 }
