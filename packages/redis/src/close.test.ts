@@ -76,6 +76,10 @@ describe.skipIf(!redisServer)('closing the store, and reconnecting while a remov
         .poll(() => env.admin.zrange(slotsKey('k'), '0', '-1'), { timeout: 30_000 })
         .toEqual([holder]);
       await expect.poll(() => env.admin.zcard(slotsKey('k')), { timeout: 30_000 }).toBe(0);
+      // Redis ran the removal; the store hears its answer once the ping sent after it on that connection
+      // is answered. Without this, the next fault could catch that answer still on its way back, and the
+      // connection would rightly count as one that broke before its removal was answered.
+      await answering(store);
     }
     // Two breaks, each after a connection that worked: two connections, each made at once.
     expect(env.proxy.connections).toBe(connections + 2);
@@ -133,6 +137,10 @@ describe.skipIf(!redisServer)('closing the store, and reconnecting while a remov
       return counts.reduce((sum, count) => sum + count, 0);
     };
     await expect.poll(held, { timeout: 30_000 }).toBe(0);
+    // Redis ran the release; the store hears its answer once a ping sent after it is answered. Otherwise
+    // the fault below could catch that answer on its way back, and the store would rightly send the
+    // release again on the new connection, beside the removal this test looks for.
+    await answering(store);
     const monitor = await env.redis.monitor();
     const connections = env.proxy.connections;
     // From now on Redis runs what comes on the connection, and its answers are lost.
