@@ -291,12 +291,14 @@ export {
   type PlaybackEndpoint,
   type PlaybackProtocol,
   type ProviderId,
+  playbackProtocols,
   type RestreamTarget,
   type RestreamTargetInput,
   urlPassword,
   urlSchemeAndHost,
   urlWithUserInfo,
   type Warning,
+  warningTypes,
 } from './live-stream.js';
 /** How every options object is read (own properties of a plain object, each once), for helpers outside core. */
 export {

@@ -48,6 +48,17 @@ export const ingestProtocols = [
 /** Protocols a viewer can play with. */
 export type PlaybackProtocol = 'hls' | 'dash' | 'webrtc' | 'embed' | 'rtmp' | 'rtsp' | 'wowz';
 
+/** Every {@link PlaybackProtocol}. */
+export const playbackProtocols = [
+  'hls',
+  'dash',
+  'webrtc',
+  'embed',
+  'rtmp',
+  'rtsp',
+  'wowz',
+] as const satisfies readonly PlaybackProtocol[];
+
 /**
  * Where an encoder sends video. `url` is what an encoder that takes one URL opens; the split fields are what
  * encoder UIs such as OBS ask for. `streamKey`, `password` and `token` are credentials, and so is the user
@@ -341,6 +352,20 @@ export interface Warning {
   setting?: string;
   message: string;
 }
+
+/** Every {@link Warning} `type`. */
+export const warningTypes = [
+  'unsupported-setting',
+  'skipped-record',
+  'incomplete-list',
+  'read-back-failed',
+  'fallback',
+  'incomplete-answer',
+  'skipped-provider',
+  'not-carried',
+  'held-in-memory',
+  'other',
+] as const satisfies readonly Warning['type'][];
 
 /** A live stream, in neutral terms, as one provider reports it. */
 export interface LiveStream {

@@ -142,7 +142,8 @@ export function withHeldSecrets(source: () => Redactor, held: SecretSet): () => 
  * `set.values()` returns until the set changes) or the same set as before; a list of another kind is
  * compared with the last one and compiled only when its values changed. Values an earlier answer listed
  * and the current one no longer does stay hidden too (the most recent {@link maxRotatedOutSecretValues}):
- * the redactor is then the current answer's and theirs together.
+ * the redactor is then the current answer's and theirs together. `secrets()` is first asked here, as the
+ * source is made.
  */
 export function providerRedactorSource(provider: LiveStreamProvider): () => Redactor {
   let current: Redactor | undefined;
@@ -150,7 +151,7 @@ export function providerRedactorSource(provider: LiveStreamProvider): () => Reda
   let currentValues: readonly string[] | undefined;
   let rotatedOut: SecretSet | undefined;
   let masking: Redactor | undefined;
-  return () => {
+  const source = () => {
     const answer = askSecrets(provider);
     if (masking !== undefined) {
       if (answer === current) return masking;
@@ -177,6 +178,10 @@ export function providerRedactorSource(provider: LiveStreamProvider): () => Reda
     masking = rotatedOut ? combinedRedactor([next, rotatedOut]) : next;
     return masking;
   };
+  // Asked once now: a value the provider lists when the source is made, and no longer at the next
+  // masking, is one rotated out, kept hidden as every earlier answer's is.
+  source();
+  return source;
 }
 
 // What masks a text when a provider lists no secret: the credential shapes alone.

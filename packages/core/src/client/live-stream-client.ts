@@ -313,18 +313,18 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   ) {
     this.#id = readProviderId(provider);
     this.#checksAnswers = !isBuiltInProvider(provider);
+    this.#callee = this.#checksAnswers ? boundedProvider(provider, this.#id, clock) : provider;
     if (redactorSource === undefined) {
+      // Asked first (the source reads `secrets()` as it is made): what the provider answers now stays
+      // hidden after it rotates, from the very next answer on.
+      const source = providerRedactorSource(provider);
       // Secrets that cannot be read mask nothing: refused as configuration, before any call could show one.
       const problem = secretsProblem(provider);
       if (problem !== undefined) throw providerProblem('provider.secrets', problem);
-    }
-    this.#callee = this.#checksAnswers ? boundedProvider(provider, this.#id, clock) : provider;
-    if (redactorSource === undefined) {
       // A provider that keeps its streams' secrets itself answers `secrets()` with a SecretSet's list (as
       // the built-in adapters do). Any other (a list of its credentials, or nothing) has the stream keys,
       // passwords and tokens its answers carry held by the client instead, so an error of its that quotes
       // one later (a failed delete repeating the key) shows none, as an adapter's does.
-      const source = providerRedactorSource(provider);
       this.#answerSecrets = keepsStreamSecrets(provider) ? undefined : new SecretSet();
       this.#redactor = this.#answerSecrets ? withHeldSecrets(source, this.#answerSecrets) : source;
     } else {
@@ -677,7 +677,26 @@ class DefaultLiveStreamClient implements LiveStreamClient {
             try {
               const finish = streams.return;
               if (typeof finish !== 'function') return { done: true as const, value: value as LiveStream };
-              const result: unknown = await finish.call(streams, value as LiveStream);
+              const letGo = finish.call(streams, value as LiveStream);
+              // A provider from outside this repository may never settle its iterator's `return`: the
+              // caller's signal ends the wait for it, and the walk ends as the caller asked (what a
+              // `toArray` limit collected is kept), the provider left to let go in its own time.
+              const result: unknown =
+                this.#checksAnswers && signal !== undefined
+                  ? await settleBy(
+                      () => letGo,
+                      { signal },
+                      {
+                        provider: this.#id,
+                        operation: this.served ?? 'list',
+                        aborted: () => walkLetGo,
+                      },
+                      this.clock,
+                    ).catch((error: unknown) => {
+                      if (error === walkLetGo) return undefined;
+                      throw error;
+                    })
+                  : await letGo;
               return typeof result === 'object' && result !== null
                 ? (result as IteratorResult<LiveStream>)
                 : { done: true as const, value: value as LiveStream };
@@ -1330,6 +1349,9 @@ function withWarnings(stream: LiveStream, warnings: Warning[]): LiveStream {
   if (warnings.length === 0) return stream;
   return { ...stream, warnings: [...(stream.warnings ?? []), ...warnings] };
 }
+
+// What a walk's `return` settles with when the caller's signal ended the wait for the provider's.
+const walkLetGo: unique symbol = Symbol('walk let go');
 
 function isFullStream(value: object): value is LiveStream {
   return 'ingest' in value && 'playback' in value && 'id' in value;

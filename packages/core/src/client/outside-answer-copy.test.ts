@@ -64,7 +64,16 @@ const stream = fc
       warnings: maybe(
         fc.array(fc.record({ type: fc.constantFrom('fallback', 'other'), message: text }), { maxLength: 2 }),
       ),
-      providerDetails: maybe(fc.constant({ outside: { code: 'x1' } })),
+      // Data of any JSON shape, and dates, at any depth.
+      providerDetails: maybe(
+        fc.record({
+          outside: fc.record({
+            code: fc.constant('x1'),
+            data: fc.jsonValue({ maxDepth: 4 }),
+            at: fc.array(fc.record({ when: fc.date({ noInvalidDate: true }) }), { maxLength: 2 }),
+          }),
+        }),
+      ),
     },
     { requiredKeys: ['id', 'state', 'ingest', 'playback'] },
   )
@@ -265,6 +274,52 @@ describe("an outside provider's answers, through a client", () => {
       },
       path: 'providerDetails',
     }),
+    // A URL parser drops space around a URL and line breaks inside it: the text handed on is not the URL
+    // that was checked.
+    fc
+      .constantFrom(
+        ' https://h.test/a.m3u8',
+        'https://h.test/a.m3u8\n',
+        'https://h.test/a\tb.m3u8',
+        'https://h.test/a b.m3u8',
+        'https://h.test/a.m3u8\u0000',
+        '\u0085https://h.test/a.m3u8',
+      )
+      .map((url) => ({
+        change: (answer: Record<string, unknown>) => {
+          answer.playback = [{ protocol: 'hls', url }];
+        },
+        path: 'playback.0.url',
+      })),
+    fc.constantFrom('rtmp://h.test/live ', 'rtmp://h.test/li\nve').map((url) => ({
+      change: (answer: Record<string, unknown>) => {
+        answer.restream = [{ url, streamKey: 'k' }];
+      },
+      path: 'restream.0.url',
+    })),
+    // providerDetails is data all the way down: what a copy of own fields would turn into `{}`, drop or
+    // hand on as the provider's own code is refused where it sits.
+    fc
+      .constantFrom<[unknown, string]>(
+        [new Map([['outside', { a: 1 }]]), 'providerDetails'],
+        [[{ a: 1 }], 'providerDetails'],
+        [{ outside: new Map() }, 'providerDetails.outside'],
+        [{ outside: 'x' }, 'providerDetails.outside'],
+        [{ outside: { list: [1, new Set([1])] } }, 'providerDetails.outside.list.1'],
+        [{ outside: { at: { f: () => 1 } } }, 'providerDetails.outside.at.f'],
+        [{ outside: { s: Symbol('s') } }, 'providerDetails.outside.s'],
+        [{ outside: { u: new URL('https://h.test/') } }, 'providerDetails.outside.u'],
+        [
+          { outside: { deep: { er: { still: new (class Target {})() } } } },
+          'providerDetails.outside.deep.er.still',
+        ],
+      )
+      .map(([providerDetails, path]) => ({
+        change: (answer: Record<string, unknown>) => {
+          answer.providerDetails = providerDetails;
+        },
+        path,
+      })),
   );
 
   it('are refused, naming the field, when a field does not fit its neutral type: a ResponseShapeError of every call', async () => {

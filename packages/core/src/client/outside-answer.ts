@@ -10,8 +10,10 @@ import {
   type PlaybackEndpoint,
   type PlaybackProtocol,
   type ProviderId,
+  playbackProtocols,
   type RestreamTarget,
   type Warning,
+  warningTypes,
 } from '../live-stream.js';
 import { isArrayValue } from '../own.js';
 
@@ -35,30 +37,6 @@ export interface AnswerProblem {
   /** What a getter or a Proxy trap threw while the answer was read; absent for a field of the wrong type. */
   cause?: unknown;
 }
-
-/** Every `Warning.type`, for the check of a warning an outside provider attached. */
-const warningTypes = [
-  'unsupported-setting',
-  'skipped-record',
-  'incomplete-list',
-  'read-back-failed',
-  'fallback',
-  'incomplete-answer',
-  'skipped-provider',
-  'not-carried',
-  'held-in-memory',
-  'other',
-] as const satisfies readonly Warning['type'][];
-
-const playbackProtocols = [
-  'hls',
-  'dash',
-  'webrtc',
-  'embed',
-  'rtmp',
-  'rtsp',
-  'wowz',
-] as const satisfies readonly PlaybackProtocol[];
 
 // A field that does not fit: thrown inside the reading, caught once at its top.
 class Misfit {
@@ -148,10 +126,25 @@ function date(value: unknown, path: string): Date {
   return new Date(time);
 }
 
+// Space or a control character anywhere: a URL parser drops them around the URL and tabs and line breaks
+// inside it, so `isEndpointUrl` would pass ` https://cdn/a\nb`, but an encoder, a player or a log handed
+// the text as given would not read the URL that was checked.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects.
+const unprintedInUrl = /[\u0000-\u0020\u007f-\u009f]/;
+
+function url(value: unknown, path: string, fits: (url: string) => boolean, what: string): string {
+  const given = text(value, path);
+  if (unprintedInUrl.test(given) || !fits(given)) throw new Misfit(path, what);
+  return given;
+}
+
 function endpointUrl(value: unknown, protocol: IngestProtocol | PlaybackProtocol, path: string): string {
-  const url = text(value, path);
-  if (!isEndpointUrl(protocol, url)) throw new Misfit(path, `a ${protocol} endpoint URL`);
-  return url;
+  return url(
+    value,
+    path,
+    (given) => isEndpointUrl(protocol, given),
+    `a ${protocol} endpoint URL, with no space or control character`,
+  );
 }
 
 function ingestEndpoint(value: unknown, path: string): IngestEndpoint {
@@ -175,10 +168,15 @@ function playbackEndpoint(value: unknown, path: string): PlaybackEndpoint {
 
 function restreamTarget(value: unknown, path: string): RestreamTarget {
   const fields = ownFieldsOf(value, path);
-  const url = text(fields.url, `${path}.url`);
-  if (!isEndpointUrl('rtmp', url) && !isEndpointUrl('rtmps', url))
-    throw new Misfit(`${path}.url`, 'an rtmp:// or rtmps:// URL');
-  const copy: Record<string, unknown> = { url, streamKey: text(fields.streamKey, `${path}.streamKey`) };
+  const copy: Record<string, unknown> = {
+    url: url(
+      fields.url,
+      `${path}.url`,
+      (given) => isEndpointUrl('rtmp', given) || isEndpointUrl('rtmps', given),
+      'an rtmp:// or rtmps:// URL, with no space or control character',
+    ),
+    streamKey: text(fields.streamKey, `${path}.streamKey`),
+  };
   optional(fields, 'id', path, text, copy);
   optional(fields, 'enabled', path, flag, copy);
   optional(fields, 'broadcasting', path, flag, copy);
@@ -195,13 +193,81 @@ function warning(value: unknown, path: string): Warning {
   return copy as unknown as Warning;
 }
 
-// `providerDetails`: an object of objects, keyed by provider id; each entry's own fields copied once.
+// `providerDetails`: an object of objects, keyed by provider id, copied all the way down as data: text,
+// numbers, booleans, null, dates, lists and plain objects. What the caller is handed runs none of the
+// provider's code (a getter deep inside would otherwise run in the caller's `JSON.stringify`, and throw
+// whatever it holds), and a `Map`, a class instance or a function, which a copy of own fields would turn
+// into `{}` or drop, is refused naming its path rather than handed on as something else.
 function details(value: unknown, path: string): Record<string, Record<string, unknown>> {
-  const fields = ownFieldsOf(value, path);
+  const fields = plainFieldsOf(value, path, 'a plain object keyed by provider id');
+  const budget = { left: maxDetailValues };
   // Built from entries: a key `__proto__` stays a field of the copy, never its prototype.
   return Object.fromEntries(
-    Object.keys(fields).map((key) => [key, { ...ownFieldsOf(fields[key], `${path}.${key}`) }]),
+    Object.keys(fields).map((key) => [key, detailObject(fields[key], `${path}.${key}`, 1, budget)]),
   );
+}
+
+// How deep, and how many values in all, `providerDetails` may hold: far more than any adapter's entry (a
+// few fields, a list of stream targets), and a bound on an answer that nests itself (a cycle) or shares one
+// object a million times over.
+const maxDetailDepth = 32;
+const maxDetailValues = 100_000;
+const detailData = 'data: text, numbers, booleans, null, dates, lists and plain objects';
+
+function detailObject(
+  value: unknown,
+  path: string,
+  depth: number,
+  budget: { left: number },
+): Record<string, unknown> {
+  const fields = plainFieldsOf(value, path, `a plain object of ${detailData}`);
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(fields))
+    Object.defineProperty(copy, key, {
+      value: detailValue(fields[key], `${path}.${key}`, depth + 1, budget),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  return copy;
+}
+
+function detailValue(value: unknown, path: string, depth: number, budget: { left: number }): unknown {
+  budget.left -= 1;
+  if (budget.left < 0) throw new Misfit(path, `at most ${maxDetailValues} values in providerDetails`);
+  if (value === null || value === undefined) return value;
+  const kind = typeof value;
+  if (kind === 'string' || kind === 'number' || kind === 'boolean' || kind === 'bigint') return value;
+  if (kind !== 'object') throw new Misfit(path, detailData);
+  if (depth > maxDetailDepth) throw new Misfit(path, `${detailData}, nested at most ${maxDetailDepth} deep`);
+  if (isArrayValue(value)) return listOf(value, path, (item, at) => detailValue(item, at, depth + 1, budget));
+  if (isDate(value)) return date(value, path);
+  return detailObject(value, path, depth, budget);
+}
+
+// The own fields of a plain object (see ownFieldsOf): a `Map`, a class instance or an array is refused as
+// `expected`, where a copy of its own fields would be `{}` or a record of indexes.
+function plainFieldsOf(value: unknown, path: string, expected: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || isArrayValue(value)) throw new Misfit(path, expected);
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null && !isPlainOfAnotherRealm(prototype))
+    throw new Misfit(path, expected);
+  return ownFieldsOf(value, path);
+}
+
+// An object whose prototype is `Object.prototype` of another realm (a `vm` context's): that prototype's own
+// prototype is null.
+function isPlainOfAnotherRealm(prototype: unknown): boolean {
+  return typeof prototype === 'object' && prototype !== null && Object.getPrototypeOf(prototype) === null;
+}
+
+function isDate(value: unknown): boolean {
+  try {
+    Date.prototype.getTime.call(value);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function copyStream(fields: Record<string, unknown>, provider: ProviderId): LiveStream {

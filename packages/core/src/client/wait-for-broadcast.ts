@@ -1,9 +1,10 @@
-import { UnsupportedOperationError } from '../errors/errors.js';
+import { ResponseShapeError, UnsupportedOperationError } from '../errors/errors.js';
 import type { LiveStreamState } from '../live-stream.js';
 import type { LiveStreamProvider, LiveStreamStatus } from '../provider.js';
 import { providerMethod } from './provider-method.js';
 import {
   type CheckedWaitOptions,
+  kindOf,
   pollStatus,
   type WaitForStateOptions,
   type WaitRuntime,
@@ -76,7 +77,17 @@ export async function waitForBroadcastStatus<T = LiveStreamStatus>(
       if (status.broadcasting !== undefined) return undefined;
       if (vendorCall) {
         if (status.state !== 'ready') return target ? undefined : { ...status, broadcasting: false };
-        const arriving = await vendorCall.call(provider, id, options);
+        const arriving: unknown = await vendorCall.call(provider, id, options);
+        // A provider from outside this repository may answer anything: `'yes'` read as "not arriving"
+        // would poll until the wait ran out.
+        if (arriving !== undefined && typeof arriving !== 'boolean')
+          throw new ResponseShapeError({
+            provider: provider.id,
+            operation: 'waitForBroadcast',
+            message: `${provider.id} waitForBroadcast (getBroadcasting): the provider answered no usable answer ($: expected a boolean, or undefined when it cannot say, found ${kindOf(arriving, 'a text')})`,
+            issues: [{ path: '$', expected: 'a boolean, or undefined' }],
+            delivery: 'unknown',
+          });
         if (arriving === target) return { ...status, broadcasting: target };
         if (arriving !== undefined) return undefined;
       }

@@ -200,15 +200,18 @@ export interface PollGoal {
 }
 
 /**
- * A poll's answer as the wait reads it: an object whose `state` is a {@link LiveStreamState}. The built-in
- * adapters only ever answer one (each maps its vendor's states through a table whose default is
- * `'unknown'`); a provider from outside this repository whose `getStatus` or `get` resolves with nothing,
- * or with a state that is none of the neutral ones (`'Ready'`, a number), is a `ResponseShapeError` of the
- * wait (`issues` path `$` or `state`) at that poll, rather than a TypeError met reading it or a wait that
- * polls a state it can never match until its time runs out.
+ * A poll's answer as the wait reads it: a plain copy of its own fields, each read once (a getter that
+ * answers otherwise, or throws, on a second read is never read again), whose `state` is a
+ * {@link LiveStreamState} and whose `broadcasting`, when present, a boolean. The built-in adapters only
+ * ever answer such a status (each maps its vendor's states through a table whose default is `'unknown'`);
+ * a provider from outside this repository whose `getStatus` or `get` resolves with nothing, with a state
+ * that is none of the neutral ones (`'Ready'`, a number), with `broadcasting: 'yes'`, or with an object
+ * that cannot be read, is a `ResponseShapeError` of the wait (`issues` path `$`, `state` or
+ * `broadcasting`) at that poll, rather than a TypeError met reading it, a wait that polls a state it can
+ * never match until its time runs out, or a `'yes'` read as "not broadcasting".
  */
 function pollAnswer(answer: unknown, context: { provider: string; operation: string }): LiveStreamStatus {
-  let state: unknown;
+  let copy: Record<string, unknown> | undefined;
   let problem: { path: string; expected: string; found: string } | undefined;
   if (typeof answer !== 'object' || answer === null)
     problem = {
@@ -218,24 +221,33 @@ function pollAnswer(answer: unknown, context: { provider: string; operation: str
     };
   else {
     try {
-      state = (answer as LiveStreamStatus).state;
+      copy = { ...answer };
     } catch {
-      problem = { path: 'state', expected: 'a state', found: unreadableText };
+      problem = { path: '$', expected: 'a stream or its status', found: unreadableText };
     }
-    if (problem === undefined && !(liveStreamStates as readonly unknown[]).includes(state))
-      problem = {
-        path: 'state',
-        expected: `a state: one of ${liveStreamStates.join(', ')}`,
-        found: typeof state === 'string' ? 'a text none of them' : state === null ? 'null' : typeof state,
-      };
   }
-  if (problem === undefined) return answer as LiveStreamStatus;
+  const state = copy?.state;
+  const broadcasting = copy?.broadcasting;
+  if (problem === undefined && !(liveStreamStates as readonly unknown[]).includes(state))
+    problem = {
+      path: 'state',
+      expected: `a state: one of ${liveStreamStates.join(', ')}`,
+      found: kindOf(state, 'a text none of them'),
+    };
+  if (problem === undefined && broadcasting !== undefined && typeof broadcasting !== 'boolean')
+    problem = { path: 'broadcasting', expected: 'a boolean, or none', found: kindOf(broadcasting, 'a text') };
+  if (problem === undefined) return copy as unknown as LiveStreamStatus;
   throw new ResponseShapeError({
     ...context,
     message: `${context.provider} ${context.operation} (status): the provider answered no usable status (${problem.path}: expected ${problem.expected}, found ${problem.found})`,
     issues: [{ path: problem.path, expected: problem.expected }],
     delivery: 'unknown',
   });
+}
+
+// What a misfit value is, never the value itself (a provider's text may quote a credential).
+export function kindOf(value: unknown, text: string): string {
+  return typeof value === 'string' ? text : value === null ? 'null' : typeof value;
 }
 
 /**

@@ -68,15 +68,31 @@ describe('loadCredential', () => {
 
   // A configuration file's `"token": "${WOWZA_VIDEO_TOKEN}"` is taken as written: it was sent as the
   // credential, and the vendor's 401 read as a wrong token.
-  it('refuses a whole unexpanded placeholder from a setting or the environment, naming the variables; takes a credential that merely holds "$" or braces', () => {
+  it('refuses a credential holding an unexpanded placeholder, from a setting or the environment, naming the variables; takes one that merely holds "$" or braces', () => {
     const name = fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,30}$/);
-    const placeholder = fc.oneof(
+    const inside = fc.stringMatching(/^ ?[A-Za-z_][A-Za-z0-9_.]{0,20} ?$/);
+    const one = fc.oneof(
       name.map((variable) => `\${${variable}}`),
       fc
         .tuple(name, fc.constantFrom(':-', '-', ':=', ':?'), tokenText)
         .map(([variable, mark, fallback]) => `\${${variable}${mark}${fallback}}`),
+      name.map((variable) => `\${env:${variable}}`),
+      inside.map((path) => `{{${path}}}`),
+      inside.map((path) => `{{{${path}}}}`),
+      inside.map((path) => `\${{${path}}}`),
+    );
+    const placeholder = fc.oneof(
+      one,
+      // The whole value an upper-case variable name, as a shell would have expanded it.
       name.map((variable) => `$${variable}`),
-      fc.stringMatching(/^[ A-Za-z0-9_.]{0,20}$/).map((inside) => `{{${inside}}}`),
+      // Quoted, beside another, or inside a longer value (`Bearer ${TOKEN}`).
+      fc
+        .tuple(fc.constantFrom('"', "'"), fc.oneof(one, name.map((variable) => `$${variable}`)))
+        .map(([quote, value]) => `${quote}${value}${quote}`),
+      fc.tuple(one, one).map(([first, second]) => `${first}${second}`),
+      fc
+        .tuple(fc.stringMatching(/^[A-Za-z0-9_.-]{0,12} ?$/), one, fc.stringMatching(/^[A-Za-z0-9_.-]{0,12}$/))
+        .map(([before, value, after]) => `${before}${value}${after}`),
     );
     fc.assert(
       fc.property(placeholder, blank, fc.boolean(), (value, around, fromEnvironment) => {
@@ -100,9 +116,9 @@ describe('loadCredential', () => {
       }),
       { numRuns: 200 },
     );
-    // A credential with a "$" or braces that is no whole placeholder is a credential.
+    // A credential with a "$" or braces that holds no placeholder is a credential.
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the text a configuration file holds, unexpanded.
-    for (const value of ['$ecret-9x', 'ab${X}', '${x y}', '$lowercase', '{{a}}b', 'tok{{}}'])
+    for (const value of ['$ecret-9x', '$lowercase', 'a$X', 'tok{{}}', '{{ }}', '{a}', 'a${}b', '$', '{{', '"$X'])
       expect(loadCredential({ provider: 'liveapi', setting: 'token', value, environmentVariables: [] })).toBe(
         value,
       );

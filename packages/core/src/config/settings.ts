@@ -87,12 +87,13 @@ const headerUnsafe = /[\u0000-\u001f\u007f-\u009f]/;
 // blank check (they are not whitespace) and reach the vendor as a credential.
 const invisible = /* @__PURE__ */ (() => /\p{Default_Ignorable_Code_Point}/u)();
 
-// A value that is a whole template placeholder nothing expanded: `${WOWZA_VIDEO_TOKEN}` (with a shell
-// default or not), `$LIVEAPI_TOKEN_SECRET` (an upper-case variable name), `{{ token }}`. No vendor's token,
-// key or secret is one (Wowza's JWTs, LiveAPI's and videosdk's keys are letters, digits and `.-_`), and
-// sent as the credential it could only be refused, a 401 that reads as a wrong token.
-const unexpandedPlaceholder =
-  /^(?:\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=?+][^}]*)?\}|\$[A-Z_][A-Z0-9_]*|\{\{[^{}]*\}\})$/;
+// A value holding a template placeholder nothing expanded: `${WOWZA_VIDEO_TOKEN}` (with a shell default or
+// not, alone, quoted, or beside another: `${A}${B}`, `Bearer ${TOKEN}`), `${env:TOKEN}`, GitHub Actions'
+// `${{ secrets.TOKEN }}`, a template's `{{ token }}` or `{{{ token }}}`, or the whole value a `$LIVEAPI_TOKEN`
+// (an upper-case variable name, quoted or not). No vendor's token, key or secret holds one (Wowza's JWTs,
+// LiveAPI's and videosdk's keys are letters, digits and `.-_`; a webhook secret is the vendor's, of the
+// same letters), and sent as the credential it could only be refused, a 401 that reads as a wrong token.
+const unexpandedPlaceholder = /\$\{[^{}]+\}|\{\{\s*[^{}\s][^{}]*\}\}|^(["']?)\$[A-Z_][A-Z0-9_]*\1$/;
 
 /**
  * The longest credential, and the longest text setting, an adapter takes: 8,192 characters, far above any
@@ -110,9 +111,9 @@ export const maxCredentialLength = 8_192;
  * naming the setting and variables; an explicit value that is not a string, empty or only whitespace
  * (refused as the setting it is, as `null` is, never read as unset: the environment is then not read), one
  * with control characters inside it (C0, DEL or C1: CR/LF header injection, a terminal escape) or invisible
- * ones (default-ignorable code points: U+200B, U+2060, a BOM inside), one that is a whole unexpanded
- * template placeholder (`${WOWZA_VIDEO_TOKEN}`, `$LIVEAPI_TOKEN_SECRET`, `{{ token }}`: a configuration
- * file's values are taken as written), or one longer than {@link maxCredentialLength}, throws
+ * ones (default-ignorable code points: U+200B, U+2060, a BOM inside), one that holds an unexpanded
+ * template placeholder (`${WOWZA_VIDEO_TOKEN}`, `${{ secrets.TOKEN }}`, `{{ token }}`, `Bearer ${TOKEN}`, or
+ * the whole value `$LIVEAPI_TOKEN_SECRET`: a configuration file's values are taken as written), or one longer than {@link maxCredentialLength}, throws
  * `InvalidInputError`. No message includes the value.
  */
 export function loadCredential(source: CredentialSource): string {
@@ -178,13 +179,12 @@ export function loadCredential(source: CredentialSource): string {
       delivery: 'not-sent',
     });
   }
-  // Read before every request: only a value that starts as a placeholder does ("$" or "{") goes to the pattern.
-  const first = value.charCodeAt(0);
-  if ((first === 36 || first === 123) && unexpandedPlaceholder.test(value)) {
+  // Read before every request: only a value holding a "$" or "{" goes to the pattern.
+  if ((value.includes('$') || value.includes('{')) && unexpandedPlaceholder.test(value)) {
     throw new InvalidInputError({
       provider: source.provider,
       operation: 'configure',
-      message: `${source.provider}: ${source.setting} is an unexpanded placeholder (\`\${NAME}\`, \`$NAME\` or \`{{ name }}\`; from ${whereFrom(source)}): a configuration file's values are taken as written; give the value, or leave the setting out${source.environmentVariables.length > 0 ? ` and set ${source.environmentVariables.join(' or ')}` : ''}`,
+      message: `${source.provider}: ${source.setting} holds an unexpanded placeholder (\`\${NAME}\`, \`$NAME\` or \`{{ name }}\`; from ${whereFrom(source)}): a configuration file's values are taken as written; give the value, or leave the setting out${source.environmentVariables.length > 0 ? ` and set ${source.environmentVariables.join(' or ')}` : ''}`,
       issues: [{ path: source.setting, message: 'expected a credential, not an unexpanded placeholder' }],
       delivery: 'not-sent',
     });

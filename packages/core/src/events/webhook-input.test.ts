@@ -475,6 +475,8 @@ describe('checkWebhookTimestamp', () => {
           [300_000, 0.001, true],
           // `toleranceSeconds: 1e-300`, a delivery 1 ms old: never `tolerance of 0 s`.
           [1e-297, 1, false],
+          // A subnormal tolerance in seconds would not be the one given (2.475e-321 ms is no 5e-324 s).
+          [2.475e-321, 0.00012207031250000003, false],
           // `toleranceSeconds: 1e-7`, 0.0003 ms beyond: `0.0000003 s`, never `3e-7 s`.
           [1e-4, 2e-4, false],
           [Number.MIN_VALUE, Number.MIN_VALUE, true],
