@@ -87,11 +87,21 @@ describe('loadCredential', () => {
       name.map((variable) => `$${variable}`),
       // Quoted, beside another, or inside a longer value (`Bearer ${TOKEN}`).
       fc
-        .tuple(fc.constantFrom('"', "'"), fc.oneof(one, name.map((variable) => `$${variable}`)))
+        .tuple(
+          fc.constantFrom('"', "'"),
+          fc.oneof(
+            one,
+            name.map((variable) => `$${variable}`),
+          ),
+        )
         .map(([quote, value]) => `${quote}${value}${quote}`),
       fc.tuple(one, one).map(([first, second]) => `${first}${second}`),
       fc
-        .tuple(fc.stringMatching(/^[A-Za-z0-9_.-]{0,12} ?$/), one, fc.stringMatching(/^[A-Za-z0-9_.-]{0,12}$/))
+        .tuple(
+          fc.stringMatching(/^[A-Za-z0-9_.-]{0,12} ?$/),
+          one,
+          fc.stringMatching(/^[A-Za-z0-9_.-]{0,12}$/),
+        )
         .map(([before, value, after]) => `${before}${value}${after}`),
     );
     fc.assert(
@@ -118,7 +128,18 @@ describe('loadCredential', () => {
     );
     // A credential with a "$" or braces that holds no placeholder is a credential.
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the text a configuration file holds, unexpanded.
-    for (const value of ['$ecret-9x', '$lowercase', 'a$X', 'tok{{}}', '{{ }}', '{a}', 'a${}b', '$', '{{', '"$X'])
+    for (const value of [
+      '$ecret-9x',
+      '$lowercase',
+      'a$X',
+      'tok{{}}',
+      '{{ }}',
+      '{a}',
+      'a${}b',
+      '$',
+      '{{',
+      '"$X',
+    ])
       expect(loadCredential({ provider: 'liveapi', setting: 'token', value, environmentVariables: [] })).toBe(
         value,
       );
