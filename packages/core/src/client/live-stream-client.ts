@@ -1051,7 +1051,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       issues: [problem.issue],
       delivery: 'unknown',
       // What a getter or a Proxy trap of the provider's threw: masked with the call's error, by the
-      // provider's secrets and those of the streams it answered before.
+      // provider's secrets, those of the streams it answered before and the keys this answer carried.
       ...(cause === undefined ? {} : { cause }),
     });
   }
@@ -1074,8 +1074,22 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       this.hold(read.stream);
       return read;
     }
+    // What was read before the misfit (the keys come first): a getter that threw quoting a key of this very
+    // answer is masked.
+    if (read.partial?.id !== undefined) this.hold(read.partial as LiveStream);
     const { path, expected, cause } = read.problem;
-    if (cause !== undefined) return { problem: unreadableRecord, cause };
+    if (cause !== undefined)
+      return {
+        problem:
+          path === '$'
+            ? unreadableRecord
+            : {
+                where: `${path}: ${unreadableText}`,
+                skipped: `was skipped: its ${path} ${unreadableText}`,
+                issue: { path, expected },
+              },
+        cause,
+      };
     // Refused, but what it carries may come back in the provider's later errors: held as a usable answer's.
     if (path !== '$' && path !== 'id') this.hold(stream as LiveStream);
     if (path === '$' || path === 'id') {

@@ -284,6 +284,17 @@ describe("an outside provider's answers, through a client", () => {
         'https://h.test/a b.m3u8',
         'https://h.test/a.m3u8\u0000',
         '\u0085https://h.test/a.m3u8',
+        // Unicode space, separators, a zero-width or soft hyphen a parser drops from a host, an
+        // override; and what a parser reads as another URL than its text.
+        '\u00a0https://h.test/a.m3u8',
+        'https://h.test/a\u2028.m3u8',
+        'https://h.test/a.m3u8\u3000',
+        'https://pla\u200by.h.test/a.m3u8',
+        'https://pla\u00ady.h.test/a.m3u8',
+        'https://h.test/\u202ea.m3u8',
+        'https://h.test/\u00e9.m3u8',
+        'https:///a.m3u8',
+        'https:h.test/a.m3u8',
       )
       .map((url) => ({
         change: (answer: Record<string, unknown>) => {
@@ -308,6 +319,9 @@ describe("an outside provider's answers, through a client", () => {
         [{ outside: { list: [1, new Set([1])] } }, 'providerDetails.outside.list.1'],
         [{ outside: { at: { f: () => 1 } } }, 'providerDetails.outside.at.f'],
         [{ outside: { s: Symbol('s') } }, 'providerDetails.outside.s'],
+        // JSON.stringify throws on a bigint: no data a caller can serialise.
+        [{ outside: { n: 10n } }, 'providerDetails.outside.n'],
+        [{ outside: { list: new Array(10_001).fill(1) } }, 'providerDetails.outside.list'],
         [{ outside: { u: new URL('https://h.test/') } }, 'providerDetails.outside.u'],
         [
           { outside: { deep: { er: { still: new (class Target {})() } } } },

@@ -196,6 +196,75 @@ describe("an outside provider's providerDetails", () => {
   });
 });
 
+describe('an outside answer whose read throws quoting a key it carries', () => {
+  // The keys come first in the reading: a getter elsewhere in the same answer that throws quoting one shows
+  // it nowhere, and the error names the field whose read threw.
+  it('is a ResponseShapeError naming that field, the key nowhere, through a client, a registry, a wait and a strict walk', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.stringMatching(/^[A-Za-z0-9]{12,24}$/),
+        fc.constantFrom('providerDetails', 'state', 'playback', 'restream'),
+        async (key, where) => {
+          const answer = (id: string) => {
+            const made: Record<string, unknown> = {
+              ...base(id),
+              ingest: [{ protocol: 'rtmp', url: `rtmp://h.test/live/${key}`, streamKey: key }],
+            };
+            const thrower = {
+              get() {
+                throw new Error(`cannot build the connection for ${key}`);
+              },
+              enumerable: true,
+            };
+            if (where === 'providerDetails')
+              made.providerDetails = { outside: Object.defineProperty({}, 'conn', thrower) };
+            else if (where === 'playback')
+              made.playback = [Object.defineProperty({ protocol: 'hls' }, 'url', thrower)];
+            else if (where === 'restream')
+              made.restream = [Object.defineProperty({ url: 'rtmp://r.test/x' }, 'streamKey', thrower)];
+            else Object.defineProperty(made, 'state', thrower);
+            return made;
+          };
+          const path = {
+            providerDetails: 'providerDetails.outside.conn',
+            playback: 'playback.0.url',
+            restream: 'restream.0.streamKey',
+            state: 'state',
+          }[where];
+          const provider = () =>
+            outside({
+              get: async (id: string) => answer(id) as never,
+              async *list() {
+                yield answer('listed1') as never;
+              },
+            });
+          const failures = [
+            await createLiveStreamClient(provider())
+              .get('s1')
+              .catch((error: unknown) => error),
+            await createLiveStreamRegistry({ providers: { o: provider() } })
+              .get('o:s1')
+              .catch((error: unknown) => error),
+            await createLiveStreamClient(provider())
+              .waitForState('s1', 'ready', { timeoutMs: 600_000 })
+              .catch((error: unknown) => error),
+            await createLiveStreamClient(provider())
+              .list({ strict: true })
+              .toArray()
+              .catch((error: unknown) => error),
+          ];
+          for (const failed of failures) {
+            expect(ResponseShapeError.isInstance(failed), String(failed)).toBe(true);
+            expect((failed as ResponseShapeError).issues).toEqual([{ path, expected: expect.any(String) }]);
+            expect(leaks(everything(failed), key)).toEqual([]);
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
+
 describe("a wait's poll of an outside provider", () => {
   it('reads its status once: a getter that answers otherwise, or throws, the second time is not read again', async () => {
     for (const polls of ['get', 'getStatus'] as const) {

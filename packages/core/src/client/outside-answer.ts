@@ -38,51 +38,134 @@ export interface AnswerProblem {
   cause?: unknown;
 }
 
-// A field that does not fit: thrown inside the reading, caught once at its top.
+// A field that does not fit, or whose read threw (`cause`): thrown inside the reading, caught once at its top.
 class Misfit {
   constructor(
     readonly path: string,
     readonly expected: string,
+    readonly cause?: unknown,
   ) {}
 }
+
+const readable = 'a value that can be read';
+
+// A field's path below `path`: the stream's own fields are named bare (`state`, `ingest.0.url`).
+const at = (path: string, key: string | number): string =>
+  path === '$' || path === '' ? String(key) : `${path}.${key}`;
 
 /**
  * `answer` read once into a plain {@link LiveStream} of the documented fields, each checked against its
  * neutral type, `provider` set to the client's provider id (the client names it in every error and event,
- * so the stream says the same); or the first field that does not fit. `raw` is kept as it was given: it is
- * the provider's own object by definition.
+ * so the stream says the same); or the first field that does not fit, or whose read threw, with the
+ * `partial` copy read until then. `raw` is kept as it was given: it is the provider's own object by
+ * definition. The fields that carry credentials (`ingest`, `restream`) are read first, and the stream's
+ * own fields each on its own, so a refused answer still tells the client which keys to hide: a getter
+ * elsewhere in it may throw quoting one.
  */
 export function readOutsideStream(
   answer: unknown,
   provider: ProviderId,
-): { stream: LiveStream } | { problem: AnswerProblem } {
+): { stream: LiveStream } | { problem: AnswerProblem; partial?: Partial<LiveStream> } {
   if (typeof answer !== 'object' || answer === null)
     return { problem: { path: '$', expected: 'a stream object' } };
+  const copy: Record<string, unknown> = {};
+  let fields: Record<string, unknown>;
+  let unread: Misfit | undefined;
   try {
-    return { stream: copyStream(ownFieldsOf(answer, '$'), provider) };
+    ({ fields, unread } = topFieldsOf(answer));
   } catch (error) {
-    if (error instanceof Misfit) return { problem: { path: error.path, expected: error.expected } };
-    return { problem: { path: '$', expected: 'a stream object', cause: error } };
+    return { problem: problemOf(error) };
+  }
+  try {
+    copyStream(fields, provider, copy);
+  } catch (error) {
+    return { problem: problemOf(unread ?? error), partial: copy as Partial<LiveStream> };
+  }
+  if (unread !== undefined) return { problem: problemOf(unread), partial: copy as Partial<LiveStream> };
+  return { stream: copy as unknown as LiveStream };
+}
+
+function problemOf(error: unknown): AnswerProblem {
+  if (!(error instanceof Misfit)) return { path: '$', expected: 'a stream object', cause: error };
+  const { path, expected, cause } = error;
+  return cause === undefined ? { path, expected } : { path, expected, cause };
+}
+
+// The stream's own fields, each read on its own: one whose getter throws is left out and reported
+// (`unread`), the others are still read.
+function topFieldsOf(answer: object): { fields: Record<string, unknown>; unread?: Misfit } {
+  const keys = keysOf(answer, '$');
+  const fields = Object.create(null) as Record<string, unknown>;
+  let unread: Misfit | undefined;
+  for (const key of keys) {
+    try {
+      fields[key] = (answer as Record<string, unknown>)[key];
+    } catch (error) {
+      unread ??= new Misfit(key, readable, error);
+    }
+  }
+  return unread === undefined ? { fields } : { fields, unread };
+}
+
+function keysOf(value: object, path: string): string[] {
+  let array: boolean;
+  try {
+    array = isArrayValue(value);
+  } catch (error) {
+    throw new Misfit(path, readable, error);
+  }
+  if (array) throw new Misfit(path, 'an object');
+  try {
+    return Object.keys(value);
+  } catch (error) {
+    throw new Misfit(path, readable, error);
   }
 }
 
 // The own enumerable string-keyed fields of `value`, each read once (a getter runs here, and only here).
 function ownFieldsOf(value: unknown, path: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || isArrayValue(value)) throw new Misfit(path, 'an object');
+  if (typeof value !== 'object' || value === null) throw new Misfit(path, 'an object');
   const copy = Object.create(null) as Record<string, unknown>;
-  for (const key of Object.keys(value)) copy[key] = (value as Record<string, unknown>)[key];
+  for (const key of keysOf(value, path)) {
+    try {
+      copy[key] = (value as Record<string, unknown>)[key];
+    } catch (error) {
+      throw new Misfit(at(path, key), readable, error);
+    }
+  }
   return copy;
 }
 
-function listOf<T>(value: unknown, path: string, entry: (item: unknown, path: string) => T): T[] {
-  if (!isArrayValue(value)) throw new Misfit(path, 'a list');
-  const items = value as readonly unknown[];
-  const length = items.length;
-  // A Proxy may answer any length: no array of endpoints or targets is anywhere near this long.
-  if (typeof length !== 'number' || length > 10_000) throw new Misfit(path, 'a list');
-  const copy: T[] = [];
-  for (let index = 0; index < length; index += 1) copy.push(entry(items[index], `${path}.${index}`));
-  return copy;
+// No array of endpoints, targets or details is anywhere near this long; a Proxy may answer any length.
+const maxListLength = 10_000;
+
+function listOf<T>(
+  value: unknown,
+  path: string,
+  entry: (item: unknown, path: string) => T,
+  into: T[] = [],
+): T[] {
+  let items: readonly unknown[];
+  let length: unknown;
+  try {
+    if (!isArrayValue(value)) throw new Misfit(path, 'a list');
+    items = value as readonly unknown[];
+    length = items.length;
+  } catch (error) {
+    throw error instanceof Misfit ? error : new Misfit(path, readable, error);
+  }
+  if (typeof length !== 'number' || length > maxListLength)
+    throw new Misfit(path, `a list of at most ${maxListLength} entries`);
+  for (let index = 0; index < length; index += 1) {
+    let item: unknown;
+    try {
+      item = items[index];
+    } catch (error) {
+      throw new Misfit(at(path, index), readable, error);
+    }
+    into.push(entry(item, at(path, index)));
+  }
+  return into;
 }
 
 function text(value: unknown, path: string): string {
@@ -99,7 +182,7 @@ function optional<T>(
   into: Record<string, unknown>,
 ): void {
   const value = fields[key];
-  if (value !== undefined) into[key] = read(value, path === '' ? key : `${path}.${key}`);
+  if (value !== undefined) into[key] = read(value, at(path, key));
 }
 
 function flag(value: unknown, path: string): boolean {
@@ -126,15 +209,18 @@ function date(value: unknown, path: string): Date {
   return new Date(time);
 }
 
-// Space or a control character anywhere: a URL parser drops them around the URL and tabs and line breaks
-// inside it, so `isEndpointUrl` would pass ` https://cdn/a\nb`, but an encoder, a player or a log handed
-// the text as given would not read the URL that was checked.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects.
-const unprintedInUrl = /[\u0000-\u0020\u007f-\u009f]/;
+// A URL handed on must be the text that was checked. A URL parser drops space around a URL, tabs, line breaks
+// and (in a host) zero-width and soft-hyphen characters inside it, adds the slashes `https:host/x` lacks and
+// reads `https:///x` as the host `x`: `isEndpointUrl` would pass each, and an encoder, a player or a log
+// handed the text would not open the URL that was checked. So: printable ASCII only (a host in its `xn--`
+// form, anything else percent-encoded), and `scheme://` followed by an authority.
+const notPrintableAscii = /[^\x21-\x7e]/;
+const withAuthority = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]/;
 
 function url(value: unknown, path: string, fits: (url: string) => boolean, what: string): string {
   const given = text(value, path);
-  if (unprintedInUrl.test(given) || !fits(given)) throw new Misfit(path, what);
+  if (notPrintableAscii.test(given) || !withAuthority.test(given) || !fits(given))
+    throw new Misfit(path, what);
   return given;
 }
 
@@ -143,7 +229,7 @@ function endpointUrl(value: unknown, protocol: IngestProtocol | PlaybackProtocol
     value,
     path,
     (given) => isEndpointUrl(protocol, given),
-    `a ${protocol} endpoint URL, with no space or control character`,
+    `a ${protocol} endpoint URL: scheme://host…, printable ASCII`,
   );
 }
 
@@ -173,7 +259,7 @@ function restreamTarget(value: unknown, path: string): RestreamTarget {
       fields.url,
       `${path}.url`,
       (given) => isEndpointUrl('rtmp', given) || isEndpointUrl('rtmps', given),
-      'an rtmp:// or rtmps:// URL, with no space or control character',
+      'an rtmp:// or rtmps:// URL, printable ASCII',
     ),
     streamKey: text(fields.streamKey, `${path}.streamKey`),
   };
@@ -237,10 +323,12 @@ function detailValue(value: unknown, path: string, depth: number, budget: { left
   if (budget.left < 0) throw new Misfit(path, `at most ${maxDetailValues} values in providerDetails`);
   if (value === null || value === undefined) return value;
   const kind = typeof value;
-  if (kind === 'string' || kind === 'number' || kind === 'boolean' || kind === 'bigint') return value;
+  // No bigint: `JSON.stringify` throws on one, and a caller serialising the stream would meet that.
+  if (kind === 'string' || kind === 'number' || kind === 'boolean') return value;
   if (kind !== 'object') throw new Misfit(path, detailData);
   if (depth > maxDetailDepth) throw new Misfit(path, `${detailData}, nested at most ${maxDetailDepth} deep`);
-  if (isArrayValue(value)) return listOf(value, path, (item, at) => detailValue(item, at, depth + 1, budget));
+  if (isArrayValue(value))
+    return listOf(value, path, (item, itemPath) => detailValue(item, itemPath, depth + 1, budget));
   if (isDate(value)) return date(value, path);
   return detailObject(value, path, depth, budget);
 }
@@ -248,8 +336,14 @@ function detailValue(value: unknown, path: string, depth: number, budget: { left
 // The own fields of a plain object (see ownFieldsOf): a `Map`, a class instance or an array is refused as
 // `expected`, where a copy of its own fields would be `{}` or a record of indexes.
 function plainFieldsOf(value: unknown, path: string, expected: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || isArrayValue(value)) throw new Misfit(path, expected);
-  const prototype: unknown = Object.getPrototypeOf(value);
+  if (typeof value !== 'object' || value === null) throw new Misfit(path, expected);
+  let prototype: unknown;
+  try {
+    if (isArrayValue(value)) throw new Misfit(path, expected);
+    prototype = Object.getPrototypeOf(value);
+  } catch (error) {
+    throw error instanceof Misfit ? error : new Misfit(path, readable, error);
+  }
   if (prototype !== Object.prototype && prototype !== null && !isPlainOfAnotherRealm(prototype))
     throw new Misfit(path, expected);
   return ownFieldsOf(value, path);
@@ -270,21 +364,30 @@ function isDate(value: unknown): boolean {
   }
 }
 
-function copyStream(fields: Record<string, unknown>, provider: ProviderId): LiveStream {
+// Into `copy`, the credential-bearing fields first (see readOutsideStream), each list filled in place.
+function copyStream(
+  fields: Record<string, unknown>,
+  provider: ProviderId,
+  copy: Record<string, unknown>,
+): void {
   const problem = idProblem(fields.id);
   if (problem !== undefined) throw new Misfit('id', 'a stream id');
-  const copy: Record<string, unknown> = { id: fields.id, provider };
+  copy.id = fields.id;
+  copy.provider = provider;
+  copy.ingest = [];
+  listOf(fields.ingest, 'ingest', ingestEndpoint, copy.ingest as IngestEndpoint[]);
+  if (fields.restream !== undefined) {
+    copy.restream = [];
+    listOf(fields.restream, 'restream', restreamTarget, copy.restream as RestreamTarget[]);
+  }
   optional(fields, 'name', '', text, copy);
   copy.state = oneOf<LiveStreamState>(fields.state, liveStreamStates, 'state', 'a state');
   optional(fields, 'broadcasting', '', flag, copy);
-  copy.ingest = listOf(fields.ingest, 'ingest', ingestEndpoint);
   copy.playback = listOf(fields.playback, 'playback', playbackEndpoint);
   optional(fields, 'recording', '', flag, copy);
-  optional(fields, 'restream', '', (value, path) => listOf(value, path, restreamTarget), copy);
   optional(fields, 'createdAt', '', date, copy);
   optional(fields, 'updatedAt', '', date, copy);
   optional(fields, 'warnings', '', (value, path) => listOf(value, path, warning), copy);
   optional(fields, 'providerDetails', '', details, copy);
   copy.raw = fields.raw;
-  return copy as unknown as LiveStream;
 }

@@ -220,10 +220,24 @@ function pollAnswer(answer: unknown, context: { provider: string; operation: str
       found: answer === null ? 'null' : typeof answer,
     };
   else {
+    // Field by field, so the error names the one whose read threw.
+    let key = '$';
     try {
-      copy = { ...answer };
+      const fields: Record<string, unknown> = {};
+      for (key of Object.keys(answer)) {
+        const value = (answer as Record<string, unknown>)[key];
+        // A field named `__proto__` stays a field, never the copy's prototype.
+        if (key === '__proto__')
+          Object.defineProperty(fields, key, { value, enumerable: true, writable: true, configurable: true });
+        else fields[key] = value;
+      }
+      copy = fields;
     } catch {
-      problem = { path: '$', expected: 'a stream or its status', found: unreadableText };
+      problem = {
+        path: key,
+        expected: key === '$' ? 'a stream or its status' : 'a value that can be read',
+        found: unreadableText,
+      };
     }
   }
   const state = copy?.state;

@@ -80,6 +80,11 @@ describe('loadCredential', () => {
       inside.map((path) => `{{${path}}}`),
       inside.map((path) => `{{{${path}}}}`),
       inside.map((path) => `\${{${path}}}`),
+      name.map((variable) => `$(${variable})`),
+      name.map((variable) => `%${variable}%`),
+      name.map((variable) => `#{${variable}}`),
+      // Broken or empty: still no credential.
+      fc.constantFrom('${}', '${X', '{{', 'abc{{def', '{{ }}'),
     );
     const placeholder = fc.oneof(
       one,
@@ -96,6 +101,10 @@ describe('loadCredential', () => {
         )
         .map(([quote, value]) => `${quote}${value}${quote}`),
       fc.tuple(one, one).map(([first, second]) => `${first}${second}`),
+      // An upper-case variable standing as a word after a space: `Bearer $TOKEN`.
+      fc
+        .tuple(fc.stringMatching(/^[A-Za-z0-9]{1,12}$/), name)
+        .map(([before, variable]) => `${before} $${variable}`),
       fc
         .tuple(
           fc.stringMatching(/^[A-Za-z0-9_.-]{0,12} ?$/),
@@ -128,18 +137,7 @@ describe('loadCredential', () => {
     );
     // A credential with a "$" or braces that holds no placeholder is a credential.
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the text a configuration file holds, unexpanded.
-    for (const value of [
-      '$ecret-9x',
-      '$lowercase',
-      'a$X',
-      'tok{{}}',
-      '{{ }}',
-      '{a}',
-      'a${}b',
-      '$',
-      '{{',
-      '"$X',
-    ])
+    for (const value of ['$ecret-9x', '$lowercase', 'a$X', '{a}', '$', 'x"$', '100%', 'a%b%c', '#{', 'k$Ab1'])
       expect(loadCredential({ provider: 'liveapi', setting: 'token', value, environmentVariables: [] })).toBe(
         value,
       );

@@ -87,13 +87,15 @@ const headerUnsafe = /[\u0000-\u001f\u007f-\u009f]/;
 // blank check (they are not whitespace) and reach the vendor as a credential.
 const invisible = /* @__PURE__ */ (() => /\p{Default_Ignorable_Code_Point}/u)();
 
-// A value holding a template placeholder nothing expanded: `${WOWZA_VIDEO_TOKEN}` (with a shell default or
-// not, alone, quoted, or beside another: `${A}${B}`, `Bearer ${TOKEN}`), `${env:TOKEN}`, GitHub Actions'
-// `${{ secrets.TOKEN }}`, a template's `{{ token }}` or `{{{ token }}}`, or the whole value a `$LIVEAPI_TOKEN`
-// (an upper-case variable name, quoted or not). No vendor's token, key or secret holds one (Wowza's JWTs,
-// LiveAPI's and videosdk's keys are letters, digits and `.-_`; a webhook secret is the vendor's, of the
-// same letters), and sent as the credential it could only be refused, a 401 that reads as a wrong token.
-const unexpandedPlaceholder = /\$\{[^{}]+\}|\{\{\s*[^{}\s][^{}]*\}\}|^(["']?)\$[A-Z_][A-Z0-9_]*\1$/;
+// A value holding a template placeholder nothing expanded: anything with `${` or `{{` in it
+// (`${WOWZA_VIDEO_TOKEN}` with a shell default or not, `${env:TOKEN}`, GitHub Actions' `${{ secrets.TOKEN }}`,
+// a template's `{{ token }}`, alone, quoted or inside a longer value: `Bearer ${TOKEN}`), `$(TOKEN)`,
+// `%TOKEN%`, `#{TOKEN}`, or an upper-case `$TOKEN` standing as a word (the whole value, quoted, or after a
+// space: `Bearer $TOKEN`). No vendor's token, key or secret holds one (Wowza's JWTs, LiveAPI's and
+// videosdk's keys are letters, digits and `.-_`; a webhook secret is the vendor's, base64 at most), and sent
+// as the credential it could only be refused, a 401 that reads as a wrong token.
+const unexpandedPlaceholder =
+  /\$\{|\{\{|\$\([A-Za-z_][A-Za-z0-9_]*\)|%[A-Z_][A-Z0-9_]*%|#\{[A-Za-z_][^{}]*\}|(?:^|[\s"'])\$[A-Z_][A-Z0-9_]*(?=$|[\s"'])/;
 
 /**
  * The longest credential, and the longest text setting, an adapter takes: 8,192 characters, far above any
@@ -112,8 +114,9 @@ export const maxCredentialLength = 8_192;
  * (refused as the setting it is, as `null` is, never read as unset: the environment is then not read), one
  * with control characters inside it (C0, DEL or C1: CR/LF header injection, a terminal escape) or invisible
  * ones (default-ignorable code points: U+200B, U+2060, a BOM inside), one that holds an unexpanded
- * template placeholder (`${WOWZA_VIDEO_TOKEN}`, `${{ secrets.TOKEN }}`, `{{ token }}`, `Bearer ${TOKEN}`, or
- * the whole value `$LIVEAPI_TOKEN_SECRET`: a configuration file's values are taken as written), or one longer than {@link maxCredentialLength}, throws
+ * template placeholder (anything holding `${` or `{{`: `${WOWZA_VIDEO_TOKEN}`, `${{ secrets.TOKEN }}`,
+ * `{{ token }}`, `Bearer ${TOKEN}`; `$(TOKEN)`, `%TOKEN%`, `#{TOKEN}`; an upper-case `$LIVEAPI_TOKEN_SECRET`
+ * standing as a word: a configuration file's values are taken as written), or one longer than {@link maxCredentialLength}, throws
  * `InvalidInputError`. No message includes the value.
  */
 export function loadCredential(source: CredentialSource): string {
@@ -179,8 +182,11 @@ export function loadCredential(source: CredentialSource): string {
       delivery: 'not-sent',
     });
   }
-  // Read before every request: only a value holding a "$" or "{" goes to the pattern.
-  if ((value.includes('$') || value.includes('{')) && unexpandedPlaceholder.test(value)) {
+  // Read before every request: only a value holding a "$", "{" or "%" goes to the pattern.
+  if (
+    (value.includes('$') || value.includes('{') || value.includes('%')) &&
+    unexpandedPlaceholder.test(value)
+  ) {
     throw new InvalidInputError({
       provider: source.provider,
       operation: 'configure',
