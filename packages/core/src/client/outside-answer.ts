@@ -15,7 +15,7 @@ import {
   type Warning,
   warningTypes,
 } from '../live-stream.js';
-import { isArrayValue } from '../own.js';
+import { dateOfAnyRealm, isArrayValue, plainObjectProblem, timeOfDate, unreadableText } from '../own.js';
 
 /**
  * Reading the answers of a provider from outside this repository.
@@ -196,15 +196,11 @@ function oneOf<T extends string>(value: unknown, values: readonly T[], path: str
   return value as T;
 }
 
-// A Date of any realm (a `vm` context's) or subclass, told by the internal slot `getTime` reads: `instanceof`
-// would refuse the first, and a plain object with a `getTime` method is no date.
+// A Date of any realm (a `vm` context's) or subclass, told by the internal slot this realm's own `getTime`
+// reads (`timeOfDate`): `instanceof` would refuse the first, and a plain object with a `getTime` method is
+// no date.
 function date(value: unknown, path: string): Date {
-  let time: number;
-  try {
-    time = Date.prototype.getTime.call(value);
-  } catch {
-    throw new Misfit(path, 'a valid Date');
-  }
+  const time = timeOfDate(value);
   if (Number.isNaN(time)) throw new Misfit(path, 'a valid Date');
   return new Date(time);
 }
@@ -329,39 +325,18 @@ function detailValue(value: unknown, path: string, depth: number, budget: { left
   if (depth > maxDetailDepth) throw new Misfit(path, `${detailData}, nested at most ${maxDetailDepth} deep`);
   if (isArrayValue(value))
     return listOf(value, path, (item, itemPath) => detailValue(item, itemPath, depth + 1, budget));
-  if (isDate(value)) return date(value, path);
+  if (dateOfAnyRealm(value) !== undefined) return date(value, path);
   return detailObject(value, path, depth, budget);
 }
 
-// The own fields of a plain object (see ownFieldsOf): a `Map`, a class instance or an array is refused as
-// `expected`, where a copy of its own fields would be `{}` or a record of indexes.
+// The own fields of a plain object (see ownFieldsOf; `plainObjectProblem` tells one, of any realm): a `Map`,
+// a class instance or an array is refused as `expected`, where a copy of its own fields would be `{}` or a
+// record of indexes.
 function plainFieldsOf(value: unknown, path: string, expected: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) throw new Misfit(path, expected);
-  let prototype: unknown;
-  try {
-    if (isArrayValue(value)) throw new Misfit(path, expected);
-    prototype = Object.getPrototypeOf(value);
-  } catch (error) {
-    throw error instanceof Misfit ? error : new Misfit(path, readable, error);
-  }
-  if (prototype !== Object.prototype && prototype !== null && !isPlainOfAnotherRealm(prototype))
-    throw new Misfit(path, expected);
+  if (typeof value !== 'object' || value === null || isArrayValue(value)) throw new Misfit(path, expected);
+  const problem = plainObjectProblem(value);
+  if (problem !== undefined) throw new Misfit(path, problem === unreadableText ? readable : expected);
   return ownFieldsOf(value, path);
-}
-
-// An object whose prototype is `Object.prototype` of another realm (a `vm` context's): that prototype's own
-// prototype is null.
-function isPlainOfAnotherRealm(prototype: unknown): boolean {
-  return typeof prototype === 'object' && prototype !== null && Object.getPrototypeOf(prototype) === null;
-}
-
-function isDate(value: unknown): boolean {
-  try {
-    Date.prototype.getTime.call(value);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 // Into `copy`, the credential-bearing fields first (see readOutsideStream), each list filled in place.
