@@ -201,7 +201,7 @@ export const limitRule: OptionRule = {
     typeof value === 'number' &&
     value >= 0 &&
     (Number.isInteger(value) || value === Number.POSITIVE_INFINITY),
-  expected: 'a whole number from 0',
+  expected: 'a whole number from 0, or Infinity (every stream)',
 };
 
 /**

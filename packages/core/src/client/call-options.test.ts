@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fakeProvider } from '../../test/fake-provider.js';
 import { AbortError, InvalidInputError, ResponseShapeError } from '../errors/errors.js';
 import { UniliveError } from '../errors/unilive-error.js';
-import type { LiveStream } from '../live-stream.js';
+import { type LiveStream, liveStreamStates } from '../live-stream.js';
 import { createLiveStreamRegistry } from '../registry/registry.js';
 import { createLiveStreamClient, type LiveStreamClient } from './live-stream-client.js';
 
@@ -708,5 +708,79 @@ describe('an answer about another stream', () => {
       }),
       { numRuns: 40 },
     );
+  });
+});
+
+describe('a wait whose poll answers another stream', () => {
+  // Whatever state the other stream is in, the poll that brought it ends the wait: polling on would run the
+  // wait to its deadline and report the other stream's state as this one's `lastState`.
+  it('is a ResponseShapeError at that poll, through get or getStatus, in any state, as is an id no call could carry', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...liveStreamStates),
+        fc.constantFrom('get', 'getStatus'),
+        fc.constantFrom('waitForState', 'registry'),
+        // Another stream's id, or one no call could carry.
+        fc.constantFrom<unknown>('other', '../x', '', 7, null),
+        async (state, poll, through, answered) => {
+          const fake = fakeProvider('fake', { streams: 2 });
+          const [id = '', otherId = ''] = [...fake.store.keys()];
+          const provider = fake.provider as typeof fake.provider & {
+            getStatus?: (streamId: string) => Promise<unknown>;
+          };
+          let polls = 0;
+          const answeredId = answered === 'other' ? otherId : answered;
+          const other = { ...(fake.store.get(otherId) as LiveStream), id: answeredId, state };
+          if (poll === 'get')
+            provider.get = (async () => {
+              polls += 1;
+              return other;
+            }) as never;
+          else
+            provider.getStatus = async () => {
+              polls += 1;
+              return { id: answeredId, state, raw: {} };
+            };
+          const wait = { timeoutMs: 1_000, intervalMs: 100 };
+          const error = await failure(() =>
+            through === 'registry'
+              ? createLiveStreamRegistry({ providers: { only: provider } }).waitForState(
+                  { provider: 'only', id },
+                  'ready',
+                  wait,
+                )
+              : createLiveStreamClient(provider).waitForState(id, 'ready', wait),
+          );
+          expect(ResponseShapeError.isInstance(error)).toBe(true);
+          const shaped = error as ResponseShapeError;
+          expect(shaped.operation).toBe('waitForState');
+          expect(shaped.delivery).toBe('unknown');
+          expect(shaped.issues).toEqual([
+            {
+              path: 'id',
+              expected: answered === 'other' ? 'the id of the stream asked for' : 'a stream id, or none',
+            },
+          ]);
+          expect(polls).toBe(1);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it("a status without an id, or with this stream's, is waited on as before", async () => {
+    const fake = fakeProvider('fake', { streams: 1 });
+    const [id = ''] = [...fake.store.keys()];
+    const provider = fake.provider as typeof fake.provider & {
+      getStatus?: (streamId: string) => Promise<unknown>;
+    };
+    const answers = [
+      { state: 'starting', raw: {} },
+      { id, state: 'ready', raw: {} },
+    ];
+    provider.getStatus = (async () => answers.shift()) as never;
+    await expect(
+      createLiveStreamClient(provider).waitForState(id, 'ready', { timeoutMs: 60_000, intervalMs: 100 }),
+    ).resolves.toMatchObject({ id, state: 'ready' });
   });
 });

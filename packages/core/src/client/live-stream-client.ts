@@ -94,7 +94,8 @@ export type StartRequestOptions = Omit<StartOptions, 'runtime'>;
 /** What `list` returns: iterate it with `for await`, or collect it with `toArray`. */
 export interface LiveStreamList extends AsyncIterable<LiveStream> {
   /**
-   * Collects every stream (or the first `limit`, a whole number from 0) into an array. Any other `limit`,
+   * Collects every stream (or the first `limit`, a whole number from 0; `Infinity`, the default, is every
+   * stream) into an array. Any other `limit`,
    * or another name (`limt`), is an `InvalidInputError`, before any request. Rejects with `AbortError` when
    * the list's `signal` fires before the walk is over. `limit: 0` sends nothing, but a list that cannot be
    * walked (its signal already aborted, an option of `list` refused) rejects as with any other limit.

@@ -10,7 +10,9 @@ import {
 } from '../errors/errors.js';
 import { deadlineCutOf } from '../errors/unilive-error.js';
 import { maxTimeoutMs } from '../http/transport-settings.js';
-import { type LiveStreamState, liveStreamStates } from '../live-stream.js';
+import { idProblem } from '../ids.js';
+import { sameStream } from '../lifecycle.js';
+import { type LiveStream, type LiveStreamState, liveStreamStates } from '../live-stream.js';
 import { markClientOptions } from '../options.js';
 import { unreadableText } from '../own.js';
 import type { CallOptions, LiveStreamProvider, LiveStreamStatus } from '../provider.js';
@@ -208,7 +210,8 @@ export interface PollGoal {
  * that is none of the neutral ones (`'Ready'`, a number), with `broadcasting: 'yes'`, or with an object
  * that cannot be read, is a `ResponseShapeError` of the wait (`issues` path `$`, `state` or
  * `broadcasting`) at that poll, rather than a TypeError met reading it, a wait that polls a state it can
- * never match until its time runs out, or a `'yes'` read as "not broadcasting".
+ * never match until its time runs out, or a `'yes'` read as "not broadcasting". So is an `id`, when the
+ * answer has one, that no call could carry (`'../x'`, a number; path `id`).
  */
 function pollAnswer(answer: unknown, context: { provider: string; operation: string }): LiveStreamStatus {
   let copy: Record<string, unknown> | undefined;
@@ -250,6 +253,11 @@ function pollAnswer(answer: unknown, context: { provider: string; operation: str
     };
   if (problem === undefined && broadcasting !== undefined && typeof broadcasting !== 'boolean')
     problem = { path: 'broadcasting', expected: 'a boolean, or none', found: kindOf(broadcasting, 'a text') };
+  // A status need not name its stream; one that does names it with an id calls can carry (an answer naming
+  // another stream is refused by the poll that reads it, `sameStream`).
+  const answeredId = copy?.id;
+  if (problem === undefined && answeredId !== undefined && idProblem(answeredId) !== undefined)
+    problem = { path: 'id', expected: 'a stream id, or none', found: kindOf(answeredId, 'a text no id') };
   if (problem === undefined) return copy as unknown as LiveStreamStatus;
   throw new ResponseShapeError({
     ...context,
@@ -318,6 +326,10 @@ export async function pollStatus<T = LiveStreamStatus>(
           : await get.call(provider, id, pollOptions),
         context,
       );
+      // An answer about another stream (a proxy or cache that served another URL's answer) is refused at
+      // the poll that brought it, whatever its state: its state is not this stream's, and waiting on it
+      // would end at the deadline with another stream's state as `lastState`.
+      sameStream(status as unknown as LiveStream, id, context);
       lastState = status.state;
       const reached = await goal.reached(status, pollOptions);
       if (reached) {

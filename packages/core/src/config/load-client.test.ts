@@ -424,6 +424,72 @@ describe('configuration is checked before anything is loaded or sent', () => {
     expect(JSON.stringify(threw.toJSON())).not.toContain(token);
   });
 
+  it("hands core's own refusal of a setting on whole: a value that is one of its words is not taken out of it", async () => {
+    // What a built-in adapter's factory does with these settings: core checks them, quoting no value.
+    const acme = (settings: Record<string, unknown>) => {
+      loadCredential({
+        provider: 'acme',
+        setting: 'token',
+        value: settings.token as string | undefined,
+        environmentVariables: ['ACME_TOKEN'],
+      });
+      createHttpClient({
+        provider: 'acme',
+        baseUrl: settings.baseUrl as string,
+        headers: () => ({}),
+        secrets: new SecretSet(),
+      });
+      return fakeProvider(settings);
+    };
+    const refusal = (settings: Record<string, unknown>) =>
+      failureOf(() =>
+        createLiveStreamClientFromConfig({ provider: 'acme', ...settings }, { providers: { acme } }),
+      );
+    const userInfo = await refusal({ token: 'Tk_acme_0123', baseUrl: 'https://someone:pw@api.example.com' });
+    const placeholder = await refusal({ token: '$SOMEONE' });
+    const wordsOf = (text: string) => [...new Set(text.match(/[A-Za-z]{4,}/g) ?? [])];
+    // Every word of each message, as the value the message is about: the message is the same.
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...wordsOf(userInfo.message)), async (word) => {
+        const error = await refusal({ token: 'Tk_acme_0123', baseUrl: `https://${word}:pw@api.example.com` });
+        expect(error.message).toBe(userInfo.message);
+        expect(error.issues).toEqual(userInfo.issues);
+      }),
+      { numRuns: 60 },
+    );
+    const upper = wordsOf(placeholder.message).map((word) => word.toUpperCase());
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...upper, 'NAME'), async (word) => {
+        const error = await refusal({ token: `$${word}` });
+        expect(error.message).toBe(placeholder.message);
+      }),
+      { numRuns: 40 },
+    );
+    expect(userInfo.message).toBe(
+      'acme: invalid settings: baseUrl (expected an absolute https:// URL without user name or password; credentials go in their own settings)',
+    );
+    // An outside factory's refusal is still masked by the settings' values, core's words or not: it may
+    // quote the value it refused.
+    const quoting = await failureOf(() =>
+      createLiveStreamClientFromConfig(
+        { provider: 'acme', baseUrl: 'https://credentials:pw@api.example.com' },
+        {
+          providers: {
+            acme: () => {
+              throw new InvalidInputError({
+                provider: 'acme',
+                operation: 'configure',
+                message: 'acme: the user credentials was refused',
+                issues: [{ path: 'baseUrl', message: 'expected no credentials' }],
+              });
+            },
+          },
+        },
+      ),
+    );
+    expect(quoting.message).toBe('acme: the user [REDACTED] was refused');
+  });
+
   it.each([
     'constructor',
     '__proto__',

@@ -6,6 +6,7 @@ import {
 } from '../client/live-stream-client.js';
 import { tokens } from '../di/tokens.js';
 import { type InputIssue, InvalidInputError } from '../errors/errors.js';
+import { quotesNoSettingValue } from '../errors/quotes-no-value.js';
 import { UniliveError } from '../errors/unilive-error.js';
 import { encodeBase64 } from '../events/webhook-crypto.js';
 import type { GateStore, GateStoreUnavailableMode } from '../http/gate-store.js';
@@ -275,7 +276,10 @@ function buildProvider(
     }
     // A typed refusal (an InvalidInputError naming the setting, as adapters throw) keeps its class and
     // fields, masked by the same values: an outside factory may have put the value it refused in its text.
-    if (UniliveError.isInstance(error)) throw maskedFailure(error, toRedactor(secrets));
+    // Core's own refusal of a setting quotes no value, and is handed on whole: masked, a value that is
+    // also one of its words (a `baseUrl` user name `https`) would be taken out of its text.
+    if (UniliveError.isInstance(error))
+      throw quotesNoSettingValue(error) ? error : maskedFailure(error, toRedactor(secrets));
     throw new InvalidInputError({
       provider: id,
       operation: 'configure',

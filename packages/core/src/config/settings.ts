@@ -1,4 +1,5 @@
 import { AuthenticationError, type InputIssue, InvalidInputError } from '../errors/errors.js';
+import { quotesNoValue } from '../errors/quotes-no-value.js';
 import { ownData } from '../inputs.js';
 import type { ProviderId } from '../live-stream.js';
 import { isArrayValue, plainObjectProblem, unreadableText } from '../own.js';
@@ -124,13 +125,15 @@ export function loadCredential(source: CredentialSource): string {
   // function returning a token): refused as input, naming the setting, rather than failing on the first
   // string method it lacks.
   if (source.value !== undefined && source.value !== null && typeof source.value !== 'string') {
-    throw new InvalidInputError({
-      provider: source.provider,
-      operation: 'configure',
-      message: `${source.provider}: the \`${source.setting}\` setting must be a string`,
-      issues: [{ path: source.setting, message: 'expected a string' }],
-      delivery: 'not-sent',
-    });
+    throw quotesNoValue(
+      new InvalidInputError({
+        provider: source.provider,
+        operation: 'configure',
+        message: `${source.provider}: the \`${source.setting}\` setting must be a string`,
+        issues: [{ path: source.setting, message: 'expected a string' }],
+        delivery: 'not-sent',
+      }),
+    );
   }
   // An empty or blank setting is refused as the setting it is, as `null` is: taken for unset, it would run
   // the call with whatever account the environment names (a value read from an empty file or a missing
@@ -143,66 +146,78 @@ export function loadCredential(source: CredentialSource): string {
   // Latin-1". Trimmed once here, the string the blank check reads: no further pass per request.
   const given = typeof source.value === 'string' ? trimWhitespace(source.value) : undefined;
   if (given === '') {
-    throw new InvalidInputError({
-      provider: source.provider,
-      operation: 'configure',
-      message: `${source.provider}: the \`${source.setting}\` setting is empty; give a value, or leave the setting out${source.environmentVariables.length > 0 ? ` to read ${source.environmentVariables.join(' or ')}` : ''}`,
-      issues: [
-        {
-          path: source.setting,
-          message: 'expected a value, or the setting left out (an empty or blank setting is none)',
-        },
-      ],
-      delivery: 'not-sent',
-    });
+    throw quotesNoValue(
+      new InvalidInputError({
+        provider: source.provider,
+        operation: 'configure',
+        message: `${source.provider}: the \`${source.setting}\` setting is empty; give a value, or leave the setting out${source.environmentVariables.length > 0 ? ` to read ${source.environmentVariables.join(' or ')}` : ''}`,
+        issues: [
+          {
+            path: source.setting,
+            message: 'expected a value, or the setting left out (an empty or blank setting is none)',
+          },
+        ],
+        delivery: 'not-sent',
+      }),
+    );
   }
   // Called before every request: the environment (a lookup per variable in Node) is read only when needed.
   const value = given ?? fromEnvironment(source.environmentVariables);
   if (value === undefined || trimWhitespace(value) === '') {
-    throw new AuthenticationError({
-      provider: source.provider,
-      message: `${source.provider}: no ${source.setting} configured; pass ${whereFrom(source)}`,
-    });
+    throw quotesNoValue(
+      new AuthenticationError({
+        provider: source.provider,
+        message: `${source.provider}: no ${source.setting} configured; pass ${whereFrom(source)}`,
+      }),
+    );
   }
   if (headerUnsafe.test(value)) {
-    throw new InvalidInputError({
-      provider: source.provider,
-      operation: 'configure',
-      message: `${source.provider}: ${source.setting} contains control characters (from ${whereFrom(source)})`,
-      issues: [{ path: source.setting, message: 'expected no control characters' }],
-      delivery: 'not-sent',
-    });
+    throw quotesNoValue(
+      new InvalidInputError({
+        provider: source.provider,
+        operation: 'configure',
+        message: `${source.provider}: ${source.setting} contains control characters (from ${whereFrom(source)})`,
+        issues: [{ path: source.setting, message: 'expected no control characters' }],
+        delivery: 'not-sent',
+      }),
+    );
   }
   if (invisible.test(value)) {
-    throw new InvalidInputError({
-      provider: source.provider,
-      operation: 'configure',
-      message: `${source.provider}: ${source.setting} holds invisible characters (zero-width, format or other ignorable code points; from ${whereFrom(source)})`,
-      issues: [{ path: source.setting, message: 'expected no invisible characters' }],
-      delivery: 'not-sent',
-    });
+    throw quotesNoValue(
+      new InvalidInputError({
+        provider: source.provider,
+        operation: 'configure',
+        message: `${source.provider}: ${source.setting} holds invisible characters (zero-width, format or other ignorable code points; from ${whereFrom(source)})`,
+        issues: [{ path: source.setting, message: 'expected no invisible characters' }],
+        delivery: 'not-sent',
+      }),
+    );
   }
   // Read before every request: only a value holding a "$", "{" or "%" goes to the pattern.
   if (
     (value.includes('$') || value.includes('{') || value.includes('%')) &&
     unexpandedPlaceholder.test(value)
   ) {
-    throw new InvalidInputError({
-      provider: source.provider,
-      operation: 'configure',
-      message: `${source.provider}: ${source.setting} holds an unexpanded placeholder (\`\${NAME}\`, \`$NAME\` or \`{{ name }}\`; from ${whereFrom(source)}): a configuration file's values are taken as written; give the value, or leave the setting out${source.environmentVariables.length > 0 ? ` and set ${source.environmentVariables.join(' or ')}` : ''}`,
-      issues: [{ path: source.setting, message: 'expected a credential, not an unexpanded placeholder' }],
-      delivery: 'not-sent',
-    });
+    throw quotesNoValue(
+      new InvalidInputError({
+        provider: source.provider,
+        operation: 'configure',
+        message: `${source.provider}: ${source.setting} holds an unexpanded placeholder (\`\${NAME}\`, \`$NAME\` or \`{{ name }}\`; from ${whereFrom(source)}): a configuration file's values are taken as written; give the value, or leave the setting out${source.environmentVariables.length > 0 ? ` and set ${source.environmentVariables.join(' or ')}` : ''}`,
+        issues: [{ path: source.setting, message: 'expected a credential, not an unexpanded placeholder' }],
+        delivery: 'not-sent',
+      }),
+    );
   }
   if (value.length > maxCredentialLength) {
-    throw new InvalidInputError({
-      provider: source.provider,
-      operation: 'configure',
-      message: `${source.provider}: ${source.setting} is longer than ${maxCredentialLength} characters (from ${whereFrom(source)})`,
-      issues: [{ path: source.setting, message: `expected at most ${maxCredentialLength} characters` }],
-      delivery: 'not-sent',
-    });
+    throw quotesNoValue(
+      new InvalidInputError({
+        provider: source.provider,
+        operation: 'configure',
+        message: `${source.provider}: ${source.setting} is longer than ${maxCredentialLength} characters (from ${whereFrom(source)})`,
+        issues: [{ path: source.setting, message: `expected at most ${maxCredentialLength} characters` }],
+        delivery: 'not-sent',
+      }),
+    );
   }
   return value;
 }
@@ -277,31 +292,35 @@ export function readSettings<Settings extends object>(
   // the base URL from the environment (perhaps another account, or the vendor's production API where a
   // sandbox was meant).
   if (typeof settings !== 'object' || settings === null || isArrayValue(settings)) {
-    throw new InvalidInputError({
-      provider,
-      operation: 'configure',
-      message: `${provider}: settings must be an object such as { ${Object.keys(names)[0] ?? 'baseUrl'}: … }, or left out`,
-      issues: [
-        {
-          path: '$',
-          message:
-            settings === null
-              ? 'expected an object, or the settings left out (null is not read as none: every setting would come from the environment)'
-              : 'expected an object',
-        },
-      ],
-      delivery: 'not-sent',
-    });
+    throw quotesNoValue(
+      new InvalidInputError({
+        provider,
+        operation: 'configure',
+        message: `${provider}: settings must be an object such as { ${Object.keys(names)[0] ?? 'baseUrl'}: … }, or left out`,
+        issues: [
+          {
+            path: '$',
+            message:
+              settings === null
+                ? 'expected an object, or the settings left out (null is not read as none: every setting would come from the environment)'
+                : 'expected an object',
+          },
+        ],
+        delivery: 'not-sent',
+      }),
+    );
   }
   const kind = plainObjectProblem(settings);
   if (kind !== undefined) {
-    throw new InvalidInputError({
-      provider,
-      operation: 'configure',
-      message: `${provider}: settings ${kind}`,
-      issues: [{ path: '$', message: kind }],
-      delivery: 'not-sent',
-    });
+    throw quotesNoValue(
+      new InvalidInputError({
+        provider,
+        operation: 'configure',
+        message: `${provider}: settings ${kind}`,
+        issues: [{ path: '$', message: kind }],
+        delivery: 'not-sent',
+      }),
+    );
   }
   const known = Object.keys(names);
   const issues: InputIssue[] = [];
@@ -365,12 +384,14 @@ export function readSettings<Settings extends object>(
   }
   if (issues.length > 0) {
     const listed = issues.map((issue) => `"${issue.path}": ${issue.message}`).join('; ');
-    throw new InvalidInputError({
-      provider,
-      operation: 'configure',
-      message: `${provider}: ${listed}`,
-      issues,
-    });
+    throw quotesNoValue(
+      new InvalidInputError({
+        provider,
+        operation: 'configure',
+        message: `${provider}: ${listed}`,
+        issues,
+      }),
+    );
   }
   return own as Settings;
 }

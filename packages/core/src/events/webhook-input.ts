@@ -583,11 +583,8 @@ function secondsApart(longerMs: number, shorterMs: number): [string, string, str
   const [longer, shorter] = [longerMs / 1000, shorterMs / 1000];
   // A tolerance of the smallest numbers there are has no number of seconds but 0, or none that is it: below
   // about 2e-305 ms, seconds are subnormal, and 2.475e-321 ms reads 5e-324 s, twice the tolerance given.
-  if (
-    !(longer > shorter) ||
-    (shorter === 0 && shorterMs !== 0) ||
-    Math.abs(shorter * 1000 - shorterMs) > shorterMs * 1e-15
-  ) {
+  // (A tolerance whose seconds came out 0 is one of those: 0 · 1000 is off by the whole tolerance.)
+  if (!(longer > shorter) || Math.abs(shorter * 1000 - shorterMs) > shorterMs * 1e-15) {
     return [String(longerMs), String(shorterMs), 'ms'];
   }
   // The tolerance exactly; the age still in decimals when nine of them show it beyond (`0.0000003 s old,

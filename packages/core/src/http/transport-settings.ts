@@ -1,4 +1,5 @@
 import { type InputIssue, InvalidInputError } from '../errors/errors.js';
+import { quotesNoValue } from '../errors/quotes-no-value.js';
 import type { ProviderId } from '../live-stream.js';
 import { isArrayValue, isUrlObject, plainObjectProblem, prototypePollution } from '../own.js';
 import { defaultRetryPolicy, maxRetriesLimit, type RetryPolicy } from './retry-policy.js';
@@ -73,13 +74,15 @@ export function checkTransportSettings(
   const retry = checkRetry(input.retry, issue);
 
   if (issues.length > 0 || !baseUrl) {
-    throw new InvalidInputError({
-      provider,
-      operation: 'configure',
-      message: `${provider}: invalid settings: ${issues.map((entry) => `${entry.path} (${entry.message})`).join('; ')}`,
-      issues,
-      delivery: 'not-sent',
-    });
+    throw quotesNoValue(
+      new InvalidInputError({
+        provider,
+        operation: 'configure',
+        message: `${provider}: invalid settings: ${issues.map((entry) => `${entry.path} (${entry.message})`).join('; ')}`,
+        issues,
+        delivery: 'not-sent',
+      }),
+    );
   }
   return { baseUrl, timeoutMs, totalTimeoutMs, retry, maxResponseBytes: maxResponseBytes as number };
 }

@@ -126,7 +126,8 @@ export interface RegistryListOptions extends Omit<ListOptions, 'runtime'> {
 /** What a registry's `list` returns: iterate it with `for await`, or collect it with `toArray`. */
 export interface RegistryStreamList extends AsyncIterable<RegistryLiveStream> {
   /**
-   * Collects every stream (or the first `limit`, a whole number from 0) into an array. Throws
+   * Collects every stream (or the first `limit`, a whole number from 0; `Infinity`, the default, is every
+   * stream) into an array. Throws
    * `InvalidInputError` for any other `limit`. `limit: 0` walks no provider, but a list that cannot be
    * walked (its signal already aborted, an option of `list` refused, a provider it names unknown) rejects
    * as with any other limit.
