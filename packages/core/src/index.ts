@@ -122,6 +122,7 @@ export {
   encodeHex,
   hmac,
   importRsaPublicKey,
+  keyTexts,
   secretsEqual,
   sha256,
   timingSafeEqual,
@@ -345,6 +346,7 @@ export type {
   StartOptions,
   UpdateLiveStreamInput,
 } from './provider.js';
+export { maskedFailure } from './provider-secrets.js';
 export { redact } from './redact.js';
 export { type MigrationPlan, planMigrationInput } from './registry/migration.js';
 export {

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { inspect } from 'node:util';
 import {
   InvalidInputError,
   type LiveStream,
@@ -120,6 +121,67 @@ describe('wowza-realtime parseWebhook', () => {
       status: 503,
       message: 'wowza-realtime list failed (HTTP 503)',
     });
+  });
+
+  it('masks the secret, and the key it decodes to, in whatever a resolveStreamId throws, its unilive errors too', async () => {
+    const { body, headers } = await signWebhook('wowza-realtime', started, { secret });
+    const key = Buffer.from(secret, 'base64');
+    // Every text the secret may be quoted as: as configured, and the HMAC key in hex and base64.
+    const forms = [
+      secret,
+      key.toString('hex'),
+      key.toString('hex').toUpperCase(),
+      key.toString('base64url'),
+    ];
+    const errorOf = (shape: string, quoted: string): unknown => {
+      switch (shape) {
+        case 'message':
+          return new ProviderUnavailableError({
+            provider: 'wowza-realtime',
+            operation: 'list',
+            message: `wowza-realtime list failed for ${quoted}`,
+          });
+        case 'cause':
+          return new ProviderUnavailableError({
+            provider: 'wowza-realtime',
+            operation: 'list',
+            message: 'wowza-realtime list failed',
+            cause: new Error(`upstream said key=${quoted}`),
+          });
+        default:
+          return new Error(`lookup with ${quoted} failed`);
+      }
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('message', 'cause', 'plain'),
+        fc.constantFrom(...forms),
+        async (shape, quoted) => {
+          const error = await failure(() =>
+            parseWebhook(
+              { body, headers },
+              {
+                secret,
+                clock,
+                resolveStreamId: async () => {
+                  throw errorOf(shape, quoted);
+                },
+              },
+            ),
+          );
+          expect(error).toBeInstanceOf(shape === 'plain' ? InvalidInputError : ProviderUnavailableError);
+          expect((error as InvalidInputError).operation).toBe('parseWebhook');
+          const shown = [
+            inspect(error, { depth: 10, showHidden: true }),
+            JSON.stringify(error),
+            String((error as Error).stack),
+          ].join('\n');
+          for (const form of forms) expect(shown).not.toContain(form);
+          expect(shown).toContain('[REDACTED]');
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 
   it('a clock that answers no finite number is refused by name, never an Invalid Date', async () => {

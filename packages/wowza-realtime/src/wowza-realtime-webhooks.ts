@@ -10,9 +10,12 @@ import {
   hmac,
   InvalidInputError,
   invalidWebhookOption,
+  keyTexts,
+  knownValuesRedactor,
   type LiveStream,
   type LiveStreamEvent,
   type LiveStreamEventType,
+  maskedFailure,
   monotonicClock,
   namedStreamEvent,
   parseOwn,
@@ -267,7 +270,7 @@ export async function parseWebhook(
     try {
       resolved = await reads.read('resolveStreamId', (bound) => options.resolveStreamId(name, bound));
     } catch (error) {
-      throw resolverFailed(error, secrets);
+      throw resolverFailed(error, secrets, keys);
     } finally {
       reads.end();
     }
@@ -516,15 +519,20 @@ function optional(key: string, value: string | undefined): Record<string, string
 // failing) named for the call the caller made, `parseWebhook`, as every adapter names a failed vendor read
 // of a parse (its message still says which request it was); anything else typed, naming the option, with the thrown value as `cause`, scrubbed of
 // the webhook secrets like every error's.
-function resolverFailed(error: unknown, secrets: readonly string[]): unknown {
-  if (UniliveError.isInstance(error)) return servedOperation(error, 'parseWebhook');
+//
+// The secrets are masked in it whatever it is: a unilive error of the resolver's too (a wrapper's
+// `ProviderUnavailableError` quoting what it was handed), as in what a `confirm` reader of the unsigned
+// vendors throws. Each secret as configured, and the HMAC key it decodes to in hex and base64 (`keyTexts`).
+function resolverFailed(error: unknown, secrets: readonly string[], keys: readonly Uint8Array[]): unknown {
+  const masking = knownValuesRedactor([...secrets, ...keys.flatMap(keyTexts)]);
+  if (UniliveError.isInstance(error)) return maskedFailure(servedOperation(error, 'parseWebhook'), masking);
   return new InvalidInputError({
     provider,
     operation: 'parseWebhook',
     message: `${provider} webhook: resolveStreamId threw; the event's stream could not be named (see cause)`,
     issues: [{ path: 'resolveStreamId', message: 'threw' }],
     cause: error,
-    secrets,
+    secrets: masking,
   });
 }
 

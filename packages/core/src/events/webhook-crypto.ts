@@ -140,6 +140,20 @@ export function encodeBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
+/**
+ * The texts a key made of bytes is written as, for masking: hex in either case, base64 (standard, padded)
+ * and base64url (unpadded). A secret given as text (a webhook secret in base64) is the key it decodes to:
+ * code quoting that key (`key 3f9a…` in a wrapper's error) shows the secret in another encoding than
+ * the one it was configured in. Empty for no bytes.
+ */
+export function keyTexts(key: Uint8Array): string[] {
+  if (key.length === 0) return [];
+  const hex = encodeHex(key);
+  const base64 = encodeBase64(key);
+  const url = base64.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+  return [...new Set([hex, hex.toUpperCase(), base64, url])];
+}
+
 /** Bytes of a base64 or base64url string (padding optional); undefined when it is neither. */
 export function decodeBase64(text: string): Uint8Array | undefined {
   const standard = text.trim().replace(/-/g, '+').replace(/_/g, '/');
