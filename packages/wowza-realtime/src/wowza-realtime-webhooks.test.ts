@@ -127,12 +127,7 @@ describe('wowza-realtime parseWebhook', () => {
     const { body, headers } = await signWebhook('wowza-realtime', started, { secret });
     const key = Buffer.from(secret, 'base64');
     // Every text the secret may be quoted as: as configured, and the HMAC key in hex and base64.
-    const forms = [
-      secret,
-      key.toString('hex'),
-      key.toString('hex').toUpperCase(),
-      key.toString('base64url'),
-    ];
+    const forms = [secret, key.toString('hex'), key.toString('hex').toUpperCase(), key.toString('base64url')];
     const errorOf = (shape: string, quoted: string): unknown => {
       switch (shape) {
         case 'message':
@@ -246,6 +241,21 @@ describe('wowza-realtime parseWebhook', () => {
       },
     });
     expect(event?.occurredAt.toISOString()).toBe('2021-12-02T16:45:16.000Z');
+    // A resolver answering an id no call could carry names no stream, on a thumbnail as on any event.
+    for (const id of ['  ', '../rt5tr3am']) {
+      const [blank] = await parseWebhook(
+        { body: Buffer.from(jpeg), headers },
+        { secret, resolveStreamId: () => id },
+      );
+      expect(blank).toMatchObject({ type: 'unknown', streamId: '', data: { streamName: 'sample_stream' } });
+      const [feed] = await parseWebhook(await signWebhook('wowza-realtime', started, { secret }), {
+        secret,
+        clock,
+        resolveStreamId: () => id,
+      });
+      expect(feed).toMatchObject({ type: 'unknown', streamId: '' });
+      expect(feed).not.toHaveProperty('state');
+    }
     // The image bytes, as a Uint8Array whatever kind of bytes the body was given as.
     expect(event?.raw).toEqual(new Uint8Array(Buffer.from(jpeg)));
     const tampered = Buffer.from(jpeg);

@@ -286,7 +286,8 @@ export async function parseWebhook(
     const tokenId = webhookHeader(input.headers, 'x-millicast-token-id');
     const taken = readEventTime(sentAt, clock());
     return [
-      {
+      // A resolved id no call could carry (a resolver's `'  '`) names no stream, as on every event.
+      namedStreamEvent({
         // The image alone does not tell two thumbnails apart (a black first frame of two streams is the same
         // bytes): what names the stream, the feed and the capture time is in the headers, so they are part
         // of the id, and a hub drops only a delivery repeated whole.
@@ -305,7 +306,7 @@ export async function parseWebhook(
           ...optional('tokenId', tokenId),
         },
         raw: body,
-      },
+      }),
     ];
   }
 

@@ -45,4 +45,56 @@ describe('Wowza Video webhook ids', () => {
       },
     );
   });
+
+  it('takes a blank event_id as none: the digest of the body, so two deliveries never fold into one', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.stringMatching(/^[ \t\n\r]{1,8}$/),
+        fc.constantFrom('wv1', 'wv2'),
+        async (eventId, objectId) => {
+          const sent = {
+            version: '1.7',
+            event: 'start.complete',
+            event_id: eventId,
+            event_time: 1_795_000_000,
+            object_type: 'transcoder',
+            object_id: objectId,
+            object_data: {},
+          };
+          const body = new TextEncoder().encode(JSON.stringify(sent));
+          const [event] = await parseWebhook(
+            { body, headers: {} },
+            { unsigned: true, clock: () => Date.UTC(2026, 10, 29, 12) },
+          );
+          expect(event?.id).toBe(await deliveryDigest(body));
+          expect(event).toMatchObject({
+            type: 'live_stream.state_changed',
+            streamId: objectId,
+            state: 'ready',
+          });
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it('makes a transcoder event naming a blank or path-like object_id unknown, naming no stream', async () => {
+    for (const objectId of [' ', '  ', '../wv1', 'a b']) {
+      const sent = {
+        version: '1.7',
+        event: 'start.complete',
+        event_id: 'e1',
+        event_time: 1_795_000_000,
+        object_type: 'transcoder',
+        object_id: objectId,
+        object_data: {},
+      };
+      const [event] = await parseWebhook(
+        { body: JSON.stringify(sent), headers: {} },
+        { unsigned: true, clock: () => Date.UTC(2026, 10, 29, 12) },
+      );
+      expect(event).toMatchObject({ type: 'unknown', streamId: '' });
+      expect(event).not.toHaveProperty('state');
+    }
+  });
 });

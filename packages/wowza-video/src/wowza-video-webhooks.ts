@@ -31,7 +31,15 @@ const provider = 'wowza-video';
 // let anyone make the hub remember megabytes of id per delivery; 256 leaves room for `:deleted` (confirm)
 // within the hub's 1 024 (`maxEventIdLength`).
 const maxVendorIdLength = 256;
-const vendorId = /* @__PURE__ */ (() => tolerantField(v.pipe(v.string(), v.maxLength(maxVendorIdLength))))();
+// A blank one is none: taken, every delivery with it would fold into one in a hub.
+const vendorId = /* @__PURE__ */ (() =>
+  tolerantField(
+    v.pipe(
+      v.string(),
+      v.maxLength(maxVendorIdLength),
+      v.check((id) => id.trim() !== ''),
+    ),
+  ))();
 
 /** Options of the Wowza Video {@link parseWebhook}: the vendor signs nothing, see {@link UnsignedWebhookOptions}. */
 export type WowzaVideoWebhookOptions = UnsignedWebhookOptions;
@@ -79,7 +87,7 @@ const transcoderStates = new Map<string, LiveStreamState>([
  * - every other event (downloads, recordings, v2.0 `video.*`) → `unknown`; a v2.0 `live_stream.*` event
  *   keeps its `object_id` as `streamId`.
  *
- * `id` is the vendor's `event_id` (the SHA-256 of the body when it is missing, empty, not text or longer
+ * `id` is the vendor's `event_id` (the SHA-256 of the body when it is missing, empty or blank, not text or longer
  * than 256 characters); `occurredAt` its `event_time`.
  */
 export async function parseWebhook(

@@ -672,11 +672,17 @@ describe('webhookSecrets, entries of a rotation list', () => {
 });
 
 describe('namedStreamEvent', () => {
-  it('makes an event that names no stream unknown, without state or broadcasting, and keeps any other as it is', () => {
+  it('makes an event that names no stream, or one no call could carry, unknown, without state or broadcasting, and keeps any other as it is', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...liveStreamEventTypes),
-        fc.option(fc.string({ minLength: 1 }), { nil: '' }),
+        fc.oneof(
+          fc.constant(''),
+          fc.string({ minLength: 1 }),
+          // Ids calls carry, and blank or path-like ones they refuse.
+          fc.stringMatching(/^[A-Za-z0-9_~-]{1,40}$/),
+          fc.constantFrom(' ', '  ', '\t', '../x', '.', 'a b', 'x'.repeat(129)),
+        ),
         fc.option(fc.constantFrom(...liveStreamStates), { nil: undefined }),
         fc.option(fc.boolean(), { nil: undefined }),
         (type, streamId, state, broadcasting) => {
@@ -692,7 +698,9 @@ describe('namedStreamEvent', () => {
             raw: { event: 'x' },
           };
           const named = namedStreamEvent(event);
-          if (streamId !== '') {
+          const usable =
+            /^[A-Za-z0-9_~.-]{1,128}$/.test(streamId) && !streamId.includes('..') && streamId !== '.';
+          if (usable || (streamId === '' && type === 'unknown')) {
             expect(named).toBe(event);
             return;
           }

@@ -1,6 +1,7 @@
 import { answers, bufferKind, byteIntrinsics, copyOf, isBlob, isDetached, viewParts } from '../bytes.js';
 import { fromEnvironment, loadCredential, trimWhitespace } from '../config/settings.js';
 import { InvalidInputError, WebhookVerificationError } from '../errors/errors.js';
+import { idProblem } from '../ids.js';
 import type { ProviderId, Warning } from '../live-stream.js';
 import { type OptionRule, readOptions } from '../options.js';
 import { isArrayValue, plainObjectProblem, readCallerList, unreadableText } from '../own.js';
@@ -944,12 +945,15 @@ export function invalidWebhookOption(
 
 /**
  * Keeps the rule of {@link LiveStreamEvent.streamId} for every adapter: an event whose `streamId` is `''`
- * (the delivery names no stream, or names it with an empty id) is `unknown`, without `state` or
- * `broadcasting`, which would claim something of a stream called `''`. An event that names its stream is
- * returned as it is. `data`, `raw` and the rest are kept, so what the vendor sent stays readable.
+ * (the delivery names no stream, or names it with an empty id), or an id no call could carry (`'  '`,
+ * `'../x'`: `client.get` refuses it), is `unknown` with `streamId: ''`, without `state` or `broadcasting`,
+ * which would claim something of a stream no call can name (and a hub would keep state for it). An event
+ * that names its stream is returned as it is. `data`, `raw` and the rest are kept, so what the vendor sent
+ * stays readable.
  */
 export function namedStreamEvent(event: LiveStreamEvent): LiveStreamEvent {
-  if (event.streamId !== '' || event.type === 'unknown') return event;
+  if (event.streamId === '' ? event.type === 'unknown' : idProblem(event.streamId) === undefined)
+    return event;
   const { state: _state, broadcasting: _broadcasting, ...rest } = event;
-  return { ...rest, type: 'unknown' };
+  return { ...rest, streamId: '', type: 'unknown' };
 }
