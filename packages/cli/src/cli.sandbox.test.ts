@@ -530,7 +530,7 @@ describe('unilive against a running sandbox', () => {
     VIDEOSDK_SECRET: 'REAL-VIDEOSDK-SECRET',
   };
 
-  it.each([
+  it.each<[string, (path: string) => Record<string, unknown>]>([
     ['leaves the credentials out', (path: string) => ({ basePath: path, documentedOnly: false })],
     [
       'gives half of a credential pair',
@@ -550,6 +550,14 @@ describe('unilive against a running sandbox', () => {
         credentials: { token: 'x', tokenId: 'a', secretKey: 'b', apiKey: 'c', secret: 'd' },
       }),
     ],
+    // Every request's own path would go after it, into the fragment or query: `list` read `/liveapi`.
+    ...['#', '?', '?#', '#x'].map((mark): [string, (path: string) => Record<string, unknown>] => [
+      `ends the base path with ${mark}`,
+      (path: string) => ({
+        basePath: `${path}${mark}`,
+        credentials: { token: 'x', tokenId: 'a', secretKey: 'b', apiKey: 'c', secret: 'd' },
+      }),
+    ]),
   ])(
     'a "sandbox" that %s gets no request, and never the credentials of the environment',
     async (_, entry) => {

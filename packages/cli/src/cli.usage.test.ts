@@ -743,6 +743,40 @@ describe('what reaches the terminal', () => {
   });
 });
 
+describe('a provider named on a flag', () => {
+  it('a near miss is named wherever a flag takes a provider; a repeated --provider is named as that', async () => {
+    const { run, err } = harness({});
+    const sandbox = ['--sandbox', 'http://127.0.0.1:9'];
+    expect(await run('listen', ...sandbox, '--forward-to', 'http://localhost:3000/h', '-p', 'livapi')).toBe(
+      2,
+    );
+    expect(
+      await run('sandbox', '--port', '0', '--rtmp-port', '0', '--webhook', 'livapi=http://localhost:3000/h'),
+    ).toBe(2);
+    expect(
+      await run(
+        'sandbox',
+        '--port',
+        '0',
+        '--rtmp-port',
+        '0',
+        '--webhook',
+        'nothing-near=http://localhost:3000/h',
+      ),
+    ).toBe(2);
+    expect(await run('list', '-p', 'livapi', '-p', 'videosdk')).toBe(2);
+    expect(await run('create', '--name', 'twice', '-p', 'liveapi', '-p', 'liveapi')).toBe(2);
+    const ids = 'wowza-video, wowza-realtime, liveapi, videosdk';
+    expect(err).toEqual([
+      `unilive: --provider expects one of ${ids}; did you mean "liveapi"?`,
+      `unilive: --webhook expects <provider>=<url>, provider one of ${ids}; did you mean "liveapi"?`,
+      `unilive: --webhook expects <provider>=<url>, provider one of ${ids}`,
+      expect.stringMatching(/did you mean "liveapi"\?/),
+      'unilive: --provider liveapi is given twice: name each provider once',
+    ]);
+  });
+});
+
 describe('unilive sandbox', () => {
   it('a bad port, a port in use and a corrupt persist file are usage errors with a clear line', async () => {
     const { run, err } = harness();
@@ -763,6 +797,9 @@ describe('unilive sandbox', () => {
     const rtmpPort = /:(\d+)$/.exec(out[1] ?? '')?.[1] ?? '';
     expect(await run('sandbox', '--port', port, '--rtmp-port', '0')).toBe(2);
     expect(await run('sandbox', '--port', '0', '--rtmp-port', rtmpPort)).toBe(2);
+    // The same port for both, free or not: named as that, not as a port some other process holds.
+    expect(await run('sandbox', '--port', rtmpPort, '--rtmp-port', rtmpPort)).toBe(2);
+    expect(await run('sandbox', '--port', '1935')).toBe(2);
     controller.abort();
     expect(await first).toBe(130);
     expect(err).toEqual([
@@ -770,6 +807,8 @@ describe('unilive sandbox', () => {
       `unilive: --persist: the persist file ${persist} is not valid JSON: move it away or pass another path, and the sandbox starts empty there`,
       `unilive: --port ${port}: the port is already in use on this host; choose another, or 0 for any free port`,
       `unilive: --rtmp-port ${rtmpPort}: the port is already in use on this host; choose another, or 0 for any free port`,
+      `unilive: --port and --rtmp-port both name ${rtmpPort}: the sandbox's HTTP server and its RTMP ingest need a port each; choose two, or 0 for any free port`,
+      "unilive: --port and --rtmp-port both name 1935: the sandbox's HTTP server and its RTMP ingest need a port each; choose two, or 0 for any free port",
     ]);
   });
 

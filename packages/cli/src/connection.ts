@@ -423,6 +423,11 @@ export async function streamsFor(invocation: Invocation): Promise<Streams> {
   // The vendor's object is printed only inside the JSON: without --json the flag would do nothing, silently.
   if (flags.raw === true && flags.json !== true) throw new UsageError('--raw needs --json');
   const providers = listFlag(flags, 'provider');
+  // Taken as several providers, a repeated one read as a registry configuration naming one twice.
+  const repeated = providers.find((provider, index) => providers.indexOf(provider) !== index);
+  if (repeated !== undefined) {
+    throw new UsageError(`--provider ${escapeUnprintable(repeated)} is given twice: name each provider once`);
+  }
   const configPath =
     stringFlag(flags, 'config') ?? (providers.length === 0 ? context.environment.UNILIVE_CONFIG : undefined);
   if (configPath !== undefined && providers.length > 0) {

@@ -10,10 +10,34 @@ export interface Output {
 
 /** The process's own streams. */
 export const processOutput: Output = {
-  out: (text) => process.stdout.write(`${text}\n`),
-  err: (text) => process.stderr.write(`${text}\n`),
+  out: (text) => writeLine(process.stdout, text),
+  err: (text) => writeLine(process.stderr, text),
   interactive: process.stderr.isTTY === true,
 };
+
+// The streams whose reader went away. A pipe's reader that closes (`unilive sandbox | head -1`,
+// `unilive --help | head -1`) makes Node report EPIPE as an 'error' event on the stream, which, unheard,
+// ended the process with a stack trace: a sandbox stopped serving because nobody read its log. What is
+// written after that has no reader and is dropped; the command goes on (a sandbox keeps serving) and ends
+// with its own exit code. Any other failure of the stream is thrown as before.
+const readerGone = new WeakSet<NodeJS.WritableStream>();
+const heard = new WeakSet<NodeJS.WritableStream>();
+
+/** Listens for `stream`'s reader going away (EPIPE), once per stream; see {@link writeLine}. */
+export function hearReaderGone(stream: NodeJS.WritableStream): void {
+  if (heard.has(stream)) return;
+  heard.add(stream);
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    readerGone.add(stream);
+  });
+}
+
+/** Writes one line to `stream`, or nothing once its reader has gone away. */
+export function writeLine(stream: NodeJS.WritableStream, text: string): void {
+  hearReaderGone(stream);
+  if (!readerGone.has(stream)) stream.write(`${text}\n`);
+}
 
 const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 

@@ -168,7 +168,8 @@ function sandboxEntry(
   const basePath = entry?.basePath;
   let baseUrl: URL;
   try {
-    if (typeof basePath !== 'string' || !/^\/(?!\/)/.test(basePath)) throw new Error('not a path');
+    // A path only: a `?` or `#` in it (`/liveapi#`) would put every request's own path after it.
+    if (typeof basePath !== 'string' || !/^\/(?!\/)[^?#]*$/.test(basePath)) throw new Error('not a path');
     baseUrl = new URL(`${origin}${basePath}`);
   } catch {
     throw invalid('no usable base path');
@@ -209,8 +210,16 @@ function sandboxEntry(
  * (`LiveAPI`, `livepi`, `wowza_video`), that one, as core's configuration names it; never the id given.
  */
 export function unknownProviderMessage(id?: string): string {
-  const nearest = id === undefined ? undefined : nearestName(id, builtInProviderIds);
-  return `Unknown provider: expected one of ${builtInProviderIds.join(', ')}${nearest ? `; did you mean "${nearest}"?` : ''}`;
+  return `Unknown provider: expected one of ${builtInProviderIds.join(', ')}${id === undefined ? '' : nearProviderHint(id)}`;
+}
+
+/**
+ * `; did you mean "liveapi"?` when `id` is near one of `ids` (`livapi`, `LiveAPI`), else nothing: the one
+ * rule every flag naming a provider follows. Never the id given.
+ */
+export function nearProviderHint(id: string, ids: readonly string[] = builtInProviderIds): string {
+  const nearest = id === '' ? undefined : nearestName(id, ids);
+  return nearest ? `; did you mean "${nearest}"?` : '';
 }
 
 /** The refusal of a provider id no package provides (see {@link unknownProviderMessage}). */

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { escapeUnprintable, onceListenerOptions } from '@unilive/core';
 import { defaultWebhookDeliveryTimeoutMs } from '@unilive/sandbox';
 import { type CommandSpec, listFlag, nonEmptyFlag, stringFlag, UsageError } from '../context.js';
+import { nearProviderHint } from '../providers.js';
 import { webhookUrlText } from '../text.js';
 
 const providers = ['wowza-video', 'wowza-realtime', 'liveapi', 'videosdk'];
@@ -107,7 +108,9 @@ export const listen: CommandSpec = {
     const chosen = listFlag(flags, 'provider');
     for (const provider of chosen) {
       if (!providers.includes(provider))
-        throw new UsageError(`--provider expects one of ${providers.join(', ')}`);
+        throw new UsageError(
+          `--provider expects one of ${providers.join(', ')}${nearProviderHint(provider, providers)}`,
+        );
     }
     // The per-run path segment the sandbox is told to post to: a page or process that cannot read the
     // sandbox's registrations cannot guess it, so it cannot have the app's secret URL post its events.

@@ -1,6 +1,7 @@
 import { InvalidInputError, onceListenerOptions, type ProviderId } from '@unilive/core';
 import { startSandbox } from '@unilive/sandbox';
 import { type CommandSpec, integerFlag, listFlag, nonEmptyFlag, UsageError } from '../context.js';
+import { nearProviderHint } from '../providers.js';
 import { webhookUrlText } from '../text.js';
 
 const webhookProviders = ['wowza-video', 'wowza-realtime', 'liveapi', 'videosdk'];
@@ -13,7 +14,7 @@ function webhookEndpoints(values: readonly string[]): { provider: ProviderId; ur
     const url = separator === -1 ? '' : value.slice(separator + 1);
     if (!webhookProviders.includes(provider)) {
       throw new UsageError(
-        `--webhook expects <provider>=<url>, provider one of ${webhookProviders.join(', ')}`,
+        `--webhook expects <provider>=<url>, provider one of ${webhookProviders.join(', ')}${nearProviderHint(provider, webhookProviders)}`,
       );
     }
     let parsed: URL | undefined;
@@ -131,6 +132,13 @@ export const sandbox: CommandSpec = {
     const { output, signal } = context;
     const port = integerFlag(flags, 'port', '--port', { min: 0, max: 65_535 }) ?? 4010;
     const rtmpPort = integerFlag(flags, 'rtmpPort', '--rtmp-port', { min: 0, max: 65_535 }) ?? 1935;
+    // Both are TCP on the same host: the ingest would take the port first, and the refusal would read as
+    // another process holding it.
+    if (port === rtmpPort && port !== 0) {
+      throw new UsageError(
+        `--port and --rtmp-port both name ${port}: the sandbox's HTTP server and its RTMP ingest need a port each; choose two, or 0 for any free port`,
+      );
+    }
     const transitionMs = integerFlag(flags, 'transitionMs', '--transition-ms', {
       min: 0,
       max: 3_600_000,

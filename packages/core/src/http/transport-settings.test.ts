@@ -41,6 +41,11 @@ describe('transport settings are checked when the client is made', () => {
     ['baseUrl', 'http://api.vendor.test/v2'],
     ['baseUrl', 'http://10.0.0.8/v2'],
     ['baseUrl', 'https://api.vendor.test/v2?token=x'],
+    // An empty query or fragment: the request's path would be written after it, into the fragment.
+    ['baseUrl', 'https://api.vendor.test/v2#'],
+    ['baseUrl', 'https://api.vendor.test/v2?'],
+    ['baseUrl', 'https://api.vendor.test/v2?#'],
+    ['baseUrl', 'https://api.vendor.test/#'],
     ['timeoutMs', Number.NaN],
     ['timeoutMs', -1],
     ['timeoutMs', 0],

@@ -149,7 +149,9 @@ function checkBaseUrl(
     );
     return undefined;
   }
-  if (url.hash !== '' || url.search !== '') {
+  // An empty query or fragment (`…/v1?`, `…/v1#`) has `search` and `hash` empty, but stays in the URL: a
+  // request's path written after it would go into the fragment, and every call would read `/v1` itself.
+  if (url.hash !== '' || url.search !== '' || /[?#]/.test(url.href)) {
     issue('baseUrl', `${expected} without query or fragment`);
     return undefined;
   }
