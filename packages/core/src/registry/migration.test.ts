@@ -281,6 +281,63 @@ describe('migrate', () => {
     expect(source.store.size).toBe(0);
   });
 
+  it('waits for a source still starting (or resetting) to be ready before stopping it, and for one stopping to stop', async () => {
+    for (const [state, settles] of [
+      ['starting', 'ready'],
+      ['resetting', 'ready'],
+      ['starting', 'stopped'],
+      ['stopping', 'stopped'],
+    ] as const) {
+      const { source, registry } = setup();
+      const created = await registry.create({ name: 'Launch' }, { provider: 'old' });
+      const stored = source.store.get(created.id);
+      if (!stored) throw new Error('fixture stream missing');
+      stored.state = state;
+      source.calls.length = 0;
+      // As Wowza Video, videosdk and the memory provider do: no stop before the start completes.
+      const sourceStop = source.provider.stop?.bind(source.provider);
+      source.provider.stop = async (id, options) => {
+        if (source.store.get(id)?.state !== 'ready') {
+          source.calls.push(`stop ${id} (refused)`);
+          throw new ConflictError({
+            provider: 'wowza-video',
+            operation: 'stop',
+            status: 409,
+            message: 'not yet',
+          });
+        }
+        return (sourceStop as NonNullable<typeof sourceStop>)(id, options);
+      };
+      // The plan's read sees the state as it was; the wait's first poll, the state it settled in.
+      const sourceGet = source.provider.get.bind(source.provider);
+      let reads = 0;
+      source.provider.get = async (id, options) => {
+        reads += 1;
+        if (reads === 2 && stored.state === state) stored.state = settles;
+        return sourceGet(id, options);
+      };
+      const result = await registry.migrate(created.ref, {
+        to: 'new',
+        deleteSource: true,
+        stopTimeoutMs: 30_000,
+      });
+      expect({ state, settles, deleted: result.sourceDeleted, error: result.sourceError }).toEqual({
+        state,
+        settles,
+        deleted: true,
+        error: undefined,
+      });
+      const stops = settles === 'ready' ? [`stop ${created.id}`, `get ${created.id}`] : [];
+      expect(source.calls).toEqual([
+        `get ${created.id}`,
+        `get ${created.id}`,
+        ...stops,
+        `delete ${created.id}`,
+      ]);
+      expect(source.store.has(created.id)).toBe(false);
+    }
+  });
+
   it('a failed create leaves the source as it was', async () => {
     const { source, target, registry } = setup();
     const created = await registry.create({ name: 'Launch' }, { provider: 'old' });

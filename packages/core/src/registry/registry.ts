@@ -62,6 +62,7 @@ import {
   withHeldSecrets,
   withMaskedWarnings,
 } from '../provider-secrets.js';
+import { monotonicClock } from '../runtime.js';
 import { type Redactor, redactStable, SecretSet } from '../secrets.js';
 import { type MigrationPlan, planMigrationInput, recordsAnyway } from './migration.js';
 import {
@@ -146,14 +147,17 @@ export interface MigrationOptions extends RequestOptions {
 /** Options of `migrate`. */
 export interface MigrateOptions extends MigrationOptions {
   /**
-   * Deletes the source once the new stream exists (never before). A source that is `ready` or `starting`
-   * on a vendor that can stop it is stopped first, and waited for up to `stopTimeoutMs`. Default false.
+   * Deletes the source once the new stream exists (never before). A source that is `ready` on a vendor
+   * that can stop it is stopped first and waited for; one `starting` or `resetting` is waited for until its
+   * start completes (Wowza Video and videosdk refuse to stop it before), then stopped; one `stopping` is
+   * waited for until it stops. The waits share `stopTimeoutMs`. Default false.
    * Anything but `true` or `false` (`'false'`, `1`) is an `InvalidInputError` before anything is read.
    */
   deleteSource?: boolean;
   /**
-   * How long to wait for the source to stop before deleting it, in ms: a whole number from 1 to
-   * 2 147 483 647, checked before anything is read. Default 60 000.
+   * How long to wait for the source to stop (its start to complete first, when it was starting) before
+   * deleting it, in ms, all waits together: a whole number from 1 to 2 147 483 647, checked before anything
+   * is read. Default 60 000.
    */
   stopTimeoutMs?: number;
 }
@@ -330,7 +334,8 @@ export interface LiveStreamRegistryOptions {
 interface Entry extends RegistryProvider {}
 
 // States in which a stream is stopped before a migration deletes it.
-const runningStates: readonly LiveStreamState[] = ['ready', 'starting'];
+// States a migration's source leaves by itself, waited for before it is stopped.
+const settlingStates: readonly LiveStreamState[] = ['starting', 'resetting'];
 
 /**
  * Builds a registry over named providers.
@@ -1150,7 +1155,10 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
   }
 
   // Stops a running source first: vendors such as Wowza refuse to delete a started stream, and a stream
-  // that is live should stop before it goes. `retired` follows where it is, for an abort met on the way.
+  // that is live should stop before it goes. One still starting (or resetting) is waited for first: Wowza
+  // Video, videosdk and the memory provider refuse to stop a stream before its start completes, and the
+  // source, once started, would stay live beside the new stream. One stopping is waited for until stopped.
+  // Every wait shares `stopTimeoutMs`. `retired` follows where it is, for an abort met on the way.
   private async retire(
     entry: Entry,
     source: RegistryLiveStream,
@@ -1159,7 +1167,18 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     retired: Retirement,
   ): Promise<void> {
     const client = servingClient(callee(entry), 'migrate');
-    if (runningStates.includes(source.state) && entry.capabilities.stop) {
+    const deadline = monotonicClock() + stopTimeoutMs;
+    const waitFor = (states: LiveStreamState[]) =>
+      client.waitForState(source.id, states, {
+        timeoutMs: Math.max(1, Math.ceil(deadline - monotonicClock())),
+        ...(request.signal ? { signal: request.signal } : {}),
+      });
+    let state = source.state;
+    if (entry.capabilities.stop && settlingStates.includes(state)) {
+      retired.step = 'wait-start';
+      state = (await waitFor(['ready', 'stopped', 'disabled'])).state;
+    }
+    if (state === 'ready' && entry.capabilities.stop) {
       retired.step = 'stop-source';
       try {
         await client.stop(source.id, request);
@@ -1170,11 +1189,11 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
         throw error;
       }
       retired.stopped = true;
+      state = 'stopping';
+    }
+    if (state === 'stopping' && entry.capabilities.stop) {
       retired.step = 'wait';
-      await client.waitForState(source.id, ['stopped', 'disabled'], {
-        timeoutMs: stopTimeoutMs,
-        ...(request.signal ? { signal: request.signal } : {}),
-      });
+      await waitFor(['stopped', 'disabled']);
     }
     retired.step = 'delete-source';
     await client.delete(source.id, request);
@@ -1198,12 +1217,18 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
   ): unknown {
     const target = this.byName.get(to) as Entry;
     const steps = [
-      ...(retired.stopped || retired.step === 'stop-source' ? ['stop-source'] : []),
+      ...(retired.stopped || retired.step === 'stop-source' || retired.step === 'wait-start'
+        ? ['stop-source']
+        : []),
       'delete-source',
     ];
     const applied = ['create', ...(retired.stopped ? ['stop-source'] : [])];
-    // The wait between stop and delete is no change: an abort there cut nothing off.
-    const cut = retired.step !== 'wait' && abort.delivery === 'unknown' ? retired.step : undefined;
+    // A wait (for the start to complete, or between stop and delete) is no change: an abort there cut
+    // nothing off.
+    const cut =
+      retired.step !== 'wait' && retired.step !== 'wait-start' && abort.delivery === 'unknown'
+        ? retired.step
+        : undefined;
     const rest = steps.filter((step) => !applied.includes(step));
     const error = abortAfterAcceptedChange({
       provider: target.providerId,
@@ -1542,7 +1567,7 @@ const longestWaitMs = 2_147_483_647;
 /** Where a migration's retirement of its source is: the step under way, and whether the stop was accepted. */
 interface Retirement {
   stopped: boolean;
-  step: 'stop-source' | 'wait' | 'delete-source';
+  step: 'wait-start' | 'stop-source' | 'wait' | 'delete-source';
 }
 
 const migrateRules: Readonly<Record<string, OptionRule>> = /* @__PURE__ */ (() => ({
