@@ -230,6 +230,7 @@ export {
   type RetryPolicy,
   retryAfterCeilingMs,
 } from './http/retry-policy.js';
+export { isPassingServerStatus, permanentServerStatuses } from './http/server-statuses.js';
 export { defaultMaxResponseBytes, isLoopbackHost, maxTimeoutMs } from './http/transport-settings.js';
 export { assertValidId, idProblem, isAnswerAbout, pathOf } from './ids.js';
 export {

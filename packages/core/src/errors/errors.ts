@@ -1,3 +1,4 @@
+import { isPassingServerStatus } from '../http/server-statuses.js';
 import { dataProperty, ownFields, ownValue } from '../own.js';
 import {
   errorTextLimits,
@@ -190,8 +191,13 @@ export class RateLimitError extends UniliveError {
 /** The vendor failed (5xx) or could not be reached (connection refused or reset, DNS failure). */
 export class ProviderUnavailableError extends UniliveError {
   static override readonly kind: string = 'ProviderUnavailableError';
+  /**
+   * True, but for a status saying the server will never do the request (501, 505, 506, 508, 510, 511:
+   * `permanentServerStatuses`), which no retry helps.
+   */
   override get isRetryable(): boolean {
-    return true;
+    const status = this.status;
+    return status === undefined || status < 500 || status > 599 || isPassingServerStatus(status);
   }
 }
 

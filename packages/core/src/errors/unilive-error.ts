@@ -1,3 +1,4 @@
+import { isPassingServerStatus } from '../http/server-statuses.js';
 import type { ProviderId } from '../live-stream.js';
 import { dataProperty, ownFields } from '../own.js';
 import {
@@ -214,10 +215,13 @@ export class UniliveError extends InspectableError {
     lockFields(this);
   }
 
-  /** True when the same call may succeed if tried again later. */
+  /**
+   * True when the same call may succeed if tried again later: a 408, a 429, or a 5xx but those saying the
+   * server will never do it (501, 505, 506, 508, 510, 511: `permanentServerStatuses`).
+   */
   get isRetryable(): boolean {
     const status = this.status;
-    return status !== undefined && (status === 408 || status === 429 || status >= 500);
+    return status !== undefined && (status === 408 || status === 429 || isPassingServerStatus(status));
   }
 
   /**

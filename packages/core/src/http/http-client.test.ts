@@ -220,6 +220,54 @@ describe('createHttpClient', () => {
     expect(sleeps).toHaveLength(2);
   });
 
+  it("retries a GET on every 5xx that may pass (a gateway's 520 or 529 too), never on one saying the server will not do it", async () => {
+    const permanent = [501, 505, 506, 508, 510, 511];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 500, max: 599 }),
+        fc.constantFrom('GET', 'POST'),
+        async (status, method) => {
+          let attempts = 0;
+          const http = client({
+            fetch: (async () => {
+              attempts += 1;
+              return new Response('<html>down</html>', { status, headers: { 'content-type': 'text/html' } });
+            }) as typeof fetch,
+          });
+          const { options, sleeps } = recorder();
+          const error = await failure(() =>
+            method === 'GET'
+              ? http.request({ operation: 'get', method: 'GET', path: 's', schema, options })
+              : http.request({ operation: 'create', method: 'POST', path: 's', body: {}, schema, options }),
+          );
+          const passing = !permanent.includes(status);
+          expect({ status, method, attempts, retries: sleeps.length }).toEqual({
+            status,
+            method,
+            attempts: method === 'GET' && passing ? 3 : 1,
+            retries: method === 'GET' && passing ? 2 : 0,
+          });
+          expect(ProviderUnavailableError.isInstance(error)).toBe(true);
+          expect({ status: error.status, isRetryable: error.isRetryable }).toEqual({
+            status,
+            isRetryable: passing,
+          });
+          expect(new UniliveError({ message: 'x', status }).isRetryable).toBe(passing);
+        },
+      ),
+      {
+        numRuns: 120,
+        examples: [
+          [520, 'GET'],
+          [529, 'GET'],
+          [501, 'GET'],
+          [511, 'GET'],
+          [599, 'GET'],
+        ],
+      },
+    );
+  });
+
   it('never retries a POST after a 5xx: the vendor may have created it', async () => {
     nock(origin).post('/api/v2/s').reply(502, '');
     const { options, sleeps } = recorder();

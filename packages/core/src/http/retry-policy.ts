@@ -1,4 +1,5 @@
 import { parseVendorTimestamp } from '../timestamps.js';
+import { isPassingServerStatus } from './server-statuses.js';
 
 /** How the HTTP layer retries. Every field has a default; see `docs/errors.md`. */
 export interface RetryPolicy {
@@ -13,7 +14,11 @@ export interface RetryPolicy {
    * (with `rateLimit`); a longer one ends the call with `RateLimitError`. Default 60 s.
    */
   maxRetryAfterMs: number;
-  /** Statuses worth retrying for idempotent requests (400–599). 429 is retried for every method. */
+  /**
+   * Statuses worth retrying for idempotent requests (400–599). 429 is retried for every method. Default:
+   * 408, 429, and every 5xx but the {@link permanentServerStatuses} (a gateway's 520–524 or 529 in front of
+   * the API is as passing as a 502 or 503).
+   */
   retryStatuses: readonly number[];
 }
 
@@ -26,7 +31,12 @@ export const defaultRetryPolicy: RetryPolicy = {
   baseDelayMs: 500,
   maxDelayMs: 8_000,
   maxRetryAfterMs: 60_000,
-  retryStatuses: [408, 429, 500, 502, 503, 504],
+  retryStatuses: /* @__PURE__ */ (() => {
+    const statuses = [408, 429];
+    for (let status = 500; status <= 599; status += 1)
+      if (isPassingServerStatus(status)) statuses.push(status);
+    return Object.freeze(statuses);
+  })(),
 };
 
 /** Exponential backoff with "equal jitter": between half and all of the nominal delay, never zero. */
