@@ -31,8 +31,8 @@ export interface RegistryProviderConfig extends LiveStreamConfig {
   /** The provider id (`liveapi`); required here, as `UNILIVE_PROVIDER` cannot name several. */
   provider: string;
   /**
-   * Its name in the registry: letters, digits, `_` and `-`. Default the provider id, so two accounts of one
-   * vendor need a name each.
+   * Its name in the registry: 1–64 letters, digits, `_` and `-`, beginning with a letter or a digit.
+   * Default the provider id, so two accounts of one vendor need a name each.
    */
   name?: string;
   /**

@@ -821,16 +821,26 @@ describe('routing', () => {
   });
 
   it('a choice that is no fitting candidate is refused', async () => {
-    const { a, b } = threeProviders({ a: { recording: false } });
-    for (const choice of ['a', 'z', [], ['b', 'b']] as const) {
+    const { a, b, c } = threeProviders({ a: { recording: false } });
+    for (const [choice, why] of [
+      ['a', '"a", which does not fit the input'],
+      ['z', 'a name no provider of the registry has'],
+      [[], 'an empty list'],
+      [['b', 'b'], '"b" twice'],
+      [['b', 7], 'a name no provider of the registry has'],
+      [['b', 'c', 'b'], 'more names than there are fitting candidates'],
+      [{ 0: 'b' }, 'no list of names'],
+    ] as const) {
       const registry = createLiveStreamRegistry({
-        providers: { a: a.provider, b: b.provider },
+        providers: { a: a.provider, b: b.provider, c: c.provider },
         routing: { choose: () => choice as string | string[] },
       });
       const error = await caught(() => registry.create({ name: 'x', recording: true }));
-      expect(error.message).toBe('routing.choose returned no usable choice: expected one or more of b');
+      expect(error.message).toBe(
+        `routing.choose returned no usable choice (${why}): expected one or more of b, c, each once`,
+      );
     }
-    expect([...a.calls, ...b.calls]).toEqual([]);
+    expect([...a.calls, ...b.calls, ...c.calls]).toEqual([]);
   });
 
   it('routes only to a provider that fits, for any capabilities and input', async () => {

@@ -1277,7 +1277,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
       fitting.map(({ name, providerId, capabilities }) => ({ name, providerId, capabilities })),
     );
     const names = fitting.map((entry) => entry.name);
-    let chosen: string | unknown[];
+    let chosen: string | unknown[] | ChoiceMisfit;
     try {
       chosen = await askChoose(choose, offered, frozenCopy(input), signal, names.length);
     } catch (error) {
@@ -1285,16 +1285,16 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
       // any provider's credentials (a quota service asked with the same account keys).
       throw this.maskedByAll(error);
     }
-    const list = typeof chosen === 'string' ? [chosen] : chosen;
-    const valid =
-      list.length > 0 &&
-      new Set(list).size === list.length &&
-      list.every((name) => typeof name === 'string' && names.includes(name));
-    if (!valid) {
+    const list = typeof chosen === 'string' ? [chosen] : Array.isArray(chosen) ? chosen : [];
+    const problem =
+      'misfit' in Object(chosen) ? (chosen as ChoiceMisfit).misfit : choiceProblem(list, names, this.byName);
+    if (problem !== undefined) {
       throw new InvalidInputError({
         operation: 'create',
-        message: `routing.choose returned no usable choice: expected one or more of ${names.join(', ')}`,
-        issues: [{ path: 'routing.choose', message: `expected one or more of ${names.join(', ')}` }],
+        message: `routing.choose returned no usable choice (${problem}): expected one or more of ${names.join(', ')}, each once`,
+        issues: [
+          { path: 'routing.choose', message: `expected one or more of ${names.join(', ')}, each once` },
+        ],
         delivery: 'not-sent',
         // Nothing was asked of any provider, as when `choose` throws.
         maybeCreated: false,
@@ -1565,6 +1565,22 @@ const migrationRules: Readonly<Record<string, OptionRule>> = /* @__PURE__ */ (()
 const longestWaitMs = 2_147_483_647;
 
 /** Where a migration's retirement of its source is: the step under way, and whether the stop was accepted. */
+// Why a `routing.choose` answer is no usable choice, or undefined when it is one. A name is quoted only
+// when it is one of the registry's (the caller's code may answer anything).
+function choiceProblem(
+  list: readonly unknown[],
+  fitting: readonly string[],
+  all: ReadonlyMap<string, unknown>,
+): string | undefined {
+  if (list.length === 0) return 'an empty list';
+  for (const [index, name] of list.entries()) {
+    if (typeof name !== 'string' || !all.has(name)) return 'a name no provider of the registry has';
+    if (!fitting.includes(name)) return `"${name}", which does not fit the input`;
+    if (list.indexOf(name) !== index) return `"${name}" twice`;
+  }
+  return undefined;
+}
+
 interface Retirement {
   stopped: boolean;
   step: 'wait-start' | 'stop-source' | 'wait' | 'delete-source';
@@ -1609,7 +1625,7 @@ async function askChoose(
   input: CreateLiveStreamInput,
   signal: AbortSignal | undefined,
   most: number,
-): Promise<string | unknown[]> {
+): Promise<string | unknown[] | ChoiceMisfit> {
   const aborted = () =>
     new AbortError({
       operation: 'create',
@@ -1654,12 +1670,19 @@ async function askChoose(
 // A choice as `askChoose` hands it on: a name as it is, a list copied by core's one reader of caller lists
 // (each entry read once by index, no iterator), anything else an empty list (no usable choice). What a
 // read threw is thrown again, inside `askChoose`'s wrapping: `routing.choose failed`, it as the cause.
-function readChoice(chosen: unknown, most: number): string | unknown[] {
+function readChoice(chosen: unknown, most: number): string | unknown[] | ChoiceMisfit {
   if (typeof chosen === 'string') return chosen;
   const read = readCallerList(chosen, most);
   if ('list' in read) return read.list;
   if (read.problem === 'threw') throw read.cause;
-  return [];
+  return {
+    misfit: read.problem === 'too-long' ? 'more names than there are fitting candidates' : 'no list of names',
+  };
+}
+
+// What `routing.choose` answered that is no list of names to read, and why.
+interface ChoiceMisfit {
+  misfit: string;
 }
 
 // Whether a migration's create failed only because the target cannot turn recording off, on a `false`
