@@ -338,6 +338,43 @@ describe('migrate', () => {
     }
   });
 
+  it('refuses a second migration of a stream while the first goes on, and takes it once that one ended', async () => {
+    const { source, target, registry } = setup();
+    const created = await registry.create({ name: 'Launch' }, { provider: 'old' });
+    const other = await registry.create({ name: 'Other' }, { provider: 'old' });
+    // The target's create waits until released, so the first migration is under way when the second comes.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const targetCreate = target.provider.create.bind(target.provider);
+    target.provider.create = async (input, options) => {
+      await held;
+      return targetCreate(input, options);
+    };
+    const first = registry.migrate(created.ref, { to: 'new', deleteSource: true });
+    const beside = registry.migrate(other.ref, { to: 'new' });
+    const second = await registry.migrate(created.ref, { to: 'new', deleteSource: true }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(ConflictError.isInstance(second)).toBe(true);
+    expect(second).toMatchObject({
+      operation: 'migrate',
+      delivery: 'not-sent',
+      message: `${created.ref} is being migrated by another call of this registry: wait for it to end (its result has the new stream), rather than create a second one`,
+    });
+    release();
+    const [done, alongside] = await Promise.all([first, beside]);
+    expect(done.sourceDeleted).toBe(true);
+    expect(alongside.stream.name).toBe('Other');
+    // One new stream each: the refused call made none.
+    expect(target.store.size).toBe(2);
+    // Once the first has ended, the stream may be migrated again.
+    await expect(registry.migrate(other.ref, { to: 'new' })).resolves.toMatchObject({ sourceDeleted: false });
+    expect(source.store.has(other.id)).toBe(true);
+  });
+
   it('a failed create leaves the source as it was', async () => {
     const { source, target, registry } = setup();
     const created = await registry.create({ name: 'Launch' }, { provider: 'old' });

@@ -24,6 +24,7 @@ import { tokens } from '../di/tokens.js';
 import {
   AbortError,
   abortedMessage,
+  ConflictError,
   InvalidInputError,
   NotFoundError,
   ResponseShapeError,
@@ -615,6 +616,9 @@ function servedAs(error: unknown, operation: string): unknown {
 
 class DefaultLiveStreamRegistry implements LiveStreamRegistry {
   private readonly byName: Map<string, Entry>;
+  // The sources being migrated by this registry (`name:id`): a second migration of one while the first
+  // goes on would create a second new stream, and both would report the source deleted.
+  private readonly migrating = new Set<string>();
 
   constructor(
     /** Frozen: entries and their capabilities are the copies routing reads. */
@@ -1106,6 +1110,30 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
       stopTimeoutMs = 60_000,
       ...planOptions
     } = callOptions<MigrateOptions>(options, 'migrate', migrateRules);
+    const { entry: sourceEntry, id: sourceId } = this.resolve(reference, 'migrate');
+    const migrating = `${sourceEntry.name}:${sourceId}`;
+    if (this.migrating.has(migrating)) {
+      throw new ConflictError({
+        provider: sourceEntry.providerId,
+        operation: 'migrate',
+        message: `${migrating} is being migrated by another call of this registry: wait for it to end (its result has the new stream), rather than create a second one`,
+        delivery: 'not-sent',
+      });
+    }
+    this.migrating.add(migrating);
+    try {
+      return await this.migrateSource(reference, deleteSource, stopTimeoutMs, planOptions);
+    } finally {
+      this.migrating.delete(migrating);
+    }
+  }
+
+  private async migrateSource(
+    reference: StreamReference,
+    deleteSource: boolean,
+    stopTimeoutMs: number,
+    planOptions: Omit<MigrateOptions, 'deleteSource' | 'stopTimeoutMs'>,
+  ): Promise<MigrationResult> {
     const { plan, source, overrides } = await this.plan(reference, planOptions, 'migrate');
     const { to: _to, input: _input, ...request } = planOptions;
     const carried: Warning[] = [];
