@@ -6,6 +6,11 @@ import { ignoreRejection } from '../thenable.js';
 /** What every HTTP event carries. URLs are scrubbed of credentials; bodies and headers are never included. */
 export interface HttpEventBase {
   provider: ProviderId;
+  /**
+   * The provider's name in a registry (`eu`, `us`: two accounts of one vendor), when a registry made the
+   * client whose request this is; absent from a client's own events.
+   */
+  providerName?: string;
   operation: string;
   method: string;
   url: string;
@@ -62,6 +67,8 @@ export interface RetryEvent extends HttpEventBase {
 export interface ErrorEvent {
   /** The vendor the call went to; absent only for a registry call refused before it chose one. */
   provider?: ProviderId;
+  /** Through a registry, the name of the provider the call went to, as the error's `providerName`. */
+  providerName?: string;
   /** The call the caller made (`start`, `list`, `migrate`). */
   operation: string;
   /** The failed request's method, when the error is a request's. */
@@ -77,6 +84,8 @@ export interface ErrorEvent {
 /** Something the caller should know that did not fail the call: a skipped record, a fallback. */
 export interface WarningEvent {
   provider: ProviderId;
+  /** Through a registry, the name of the provider the warning is about (see {@link HttpEventBase}). */
+  providerName?: string;
   operation: string;
   warning: Warning;
 }

@@ -1,12 +1,15 @@
 import fc from 'fast-check';
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { fakeProvider } from '../../test/fake-provider.js';
 import { createLiveStreamClient } from '../client/live-stream-client.js';
 import { NotFoundError } from '../errors/errors.js';
-import type { WarningEvent } from '../http/hooks.js';
+import type { ErrorEvent, HttpHooks, WarningEvent } from '../http/hooks.js';
+import { createHttpClient } from '../http/http-client.js';
 import type { LiveStream } from '../live-stream.js';
 import { walkPages } from '../paging.js';
 import type { ListOptions, LiveStreamProvider } from '../provider.js';
+import { SecretSet } from '../secrets.js';
 import { createLiveStreamRegistry } from './registry.js';
 
 // The warnings a registry's clients report themselves, outside any request (those a stream carries, those of
@@ -103,5 +106,79 @@ describe('registry hook events', () => {
       ),
       { numRuns: 24 },
     );
+  });
+
+  it('every event of a provider a registry made the client for names it: two accounts of one vendor told apart', async () => {
+    // One vendor (`acme`) under two names; its get goes through core's HTTP layer, answered 503 once (a
+    // retry), then the stream, or 404 for an id it does not have.
+    const account = () => {
+      const fake = fakeProvider('acme', { streams: 1 });
+      let answered = 0;
+      const http = createHttpClient({
+        provider: 'acme',
+        baseUrl: 'https://api.acme.test',
+        headers: () => ({}),
+        secrets: new SecretSet(),
+        fetch: (async (input: RequestInfo | URL) => {
+          answered += 1;
+          if (answered === 1) return new Response('busy', { status: 503 });
+          const url = String(input instanceof Request ? input.url : input);
+          const stream = [...fake.store.values()].find((each) => url.endsWith(`/streams/${each.id}`));
+          return stream
+            ? new Response(JSON.stringify(stream), { headers: { 'content-type': 'application/json' } })
+            : new Response('{"error":"no such stream"}', {
+                status: 404,
+                headers: { 'content-type': 'application/json' },
+              });
+        }) as typeof fetch,
+      });
+      const provider: LiveStreamProvider = {
+        ...fake.provider,
+        get: async (id, options) =>
+          (
+            await http.request({
+              operation: 'get',
+              method: 'GET',
+              path: `streams/${id}`,
+              schema: v.looseObject({ id: v.string() }),
+              options,
+            })
+          ).data as unknown as LiveStream,
+      };
+      return { ...fake, provider };
+    };
+    const eu = account();
+    const us = account();
+    const events: { hook: string; providerName?: string | undefined }[] = [];
+    const heard = (hook: string) => (event: { providerName?: string | undefined }) =>
+      events.push({ hook, providerName: event.providerName });
+    const hooks: HttpHooks = {
+      onRequest: heard('onRequest'),
+      onResponse: heard('onResponse'),
+      onRetry: heard('onRetry'),
+      onWarning: heard('onWarning'),
+      onError: heard('onError') as (event: ErrorEvent) => void,
+    };
+    const registry = createLiveStreamRegistry({
+      providers: { eu: eu.provider, us: us.provider },
+      hooks,
+    });
+    const [euStream] = [...eu.store.values()];
+    if (!euStream) throw new Error('no stream');
+    // Answered 503 once: retried after the client's backoff.
+    await registry.get(`eu:${euStream.id}`);
+    const euEvents = events.splice(0);
+    await registry.get('us:missing').catch(() => undefined);
+    const usEvents = events.splice(0);
+    expect(euEvents.map((event) => event.hook)).toEqual([
+      'onRequest',
+      'onResponse',
+      'onRetry',
+      'onRequest',
+      'onResponse',
+    ]);
+    expect(euEvents.every((event) => event.providerName === 'eu')).toBe(true);
+    expect(usEvents.map((event) => event.hook)).toContain('onError');
+    expect(usEvents.every((event) => event.providerName === 'us')).toBe(true);
   });
 });

@@ -469,6 +469,7 @@ describe('list', () => {
           expect(warnings).toEqual([
             {
               provider: `vendor-${names[broken]}`,
+              providerName: names[broken],
               operation: call,
               warning: {
                 type: 'skipped-provider',

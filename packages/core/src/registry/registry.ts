@@ -438,7 +438,7 @@ export function createLiveStreamRegistry(input: LiveStreamRegistryOptions): Live
           ? createLiveStreamClient(value as LiveStreamProvider, {
               // Without `onError`: the registry's call is the call, heard once when it rejects (`heard`),
               // not a provider's call it failed over from or skipped.
-              ...(options.hooks ? { hooks: withoutOnError(options.hooks) } : {}),
+              ...(options.hooks ? { hooks: namedHooks(withoutOnError(options.hooks), name) } : {}),
               ...(options.container ? { container: options.container } : {}),
               ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
             })
@@ -664,8 +664,15 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
       // registry does not know which client's layer made it.
       if (request)
         request.url = this.providers.reduce((url, each) => redactStable(redactorOf(each), url), request.url);
+      const providerName = error.providerName;
       for (const onError of listeners)
-        emit(onError, { ...(provider ? { provider } : {}), operation, ...request, error });
+        emit(onError, {
+          ...(provider ? { provider } : {}),
+          ...(providerName ? { providerName } : {}),
+          operation,
+          ...request,
+          error,
+        });
     } catch {
       // A value marked as one of our errors whose reads throw (see `annotate`): nothing to tell.
     }
@@ -744,7 +751,12 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
           message: `${entry.name} failed without making the stream (${describeFailure(error as UniliveError)}); trying ${next.name}`,
         };
         fallbacks.push(warning);
-        emit(this.hooks.onWarning, { provider: entry.providerId, operation: served ?? 'create', warning });
+        emit(this.hooks.onWarning, {
+          provider: entry.providerId,
+          providerName: entry.name,
+          operation: served ?? 'create',
+          warning,
+        });
         continue;
       }
       const names = candidates.map((candidate) => candidate.name);
@@ -845,7 +857,12 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
                 listOptions.strict === true,
                 { provider: entry.providerId, operation, providerName: entry.name },
                 (warning) =>
-                  emit(registry.hooks.onWarning, { provider: entry.providerId, operation, warning }),
+                  emit(registry.hooks.onWarning, {
+                    provider: entry.providerId,
+                    providerName: entry.name,
+                    operation,
+                    warning,
+                  }),
               );
               continue;
             }
@@ -880,6 +897,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
           const masked = maskedFailure(error, redactorOf(entry));
           emit(registry.hooks.onWarning, {
             provider: entry.providerId,
+            providerName: entry.name,
             operation,
             warning: {
               type: 'skipped-provider',
@@ -1757,6 +1775,26 @@ export function containerHooks(container: DependencyContainer | undefined): Http
   return given.isRegistered(tokens.hooks, true)
     ? readHooks(given.resolve<HttpHooks>(tokens.hooks))
     : undefined;
+}
+
+/**
+ * The hooks a registry hands the client it makes for the provider named `name`: each event carries that
+ * name as `providerName`, so two accounts of one vendor are told apart in logs and metrics as their
+ * errors are. What a hook returns is handed back (an `async` hook's rejection is caught where it is called).
+ */
+function namedHooks(hooks: HttpHooks, name: string): HttpHooks {
+  const named: HttpHooks = {};
+  const wrap = <E extends object>(hook: ((event: E) => void) | undefined) =>
+    typeof hook === 'function' ? (event: E) => hook({ ...event, providerName: name }) : undefined;
+  const onRequest = wrap(hooks.onRequest);
+  const onResponse = wrap(hooks.onResponse);
+  const onRetry = wrap(hooks.onRetry);
+  const onWarning = wrap(hooks.onWarning);
+  if (onRequest) named.onRequest = onRequest;
+  if (onResponse) named.onResponse = onResponse;
+  if (onRetry) named.onRetry = onRetry;
+  if (onWarning) named.onWarning = onWarning;
+  return named;
 }
 
 /** A registry's hooks as its clients get them: all but `onError`, which the registry's calls raise. */
