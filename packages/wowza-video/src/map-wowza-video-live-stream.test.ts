@@ -92,6 +92,36 @@ describe('mapWowzaVideoIngest', () => {
     ]);
   });
 
+  it('names the application once when a full-URL primary_server already ends in it', () => {
+    for (const primary of [
+      'rtmp://p.ep123456.i.akamaientrypoint.net/app-9c70',
+      'rtmp://p.ep123456.i.akamaientrypoint.net/app-9c70/',
+    ]) {
+      const [endpoint] = mapWowzaVideoIngest(
+        withSource({
+          primary_server: primary,
+          application: 'app-9c70',
+          stream_name: 'stream_1',
+          disable_authentication: true,
+        }),
+      );
+      expect(endpoint).toMatchObject({
+        url: 'rtmp://p.ep123456.i.akamaientrypoint.net/app-9c70/stream_1',
+        server: 'rtmp://p.ep123456.i.akamaientrypoint.net/app-9c70',
+      });
+    }
+    // Another path before it is kept, and the application added after it.
+    const [other] = mapWowzaVideoIngest(
+      withSource({
+        primary_server: 'rtmp://p.ep123456.i.akamaientrypoint.net/EntryPoint',
+        application: 'app-9c70',
+        stream_name: 'stream_1',
+        disable_authentication: true,
+      }),
+    );
+    expect(other?.url).toBe('rtmp://p.ep123456.i.akamaientrypoint.net/EntryPoint/app-9c70/stream_1');
+  });
+
   it('reads a string host_port and leaves credentials out when authentication is disabled', () => {
     expect(
       mapWowzaVideoIngest(

@@ -140,7 +140,7 @@ function pushProtocolOf(encoder: string | undefined, primaryServer: string): Ing
  *   one-URL encoders answer from the URL's user information); `server` is the URL without the stream name
  *   and without the credentials (OBS takes them in its "Use authentication" fields), `streamKey` the stream
  *   name, `username` and `password` the credentials again. A `primary_server` that already carries a scheme
- *   is used as it is.
+ *   is used as it is, and given the application only when its path does not already end in it.
  * - RTSP: the same URL shape on `rtsp://`, with the push credentials in it and beside it.
  * - SRT (`other_srt`): `srt://server:port`, the form Wowza's transcoder exposes (unverified for live streams).
  * A pull source (`source_url`) has no push endpoint: Wowza fetches the video itself.
@@ -173,7 +173,9 @@ export function mapWowzaVideoIngest(stream: WowzaVideoLiveStreamInput): IngestEn
       }
     } else {
       const application = info.application ?? info.application_name;
-      const server = application ? `${base}/${application}` : base;
+      // A full-URL `primary_server` may already end in the application (`rtmp://host/app-9c70` beside
+      // `application: "app-9c70"`): it is not named twice, which no encoder could push to.
+      const server = application && !base.endsWith(`/${application}`) ? `${base}/${application}` : base;
       const url = info.stream_name ? `${server}/${info.stream_name}` : server;
       if (isEndpointUrl(protocol, url)) {
         const authenticated = info.disable_authentication !== true;
