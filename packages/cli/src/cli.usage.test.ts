@@ -766,6 +766,21 @@ describe('a provider named on a flag', () => {
     ).toBe(2);
     expect(await run('list', '-p', 'livapi', '-p', 'videosdk')).toBe(2);
     expect(await run('create', '--name', 'twice', '-p', 'liveapi', '-p', 'liveapi')).toBe(2);
+    expect(
+      await run(
+        'listen',
+        ...sandbox,
+        '--forward-to',
+        'http://localhost:3000/h',
+        '-p',
+        'liveapi',
+        '-p',
+        'liveapi',
+      ),
+    ).toBe(2);
+    // A sandbox URL with a query or fragment, even an empty one, is refused before anything is asked.
+    for (const mark of ['?', '#', '?a=1', '#x'])
+      expect(await run('list', '-p', 'liveapi', '--sandbox', `http://127.0.0.1:9/${mark}`)).toBe(2);
     const ids = 'wowza-video, wowza-realtime, liveapi, videosdk';
     expect(err).toEqual([
       `unilive: --provider expects one of ${ids}; did you mean "liveapi"?`,
@@ -773,6 +788,10 @@ describe('a provider named on a flag', () => {
       `unilive: --webhook expects <provider>=<url>, provider one of ${ids}`,
       expect.stringMatching(/did you mean "liveapi"\?/),
       'unilive: --provider liveapi is given twice: name each provider once',
+      'unilive: --provider liveapi is given twice: name each provider once',
+      ...Array(4).fill(
+        'unilive: InvalidInputError: The sandbox URL (--sandbox or UNILIVE_SANDBOX_URL) must be an http:// or https:// URL, without query or fragment',
+      ),
     ]);
   });
 });

@@ -61,14 +61,17 @@ export async function sandboxSettings(
   try {
     const url = new URL(sandboxUrl);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError('not http');
+    // A query or fragment, even an empty one (`…/?`, `…/#`), would be dropped from the address looked up.
+    if (/[?#]/.test(url.href)) throw new TypeError('query or fragment');
     // Without user info: the origin is printed in messages.
     origin = `${url.origin}${url.pathname}`.replace(/\/+$/, '');
     if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) insecure = { allowInsecureHttp: true };
   } catch {
     throw new InvalidInputError({
       operation: 'configure',
-      message: 'The sandbox URL (--sandbox or UNILIVE_SANDBOX_URL) must be an http:// or https:// URL',
-      issues: [{ path: 'sandbox', message: 'expected an http:// or https:// URL' }],
+      message:
+        'The sandbox URL (--sandbox or UNILIVE_SANDBOX_URL) must be an http:// or https:// URL, without query or fragment',
+      issues: [{ path: 'sandbox', message: 'expected an http:// or https:// URL without query or fragment' }],
     });
   }
   const timeoutMs = options.timeoutMs ?? sandboxDiscoveryTimeoutMs;

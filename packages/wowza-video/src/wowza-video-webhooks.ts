@@ -31,13 +31,14 @@ const provider = 'wowza-video';
 // let anyone make the hub remember megabytes of id per delivery; 256 leaves room for `:deleted` (confirm)
 // within the hub's 1 024 (`maxEventIdLength`).
 const maxVendorIdLength = 256;
-// A blank one is none: taken, every delivery with it would fold into one in a hub.
+// One with nothing visible in it (blank, or only zero-width and other format characters) is none: taken,
+// every delivery with it would fold into one in a hub.
 const vendorId = /* @__PURE__ */ (() =>
   tolerantField(
     v.pipe(
       v.string(),
       v.maxLength(maxVendorIdLength),
-      v.check((id) => id.trim() !== ''),
+      v.check((id) => /[^\p{White_Space}\p{Cf}]/u.test(id)),
     ),
   ))();
 
@@ -87,7 +88,7 @@ const transcoderStates = new Map<string, LiveStreamState>([
  * - every other event (downloads, recordings, v2.0 `video.*`) → `unknown`; a v2.0 `live_stream.*` event
  *   keeps its `object_id` as `streamId`.
  *
- * `id` is the vendor's `event_id` (the SHA-256 of the body when it is missing, empty or blank, not text or longer
+ * `id` is the vendor's `event_id` (the SHA-256 of the body when it is missing, empty, blank or invisible, not text or longer
  * than 256 characters); `occurredAt` its `event_time`.
  */
 export async function parseWebhook(

@@ -106,6 +106,9 @@ export const listen: CommandSpec = {
       '--sandbox',
     );
     const chosen = listFlag(flags, 'provider');
+    const repeated = chosen.find((provider, index) => chosen.indexOf(provider) !== index);
+    if (repeated !== undefined && providers.includes(repeated))
+      throw new UsageError(`--provider ${repeated} is given twice: name each provider once`);
     for (const provider of chosen) {
       if (!providers.includes(provider))
         throw new UsageError(

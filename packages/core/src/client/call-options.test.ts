@@ -758,7 +758,12 @@ describe('a wait whose poll answers another stream', () => {
           expect(shaped.issues).toEqual([
             {
               path: 'id',
-              expected: answered === 'other' ? 'the id of the stream asked for' : 'a stream id, or none',
+              expected:
+                answered === 'other'
+                  ? 'the id of the stream asked for'
+                  : poll === 'getStatus'
+                    ? 'a stream id, or none'
+                    : 'a stream id',
             },
           ]);
           expect(polls).toBe(1);

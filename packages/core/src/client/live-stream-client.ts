@@ -404,7 +404,9 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     } catch (error) {
       throw this.failed(
         'get',
-        UniliveError.isInstance(error) ? this.masked(error) : this.unexpected('get', error, this.redactor()),
+        UniliveError.isInstance(error)
+          ? this.masked(error)
+          : this.unexpected('get', error, this.redactor(), options),
       );
     }
   }
@@ -450,7 +452,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
         operation,
         UniliveError.isInstance(error)
           ? this.masked(servedOperation(error, operation))
-          : this.unexpected(operation, error, this.redactor()),
+          : this.unexpected(operation, error, this.redactor(), options),
       );
     }
   }
@@ -562,7 +564,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
         const typed = (error: unknown) => {
           const failure = UniliveError.isInstance(error)
             ? this.masked(error)
-            : this.unexpected('list', error, this.redactor());
+            : this.unexpected('list', error, this.redactor(), options);
           if (heard) return failure;
           heard = true;
           return this.failed('list', failure);
@@ -757,7 +759,20 @@ class DefaultLiveStreamClient implements LiveStreamClient {
 
   // What a provider threw that is none of unilive's errors, as one: named for the call, and, where the call
   // serves a registry's (`migrate`), in its message as every error of a served call is (`migrate (create)`).
-  private unexpected(operation: string, error: unknown, redactor: Redactor): UniliveError {
+  // A provider that honours the caller's signal the way `fetch` does rejects with the signal's reason (a
+  // DOMException named AbortError): once that signal has fired, that is the call aborted, an `AbortError`
+  // (`delivery: 'unknown'`: the provider may have sent something), as a built-in adapter's abort is.
+  private unexpected(operation: string, error: unknown, redactor: Redactor, options?: unknown): UniliveError {
+    if (abortedWith(options, error)) {
+      return new AbortError({
+        provider: this.#id,
+        operation,
+        message: abortedMessage(this.#id, operation),
+        cause: error,
+        delivery: 'unknown',
+        secrets: redactor,
+      });
+    }
     const label = this.served === undefined ? operation : `${this.served} (${operation})`;
     return unexpectedFailure(this.#id, operation, label, error, redactor);
   }
@@ -1322,6 +1337,18 @@ const RuntimeOnly = /* @__PURE__ */ (() => {
   delete (RuntimeOnly.prototype as { constructor?: unknown }).constructor;
   return RuntimeOnly;
 })();
+
+// Whether `thrown` is the call's abort: its signal (`options.signal`) has fired, and what was thrown is its
+// reason or an error named AbortError (a provider's own, made when it saw the signal). Never throws.
+function abortedWith(options: unknown, thrown: unknown): boolean {
+  try {
+    const signal = ownValue(options, 'signal') as AbortSignal | undefined;
+    if (typeof signal !== 'object' || signal === null || signal.aborted !== true) return false;
+    return thrown === signal.reason || thrownKind(thrown) === 'AbortError';
+  } catch {
+    return false;
+  }
+}
 
 // A failure that is none of this library's errors, its cause scrubbed by the provider's secrets (`secrets`:
 // the client's redactor, which holds the values the provider rotated out too). `provider` is the id the

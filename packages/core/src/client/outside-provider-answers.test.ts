@@ -105,9 +105,10 @@ describe('an outside provider that answers no usable stream', () => {
           delivery: error.delivery,
           issues: error.issues.map((issue) => issue.path),
         }).toEqual({ provider: 'outside', operation: name, delivery: 'unknown', issues: [path] });
-        // A wait's poll that reads no status at all says so (`waitForState (status)`); one that reads a
-        // state and then no usable stream, as the other calls do.
-        const prefix = name === 'waitForState' ? /^outside waitForState( \(status\))?: / : /^outside \w+: /;
+        // A wait's poll that reads no status at all says so, naming the call it polls with (`waitForState (get)`,
+        // `(status)`); one that reads a state and then no usable stream, as the other calls do.
+        const prefix =
+          name === 'waitForState' ? /^outside waitForState( \((status|get)\))?: / : /^outside \w+: /;
         expect(error.message).toMatch(prefix);
         expect(error.message.replace(prefix, '')).toMatch(/^the provider answered /);
         // After a create, the vendor may have made the stream: the message says where to look.

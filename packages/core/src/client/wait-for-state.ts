@@ -213,7 +213,10 @@ export interface PollGoal {
  * never match until its time runs out, or a `'yes'` read as "not broadcasting". So is an `id`, when the
  * answer has one, that no call could carry (`'../x'`, a number; path `id`).
  */
-function pollAnswer(answer: unknown, context: { provider: string; operation: string }): LiveStreamStatus {
+function pollAnswer(
+  answer: unknown,
+  { via, ...context }: { provider: string; operation: string; via: 'status' | 'get' },
+): LiveStreamStatus {
   let copy: Record<string, unknown> | undefined;
   let problem: { path: string; expected: string; found: string } | undefined;
   if (typeof answer !== 'object' || answer === null)
@@ -257,11 +260,15 @@ function pollAnswer(answer: unknown, context: { provider: string; operation: str
   // another stream is refused by the poll that reads it, `sameStream`).
   const answeredId = copy?.id;
   if (problem === undefined && answeredId !== undefined && idProblem(answeredId) !== undefined)
-    problem = { path: 'id', expected: 'a stream id, or none', found: kindOf(answeredId, 'a text no id') };
+    problem = {
+      path: 'id',
+      expected: via === 'status' ? 'a stream id, or none' : 'a stream id',
+      found: kindOf(answeredId, 'a text that is no stream id'),
+    };
   if (problem === undefined) return copy as unknown as LiveStreamStatus;
   throw new ResponseShapeError({
     ...context,
-    message: `${context.provider} ${context.operation} (status): the provider answered no usable status (${problem.path}: expected ${problem.expected}, found ${problem.found})`,
+    message: `${context.provider} ${context.operation} (${via === 'status' ? 'status' : 'get'}): the provider answered no usable ${via === 'status' ? 'status' : 'stream'} (${problem.path}: expected ${problem.expected}, found ${problem.found})`,
     issues: [{ path: problem.path, expected: problem.expected }],
     delivery: 'unknown',
   });
@@ -324,7 +331,7 @@ export async function pollStatus<T = LiveStreamStatus>(
         getStatus
           ? await getStatus.call(provider, id, pollOptions)
           : await get.call(provider, id, pollOptions),
-        context,
+        { ...context, via: getStatus ? 'status' : 'get' },
       );
       // An answer about another stream (a proxy or cache that served another URL's answer) is refused at
       // the poll that brought it, whatever its state: its state is not this stream's, and waiting on it

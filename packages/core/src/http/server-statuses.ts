@@ -4,7 +4,9 @@
  * (Not Extended), 511 (Network Authentication Required: a captive portal, not the vendor). Never retried by
  * default, and an error with one of them is not `isRetryable`. Every other 5xx is.
  */
-export const permanentServerStatuses: readonly number[] = [501, 505, 506, 508, 510, 511];
+export const permanentServerStatuses: readonly number[] = /* @__PURE__ */ Object.freeze([
+  501, 505, 506, 508, 510, 511,
+]);
 
 /** Whether a 5xx status may pass: every one but the {@link permanentServerStatuses}. */
 export function isPassingServerStatus(status: number): boolean {

@@ -287,6 +287,8 @@ describe('migrate', () => {
       ['resetting', 'ready'],
       ['starting', 'stopped'],
       ['stopping', 'stopped'],
+      // A stop the vendor undid (restarted): stopped as a ready one is, never waited on to the deadline.
+      ['stopping', 'ready'],
     ] as const) {
       const { source, registry } = setup();
       const created = await registry.create({ name: 'Launch' }, { provider: 'old' });

@@ -1224,6 +1224,11 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
       retired.step = 'wait-start';
       state = (await waitFor(['ready', 'stopped', 'disabled'])).state;
     }
+    // One stopping may come back (a vendor that restarts it): it is then stopped as a ready one is.
+    if (state === 'stopping' && entry.capabilities.stop) {
+      retired.step = 'wait';
+      state = (await waitFor(['stopped', 'disabled', 'ready'])).state;
+    }
     if (state === 'ready' && entry.capabilities.stop) {
       retired.step = 'stop-source';
       try {
@@ -1235,9 +1240,6 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
         throw error;
       }
       retired.stopped = true;
-      state = 'stopping';
-    }
-    if (state === 'stopping' && entry.capabilities.stop) {
       retired.step = 'wait';
       await waitFor(['stopped', 'disabled']);
     }
