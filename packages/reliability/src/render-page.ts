@@ -168,7 +168,7 @@ export function renderReliabilityPage(report: ReliabilityReport): string {
     '- **429** (seconds or HTTP date): the vendor refused the request unprocessed, so every request, a create',
     '  included, waits `Retry-After` and is sent again: transient recovers, persistent ends in `RateLimitError`.',
     '- **408, 5xx, connection reset, headers or body slower than the timeout**: the vendor may have carried the request',
-    '  out. Every 5xx counts (a gateway\'s 520 to 524 or 529 in front of the API as much as a 502 or 503), but those',
+    "  out. Every 5xx counts (a gateway's 520 to 524 or 529 in front of the API as much as a 502 or 503), but those",
     '  saying the server will never do the request: 501, 505, 506, 508, 510 and 511 (`permanentServerStatuses`) are',
     '  never retried and their error is not `isRetryable`. `retry.retryStatuses` replaces the list of statuses',
     '  retried (`isRetryable` keeps saying whether trying later may help). Requests the adapter marks safe to',
