@@ -936,8 +936,21 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
       );
     },
     releaseSlot(key, holder) {
-      held.delete(`${keyOf(key, 'slots')}\n${holder}`);
-      return call(() => removeHolder(keyOf(key, 'slots'), holder, performance.now() + longestHoldMs));
+      const slots = keyOf(key, 'slots');
+      const until = performance.now() + longestHoldMs;
+      held.delete(`${slots}\n${holder}`);
+      let sent = false;
+      return call(() => {
+        sent = true;
+        return removeHolder(slots, holder, until);
+      }).catch((error: unknown) => {
+        // Never sent: the store was down (a request that took its slot here, then fell back to memory for its
+        // rate token while Redis was away, is released while it still is), or the call gave up before it
+        // could send. Kept, as an unanswered removal is, for the next connection and for `close`: dropped,
+        // the slot stayed held by nobody for its whole hold, and held up every process of the account.
+        if (!sent) removeHolder(slots, holder, until, 0, false).catch(() => {});
+        throw error;
+      });
     },
     setPause(key, untilMs) {
       const forMs = Math.ceil(untilMs - Date.now());
