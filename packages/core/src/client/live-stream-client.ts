@@ -481,12 +481,24 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   private refuseAborted(options: unknown, operation: string): void {
     const reason = abortedReason(options);
     if (reason === notAborted) return;
-    throw new AbortError({
+    throw this.aborted(operation, reason, 'not-sent');
+  }
+
+  // The call `operation` aborted by the caller, `cause` the signal's reason (or what a provider rejected
+  // with for it): the one AbortError every abort the client itself reports is.
+  private aborted(
+    operation: string,
+    cause: unknown,
+    delivery: 'not-sent' | 'unknown',
+    secrets?: Redactor,
+  ): AbortError {
+    return new AbortError({
       provider: this.#id,
       operation,
       message: abortedMessage(this.#id, operation),
-      cause: reason,
-      delivery: 'not-sent',
+      cause,
+      delivery,
+      ...(secrets === undefined ? {} : { secrets }),
     });
   }
 
@@ -746,15 +758,8 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     } catch {
       // A walk whose return throws has nothing more to let go of.
     }
-    const operation = this.served ?? 'list';
-    throw new AbortError({
-      provider: this.#id,
-      operation,
-      message: abortedMessage(this.#id, operation),
-      cause: signal.reason,
-      // No request goes out for the stream it ends at.
-      delivery: 'not-sent',
-    });
+    // No request goes out for the stream it ends at.
+    throw this.aborted(this.served ?? 'list', signal.reason, 'not-sent');
   }
 
   // What a provider threw that is none of unilive's errors, as one: named for the call, and, where the call
@@ -763,16 +768,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   // DOMException named AbortError): once that signal has fired, that is the call aborted, an `AbortError`
   // (`delivery: 'unknown'`: the provider may have sent something), as a built-in adapter's abort is.
   private unexpected(operation: string, error: unknown, redactor: Redactor, options?: unknown): UniliveError {
-    if (abortedWith(options, error)) {
-      return new AbortError({
-        provider: this.#id,
-        operation,
-        message: abortedMessage(this.#id, operation),
-        cause: error,
-        delivery: 'unknown',
-        secrets: redactor,
-      });
-    }
+    if (abortedWith(options, error)) return this.aborted(operation, error, 'unknown', redactor);
     const label = this.served === undefined ? operation : `${this.served} (${operation})`;
     return unexpectedFailure(this.#id, operation, label, error, redactor);
   }
@@ -983,15 +979,8 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   ): Promise<LiveStream> {
     // Not a `reported` result: its warnings are masked here.
     if (isFullStream(status)) return this.maskedWarnings(this.same(status, id, operation));
-    if (signal?.aborted)
-      throw new AbortError({
-        provider: this.#id,
-        operation,
-        message: abortedMessage(this.#id, operation),
-        cause: signal.reason,
-        // The wait has ended; the read of the whole stream it would make next is not sent.
-        delivery: 'not-sent',
-      });
+    // The wait has ended; the read of the whole stream it would make next is not sent.
+    if (signal?.aborted) throw this.aborted(operation, signal.reason, 'not-sent');
     const read = this.method('get', operation);
     const stream = this.maskedWarnings(
       this.same(await read.call(this.provider, id, callOptions), id, operation),
