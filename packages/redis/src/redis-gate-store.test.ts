@@ -350,6 +350,21 @@ describe('createRedisGateStore settings', () => {
       }),
     );
   });
+
+  it('keeps a window within the longest expiry Redis takes, for the smallest rates core accepts', () => {
+    // Redis refuses an expiry past 2^63 − 1 ms from now; rate-limiter-flexible sends it as whole seconds.
+    const longest = Math.floor((2 ** 63 - 1 - Date.now()) / 1000);
+    fc.assert(
+      fc.property(fc.double({ min: Number.MIN_VALUE, max: 1e-9, noNaN: true }), (rate) => {
+        const { points, duration } = windowOf(rate);
+        expect(points).toBe(1);
+        expect(Number.isSafeInteger(duration) && duration >= 1 && duration <= longest).toBe(true);
+        // Written as Redis reads it: digits, never `1e+21`.
+        expect(String(duration)).toMatch(/^[0-9]+$/);
+      }),
+    );
+    expect(windowOf(1e-12)).toEqual({ points: 1, duration: 1e12 });
+  });
 });
 
 describe('a url that reaches a server other than Redis', () => {
@@ -627,6 +642,69 @@ describe.skipIf(!redisServer)('the Redis gate store against a real redis-server'
       expect(await right.takeToken('k', 5)).toBe(0);
     } finally {
       await admin.config('SET', 'requirepass', '');
+      admin.disconnect();
+    }
+  });
+
+  // A least-privilege ACL user for the store: its keys and the commands it sends, nothing in @dangerous
+  // (INFO is there). ioredis's ready check sent INFO on every connection and printed a warning to the
+  // console when Redis refused it; the store has it off unless asked for.
+  it('works for an ACL user that may not run INFO, sending none and printing nothing', async () => {
+    const admin = new Redis(redis.url);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const monitor = await redis.monitor();
+    try {
+      await admin.call('ACL', 'SETUSER', 'gate-no-info', 'on', '>gate-pass', '~*', '+@all', '-info');
+      const store = open({ url: redis.url.replace('redis://', 'redis://gate-no-info:gate-pass@') });
+      expect(await store.takeToken('k', 5)).toBe(0);
+      expect(await store.acquireSlot('k', 'holder', 2, 10_000)).toBe(true);
+      await store.releaseSlot('k', 'holder');
+      await store.close();
+      const heard = [...monitor.sources().values()].flat();
+      expect(heard.some(([name]) => name?.toLowerCase() === 'time')).toBe(true);
+      expect(heard.filter(([name]) => name?.toLowerCase() === 'info')).toEqual([]);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      await monitor.stop();
+      warn.mockRestore();
+      await admin.call('ACL', 'DELUSER', 'gate-no-info');
+      admin.disconnect();
+    }
+  });
+
+  it('takes the smallest rates core accepts: one request, then a wait, never a refusal read as an outage', async () => {
+    const store = open();
+    for (const rate of [1e-9, 1e-16, 1e-200, Number.MIN_VALUE]) {
+      const key = `tiny-${rate}`;
+      expect(await store.takeToken(key, rate)).toBe(0);
+      expect(await store.takeToken(key, rate)).toBeGreaterThan(1e9);
+    }
+  });
+
+  it('keeps naming the reply that refused its connection (NOPERM), call after call, never CLOSED', async () => {
+    const admin = new Redis(redis.url);
+    try {
+      // TIME is the store's first command on a connection (it reads Redis's clock): refused for this user.
+      await admin.call('ACL', 'SETUSER', 'gate-no-time', 'on', '>gate-pass', '~*', '+@all', '-time');
+      // The interval holds the next attempt back: the calls within it fail at once, naming what happened.
+      const store = open({
+        url: redis.url.replace('redis://', 'redis://gate-no-time:gate-pass@'),
+        reconnectIntervalMs: 600_000,
+      });
+      const calls = [
+        () => store.takeToken('k', 5),
+        () => store.pausedUntil('k'),
+        () => store.acquireSlot('k', 'holder', 2, 10_000),
+        () => store.takeToken('k', 5),
+      ];
+      for (const call of calls) {
+        const error = await call().catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(RedisGateStoreError);
+        expect((error as RedisGateStoreError).code).toBe('NOPERM');
+        expect(String((error as Error).message)).not.toContain('gate-pass');
+      }
+    } finally {
+      await admin.call('ACL', 'DELUSER', 'gate-no-time');
       admin.disconnect();
     }
   });

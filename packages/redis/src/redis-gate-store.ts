@@ -76,7 +76,10 @@ export interface RedisGateStoreOptions {
    * the URL's host and port win over them, and a `path` connects to that Unix socket instead. Every option
    * not given here or in the URL is ioredis 6.0.0's own default, never what `Redis.defaultOptions` holds at
    * the time: that object is shared by the process, and a change to it (a `commandTimeout`, a `path`, a
-   * `keyPrefix`) would change how the store connects and fails.
+   * `keyPrefix`) would change how the store connects and fails. One default differs from ioredis's:
+   * `enableReadyCheck` is `false` (its `INFO` cost a round trip per connection and printed a warning for an
+   * ACL user without `INFO`; a Redis still loading answers the store's first command `LOADING`, the call's
+   * error code).
    */
   redisOptions?: Omit<
     RedisOptions,
@@ -262,6 +265,13 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
     // ioredis reconnects by itself, on a timer that does not keep the process alive (see reconnectDelay).
     retryStrategy: () => reconnectDelay(),
     connectTimeout: settings.redisOptions?.connectTimeout ?? commandTimeoutMs,
+    // Off unless asked for (ioredis's default is on). ioredis's ready check sends INFO on every connection
+    // before any command: one more round trip before a call on a new connection, and a warning printed to the
+    // console when an ACL user may not run INFO (a least-privilege user usually may not: INFO is in
+    // @dangerous). It only waits while Redis loads its data, which the store's first command meets anyway as
+    // a LOADING reply, named in the call's error (the gate falls back, or fails) sooner than the check's wait
+    // would end in ETIMEDOUT.
+    enableReadyCheck: settings.redisOptions?.enableReadyCheck ?? false,
     reconnectOnError: reconnectWithoutResend(settings.redisOptions?.reconnectOnError, () => {
       droppedOnReply = true;
     }),
@@ -312,7 +322,11 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
           sendDue();
         }
       },
-      () => {},
+      (error: unknown) => {
+        // Redis refused the resumption (an ACL user without TIME: NOPERM; a database still loading:
+        // LOADING): the calls refused until the next attempt name that reply, not a closed connection.
+        if (client.stream === stream) lastErrorCode = replyCodeOf(error) ?? lastErrorCode;
+      },
     );
   });
 
@@ -1008,9 +1022,16 @@ function reconnectWithoutResend(
 }
 
 /**
+ * The longest window, in seconds. Redis refuses an expiry whose milliseconds, added to its clock, pass
+ * 2^63 − 1 (`invalid expire time`): a longer window failed every take, reported as Redis being down.
+ */
+const longestWindowS = 9e15;
+
+/**
  * The fixed window `rate-limiter-flexible` counts in for a rate: whole requests over whole seconds. A
  * rate that is no whole number of requests in any window up to a minute is rounded down, so the budget is
- * never above the rate.
+ * never above the rate. A window is at most 9e15 seconds (about 285 million years),
+ * the longest expiry Redis takes: a rate below one request per that (`1e-16`) is one request per it.
  */
 export function windowOf(requestsPerSecond: number): { points: number; duration: number } {
   for (let duration = 1; duration <= 60; duration += 1) {
@@ -1020,8 +1041,9 @@ export function windowOf(requestsPerSecond: number): { points: number; duration:
   }
   return requestsPerSecond >= 1
     ? { points: Math.floor(requestsPerSecond), duration: 1 }
-    : { points: 1, duration: Math.ceil(1 / requestsPerSecond) };
+    : { points: 1, duration: Math.min(Math.ceil(1 / requestsPerSecond), longestWindowS) };
 }
+
 
 /** The names {@link createRedisGateStore} takes: any other is a misspelling, refused rather than ignored. */
 const optionNames: readonly (keyof RedisGateStoreOptions)[] = [
