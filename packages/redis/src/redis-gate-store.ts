@@ -1044,7 +1044,6 @@ export function windowOf(requestsPerSecond: number): { points: number; duration:
     : { points: 1, duration: Math.min(Math.ceil(1 / requestsPerSecond), longestWindowS) };
 }
 
-
 /** The names {@link createRedisGateStore} takes: any other is a misspelling, refused rather than ignored. */
 const optionNames: readonly (keyof RedisGateStoreOptions)[] = [
   'url',
