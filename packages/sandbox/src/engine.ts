@@ -450,6 +450,10 @@ export function createEngine(options: EngineOptions) {
     setEncoder(provider: ProviderId, id: string, connected: boolean): void {
       setEncoder(provider, id, connected);
     },
+    /** What the RTMP ingest knows of the encoder publishing to a stream; undefined when none does. */
+    publisherOf(provider: ProviderId, id: string): EncoderInfo | undefined {
+      return encoderInfo(provider, id);
+    },
     /** Whether an encoder is marked connected to a stream. */
     encoderConnected(provider: ProviderId, id: string): boolean {
       return encoders.has(`${provider}/${id}`);

@@ -21,6 +21,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { type AddressInfo, isIP } from 'node:net';
 import { dirname, isAbsolute, join, resolve as resolvePath, sep } from 'node:path';
 import {
+  ConflictError,
   InvalidInputError,
   isLoopbackHost,
   type ProviderId,
@@ -154,6 +155,10 @@ export interface Sandbox {
    * Simulates an encoder connecting to (or leaving) a stream. Never throws a dialect's error: a `describe`
    * that throws leaves the encoder set and its change reported without the stream's record, with an `error`
    * line in the log.
+   *
+   * @throws ConflictError (`operation: 'setEncoder'`) when `connected` is false while a real encoder
+   *   publishes to the stream over RTMP: it is connected until it stops publishing (stop, disable or delete
+   *   the stream to cut it off), as `PUT /_sandbox/encoders/{provider}/{id}` answers 409.
    */
   setEncoder(provider: ProviderId, id: string, connected: boolean): void;
   /** `rtmp://127.0.0.1:PORT`, where the RTMP ingest listens; undefined with `media: false`. */
@@ -466,7 +471,12 @@ export async function startSandbox(given: SandboxOptions = {}): Promise<Sandbox>
     adapterSettings: (provider) => ({ ...credentials(provider), ...insecure, baseUrl: baseUrl(provider) }),
     injectFault: (provider, operation, fault) => engine.injectFault(provider, operation, fault),
     clearFaults: () => engine.clearFaults(),
-    setEncoder: (provider, id, connected) => engine.setEncoder(provider, id, connected),
+    setEncoder: (provider, id, connected) => {
+      if (!connected && engine.publisherOf(provider, id)) {
+        throw new ConflictError({ provider, operation: 'setEncoder', message: realPublisherMessage });
+      }
+      engine.setEncoder(provider, id, connected);
+    },
     ingestUrl: media?.ingestOrigin,
     publisher: (provider, id) => media?.publisher(provider, id),
     onStreamChange: (listener) => engine.onStreamChange(listener),
@@ -1350,6 +1360,9 @@ function routeSegments(path: readonly string[]): readonly string[] {
   return path.at(-1) === '' ? path.slice(0, -1) : path;
 }
 
+const realPublisherMessage =
+  'a real encoder is publishing to this stream over RTMP: it stays connected until it stops publishing (stop, disable or delete the stream to cut it off)';
+
 function control(engine: SandboxEngine, method: string, path: string[], body: unknown): SandboxResponse {
   // Each route takes its own number of segments, and a path with more is no route: `DELETE
   // /_sandbox/faults/liveapi` would otherwise clear every provider's faults, and `PUT
@@ -1406,6 +1419,11 @@ function control(engine: SandboxEngine, method: string, path: string[], body: un
     }
     const input = readControl(encoderRequest, body);
     if (typeof input === 'string') return { status: 400, body: { error: input } };
+    // A real encoder is connected until its socket closes: marking it gone would contradict what it still
+    // sends (the vendor's API saying offline, an encoder-disconnected webhook, HLS still growing).
+    if (!input.connected && engine.publisherOf(provider, id)) {
+      return { status: 409, body: { error: realPublisherMessage } };
+    }
     engine.setEncoder(provider, id, input.connected);
     return { status: 200, body: { provider, id, connected: input.connected } };
   }

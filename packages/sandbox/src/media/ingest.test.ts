@@ -85,6 +85,41 @@ describe.skipIf(!ffmpeg)('RTMP ingest: the publish an encoder makes with what th
     expect((await push.done).ok).toBe(true);
   });
 
+  it('keeps a real publisher connected: the simulated encoder cannot mark it gone while it publishes', async () => {
+    const { sandbox, clients, changes, logs } = context;
+    const stream = await clients.liveapi!.create('Really live');
+    const id = String(stream._id);
+    const connected = changes.next((change) => change.kind === 'encoder-connected' && change.id === id);
+    const push = testPush(liveapiTarget(stream), { durationSeconds: 30 });
+    await whilePushing(push, connected, logs);
+    const disconnects = () =>
+      changes.seen.filter((change) => change.kind === 'encoder-disconnected' && change.id === id).length;
+    const put = (connected: boolean) =>
+      fetch(`${sandbox.url}/_sandbox/encoders/liveapi/${id}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ connected }),
+      });
+    const refused = await put(false);
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { error: string }).error).toMatch(/real encoder is publishing/);
+    expect(() => sandbox.setEncoder('liveapi', id, false)).toThrow(
+      expect.objectContaining({ name: 'ConflictError', operation: 'setEncoder', provider: 'liveapi' }),
+    );
+    // Connecting what is connected changes nothing.
+    expect((await put(true)).status).toBe(200);
+    expect(await clients.liveapi!.get(id)).toMatchObject({ broadcasting_status: 'online' });
+    expect(disconnects()).toBe(0);
+    const disconnected = changes.next((change) => change.kind === 'encoder-disconnected' && change.id === id);
+    push.stop();
+    await disconnected;
+    // Once it has gone, the simulated encoder is the sandbox's again.
+    expect((await put(true)).status).toBe(200);
+    expect((await put(false)).status).toBe(200);
+    expect(await clients.liveapi!.get(id)).toMatchObject({ broadcasting_status: 'offline' });
+    await push.done;
+  });
+
   it('keeps a segment that just left the playlist fetchable, and removes it once its time has passed', async () => {
     // RFC 8216 §6.2.2: a segment removed from the playlist stays available for its duration plus the
     // playlist's (about seven seconds here), so a player that read the playlist a moment ago, or fell behind,
