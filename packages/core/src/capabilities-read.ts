@@ -103,6 +103,7 @@ export const capabilityFlags = [
   'start',
   'stop',
   'restart',
+  'enable',
   'update',
   'delete',
   'recording',

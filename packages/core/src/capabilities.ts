@@ -24,6 +24,14 @@ export interface ProviderCapabilities {
   stop: boolean;
   /** A stream can be stopped and started again. */
   restart: boolean;
+  /**
+   * A `disabled` stream can be enabled again through the provider (videosdk v2: `update` with
+   * `providerOptions.videosdk.disabled: false`), so it is not disabled for good: `waitForState` and
+   * `waitForBroadcast` keep polling a disabled stream, as a stopped one that `restart`s, instead of throwing
+   * `ConflictError` at once. Absent: false (a disabled stream stays so: Wowza Real-Time's `disabled` and
+   * `archived`).
+   */
+  enable?: boolean;
   update: boolean;
   delete: boolean;
   /** The vendor can record a stream (`recording: true` on create is carried out). */

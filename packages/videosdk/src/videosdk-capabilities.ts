@@ -47,6 +47,8 @@ export const videosdkV2Capabilities: ProviderCapabilities = /* @__PURE__ */ (() 
     start: true,
     stop: true,
     restart: true,
+    // A disabled room is enabled again by `update` (`providerOptions.videosdk.disabled: false`).
+    enable: true,
     update: true,
     delete: true,
     recording: true,

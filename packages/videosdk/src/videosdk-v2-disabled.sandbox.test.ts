@@ -21,11 +21,17 @@ describe('videosdk v2 start of a disabled room, on the sandbox', () => {
       expect(ConflictError.isInstance(refused), String(refused)).toBe(true);
       expect(refused).toMatchObject({ operation: 'start', status: 404, delivery: 'refused' });
       expect(refused.message).toContain(`room ${stream.id} is disabled`);
-      // The same stream, as waitForState and get see it: disabled, and startable once enabled.
+      // The same stream, as waitForState and get see it: disabled, and startable once enabled. A wait for
+      // `ready` begun while it is disabled polls on (a room can be enabled: `capabilities.enable`), and ends
+      // once another caller has enabled and started it.
       expect((await client.get(stream.id)).state).toBe('disabled');
-      await client.update(stream.id, { providerOptions: { videosdk: { disabled: false } } });
-      expect((await client.start(stream.id)).state).toBe('starting');
-      // Deleted while its egress starts (a stop would be a conflict until it is ready).
+      const waiting = client.waitForState(stream.id, 'ready', { intervalMs: 100, timeoutMs: 60_000 });
+      const other = createLiveStreamClient(
+        videosdk({ ...sandbox.adapterSettings('videosdk'), apiVersion: 'v2' }),
+      );
+      await other.update(stream.id, { providerOptions: { videosdk: { disabled: false } } });
+      expect((await other.start(stream.id)).state).toBe('starting');
+      expect(await waiting).toMatchObject({ id: stream.id, state: 'ready' });
       await client.delete(stream.id);
       const gone = await client.start(stream.id).catch((caught: unknown) => caught);
       expect(NotFoundError.isInstance(gone), String(gone)).toBe(true);

@@ -8,6 +8,7 @@ import {
   type LiveStreamProvider,
   NotFoundError,
   ProviderUnavailableError,
+  TimeoutError,
   type UniliveError,
 } from '@unilive/core';
 import { errorTranscript, type Fixture, interceptFixture, loadFixture } from '@unilive/testing';
@@ -103,6 +104,7 @@ describe('videosdk v2 selection', () => {
       start: true,
       stop: true,
       restart: true,
+      enable: true,
       update: true,
       delete: true,
       recording: true,
@@ -347,7 +349,7 @@ describe('videosdk v2 get, status and list', () => {
     ]);
   });
 
-  it('waitForState(id, "disabled") ends on a disabled room, and a wait for ready there is refused as stuck', async () => {
+  it('waitForState(id, "disabled") ends on a disabled room, and a wait for ready there polls on (a room can be enabled), timing out naming it', async () => {
     const { provider } = setup();
     const client = createLiveStreamClient(provider);
     const disabledRoom = () =>
@@ -360,10 +362,18 @@ describe('videosdk v2 get, status and list', () => {
       disabledRoom();
     }
     expect((await client.waitForState(room, 'disabled')).state).toBe('disabled');
-    replay('v2-hls-active.none');
-    disabledRoom();
-    const error = await client.waitForState(room, 'ready').catch((caught: unknown) => caught);
-    expect(ConflictError.isInstance(error)).toBe(true);
+    // Every poll reads the room disabled; the wait runs out naming it, never refusing it as gone for good.
+    nock(origin).get(`/v2/hls/${room}/active`).times(100).reply(404, body('v2-hls-active.none'));
+    nock(origin)
+      .get(`/v2/rooms/${room}`)
+      .times(100)
+      .reply(200, { ...body('v2-rooms-get'), disabled: true });
+    const error = await client
+      .waitForState(room, 'ready', { timeoutMs: 3_000, intervalMs: 100 })
+      .catch((caught: unknown) => caught);
+    expect(TimeoutError.isInstance(error), String(error)).toBe(true);
+    expect(error).toMatchObject({ lastState: 'disabled' });
+    nock.cleanAll();
   });
 
   it('reads the older downstreamUrl and the live-only livestreamUrl', async () => {

@@ -692,8 +692,9 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
         return { state: videosdkV2State({ hls: answer.data.data }), raw: { hls: receivedHls(answer) } };
       }
       // No egress runs: the room tells a disabled room from a stopped one, as `get` does, so
-      // waitForState(id, 'disabled') ends and a wait for `ready` on a disabled room is refused as stuck
-      // rather than polled to its deadline. One more request, made only when nothing runs.
+      // waitForState(id, 'disabled') ends, and a wait for `ready` on a disabled room says it was disabled
+      // when it runs out (it is polled on: the room can be enabled, `capabilities.enable`). One more request,
+      // made only when nothing runs.
       const room = await fetchRoom(id, 'status', roomStep, options);
       return { state: videosdkV2State({ room: room.data }), raw: { room: room.body } };
     },

@@ -556,6 +556,44 @@ describe('waitForState', () => {
     expect(ConflictError.isInstance(error)).toBe(true);
   });
 
+  it('waits on a disabled stream where the vendor can enable it again (capabilities.enable), and fails fast elsewhere', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(true, false, undefined),
+        fc.integer({ min: 1, max: 4 }),
+        fc.constantFrom<LiveStreamState>('ready', 'stopped', 'starting'),
+        fc.boolean(),
+        async (enable, disabledPolls, after, withStatus) => {
+          const states: LiveStreamState[] = [
+            ...Array.from({ length: disabledPolls }, () => 'disabled' as const),
+            after,
+            'ready',
+          ];
+          const { provider, calls } = scriptedProvider(states, withStatus);
+          const outside = {
+            ...provider,
+            capabilities: { ...provider.capabilities, ...(enable === undefined ? {} : { enable }) },
+          };
+          const outcome = await createLiveStreamClient(outside, { container: fakeTime().container })
+            .waitForState('s1', 'ready', { intervalMs: 1000 })
+            .catch((e: unknown) => e);
+          const poll = withStatus ? 'status s1' : 'get s1';
+          if (enable === true) {
+            // Polled through the disabled reads, on to the state waited for.
+            expect(outcome).toMatchObject({ id: 's1', state: 'ready' });
+            const polls = disabledPolls + (after === 'ready' ? 1 : 2);
+            expect(calls.filter((call) => call === poll)).toHaveLength(polls);
+          } else {
+            expect(ConflictError.isInstance(outcome)).toBe(true);
+            expect((outcome as Error).message).toBe('scripted stream s1 is disabled and will not become ready');
+            expect(calls).toEqual([poll]);
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   it('fails fast on a stopped stream that the vendor cannot restart', async () => {
     const { provider } = scriptedProvider(['stopped']);
     const oneWay = { ...provider, capabilities: { ...provider.capabilities, restart: false } };

@@ -149,9 +149,11 @@ export interface LiveStreamClient {
    * otherwise. A state that is no neutral state, or none of which the provider ever reports
    * (`capabilities.states`), is an `InvalidInputError` naming `state`, before any request.
    * @throws ConflictError (`delivery: 'not-sent'`: the polls only read) at once when a poll reads the stream
-   * in a state it can no longer leave for the states waited for: `disabled`, or `stopped` where the vendor
-   * cannot start a stream again (`capabilities.restart` false: Wowza Real-Time, videosdk v1) and `stopped` is
-   * not among them. Elsewhere a stopped stream may still be started by another caller, so the wait goes on.
+   * in a state it can no longer leave for the states waited for: `disabled` where the vendor cannot enable
+   * a stream again (`capabilities.enable` not true: every built-in vendor but videosdk v2), or `stopped`
+   * where it cannot start a stream again (`capabilities.restart` false: Wowza Real-Time, videosdk v1) and
+   * `stopped` is not among them. Elsewhere a stopped or disabled stream may still be started or enabled by
+   * another caller, so the wait goes on.
    * @throws TimeoutError (with `lastState`, no `delivery`: every request of the wait only reads) when
    * `timeoutMs` (default 300 s) runs out first: every request the wait makes ends by then, its polls and,
    * where the poll is a status call (Wowza Video, Wowza Real-Time, videosdk v2), the read of the whole
@@ -181,10 +183,11 @@ export interface LiveStreamClient {
    * poll at once; elsewhere the newest `connected` / `disconnected` event about the stream decides, so
    * `events` are required there (else `UnsupportedOperationError`, before any request). The API has the
    * last word over an event: a stream a poll reads `stopped` or `disabled` is not broadcasting, whatever the
-   * newest event said (waiting for video there fails fast with `ConflictError` where it is `disabled` or
-   * stopped for good, `capabilities.restart` false; where the stream can be started again it waits on,
-   * since anyone holding it may start it, and if it stays stopped ends at `timeoutMs` with `TimeoutError`,
-   * `lastState: 'stopped'`, its message saying a stopped stream takes no video until it is started).
+   * newest event said (waiting for video there fails fast with `ConflictError` where it is disabled for good,
+   * `capabilities.enable` not true, or stopped for good, `capabilities.restart` false; where the stream can
+   * be started or enabled again it waits on, since anyone holding it may, and if it stays so ends at
+   * `timeoutMs` with `TimeoutError`, `lastState: 'stopped'` or `'disabled'`, its message saying such a stream
+   * takes no video until it is started, or enabled and started).
    * `timeoutMs` bounds every request, as for `waitForState`: the read of the whole stream after a status
    * poll included.
    */

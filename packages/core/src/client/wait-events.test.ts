@@ -723,10 +723,14 @@ describe('waitForBroadcast and what happened before it began', () => {
         fc.boolean(),
         fc.boolean(),
         fc.boolean(),
+        fc.constantFrom(true, false, undefined),
         fc.integer({ min: -3_600, max: 3_600 }),
-        async (state, heard, target, restart, seconds) => {
+        async (state, heard, target, restart, enable, seconds) => {
           const { provider, vendor } = stubProvider({ broadcastingStatus: false });
-          const stub = { ...provider, capabilities: { ...provider.capabilities, restart } };
+          const stub = {
+            ...provider,
+            capabilities: { ...provider.capabilities, restart, ...(enable === undefined ? {} : { enable }) },
+          };
           vendor.state = state;
           const hub = createEventHub();
           // Heard before the wait (a `connected` whose `disconnected` was lost, say), at any time.
@@ -755,11 +759,13 @@ describe('waitForBroadcast and what happened before it began', () => {
               },
             );
           await settle();
-          const said = `${state}, heard ${heard}, waiting for ${target}, restart ${restart}`;
+          const said = `${state}, heard ${heard}, waiting for ${target}, restart ${restart}, enable ${enable}`;
           const notRunning = state === 'stopped' || state === 'disabled';
+          // Disabled for good unless the vendor can enable it again; stopped for good unless it restarts.
+          const forGood = state === 'disabled' ? enable !== true : !restart;
           if (notRunning && !target) {
             expect(outcome, said).toMatchObject({ state, broadcasting: false });
-          } else if (notRunning && (state === 'disabled' || !restart)) {
+          } else if (notRunning && forGood) {
             expect(ConflictError.isInstance(outcome), said).toBe(true);
           } else if (!notRunning && heard === target) {
             expect(outcome, said).toMatchObject({ state, broadcasting: target });
@@ -767,6 +773,13 @@ describe('waitForBroadcast and what happened before it began', () => {
             expect(outcome, said).toBe('pending');
             await vi.advanceTimersByTimeAsync(60_000);
             expect(TimeoutError.isInstance(outcome), said).toBe(true);
+            // Where the stream is not running, the timeout says what it takes.
+            if (notRunning)
+              expect((outcome as Error).message, said).toMatch(
+                state === 'stopped'
+                  ? /a stopped stream takes no video until it is started again \(start\)$/
+                  : /a disabled stream takes no video until it is enabled and started again$/,
+              );
           }
           await waiting;
           hub.close();

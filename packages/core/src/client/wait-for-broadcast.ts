@@ -100,13 +100,19 @@ export async function waitForBroadcastStatus<T = LiveStreamStatus>(
     // Video cannot arrive at a stream the vendor will not run.
     stuck: (status) =>
       target &&
-      (status.state === 'disabled' || (status.state === 'stopped' && !runtime.capabilities.restart)),
-    // A stream that can run again is waited on while stopped (anyone may start it: this process, another,
-    // the vendor's console), but it takes no video until then: a wait that ran out there says so.
+      ((status.state === 'disabled' && runtime.capabilities.enable !== true) ||
+        (status.state === 'stopped' && !runtime.capabilities.restart)),
+    // A stream that can run again is waited on while stopped or disabled (anyone may start or enable it:
+    // this process, another, the vendor's console), but it takes no video until then: a wait that ran out
+    // there says so.
     timeoutNote: (lastState) =>
-      target && lastState === 'stopped'
-        ? 'a stopped stream takes no video until it is started again (start)'
-        : undefined,
+      !target
+        ? undefined
+        : lastState === 'stopped'
+          ? 'a stopped stream takes no video until it is started again (start)'
+          : lastState === 'disabled'
+            ? 'a disabled stream takes no video until it is enabled and started again'
+            : undefined,
   });
 }
 

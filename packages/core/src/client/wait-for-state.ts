@@ -147,7 +147,7 @@ export interface WaitRuntime<T> {
  * polls. The deadline bounds every poll, and the read `complete` makes after the last: each one's attempt
  * limit and retries are cut to the time left.
  * Throws {@link TimeoutError} naming the last state seen, or {@link ConflictError} when the stream becomes
- * `disabled` and that was not a target. Targets and options are checked first ({@link checkWaitOptions}),
+ * `disabled` for good (`capabilities.enable` not true) and that was not a target, or `stopped` for good. Targets and options are checked first ({@link checkWaitOptions}),
  * and targets none of which is among the provider's `capabilities.states` are refused with
  * {@link InvalidInputError} (issue path `state`), both before any request.
  */
@@ -176,9 +176,10 @@ export async function waitForStatus<T = LiveStreamStatus>(
     operation: 'waitForState',
     goal: `become ${targets.join(' or ')}`,
     reached: (status) => (targets.includes(status.state) ? status : undefined),
-    // States the stream cannot leave: waiting longer would only time out.
+    // States the stream cannot leave: waiting longer would only time out. One that can be enabled or started
+    // again is waited on (anyone may: this process, another, the vendor's console).
     stuck: (status) =>
-      status.state === 'disabled' ||
+      (status.state === 'disabled' && runtime.capabilities.enable !== true) ||
       (status.state === 'stopped' && !runtime.capabilities.restart && !targets.includes('stopped')),
   });
 }
