@@ -82,9 +82,14 @@ describe.skipIf(reason !== undefined)('an encoder push whose parent goes away', 
         { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: ['pipe', 'pipe', 'inherit'] },
       );
       started.push(parent.pid ?? -1);
-      const guardian = await new Promise<number>((resolve) =>
-        parent.stdout?.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))),
-      );
+      // A parent that ends before it says (it could not load the sandbox package) fails the test at once,
+      // rather than leaving it to wait for the test's time limit.
+      const guardian = await new Promise<number>((resolve, reject) => {
+        parent.stdout?.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+        parent.once('exit', (code, signal) =>
+          reject(new Error(`the parent ended (${signal ?? code}) before it started the push`)),
+        );
+      });
       started.push(guardian);
       const socket = await connected;
       sockets.push(socket);

@@ -585,7 +585,9 @@ describe('waitForState', () => {
             expect(calls.filter((call) => call === poll)).toHaveLength(polls);
           } else {
             expect(ConflictError.isInstance(outcome)).toBe(true);
-            expect((outcome as Error).message).toBe('scripted stream s1 is disabled and will not become ready');
+            expect((outcome as Error).message).toBe(
+              'scripted stream s1 is disabled and will not become ready',
+            );
             expect(calls).toEqual([poll]);
           }
         },
