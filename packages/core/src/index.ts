@@ -44,6 +44,7 @@ export {
   environment,
   environmentView,
   loadCredential,
+  loadCredentials,
   loadOptionalSetting,
   maxCredentialLength,
   providerSettingsBaseNames,

@@ -111,7 +111,7 @@ export const liveApiSettingNames = /* @__PURE__ */ (() =>
  */
 export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
   const provider = 'liveapi';
-  const settings = readSettings(provider, given, liveApiSettingNames);
+  const settings = readSettings(provider, given, liveApiSettingNames, ['tokenId', 'secretKey']);
   const secrets = new SecretSet();
   secrets.add(settings.tokenId, settings.secretKey);
 

@@ -4,6 +4,7 @@ import {
   environment,
   InvalidInputError,
   loadCredential,
+  loadCredentials,
   type Redactor,
   SecretSet,
   trimWhitespace,
@@ -219,21 +220,12 @@ export function resolveVideosdkCredentials(settings: VideosdkCredentialInput): V
     return { kind: 'token', token: value };
   }
   if (keySettings || env[names.apiKey] || env[names.secret]) {
-    return {
-      kind: 'signed',
-      apiKey: loadCredential({
-        provider,
-        setting: 'apiKey',
-        value: apiKey,
-        environmentVariables: [names.apiKey],
-      }),
-      secret: loadCredential({
-        provider,
-        setting: 'secret',
-        value: secret,
-        environmentVariables: [names.secret],
-      }),
-    };
+    // Both read before either is refused: one error names each half of the pair that is missing or wrong.
+    const [key, signingSecret] = loadCredentials([
+      { provider, setting: 'apiKey', value: apiKey, environmentVariables: [names.apiKey] },
+      { provider, setting: 'secret', value: secret, environmentVariables: [names.secret] },
+    ]) as [string, string];
+    return { kind: 'signed', apiKey: key, secret: signingSecret };
   }
   throw new AuthenticationError({
     provider,

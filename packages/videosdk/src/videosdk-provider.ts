@@ -134,7 +134,7 @@ export const videosdkSettingNames = /* @__PURE__ */ (() =>
  *   bounds, or a credential setting as above.
  */
 export function videosdk(given: VideosdkSettings = {}): LiveStreamProvider {
-  const settings = readSettings('videosdk', given, videosdkSettingNames);
+  const settings = readSettings('videosdk', given, videosdkSettingNames, ['token', 'apiKey', 'secret']);
   checkVideosdkCredentialSettings(settings);
   const apiVersion = readApiVersion(settings.apiVersion);
   const ttlSeconds = readTokenTtl(settings.tokenTtlSeconds, 'tokenTtlSeconds', defaultTokenTtlSeconds);

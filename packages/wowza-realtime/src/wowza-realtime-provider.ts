@@ -119,7 +119,7 @@ export const wowzaRealtimeSettingNames = /* @__PURE__ */ (() =>
  * ```
  */
 export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProvider {
-  const settings = readSettings(providerId, given, wowzaRealtimeSettingNames);
+  const settings = readSettings(providerId, given, wowzaRealtimeSettingNames, ['token']);
   const secrets = new SecretSet();
   secrets.add(settings.token);
   const http = createHttpClient({

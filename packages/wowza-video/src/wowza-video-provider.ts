@@ -177,7 +177,7 @@ const tokenSource = { provider: providerId, setting: 'token', environmentVariabl
  * ```
  */
 export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoProvider {
-  const settings = readSettings(providerId, given, wowzaVideoSettingNames);
+  const settings = readSettings(providerId, given, wowzaVideoSettingNames, ['token']);
   const secrets = new SecretSet();
   secrets.add(settings.token, environment().WOWZA_VIDEO_TOKEN);
   const defaultRegion =

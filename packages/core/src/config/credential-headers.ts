@@ -3,7 +3,7 @@ import { servedOperation, UniliveError } from '../errors/unilive-error.js';
 import { isSendableHeader, unsendableHeaderIssue, unsendableHeaderMessage } from '../http/header-text.js';
 import type { ProviderId } from '../live-stream.js';
 import type { SecretSet } from '../secrets.js';
-import { type CredentialSource, checkCredentialSettings, loadCredential } from './settings.js';
+import { type CredentialSource, checkCredentialSettings, loadCredentials } from './settings.js';
 
 /** One credential an adapter's headers are built from: its setting's value, else the environment. */
 export type HeaderCredential = Omit<CredentialSource, 'provider'>;
@@ -12,8 +12,8 @@ export type HeaderCredential = Omit<CredentialSource, 'provider'>;
 export interface CredentialHeaderSettings<Credentials extends readonly HeaderCredential[]> {
   provider: ProviderId;
   /**
-   * The credentials, each read with {@link loadCredential} in this order (the first missing or bad one is
-   * the error), and handed to `build` in this order. A `value` is read once, here: settings are a copy taken
+   * The credentials, each read with {@link loadCredential} in this order (when any is missing or bad, one
+   * error names every one that is: `loadCredentials`), and handed to `build` in this order. A `value` is read once, here: settings are a copy taken
    * at the factory, the same strings on every request.
    */
   credentials: Credentials;
@@ -78,7 +78,7 @@ export function cachedCredentialHeaders<const Credentials extends readonly Heade
   const headers = () => {
     // Only these settings' values can have been kept: nothing to read or compare again.
     if (allSettings && last !== undefined) return last.headers;
-    const values = sources.map(loadCredential);
+    const values = loadCredentials(sources);
     if (last !== undefined && sameValues(last.values, values)) return last.headers;
     // Secrets before `build` runs: a value it refuses is hidden from that error and every later one.
     secrets.add(...values);

@@ -151,12 +151,7 @@ export function loadCredential(source: CredentialSource): string {
         provider: source.provider,
         operation: 'configure',
         message: `${source.provider}: the \`${source.setting}\` setting is empty; give a value, or leave the setting out${source.environmentVariables.length > 0 ? ` to read ${source.environmentVariables.join(' or ')}` : ''}`,
-        issues: [
-          {
-            path: source.setting,
-            message: 'expected a value, or the setting left out (an empty or blank setting is none)',
-          },
-        ],
+        issues: [{ path: source.setting, message: blankCredentialIssue }],
         delivery: 'not-sent',
       }),
     );
@@ -231,7 +226,77 @@ export function loadCredential(source: CredentialSource): string {
  * then.
  */
 export function checkCredentialSettings(sources: readonly CredentialSource[]): void {
-  for (const source of sources) if (source.value !== undefined) loadCredential(source);
+  const refused = refusals(sources.filter((source) => source.value !== undefined));
+  if (refused !== undefined) throw refused;
+}
+
+/**
+ * Reads every credential, as {@link loadCredential} reads each; when any cannot be read, the error names
+ * every one that cannot, not only the first: the settings given wrong (one `InvalidInputError`, its issues
+ * those of each), else every credential missing (one `AuthenticationError` naming each setting and
+ * variable), so that fixing one does not meet the next. Each value is read once more only then.
+ */
+export function loadCredentials(sources: readonly CredentialSource[]): string[] {
+  try {
+    return sources.map(loadCredential);
+  } catch (error) {
+    throw refusals(sources) ?? error;
+  }
+}
+
+const blankCredentialIssue = 'expected a value, or the setting left out (an empty or blank setting is none)';
+
+// What loadCredential refuses in a credential given as a setting: its error, or none.
+function credentialRefusal(
+  provider: ProviderId,
+  setting: string,
+  value: unknown,
+): InvalidInputError | undefined {
+  try {
+    loadCredential({ provider, setting, value: value as string, environmentVariables: [] });
+    return undefined;
+  } catch (error) {
+    if (InvalidInputError.isInstance(error)) return error;
+    throw error;
+  }
+}
+
+// What reading each credential throws, as one error: none when each reads.
+function refusals(sources: readonly CredentialSource[]): Error | undefined {
+  const invalid: InvalidInputError[] = [];
+  const missing: CredentialSource[] = [];
+  for (const source of sources) {
+    try {
+      loadCredential(source);
+    } catch (error) {
+      if (InvalidInputError.isInstance(error)) invalid.push(error);
+      else if (AuthenticationError.isInstance(error)) missing.push(source);
+      else throw error;
+    }
+  }
+  // A value given wrong is the caller's to fix first, whatever else is missing.
+  if (invalid.length === 1) return invalid[0];
+  if (invalid.length > 1) {
+    const [first] = invalid as [InvalidInputError, ...InvalidInputError[]];
+    const prefix = `${first.provider}: `;
+    return quotesNoValue(
+      new InvalidInputError({
+        provider: first.provider as ProviderId,
+        operation: 'configure',
+        message: prefix + invalid.map((error) => error.message.slice(prefix.length)).join('; '),
+        issues: invalid.flatMap((error) => error.issues),
+        delivery: 'not-sent',
+      }),
+    );
+  }
+  if (missing.length === 0) return undefined;
+  const [one] = missing as [CredentialSource, ...CredentialSource[]];
+  return quotesNoValue(
+    new AuthenticationError({
+      provider: one.provider,
+      message: `${one.provider}: no ${missing.map((source) => source.setting).join(' or ')} configured; pass ${missing.map(whereFrom).join(', and ')}`,
+    }),
+  );
 }
 
 function whereFrom(source: CredentialSource): string {
@@ -280,12 +345,15 @@ export const providerSettingsBaseNames = {
  * megabytes) is refused the same way, and so are settings that are no plain object (a `Map`, a class
  * instance: see {@link plainObjectProblem}), settings or a setting given as `null` (never taken for absent
  * ones, which would fall back to an environment variable or the production API), and a text setting holding a lone
- * surrogate (no UTF-8 form to sign or send it faithfully; the value is never echoed).
+ * surrogate (no UTF-8 form to sign or send it faithfully; the value is never echoed). The settings named in
+ * `credentials` are refused empty or only whitespace here too, as {@link loadCredential} refuses them, so
+ * that one answer names every setting given wrong (`tokenId: ''` beside `secretKey: null`).
  */
 export function readSettings<Settings extends object>(
   provider: ProviderId,
   settings: Settings | undefined,
   names: Readonly<Record<string, true>>,
+  credentials: readonly string[] = [],
 ): Settings {
   if (settings === undefined) return Object.create(null) as Settings;
   // `null` is refused as every `null` setting is: taken for no settings, it would run every credential and
@@ -324,6 +392,7 @@ export function readSettings<Settings extends object>(
   }
   const known = Object.keys(names);
   const issues: InputIssue[] = [];
+  const refusedCredentials: InvalidInputError[] = [];
   // Each setting is read once, into the copy returned: a getter or a Proxy that throws is a setting that
   // could not be read, and one that answers differently later cannot pass a check with another value.
   const own: Record<string, unknown> = Object.create(null);
@@ -361,8 +430,17 @@ export function readSettings<Settings extends object>(
       // variable would pick another account.
       if (value === null)
         issues.push({ path: key, message: 'expected a value, or the setting left out (null is none)' });
+      // A credential is checked as every read of it is (loadCredential: a text, not blank, no control or
+      // invisible characters, no placeholder, its length), here with the other settings, so one answer
+      // names each setting given wrong.
+      const credential = value !== null && value !== undefined && credentials.includes(key);
+      const refused = credential ? credentialRefusal(provider, key, value) : undefined;
+      if (refused) {
+        refusedCredentials.push(refused);
+        issues.push(...refused.issues);
+      }
       // Counted as it will be used, whitespace around it dropped, as a variable's is.
-      if (typeof value === 'string' && trimWhitespace(value).length > maxCredentialLength) {
+      else if (typeof value === 'string' && trimWhitespace(value).length > maxCredentialLength) {
         issues.push({ path: key, message: `expected at most ${maxCredentialLength} characters` });
       }
       // A lone surrogate has no UTF-8 form: encoding it (a signature's key, a Basic header, a JWT's claim)
@@ -382,6 +460,9 @@ export function readSettings<Settings extends object>(
         : `unknown setting; expected one of ${known.join(', ')}`,
     });
   }
+  // One credential alone given wrong keeps its own words (`the \`token\` setting must be a string`).
+  const [lone] = refusedCredentials;
+  if (refusedCredentials.length === 1 && lone && issues.length === lone.issues.length) throw lone;
   if (issues.length > 0) {
     const listed = issues.map((issue) => `"${issue.path}": ${issue.message}`).join('; ');
     throw quotesNoValue(
