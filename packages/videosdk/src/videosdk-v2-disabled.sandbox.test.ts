@@ -1,4 +1,10 @@
-import { ConflictError, createLiveStreamClient, NotFoundError, type UniliveError } from '@unilive/core';
+import {
+  ConflictError,
+  createLiveStreamClient,
+  NotFoundError,
+  TimeoutError,
+  type UniliveError,
+} from '@unilive/core';
 import { startSandbox } from '@unilive/sandbox';
 import { describe, expect, it } from 'vitest';
 import { videosdk } from './videosdk-provider.js';
@@ -35,6 +41,31 @@ describe('videosdk v2 start of a disabled room, on the sandbox', () => {
       await client.delete(stream.id);
       const gone = await client.start(stream.id).catch((caught: unknown) => caught);
       expect(NotFoundError.isInstance(gone), String(gone)).toBe(true);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it('a room disabled while its egress runs is disabled to waitForState as to get, never ready', async () => {
+    const sandbox = await startSandbox({ media: false, transitionMs: 50 });
+    try {
+      const client = createLiveStreamClient(
+        videosdk({ ...sandbox.adapterSettings('videosdk'), apiVersion: 'v2' }),
+      );
+      const stream = await client.create({ name: 'running, then disabled' });
+      await client.start(stream.id);
+      await client.waitForState(stream.id, 'ready', { intervalMs: 100, timeoutMs: 60_000 });
+      await client.update(stream.id, { providerOptions: { videosdk: { disabled: true } } });
+      expect((await client.get(stream.id)).state).toBe('disabled');
+      expect(await client.waitForState(stream.id, 'disabled', { timeoutMs: 60_000 })).toMatchObject({
+        state: 'disabled',
+      });
+      // A wait for ready polls on over it, and runs out naming it.
+      const waited = await client
+        .waitForState(stream.id, 'ready', { intervalMs: 100, timeoutMs: 1_000 })
+        .catch((caught: unknown) => caught);
+      expect(TimeoutError.isInstance(waited), String(waited)).toBe(true);
+      expect(waited).toMatchObject({ lastState: 'disabled' });
     } finally {
       await sandbox.close();
     }

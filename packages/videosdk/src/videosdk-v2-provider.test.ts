@@ -315,7 +315,7 @@ describe('videosdk v2 get, status and list', () => {
     expect(provider.secrets?.()).toContain(youtubeKey);
   });
 
-  it('maps the state table from the active egress, and with none running from the room', async () => {
+  it('maps the state table from the room and its egress, read at once as get reads them', async () => {
     const { provider, calls } = setup();
     const cases: [string, string][] = [
       ['v2-hls-active.starting', 'starting'],
@@ -323,11 +323,27 @@ describe('videosdk v2 get, status and list', () => {
       ['v2-hls-active.stopping', 'stopping'],
     ];
     for (const [name, state] of cases) {
-      replay(name);
+      replay(name, 'v2-rooms-get');
       expect((await provider.getStatus?.(room))?.state).toBe(state);
+      // A room disabled while its egress runs is disabled, as get reads it: never ready.
+      replay(name);
+      nock(origin)
+        .get(`/v2/rooms/${room}`)
+        .reply(200, { ...body('v2-rooms-get'), disabled: true });
+      expect((await provider.getStatus?.(room))?.state).toBe('disabled');
     }
-    // A running egress is the state alone: one request each.
-    expect(calls()).toEqual(cases.map(() => `GET ${origin}/v2/hls/${room}/active`));
+    // Both read every time; the running RTMP-outs, which tell nothing of the state, are not.
+    expect([...calls()].sort()).toEqual(
+      cases
+        .flatMap(() => [
+          `GET ${origin}/v2/hls/${room}/active`,
+          `GET ${origin}/v2/hls/${room}/active`,
+          `GET ${origin}/v2/rooms/${room}`,
+          `GET ${origin}/v2/rooms/${room}`,
+        ])
+        .sort(),
+    );
+    const before = calls().length;
     replay('v2-hls-active.none', 'v2-rooms-get');
     expect(await provider.getStatus?.(room)).toEqual({
       state: 'stopped',
@@ -341,12 +357,14 @@ describe('videosdk v2 get, status and list', () => {
       state: 'disabled',
       raw: { room: { ...body('v2-rooms-get'), disabled: true } },
     });
-    expect(calls().slice(cases.length)).toEqual([
-      `GET ${origin}/v2/hls/${room}/active`,
-      `GET ${origin}/v2/rooms/${room}`,
-      `GET ${origin}/v2/hls/${room}/active`,
-      `GET ${origin}/v2/rooms/${room}`,
-    ]);
+    expect([...calls().slice(before)].sort()).toEqual(
+      [
+        `GET ${origin}/v2/hls/${room}/active`,
+        `GET ${origin}/v2/rooms/${room}`,
+        `GET ${origin}/v2/hls/${room}/active`,
+        `GET ${origin}/v2/rooms/${room}`,
+      ].sort(),
+    );
   });
 
   it('waitForState(id, "disabled") ends on a disabled room, and a wait for ready there polls on (a room can be enabled), timing out naming it', async () => {
@@ -404,6 +422,7 @@ describe('videosdk v2 get, status and list', () => {
       .reply(200, { ...body('v2-rooms-get'), disabled: true });
     replay('v2-hls-active.none');
     expect((await provider.get(room)).state).toBe('disabled');
+    nock(origin).get(`/v2/rooms/${room}`).reply(200, body('v2-rooms-get'));
     nock(origin).get(`/v2/hls/${room}/active`).reply(402, { message: 'Room not found.' });
     const error = await provider.getStatus?.(room).catch((caught: unknown) => caught);
     expect(NotFoundError.isInstance(error)).toBe(true);

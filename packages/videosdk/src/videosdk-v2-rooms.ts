@@ -266,6 +266,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     id: string,
     operation: string,
     given: CallOptions | undefined,
+    withRtmpOuts = true,
   ): Promise<VideosdkV2Reading> {
     // Read before either request, as the HTTP layer reads them: the signal is followed here, and a Map's or
     // a throwing getter's would otherwise reach the second read unchecked.
@@ -331,6 +332,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     // RTMP-outs compose the running session: with no HLS running the adapter has started none.
     if (hlsAnswer.status === 404) return { room, raw: { room: roomAnswer.body } };
     const hls = hlsAnswer.data.data;
+    if (!withRtmpOuts) return { room, hls, raw: { room: roomAnswer.body, hls: receivedHls(hlsAnswer) } };
     const outs = await fetchRunningRtmpOuts(id, hls.sessionId, operation, options);
     return {
       room,
@@ -685,18 +687,13 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     async getStatus(id: string, options?: CallOptions): Promise<LiveStreamStatus> {
       options = startCall(options, provider, 'status', http);
       assertValidId(id, { provider, operation: 'status' });
-      const answer = await fetchActiveHls(id, 'status', options);
-      // `raw` holds the answers this read received, as received, in the parts `get`'s raw names them: the
-      // egress as `hls` when one runs (the room is not read then), the room otherwise.
-      if (answer) {
-        return { state: videosdkV2State({ hls: answer.data.data }), raw: { hls: receivedHls(answer) } };
-      }
-      // No egress runs: the room tells a disabled room from a stopped one, as `get` does, so
-      // waitForState(id, 'disabled') ends, and a wait for `ready` on a disabled room says it was disabled
-      // when it runs out (it is polled on: the room can be enabled, `capabilities.enable`). One more request,
-      // made only when nothing runs.
-      const room = await fetchRoom(id, 'status', roomStep, options);
-      return { state: videosdkV2State({ room: room.data }), raw: { room: room.body } };
+      // The room and its egress, read at once as `get` reads them (one round trip), so that the state is
+      // `get`'s: a room disabled while its egress runs is `disabled` to both (waitForState(id, 'disabled')
+      // ends, and a wait for `ready` there does not end on a room `get` calls disabled; it is polled on, as
+      // the room can be enabled: `capabilities.enable`). The running RTMP-outs, which `get` reads next, tell
+      // nothing of the state: not read. `raw` holds the answers as received, in the parts `get`'s raw names.
+      const reading = await read(id, 'status', options, false);
+      return { state: videosdkV2State(reading), raw: reading.raw };
     },
 
     async *list(given?: ListOptions) {

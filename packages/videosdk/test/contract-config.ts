@@ -145,8 +145,15 @@ export const v2FixtureContract = {
       'v2-hls-active.starting',
       'v2-livestreams-list.running',
     ],
-    // waitForState polls the status call, then reads the whole stream once.
-    'wait-ready': ['v2-hls-active', 'v2-rooms-get', 'v2-hls-active', 'v2-livestreams-list.running'],
+    // waitForState polls the status call (the room and its egress, as get reads them), then reads the
+    // whole stream once.
+    'wait-ready': [
+      'v2-rooms-get',
+      'v2-hls-active',
+      'v2-rooms-get',
+      'v2-hls-active',
+      'v2-livestreams-list.running',
+    ],
     stop: [
       'v2-hls-active',
       'v2-livestreams-list.running',
@@ -156,7 +163,7 @@ export const v2FixtureContract = {
       'v2-hls-active.stopping',
       'v2-livestreams-list.ended',
     ],
-    // With no egress running the status call reads the room too (a disabled room is `disabled`).
+    // The status call reads the room with the egress (a disabled room is `disabled`).
     'wait-stopped': ['v2-hls-active.none', 'v2-rooms-get', 'v2-rooms-get', 'v2-hls-active.none'],
     delete: ['v2-rooms-deactivate'],
     'get-deleted': ['v2-rooms-get.404'],
@@ -193,6 +200,7 @@ export const v2FixtureContract = {
       'v2-rooms-get.aborted-stop',
       'v2-hls-active.aborted-stop.starting',
       'v2-livestreams-list.aborted-stop',
+      'v2-rooms-get.aborted-stop',
       'v2-hls-active.aborted-stop',
       'v2-rooms-get.aborted-stop',
       'v2-hls-active.aborted-stop',
