@@ -351,19 +351,15 @@ describe('createRedisGateStore settings', () => {
     );
   });
 
-  it('keeps a window within the longest expiry Redis takes, for the smallest rates core accepts', () => {
-    // Redis refuses an expiry past 2^63 − 1 ms from now; rate-limiter-flexible sends it as whole seconds.
-    const longest = Math.floor((2 ** 63 - 1 - Date.now()) / 1000);
+  it('counts a rate of one request an hour in one window of an hour, never longer', () => {
+    expect(windowOf(1 / 3_600)).toEqual({ points: 1, duration: 3_600 });
     fc.assert(
-      fc.property(fc.double({ min: Number.MIN_VALUE, max: 1e-9, noNaN: true }), (rate) => {
+      fc.property(fc.double({ min: 1 / 3_600, max: 1 / 60, noNaN: true }), (rate) => {
         const { points, duration } = windowOf(rate);
         expect(points).toBe(1);
-        expect(Number.isSafeInteger(duration) && duration >= 1 && duration <= longest).toBe(true);
-        // Written as Redis reads it: digits, never `1e+21`.
-        expect(String(duration)).toMatch(/^[0-9]+$/);
+        expect(duration).toBeLessThanOrEqual(3_600);
       }),
     );
-    expect(windowOf(1e-12)).toEqual({ points: 1, duration: 1e12 });
   });
 });
 
@@ -672,13 +668,25 @@ describe.skipIf(!redisServer)('the Redis gate store against a real redis-server'
     }
   });
 
-  it('takes the smallest rates core accepts: one request, then a wait, never a refusal read as an outage', async () => {
+  // The window's key is the account's whatever rate made it, and lasts its whole window: a rate given by
+  // mistake would hold every process's budget that long, after the fix too. Refused before anything is sent.
+  it('refuses a rate below one request an hour, or none, as ERANGE, sending nothing and making no key', async () => {
     const store = open();
-    for (const rate of [1e-9, 1e-16, 1e-200, Number.MIN_VALUE]) {
-      const key = `tiny-${rate}`;
-      expect(await store.takeToken(key, rate)).toBe(0);
-      expect(await store.takeToken(key, rate)).toBeGreaterThan(1e9);
+    const monitor = await redis.monitor();
+    const rates = [1 / 3_601, 1e-7, 1e-17, Number.MIN_VALUE, 0, -1, Number.NaN, Number.POSITIVE_INFINITY];
+    for (const rate of rates) {
+      const error = await store.takeToken(`tiny-${rate}`, rate).catch((caught: unknown) => caught);
+      expect(error, String(rate)).toBeInstanceOf(RedisGateStoreError);
+      expect((error as RedisGateStoreError).code).toBe('ERANGE');
     }
+    // One an hour is taken: one request, then a wait of up to the hour.
+    expect(await store.takeToken('hourly', 1 / 3_600)).toBe(0);
+    const wait = await store.takeToken('hourly', 1 / 3_600);
+    expect(wait).toBeGreaterThan(3_500_000);
+    expect(wait).toBeLessThanOrEqual(3_600_000);
+    const heard = (await monitor.stop()).flat().join(' ');
+    expect(heard).not.toContain('tiny-');
+    expect((await redis.dump()).map(({ key }) => key).filter((key) => key.includes('tiny'))).toEqual([]);
   });
 
   it('keeps naming the reply that refused its connection (NOPERM), call after call, never CLOSED', async () => {
@@ -705,6 +713,75 @@ describe.skipIf(!redisServer)('the Redis gate store against a real redis-server'
       }
     } finally {
       await admin.call('ACL', 'DELUSER', 'gate-no-time');
+      admin.disconnect();
+    }
+  });
+
+  it('names NOPERM at every attempt while TIME stays refused, sending no take on an unresumed connection', async () => {
+    const admin = new Redis(redis.url);
+    const monitor = await redis.monitor();
+    try {
+      await admin.call('ACL', 'SETUSER', 'gate-no-time-2', 'on', '>gate-pass', '~*', '+@all', '-time');
+      const store = open({
+        url: redis.url.replace('redis://', 'redis://gate-no-time-2:gate-pass@'),
+        reconnectIntervalMs: 100,
+      });
+      const codes: string[] = [];
+      const record = (call: Promise<unknown>) =>
+        call.then(
+          () => codes.push('ok'),
+          (error: unknown) => codes.push((error as RedisGateStoreError).code),
+        );
+      // Rounds past the interval, each a new attempt; a release that could not be sent keeps ioredis's own
+      // reconnection going between them.
+      for (let round = 0; round < 3; round += 1) {
+        await record(store.takeToken('k', 5));
+        await record(store.acquireSlot('k', `holder-${round}`, 2, 10_000));
+        await record(store.releaseSlot('k', `holder-${round}`));
+        await record(store.pausedUntil('k'));
+        await record(store.setPause('k', Date.now() + 10));
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      expect(codes).toEqual(codes.map(() => 'NOPERM'));
+      const sent = (await monitor.stop()).map(([name]) => name?.toLowerCase());
+      expect(sent.filter((name) => name === 'evalsha' || name === 'eval')).toEqual([]);
+    } finally {
+      await monitor.stop().catch(() => []);
+      await admin.call('ACL', 'DELUSER', 'gate-no-time-2');
+      admin.disconnect();
+    }
+  });
+
+  it('after Redis kills its connection and refuses TIME, sends no take without a deadline, and close leaves no slot held', async () => {
+    const admin = new Redis(redis.url);
+    try {
+      await admin.call('ACL', 'SETUSER', 'gate-revoked', 'on', '>gate-pass', '~*', '+@all');
+      const store = open({
+        url: redis.url.replace('redis://', 'redis://gate-revoked:gate-pass@'),
+        reconnectIntervalMs: 100,
+      });
+      expect(await store.acquireSlot('k', 'first', 5, 60_000)).toBe(true);
+      await admin.call('ACL', 'SETUSER', 'gate-revoked', '-time');
+      await admin.call('CLIENT', 'KILL', 'USER', 'gate-revoked');
+      // Sent as the kill closes the connection (ECONNRESET), or on the next one, whose TIME is refused.
+      const refused = await store.acquireSlot('k', 'second', 5, 60_000).catch((error: unknown) => error);
+      expect(['NOPERM', 'ECONNRESET']).toContain((refused as RedisGateStoreError).code);
+      await admin.call('ACL', 'SETUSER', 'gate-revoked', '+time');
+      const monitor = await redis.monitor();
+      // Allowed again: the next attempt is resumed, and its take carries its deadline.
+      await expect
+        .poll(() => store.acquireSlot('k', 'third', 5, 60_000).catch(() => false), { timeout: 20_000 })
+        .toBe(true);
+      const takes = (await monitor.stop()).filter(
+        ([name, ...args]) => /^eval(sha)?$/i.test(String(name)) && args.includes('third'),
+      );
+      expect(takes.length).toBeGreaterThan(0);
+      for (const take of takes) expect(take.at(-1)).not.toBe('0');
+      await store.close();
+      const slots = (await redis.dump()).filter(({ key }) => key.endsWith(':slots'));
+      expect(slots.map(({ value }) => value).join('')).not.toMatch(/first|third/);
+    } finally {
+      await admin.call('ACL', 'DELUSER', 'gate-revoked');
       admin.disconnect();
     }
   });

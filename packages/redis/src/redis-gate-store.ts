@@ -131,7 +131,10 @@ export interface RedisGateStore extends GateStore {
 /** A Redis call that failed; `code` says why without repeating anything Redis or the network said. */
 export class RedisGateStoreError extends Error {
   override readonly name = 'RedisGateStoreError';
-  /** `ECONNREFUSED`, `ETIMEDOUT` (no answer within `commandTimeoutMs`), `CLOSED`, a Redis error code… */
+  /**
+   * `ECONNREFUSED`, `ETIMEDOUT` (no answer within `commandTimeoutMs`), `CLOSED`, `ERANGE` (a rate below one
+   * request an hour, or none: nothing was sent), a Redis error code…
+   */
   readonly code: string;
   constructor(store: string, code: string) {
     super(`${store}: ${code}`);
@@ -324,16 +327,24 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
       },
       (error: unknown) => {
         // Redis refused the resumption (an ACL user without TIME: NOPERM; a database still loading:
-        // LOADING): the calls refused until the next attempt name that reply, not a closed connection.
-        if (client.stream === stream) lastErrorCode = replyCodeOf(error) ?? lastErrorCode;
+        // LOADING): the calls refused until the next attempt name that reply, not a closed connection, and
+        // the connection is dropped: without Redis's clock a slot take would go out with no deadline, and
+        // the removals due on it may not have been sent. A call waiting on it gets the reply; ioredis's own
+        // reconnection (a removal waits) tries again after the interval.
+        if (client.stream === stream) {
+          lastErrorCode = replyCodeOf(error) ?? lastErrorCode;
+          if (!shut && stream !== droppedStream) drop(stream, false);
+        }
       },
     );
   });
 
   const failure = (code: string) => new RedisGateStoreError(description, code);
   // What the last attempt met (a refusal, no answer, a reply); a connection that just closed, with no error,
-  // is named as closed: never a refusal that did not happen.
-  const down = () => failure(lastErrorCode ?? 'CLOSED');
+  // is named as reset by its peer, as the system names it (never a refusal that did not happen): `CLOSED` is
+  // the store's own state, once `close` was called.
+  const lostCode = () => (closed ? 'CLOSED' : 'ECONNRESET');
+  const down = () => failure(lastErrorCode ?? lostCode());
 
   // ioredis asks this whenever a connection closes (it broke, an attempt failed, reconnectOnError dropped
   // it): a delay reconnects after it, null ends the connection. It reconnects only while a slot holder's
@@ -395,13 +406,35 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
     }).then(() => resumed);
   }
 
-  const resumedNow = () => client.status === 'ready' && !droppedOnReply && resumedStream === client.stream;
+  // Resumed, and still open both ways: a connection Redis ended (`CLIENT KILL`, its `timeout`) says 'ready'
+  // until its socket closes, and one dropped here until its destroy is heard.
+  const resumedNow = () =>
+    client.status === 'ready' &&
+    !droppedOnReply &&
+    resumedStream === client.stream &&
+    client.stream !== droppedStream &&
+    (client.stream as Socket | undefined)?.writable !== false;
 
   // Reaches Redis from where the connection stands. `force` (closing) neither waits for the interval
   // between attempts nor stops at `closed`.
   function reach(force: boolean): Promise<void> {
     const status = client.status;
     if (resumedNow()) return resumed;
+    if (
+      status === 'ready' &&
+      !droppedOnReply &&
+      ((client.stream as Socket | undefined)?.writable === false || client.stream === droppedStream)
+    ) {
+      // Redis ended the connection (or it was dropped here) and ioredis says 'ready' until its socket
+      // closes: on from where it then stands, at once (a connection that worked: no outage), never failed
+      // as closed meanwhile.
+      return new Promise<void>((resolve) => {
+        client.once('close', () => resolve());
+      }).then(() => {
+        if (closed && !force) throw failure('CLOSED');
+        return reach(force);
+      });
+    }
     if (droppedOnReply && status === 'ready') {
       // The connection reconnectOnError dropped is still closing (ioredis says 'ready' until its socket
       // closes): once closed, on from where it then stands (ended, or reconnecting at once).
@@ -741,7 +774,7 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
       // Between the end of the stream (Redis went away) and its close, ioredis still says 'ready' but refuses
       // to write, with an error that has no code: a closed connection, as the user sees a moment later.
       const answering = client.status === 'ready' && (client.stream as Socket | undefined)?.writable === true;
-      throw failure(replyCodeOf(error) ?? (answering ? 'ERROR' : (lastErrorCode ?? 'CLOSED')));
+      throw failure(replyCodeOf(error) ?? (answering ? 'ERROR' : (lastErrorCode ?? lostCode())));
     } finally {
       clearTimeout(timer);
     }
@@ -892,6 +925,10 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
     onUnavailable: settings.onUnavailable,
     pollIntervalMs: settings.pollIntervalMs,
     takeToken(key, requestsPerSecond) {
+      // A rate whose window Redis should not keep (longestWindowS), or no rate at all, is refused before
+      // anything is sent, naming why: the gate falls back to pacing in memory, or fails, as it is told.
+      if (!(requestsPerSecond * longestWindowS >= 1 - 1e-9) || !Number.isFinite(requestsPerSecond))
+        return Promise.reject(failure('ERANGE'));
       // No deadline and no undoing here: `consume` has no place for a deadline, and its `reward` (a decrement
       // that makes the window's key when it is gone) would add a token when the consume never ran or ran in
       // an earlier window. A take given up on may spend one token, until its window ends.
@@ -1022,16 +1059,17 @@ function reconnectWithoutResend(
 }
 
 /**
- * The longest window, in seconds. Redis refuses an expiry whose milliseconds, added to its clock, pass
- * 2^63 − 1 (`invalid expire time`): a longer window failed every take, reported as Redis being down.
+ * The longest window, in seconds: a rate needing a longer one (below one request an hour) is refused. The
+ * window's key is the account's, whatever rate made it, and lasts its whole window: a rate set by mistake
+ * (`1e-7` for `1e7`) would hold the whole fleet's budget for that long after the fix (at `1e-17`, for good:
+ * 9e15 s, the longest expiry Redis takes).
  */
-const longestWindowS = 9e15;
+export const longestWindowS = 3_600;
 
 /**
  * The fixed window `rate-limiter-flexible` counts in for a rate: whole requests over whole seconds. A
  * rate that is no whole number of requests in any window up to a minute is rounded down, so the budget is
- * never above the rate. A window is at most 9e15 seconds (about 285 million years),
- * the longest expiry Redis takes: a rate below one request per that (`1e-16`) is one request per it.
+ * never above the rate. Only for a rate {@link createRedisGateStore} takes: from one request an hour.
  */
 export function windowOf(requestsPerSecond: number): { points: number; duration: number } {
   for (let duration = 1; duration <= 60; duration += 1) {
@@ -1041,7 +1079,7 @@ export function windowOf(requestsPerSecond: number): { points: number; duration:
   }
   return requestsPerSecond >= 1
     ? { points: Math.floor(requestsPerSecond), duration: 1 }
-    : { points: 1, duration: Math.min(Math.ceil(1 / requestsPerSecond), longestWindowS) };
+    : { points: 1, duration: Math.min(Math.ceil(1 / requestsPerSecond - 1e-9), longestWindowS) };
 }
 
 /** The names {@link createRedisGateStore} takes: any other is a misspelling, refused rather than ignored. */
