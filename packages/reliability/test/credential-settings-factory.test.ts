@@ -353,8 +353,8 @@ describe('Wowza Video settings are checked at the factory', () => {
             .map((value) => ({ listDetails: value, path: 'listDetails' })),
           fc
             .oneof(
-              fc.string().filter((text) => !/^[a-z_]+$/.test(text)),
-              fc.constantFrom('US_WEST_CALIFORNIA', 'eu-germany', 'mars'),
+              fc.string().filter((text) => !/^[a-z_]+$/i.test(text)),
+              fc.constantFrom('US-WEST-CALIFORNIA', 'eu-germany', 'mars'),
               fc.integer(),
             )
             .map((value) => ({ defaultRegion: value, path: 'defaultRegion' })),

@@ -79,7 +79,16 @@ describe('toWowzaVideoCreateBody', () => {
     ]);
   });
 
-  it.each(['mars', 'us-west', 'US_WEST_CALIFORNIA'])('refuses region %j, listing the locations', (region) => {
+  it.each(['EU_GERMANY', 'Us_West_California', 'eu_germany'])(
+    'takes region %j in any case, sending the location as the vendor writes it',
+    (region) => {
+      expect(toWowzaVideoCreateBody({ name: 'n', region }).body.live_stream.broadcast_location).toBe(
+        region.toLowerCase(),
+      );
+    },
+  );
+
+  it.each(['mars', 'us-west', 'US-WEST-CALIFORNIA'])('refuses region %j, listing the locations', (region) => {
     const error = createError({ name: 'n', region });
     expect(error.issues).toEqual([
       { path: 'region', message: `expected one of ${wowzaVideoBroadcastLocations.join(', ')}` },
@@ -455,7 +464,7 @@ describe('toWowzaVideoUpdateBody', () => {
           fc.constantFrom('moon', 'EU_GERMANY', 'eu-germany', ' eu_germany'),
         ),
         (region) => {
-          const known = (wowzaVideoBroadcastLocations as readonly string[]).includes(region);
+          const known = (wowzaVideoBroadcastLocations as readonly string[]).includes(region.toLowerCase());
           if (known) {
             expect(toWowzaVideoUpdateBody({ region }).warnings.map((warning) => warning.setting)).toEqual([
               'region',

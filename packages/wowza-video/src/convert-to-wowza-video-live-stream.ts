@@ -43,15 +43,20 @@ export interface ConvertedRequest {
   warnings: Warning[];
 }
 
-const isBroadcastLocation = (value: string): value is WowzaVideoBroadcastLocation =>
-  (wowzaVideoBroadcastLocations as readonly string[]).includes(value);
+// Region ids are read in any case, as Wowza Real-Time's are (`EU_Germany` is `eu_germany`): the vendor's
+// are lower case, and a neutral region given once must mean the same on both Wowza adapters.
+const isBroadcastLocation = (value: string): boolean =>
+  (wowzaVideoBroadcastLocations as readonly string[]).includes(value.toLowerCase());
 
-/** Checks a region id, throwing `InvalidInputError` that lists the 15 broadcast locations. */
+/**
+ * Checks a region id, in any case, throwing `InvalidInputError` that lists the 15 broadcast locations;
+ * returns it as the vendor writes it (lower case).
+ */
 export function toBroadcastLocation(
   region: string,
   context: { operation: string; path: string },
 ): WowzaVideoBroadcastLocation {
-  if (isBroadcastLocation(region)) return region;
+  if (isBroadcastLocation(region)) return region.toLowerCase() as WowzaVideoBroadcastLocation;
   throw invalidInput(
     [{ path: context.path, message: `expected one of ${wowzaVideoBroadcastLocations.join(', ')}` }],
     { provider: providerId, operation: context.operation },

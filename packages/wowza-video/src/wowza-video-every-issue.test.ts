@@ -33,7 +33,8 @@ function expectedPaths(input: Input, operation: 'create' | 'update'): string[] {
   if (operation === 'create' && (input.ingestProtocol === 'wowz' || input.ingestProtocol === 'rtmps'))
     paths.push('ingestProtocol');
   if (input.restream !== undefined && input.restream.length > 0) paths.push('restream');
-  if (input.region !== undefined && input.region !== 'eu_germany') paths.push('region');
+  // Read in any case, as Wowza Real-Time reads it.
+  if (input.region !== undefined && input.region.toLowerCase() !== 'eu_germany') paths.push('region');
   return paths.sort();
 }
 
