@@ -45,7 +45,8 @@ export interface ConvertedRequest {
 
 // Region ids are read in any case, as Wowza Real-Time's are (`EU_Germany` is `eu_germany`): the vendor's
 // are lower case, and a neutral region given once must mean the same on both Wowza adapters.
-const isBroadcastLocation = (value: string): boolean =>
+const isBroadcastLocation = (value: unknown): value is string =>
+  typeof value === 'string' &&
   (wowzaVideoBroadcastLocations as readonly string[]).includes(value.toLowerCase());
 
 /**
