@@ -717,6 +717,62 @@ describe.skipIf(!redisServer)('the Redis gate store against a real redis-server'
     }
   });
 
+  it('refuses a slot take with a limit or hold that is no number Redis can keep, as ERANGE, sending nothing', async () => {
+    const store = open();
+    const monitor = await redis.monitor();
+    const cases: [number, number][] = [
+      [1, Number.POSITIVE_INFINITY],
+      [1, 1e300],
+      [1, Number.NaN],
+      [1, -5],
+      [1, 0],
+      [Number.NaN, 1_000],
+      [0, 1_000],
+      [1.5, 1_000],
+      [Number.POSITIVE_INFINITY, 1_000],
+    ];
+    for (const [limit, ttlMs] of cases) {
+      const error = await store
+        .acquireSlot('bad-input', 'holder', limit, ttlMs)
+        .catch((caught: unknown) => caught);
+      expect((error as RedisGateStoreError).code, `${limit}, ${ttlMs}`).toBe('ERANGE');
+    }
+    expect(await store.acquireSlot('bad-input', 'holder', 1, 2_147_483_647 + 5_000)).toBe(true);
+    await store.releaseSlot('bad-input', 'holder');
+    const heard = (await monitor.stop()).filter(([name]) => /^eval(sha)?$/i.test(String(name)));
+    expect(heard).toHaveLength(1);
+  });
+
+  it('gives back a slot whose take script failed after adding its holder (a command the ACL refuses)', async () => {
+    const admin = new Redis(redis.url);
+    try {
+      await admin.call(
+        'ACL',
+        'SETUSER',
+        'gate-no-pttl',
+        'on',
+        '>gate-pass',
+        '~*',
+        '+@all',
+        '-pttl',
+        '-pexpire',
+      );
+      const store = open({ url: redis.url.replace('redis://', 'redis://gate-no-pttl:gate-pass@') });
+      const error = await store
+        .acquireSlot('acl', 'lost-holder', 2, 60_000)
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(RedisGateStoreError);
+      await expect
+        .poll(async () => (await redis.dump()).filter(({ value }) => value.includes('lost-holder')).length, {
+          timeout: 10_000,
+        })
+        .toBe(0);
+    } finally {
+      await admin.call('ACL', 'DELUSER', 'gate-no-pttl');
+      admin.disconnect();
+    }
+  });
+
   it('names NOPERM at every attempt while TIME stays refused, sending no take on an unresumed connection', async () => {
     const admin = new Redis(redis.url);
     const monitor = await redis.monitor();

@@ -927,7 +927,11 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
     takeToken(key, requestsPerSecond) {
       // A rate whose window Redis should not keep (longestWindowS), or no rate at all, is refused before
       // anything is sent, naming why: the gate falls back to pacing in memory, or fails, as it is told.
-      if (!(requestsPerSecond * longestWindowS >= 1 - 1e-9) || !Number.isFinite(requestsPerSecond))
+      if (
+        typeof requestsPerSecond !== 'number' ||
+        !(requestsPerSecond * longestWindowS >= 1 - 1e-9) ||
+        !Number.isFinite(requestsPerSecond)
+      )
         return Promise.reject(failure('ERANGE'));
       // No deadline and no undoing here: `consume` has no place for a deadline, and its `reward` (a decrement
       // that makes the window's key when it is gone) would add a token when the consume never ran or ran in
@@ -944,6 +948,11 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
       });
     },
     acquireSlot(key, holder, limit, ttlMs) {
+      // A limit that is no whole number from 1, or a hold that is no time (NaN, Infinity, 0 or less), is
+      // refused before anything is sent: Redis would keep an endless hold, or refuse the script after it
+      // added the holder.
+      if (!Number.isSafeInteger(limit) || limit < 1 || !(ttlMs > 0 && ttlMs <= maxHoldMs))
+        return Promise.reject(failure('ERANGE'));
       const slots = keyOf(key, 'slots');
       const holdMs = Math.ceil(ttlMs);
       longestHoldMs = Math.max(longestHoldMs, holdMs);
@@ -957,6 +966,12 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
           let answer: SlotAnswer;
           try {
             answer = await client.uniliveAcquireSlot(slots, holder, limit, holdMs, deadline);
+          } catch (error) {
+            // An error reply from within the script (a command of it the ACL refuses) may come after it added
+            // the holder: a script's writes before its error stay. Given back, as a take given up on is.
+            if ((error as { name?: unknown } | null)?.name === 'ReplyError')
+              removeHolder(slots, holder, performance.now() + holdMs).catch(() => {});
+            throw error;
           } finally {
             takesAwaited -= 1;
             if (takesAwaited === 0) for (const settled of takesSettled.splice(0)) settled();
@@ -1065,6 +1080,12 @@ function reconnectWithoutResend(
  * 9e15 s, the longest expiry Redis takes).
  */
 export const longestWindowS = 3_600;
+
+/**
+ * The longest slot hold a take is sent with, in ms (some 31,700 years: far past any call's time limit plus
+ * core's margin); a longer one, or Infinity, would be no expiry Redis keeps.
+ */
+const maxHoldMs = 1e15;
 
 /**
  * The fixed window `rate-limiter-flexible` counts in for a rate: whole requests over whole seconds. A

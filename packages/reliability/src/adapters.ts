@@ -123,6 +123,12 @@ export interface AdapterSpec {
    */
   readsAtOnce?: readonly MatrixOperation[];
   /**
+   * Of `readsAtOnce`, the operations that poll (a wait): the read sent first is never the faulted one, and
+   * its next sending begins the call's next step (the read of the whole stream), whose requests are not
+   * attempts of the faulted one.
+   */
+  pollsAtOnce?: readonly MatrixOperation[];
+  /**
    * The path of the read sent beside an operation's own first request (videosdk v2's active-egress read,
    * beside the room read): a hostile answer meant for the operation's request is never planned on it.
    */
@@ -429,10 +435,17 @@ export const adapters: Record<AdapterId, AdapterSpec> = {
             'v2-livestreams-list.ended',
           ],
         },
-        // waitForState polls the active egress, then reads the whole stream once.
+        // waitForState polls the room and its egress (read at once, as get reads them), then reads the
+        // whole stream once.
         status: {
           target: 'v2-hls-active',
-          success: ['v2-hls-active', 'v2-rooms-get', 'v2-hls-active', 'v2-livestreams-list.running'],
+          success: [
+            'v2-rooms-get',
+            'v2-hls-active',
+            'v2-rooms-get',
+            'v2-hls-active',
+            'v2-livestreams-list.running',
+          ],
         },
       },
       paging: videosdkV2Fixtures.paging,
@@ -450,8 +463,11 @@ export const adapters: Record<AdapterId, AdapterSpec> = {
       status: 'status',
     },
     needsStarted: ['stop'],
-    // get reads the room and its egress at once.
-    readsAtOnce: ['get'],
+    // get, and the status poll, read the room and its egress at once; the poll's room read comes first and
+    // is not the one faulted (the egress read is), so the read of the whole stream after it begins where
+    // the room is read again.
+    readsAtOnce: ['get', 'status'],
+    pollsAtOnce: ['status'],
     besideRead: /^\/videosdk\/v2\/hls\/[^/]+\/active$/,
     // A room page carries no state: each room's active egress is read as the walk reaches it.
     listDetailRead: /^\/videosdk\/v2\/hls\/[^/]+\/active$/,

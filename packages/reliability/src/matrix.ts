@@ -247,7 +247,19 @@ async function runCase(context: CaseContext): Promise<CaseRecord> {
     undefined,
   );
   const first = requests.find((request) => key(request) === firstKey);
-  const attempts = firstKey === undefined ? 0 : sentOf(firstKey);
+  // A poll whose two reads go out at once (pollsAtOnce) is followed, once it succeeds, by the read of the
+  // whole stream, which sends both again, in either order: each later sending of the read not faulted is
+  // one more step, which sent the faulted one once too. A wait that failed made no later step (a DNS
+  // failure fails both reads alike).
+  const otherKey = leadingKeys.find((candidate) => candidate !== firstKey);
+  const laterSteps =
+    atOnce &&
+    adapter.pollsAtOnce?.includes(operation) === true &&
+    otherKey !== undefined &&
+    error === undefined
+      ? Math.max(0, sentOf(otherKey) - 1)
+      : 0;
+  const attempts = firstKey === undefined ? 0 : sentOf(firstKey) - laterSteps;
   const typed = error !== undefined && UniliveError.isInstance(error);
   const outcome: CaseOutcome =
     error === undefined ? (retries.length > 0 ? 'recovered' : 'success') : typed ? 'typed' : 'untyped';

@@ -15,6 +15,7 @@ const wrong = fc.constantFrom<unknown>(
   5,
   'tok\r\nx-injected: 1',
   'a\u200bb',
+  'tok\u2028en',
   `\${TOKEN}`, // a placeholder left unexpanded
 );
 const good = fc.constantFrom('tid-abcdefgh', 'sec-abcdefgh');

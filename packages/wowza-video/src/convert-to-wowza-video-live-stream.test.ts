@@ -6,7 +6,11 @@ import {
 } from '@unilive/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { toWowzaVideoCreateBody, toWowzaVideoUpdateBody } from './convert-to-wowza-video-live-stream.js';
+import {
+  toBroadcastLocation,
+  toWowzaVideoCreateBody,
+  toWowzaVideoUpdateBody,
+} from './convert-to-wowza-video-live-stream.js';
 import { wowzaVideoBroadcastLocations, wowzaVideoEncoders } from './wowza-video-api.js';
 import { toWowzaVideoCountdownAt } from './wowza-video-options.js';
 
@@ -87,6 +91,12 @@ describe('toWowzaVideoCreateBody', () => {
       );
     },
   );
+
+  it('refuses a region that folds to a location only through Unicode (the Kelvin sign, U+212A)', () => {
+    expect(() =>
+      toBroadcastLocation('asia_pacific_s_\u212Aorea', { operation: 'configure', path: 'defaultRegion' }),
+    ).toThrow(/expected one of/);
+  });
 
   it.each(['mars', 'us-west', 'US-WEST-CALIFORNIA'])('refuses region %j, listing the locations', (region) => {
     const error = createError({ name: 'n', region });

@@ -45,8 +45,10 @@ export interface ConvertedRequest {
 
 // Region ids are read in any case, as Wowza Real-Time's are (`EU_Germany` is `eu_germany`): the vendor's
 // are lower case, and a neutral region given once must mean the same on both Wowza adapters.
+// ASCII only: `toLowerCase` folds the Kelvin sign (U+212A) to `k`, and no id holds anything else.
 const isBroadcastLocation = (value: unknown): value is string =>
   typeof value === 'string' &&
+  /^[A-Za-z_]+$/.test(value) &&
   (wowzaVideoBroadcastLocations as readonly string[]).includes(value.toLowerCase());
 
 /**

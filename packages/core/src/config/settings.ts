@@ -78,9 +78,9 @@ export interface CredentialSource {
 
 // C0 and C1 controls and DEL. A C1 control (U+0080–U+009F) is Latin-1, so fetch would send it, and no
 // vendor's token or key holds one: CSI (U+009B) or NEL (U+0085) is a terminal or line-end escape, never a
-// credential's character.
+// credential's character. The line and paragraph separators (U+2028, U+2029) end a line as CR/LF do.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects.
-const headerUnsafe = /[\u0000-\u001f\u007f-\u009f]/;
+const headerUnsafe = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 // Unicode's default-ignorable code points: zero-width spaces and joiners (U+200B–U+200D, U+2060), a BOM
 // inside a value, soft hyphens, variation selectors, tag characters. Nothing shows them where a credential is
