@@ -652,3 +652,19 @@ describe.skipIf(!ffmpeg)('RTMP ingest: hostile and broken encoders', () => {
     );
   });
 });
+
+describe.skipIf(!ffmpeg)('RTMP ingest: a sandbox closing while an encoder publishes', () => {
+  it('tells the encoder why, and closes with no encoder left connected', async () => {
+    const { sandbox, clients, changes, logs } = await open();
+    const stream = await clients.liveapi!.create('Live when the sandbox closes');
+    const id = String(stream._id);
+    const connected = changes.next((change) => change.kind === 'encoder-connected' && change.id === id);
+    const push = testPush(liveapiTarget(stream), { durationSeconds: 30 });
+    await whilePushing(push, connected, logs);
+    await sandbox.close();
+    const result = await push.done;
+    expect(result.ok).toBe(false);
+    // The reason, as ffmpeg prints the RTMP status: not a broken pipe.
+    expect(result.error).toContain('Server error: the sandbox is closing');
+  });
+});

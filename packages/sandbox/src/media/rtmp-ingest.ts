@@ -53,6 +53,9 @@ export interface IngestSession {
   cut(reason: string): void;
 }
 
+/** How long `close` waits for a publisher it told why to close its side before resetting it (ms). */
+const closeGraceMs = 1_000;
+
 /** What the ingest server asks of the sandbox. */
 export interface IngestController {
   /** The push credentials a connect to `application` must prove (Adobe authentication), if any. */
@@ -389,10 +392,22 @@ export async function startRtmpIngest(options: RtmpIngestOptions): Promise<RtmpI
     port,
     sessions: () => [...sessions.values()].map((state) => state.session),
     async close() {
-      for (const state of [...sessions.values()]) {
-        state.session.cut('sandbox closing');
-        state.socket.destroy();
-      }
+      // Each publisher is told why (its status, then the end of the connection: `cut`), and its connection
+      // is reset once it has closed its side, or after a moment: destroyed at once, the status went with it,
+      // and the encoder saw a broken pipe instead of the reason.
+      const gone = [...sessions.values()].map((state) => {
+        const closed = new Promise<void>((resolve) => {
+          if (state.socket.destroyed) resolve();
+          else state.socket.once('close', () => resolve());
+        });
+        state.session.cut('the sandbox is closing');
+        const timer = setTimeout(() => state.socket.destroy(), closeGraceMs);
+        return closed.finally(() => {
+          clearTimeout(timer);
+          state.socket.destroy();
+        });
+      });
+      await Promise.all(gone);
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
