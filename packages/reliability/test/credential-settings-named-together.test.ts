@@ -1,7 +1,8 @@
 import { InvalidInputError } from '@unilive/core';
+import { liveapi } from '@unilive/liveapi';
+import { videosdk } from '@unilive/videosdk';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { videosdk } from './videosdk-provider.js';
 
 // A two-part credential given wrong in both parts is refused naming both, whatever is wrong with each: the
 // caller fixes both at once instead of meeting the second after fixing the first.
@@ -30,7 +31,7 @@ const refusal = (make: () => unknown) => {
 };
 
 describe('credential settings given wrong', () => {
-  it('are all named in one InvalidInputError at the factory, on videosdk’s key pair (generated)', () => {
+  it('are all named in one InvalidInputError at the factory, on LiveAPI and on videosdk’s key pair (generated)', () => {
     fc.assert(
       fc.property(
         fc.option(wrong, { nil: undefined }),
@@ -38,6 +39,10 @@ describe('credential settings given wrong', () => {
         good,
         (first, second, fine) => {
           const cases = [
+            {
+              make: (a: unknown, b: unknown) => liveapi({ tokenId: a, secretKey: b } as never),
+              names: ['tokenId', 'secretKey'],
+            },
             {
               make: (a: unknown, b: unknown) => videosdk({ apiKey: a, secret: b } as never),
               names: ['apiKey', 'secret'],
