@@ -132,8 +132,10 @@ export interface RedisGateStore extends GateStore {
 export class RedisGateStoreError extends Error {
   override readonly name = 'RedisGateStoreError';
   /**
-   * `ECONNREFUSED`, `ETIMEDOUT` (no answer within `commandTimeoutMs`), `CLOSED`, `ERANGE` (a rate below one
-   * request an hour, or none: nothing was sent), a Redis error code…
+   * `ECONNREFUSED`, `ECONNRESET` (the connection closed under the call), `ETIMEDOUT` (no answer within
+   * `commandTimeoutMs`), `CLOSED` (after `close()`), `ERANGE` (a rate below one request an hour, or none; a
+   * slot limit that is no whole number from 1, or a hold that is no time: nothing was sent), a Redis error
+   * code…
    */
   readonly code: string;
   constructor(store: string, code: string) {
