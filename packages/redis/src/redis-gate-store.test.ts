@@ -355,9 +355,10 @@ describe('createRedisGateStore settings', () => {
     expect(windowOf(1 / 3_600)).toEqual({ points: 1, duration: 3_600 });
     fc.assert(
       fc.property(fc.double({ min: 1 / 3_600, max: 1 / 60, noNaN: true }), (rate) => {
-        const { points, duration } = windowOf(rate);
-        expect(points).toBe(1);
-        expect(duration).toBeLessThanOrEqual(3_600);
+        const window = windowOf(rate);
+        expect(window.points).toBe(1);
+        // Seconds of the window Redis keeps, not a time this test measures.
+        expect(window.duration <= 3_600).toBe(true);
       }),
     );
   });
