@@ -471,12 +471,7 @@ export async function startSandbox(given: SandboxOptions = {}): Promise<Sandbox>
     adapterSettings: (provider) => ({ ...credentials(provider), ...insecure, baseUrl: baseUrl(provider) }),
     injectFault: (provider, operation, fault) => engine.injectFault(provider, operation, fault),
     clearFaults: () => engine.clearFaults(),
-    setEncoder: (provider, id, connected) => {
-      if (!connected && engine.publisherOf(provider, id)) {
-        throw new ConflictError({ provider, operation: 'setEncoder', message: realPublisherMessage });
-      }
-      engine.setEncoder(provider, id, connected);
-    },
+    setEncoder: (provider, id, connected) => setSimulatedEncoder(engine, provider, id, connected),
     ingestUrl: media?.ingestOrigin,
     publisher: (provider, id) => media?.publisher(provider, id),
     onStreamChange: (listener) => engine.onStreamChange(listener),
@@ -1360,8 +1355,27 @@ function routeSegments(path: readonly string[]): readonly string[] {
   return path.at(-1) === '' ? path.slice(0, -1) : path;
 }
 
-const realPublisherMessage =
-  'a real encoder is publishing to this stream over RTMP: it stays connected until it stops publishing (stop, disable or delete the stream to cut it off)';
+/**
+ * The simulated encoder, as the control route and `setEncoder` set it. A real encoder is connected until
+ * its socket closes: marking it gone would contradict what it still sends (the vendor's API saying offline,
+ * an encoder-disconnected webhook, HLS still growing), so that is a `ConflictError`.
+ */
+function setSimulatedEncoder(
+  engine: SandboxEngine,
+  provider: ProviderId,
+  id: string,
+  connected: boolean,
+): void {
+  if (!connected && engine.publisherOf(provider, id)) {
+    throw new ConflictError({
+      provider,
+      operation: 'setEncoder',
+      message:
+        'a real encoder is publishing to this stream over RTMP: it stays connected until it stops publishing (stop, disable or delete the stream to cut it off)',
+    });
+  }
+  engine.setEncoder(provider, id, connected);
+}
 
 function control(engine: SandboxEngine, method: string, path: string[], body: unknown): SandboxResponse {
   // Each route takes its own number of segments, and a path with more is no route: `DELETE
@@ -1419,12 +1433,12 @@ function control(engine: SandboxEngine, method: string, path: string[], body: un
     }
     const input = readControl(encoderRequest, body);
     if (typeof input === 'string') return { status: 400, body: { error: input } };
-    // A real encoder is connected until its socket closes: marking it gone would contradict what it still
-    // sends (the vendor's API saying offline, an encoder-disconnected webhook, HLS still growing).
-    if (!input.connected && engine.publisherOf(provider, id)) {
-      return { status: 409, body: { error: realPublisherMessage } };
+    try {
+      setSimulatedEncoder(engine, provider, id, input.connected);
+    } catch (error) {
+      if (!ConflictError.isInstance(error)) throw error;
+      return { status: 409, body: { error: error.message } };
     }
-    engine.setEncoder(provider, id, input.connected);
     return { status: 200, body: { provider, id, connected: input.connected } };
   }
   return {
