@@ -306,6 +306,7 @@ export {
 /** How every options object is read (own properties of a plain object, each once), for helpers outside core. */
 export {
   abortedCallError,
+  callOptionsError,
   checkCallOptionValues,
   type OptionRule,
   type OptionsPlace,

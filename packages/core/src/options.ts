@@ -2,7 +2,7 @@ import { nearestName } from './config/names.js';
 import { AbortError, abortedMessage, type InputIssue, InvalidInputError } from './errors/errors.js';
 import type { HttpClient } from './http/http-client.js';
 import { callTimeoutProblem } from './http/transport-settings.js';
-import { invalidInput, readStartProviderOptions } from './inputs.js';
+import { readStartProviderOptions } from './inputs.js';
 import type { ProviderId } from './live-stream.js';
 import {
   isAbortSignal,
@@ -44,7 +44,7 @@ export interface OptionsPlace {
   kept?: OptionRule;
   /**
    * How an issue names one option: `prefixed` (the default) as `options.timeoutMs`; `bare` as `timeoutMs`,
-   * where the function's own later checks name its options that way (the waits).
+   * for settings and configuration entries, whose own later checks name them that way.
    */
   keys?: 'prefixed' | 'bare';
 }
@@ -276,12 +276,14 @@ export function listOptionIssues(
   const positive = (value: unknown) =>
     value === undefined || (Number.isInteger(value) && (value as number) >= 1);
   const issues: InputIssue[] = [];
-  if (!positive(options.pageSize)) issues.push({ path: 'pageSize', message: 'expected a positive integer' });
-  if (!positive(options.maxPages)) issues.push({ path: 'maxPages', message: 'expected a positive integer' });
+  if (!positive(options.pageSize))
+    issues.push({ path: 'options.pageSize', message: 'expected a positive integer' });
+  if (!positive(options.maxPages))
+    issues.push({ path: 'options.maxPages', message: 'expected a positive integer' });
   if (options.name !== undefined && (typeof options.name !== 'string' || options.name === ''))
-    issues.push({ path: 'name', message: 'expected a non-empty string' });
+    issues.push({ path: 'options.name', message: 'expected a non-empty string' });
   const timeoutProblem = options.timeoutMs === undefined ? undefined : callTimeoutProblem(options.timeoutMs);
-  if (timeoutProblem !== undefined) issues.push({ path: 'timeoutMs', message: timeoutProblem });
+  if (timeoutProblem !== undefined) issues.push({ path: 'options.timeoutMs', message: timeoutProblem });
   return issues;
 }
 
@@ -383,7 +385,7 @@ export function isClientOptions(options: unknown): boolean {
  * properties of a plain object, each once, every name known. A `list`'s values are checked as a client
  * checks them ({@link listOptionIssues}): a `pageSize` or `maxPages` that is no positive integer, a `name`
  * that is no non-empty string or a `timeoutMs` out of range is refused with the client's own error
- * (issues `pageSize`, `maxPages`, `name`, `timeoutMs`). A `start`'s `providerOptions` are read as a client reads them too (core's
+ * (issues `options.pageSize`, `options.maxPages`, `options.name`, `options.timeoutMs`). A `start`'s `providerOptions` are read as a client reads them too (core's
  * `readStartProviderOptions`): a plain object keyed by provider id, each entry a plain object, under the
  * provider's own id only when `providerOptionsOn` lists `start`. The HTTP layer does this for every
  * request; an adapter that reads an option itself before its first request (a signal it follows, a list's
@@ -409,7 +411,7 @@ export function providerCallOptions<T extends object>(
   // answer "no such stream", a `pageSize: 0` sent to the vendor or a `maxPages: -1` ignored.
   if (operation === 'list') {
     const issues = listOptionIssues(read as ListOptions);
-    if (issues.length > 0) throw invalidInput(issues, { provider, operation });
+    if (issues.length > 0) throw callOptionsError(issues, { provider, operation });
     return read;
   }
   // Only a start takes them; on another call they are the client's to refuse, as `pageSize` on a `get`.
@@ -432,9 +434,10 @@ export function providerCallOptions<T extends object>(
  * sends would refuse. Run after {@link providerCallOptions} (which reads the names and types), on what it
  * returned: a client's copy included, whose `timeoutMs` the client took as any number.
  *
- * @throws InvalidInputError (`delivery: 'not-sent'`, message `<provider> <operation>: invalid timeoutMs
- *   option`) with the issue `timeoutMs` for a `timeoutMs` that is no number of milliseconds above 0 and at
- *   most 2³¹−1 (`-1`, `0`, `NaN`, `Infinity`), or `signal` for a `signal` that is no `AbortSignal`.
+ * @throws InvalidInputError (`delivery: 'not-sent'`, message `<provider> <operation>: invalid options:
+ *   options.timeoutMs (…)`) with the issue `options.timeoutMs` for a `timeoutMs` that is no number of
+ *   milliseconds above 0 and at most 2³¹−1 (`-1`, `0`, `NaN`, `Infinity`), or `options.signal` for a
+ *   `signal` that is no `AbortSignal` ({@link callOptionsError}).
  */
 export function checkCallOptionValues(options: unknown, provider: ProviderId, operation: string): void {
   refuseCallOptionValues(provider, operation, ownValue(options, 'timeoutMs'), ownValue(options, 'signal'));
@@ -456,18 +459,41 @@ export function refuseCallOptionValues(
     throw callOptionError(provider, operation, 'signal', 'expected an AbortSignal');
 }
 
-/** The error of a call option's value the HTTP layer refuses (`<provider> <operation>: invalid <path> option`). */
+/**
+ * The error of a call option's value the HTTP layer refuses: {@link callOptionsError} of the one issue
+ * `options.<name>` (`liveapi get: invalid options: options.timeoutMs (expected a number of milliseconds…)`).
+ */
 export function callOptionError(
   provider: ProviderId,
   operation: string,
-  path: string,
+  name: string,
   message: string,
 ): InvalidInputError {
+  return callOptionsError([{ path: `options.${name}`, message }], { provider, operation });
+}
+
+/**
+ * The one error of a call's arguments refused before any request, wherever the check runs (the options'
+ * reading, the HTTP layer's check of their values, a list's or a wait's own checks), so that one option
+ * reads the same whatever is wrong with it: each issue's path names the argument (`options.timeoutMs`,
+ * `options.pageSize`; a wait's `state`), and the message is `<provider> <operation>: invalid options:
+ * options.timeoutMs (<problem>); …`, the form {@link readOptions} gives an options object, or
+ * `<provider> <operation>: invalid state (<problem>); options.timeoutMs (<problem>)` when not every issue is
+ * an option's. `delivery` is `not-sent`.
+ */
+export function callOptionsError(
+  issues: InputIssue[],
+  context: { provider?: ProviderId | undefined; operation: string },
+): InvalidInputError {
+  const { provider, operation } = context;
+  const optionsOnly = issues.every((issue) => issue.path.startsWith('options.'));
   return new InvalidInputError({
     provider,
     operation,
-    message: `${provider} ${operation}: invalid ${path} option`,
-    issues: [{ path, message }],
+    message: `${provider ? `${provider} ` : ''}${operation}: invalid ${optionsOnly ? 'options: ' : ''}${issues
+      .map((issue) => `${issue.path} (${issue.message})`)
+      .join('; ')}`,
+    issues,
     delivery: 'not-sent',
   });
 }

@@ -1,4 +1,4 @@
-import { createLiveStreamClient, type LiveStreamProvider } from '@unilive/core';
+import { createLiveStreamClient, createLiveStreamRegistry, type LiveStreamProvider } from '@unilive/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkSection } from './check-rows.js';
@@ -207,4 +207,138 @@ describe('videosdk v1 stop refuses the options get refuses, before saying v1 has
     row(v1Check, subject.label).figure =
       `${seen.refused} refused as get refuses them, ${seen.unsupported} unsupported`;
   });
+});
+
+// One bad call option reads the same whatever is wrong with it, whichever call it is given to and wherever it
+// is checked: through a client, on a provider called directly, through a registry. Its issue is named
+// `options.<name>` and the message is `<provider> <operation>: invalid options: options.<name> (<problem>)`.
+// A wrong type was named `options.timeoutMs` (the options' reading) while a wrong value was `timeoutMs`
+// (the HTTP layer's check, a list's check, the waits' check), in three wordings.
+const namingCheck = 'one bad call option: issue options.<name>, one wording, nothing sent';
+type NamedCall =
+  | 'get'
+  | 'create'
+  | 'update'
+  | 'delete'
+  | 'start'
+  | 'stop'
+  | 'list'
+  | 'waitForState'
+  | 'waitForBroadcast';
+const namedCalls: readonly NamedCall[] = [
+  'get',
+  'create',
+  'update',
+  'delete',
+  'start',
+  'stop',
+  'list',
+  'waitForState',
+  'waitForBroadcast',
+];
+type Surface = 'client' | 'direct' | 'registry';
+interface BadOption {
+  name: string;
+  value: () => unknown;
+  /** The calls that take the name (a misspelt one is refused by every call). */
+  on: readonly NamedCall[] | 'every';
+}
+const badOptions: fc.Arbitrary<BadOption> = fc.oneof(
+  fc
+    .constantFrom<unknown>(-1, 0, Number.NaN, Number.POSITIVE_INFINITY, 2_147_483_648, 'x', null, true, {})
+    .map((value): BadOption => ({ name: 'timeoutMs', value: () => value, on: 'every' })),
+  fc
+    .constantFrom<unknown>('nope', 5, { aborted: false }, null)
+    .map((value): BadOption => ({ name: 'signal', value: () => value, on: 'every' })),
+  fc
+    .constantFrom('timeoutMS', 'signl', 'Timeoutms')
+    .map((name): BadOption => ({ name, value: () => 5, on: 'every' })),
+  fc
+    .tuple(fc.constantFrom('pageSize', 'maxPages'), fc.constantFrom<unknown>(0, -3, 1.5, Number.NaN, '10'))
+    .map(([name, value]): BadOption => ({ name, value: () => value, on: ['list'] })),
+  fc
+    .tuple(
+      fc.constantFrom('intervalMs', 'maxIntervalMs'),
+      fc.constantFrom<unknown>(0, 99, -1, Number.NaN, Number.POSITIVE_INFINITY, 'x'),
+    )
+    .map(([name, value]): BadOption => ({ name, value: () => value, on: ['waitForState', 'waitForBroadcast'] })),
+);
+
+interface Callable {
+  get(id: unknown, options: unknown): Promise<unknown>;
+}
+function namedCall(target: unknown, call: NamedCall, id: unknown, options: unknown): () => Promise<unknown> {
+  const on = target as Record<string, (...args: unknown[]) => unknown>;
+  return async () => {
+    switch (call) {
+      case 'create':
+        return on.create?.({ name: 'named' }, options);
+      case 'update':
+        return on.update?.(id, { name: 'renamed' }, options);
+      case 'list': {
+        const walk = on.list?.(options) as AsyncIterable<unknown>;
+        for await (const _ of walk) break;
+        return undefined;
+      }
+      case 'waitForState':
+        return on.waitForState?.(id, 'ready', options);
+      default:
+        return on[call]?.(id, options);
+    }
+  };
+}
+
+describe('one bad call option is named options.<name>, in one wording, wherever it is checked', () => {
+  for (const subject of subjects) {
+    it(`${subject.label}: every call, through a client, directly and through a registry (generated)`, async () => {
+      let refused = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...namedCalls),
+          fc.constantFrom<Surface>('client', 'direct', 'registry'),
+          badOptions,
+          (call, surface, bad) =>
+            counted(namingCheck, subject.label, async () => {
+              const takes = bad.on === 'every' || bad.on.includes(call);
+              // A provider has no waits of its own, and a misplaced name is the client's to refuse.
+              fc.pre(takes && !(surface === 'direct' && call.startsWith('wait')));
+              const made = subject.make();
+              const registry = createLiveStreamRegistry({ providers: { main: made.provider } });
+              const target =
+                surface === 'direct'
+                  ? made.provider
+                  : surface === 'client'
+                    ? createLiveStreamClient(made.provider)
+                    : registry;
+              const id = surface === 'registry' ? { provider: 'main', id: subject.id } : subject.id;
+              const outcome = await outcomeOf(
+                namedCall(target, call, id, { [bad.name]: bad.value() }),
+                made.requests,
+              );
+              const said = `${surface} ${call} ${bad.name}`;
+              expect(outcome.error?.name, said).toBe('InvalidInputError');
+              expect(outcome.error?.delivery, said).toBe('not-sent');
+              expect(outcome.requests, said).toEqual([]);
+              const issues = outcome.error?.issues ?? [];
+              expect(
+                issues.map((issue) => issue.path),
+                said,
+              ).toEqual([`options.${bad.name}`]);
+              const [issue] = issues;
+              const operation = outcome.error?.operation ?? '';
+              expect(outcome.error?.message, said).toMatch(
+                new RegExp(
+                  `^(${subject.label} |videosdk |)${operation}: invalid options: options\\.${bad.name} \\(`,
+                ),
+              );
+              expect(outcome.error?.message, said).toContain(`(${issue?.message})`);
+              refused += 1;
+            }),
+        ),
+        { numRuns: 150 },
+      );
+      row(namingCheck, subject.label).figure = `${refused} bad options refused, each named options.<name>`;
+      expect(refused).toBeGreaterThan(0);
+    });
+  }
 });

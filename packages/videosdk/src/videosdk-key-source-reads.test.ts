@@ -81,12 +81,12 @@ describe('videosdkPublicKey: get and refresh read their options before the key r
   it('a signal that is no AbortSignal, or a timeoutMs that is no number of ms above 0, is InvalidInputError naming it; no request (generated)', async () => {
     type Case = { options: unknown; path: string };
     const cases: fc.Arbitrary<Case> = fc.oneof(
-      notSignals.map((signal): Case => ({ options: { signal }, path: 'signal' })),
-      badTimeouts.map((timeoutMs): Case => ({ options: { timeoutMs }, path: 'timeoutMs' })),
+      notSignals.map((signal): Case => ({ options: { signal }, path: 'options.signal' })),
+      badTimeouts.map((timeoutMs): Case => ({ options: { timeoutMs }, path: 'options.timeoutMs' })),
       badTimeouts.map(
         (timeoutMs): Case => ({
           options: { signal: new AbortController().signal, timeoutMs },
-          path: 'timeoutMs',
+          path: 'options.timeoutMs',
         }),
       ),
       fc
@@ -107,10 +107,10 @@ describe('videosdkPublicKey: get and refresh read their options before the key r
       }),
       {
         examples: [
-          [{ options: { signal: 'nope' }, path: 'signal' }, 'get'],
-          [{ options: { signal: 'nope' }, path: 'signal' }, 'refresh'],
-          [{ options: { timeoutMs: Number.POSITIVE_INFINITY }, path: 'timeoutMs' }, 'get'],
-          [{ options: { timeoutMs: -5 }, path: 'timeoutMs' }, 'refresh'],
+          [{ options: { signal: 'nope' }, path: 'options.signal' }, 'get'],
+          [{ options: { signal: 'nope' }, path: 'options.signal' }, 'refresh'],
+          [{ options: { timeoutMs: Number.POSITIVE_INFINITY }, path: 'options.timeoutMs' }, 'get'],
+          [{ options: { timeoutMs: -5 }, path: 'options.timeoutMs' }, 'refresh'],
         ],
       },
     );

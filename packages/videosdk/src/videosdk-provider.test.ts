@@ -445,8 +445,8 @@ describe('videosdk provider', () => {
         );
         expect(direct).toBeInstanceOf(InvalidInputError);
         expect(direct).toMatchObject({
-          message: 'Invalid input for list: pageSize: expected a positive integer',
-          issues: [{ path: 'pageSize', message: 'expected a positive integer' }],
+          message: 'videosdk list: invalid options: options.pageSize (expected a positive integer)',
+          issues: [{ path: 'options.pageSize', message: 'expected a positive integer' }],
           delivery: 'not-sent',
         });
         expect((direct as Error).message).toBe((viaClient as Error).message);

@@ -740,7 +740,7 @@ describe('wowzaRealtime provider', () => {
         })().catch((error: unknown) => error);
         expect(refused).toBeInstanceOf(InvalidInputError);
         expect(refused).toMatchObject({
-          message: 'Invalid input for list: pageSize: expected a positive integer',
+          message: 'wowza-realtime list: invalid options: options.pageSize (expected a positive integer)',
           delivery: 'not-sent',
         });
       }

@@ -81,14 +81,14 @@ describe('wowzaRealtimeStreamNames: the lookup reads its options before the acco
   });
 
   it('a signal that is no AbortSignal, or a timeoutMs that is no number of ms above 0, is InvalidInputError naming it; no walk (generated)', async () => {
-    type Case = { options: Record<string, unknown>; path: 'signal' | 'timeoutMs' };
+    type Case = { options: Record<string, unknown>; path: 'options.signal' | 'options.timeoutMs' };
     const cases: fc.Arbitrary<Case> = fc.oneof(
-      notSignals.map((signal): Case => ({ options: { signal }, path: 'signal' })),
-      badTimeouts.map((timeoutMs): Case => ({ options: { timeoutMs }, path: 'timeoutMs' })),
+      notSignals.map((signal): Case => ({ options: { signal }, path: 'options.signal' })),
+      badTimeouts.map((timeoutMs): Case => ({ options: { timeoutMs }, path: 'options.timeoutMs' })),
       badTimeouts.map(
         (timeoutMs): Case => ({
           options: { signal: new AbortController().signal, timeoutMs },
-          path: 'timeoutMs',
+          path: 'options.timeoutMs',
         }),
       ),
     );
@@ -107,9 +107,9 @@ describe('wowzaRealtimeStreamNames: the lookup reads its options before the acco
       }),
       {
         examples: [
-          [{ options: { signal: 'nope' }, path: 'signal' }, 'unknown'],
-          [{ options: { timeoutMs: Number.NaN }, path: 'timeoutMs' }, 'unknown'],
-          [{ options: { timeoutMs: 0 }, path: 'timeoutMs' }, 'known'],
+          [{ options: { signal: 'nope' }, path: 'options.signal' }, 'unknown'],
+          [{ options: { timeoutMs: Number.NaN }, path: 'options.timeoutMs' }, 'unknown'],
+          [{ options: { timeoutMs: 0 }, path: 'options.timeoutMs' }, 'known'],
         ],
       },
     );

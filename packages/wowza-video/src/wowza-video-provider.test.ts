@@ -816,7 +816,7 @@ describe('list', () => {
             const error = await failure(walk);
             expect(InvalidInputError.isInstance(error)).toBe(true);
             expect((error as InvalidInputError).issues).toEqual([
-              { path: 'details', message: 'expected true or false' },
+              { path: 'options.details', message: 'expected true or false' },
             ]);
           }
           for (const walk of [

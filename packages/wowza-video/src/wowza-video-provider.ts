@@ -4,6 +4,7 @@ import {
   assertValidId,
   bearerAuthorization,
   type CallOptions,
+  callOptionsError,
   type CreateLiveStreamInput,
   cachedCredentialHeaders,
   changeLifecycle,
@@ -358,7 +359,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
   function pageSizeOf(pageSize: number | undefined): number {
     if (pageSize === undefined) return wowzaVideoMaxPageSize;
     if (!Number.isInteger(pageSize) || pageSize < 1) {
-      throw invalidInput([{ path: 'pageSize', message: 'expected a positive integer' }], {
+      throw callOptionsError([{ path: 'options.pageSize', message: 'expected a positive integer' }], {
         provider: providerId,
         operation: 'list',
       });
@@ -425,7 +426,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
         const perPage = pageSizeOf(options.pageSize);
         // Any other value would read as true or false by accident (`'false'` fetching every stream's details).
         if (options.details !== undefined && typeof options.details !== 'boolean') {
-          throw invalidInput([{ path: 'details', message: 'expected true or false' }], {
+          throw callOptionsError([{ path: 'options.details', message: 'expected true or false' }], {
             provider: providerId,
             operation: 'list',
           });

@@ -415,16 +415,16 @@ describe('per-call options', () => {
           client.waitForState(id, 'stopped', {
             events: Object.defineProperty({}, Symbol.asyncIterator, { get: trap }) as never,
           }),
-        'events',
+        'options.events',
       ],
       [
         () =>
           client.waitForState(id, 'stopped', { events: new Proxy({}, { get: trap, has: trap }) as never }),
-        'events',
+        'options.events',
       ],
       [
         () => client.waitForBroadcast(id, { events: new Proxy({}, { get: trap, has: trap }) as never }),
-        'events',
+        'options.events',
       ],
       [() => client.waitForState(id, new Proxy(['stopped'], { get: trap }) as never), 'state'],
     );

@@ -139,7 +139,7 @@ describe('createLiveStreamClient', () => {
         .catch((caught: unknown) => caught);
       expect(InvalidInputError.isInstance(error), String(pageSize)).toBe(true);
       expect((error as InvalidInputError).issues).toEqual([
-        { path: 'pageSize', message: 'expected a positive integer' },
+        { path: 'options.pageSize', message: 'expected a positive integer' },
       ]);
     }
     for (const maxPages of [0, -3, 1.5, Number.NaN, '5' as unknown as number]) {
@@ -149,7 +149,7 @@ describe('createLiveStreamClient', () => {
         .catch((caught: unknown) => caught);
       expect(InvalidInputError.isInstance(error), String(maxPages)).toBe(true);
       expect((error as InvalidInputError).issues).toEqual([
-        { path: 'maxPages', message: 'expected a positive integer' },
+        { path: 'options.maxPages', message: 'expected a positive integer' },
       ]);
       expect((error as InvalidInputError).delivery).toBe('not-sent');
     }

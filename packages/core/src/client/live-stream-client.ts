@@ -28,6 +28,7 @@ import type { LiveStream, LiveStreamState, ProviderId, Warning } from '../live-s
 import {
   abortedReason,
   callOptionRules,
+  callOptionsError,
   containerRule,
   hookRules,
   limitRule,
@@ -548,7 +549,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     try {
       callOptions = this.callOptions(options, 'list', listOptionRules);
       const issues = listOptionIssues(callOptions);
-      if (issues.length > 0) invalid = invalidInput(issues, { provider: this.#id, operation: 'list' });
+      if (issues.length > 0) invalid = callOptionsError(issues, { provider: this.#id, operation: 'list' });
     } catch (error) {
       invalid = error;
     }
@@ -967,7 +968,6 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       provider: this.#id,
       operation,
       path: 'options',
-      keys: 'bare',
     });
   }
 

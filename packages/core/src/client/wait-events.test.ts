@@ -562,7 +562,7 @@ describe('the event source of a wait', () => {
       ]) {
         const error = await wait().catch((caught: unknown) => caught);
         expect(InvalidInputError.isInstance(error)).toBe(true);
-        expect((error as InvalidInputError).issues.map((issue) => issue.path)).toEqual(['events']);
+        expect((error as InvalidInputError).issues.map((issue) => issue.path)).toEqual(['options.events']);
       }
     }
     expect(polls).toEqual([]);

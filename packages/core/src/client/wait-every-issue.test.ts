@@ -52,15 +52,15 @@ function expectedPaths(call: Call, withState: boolean): string[] {
   if (withState && !(call.state === 'ready' || Array.isArray(call.state))) paths.push('state');
   if (Array.isArray(call.state) && withState) paths.push('state.1');
   for (const name of ['timeoutMs', 'intervalMs', 'maxIntervalMs'] as const) {
-    if (call[name].kind === 'wrongType' || call[name].kind === 'outOfRange') paths.push(name);
+    if (call[name].kind === 'wrongType' || call[name].kind === 'outOfRange') paths.push(`options.${name}`);
   }
   const interval =
     call.intervalMs.kind === 'valid' ? 200 : call.intervalMs.kind === 'absent' ? 1_000 : undefined;
   const max = call.maxIntervalMs;
   if (interval !== undefined && max.kind === 'valid' && (max.value as number) < interval)
-    paths.push('maxIntervalMs');
-  if (call.unknown) paths.push('timeoutMS');
-  if (call.events) paths.push('events');
+    paths.push('options.maxIntervalMs');
+  if (call.unknown) paths.push('options.timeoutMS');
+  if (call.events) paths.push('options.events');
   return paths.sort();
 }
 
@@ -117,21 +117,21 @@ describe('a refused wait names every problem at once', () => {
       (await refusal(() => client.waitForState(id, state as never, options as never)))?.issues.map(
         (issue) => issue.path,
       );
-    expect(await paths(null, { timeoutMs: 150, intervalMs: '100' })).toEqual(['state', 'intervalMs']);
+    expect(await paths(null, { timeoutMs: 150, intervalMs: '100' })).toEqual(['state', 'options.intervalMs']);
     expect(await paths('Ready', { timeoutMs: null, intervalMs: 1 })).toEqual([
       'state',
-      'timeoutMs',
-      'intervalMs',
+      'options.timeoutMs',
+      'options.intervalMs',
     ]);
     expect(await paths('ready', { intervalMs: null, maxIntervalMs: -1 })).toEqual([
-      'intervalMs',
-      'maxIntervalMs',
+      'options.intervalMs',
+      'options.maxIntervalMs',
     ]);
     const unreadable = new Proxy([], {
       get() {
         throw new Error('no');
       },
     });
-    expect(await paths(unreadable, { intervalMs: 1 })).toEqual(['state', 'intervalMs']);
+    expect(await paths(unreadable, { intervalMs: 1 })).toEqual(['state', 'options.intervalMs']);
   });
 });

@@ -13,7 +13,7 @@ import { maxTimeoutMs } from '../http/transport-settings.js';
 import { idProblem } from '../ids.js';
 import { sameStream } from '../lifecycle.js';
 import { type LiveStream, type LiveStreamState, liveStreamStates } from '../live-stream.js';
-import { markClientOptions } from '../options.js';
+import { callOptionsError, markClientOptions } from '../options.js';
 import { unreadableText } from '../own.js';
 import type { CallOptions, LiveStreamProvider, LiveStreamStatus } from '../provider.js';
 import type { Clock, Sleep } from '../runtime.js';
@@ -61,7 +61,7 @@ export interface CheckedWaitOptions {
 /**
  * Checks the targets and options of `waitForState` before any request: every target must be a
  * {@link LiveStreamState} (`'Ready'` is not), the time limit finite and positive, the intervals at least
- * {@link minWaitIntervalMs}. Throws `InvalidInputError` naming each problem. `targets` undefined checks
+ * {@link minWaitIntervalMs}. Throws `InvalidInputError` naming each problem (`state`, `options.timeoutMs`: {@link callOptionsError}). `targets` undefined checks
  * the options alone (`waitForBroadcast`, named by `operation`). `earlier`: problems the caller found in
  * the same call (options of the wrong type, left out of `options`), named in the same error after the
  * targets' and before the intervals'.
@@ -101,12 +101,12 @@ export function checkWaitOptions(
     }
     return value as number;
   };
-  const timeoutMs = number(options.timeoutMs, 'timeoutMs', 300_000, 0, true);
+  const timeoutMs = number(options.timeoutMs, 'options.timeoutMs', 300_000, 0, true);
   const refused = (path: string) => issues.some((issue) => issue.path === path);
-  const intervalMs = number(options.intervalMs, 'intervalMs', 1_000, minWaitIntervalMs, false);
+  const intervalMs = number(options.intervalMs, 'options.intervalMs', 1_000, minWaitIntervalMs, false);
   const maxIntervalMs = number(
     options.maxIntervalMs,
-    'maxIntervalMs',
+    'options.maxIntervalMs',
     Math.max(10_000, intervalMs),
     minWaitIntervalMs,
     false,
@@ -114,17 +114,9 @@ export function checkWaitOptions(
   // The maximum's default is never below the interval. A maximum given is compared with the interval given,
   // or with its default where none was given, but not with a default standing in for a wrong one: that
   // would be a second, made-up problem.
-  if (!refused('intervalMs') && !refused('maxIntervalMs') && maxIntervalMs < intervalMs)
-    issues.push({ path: 'maxIntervalMs', message: 'expected at least intervalMs' });
-  if (issues.length > 0) {
-    throw new InvalidInputError({
-      provider,
-      operation,
-      message: `${provider} ${operation}: invalid ${issues.map((issue) => `${issue.path} (${issue.message})`).join('; ')}`,
-      issues,
-      delivery: 'not-sent',
-    });
-  }
+  if (!refused('options.intervalMs') && !refused('options.maxIntervalMs') && maxIntervalMs < intervalMs)
+    issues.push({ path: 'options.maxIntervalMs', message: 'expected at least options.intervalMs' });
+  if (issues.length > 0) throw callOptionsError(issues, { provider, operation });
   return { timeoutMs, intervalMs, maxIntervalMs };
 }
 

@@ -49,7 +49,8 @@ export interface WebhookReads {
  *
  * @returns The signal to follow (a platform one), if any.
  * @throws The signal's reason when it is aborted already.
- * @throws InvalidInputError (`operation: 'parseWebhook'`, `delivery: 'not-sent'`) naming the option:
+ * @throws InvalidInputError (`operation: 'parseWebhook'`, `delivery: 'not-sent'`) naming the option as a
+ *   client's call does (`options.signal`, `options.timeoutMs`):
  *   options that are no plain object (`null`, a `Map`, a class instance), an option that cannot be read,
  *   a `signal` that is no `AbortSignal`, a `timeoutMs` that is no number of ms above 0 and at most
  *   2,147,483,647 (`0`, `-1`, `NaN`, `Infinity`).
@@ -62,7 +63,6 @@ export function readWebhookReadOptions(provider: ProviderId, options: unknown): 
     operation: 'parseWebhook',
     path: 'options',
     unknown: 'ignore',
-    keys: 'bare',
   });
   checkCallOptionValues(read, provider, 'parseWebhook');
   // A getter's signal is read by readOptions alone (abortedReason runs no caller code): aborted, it ends the

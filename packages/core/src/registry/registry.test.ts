@@ -725,7 +725,9 @@ describe('list', () => {
           );
           expect(InvalidInputError.isInstance(thrown)).toBe(true);
           expect(thrown).toMatchObject({ operation: call, delivery: 'not-sent', provider: undefined });
-          expect((thrown as InvalidInputError).issues.map((issue) => issue.path)).toEqual([option]);
+          expect((thrown as InvalidInputError).issues.map((issue) => issue.path)).toEqual([
+            `options.${option}`,
+          ]);
           expect(walks()).toBe(0);
         },
       ),

@@ -32,11 +32,19 @@ import {
 import { requestOf, servedOperation, UniliveError, withErrorFields } from '../errors/unilive-error.js';
 import { emit, type HttpHooks } from '../http/hooks.js';
 import type { RateLimitOptions } from '../http/request-gate.js';
+import { callTimeoutProblem } from '../http/transport-settings.js';
 import { idProblem } from '../ids.js';
 import { invalidInput, readOwnData, streamSecrets, validateCreateInput } from '../inputs.js';
 import { abortAfterAcceptedChange } from '../lifecycle.js';
 import type { LiveStream, LiveStreamState, ProviderId, Warning } from '../live-stream.js';
-import { containerRule, limitRule, type OptionRule, optionRules, readOptions } from '../options.js';
+import {
+  callOptionsError,
+  containerRule,
+  limitRule,
+  type OptionRule,
+  optionRules,
+  readOptions,
+} from '../options.js';
 import {
   isArrayValue,
   isInstanceOf,
@@ -820,7 +828,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
       // The list's own values are the same for every provider: a bad one is the caller's mistake, thrown
       // before any provider is walked, whatever `onProviderError` says.
       const issues = listOptionIssues(listOptions);
-      if (issues.length > 0) throw invalidInput(issues, { operation });
+      if (issues.length > 0) throw callOptionsError(issues, { operation });
       // A name given twice is walked once, where it first appears: its references would all be yielded
       // already, and walking its account again would only repeat every page's request.
       const entries = names === undefined ? registry.providers : registry.namedAll(names, operation);
@@ -1523,7 +1531,9 @@ function refusesListOptions(error: unknown): boolean {
       issues.some((issue: unknown) => {
         const path =
           typeof issue === 'object' && issue !== null ? (issue as { path?: unknown }).path : undefined;
-        return typeof path === 'string' && Object.hasOwn(listRequestRules, path.split('.', 1)[0] ?? '');
+        // `options.pageSize`, and the bare `pageSize` of an adapter built on an earlier core.
+        const name = typeof path === 'string' ? path.replace(/^options\./, '').split('.', 1)[0] : undefined;
+        return name !== undefined && name !== '' && Object.hasOwn(listRequestRules, name);
       })
     );
   } catch {
@@ -1581,7 +1591,14 @@ function callOptions<T extends object>(
   rules: Readonly<Record<string, OptionRule>>,
 ): T {
   readOptions(value, rules, { operation, path: 'options' });
-  return ownFields(value as T | undefined);
+  const fields = ownFields(value as T | undefined);
+  // A time limit no call can take is the caller's mistake on every provider: refused here as a client would
+  // refuse it, rather than tried on each candidate of a create and reported as what each lacks.
+  const timeoutMs: unknown = ownValue(fields, 'timeoutMs');
+  const problem = timeoutMs === undefined ? undefined : callTimeoutProblem(timeoutMs);
+  if (problem !== undefined)
+    throw callOptionsError([{ path: 'options.timeoutMs', message: problem }], { operation });
+  return fields;
 }
 
 // Checked where it is used (the provider named, the plan's target), with its own message.

@@ -138,14 +138,18 @@ export function mayHaveCreated(error: unknown): boolean {
 
 /**
  * Whether a create refusal before sending is the caller's own mistake rather than this vendor's gap: a bad
- * `providerOptions` entry is thrown as is instead of trying the next candidate, so a typo does not quietly
- * send the stream elsewhere.
+ * `providerOptions` entry, or a call option refused (`options.timeoutMs`), is thrown as is instead of
+ * trying the next candidate, so a typo does not quietly send the stream elsewhere.
  */
 export function isCallerMistake(error: unknown): boolean {
   return (
     InvalidInputError.isInstance(error) &&
     error.issues.some(
-      (issue) => issue.path === 'providerOptions' || issue.path.startsWith('providerOptions.'),
+      (issue) =>
+        issue.path === 'providerOptions' ||
+        issue.path.startsWith('providerOptions.') ||
+        // A call option refused (`options.timeoutMs`): the same on every candidate.
+        issue.path.startsWith('options.'),
     )
   );
 }
