@@ -12,18 +12,18 @@ export type LifecycleModel = 'explicit' | 'toggle' | 'stop-only' | 'always-on';
 
 /** What a provider really supports. The contract suite and the client gate behaviour on these. */
 export interface ProviderCapabilities {
-  lifecycle: LifecycleModel;
+  readonly lifecycle: LifecycleModel;
   /**
    * `start` changes something on the vendor. False: `start` sends nothing that changes the stream; it reads
    * the stream and returns it as it is, ready since it was created (videosdk v1, Wowza Real-Time), or
    * throws `ConflictError` when the stream was stopped and the vendor cannot start it again (`restart`
    * false: Real-Time).
    */
-  start: boolean;
+  readonly start: boolean;
   /** `stop` changes something on the vendor (false: it throws `UnsupportedOperationError`). */
-  stop: boolean;
+  readonly stop: boolean;
   /** A stream can be stopped and started again. */
-  restart: boolean;
+  readonly restart: boolean;
   /**
    * A `disabled` stream can be enabled again through the provider (videosdk v2: `update` with
    * `providerOptions.videosdk.disabled: false`), so it is not disabled for good: `waitForState` and
@@ -31,45 +31,45 @@ export interface ProviderCapabilities {
    * `ConflictError` at once. Absent: false (a disabled stream stays so: Wowza Real-Time's `disabled` and
    * `archived`).
    */
-  enable?: boolean;
-  update: boolean;
-  delete: boolean;
+  readonly enable?: boolean;
+  readonly update: boolean;
+  readonly delete: boolean;
   /** The vendor can record a stream (`recording: true` on create is carried out). */
-  recording: boolean;
+  readonly recording: boolean;
   /**
    * The vendor records every stream and no setting turns that off (LiveAPI keeps each broadcast as a
    * temporary recording for three days): `recording: false` is refused before any request
    * (`InvalidInputError` naming `recording`), and a migration from a stream that does not record plans
    * the new one without it, with a `not-carried` warning. Absent: false.
    */
-  alwaysRecords?: boolean;
-  restream: boolean;
+  readonly alwaysRecords?: boolean;
+  readonly restream: boolean;
   /** The vendor takes a region choice. */
-  regions: boolean;
-  lowLatency: boolean;
+  readonly regions: boolean;
+  readonly lowLatency: boolean;
   /** The vendor's stream read tells whether video is arriving (`broadcasting`). */
-  broadcastingStatus: boolean;
+  readonly broadcastingStatus: boolean;
   /**
    * The vendor's webhooks tell when video starts and stops arriving (`live_stream.connected` /
    * `disconnected` events). False where no webhook does (Wowza Video, videosdk): `waitForBroadcast` then
    * refuses an event source as a way to see video, before any request. Absent: they may.
    */
-  broadcastingEvents?: boolean;
+  readonly broadcastingEvents?: boolean;
   /** The vendor keeps a name on every stream. */
-  names: boolean;
-  ingestProtocols: readonly IngestProtocol[];
-  playbackProtocols: readonly PlaybackProtocol[];
+  readonly names: boolean;
+  readonly ingestProtocols: readonly IngestProtocol[];
+  readonly playbackProtocols: readonly PlaybackProtocol[];
   /**
    * Largest name length the vendor accepts, in code points (the vendors count characters, not what a reader
    * sees as one): an emoji of one code point counts 1, a flag 2, a family emoji up to 7.
    */
-  maxNameLength: number;
+  readonly maxNameLength: number;
   /**
    * Every state a stream of this provider can be reported in (the values of the adapter's state table,
    * `unknown` among them when the vendor may send one it does not map). `waitForState` refuses, before any
    * request, a target none of which is here (`InvalidInputError` naming `state`): a videosdk v1 stream is never `stopped`. Absent: any state.
    */
-  states?: readonly LiveStreamState[];
+  readonly states?: readonly LiveStreamState[];
   /**
    * The fields of {@link UpdateLiveStreamInput} an `update` carries out on this vendor as a create does,
    * among those the other capabilities claim (a field left out of `names`, `recording`, `restream`,
@@ -88,7 +88,7 @@ export interface ProviderCapabilities {
    * `restream` (added; a name is sent, and kept or not, as on create: `names` is false); videosdk v1:
    * `name`, `recording`; videosdk v2: `recording`, `restream`.
    */
-  updatable?: readonly UpdatableField[];
+  readonly updatable?: readonly UpdatableField[];
 }
 
 /** A field of {@link UpdateLiveStreamInput} that {@link ProviderCapabilities.updatable} can list. */

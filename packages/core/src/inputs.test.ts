@@ -15,6 +15,7 @@ import {
   parseOwn,
   providerOptionsWarnings,
   readProviderOptions,
+  readStartProviderOptions,
   safeParseOwn,
   streamSecrets,
   validateCreateInput,
@@ -227,6 +228,30 @@ describe('readProviderOptions', () => {
     ]);
     expect(issues[0]?.message).not.toContain('monthly');
     expect(issues[1]?.message).toBe('unknown field; expected one of billing_mode');
+  });
+
+  // The types allow it (every optional field takes `undefined`; a start's entry for an adapter that takes none
+  // is typed `never`), and every other optional field given `undefined` is one left out.
+  it('an id given undefined is an id left out, on create, update and start, whichever ids (generated)', () => {
+    const ids = fc.constantFrom('wowza-video', 'wowza-realtime', 'liveapi', 'videosdk', 'wowzavideo');
+    fc.assert(
+      fc.property(fc.uniqueArray(ids, { minLength: 1, maxLength: 5 }), ids, (undefinedIds, provider) => {
+        const providerOptions: Record<string, undefined> = {};
+        for (const id of undefinedIds) providerOptions[id] = undefined;
+        expect(() => validateCreateInput({ name: 'x', providerOptions })).not.toThrow();
+        expect(() => validateUpdateInput({ providerOptions })).not.toThrow();
+        expect(readProviderOptions({ providerOptions }, provider, schema, 'create')).toBeUndefined();
+        for (const readsOnStart of [true, false])
+          expect(readStartProviderOptions(providerOptions, provider, readsOnStart)).toEqual(providerOptions);
+      }),
+    );
+    // Given options, an adapter that takes none on start still refuses them.
+    expect(issuesOf(() => readStartProviderOptions({ liveapi: {} }, 'liveapi', false))).toEqual([
+      {
+        path: 'providerOptions.liveapi',
+        message: 'liveapi takes no provider options on start (give them on create or update)',
+      },
+    ]);
   });
 });
 

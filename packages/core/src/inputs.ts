@@ -110,10 +110,14 @@ const providerOptionsSchema = /* @__PURE__ */ (() =>
     plainObject('expected an object keyed by provider id, not an array'),
     v.record(
       v.string(),
-      v.pipe(
-        v.unknown(),
-        plainObject('expected an object of options, not an array'),
-        v.record(v.string(), v.unknown(), 'expected an object of options'),
+      // An id given `undefined` is an id left out, as every other optional field given `undefined` is (and
+      // as the types allow: a start's entry for an adapter that takes none is typed `never`).
+      v.optional(
+        v.pipe(
+          v.unknown(),
+          plainObject('expected an object of options, not an array'),
+          v.record(v.string(), v.unknown(), 'expected an object of options'),
+        ),
       ),
       'expected an object keyed by provider id',
     ),
@@ -646,7 +650,7 @@ export function readStartProviderOptions(
       context,
     );
   }
-  if (Object.hasOwn(copy, provider) && !readsOnStart) {
+  if (Object.hasOwn(copy, provider) && copy[provider] !== undefined && !readsOnStart) {
     throw invalidInput(
       [
         {

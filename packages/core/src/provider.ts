@@ -61,32 +61,32 @@ export interface CreateLiveStreamInput {
    * bidirectional override characters (a provider may allow fewer).
    */
   name: string;
-  recording?: boolean;
+  recording?: boolean | undefined;
   /** Mapped to the vendor's encoder or source choice. */
-  ingestProtocol?: 'rtmp' | 'rtmps' | 'srt' | 'rtsp' | 'webrtc' | 'wowz';
+  ingestProtocol?: 'rtmp' | 'rtmps' | 'srt' | 'rtsp' | 'webrtc' | 'wowz' | undefined;
   /** Neutral region hint, mapped per vendor; see each provider page for the accepted values. */
-  region?: string;
-  lowLatency?: boolean;
+  region?: string | undefined;
+  lowLatency?: boolean | undefined;
   /**
    * Restream targets, at most 20, each once: a second target with the same `url` and `streamKey` (compared
    * as given) is an `InvalidInputError` before any request, naming the later copy (`restream.<index>`). On
    * `update` the list is the whole set the stream should end with. Their stream keys are credentials,
    * scrubbed from every error from the start.
    */
-  restream?: RestreamTargetInput[];
+  restream?: RestreamTargetInput[] | undefined;
   /**
    * Keyed by provider id; passed to that vendor's body after validation by its adapter. Typed per provider
    * once its adapter is imported (see {@link ProviderOptionsRegistry}). Plain objects only, at both levels:
    * a `Map`, a class instance or an array is an `InvalidInputError` naming it before any request.
    */
-  providerOptions?: ProviderOptions<'create'>;
+  providerOptions?: ProviderOptions<'create'> | undefined;
 }
 
 /** Input of `update`: any subset of the create input except the ingest protocol. */
 export interface UpdateLiveStreamInput
   extends Partial<Omit<CreateLiveStreamInput, 'ingestProtocol' | 'providerOptions'>> {
   /** As on create, with the fields the vendor lets an update change. */
-  providerOptions?: ProviderOptions<'update'>;
+  providerOptions?: ProviderOptions<'update'> | undefined;
 }
 
 /**
@@ -124,9 +124,9 @@ export interface CallOptions {
    * registry's call is made ends it before anything else (its arguments, a registry's provider names and
    * references, the provider's own checks): `AbortError`, `delivery: 'not-sent'`, no request.
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Time limit for each HTTP attempt of this call, in milliseconds. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /**
    * Set by the client; see {@link CallRuntime}. A client's copy of the options is told by identity, not by
    * this property, and is frozen: what it holds cannot be changed by whatever it is handed (the copy, its
@@ -141,7 +141,7 @@ export interface CallOptions {
 /** Options of `list`. */
 export interface ListOptions extends CallOptions {
   /** Items asked for per vendor page (the adapter caps it at the vendor's maximum). */
-  pageSize?: number;
+  pageSize?: number | undefined;
   /**
    * What a stream the walk could not list does to it. Default `false`: the stream is skipped (or the walk
    * ends where the pages stop) and an `onWarning` event (`skipped-record`, `incomplete-list`) says which;
@@ -155,7 +155,7 @@ export interface ListOptions extends CallOptions {
    *   connection) or `TimeoutError`.
    * A stream deleted between its page and its detail read is left out with a warning either way.
    */
-  strict?: boolean;
+  strict?: boolean | undefined;
   /**
    * Only the streams named exactly this (a non-empty string, compared as it is). Where the vendor's page
    * carries each stream's name (Wowza Video, Wowza Real-Time), the details of the other streams are not
@@ -168,7 +168,7 @@ export interface ListOptions extends CallOptions {
    * renamed while the walk crosses pages, or listed twice): that one is read and yielded. Default: every
    * stream. `findByName` lists with it.
    */
-  name?: string;
+  name?: string | undefined;
   /**
    * The most pages one walk fetches, a positive integer. Default 1 000 (`defaultMaxPages`): 1 000 000
    * streams on Wowza (1 000 a page), 20 000 on videosdk v1 (20 a page by default), 10 000 on LiveAPI
@@ -176,7 +176,7 @@ export interface ListOptions extends CallOptions {
    * `incomplete-list` warning (`strict`: `ResponseShapeError`), so a server that keeps inventing records
    * cannot keep it going for ever. Raise it for larger accounts.
    */
-  maxPages?: number;
+  maxPages?: number | undefined;
 }
 
 /** What a cheap state poll returns. */
@@ -201,7 +201,7 @@ export interface StartOptions extends CallOptions {
    * targets); for any other, options under its id are an `InvalidInputError` before any request. Options
    * under an id no provider has come back as a warning, as on create.
    */
-  providerOptions?: ProviderOptions<'start'>;
+  providerOptions?: ProviderOptions<'start'> | undefined;
 }
 
 /**

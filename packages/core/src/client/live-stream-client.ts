@@ -101,7 +101,7 @@ export interface LiveStreamList extends AsyncIterable<LiveStream> {
    * the list's `signal` fires before the walk is over. `limit: 0` sends nothing, but a list that cannot be
    * walked (its signal already aborted, an option of `list` refused) rejects as with any other limit.
    */
-  toArray(options?: { limit?: number }): Promise<LiveStream[]>;
+  toArray(options?: { limit?: number | undefined }): Promise<LiveStream[]>;
 }
 
 /**

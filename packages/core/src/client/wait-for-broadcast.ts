@@ -13,7 +13,7 @@ import {
 /** Options of `waitForBroadcast`: those of `waitForState`, and which way to wait. */
 export interface WaitForBroadcastOptions extends WaitForStateOptions {
   /** Wait for video to arrive (`true`, the default) or to stop arriving (`false`). */
-  broadcasting?: boolean;
+  broadcasting?: boolean | undefined;
 }
 
 /**

@@ -32,15 +32,15 @@ export interface WaitForStateOptions {
    * `TimeoutError` with `lastState`, as is a poll the client's `rateLimit` cannot start before the deadline
    * (less its reserve). Default 5 minutes (Wowza takes about 20 s to start, sometimes more).
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /**
    * First pause between polls, in ms, at least {@link minWaitIntervalMs} (100); it grows by half each poll
    * up to `maxIntervalMs`. Default 1 s.
    */
-  intervalMs?: number;
+  intervalMs?: number | undefined;
   /** Longest pause between polls, in ms, at least `intervalMs`. Default 10 s. */
-  maxIntervalMs?: number;
-  signal?: AbortSignal;
+  maxIntervalMs?: number | undefined;
+  signal?: AbortSignal | undefined;
   /**
    * Events about the stream (a webhook event hub, or an async iterable of events): each one makes the wait
    * poll at once, so it ends as soon as the vendor's API agrees instead of at the next interval, though

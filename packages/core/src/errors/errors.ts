@@ -1,4 +1,5 @@
 import { isPassingServerStatus } from '../http/server-statuses.js';
+import type { LiveStreamState } from '../live-stream.js';
 import { dataProperty, ownFields, ownValue } from '../own.js';
 import {
   errorTextLimits,
@@ -23,6 +24,8 @@ export interface InputIssue {
  */
 export class InvalidInputError extends UniliveError {
   static override readonly kind: string = 'InvalidInputError';
+  /** `'InvalidInputError'`: a literal type, so that telling one kind apart never narrows a value to another kind. */
+  declare readonly name: 'InvalidInputError';
   readonly issues: readonly InputIssue[];
 
   constructor(options: UniliveErrorOptions & { issues?: readonly InputIssue[] }) {
@@ -48,6 +51,8 @@ export class InvalidInputError extends UniliveError {
 /** The vendor refused the credentials (401) or the permission (403). Check the settings named in the message. */
 export class AuthenticationError extends UniliveError {
   static override readonly kind: string = 'AuthenticationError';
+  /** `'AuthenticationError'`: a literal type, so that telling one kind apart never narrows a value to another kind. */
+  declare readonly name: 'AuthenticationError';
   override get isRetryable(): boolean {
     return false;
   }
@@ -62,6 +67,8 @@ export interface NotFoundErrorOptions extends UniliveErrorOptions {
 /** The stream does not exist, or no longer does. */
 export class NotFoundError extends UniliveError {
   static override readonly kind: string = 'NotFoundError';
+  /** `'NotFoundError'`: a literal type, so that telling one kind apart never narrows a value to another kind. */
+  declare readonly name: 'NotFoundError';
   /**
    * The id of the stream the call was about, as the caller gave it (the vendor's id; a registry's calls hand
    * their provider the id without the provider name), when the call was about one stream: `get`, `update`,
@@ -171,6 +178,8 @@ function refusedBeforeSending<T extends UniliveErrorOptions>(options: T): T {
  */
 export class ConflictError extends UniliveError {
   static override readonly kind: string = 'ConflictError';
+  /** `'ConflictError'`: a literal type, so that telling one kind apart never narrows a value to another kind. */
+  declare readonly name: 'ConflictError';
   constructor(options: UniliveErrorOptions) {
     super(refusedBeforeSending(options));
   }
@@ -183,6 +192,8 @@ export class ConflictError extends UniliveError {
 /** The vendor is rate limiting; `retryAfterMs` says how long it asked to wait, when it said. */
 export class RateLimitError extends UniliveError {
   static override readonly kind: string = 'RateLimitError';
+  /** `'RateLimitError'`: a literal type, so that telling one kind apart never narrows a value to another kind. */
+  declare readonly name: 'RateLimitError';
   override get isRetryable(): boolean {
     return true;
   }
@@ -191,6 +202,8 @@ export class RateLimitError extends UniliveError {
 /** The vendor failed (5xx) or could not be reached (connection refused or reset, DNS failure). */
 export class ProviderUnavailableError extends UniliveError {
   static override readonly kind: string = 'ProviderUnavailableError';
+  /** `'ProviderUnavailableError'`: a literal type, so that telling one kind apart never narrows a value to another kind. */
+  declare readonly name: 'ProviderUnavailableError';
   /**
    * True, but for a status saying the server will never do the request (501, 505, 506, 508, 510, 511:
    * `permanentServerStatuses`), which no retry helps.
@@ -204,7 +217,7 @@ export class ProviderUnavailableError extends UniliveError {
 /** Options of {@link TimeoutError}. */
 export interface TimeoutErrorOptions extends UniliveErrorOptions {
   /** For `waitForState`: the last state seen; see {@link TimeoutError.lastState}. */
-  lastState?: string | undefined;
+  lastState?: LiveStreamState | undefined;
   /** The stream part of the call's change was carried out on; see {@link TimeoutError.streamId}. */
   streamId?: string | undefined;
   /** The parts of the call the vendor accepted; see {@link TimeoutError.applied}. */
@@ -227,8 +240,10 @@ export interface TimeoutErrorOptions extends UniliveErrorOptions {
  */
 export class TimeoutError extends UniliveError {
   static override readonly kind: string = 'TimeoutError';
+  /** `'TimeoutError'`: a literal type, so that telling one kind apart never narrows a value to another kind. */
+  declare readonly name: 'TimeoutError';
   /** For `waitForState`: the last state seen before time ran out. */
-  readonly lastState: string | undefined;
+  readonly lastState: LiveStreamState | undefined;
   /**
    * The stream the vendor created or changed before the call's time ran out; absent when nothing of the call
    * was accepted.
@@ -243,7 +258,7 @@ export class TimeoutError extends UniliveError {
 
   constructor(options: TimeoutErrorOptions) {
     super(options);
-    this.lastState = ownValue(options, 'lastState') as string | undefined;
+    this.lastState = ownValue(options, 'lastState') as LiveStreamState | undefined;
     const parts = acceptedPartsOf(options);
     this.streamId = parts.streamId;
     this.applied = parts.applied;
@@ -335,6 +350,8 @@ export interface ResponseShapeIssue {
  */
 export class ResponseShapeError extends UniliveError {
   static override readonly kind: string = 'ResponseShapeError';
+  /** `'ResponseShapeError'`: a literal type, so that telling one kind apart never narrows a value to another kind. */
+  declare readonly name: 'ResponseShapeError';
   readonly issues: readonly ResponseShapeIssue[];
 
   constructor(options: UniliveErrorOptions & { issues?: readonly ResponseShapeIssue[] }) {
@@ -362,6 +379,8 @@ export class ResponseShapeError extends UniliveError {
  */
 export class UnsupportedOperationError extends UniliveError {
   static override readonly kind: string = 'UnsupportedOperationError';
+  /** `'UnsupportedOperationError'`: a literal type, so that telling one kind apart never narrows a value to another kind. */
+  declare readonly name: 'UnsupportedOperationError';
   constructor(options: UniliveErrorOptions) {
     super(refusedBeforeSending(options));
   }
@@ -399,6 +418,8 @@ export interface AbortErrorOptions extends UniliveErrorOptions {
  */
 export class AbortError extends UniliveError {
   static override readonly kind: string = 'AbortError';
+  /** `'AbortError'`: a literal type, so that telling one kind apart never narrows a value to another kind. */
+  declare readonly name: 'AbortError';
   /**
    * The stream the vendor created or changed before the signal fired (a create's new stream, the stream of
    * an update, start or stop); absent when nothing of the call was accepted.
@@ -463,6 +484,8 @@ export type WebhookVerificationFailure =
  */
 export class WebhookVerificationError extends UniliveError {
   static override readonly kind: string = 'WebhookVerificationError';
+  /** `'WebhookVerificationError'`: a literal type, so that telling one kind apart never narrows a value to another kind. */
+  declare readonly name: 'WebhookVerificationError';
   readonly reason: WebhookVerificationFailure;
 
   constructor(options: UniliveErrorOptions & { reason: WebhookVerificationFailure }) {

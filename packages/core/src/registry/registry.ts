@@ -107,7 +107,7 @@ export type RoutedLiveStream = RegistryLiveStream & { routing: RoutingDecision }
 /** Options of a registry's `create`. */
 export interface RegistryCreateOptions extends RequestOptions {
   /** The provider to create on, by its registry name: no routing and no failover. */
-  provider?: string;
+  provider?: string | undefined;
 }
 
 /** Options of a registry's `list`. */
@@ -119,7 +119,7 @@ export interface RegistryListOptions extends Omit<ListOptions, 'runtime'> {
    * revoked Proxy) is an `InvalidInputError` (`delivery: 'not-sent'`) naming `providers`, or the entry's
    * place (`providers.1`), `could not be read`, the thrown value as `cause`, before any provider is walked.
    */
-  providers?: readonly string[];
+  providers?: readonly string[] | undefined;
   /**
    * What a provider failing mid-walk does to the walk. `'throw'` (default): the walk ends with its error
    * (carrying `providerName`) after every stream already yielded. `'skip'`: the walk goes on with the next
@@ -130,7 +130,7 @@ export interface RegistryListOptions extends Omit<ListOptions, 'runtime'> {
    * (`pageSize`, `maxPages`, `timeoutMs`), refused before any provider is walked, or refused by a provider
    * (an `InvalidInputError` whose issue names one of the list's options).
    */
-  onProviderError?: 'throw' | 'skip';
+  onProviderError?: 'throw' | 'skip' | undefined;
 }
 
 /** What a registry's `list` returns: iterate it with `for await`, or collect it with `toArray`. */
@@ -142,7 +142,7 @@ export interface RegistryStreamList extends AsyncIterable<RegistryLiveStream> {
    * walked (its signal already aborted, an option of `list` refused, a provider it names unknown) rejects
    * as with any other limit.
    */
-  toArray(options?: { limit?: number }): Promise<RegistryLiveStream[]>;
+  toArray(options?: { limit?: number | undefined }): Promise<RegistryLiveStream[]>;
 }
 
 /** Options of `planMigration` and `migrate`. */
@@ -150,7 +150,7 @@ export interface MigrationOptions extends RequestOptions {
   /** The provider the new stream goes to, by its registry name; another than the source's. */
   to: string;
   /** Fields of the create input to set instead of (or besides) what carries over from the source. */
-  input?: Partial<CreateLiveStreamInput>;
+  input?: Partial<CreateLiveStreamInput> | undefined;
 }
 
 /** Options of `migrate`. */
@@ -162,13 +162,13 @@ export interface MigrateOptions extends MigrationOptions {
    * waited for until it stops. The waits share `stopTimeoutMs`. Default false.
    * Anything but `true` or `false` (`'false'`, `1`) is an `InvalidInputError` before anything is read.
    */
-  deleteSource?: boolean;
+  deleteSource?: boolean | undefined;
   /**
    * How long to wait for the source to stop (its start to complete first, when it was starting) before
    * deleting it, in ms, all waits together: a whole number from 1 to 2 147 483 647, checked before anything
    * is read. Default 60 000.
    */
-  stopTimeoutMs?: number;
+  stopTimeoutMs?: number | undefined;
 }
 
 /** What `migrate` did. */
@@ -195,13 +195,13 @@ export interface MigrationResult {
 /** One provider of a registry. */
 export interface RegistryProvider {
   /** Its name in the registry: the first part of its streams' references. */
-  name: string;
+  readonly name: string;
   /** The vendor's provider id. */
-  providerId: ProviderId;
+  readonly providerId: ProviderId;
   /** What routing and migrations read of it: a frozen copy of its provider's, taken when the registry was made. */
-  capabilities: ProviderCapabilities;
+  readonly capabilities: ProviderCapabilities;
   /** The client the registry calls it through, for vendor-specific calls. */
-  client: LiveStreamClient;
+  readonly client: LiveStreamClient;
 }
 
 /**

@@ -1,0 +1,62 @@
+// Type tests, checked by `tsc` in this package's typecheck (never run): what the public types promise a
+// caller under `strict` and `exactOptionalPropertyTypes`. Every `@ts-expect-error` below must stay an error.
+import {
+  ConflictError,
+  createLiveStreamClient,
+  createLiveStreamRegistry,
+  type LiveStreamProvider,
+  type LiveStreamState,
+  RateLimitError,
+  type TimeoutError,
+  UniliveError,
+} from '../src/index.js';
+
+declare const provider: LiveStreamProvider;
+const client = createLiveStreamClient(provider);
+const registry = createLiveStreamRegistry({ providers: { main: provider } });
+
+// Telling one kind of error apart leaves every other kind possible: a check for RateLimitError that fails
+// does not make the error `never` (the kinds without fields of their own were the same type to TypeScript).
+export function narrowing(error: unknown): string {
+  if (!UniliveError.isInstance(error)) throw error;
+  if (RateLimitError.isInstance(error)) return `retry after ${error.retryAfterMs ?? 0} ms`;
+  if (ConflictError.isInstance(error)) return `conflict on ${error.provider ?? '?'}`;
+  const name: string = error.name;
+  return `${name} from ${error.provider ?? '?'}`;
+}
+
+export function kindsAreDistinct(): void {
+  // @ts-expect-error a ConflictError is no RateLimitError
+  const limited: RateLimitError = new ConflictError({ message: 'busy' });
+  const name: 'RateLimitError' = new RateLimitError({ message: 'slow down' }).name;
+  void limited;
+  void name;
+}
+
+export function lastStateIsAState(error: TimeoutError): LiveStreamState | undefined {
+  return error.lastState;
+}
+
+// What a client and a registry hand out frozen is read-only to the types too.
+export function frozen(): void {
+  // @ts-expect-error client.capabilities is frozen
+  client.capabilities.stop = false;
+  const [first] = registry.providers;
+  if (first === undefined) return;
+  // @ts-expect-error a registry's provider entry is frozen
+  first.name = 'other';
+  // @ts-expect-error so are its capabilities
+  first.capabilities.restream = true;
+}
+
+// An optional field or option given `undefined` is one left out, as at run time.
+export async function explicitUndefined(id: string, signal: AbortSignal | undefined): Promise<void> {
+  const region: string | undefined = undefined;
+  await client.create({ name: 'launch', recording: undefined, region, restream: undefined });
+  await client.update(id, { name: 'renamed', lowLatency: undefined });
+  await client.get(id, { signal, timeoutMs: undefined });
+  await client.list({ pageSize: undefined, name: undefined }).toArray({ limit: undefined });
+  await client.waitForState(id, 'ready', { intervalMs: undefined, signal });
+  await client.start(id, { providerOptions: undefined });
+  await registry.create({ name: 'launch' }, { provider: undefined });
+}
