@@ -6,6 +6,7 @@ import {
   type CheckedWaitOptions,
   kindOf,
   pollStatus,
+  staysDown,
   type WaitForStateOptions,
   type WaitRuntime,
 } from './wait-for-state.js';
@@ -98,10 +99,7 @@ export async function waitForBroadcastStatus<T = LiveStreamStatus>(
       return newestEvent?.() === target ? { ...status, broadcasting: target } : undefined;
     },
     // Video cannot arrive at a stream the vendor will not run.
-    stuck: (status) =>
-      target &&
-      ((status.state === 'disabled' && runtime.capabilities.enable !== true) ||
-        (status.state === 'stopped' && !runtime.capabilities.restart)),
+    stuck: (status) => target && staysDown(status.state, runtime.capabilities),
     // A stream that can run again is waited on while stopped or disabled (anyone may start or enable it:
     // this process, another, the vendor's console), but it takes no video until then: a wait that ran out
     // there says so.

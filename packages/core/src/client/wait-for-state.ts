@@ -170,10 +170,22 @@ export async function waitForStatus<T = LiveStreamStatus>(
     reached: (status) => (targets.includes(status.state) ? status : undefined),
     // States the stream cannot leave: waiting longer would only time out. One that can be enabled or started
     // again is waited on (anyone may: this process, another, the vendor's console).
-    stuck: (status) =>
-      (status.state === 'disabled' && runtime.capabilities.enable !== true) ||
-      (status.state === 'stopped' && !runtime.capabilities.restart && !targets.includes('stopped')),
+    stuck: (status) => !targets.includes(status.state) && staysDown(status.state, runtime.capabilities),
   });
+}
+
+/**
+ * Whether a stream in `state` stays there for good on this vendor: `disabled` where nothing can enable it
+ * again (`capabilities.enable` not true), `stopped` where nothing can start it again (`capabilities.restart`
+ * false). A wait for any other goal than that state then ends at once rather than in a `TimeoutError`.
+ */
+export function staysDown(
+  state: LiveStreamState,
+  capabilities: Pick<ProviderCapabilities, 'enable' | 'restart'>,
+): boolean {
+  return (
+    (state === 'disabled' && capabilities.enable !== true) || (state === 'stopped' && !capabilities.restart)
+  );
 }
 
 /** What a poll loop waits for: `reached` returns the status to end with, `stuck` says it never will. */
