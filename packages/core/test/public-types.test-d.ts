@@ -60,3 +60,27 @@ export async function explicitUndefined(id: string, signal: AbortSignal | undefi
   await client.start(id, { providerOptions: undefined });
   await registry.create({ name: 'launch' }, { provider: undefined });
 }
+
+// A registry's provider names are the keys it was given: a misspelt one fails to compile wherever a name goes.
+export async function registryNames(ref: string): Promise<void> {
+  const named = createLiveStreamRegistry({ providers: { eu: provider, us: provider } });
+  const first: 'eu' | 'us' | undefined = named.providers[0]?.name;
+  void first;
+  await named.create({ name: 'launch' }, { provider: 'eu' });
+  // @ts-expect-error no provider is named `asia`
+  await named.create({ name: 'launch' }, { provider: 'asia' });
+  await named.list({ providers: ['us', 'eu'] }).toArray();
+  // @ts-expect-error nor `EU`
+  await named.list({ providers: ['EU'] }).toArray();
+  await named.migrate(ref, { to: 'us' });
+  // @ts-expect-error a migration's target is one of its names
+  await named.planMigration(ref, { to: 'useast' });
+  named.client('eu');
+  // @ts-expect-error so is a client's
+  named.client('asia');
+  // @ts-expect-error and routing's order
+  createLiveStreamRegistry({ providers: { eu: provider }, routing: { order: ['us'] } });
+  // Names the types cannot know (a Map, a record built at run time) are any text, checked at run time.
+  const dynamic = createLiveStreamRegistry({ providers: new Map([['eu', provider]]) });
+  dynamic.client('anything');
+}

@@ -34,7 +34,9 @@ function setup(
     ...options.source,
   });
   const target = fakeProvider('liveapi', options.target);
-  const registry = createLiveStreamRegistry({ providers: { old: source.provider, new: target.provider } });
+  const registry = createLiveStreamRegistry<string>({
+    providers: { old: source.provider, new: target.provider },
+  });
   return { source, target, registry };
 }
 

@@ -79,7 +79,7 @@ async function attempt(option: Option, trap: Trap, at: number, thrown: unknown) 
   try {
     switch (option) {
       case 'registry routing.order': {
-        const registry = createLiveStreamRegistry({
+        const registry = createLiveStreamRegistry<string>({
           providers: { a: fakes.a.provider, b: fakes.b.provider, c: fakes.c.provider },
           routing: { order: hostile(names, trap, at, thrown) },
         });
@@ -93,7 +93,7 @@ async function attempt(option: Option, trap: Trap, at: number, thrown: unknown) 
         outcome = (await configured(undefined, hostile(entries, trap, at, thrown))).routingOrder;
         break;
       default: {
-        const registry = createLiveStreamRegistry({
+        const registry = createLiveStreamRegistry<string>({
           providers: { a: fakes.a.provider, b: fakes.b.provider, c: fakes.c.provider },
         });
         const options = { providers: hostile(names, trap, at, thrown) };
@@ -208,9 +208,12 @@ describe('every list a registry takes is read one way', () => {
           let refused: unknown;
           try {
             if (where === 'order') {
-              createLiveStreamRegistry({ providers: { a: a.provider }, routing: { order: claiming(['a']) } });
+              createLiveStreamRegistry<string>({
+                providers: { a: a.provider },
+                routing: { order: claiming(['a']) },
+              });
             } else if (where === 'list') {
-              await createLiveStreamRegistry({ providers: { a: a.provider } })
+              await createLiveStreamRegistry<string>({ providers: { a: a.provider } })
                 .list({ providers: claiming(['a']) })
                 .toArray();
             } else {

@@ -81,7 +81,7 @@ describe('a list record a third-party provider yields that no reference can carr
           );
           const other = fakeProvider('other', { streams: 1 });
           const warnings: string[] = [];
-          const registry = createLiveStreamRegistry({
+          const registry = createLiveStreamRegistry<string>({
             providers: { a: outsideProvider(records), b: other.provider },
             hooks: {
               onWarning: (event) => {
@@ -145,7 +145,7 @@ describe('a list record a third-party provider yields that no reference can carr
       }),
     });
     const warnings: string[] = [];
-    const registry = createLiveStreamRegistry({
+    const registry = createLiveStreamRegistry<string>({
       providers: { a: handWritten },
       hooks: { onWarning: (event) => warnings.push(event.warning.message) },
     });
@@ -547,7 +547,7 @@ describe('capabilities the registry routes by', () => {
                   { providers: { acme: () => provider } },
                 )
               : Promise.resolve().then(() =>
-                  createLiveStreamRegistry({
+                  createLiveStreamRegistry<string>({
                     providers: { a: form === 'client' ? createLiveStreamClient(provider) : provider },
                   }),
                 );
@@ -580,7 +580,7 @@ describe('capabilities the registry routes by', () => {
 
   it('shown in registry.providers are frozen copies: changing what is shown changes neither routing nor references', async () => {
     const eu = fakeProvider('liveapi', { capabilities: { ingestProtocols: ['rtmp'] } });
-    const registry = createLiveStreamRegistry({
+    const registry = createLiveStreamRegistry<string>({
       providers: { eu: eu.provider, us: fakeProvider('other').provider },
     });
     const shown = registry.providers;
@@ -626,7 +626,7 @@ describe('what a list of the caller’s throws as it is read', () => {
           };
           const ordered = (() => {
             try {
-              createLiveStreamRegistry({
+              createLiveStreamRegistry<string>({
                 providers,
                 routing: { order: throwingList(['eu', 'us'], at, secret) },
               });
@@ -635,7 +635,7 @@ describe('what a list of the caller’s throws as it is read', () => {
             }
             return undefined;
           })();
-          const registry = createLiveStreamRegistry({ providers });
+          const registry = createLiveStreamRegistry<string>({ providers });
           const walked = await (async () => {
             try {
               for await (const _ of registry.list({ providers: throwingList(['eu', 'us'], at, secret) })) {
@@ -729,7 +729,7 @@ describe('what an outside provider throws that is none of unilive’s errors, in
       ],
     ] as const;
     for (const [operation, call, run] of cases) {
-      const registry = createLiveStreamRegistry({
+      const registry = createLiveStreamRegistry<string>({
         providers: {
           s: fakeProvider('source').provider,
           t: call === 'create' ? failing('target', 'create') : fakeProvider('target').provider,
@@ -758,7 +758,7 @@ describe('what routing.choose throws', () => {
           secrets: () => (own ? [secret] : []),
         });
         const heard: RequestEvent[] = [];
-        const registry = createLiveStreamRegistry({
+        const registry = createLiveStreamRegistry<string>({
           providers: {
             eu: withSecrets('liveapi', holder === 'eu'),
             us: withSecrets('other', holder === 'us'),
@@ -840,7 +840,7 @@ describe('a reference object whose reads throw', () => {
         const a = fakeProvider('vendor-a', { streams: 1 });
         const b = fakeProvider('vendor-b');
         const heard: unknown[] = [];
-        const registry = createLiveStreamRegistry({
+        const registry = createLiveStreamRegistry<string>({
           providers: { a: a.provider, b: b.provider },
           hooks: { onError: (event) => heard.push(event.error) },
         });
@@ -894,7 +894,7 @@ describe("a migration's source read that answers no usable stream", () => {
       for (const call of ['planMigration', 'migrate'] as const) {
         const target = fakeProvider('vendor-b');
         const source = { ...fakeProvider('acme').provider, get: async () => answer as LiveStream };
-        const registry = createLiveStreamRegistry({ providers: { a: source, b: target.provider } });
+        const registry = createLiveStreamRegistry<string>({ providers: { a: source, b: target.provider } });
         const failed = await registry[call]('a:abc123', { to: 'b' }).catch((error: unknown) => error);
         expect(ResponseShapeError.isInstance(failed), `${call} ${path}: ${String(failed)}`).toBe(true);
         expect(failed).toMatchObject({ operation: call, providerName: 'a', issues: [{ path }] });
@@ -932,7 +932,7 @@ describe('the order of a configuration whose names are whole numbers', () => {
           expect(registry.routingOrder).toEqual(names);
           expect((await registry.list().toArray()).map((stream) => stream.ref.split(':')[0])).toEqual(names);
           expect((await registry.create({ name: 'Launch' })).routing.provider).toBe(names[0]);
-          const inCode = createLiveStreamRegistry({
+          const inCode = createLiveStreamRegistry<string>({
             providers: new Map(names.map((name) => [name, fakeProvider(`v${name}`).provider])),
           });
           expect(inCode.routingOrder).toEqual(names);
@@ -974,7 +974,7 @@ describe("a third-party provider's stream whose reads throw", () => {
           });
           const heard: unknown[] = [];
           const warnings: string[] = [];
-          const registry = createLiveStreamRegistry({
+          const registry = createLiveStreamRegistry<string>({
             providers: { a: provider, b: fakeProvider('other').provider },
             hooks: {
               onError: (event) => heard.push(event),
@@ -1028,7 +1028,7 @@ describe('what outside code threw, kept as a cause', () => {
           throw new Error(`lookup failed for key ${secret}`);
         };
         const holder = { ...fakeProvider('acme').provider, secrets: () => [secret] };
-        const registry = createLiveStreamRegistry({
+        const registry = createLiveStreamRegistry<string>({
           providers: { a: holder, b: fakeProvider('other').provider },
         });
         const reference = Object.defineProperty({ id: 'abc123' }, 'provider', {
@@ -1044,7 +1044,7 @@ describe('what outside code threw, kept as a cause', () => {
         });
         let refused: unknown;
         try {
-          createLiveStreamRegistry({ providers: { a: { ...holder, capabilities } } });
+          createLiveStreamRegistry<string>({ providers: { a: { ...holder, capabilities } } });
         } catch (error) {
           refused = error;
         }

@@ -132,7 +132,7 @@ describe('references route every call to its provider', () => {
     const a = fakeProvider('liveapi', { streams: 1 });
     const b = fakeProvider('liveapi', { streams: 1 });
     // Two accounts of one vendor: the same provider id under two names.
-    const registry = createLiveStreamRegistry({ providers: { eu: a.provider, us: b.provider } });
+    const registry = createLiveStreamRegistry<string>({ providers: { eu: a.provider, us: b.provider } });
     const [onA] = [...a.store.keys()];
     const [onB] = [...b.store.keys()];
     if (!onA || !onB) throw new Error('fixture streams missing');
@@ -158,7 +158,7 @@ describe('references route every call to its provider', () => {
 
   it('waitForBroadcast reaches the named provider, with its events', async () => {
     const a = fakeProvider('liveapi', { streams: 1 });
-    const registry = createLiveStreamRegistry({ providers: { eu: a.provider } });
+    const registry = createLiveStreamRegistry<string>({ providers: { eu: a.provider } });
     const [id = ''] = [...a.store.keys()];
     // The fake's vendor does not report broadcasting: without events there is nothing to wait on.
     const unsupported = await caught(() => registry.waitForBroadcast(`eu:${id}`));
@@ -186,7 +186,7 @@ describe('references route every call to its provider', () => {
 
   it('an unknown name is an InvalidInputError naming the known ones, before any call', async () => {
     const a = fakeProvider('liveapi', { streams: 1 });
-    const registry = createLiveStreamRegistry({ providers: { eu: a.provider, backup: a.provider } });
+    const registry = createLiveStreamRegistry<string>({ providers: { eu: a.provider, backup: a.provider } });
     for (const run of [
       () => registry.get('asia:abc'),
       () => registry.delete({ provider: 'asia', id: 'abc' }),
@@ -205,7 +205,7 @@ describe('references route every call to its provider', () => {
 
   it("a provider's error keeps its class and gains the provider's registry name", async () => {
     const a = fakeProvider('liveapi');
-    const registry = createLiveStreamRegistry({ providers: { eu: a.provider } });
+    const registry = createLiveStreamRegistry<string>({ providers: { eu: a.provider } });
     const error = await caught(() => registry.get('eu:missing'));
     expect(NotFoundError.isInstance(error)).toBe(true);
     expect(error.provider).toBe('liveapi');
@@ -216,17 +216,17 @@ describe('references route every call to its provider', () => {
   it('refuses names that would make references ambiguous, and a routing order that is not every name once', () => {
     const { provider } = fakeProvider('liveapi');
     for (const name of ['e:u', 'e u', '', 'a/b', '-x']) {
-      expect(() => createLiveStreamRegistry({ providers: { [name]: provider } }), name).toThrow(
+      expect(() => createLiveStreamRegistry<string>({ providers: { [name]: provider } }), name).toThrow(
         InvalidInputError,
       );
     }
-    expect(() => createLiveStreamRegistry({ providers: {} })).toThrow(/at least one/);
-    expect(() => createLiveStreamRegistry({ providers: { a: {} as never } })).toThrow(
+    expect(() => createLiveStreamRegistry<string>({ providers: {} })).toThrow(/at least one/);
+    expect(() => createLiveStreamRegistry<string>({ providers: { a: {} as never } })).toThrow(
       /provider .* or a client/,
     );
     for (const order of [['a'], ['a', 'a'], ['a', 'c'], ['a', 'b', 'c']]) {
       expect(() =>
-        createLiveStreamRegistry({ providers: { a: provider, b: provider }, routing: { order } }),
+        createLiveStreamRegistry<string>({ providers: { a: provider, b: provider }, routing: { order } }),
       ).toThrow(/every provider name once: a, b/);
     }
   });
@@ -234,7 +234,7 @@ describe('references route every call to its provider', () => {
   it('takes a client as it is, with its own hooks', async () => {
     const a = fakeProvider('liveapi', { streams: 1 });
     const client = createLiveStreamClient(a.provider);
-    const registry = createLiveStreamRegistry({ providers: { eu: client } });
+    const registry = createLiveStreamRegistry<string>({ providers: { eu: client } });
     expect(registry.client('eu')).toBe(client);
     expect(registry.providers.map(({ name, providerId }) => ({ name, providerId }))).toEqual([
       { name: 'eu', providerId: 'liveapi' },
@@ -255,7 +255,7 @@ describe('configuration that cannot be read', () => {
     for (const [providers, path] of attempts) {
       let caught: unknown;
       try {
-        createLiveStreamRegistry({ providers: providers as never });
+        createLiveStreamRegistry<string>({ providers: providers as never });
       } catch (error) {
         caught = error;
       }
@@ -270,7 +270,7 @@ describe('list', () => {
   it('walks the providers one after the other, lazily, each stream once with its reference', async () => {
     const a = fakeProvider('vendor-a', { streams: 2 });
     const b = fakeProvider('vendor-b', { streams: 2 });
-    const registry = createLiveStreamRegistry({ providers: { a: a.provider, b: b.provider } });
+    const registry = createLiveStreamRegistry<string>({ providers: { a: a.provider, b: b.provider } });
     const iterator = registry.list()[Symbol.asyncIterator]();
     const first = await iterator.next();
     expect(first.value?.ref).toBe('a:vendora1');
@@ -293,7 +293,7 @@ describe('list', () => {
       fc.asyncProperty(fc.array(fc.constantFrom('a', 'b'), { minLength: 1, maxLength: 6 }), async (names) => {
         const a = fakeProvider('vendor-a', { streams: 2 });
         const b = fakeProvider('vendor-b', { streams: 1 });
-        const registry = createLiveStreamRegistry({ providers: { a: a.provider, b: b.provider } });
+        const registry = createLiveStreamRegistry<string>({ providers: { a: a.provider, b: b.provider } });
         a.calls.length = 0;
         b.calls.length = 0;
         const refs = (await registry.list({ providers: names }).toArray()).map((stream) => stream.ref);
@@ -316,7 +316,7 @@ describe('list', () => {
 
   it('lists a provider named twice under each name: references differ, so neither hides the other', async () => {
     const a = fakeProvider('liveapi', { streams: 1 });
-    const registry = createLiveStreamRegistry({ providers: { one: a.provider, two: a.provider } });
+    const registry = createLiveStreamRegistry<string>({ providers: { one: a.provider, two: a.provider } });
     expect((await registry.list().toArray()).map((stream) => stream.ref)).toEqual([
       'one:liveapi1',
       'two:liveapi1',
@@ -333,7 +333,9 @@ describe('list', () => {
     const a = fakeProvider('vendor-a', { streams: 1 });
     const b = fakeProvider('vendor-b', { streams: 3, failList: { after: 1, error } });
     const c = fakeProvider('vendor-c', { streams: 1 });
-    const registry = createLiveStreamRegistry({ providers: { a: a.provider, b: b.provider, c: c.provider } });
+    const registry = createLiveStreamRegistry<string>({
+      providers: { a: a.provider, b: b.provider, c: c.provider },
+    });
     const seen: string[] = [];
     const thrown = await caught(async () => {
       for await (const stream of registry.list()) seen.push(stream.ref);
@@ -354,7 +356,7 @@ describe('list', () => {
     const a = fakeProvider('vendor-a', { streams: 1 });
     const b = fakeProvider('vendor-b', { streams: 3, failList: { after: 1, error } });
     const warnings: WarningEvent[] = [];
-    const registry = createLiveStreamRegistry({
+    const registry = createLiveStreamRegistry<string>({
       providers: { a: a.provider, b: b.provider },
       hooks: { onWarning: (event) => warnings.push(event) },
     });
@@ -390,7 +392,7 @@ describe('list', () => {
     const a = fakeProvider('vendor-a', { streams: 1 });
     const b = fakeProvider('vendor-b', { streams: 3, failList: { after: 2, error } });
     const c = fakeProvider('vendor-c', { streams: 1 });
-    const registry = createLiveStreamRegistry({
+    const registry = createLiveStreamRegistry<string>({
       providers: { a: a.provider, b: b.provider, c: c.provider },
       hooks: { onWarning: (event) => warnings.push(event) },
     });
@@ -408,7 +410,7 @@ describe('list', () => {
   });
 
   it("'skip' never skips the caller's own mistake or abort", async () => {
-    const registry = createLiveStreamRegistry({
+    const registry = createLiveStreamRegistry<string>({
       providers: { a: fakeProvider('vendor-a', { streams: 1 }).provider },
     });
     await expect(registry.list({ onProviderError: 'skip', pageSize: 0 }).toArray()).rejects.toThrow(
@@ -448,7 +450,7 @@ describe('list', () => {
             }),
           );
           const warnings: WarningEvent[] = [];
-          const registry = createLiveStreamRegistry({
+          const registry = createLiveStreamRegistry<string>({
             providers: Object.fromEntries(fakes.map((fake, index) => [names[index], fake.provider])),
             hooks: { onWarning: (event) => warnings.push(event) },
           });
@@ -554,7 +556,7 @@ describe('list', () => {
           }),
         );
         const warnings: WarningEvent[] = [];
-        const registry = createLiveStreamRegistry({
+        const registry = createLiveStreamRegistry<string>({
           providers: Object.fromEntries(fakes.map((fake, index) => [names[index], fake.provider])),
           hooks: { onWarning: (event) => warnings.push(event) },
         });
@@ -604,7 +606,7 @@ describe('list', () => {
             }),
           );
           const warnings: WarningEvent[] = [];
-          const registry = createLiveStreamRegistry({
+          const registry = createLiveStreamRegistry<string>({
             providers: Object.fromEntries(fakes.map((fake, index) => [names[index], fake.provider])),
             hooks: { onWarning: (event) => warnings.push(event) },
           });
@@ -645,7 +647,7 @@ describe('list', () => {
         fc.constantFrom('list', 'findByName'),
         async (slots, call) => {
           const { counted, walks } = walkCounter();
-          const registry = createLiveStreamRegistry({
+          const registry = createLiveStreamRegistry<string>({
             providers: { a: counted('vendor-a'), b: counted('vendor-b'), c: counted('vendor-c') },
           });
           const providers: unknown[] = [];
@@ -716,7 +718,7 @@ describe('list', () => {
         fc.constantFrom('list', 'findByName'),
         async ([option, value], onProviderError, call) => {
           const { counted, walks } = walkCounter();
-          const registry = createLiveStreamRegistry({
+          const registry = createLiveStreamRegistry<string>({
             providers: { a: counted('vendor-a'), b: counted('vendor-b') },
           });
           const options = { [option]: value, ...(onProviderError ? { onProviderError } : {}) };
@@ -739,7 +741,7 @@ describe('list', () => {
 describe('routing', () => {
   it('goes where told, whatever the capabilities say, and says so', async () => {
     const { a, b } = threeProviders({ b: { restream: false } });
-    const registry = createLiveStreamRegistry({ providers: { a: a.provider, b: b.provider } });
+    const registry = createLiveStreamRegistry<string>({ providers: { a: a.provider, b: b.provider } });
     const stream = await registry.create({ name: 'told' }, { provider: 'b' });
     expect(stream.ref).toBe('b:vendorb1');
     expect(stream.routing).toEqual({
@@ -755,7 +757,7 @@ describe('routing', () => {
 
   it('picks the first provider in the routing order whose capabilities fit, listing those left out', async () => {
     const { a, b, c } = threeProviders({ a: { ingestProtocols: ['rtmp'] }, b: { lowLatency: false } });
-    const registry = createLiveStreamRegistry({
+    const registry = createLiveStreamRegistry<string>({
       providers: { a: a.provider, b: b.provider, c: c.provider },
       routing: { order: ['b', 'a', 'c'] },
     });
@@ -777,7 +779,7 @@ describe('routing', () => {
 
   it('with no candidate, an InvalidInputError lists what each provider lacks, before any request', async () => {
     const { a, b } = threeProviders({ a: { restream: false, regions: false }, b: { restream: false } });
-    const registry = createLiveStreamRegistry({ providers: { a: a.provider, b: b.provider } });
+    const registry = createLiveStreamRegistry<string>({ providers: { a: a.provider, b: b.provider } });
     const error = await caught(() =>
       registry.create({
         name: 'x',
@@ -797,7 +799,7 @@ describe('routing', () => {
 
   it('invalid input is refused once, before routing', async () => {
     const { a, b } = threeProviders();
-    const registry = createLiveStreamRegistry({ providers: { a: a.provider, b: b.provider } });
+    const registry = createLiveStreamRegistry<string>({ providers: { a: a.provider, b: b.provider } });
     const error = await caught(() => registry.create({ name: '' }));
     expect((error as InvalidInputError).issues[0]?.path).toBe('name');
     expect([...a.calls, ...b.calls]).toEqual([]);
@@ -806,7 +808,7 @@ describe('routing', () => {
   it("a user's choose picks among the fitting candidates: one name first, or the whole order", async () => {
     const { a, b, c } = threeProviders({ a: { recording: false } });
     const offered: string[][] = [];
-    const registry = createLiveStreamRegistry({
+    const registry = createLiveStreamRegistry<string>({
       providers: { a: a.provider, b: b.provider, c: c.provider },
       routing: {
         choose: (candidates, input) => {
@@ -834,7 +836,7 @@ describe('routing', () => {
       [['b', 'c', 'b'], 'more names than there are fitting candidates'],
       [{ 0: 'b' }, 'no list of names'],
     ] as const) {
-      const registry = createLiveStreamRegistry({
+      const registry = createLiveStreamRegistry<string>({
         providers: { a: a.provider, b: b.provider, c: c.provider },
         routing: { choose: () => choice as string | string[] },
       });
@@ -873,7 +875,7 @@ describe('routing', () => {
         const fakes = caps.map((capability, index) =>
           fakeProvider(`v${index}`, { capabilities: capability }),
         );
-        const registry = createLiveStreamRegistry({
+        const registry = createLiveStreamRegistry<string>({
           providers: Object.fromEntries(fakes.map((fake, index) => [`p${index}`, fake.provider])),
         });
         const fitting = caps.flatMap((capability, index) =>
@@ -905,7 +907,7 @@ describe('failover', () => {
     it(`goes on to the next candidate after ${kind}, which proves nothing was made`, async () => {
       const { a, b } = threeProviders();
       const warnings: WarningEvent[] = [];
-      const registry = createLiveStreamRegistry({
+      const registry = createLiveStreamRegistry<string>({
         providers: { a: a.provider, b: b.provider },
         hooks: { onWarning: (event) => warnings.push(event) },
       });
@@ -939,7 +941,7 @@ describe('failover', () => {
   for (const kind of [...maybeMade, 'badRequest', 'aborted', 'optionTypo'] as const) {
     it(`never goes on after ${kind}: the error names the provider and whether a stream may exist`, async () => {
       const { a, b } = threeProviders();
-      const registry = createLiveStreamRegistry({ providers: { a: a.provider, b: b.provider } });
+      const registry = createLiveStreamRegistry<string>({ providers: { a: a.provider, b: b.provider } });
       const error = failure[kind]();
       a.script({ kind: (maybeMade as readonly string[]).includes(kind) ? 'make-then-fail' : 'fail', error });
       const thrown = await caught(() => registry.create({ name: 'event' }));
@@ -953,7 +955,7 @@ describe('failover', () => {
 
   it("never goes on once the caller's signal fired", async () => {
     const { a, b } = threeProviders();
-    const registry = createLiveStreamRegistry({ providers: { a: a.provider, b: b.provider } });
+    const registry = createLiveStreamRegistry<string>({ providers: { a: a.provider, b: b.provider } });
     const controller = new AbortController();
     controller.abort();
     a.script({ kind: 'fail', error: failure.dns() });
@@ -967,7 +969,7 @@ describe('failover', () => {
 
   it('with failover: false the first candidate decides', async () => {
     const { a, b } = threeProviders();
-    const registry = createLiveStreamRegistry({
+    const registry = createLiveStreamRegistry<string>({
       providers: { a: a.provider, b: b.provider },
       routing: { failover: false },
     });
@@ -980,7 +982,7 @@ describe('failover', () => {
 
   it('a provider named in the call never fails over', async () => {
     const { a, b } = threeProviders();
-    const registry = createLiveStreamRegistry({ providers: { a: a.provider, b: b.provider } });
+    const registry = createLiveStreamRegistry<string>({ providers: { a: a.provider, b: b.provider } });
     a.script({ kind: 'fail', error: failure.dns() });
     const thrown = await caught(() => registry.create({ name: 'x' }, { provider: 'a' }));
     expect(thrown).toMatchObject({ providerName: 'a', maybeCreated: false });
@@ -989,7 +991,9 @@ describe('failover', () => {
 
   it('when every candidate made nothing, the last error says so; when all refused the input, one error lists why', async () => {
     const { a, b, c } = threeProviders({ c: { restream: false } });
-    const registry = createLiveStreamRegistry({ providers: { a: a.provider, b: b.provider, c: c.provider } });
+    const registry = createLiveStreamRegistry<string>({
+      providers: { a: a.provider, b: b.provider, c: c.provider },
+    });
     a.script({ kind: 'fail', error: failure.dns() });
     const last = failure.rateLimited();
     b.script({ kind: 'fail', error: last });
@@ -1017,7 +1021,7 @@ describe('failover', () => {
           const made = (maybeMade as readonly string[]).includes(kind);
           fake.script({ kind: made ? 'make-then-fail' : 'fail', error: failure[kind]() });
         });
-        const registry = createLiveStreamRegistry({
+        const registry = createLiveStreamRegistry<string>({
           providers: Object.fromEntries(fakes.map((fake, index) => [`p${index}`, fake.provider])),
         });
         const firstStop = plan.findIndex((kind) => !(nothingMade as readonly string[]).includes(kind));
@@ -1071,7 +1075,7 @@ describe('failover', () => {
 describe('findByName', () => {
   it('finds a stream by its name on every provider, for reconciling a create that may have made it', async () => {
     const { a, b } = threeProviders();
-    const registry = createLiveStreamRegistry({ providers: { a: a.provider, b: b.provider } });
+    const registry = createLiveStreamRegistry<string>({ providers: { a: a.provider, b: b.provider } });
     a.script({ kind: 'make-then-fail', error: failure.timeout() });
     const thrown = await caught(() => registry.create({ name: 'launch' }));
     expect(thrown.maybeCreated).toBe(true);

@@ -105,13 +105,13 @@ export type RegistryLiveStream = LiveStream & {
 export type RoutedLiveStream = RegistryLiveStream & { routing: RoutingDecision };
 
 /** Options of a registry's `create`. */
-export interface RegistryCreateOptions extends RequestOptions {
+export interface RegistryCreateOptions<Name extends string = string> extends RequestOptions {
   /** The provider to create on, by its registry name: no routing and no failover. */
-  provider?: string | undefined;
+  provider?: Name | undefined;
 }
 
 /** Options of a registry's `list`. */
-export interface RegistryListOptions extends Omit<ListOptions, 'runtime'> {
+export interface RegistryListOptions<Name extends string = string> extends Omit<ListOptions, 'runtime'> {
   /**
    * The providers to list, by name, in this order (a name given twice is walked once). Default every
    * provider, in the registry's order. Read once by `length` and index (never its iterator), at most 1,000
@@ -119,7 +119,7 @@ export interface RegistryListOptions extends Omit<ListOptions, 'runtime'> {
    * revoked Proxy) is an `InvalidInputError` (`delivery: 'not-sent'`) naming `providers`, or the entry's
    * place (`providers.1`), `could not be read`, the thrown value as `cause`, before any provider is walked.
    */
-  providers?: readonly string[] | undefined;
+  providers?: readonly Name[] | undefined;
   /**
    * What a provider failing mid-walk does to the walk. `'throw'` (default): the walk ends with its error
    * (carrying `providerName`) after every stream already yielded. `'skip'`: the walk goes on with the next
@@ -146,15 +146,15 @@ export interface RegistryStreamList extends AsyncIterable<RegistryLiveStream> {
 }
 
 /** Options of `planMigration` and `migrate`. */
-export interface MigrationOptions extends RequestOptions {
+export interface MigrationOptions<Name extends string = string> extends RequestOptions {
   /** The provider the new stream goes to, by its registry name; another than the source's. */
-  to: string;
+  to: Name;
   /** Fields of the create input to set instead of (or besides) what carries over from the source. */
   input?: Partial<CreateLiveStreamInput> | undefined;
 }
 
 /** Options of `migrate`. */
-export interface MigrateOptions extends MigrationOptions {
+export interface MigrateOptions<Name extends string = string> extends MigrationOptions<Name> {
   /**
    * Deletes the source once the new stream exists (never before). A source that is `ready` on a vendor
    * that can stop it is stopped first and waited for; one `starting` or `resetting` is waited for until its
@@ -193,9 +193,9 @@ export interface MigrationResult {
 }
 
 /** One provider of a registry. */
-export interface RegistryProvider {
+export interface RegistryProvider<Name extends string = string> {
   /** Its name in the registry: the first part of its streams' references. */
-  readonly name: string;
+  readonly name: Name;
   /** The vendor's provider id. */
   readonly providerId: ProviderId;
   /** What routing and migrations read of it: a frozen copy of its provider's, taken when the registry was made. */
@@ -216,18 +216,24 @@ export interface RegistryProvider {
  * first step. A `list` walk that has said it is done stays done, whatever the signal does afterwards.
  *
  * Each call is bound to its registry, as a client's are: `const { get } = registry` works as `registry.get`.
+ *
+ * `Name` is the union of its provider names when they are known to the
+ * types (`createLiveStreamRegistry({ providers: { eu: …, us: … } })` gives `'eu' | 'us'`), so a misspelt name
+ * in `create`'s `provider`, `list`'s `providers`, a migration's `to` or `client(name)` fails to compile; it
+ * is `string` where they are not (a registry made from configuration), and every name is then checked at
+ * run time only.
  */
-export interface LiveStreamRegistry {
+export interface LiveStreamRegistry<Name extends string = string> {
   /**
    * The providers, in the registry's order (the order `list` walks them in). Frozen, entries included: each
    * entry's `capabilities` is the copy the registry read when it was made, checked and frozen, which is
    * what routing and migrations read (a provider whose capabilities change later is not followed).
    */
-  readonly providers: readonly RegistryProvider[];
+  readonly providers: readonly RegistryProvider<Name>[];
   /** The order `create` tries candidates in, by name. */
-  readonly routingOrder: readonly string[];
+  readonly routingOrder: readonly Name[];
   /** The client of one provider, by name; `InvalidInputError` naming the known ones for any other. */
-  client(name: string): LiveStreamClient;
+  client(name: Name): LiveStreamClient;
   /**
    * Creates a stream. With `{ provider }`, there and only there. Without, on the first candidate whose
    * capabilities fit the input ({@link routingGaps}), in the routing order or as `routing.choose` says; a
@@ -241,10 +247,10 @@ export interface LiveStreamRegistry {
    * @throws the provider's own error, with `providerName` and `maybeCreated`, when it failed in a way that
    *   may have made the stream (no failover then), or when every candidate failed.
    */
-  create(input: CreateLiveStreamInput, options?: RegistryCreateOptions): Promise<RoutedLiveStream>;
+  create(input: CreateLiveStreamInput, options?: RegistryCreateOptions<Name>): Promise<RoutedLiveStream>;
   get(reference: StreamReference, options?: RequestOptions): Promise<RegistryLiveStream>;
   /** Every stream of every provider, one provider after the other, each page fetched as the walk goes. */
-  list(options?: RegistryListOptions): RegistryStreamList;
+  list(options?: RegistryListOptions<Name>): RegistryStreamList;
   update(
     reference: StreamReference,
     patch: UpdateLiveStreamInput,
@@ -285,7 +291,7 @@ export interface LiveStreamRegistry {
    * skipped provider's error is thrown: "none here" is never said for a provider that could not be listed.
    * @throws InvalidInputError for an empty name or bad options, before any request.
    */
-  findByName(name: string, options?: RegistryListOptions): Promise<RegistryLiveStream[]>;
+  findByName(name: string, options?: RegistryListOptions<Name>): Promise<RegistryLiveStream[]>;
   /**
    * Reads the source and works out what `migrate` would create, without creating anything. Its errors name
    * the call made, `planMigration` (`operation`, and the message: `Invalid input for planMigration: to: …`,
@@ -293,7 +299,7 @@ export interface LiveStreamRegistry {
    * @throws InvalidInputError for a bad reference, `to`, `input` or option, before the source is read.
    * @throws AbortError when `signal` fires (first of all when it has already).
    */
-  planMigration(reference: StreamReference, options: MigrationOptions): Promise<MigrationPlan>;
+  planMigration(reference: StreamReference, options: MigrationOptions<Name>): Promise<MigrationPlan>;
   /**
    * Creates the equivalent of a stream on another provider (see {@link MigrationPlan}) and, when asked,
    * deletes the source once the new stream exists. A failure to delete the source does not fail the
@@ -304,11 +310,11 @@ export interface LiveStreamRegistry {
    *   `delivery: 'unknown'`, parts `create`, `stop-source` (a running source) and `delete-source` as
    *   `applied`, `unknown` (the step whose request it cut off) or `notApplied`; never a `sourceError`.
    */
-  migrate(reference: StreamReference, options: MigrateOptions): Promise<MigrationResult>;
+  migrate(reference: StreamReference, options: MigrateOptions<Name>): Promise<MigrationResult>;
 }
 
 /** Options of {@link createLiveStreamRegistry}. */
-export interface LiveStreamRegistryOptions {
+export interface LiveStreamRegistryOptions<Name extends string = string> {
   /**
    * The providers by name (letters, digits, `_`, `-`): an adapter's provider, or a client already made
    * (kept as it is, with its own hooks and rate limit). The same vendor may appear under several names (two
@@ -317,9 +323,9 @@ export interface LiveStreamRegistryOptions {
    * it was put); `routing.order` and `list({ providers })` say it explicitly.
    */
   providers:
-    | Readonly<Record<string, LiveStreamProvider | LiveStreamClient>>
-    | ReadonlyMap<string, LiveStreamProvider | LiveStreamClient>;
-  routing?: RoutingOptions;
+    | Readonly<Record<Name, LiveStreamProvider | LiveStreamClient>>
+    | ReadonlyMap<Name, LiveStreamProvider | LiveStreamClient>;
+  routing?: RoutingOptions<NoInfer<Name>>;
   /**
    * Hooks of every client the registry makes, and where its own warnings (`fallback`, `skipped-provider`) go.
    * Events of the requests `migrate`, `planMigration` and `findByName` make name those operations,
@@ -368,7 +374,9 @@ const settlingStates: readonly LiveStreamState[] = ['starting', 'resetting'];
  *   once, or one that cannot be read (`routing.order` or `routing.order.<index>`, `could not be read`, the
  *   thrown value as `cause`).
  */
-export function createLiveStreamRegistry(input: LiveStreamRegistryOptions): LiveStreamRegistry {
+export function createLiveStreamRegistry<const Name extends string = string>(
+  input: LiveStreamRegistryOptions<Name>,
+): LiveStreamRegistry<Name> {
   if (input === undefined)
     throw configurationError('providers', 'expected an object of providers by name, with at least one');
   // Own, known names only (`hook`, `ratelimit` name the nearest valid one); hooks checked like a client's.
@@ -483,7 +491,7 @@ export function createLiveStreamRegistry(input: LiveStreamRegistryOptions): Live
     // What a getter of the order threw (the cause) is no one provider's to mask: every provider's secrets.
     throw entries.reduce<unknown>((masked, entry) => maskedFailure(masked, redactorOf(entry)), error);
   }
-  return withBoundMethods(
+  const registry: LiveStreamRegistry = withBoundMethods(
     new DefaultLiveStreamRegistry(
       Object.freeze(entries),
       Object.freeze(order),
@@ -492,6 +500,9 @@ export function createLiveStreamRegistry(input: LiveStreamRegistryOptions): Live
     ),
     registryMethodNames,
   );
+  // Its entries' names are the keys of `providers`, checked above, which is what `Name` stands for; the
+  // calls check every name they are given at run time all the same (a caller's JavaScript, a cast).
+  return registry as unknown as LiveStreamRegistry<Name>;
 }
 
 /** The registry's calls, each bound to its registry: `const { get } = registry` works as `registry.get` does. */

@@ -32,7 +32,7 @@ export type ChooseProvider = (
 ) => string | readonly string[] | Promise<string | readonly string[]>;
 
 /** How a registry routes a `create` that names no provider. */
-export interface RoutingOptions {
+export interface RoutingOptions<Name extends string = string> {
   /**
    * The order candidates are tried in; default the order the providers were given in. Every name once.
    * Read once by `length` and index (never its iterator): one that cannot be read (a Proxy whose `length`
@@ -40,7 +40,7 @@ export interface RoutingOptions {
    * (`operation: 'configure'`, `delivery: 'not-sent'`) naming `routing.order`, or the entry's place
    * (`routing.order.1`), `could not be read`, the thrown value as `cause`.
    */
-  order?: readonly string[];
+  order?: readonly Name[] | undefined;
   /** Replaces the configured order for each create; see {@link ChooseProvider}. */
   choose?: ChooseProvider;
   /**
