@@ -33,11 +33,19 @@ const scanner = new SecretScanner();
 /**
  * The provider of a kind, with its credentials as given or each replaced by `credential`: for an adapter, read
  * from its environment variables (an adapter's factory refuses such a setting; a variable is read, and
- * refused, at each call); the memory provider takes it as its setting and fails at the call.
+ * refused, at each call). The memory provider has no variable and refuses such a token at configure time, as
+ * an adapter's factory does: its `list` builds it, so the refusal comes at the call, as an adapter's does.
  */
 function providerOf(kind: Kind, credential?: string): LiveStreamProvider {
   if (kind === 'memory') {
-    return createMemoryProvider({ backend: memoryBackend, token: credential ?? memoryToken });
+    const working = createMemoryProvider({ backend: memoryBackend, token: memoryToken });
+    if (credential === undefined) return working;
+    return {
+      ...working,
+      async *list(options) {
+        yield* createMemoryProvider({ backend: memoryBackend, token: credential }).list(options);
+      },
+    };
   }
   const spec = adapters[kind as AdapterId];
   const settings: Record<string, unknown> = {
@@ -187,7 +195,7 @@ describe("a registry's list with onProviderError 'skip'", () => {
               expect(InvalidInputError.isInstance(thrown)).toBe(true);
               expect(UniliveError.isInstance(thrown) && thrown.delivery).toBe('not-sent');
               expect((thrown as InvalidInputError).issues.map((issue) => issue.path)).toEqual(
-                Object.keys(bad),
+                Object.keys(bad).map((name) => `options.${name}`),
               );
               expect(requests).toBe(0);
             },

@@ -23,6 +23,7 @@ export {
   type FaultOperation,
   type MemoryBackend,
   type MemoryBackendOptions,
+  maxTransitionPolls,
 } from './memory-backend.js';
 export { createMemoryProvider, type MemoryProviderSettings, memoryCapabilities } from './memory-provider.js';
 export {

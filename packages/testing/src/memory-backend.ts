@@ -1,4 +1,4 @@
-import { type LiveStreamState, readSettings } from '@unilive/core';
+import { InvalidInputError, type LiveStreamState, loadCredential, readSettings } from '@unilive/core';
 import {
   createEngine,
   type DialectContext,
@@ -22,11 +22,34 @@ interface MemoryStream {
   streamKey: string;
 }
 
+/** The largest {@link MemoryBackendOptions.transitionPolls}: as many reads as any test makes, short of none. */
+export const maxTransitionPolls = 1_000_000;
+
 /** Options of {@link createMemoryBackend}. */
 export interface MemoryBackendOptions {
-  /** The token requests must carry. */
+  /**
+   * The token requests must carry (as `Authorization: Bearer <token>`); any other is answered 401.
+   * Required. Read as an adapter reads a credential setting (core's `loadCredential`): whitespace around it
+   * is dropped, as the memory provider drops it around its own `token`, so `' tok '` on either side matches
+   * `tok` on the other. A missing, non-string, empty or blank token (or one no header can carry) is
+   * `InvalidInputError` naming `token`.
+   */
   token: string;
-  /** How many `status` polls a stream spends in `starting` / `stopping`. Default 1. */
+  /**
+   * How many reads of a stream it spends in `starting` after a `start` (and in `stopping` after a `stop`)
+   * before it is `ready` (`stopped`): a whole number from 0 to {@link maxTransitionPolls} (1,000,000).
+   * Default 1: the first read after a start says `starting`, the next says `ready`; with 0 the first read
+   * already says `ready`.
+   *
+   * A vendor moves a stream on in its own time, whoever looks: so every read of the stream counts, a `get`,
+   * a `status` poll (`waitForState`'s) and each list page the stream appears on alike, never only the
+   * client's own polls; the backend stays free of timers, so a test neither waits nor races a clock. The
+   * answer of the `start` or `stop` itself and of an `update` is no read.
+   *
+   * @throws InvalidInputError (`operation: 'configure'`) naming `transitionPolls` for anything else (a
+   *   negative, fractional, non-finite or non-number value, or one above the maximum), which would leave a
+   *   stream in `starting` for good or make it skip the state.
+   */
   transitionPolls?: number;
 }
 
@@ -45,11 +68,17 @@ const failure = (status: number, code: string, message: string): SandboxResponse
   body: { error: { code, message } },
 });
 
+/** The settings the dialect runs on, read and checked. */
+interface MemoryDialectSettings {
+  token: string;
+  transitionPolls: number;
+}
+
 /**
  * The memory vendor's dialect: a small REST API under `/v1/streams`, with state transitions that advance
- * per status poll (so tests need no timers).
+ * per read of the stream (`get`, `status`, a list page holding it), so tests need no timers.
  */
-function memoryDialect(options: MemoryBackendOptions): SandboxDialect {
+function memoryDialect(options: MemoryDialectSettings): SandboxDialect {
   const pendingPolls = new Map<string, number>();
   let sequence = 0;
 
@@ -58,6 +87,7 @@ function memoryDialect(options: MemoryBackendOptions): SandboxDialect {
     return { ...rest, ingest: { server: 'rtmp://ingest.memory.test/live', stream_key: streamKey } };
   };
 
+  // Called for every read of the stream, before its answer is made: the answer shows the state it moved to.
   function advance(stream: MemoryStream): void {
     if (stream.state !== 'starting' && stream.state !== 'stopping') return;
     const left = pendingPolls.get(stream.id) ?? 0;
@@ -120,6 +150,9 @@ function memoryDialect(options: MemoryBackendOptions): SandboxDialect {
         const asked = Number(request.query.get('page') ?? '1');
         const perPage = Number(request.query.get('per_page') ?? '20');
         const { records, page, total } = context.page([...streams.values()], asked, perPage);
+        // Each stream on the page is read. Only the vendor's own records move on: a list fault's copy of one
+        // (`odd-record`) is no stream of its own, and a record shown twice on a page is read once.
+        for (const record of new Set(records)) if (streams.get(record.id) === record) advance(record);
         return { status: 200, body: { streams: records.map(view), has_more: page * perPage < total } };
       }
       const { id } = routeOf(request.path);
@@ -127,6 +160,7 @@ function memoryDialect(options: MemoryBackendOptions): SandboxDialect {
       if (!stream || operation === undefined) return failure(404, 'not_found', 'No such stream');
       switch (operation) {
         case 'get':
+          advance(stream);
           return { status: 200, body: { stream: view(stream) } };
         case 'status':
           advance(stream);
@@ -138,6 +172,7 @@ function memoryDialect(options: MemoryBackendOptions): SandboxDialect {
           return { status: 200, body: { stream: view(stream) } };
         case 'delete':
           streams.delete(stream.id);
+          pendingPolls.delete(stream.id);
           return { status: 204 };
         case 'start':
         case 'stop': {
@@ -146,7 +181,7 @@ function memoryDialect(options: MemoryBackendOptions): SandboxDialect {
             return failure(409, 'invalid_state', `Cannot ${operation} a stream that is ${stream.state}`);
           }
           stream.state = operation === 'start' ? 'starting' : 'stopping';
-          pendingPolls.set(stream.id, options.transitionPolls ?? 1);
+          pendingPolls.set(stream.id, options.transitionPolls);
           return { status: 200, body: { stream: view(stream) } };
         }
       }
@@ -155,21 +190,112 @@ function memoryDialect(options: MemoryBackendOptions): SandboxDialect {
 }
 
 /**
+ * Reads {@link MemoryBackendOptions} as an adapter's settings are read (core's `readSettings`: own
+ * properties of a plain object, each once, every name known, `token` checked as a credential), then what
+ * `readSettings` leaves to the factory: `token` given at all, and `transitionPolls` in range.
+ */
+function readBackendOptions(given: MemoryBackendOptions): MemoryDialectSettings {
+  const settings = readSettings(
+    'memory',
+    given,
+    { token: true, transitionPolls: true } as const satisfies Record<keyof MemoryBackendOptions, true>,
+    ['token'],
+  );
+  const issues: { path: string; message: string }[] = [];
+  // No environment variable stands in for a backend's token: without one, every request would be a 401
+  // whatever token the provider sends, and the test would fail far from its cause.
+  if (settings.token === undefined) {
+    issues.push({
+      path: 'token',
+      message: 'expected the token requests must carry (a string); it is required',
+    });
+  }
+  const polls = settings.transitionPolls;
+  if (polls !== undefined && !(Number.isInteger(polls) && polls >= 0 && polls <= maxTransitionPolls)) {
+    issues.push({
+      path: 'transitionPolls',
+      message: `expected a whole number from 0 to ${maxTransitionPolls} (reads a stream spends in starting or stopping)`,
+    });
+  }
+  if (issues.length > 0) {
+    throw new InvalidInputError({
+      provider: 'memory',
+      operation: 'configure',
+      message: `memory: ${issues.map((issue) => `"${issue.path}": ${issue.message}`).join('; ')}`,
+      issues,
+      delivery: 'not-sent',
+    });
+  }
+  return {
+    // Trimmed as the memory provider trims its own token (one reading of a credential, however given).
+    token: loadCredential({
+      provider: 'memory',
+      setting: 'token',
+      value: settings.token,
+      environmentVariables: [],
+    }),
+    transitionPolls: polls ?? 1,
+  };
+}
+
+const utf8 = /* @__PURE__ */ new TextEncoder();
+
+/**
+ * A body that arrives `delayMs` after its headers (a `slow-body` fault), as the sandbox's server sends one:
+ * the response is handed over at once, its body later. The request's signal (the attempt's time limit, the
+ * caller's abort) ends the wait with its reason, as a socket's read ends under fetch; a reader that cancels
+ * the body stops the timer.
+ */
+function delayedBody(payload: string, delayMs: number, request: Request): ReadableStream<Uint8Array> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort: (() => void) | undefined;
+  // The Request itself is held (not only its signal) while the body waits: its signal follows the one in
+  // `init` only while the Request lives (undici links them weakly).
+  const stop = () => {
+    clearTimeout(timer);
+    if (onAbort) request.signal.removeEventListener('abort', onAbort);
+  };
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (request.signal.aborted) {
+        controller.error(request.signal.reason);
+        return;
+      }
+      onAbort = () => {
+        stop();
+        controller.error(request.signal.reason);
+      };
+      request.signal.addEventListener('abort', onAbort, { once: true });
+      timer = setTimeout(() => {
+        stop();
+        if (payload.length > 0) controller.enqueue(utf8.encode(payload));
+        controller.close();
+      }, delayMs);
+    },
+    cancel: stop,
+  });
+}
+
+/**
  * An in-process vendor for the memory provider: the sandbox's engine with a small `memory` dialect,
- * answered through a `fetch` function instead of a socket, so it has the sandbox's fault plan. It exists so
- * core's HTTP layer, retries and error mapping are proven before any real vendor.
+ * answered through a `fetch` function instead of a socket, so it has the sandbox's fault plan, each fault
+ * served as the sandbox's server serves it (a `slow-body` fault's headers at once and its body after
+ * `delayMs`, so a `timeoutMs` shorter than that ends the call with `TimeoutError`, `delivery: 'unknown'`).
+ * It exists so core's HTTP layer, retries and error mapping are proven before any real vendor.
  *
  * Its `fetch` reads its arguments as fetch does: the signal in `init` (where core's HTTP layer puts the
  * attempt's) over the `Request`'s. A request a `slow` fault holds ends when that signal fires (the
  * attempt's time limit, the caller's abort): it is carried out then, as a vendor would once it reads it,
- * and the `fetch` rejects with the signal's reason.
+ * and the `fetch` rejects with the signal's reason. A body a `slow-body` fault delays fails with that
+ * reason when the signal fires before it arrives (the request was carried out).
+ *
+ * @param given - see {@link MemoryBackendOptions}: `token` required, `transitionPolls` optional.
+ * @throws InvalidInputError (`operation: 'configure'`, `delivery: 'not-sent'`) naming the setting: options
+ *   that are no plain object, a misspelt or unreadable setting, a missing, non-string, empty or blank
+ *   `token`, a `transitionPolls` that is no whole number from 0 to 1,000,000.
  */
 export function createMemoryBackend(given: MemoryBackendOptions) {
-  // Read as an adapter's settings are (core's readSettings): own properties of a plain object, each once.
-  const options = readSettings('memory', given, {
-    token: true,
-    transitionPolls: true,
-  } as const satisfies Record<keyof MemoryBackendOptions, true>);
+  const options = readBackendOptions(given);
   const engine = createEngine({ dialects: [memoryDialect(options)] });
 
   const fetchImplementation: typeof fetch = async (input, init) => {
@@ -198,16 +324,22 @@ export function createMemoryBackend(given: MemoryBackendOptions) {
     }
     // A slow fault answered after the caller gave up: the caller sees its own abort, as with a socket.
     request.signal.throwIfAborted();
-    const { status, headers, body } = outcome.response;
+    const { status, headers, body, bodyDelayMs } = outcome.response;
+    // Written as the sandbox's server writes an answer: a text body as it is, anything else as JSON.
     const payload = body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body);
-    return new Response(payload, {
-      status,
-      headers: {
-        'content-type': 'application/json',
-        'x-request-id': `req-${engine.stats.requests}`,
-        ...headers,
+    // A status that carries no body (a 204) is whole with its headers, delayed body or not.
+    const bodiless = payload === null || status === 204 || status === 205 || status === 304;
+    return new Response(
+      bodiless ? null : bodyDelayMs ? delayedBody(payload, bodyDelayMs, request) : payload,
+      {
+        status,
+        headers: {
+          'content-type': 'application/json',
+          'x-request-id': `req-${engine.stats.requests}`,
+          ...headers,
+        },
       },
-    });
+    );
   };
 
   return {

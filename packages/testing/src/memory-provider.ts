@@ -9,9 +9,10 @@ import {
   type ListOptions,
   type LiveStream,
   type LiveStreamProvider,
+  type LiveStreamState,
   type LiveStreamStatus,
-  lenientPicklist,
   liveStreamStates,
+  loadCredential,
   markBuiltInProvider,
   type OptionRule,
   optionRules,
@@ -37,11 +38,25 @@ import {
 import * as v from 'valibot';
 import { createMemoryBackend, type MemoryBackend } from './memory-backend.js';
 
+/**
+ * The memory vendor's `state`, read as the adapters read their vendor's: a state string this version does
+ * not know is `unknown` (a vendor may add states), but a missing or non-string state is a shape problem
+ * (`ResponseShapeError`): an answer that holds no state says nothing about the stream, and read as
+ * `unknown` it would keep `waitForState` polling to its time limit instead of failing at once.
+ */
+const memoryState = v.pipe(
+  v.string(),
+  v.transform(
+    (value): LiveStreamState =>
+      (liveStreamStates as readonly string[]).includes(value) ? (value as LiveStreamState) : 'unknown',
+  ),
+);
+
 const memoryStreamSchema = v.looseObject({
   // An id no later call could use is a shape problem when it arrives (a list skips that record).
   id: vendorStreamId,
   name: v.string(),
-  state: lenientPicklist(liveStreamStates, 'unknown'),
+  state: memoryState,
   recording: v.boolean(),
   createdAt: v.string(),
   updatedAt: v.string(),
@@ -49,13 +64,15 @@ const memoryStreamSchema = v.looseObject({
 });
 const streamEnvelope = v.looseObject({ stream: memoryStreamSchema });
 const listEnvelope = v.looseObject({ streams: v.array(v.unknown()), has_more: v.boolean() });
-const statusEnvelope = v.looseObject({ state: lenientPicklist(liveStreamStates, 'unknown') });
+const statusEnvelope = v.looseObject({ state: memoryState });
 const errorBody = v.looseObject({ error: v.looseObject({ code: v.string(), message: v.string() }) });
 
 /**
- * What the memory provider can do: explicit start and stop, names, recording and update; RTMP ingest and HLS
- * playback only; no restream targets, region, low latency or broadcasting status (an input asking for one
- * is refused or warned about, as on any vendor without it).
+ * What the memory provider can do: explicit start and stop, names, recording and update (of `name` and
+ * `recording`, what its update carries out); RTMP ingest and HLS playback only; no restream targets,
+ * region, low latency, broadcasting status or broadcasting events (an input asking for one is refused or
+ * warned about, as on any vendor without it). The memory vendor sends no webhooks, so `waitForBroadcast`
+ * refuses an event source before any request, as on Wowza Video and videosdk.
  */
 export const memoryCapabilities: ProviderCapabilities = /* @__PURE__ */ (() =>
   // One table for every memory provider: frozen, its lists included, so code that changes what it reads
@@ -72,6 +89,8 @@ export const memoryCapabilities: ProviderCapabilities = /* @__PURE__ */ (() =>
     regions: false,
     lowLatency: false,
     broadcastingStatus: false,
+    // No webhook of the memory vendor says that video arrived: an event source could never tell.
+    broadcastingEvents: false,
     names: true,
     ingestProtocols: Object.freeze(['rtmp'] as const),
     playbackProtocols: Object.freeze(['hls'] as const),
@@ -79,6 +98,8 @@ export const memoryCapabilities: ProviderCapabilities = /* @__PURE__ */ (() =>
     // The memory vendor's states, and `unknown` for one it might send that the table does not know: a wait
     // for any other (`disabled`, `resetting`) is refused up front, as on a vendor that lists its states.
     states: Object.freeze(['stopped', 'starting', 'ready', 'stopping', 'unknown'] as const),
+    // What the memory vendor's PATCH changes: the other fields are no capability of it at all.
+    updatable: Object.freeze(['name', 'recording'] as const),
   }))();
 
 /**
@@ -133,12 +154,26 @@ function memoryInputGaps(
 const withWarnings = (stream: LiveStream, warnings: Warning[]): LiveStream =>
   warnings.length === 0 ? stream : { ...stream, warnings: [...(stream.warnings ?? []), ...warnings] };
 
+/** The token a memory provider sends, and its own backend expects, when none is given. */
+const defaultMemoryToken = 'memory-token-0123456789';
+
 /** Settings of {@link createMemoryProvider}. */
 export interface MemoryProviderSettings {
-  /** The backend to talk to; a new one by default. */
+  /**
+   * The backend to talk to (`createMemoryBackend`'s); default: a new one expecting `token`. A backend given
+   * answers 401 (`AuthenticationError`) unless its `token` is this provider's.
+   */
   backend?: MemoryBackend;
+  /**
+   * The token sent as `Authorization: Bearer <token>`; default `'memory-token-0123456789'`. Read as an
+   * adapter reads a credential setting (core's `loadCredential`): whitespace around it is dropped (as the
+   * backend drops it around its own), and one that is not a string, empty or only whitespace, or holds a
+   * control or invisible character, is `InvalidInputError` (`operation: 'configure'`) naming `token`.
+   */
   token?: string;
+  /** Retry policy of core's HTTP layer (`RetryPolicy`, partial); default core's. */
   retry?: Partial<RetryPolicy>;
+  /** Time limit of each attempt, in ms; default core's (`timeoutMs` of the HTTP layer). */
   timeoutMs?: number;
 }
 
@@ -159,8 +194,9 @@ const memorySettingRules = {
  *
  * @throws InvalidInputError (`operation: 'configure'`) naming the setting: settings that are no plain
  *   object (a `Map`, a class instance), a name it does not have (the nearest named), a setting that cannot
- *   be read (a getter or a Proxy in it throws) or of the wrong type (`null` included); and what the HTTP
- *   layer refuses of `retry` and `timeoutMs`.
+ *   be read (a getter or a Proxy in it throws) or of the wrong type (`null` included), a `token` that is
+ *   empty or only whitespace (or that no header could carry); and what the HTTP layer refuses of `retry`
+ *   and `timeoutMs`.
  */
 export function createMemoryProvider(given: MemoryProviderSettings = {}): LiveStreamProvider & {
   backend: MemoryBackend;
@@ -174,7 +210,17 @@ export function createMemoryProvider(given: MemoryProviderSettings = {}): LiveSt
     path: 'settings',
     keys: 'bare',
   });
-  const token = settings.token ?? 'memory-token-0123456789';
+  // One reading of a credential, as every adapter's: an empty or blank token is refused here, at configure
+  // time, not met as a 401 on each call; `' tok '` is sent as `tok`, which the backend also trims to.
+  const token =
+    settings.token === undefined
+      ? defaultMemoryToken
+      : loadCredential({
+          provider: 'memory',
+          setting: 'token',
+          value: settings.token,
+          environmentVariables: [],
+        });
   const backend = settings.backend ?? createMemoryBackend({ token });
   const secrets = new SecretSet();
   secrets.add(token);
