@@ -44,9 +44,9 @@ type BuiltInProviderId = (typeof builtInProviderIds)[number];
 export type ProviderOptions<Operation extends ProviderOptionsOperation = 'create'> = {
   [Id in keyof ProviderOptionsRegistry | BuiltInProviderId]?: Id extends keyof ProviderOptionsRegistry
     ? ProviderOptionsRegistry[Id] extends { [Key in Operation]: infer Options }
-      ? Options
-      : never
-    : Record<string, unknown>;
+      ? Options | undefined
+      : undefined
+    : Record<string, unknown> | undefined;
 };
 
 /**

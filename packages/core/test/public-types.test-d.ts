@@ -9,6 +9,7 @@ import {
   RateLimitError,
   type TimeoutError,
   UniliveError,
+  type WebhookReadOptions,
 } from '../src/index.js';
 
 declare const provider: LiveStreamProvider;
@@ -83,4 +84,21 @@ export async function registryNames(ref: string): Promise<void> {
   // Names the types cannot know (a Map, a record built at run time) are any text, checked at run time.
   const dynamic = createLiveStreamRegistry({ providers: new Map([['eu', provider]]) });
   dynamic.client('anything');
+}
+
+// The same for the options of the factories, `providerOptions` under any id and a webhook reader's options.
+export async function moreExplicitUndefined(id: string): Promise<void> {
+  createLiveStreamClient(provider, { hooks: undefined, rateLimit: undefined, container: undefined });
+  createLiveStreamRegistry({
+    providers: { main: provider },
+    routing: { order: undefined, choose: undefined },
+    hooks: undefined,
+    rateLimit: undefined,
+  });
+  await client.create({ name: 'launch', providerOptions: { liveapi: undefined, 'wowza-video': undefined } });
+  await client.update(id, { providerOptions: { videosdk: undefined } });
+  await client.start(id, { providerOptions: { videosdk: undefined } });
+  const read = (options?: WebhookReadOptions) => options?.timeoutMs;
+  read({ timeoutMs: 1_000 });
+  read({ signal: undefined, timeoutMs: undefined });
 }

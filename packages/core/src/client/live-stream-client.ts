@@ -198,17 +198,17 @@ export interface LiveStreamClient {
 /** Options of {@link createLiveStreamClient}. */
 export interface LiveStreamClientOptions {
   /** Observers of every request, response, retry and failure; URLs scrubbed, no headers or bodies. */
-  hooks?: HttpHooks;
+  hooks?: HttpHooks | undefined;
   /**
    * A container whose registrations (see `tokens`) override the provider, hooks, clock or sleep. Without
    * one the client uses the arguments and the defaults, and tsyringe is never loaded.
    */
-  container?: DependencyContainer;
+  container?: DependencyContainer | undefined;
   /**
    * Paces this client's requests to the vendor's limit: `{ requestsPerSecond: 100, maxConcurrency: 20 }`.
    * After a 429 every pending request waits for the vendor's `Retry-After`, not only the one refused.
    */
-  rateLimit?: RateLimitOptions;
+  rateLimit?: RateLimitOptions | undefined;
 }
 
 /**

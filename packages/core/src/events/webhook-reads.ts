@@ -19,10 +19,13 @@ export const defaultWebhookReadTimeoutMs = 5_000;
 
 /** What a bounded read is handed: the delivery's signal and what is left of its bound. */
 export interface WebhookReadOptions {
-  /** Aborted when the delivery's bound passes, with the `TimeoutError` the delivery fails with as reason. */
-  signal: AbortSignal;
-  /** What is left of the bound, in whole ms (at least 1). */
-  timeoutMs: number;
+  /**
+   * Aborted when the delivery's bound passes, with the `TimeoutError` the delivery fails with as reason.
+   * Always given when a delivery calls the reader; optional to a caller of its own (a warm-up at start).
+   */
+  signal?: AbortSignal | undefined;
+  /** What is left of the bound, in whole ms (at least 1). Always given when a delivery calls the reader. */
+  timeoutMs?: number | undefined;
 }
 
 /** The reads of one delivery, bounded together: see {@link webhookReads}. */

@@ -144,7 +144,7 @@ describe('planMigration', () => {
       /expected a provider other than the source's \(old\)/,
     );
     await expect(registry.planMigration(created.ref, { to: 'nowhere' })).rejects.toThrow(
-      /the registry has old, new/,
+      /^planMigration: invalid options: options\.to \(expected one of old, new\)$/,
     );
   });
 });

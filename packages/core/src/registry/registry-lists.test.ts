@@ -129,18 +129,23 @@ describe('every list a registry takes is read one way', () => {
           const { error, sent, built } = await attempt(option, trap, at, thrown);
           expect(InvalidInputError.isInstance(error), said).toBe(true);
           const refused = error as InvalidInputError;
-          const named = option.endsWith('routing.order') ? 'routing.order' : 'providers';
-          const path = trap === 'length' || trap === 'revoked' ? named : `${named}.${at}`;
           const operation = option.startsWith('list')
             ? 'list'
             : option.startsWith('findByName')
               ? 'findByName'
               : 'configure';
+          // A walk's `providers` is a call option; a configuration's `providers` and `routing.order` are not.
+          const named = option.endsWith('routing.order')
+            ? 'routing.order'
+            : operation === 'configure'
+              ? 'providers'
+              : 'options.providers';
+          const path = trap === 'length' || trap === 'revoked' ? named : `${named}.${at}`;
           expect(refused.issues, said).toEqual([{ path, message: unreadable }]);
           expect(refused.message, said).toBe(
             operation === 'configure'
               ? `Invalid registry configuration: ${path}: ${unreadable}`
-              : `Invalid input for ${operation}: ${path}: ${unreadable}`,
+              : `${operation}: invalid options: ${path} (${unreadable})`,
           );
           expect(refused.operation, said).toBe(operation);
           expect(refused.delivery, said).toBe('not-sent');
@@ -230,7 +235,7 @@ describe('every list a registry takes is read one way', () => {
             where === 'order'
               ? { path: 'routing.order', message: 'expected every provider name once: a' }
               : where === 'list'
-                ? { path: 'providers', message: 'expected at most 1,000 provider names' }
+                ? { path: 'options.providers', message: 'expected at most 1,000 provider names' }
                 : { path: 'providers', message: 'holds more than 1,000 entries' },
           ]);
           expect(reads.filter((key) => key !== 'length' && key !== 'constructor')).toEqual([]);

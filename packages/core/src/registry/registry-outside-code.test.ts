@@ -651,8 +651,8 @@ describe('what a list of the caller’s throws as it is read', () => {
             .catch((error: unknown) => error);
           for (const [failed, path] of [
             [ordered, `routing.order.${at}`],
-            [walked, `providers.${at}`],
-            [found, `providers.${at}`],
+            [walked, `options.providers.${at}`],
+            [found, `options.providers.${at}`],
           ] as const) {
             expect(InvalidInputError.isInstance(failed), String(failed)).toBe(true);
             expect(failed).toMatchObject({ issues: [{ path }] });

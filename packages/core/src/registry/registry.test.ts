@@ -682,9 +682,9 @@ describe('list', () => {
           const unreadableAt = slots.findIndex((entry) => entry.kind === 'throws');
           expect((thrown as InvalidInputError).issues).toEqual([
             unreadableAt === -1
-              ? { path: `providers.${bad}`, message: 'expected one of a, b, c' }
+              ? { path: `options.providers.${bad}`, message: 'expected one of a, b, c' }
               : {
-                  path: `providers.${unreadableAt}`,
+                  path: `options.providers.${unreadableAt}`,
                   message: 'could not be read (a getter or a Proxy in it threw)',
                 },
           ]);

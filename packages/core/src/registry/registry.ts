@@ -294,7 +294,7 @@ export interface LiveStreamRegistry<Name extends string = string> {
   findByName(name: string, options?: RegistryListOptions<Name>): Promise<RegistryLiveStream[]>;
   /**
    * Reads the source and works out what `migrate` would create, without creating anything. Its errors name
-   * the call made, `planMigration` (`operation`, and the message: `Invalid input for planMigration: to: …`,
+   * the call made, `planMigration` (`operation`, and the message: `planMigration: invalid options: options.to (…)`,
    * `liveapi planMigration was aborted`), as do the hook events of its read.
    * @throws InvalidInputError for a bad reference, `to`, `input` or option, before the source is read.
    * @throws AbortError when `signal` fires (first of all when it has already).
@@ -325,7 +325,7 @@ export interface LiveStreamRegistryOptions<Name extends string = string> {
   providers:
     | Readonly<Record<Name, LiveStreamProvider | LiveStreamClient>>
     | ReadonlyMap<Name, LiveStreamProvider | LiveStreamClient>;
-  routing?: RoutingOptions<NoInfer<Name>>;
+  routing?: RoutingOptions<NoInfer<Name>> | undefined;
   /**
    * Hooks of every client the registry makes, and where its own warnings (`fallback`, `skipped-provider`) go.
    * Events of the requests `migrate`, `planMigration` and `findByName` make name those operations,
@@ -335,15 +335,15 @@ export interface LiveStreamRegistryOptions<Name extends string = string> {
    * The `onError` of a client given here is raised the same way, by the registry, which calls that client
    * without it: each distinct `onError` (the registry's, a given client's) hears a rejected call once.
    */
-  hooks?: HttpHooks;
+  hooks?: HttpHooks | undefined;
   /**
    * Passed to every client the registry makes (see `createLiveStreamClient`). Without `hooks`, the hooks
    * registered on it (`tokens.hooks`) are the registry's, as if given as `hooks`: its `onError` is heard
    * once per rejected registry call, not by each client.
    */
-  container?: DependencyContainer;
+  container?: DependencyContainer | undefined;
   /** Paces each provider the registry wraps on its own: one limit per provider, not one for all. */
-  rateLimit?: RateLimitOptions;
+  rateLimit?: RateLimitOptions | undefined;
 }
 
 interface Entry extends RegistryProvider {}
@@ -723,7 +723,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     if (served === undefined) {
       this.refuseAborted(options, 'create', () => {
         const requested = ownData(options, 'provider');
-        return requested === undefined ? undefined : this.named(requested, 'create', 'provider');
+        return requested === undefined ? undefined : this.named(requested, 'create', 'options.provider');
       });
     }
     const { provider: requested, ...request } = callOptions<RegistryCreateOptions>(
@@ -734,7 +734,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     // Checked once here, so input every vendor would refuse never goes round the candidates.
     const valid = validateCreateInput(input);
     if (requested !== undefined) {
-      const entry = this.named(requested, 'create', 'provider');
+      const entry = this.named(requested, 'create', 'options.provider');
       const stream = await this.createOn(entry, valid, request, served);
       return this.routed(stream, entry, {
         provider: entry.name,
@@ -1062,14 +1062,12 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     operation: 'migrate' | 'planMigration',
   ): Promise<{ plan: MigrationPlan; source: Entry; overrides: Partial<CreateLiveStreamInput> }> {
     const { entry: source, id } = this.resolve(reference, operation);
-    const target = this.named(ownValue(options, 'to'), operation, 'to');
+    const target = this.named(ownValue(options, 'to'), operation, 'options.to');
     if (target === source) {
-      throw new InvalidInputError({
-        operation,
-        message: `Invalid input for ${operation}: to: expected a provider other than the source's (${source.name})`,
-        issues: [{ path: 'to', message: 'expected a provider other than the source' }],
-        delivery: 'not-sent',
-      });
+      throw callOptionsError(
+        [{ path: 'options.to', message: `expected a provider other than the source's (${source.name})` }],
+        { operation },
+      );
     }
     const { to: _to, input: given, ...request } = options;
     // The caller's fields are read once, and checked before the source is read: a field no input has
@@ -1394,6 +1392,10 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     const entry = typeof name === 'string' ? this.byName.get(name) : undefined;
     if (entry) return entry;
     const known = this.providers.map((provider) => provider.name).join(', ');
+    // A name given in a call's options (`options.provider`, `options.to`, `options.providers.1`) is named as
+    // every call option is; one given as an argument (`client(name)`, a reference) as before.
+    if (path.startsWith('options.'))
+      throw callOptionsError([{ path, message: `expected one of ${known}` }], { operation });
     throw new InvalidInputError({
       operation,
       message: `Invalid input for ${operation}: ${path}: unknown provider name; the registry has ${known}`,
@@ -1408,7 +1410,8 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
   private namedAll(names: unknown, operation: string): Entry[] {
     const read = readCallerList(names, maxWalkedNames);
     if (!('list' in read)) {
-      const path = read.problem === 'threw' ? unreadableListPath('providers', read.index) : 'providers';
+      const path =
+        read.problem === 'threw' ? unreadableListPath('options.providers', read.index) : 'options.providers';
       const message =
         read.problem === 'threw'
           ? unreadableText
@@ -1416,19 +1419,22 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
             ? `expected at most ${maxWalkedNames.toLocaleString('en-US')} provider names`
             : 'expected an array of provider names';
       // What a read of the list threw (the cause) is masked by every provider's secrets.
+      const refused = callOptionsError([{ path, message }], { operation });
       throw this.maskedByAll(
-        new InvalidInputError({
-          operation,
-          message: `Invalid input for ${operation}: ${path}: ${message}`,
-          issues: [{ path, message }],
-          delivery: 'not-sent',
-          ...(read.problem === 'threw' ? { cause: read.cause } : {}),
-        }),
+        read.problem === 'threw'
+          ? new InvalidInputError({
+              operation,
+              message: refused.message,
+              issues: refused.issues,
+              delivery: 'not-sent',
+              cause: read.cause,
+            })
+          : refused,
       );
     }
     const entries = new Set<Entry>();
     read.list.forEach((name, index) => {
-      entries.add(this.named(name, operation, `providers.${index}`));
+      entries.add(this.named(name, operation, `options.providers.${index}`));
     });
     return [...entries];
   }

@@ -42,12 +42,12 @@ export interface RoutingOptions<Name extends string = string> {
    */
   order?: readonly Name[] | undefined;
   /** Replaces the configured order for each create; see {@link ChooseProvider}. */
-  choose?: ChooseProvider;
+  choose?: ChooseProvider | undefined;
   /**
    * Whether a create that failed in a way that proves the vendor made nothing goes on to the next candidate.
    * Default true. See {@link provesNothingMade}.
    */
-  failover?: boolean;
+  failover?: boolean | undefined;
 }
 
 /** A provider routing left out, and what it lacks for the input. */
