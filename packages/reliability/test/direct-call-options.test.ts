@@ -261,12 +261,11 @@ const badOptions: fc.Arbitrary<BadOption> = fc.oneof(
       fc.constantFrom('intervalMs', 'maxIntervalMs'),
       fc.constantFrom<unknown>(0, 99, -1, Number.NaN, Number.POSITIVE_INFINITY, 'x'),
     )
-    .map(([name, value]): BadOption => ({ name, value: () => value, on: ['waitForState', 'waitForBroadcast'] })),
+    .map(
+      ([name, value]): BadOption => ({ name, value: () => value, on: ['waitForState', 'waitForBroadcast'] }),
+    ),
 );
 
-interface Callable {
-  get(id: unknown, options: unknown): Promise<unknown>;
-}
 function namedCall(target: unknown, call: NamedCall, id: unknown, options: unknown): () => Promise<unknown> {
   const on = target as Record<string, (...args: unknown[]) => unknown>;
   return async () => {
