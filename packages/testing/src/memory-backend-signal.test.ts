@@ -1,6 +1,7 @@
 import { AbortError, TimeoutError, type UniliveError } from '@unilive/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { withFetch } from '../test/backend-with-fetch.js';
 import { createMemoryBackend } from './memory-backend.js';
 import { createMemoryProvider } from './memory-provider.js';
 
@@ -20,18 +21,11 @@ describe('memory backend: the attempt signal core hands in `init`', () => {
           // attempt ends, as a fetch whose signal fired does.
           const answers: Promise<Response>[] = [];
           const provider = createMemoryProvider({
-            backend: {
-              fetch: ((input: Request, init?: RequestInit) => {
-                const answer = backend.fetch(input, init);
-                answers.push(answer);
-                return answer;
-              }) as typeof fetch,
-              injectFault: backend.injectFault,
-              clearFaults: backend.clearFaults,
-              get counts() {
-                return backend.counts;
-              },
-            },
+            backend: withFetch(backend, ((input: Request, init?: RequestInit) => {
+              const answer = backend.fetch(input, init);
+              answers.push(answer);
+              return answer;
+            }) as typeof fetch),
           });
           const id = call === 'get' ? (await provider.create({ name: 'held' }, {})).id : '';
           const controller = new AbortController();

@@ -13,6 +13,7 @@ import {
 } from '@unilive/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { withFetch } from '../test/backend-with-fetch.js';
 import { createMemoryBackend, type MemoryBackend, maxTransitionPolls } from './memory-backend.js';
 import { createMemoryProvider, memoryCapabilities } from './memory-provider.js';
 
@@ -92,19 +93,12 @@ describe('memory backend: slow-body (headers at once, the body after delayMs)', 
     const controller = new AbortController();
     const provider = createMemoryProvider({
       token,
-      backend: {
-        // The headers have arrived when the backend's fetch resolves: the abort lands on the body's wait.
-        fetch: (async (input: Request, init?: RequestInit) => {
-          const response = await backend.fetch(input, init);
-          controller.abort();
-          return response;
-        }) as typeof fetch,
-        injectFault: backend.injectFault,
-        clearFaults: backend.clearFaults,
-        get counts() {
-          return backend.counts;
-        },
-      },
+      // The headers have arrived when the backend's fetch resolves: the abort lands on the body's wait.
+      backend: withFetch(backend, (async (input: Request, init?: RequestInit) => {
+        const response = await backend.fetch(input, init);
+        controller.abort();
+        return response;
+      }) as typeof fetch),
     });
     backend.injectFault('create', { type: 'slow-body', delayMs: longMs });
     const error = await caught(provider.create({ name: 'late' }, { signal: controller.signal }));
