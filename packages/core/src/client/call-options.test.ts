@@ -460,7 +460,7 @@ describe('per-call options', () => {
           expect(refused.delivery).toBe('not-sent');
           expect(refused.operation).toBe('list');
           const [name] = Object.keys(options);
-          expect(refused.issues.map((issue) => issue.path)).toEqual([`toArray options.${name}`]);
+          expect(refused.issues.map((issue) => issue.path)).toEqual([`options.${name}`]);
           expect(calls).toEqual([]);
         },
       ),

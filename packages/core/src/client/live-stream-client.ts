@@ -734,7 +734,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
         const { limit = Number.POSITIVE_INFINITY } = readOptions<{ limit?: number }>(
           arrayOptions,
           { limit: limitRule },
-          { provider: providerId, operation: 'list', path: 'toArray options' },
+          { provider: providerId, operation: 'list', path: 'options' },
         );
         const streams: LiveStream[] = [];
         if (limit <= 0) {

@@ -470,7 +470,7 @@ describe('call options are checked before anything is sent', () => {
     for (const limit of [-1, 1.5, '2', Number.NaN, null]) {
       const error = await caught(() => registry.list().toArray({ limit } as never));
       expect(error.message).toBe(
-        'list: invalid toArray options: toArray options.limit (expected a whole number from 0, or Infinity (every stream))',
+        'list: invalid options: options.limit (expected a whole number from 0, or Infinity (every stream))',
       );
     }
     expect(a.calls).toEqual([]);

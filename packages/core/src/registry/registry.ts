@@ -932,7 +932,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
         const { limit = Number.POSITIVE_INFINITY } = readOptions<{ limit?: number }>(
           arrayOptions,
           { limit: limitRule },
-          { operation: 'list', path: 'toArray options' },
+          { operation: 'list', path: 'options' },
         );
         const streams: RegistryLiveStream[] = [];
         if (limit <= 0) {
