@@ -279,9 +279,10 @@ function namedCall(target: unknown, call: NamedCall, id: unknown, options: unkno
       case 'update':
         return on.update?.(id, { name: 'renamed' }, options);
       case 'list': {
+        const list = on.list as (given?: unknown) => unknown;
         if (typeof options === 'object' && options !== null && 'limit' in options)
-          return (on.list?.() as { toArray(given: unknown): Promise<unknown> }).toArray(options);
-        const walk = on.list?.(options) as AsyncIterable<unknown>;
+          return (list.call(target) as { toArray(given: unknown): Promise<unknown> }).toArray(options);
+        const walk = list.call(target, options) as AsyncIterable<unknown>;
         for await (const _ of walk) break;
         return undefined;
       }
