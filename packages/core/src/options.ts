@@ -448,7 +448,7 @@ export function checkCallOptionValues(options: unknown, provider: ProviderId, op
  * @internal
  */
 export function refuseCallOptionValues(
-  provider: ProviderId,
+  provider: ProviderId | undefined,
   operation: string,
   timeoutMs: unknown,
   signal: unknown,
@@ -464,7 +464,7 @@ export function refuseCallOptionValues(
  * `options.<name>` (`liveapi get: invalid options: options.timeoutMs (expected a number of milliseconds…)`).
  */
 export function callOptionError(
-  provider: ProviderId,
+  provider: ProviderId | undefined,
   operation: string,
   name: string,
   message: string,
@@ -483,7 +483,7 @@ export function callOptionError(
  */
 export function callOptionsError(
   issues: InputIssue[],
-  context: { provider?: ProviderId | undefined; operation: string },
+  context: { provider?: ProviderId | undefined; operation: string; cause?: unknown },
 ): InvalidInputError {
   const { provider, operation } = context;
   const optionsOnly = issues.every((issue) => issue.path.startsWith('options.'));
@@ -495,6 +495,7 @@ export function callOptionsError(
       .join('; ')}`,
     issues,
     delivery: 'not-sent',
+    ...('cause' in context ? { cause: context.cause } : {}),
   });
 }
 

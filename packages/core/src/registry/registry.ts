@@ -32,7 +32,6 @@ import {
 import { requestOf, servedOperation, UniliveError, withErrorFields } from '../errors/unilive-error.js';
 import { emit, type HttpHooks } from '../http/hooks.js';
 import type { RateLimitOptions } from '../http/request-gate.js';
-import { callTimeoutProblem } from '../http/transport-settings.js';
 import { idProblem } from '../ids.js';
 import { invalidInput, readOwnData, streamSecrets, validateCreateInput } from '../inputs.js';
 import { abortAfterAcceptedChange } from '../lifecycle.js';
@@ -44,6 +43,7 @@ import {
   type OptionRule,
   optionRules,
   readOptions,
+  refuseCallOptionValues,
 } from '../options.js';
 import {
   isArrayValue,
@@ -1419,17 +1419,11 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
             ? `expected at most ${maxWalkedNames.toLocaleString('en-US')} provider names`
             : 'expected an array of provider names';
       // What a read of the list threw (the cause) is masked by every provider's secrets.
-      const refused = callOptionsError([{ path, message }], { operation });
       throw this.maskedByAll(
-        read.problem === 'threw'
-          ? new InvalidInputError({
-              operation,
-              message: refused.message,
-              issues: refused.issues,
-              delivery: 'not-sent',
-              cause: read.cause,
-            })
-          : refused,
+        callOptionsError([{ path, message }], {
+          operation,
+          ...(read.problem === 'threw' ? { cause: read.cause } : {}),
+        }),
       );
     }
     const entries = new Set<Entry>();
@@ -1611,10 +1605,8 @@ function callOptions<T extends object>(
   const fields = ownFields(value as T | undefined);
   // A time limit no call can take is the caller's mistake on every provider: refused here as a client would
   // refuse it, rather than tried on each candidate of a create and reported as what each lacks.
-  const timeoutMs: unknown = ownValue(fields, 'timeoutMs');
-  const problem = timeoutMs === undefined ? undefined : callTimeoutProblem(timeoutMs);
-  if (problem !== undefined)
-    throw callOptionsError([{ path: 'options.timeoutMs', message: problem }], { operation });
+  // (Its `signal`'s type is the options' rule's to check.)
+  refuseCallOptionValues(undefined, operation, ownValue(fields, 'timeoutMs'), undefined);
   return fields;
 }
 
