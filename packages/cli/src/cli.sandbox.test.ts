@@ -341,7 +341,7 @@ describe('unilive against a running sandbox', () => {
     const { id } = JSON.parse(out.pop() ?? '{}') as { id: string };
     expect(await run('start', id, '-p', 'liveapi', '--option', 'enabled=true')).toBe(2);
     expect(err.pop()).toBe(
-      'unilive: InvalidInputError: Invalid input for start: providerOptions.liveapi: liveapi takes no provider options on start (give them on create or update)',
+      'unilive: InvalidInputError: liveapi start: invalid options: options.providerOptions.liveapi (liveapi takes no provider options on start; give them on create or update)',
     );
   });
 

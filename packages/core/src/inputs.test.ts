@@ -248,8 +248,8 @@ describe('readProviderOptions', () => {
     // Given options, an adapter that takes none on start still refuses them.
     expect(issuesOf(() => readStartProviderOptions({ liveapi: {} }, 'liveapi', false))).toEqual([
       {
-        path: 'providerOptions.liveapi',
-        message: 'liveapi takes no provider options on start (give them on create or update)',
+        path: 'options.providerOptions.liveapi',
+        message: 'liveapi takes no provider options on start; give them on create or update',
       },
     ]);
   });

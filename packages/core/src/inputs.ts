@@ -484,7 +484,7 @@ export function validateInput<T>(
  * `not-sent`, so a caller (a registry routing a create) knows nothing reached the vendor.
  */
 export function invalidInput(
-  issues: InputIssue[],
+  issues: readonly InputIssue[],
   context: { provider?: ProviderId | undefined; operation: string },
 ): InvalidInputError {
   const listed = issues.map(describeIssue).join('; ');
@@ -494,6 +494,33 @@ export function invalidInput(
     operation: context.operation,
     issues,
     delivery: 'not-sent',
+  });
+}
+
+/**
+ * The one error of a call's arguments refused before any request, wherever the check runs (the options'
+ * reading, the HTTP layer's check of their values, a list's or a wait's own checks), so that one option
+ * reads the same whatever is wrong with it: each issue's path names the argument (`options.timeoutMs`,
+ * `options.pageSize`; a wait's `state`), and the message is `<provider> <operation>: invalid options:
+ * options.timeoutMs (<problem>); …`, the form {@link readOptions} gives an options object, or
+ * `<provider> <operation>: invalid state (<problem>); options.timeoutMs (<problem>)` when not every issue is
+ * an option's. `delivery` is `not-sent`.
+ */
+export function callOptionsError(
+  issues: readonly InputIssue[],
+  context: { provider?: ProviderId | undefined; operation: string; cause?: unknown },
+): InvalidInputError {
+  const { provider, operation } = context;
+  const optionsOnly = issues.every((issue) => issue.path.startsWith('options.'));
+  return new InvalidInputError({
+    provider,
+    operation,
+    message: `${provider ? `${provider} ` : ''}${operation}: invalid ${optionsOnly ? 'options: ' : ''}${issues
+      .map((issue) => `${issue.path} (${issue.message})`)
+      .join('; ')}`,
+    issues,
+    delivery: 'not-sent',
+    ...('cause' in context ? { cause: context.cause } : {}),
   });
 }
 
@@ -613,56 +640,59 @@ export function providerInput<T>(input: T, provider: ProviderId, operation: 'cre
  * kept under another vendor's id would be dropped on that vendor after a switch of configuration), read
  * once into a copy without a prototype; under the provider's own id only when `readsOnStart` (its
  * `providerOptionsOn` lists `start`). A client reads them so, and so does a provider called directly
- * (`providerCallOptions`).
+ * (`providerCallOptions`). They are a call option of `start` (its second argument), so they are refused
+ * as every call option is ({@link callOptionsError}): issue paths under `options.providerOptions`, message
+ * `<provider> start: invalid options: options.providerOptions.<id> (…)`.
  *
- * @throws InvalidInputError (`operation: 'start'`, `delivery: 'not-sent'`) naming `providerOptions` or
- *   `providerOptions.<id>`: no object, a `Map` or a class instance, a read that throws, options under the
- *   provider's own id when it takes none on start.
+ * @throws InvalidInputError (`operation: 'start'`, `delivery: 'not-sent'`) naming `options.providerOptions`
+ *   or `options.providerOptions.<id>`: no object, a `Map` or a class instance, a read that throws, options
+ *   under the provider's own id when it takes none on start.
  */
 export function readStartProviderOptions(
   value: unknown,
   provider: ProviderId,
   readsOnStart: boolean,
 ): Record<string, Record<string, unknown>> {
-  const context = { provider, operation: 'start' };
+  const refused = (issues: readonly InputIssue[]): InvalidInputError =>
+    callOptionsError(issues, { provider, operation: 'start' });
   if (typeof value !== 'object' || value === null || isArrayValue(value)) {
-    throw invalidInput(
-      [{ path: 'providerOptions', message: 'expected an object keyed by provider id' }],
-      context,
-    );
+    throw refused([{ path: startOptionsPath, message: 'expected an object keyed by provider id' }]);
   }
-  const copy = readOwnData(value, 'providerOptions', context) as Record<string, Record<string, unknown>>;
+  let copy: Record<string, Record<string, unknown>>;
+  try {
+    copy = readOwnData(value, startOptionsPath, { provider, operation: 'start' }) as typeof copy;
+  } catch (error) {
+    throw InvalidInputError.isInstance(error) ? refused(error.issues) : error;
+  }
   // Checked on the copy, as create and update check their whole input: valibot's record leaves such keys
   // out of what it reads, so the schema's own check never sees them.
   if (hasForbiddenKey(copy)) {
-    throw invalidInput(
-      [{ path: 'providerOptions', message: 'expected no "__proto__", "constructor" or "prototype" keys' }],
-      context,
-    );
+    throw refused([
+      { path: startOptionsPath, message: 'expected no "__proto__", "constructor" or "prototype" keys' },
+    ]);
   }
   const result = safeParseOwn(providerOptionsSchema, copy);
   if (!result.success) {
-    throw invalidInput(
+    throw refused(
       result.issues.map((issue) => {
         const { path, message } = toInputIssue(issue, value);
-        return { path: path === '$' ? 'providerOptions' : `providerOptions.${path}`, message };
+        return { path: path === '$' ? startOptionsPath : `${startOptionsPath}.${path}`, message };
       }),
-      context,
     );
   }
   if (Object.hasOwn(copy, provider) && copy[provider] !== undefined && !readsOnStart) {
-    throw invalidInput(
-      [
-        {
-          path: `providerOptions.${provider}`,
-          message: `${provider} takes no provider options on start (give them on create or update)`,
-        },
-      ],
-      context,
-    );
+    throw refused([
+      {
+        path: `${startOptionsPath}.${provider}`,
+        message: `${provider} takes no provider options on start; give them on create or update`,
+      },
+    ]);
   }
   return copy;
 }
+
+// A start's provider options are its call option, named as every call option is.
+const startOptionsPath = 'options.providerOptions';
 
 /** The `providerOptions` an input carries for one provider, read from own properties only. */
 function providerOptionsOf(input: { providerOptions?: unknown }, provider: ProviderId): unknown {
@@ -673,8 +703,11 @@ function providerOptionsOf(input: { providerOptions?: unknown }, provider: Provi
 
 /**
  * Validates the caller's `providerOptions[provider]` with the adapter's schema (use `v.strictObject`, so
- * unknown options are reported). Problems are reported under `providerOptions.<provider>.…`. Like
- * {@link validateInput}, it reads own properties only and returns an object without a prototype.
+ * unknown options are reported). Problems are reported under `providerOptions.<provider>.…` (an
+ * {@link invalidInput} of the input), or, when `operation` is `'start'`, whose provider options are a call
+ * option, under `options.providerOptions.<provider>.…` ({@link callOptionsError}: `<provider> start: invalid
+ * options: …`). Like {@link validateInput}, it reads own properties only and returns an object without a
+ * prototype.
  */
 export function readProviderOptions<T>(
   input: { providerOptions?: unknown },
@@ -684,13 +717,20 @@ export function readProviderOptions<T>(
 ): T | undefined {
   const options = providerOptionsOf(input, provider);
   if (options === undefined) return undefined;
+  // A start's are its call option (`start(id, { providerOptions })`), named and worded as every call
+  // option is; a create's or an update's are a field of the input.
+  const onStart = operation === 'start';
+  const at = `${onStart ? `${startOptionsPath}.` : 'providerOptions.'}${provider}`;
+  const refused = (issues: readonly InputIssue[]): InvalidInputError =>
+    onStart
+      ? callOptionsError(issues, { provider, operation })
+      : invalidInput(issues, { provider, operation });
   // A Map or a class instance would be read as no options (own properties only): refused naming its kind.
   const kind =
     typeof options === 'object' && options !== null && !Array.isArray(options)
       ? plainObjectProblem(options)
       : undefined;
-  if (kind !== undefined)
-    throw invalidInput([{ path: `providerOptions.${provider}`, message: kind }], { provider, operation });
+  if (kind !== undefined) throw refused([{ path: at, message: kind }]);
   const result = safeParseOwn(schema, ownData(options));
   if (result.success) return ownData(result.output) as T;
   // For an unknown top-level option, name the ones that exist.
@@ -702,22 +742,22 @@ export function readProviderOptions<T>(
       message === 'unknown field' && allowed.length > 0 && !path.includes('.')
         ? `; expected one of ${allowed.join(', ')}`
         : '';
-    return {
-      path: path === '$' ? `providerOptions.${provider}` : `providerOptions.${provider}.${path}`,
-      message: `${message}${hint}`,
-    };
+    return { path: path === '$' ? at : `${at}.${path}`, message: `${message}${hint}` };
   });
-  throw invalidInput(issues, { provider, operation });
+  throw refused(issues);
 }
 
 /**
  * Warnings for `providerOptions` keyed by an id no provider has (`wowzavideo` for `wowza-video`): such
  * options go nowhere, so the caller hears of it, with the known ids. Options for another known provider
- * are expected (one input serving several vendors) and pass silently.
+ * are expected (one input serving several vendors) and pass silently. The warning's `setting` is
+ * `providerOptions.<id>`, or `options.providerOptions.<id>` for a start's (`on: 'start'`), whose provider
+ * options are a call option.
  */
 export function providerOptionsWarnings(
   input: { providerOptions?: unknown },
   provider: ProviderId,
+  on: 'input' | 'start' = 'input',
 ): Warning[] {
   const all = input.providerOptions;
   if (typeof all !== 'object' || all === null) return [];
@@ -726,10 +766,11 @@ export function providerOptionsWarnings(
   for (const key of Object.keys(all)) {
     if (known.has(key)) continue;
     const nearest = nearestName(key, known);
+    const setting = `${on === 'start' ? `${startOptionsPath}.` : 'providerOptions.'}${key}`;
     warnings.push({
       type: 'unsupported-setting',
-      setting: `providerOptions.${key}`,
-      message: `providerOptions.${key}: no provider has this id, so these options are ignored${nearest ? ` (did you mean "${nearest}"?)` : ''}; known ids: ${[...known].join(', ')}`,
+      setting,
+      message: `${setting}: no provider has this id, so these options are ignored${nearest ? ` (did you mean "${nearest}"?)` : ''}; known ids: ${[...known].join(', ')}`,
     });
   }
   return warnings;

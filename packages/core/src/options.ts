@@ -2,7 +2,7 @@ import { nearestName } from './config/names.js';
 import { AbortError, abortedMessage, type InputIssue, InvalidInputError } from './errors/errors.js';
 import type { HttpClient } from './http/http-client.js';
 import { callTimeoutProblem } from './http/transport-settings.js';
-import { readStartProviderOptions } from './inputs.js';
+import { callOptionsError, readStartProviderOptions } from './inputs.js';
 import type { ProviderId } from './live-stream.js';
 import {
   isAbortSignal,
@@ -13,6 +13,10 @@ import {
   unreadableText,
 } from './own.js';
 import type { ListOptions } from './provider.js';
+
+// Defined beside the input checks, which use it for a start's `providerOptions`; exported here with the
+// other option readers.
+export { callOptionsError };
 
 /** One option a function takes: how to tell a valid value, and what to say when it is not one. */
 export interface OptionRule {
@@ -395,7 +399,7 @@ export function isClientOptions(options: unknown): boolean {
  *
  * @throws InvalidInputError (`delivery: 'not-sent'`) naming the option: a `Map` or class instance, a name
  *   no call takes (`timeoutMS` names `timeoutMs`), an option that cannot be read, a `signal` that is none,
- *   a start's `providerOptions` (or `providerOptions.<id>`) that a client refuses, a list's value that a
+ *   a start's `providerOptions` that a client refuses (`options.providerOptions`, `options.providerOptions.<id>`), a list's value that a
  *   client refuses.
  */
 export function providerCallOptions<T extends object>(
@@ -470,33 +474,6 @@ export function callOptionError(
   message: string,
 ): InvalidInputError {
   return callOptionsError([{ path: `options.${name}`, message }], { provider, operation });
-}
-
-/**
- * The one error of a call's arguments refused before any request, wherever the check runs (the options'
- * reading, the HTTP layer's check of their values, a list's or a wait's own checks), so that one option
- * reads the same whatever is wrong with it: each issue's path names the argument (`options.timeoutMs`,
- * `options.pageSize`; a wait's `state`), and the message is `<provider> <operation>: invalid options:
- * options.timeoutMs (<problem>); …`, the form {@link readOptions} gives an options object, or
- * `<provider> <operation>: invalid state (<problem>); options.timeoutMs (<problem>)` when not every issue is
- * an option's. `delivery` is `not-sent`.
- */
-export function callOptionsError(
-  issues: InputIssue[],
-  context: { provider?: ProviderId | undefined; operation: string; cause?: unknown },
-): InvalidInputError {
-  const { provider, operation } = context;
-  const optionsOnly = issues.every((issue) => issue.path.startsWith('options.'));
-  return new InvalidInputError({
-    provider,
-    operation,
-    message: `${provider ? `${provider} ` : ''}${operation}: invalid ${optionsOnly ? 'options: ' : ''}${issues
-      .map((issue) => `${issue.path} (${issue.message})`)
-      .join('; ')}`,
-    issues,
-    delivery: 'not-sent',
-    ...('cause' in context ? { cause: context.cause } : {}),
-  });
 }
 
 /** What {@link abortedReason} answers for options whose signal is not aborted (or that hold none). */

@@ -146,7 +146,8 @@ describe('client, wait and registry options', () => {
           createLiveStreamClient(fake.provider).start(stream?.id ?? '', { providerOptions } as never),
         );
         expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
-        expect((error as InvalidInputError).issues[0]?.path).toBe('providerOptions');
+        expect((error as InvalidInputError).issues[0]?.path).toBe('options.providerOptions');
+        expect(error.message).toMatch(/^vendor-a start: invalid options: options\.providerOptions \(/);
         expect(error.message).toContain(as === 'map' ? 'not a Map' : 'not an instance of StartOptions');
         expect(fake.calls).toEqual([]);
       }),

@@ -199,7 +199,9 @@ export interface StartOptions extends CallOptions {
    * Keyed by provider id, as on create. Only an adapter that lists `'start'` in its
    * {@link LiveStreamProvider.providerOptionsOn} reads them (videosdk v2: recording, composition, restream
    * targets); for any other, options under its id are an `InvalidInputError` before any request. Options
-   * under an id no provider has come back as a warning, as on create.
+   * under an id no provider has come back as a warning, as on create. A call option, so refusals and
+   * warnings name it `options.providerOptions.<id>…` (`liveapi start: invalid options:
+   * options.providerOptions.liveapi (…)`), where a create's name `providerOptions.<id>…`.
    */
   providerOptions?: ProviderOptions<'start'> | undefined;
 }

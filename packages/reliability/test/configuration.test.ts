@@ -991,11 +991,8 @@ describe('configuration: providerOptions and list options read alike through a c
             const behindGetter = given.at === 'input';
             // providerOptions behind a getter that throws: on the input of a create or update, on a start's
             // options (read with the call's other options, so named as one of them).
-            path = behindGetter
-              ? given.call === 'start'
-                ? 'options.providerOptions'
-                : 'providerOptions'
-              : shape.path(own, other);
+            // A start's providerOptions are its call option, so named under `options`.
+            path = `${given.call === 'start' ? 'options.' : ''}${behindGetter ? 'providerOptions' : shape.path(own, other)}`;
             says = behindGetter ? unreadable : shape.says;
             const holder = (fields: Record<string, unknown>) =>
               behindGetter
@@ -1073,10 +1070,13 @@ describe('configuration: providerOptions and list options read alike through a c
           expect((error as InvalidInputError).delivery).toBe('not-sent');
           expect((error as InvalidInputError).issues).toEqual([
             {
-              path: `providerOptions.${own}`,
-              message: `${own} takes no provider options on start (give them on create or update)`,
+              path: `options.providerOptions.${own}`,
+              message: `${own} takes no provider options on start; give them on create or update`,
             },
           ]);
+          expect((error as InvalidInputError).message).toBe(
+            `${provider.id} start: invalid options: options.providerOptions.${own} (${own} takes no provider options on start; give them on create or update)`,
+          );
           expect(requests).toEqual([]);
         }
       });

@@ -1,5 +1,6 @@
 import {
   type CreateLiveStreamInput,
+  callOptionsError,
   hasControlCharacter,
   type InputGap,
   InvalidInputError,
@@ -299,10 +300,14 @@ function readOptions<T>(
     return readProviderOptions(input, provider, schema, operation);
   } catch (error) {
     if (!InvalidInputError.isInstance(error)) throw error;
-    throw invalidInput(
-      error.issues.map((issue) => ({ path: issue.path, message: `videosdk v2: ${issue.message}` })),
-      { provider, operation },
-    );
+    const issues = error.issues.map((issue) => ({
+      path: issue.path,
+      message: `videosdk v2: ${issue.message}`,
+    }));
+    // A start's provider options are its call option, refused as every call option is.
+    throw operation === 'start'
+      ? callOptionsError(issues, { provider, operation })
+      : invalidInput(issues, { provider, operation });
   }
 }
 

@@ -633,13 +633,13 @@ describe('videosdk v2 start, stop, update and delete', () => {
     const { provider, requests } = setup();
     const client = createLiveStreamClient(provider);
     const cases: [unknown, string][] = [
-      [{ recording: 'yes' }, 'providerOptions.videosdk.recording'],
+      [{ recording: 'yes' }, 'options.providerOptions.videosdk.recording'],
       [
         { restream: [{ url: 'https://x.example/live', streamKey: youtubeKey }] },
-        'providerOptions.videosdk.restream.0.url',
+        'options.providerOptions.videosdk.restream.0.url',
       ],
-      [{ customRoomId: 'r' }, 'providerOptions.videosdk.customRoomId'],
-      [{ layout: { gridSize: 26 } }, 'providerOptions.videosdk.layout.gridSize'],
+      [{ customRoomId: 'r' }, 'options.providerOptions.videosdk.customRoomId'],
+      [{ layout: { gridSize: 26 } }, 'options.providerOptions.videosdk.layout.gridSize'],
     ];
     for (const [options, path] of cases) {
       const error = (await client
@@ -647,6 +647,10 @@ describe('videosdk v2 start, stop, update and delete', () => {
         .catch((caught: unknown) => caught)) as InvalidInputError;
       expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
       expect(error.issues.map((issue) => issue.path)).toEqual([path]);
+      // A start's provider options are its call option, worded as every call option is.
+      expect(error.message).toMatch(
+        new RegExp(`^videosdk start: invalid options: ${path.replaceAll('.', '\\.')} \\(videosdk v2: `),
+      );
       expect(errorTranscript(error)).not.toContain(youtubeKey);
     }
     expect(requests).toEqual([]);
@@ -657,7 +661,7 @@ describe('videosdk v2 start, stop, update and delete', () => {
     const error = (await createLiveStreamClient(provider)
       .start('6034a7dfa9cedd724c20cf67', { providerOptions: { videosdk: { recording: true } } })
       .catch((caught: unknown) => caught)) as InvalidInputError;
-    expect(error.issues.map((issue) => issue.path)).toEqual(['providerOptions.videosdk']);
+    expect(error.issues.map((issue) => issue.path)).toEqual(['options.providerOptions.videosdk']);
     expect(requests).toEqual([]);
   });
 

@@ -388,7 +388,7 @@ describe('per-call options', () => {
             {
               path:
                 operation === 'start'
-                  ? ['providerOptions', path].filter(Boolean).join('.')
+                  ? ['options.providerOptions', path].filter(Boolean).join('.')
                   : path === ''
                     ? '$'
                     : path,

@@ -722,7 +722,8 @@ describe('providerOptions on start', () => {
     expect(given.videosdk).toEqual({ quality: 'high' });
     // Read from own properties into objects without a prototype: nothing inherited reaches the adapter.
     expect(Object.getPrototypeOf(given.videosdk)).toBeNull();
-    expect(stream.warnings?.map((warning) => warning.setting)).toEqual(['providerOptions.videoSDK']);
+    // Named as the call option they are, as a refusal of them is.
+    expect(stream.warnings?.map((warning) => warning.setting)).toEqual(['options.providerOptions.videoSDK']);
     expect(events).toHaveLength(1);
   });
 
@@ -735,14 +736,17 @@ describe('providerOptions on start', () => {
     expect(InvalidInputError.isInstance(error)).toBe(true);
     expect((error as InvalidInputError).issues).toEqual([
       {
-        path: 'providerOptions.videosdk',
-        message: 'videosdk takes no provider options on start (give them on create or update)',
+        path: 'options.providerOptions.videosdk',
+        message: 'videosdk takes no provider options on start; give them on create or update',
       },
     ]);
+    expect((error as InvalidInputError).message).toBe(
+      'videosdk start: invalid options: options.providerOptions.videosdk (videosdk takes no provider options on start; give them on create or update)',
+    );
     const notObject = await client
       .start('r1', { providerOptions: 'recording' as never })
       .catch((caught: unknown) => caught);
-    expect((notObject as InvalidInputError).issues?.[0]?.path).toBe('providerOptions');
+    expect((notObject as InvalidInputError).issues?.[0]?.path).toBe('options.providerOptions');
     // Options for another vendor are expected (one call serving several) and pass.
     await client.start('r1', { providerOptions: { liveapi: { anything: true } } as never });
     expect(seen).toHaveLength(1);

@@ -853,7 +853,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     );
     return this.reported(
       'start',
-      withWarnings(started, providerOptionsWarnings({ providerOptions: checked }, this.#id)),
+      withWarnings(started, providerOptionsWarnings({ providerOptions: checked }, this.#id, 'start')),
     );
   }
 

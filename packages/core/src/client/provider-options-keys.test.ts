@@ -46,7 +46,8 @@ describe('providerOptions keys that reach a prototype', () => {
             'expected no "__proto__", "constructor" or "prototype" keys',
           ]);
         }
-        expect((refused[2] as InvalidInputError).issues[0]?.path).toBe('providerOptions');
+        // A start's provider options are its call option, named as every call option is.
+        expect((refused[2] as InvalidInputError).issues[0]?.path).toBe('options.providerOptions');
         expect(fake.calls).toEqual([]);
       }),
     );
