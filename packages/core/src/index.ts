@@ -39,6 +39,7 @@ export {
   providerIdProblem,
 } from './config/names.js';
 export {
+  type CredentialProblem,
   type CredentialSource,
   checkCredentialSettings,
   environment,

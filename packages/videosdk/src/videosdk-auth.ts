@@ -7,7 +7,6 @@ import {
   loadCredentials,
   type Redactor,
   SecretSet,
-  trimWhitespace,
 } from '@unilive/core';
 
 // jose is loaded when the first token is signed, not with the adapter: an application that only imports it
@@ -175,25 +174,18 @@ export function checkVideosdkCredentialSettings(settings: VideosdkCredentialInpu
     });
   }
   const names = videosdkEnvironmentVariables;
+  // The token by the vendor's own rule too (videosdkTokenProblem), after core's, naming where it came from.
   checkCredentialSettings([
-    { provider, setting: 'token', value: token, environmentVariables: [names.token] },
+    {
+      provider,
+      setting: 'token',
+      value: token,
+      environmentVariables: [names.token],
+      problem: videosdkTokenProblem,
+    },
     { provider, setting: 'apiKey', value: apiKey, environmentVariables: [names.apiKey] },
     { provider, setting: 'secret', value: secret, environmentVariables: [names.secret] },
   ]);
-  // A token given as a setting is sent as it is given, whitespace around it dropped (core's rule).
-  if (token !== undefined) checkVideosdkToken(trimWhitespace(token));
-}
-
-function checkVideosdkToken(token: string): void {
-  const problem = videosdkTokenProblem(token);
-  if (problem) {
-    throw new InvalidInputError({
-      provider,
-      operation: 'configure',
-      message: `${provider}: ${problem.sentence} (from the \`token\` setting or ${videosdkEnvironmentVariables.token})`,
-      issues: [{ path: 'token', message: problem.issue }],
-    });
-  }
 }
 
 /**
@@ -215,8 +207,8 @@ export function resolveVideosdkCredentials(settings: VideosdkCredentialInput): V
       setting: 'token',
       value: token,
       environmentVariables: [names.token],
+      problem: videosdkTokenProblem,
     });
-    checkVideosdkToken(value);
     return { kind: 'token', token: value };
   }
   if (keySettings || env[names.apiKey] || env[names.secret]) {

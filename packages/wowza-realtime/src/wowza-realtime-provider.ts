@@ -2,6 +2,7 @@ import {
   abortedCallError,
   assertValidId,
   bearerAuthorization,
+  bearerTokenProblem,
   type CallOptions,
   ConflictError,
   type CreateLiveStreamInput,
@@ -131,7 +132,13 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
     headers: cachedCredentialHeaders({
       provider: providerId,
       credentials: [
-        { setting: 'token', value: settings.token, environmentVariables: wowzaRealtimeTokenVariables },
+        {
+          setting: 'token',
+          value: settings.token,
+          environmentVariables: wowzaRealtimeTokenVariables,
+          // A token written with its scheme, or beyond Latin-1, named by where it came from.
+          problem: bearerTokenProblem,
+        },
       ],
       secrets,
       build: bearerAuthorization(providerId, 'token'),

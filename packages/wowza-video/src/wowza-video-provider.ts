@@ -3,6 +3,7 @@ import {
   acceptedStream,
   assertValidId,
   bearerAuthorization,
+  bearerTokenProblem,
   type CallOptions,
   type CreateLiveStreamInput,
   cachedCredentialHeaders,
@@ -212,6 +213,8 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
           setting: tokenSource.setting,
           value: settings.token,
           environmentVariables: tokenSource.environmentVariables,
+          // A token written with its scheme, or beyond Latin-1, named by where it came from.
+          problem: bearerTokenProblem,
         },
       ],
       secrets,

@@ -72,6 +72,7 @@ export function cachedCredentialHeaders<const Credentials extends readonly Heade
     setting: credential.setting,
     value: credential.value,
     environmentVariables: [...credential.environmentVariables],
+    problem: credential.problem,
   }));
   const allSettings = sources.every((source) => typeof source.value === 'string');
   let last: { values: readonly string[]; headers: Readonly<Record<string, string>> } | undefined;

@@ -309,7 +309,7 @@ describe('loadCredential', () => {
 
   it('rejects CR/LF before any request', () => {
     expect(() => loadCredential({ ...source, value: 'abc\r\nX-Evil: 1' })).toThrow(
-      'test: token contains control characters (from the `token` setting or UNILIVE_TEST_TOKEN)',
+      'test: token contains control characters (from the `token` setting)',
     );
   });
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AuthenticationError, InvalidInputError } from '../errors/errors.js';
+import { bearerTokenProblem } from './credential-headers.js';
 import { environmentView, loadCredential, maxCredentialLength, readSettings } from './settings.js';
 
 const c1 = fc.integer({ min: 0x80, max: 0x9f }).map((code) => String.fromCharCode(code));
@@ -40,6 +41,52 @@ afterEach(() => {
 });
 
 describe('loadCredential', () => {
+  // Every refusal of a value read names where that value came from: the setting when one was given, else
+  // the one variable read (the second of two when the first is unset), never "the setting or A or B", so
+  // the caller fixes the right place. A vendor's own rule (`problem`: a Bearer token's scheme, characters
+  // beyond Latin-1) is refused the same way. These named only the setting (Wowza's, videosdk's rule) or
+  // every place at once.
+  it('names the one place a refused value came from, for every check and the vendor rule (generated)', () => {
+    const refusedValue = fc.constantFrom(
+      { value: 'ab\u0001cd', says: 'token contains control characters' },
+      { value: 'ab\u200bcd', says: 'token holds invisible characters' },
+      { value: 'e'.repeat(maxCredentialLength + 1), says: `token is longer than ${maxCredentialLength}` },
+      { value: 'Bearer abcdef', says: 'the token must be given without a scheme' },
+      { value: 'abc\ud800def', says: 'the token holds characters beyond Latin-1' },
+      { value: 'abc€def', says: 'the token holds characters beyond Latin-1' },
+    );
+    const origin = fc.constantFrom('setting', 'first variable', 'second variable');
+    fc.assert(
+      fc.property(refusedValue, origin, ({ value, says }, from) => {
+        vi.stubEnv('UNILIVE_TEST_FIRST', from === 'first variable' ? value : '');
+        vi.stubEnv('UNILIVE_TEST_SECOND', from === 'second variable' ? value : 'unused-token');
+        const error = thrown(() =>
+          loadCredential({
+            provider: 'wowza-video',
+            setting: 'token',
+            value: from === 'setting' ? value : undefined,
+            environmentVariables: ['UNILIVE_TEST_FIRST', 'UNILIVE_TEST_SECOND'],
+            problem: bearerTokenProblem,
+          }),
+        );
+        expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+        const place =
+          from === 'setting'
+            ? 'the `token` setting'
+            : from === 'first variable'
+              ? 'UNILIVE_TEST_FIRST'
+              : 'UNILIVE_TEST_SECOND';
+        expect(error.message).toContain(`wowza-video: ${says}`);
+        expect(error.message).toMatch(new RegExp(`(\\(|; )from ${place.replace(/[`]/g, '.')}\\)`));
+        for (const other of ['the `token` setting', 'UNILIVE_TEST_FIRST', 'UNILIVE_TEST_SECOND'])
+          if (other !== place) expect(error.message).not.toContain(other);
+        expect((error as InvalidInputError).issues.map((issue) => issue.path)).toEqual(['token']);
+        expect(error.message).not.toContain('abcdef');
+      }),
+      { numRuns: 80 },
+    );
+  });
+
   // C1 controls were sent in the Authorization header as given (`Bearer tok\u0085x`), where C0 and DEL
   // were refused: fetch sends any Latin-1 character.
   it('refuses a C1 control character from a setting or the environment as it refuses C0 and DEL, never echoing', () => {
@@ -57,8 +104,9 @@ describe('loadCredential', () => {
           }),
         );
         expect(InvalidInputError.isInstance(error)).toBe(true);
+        // Named by where the value came from: the setting, or the variable read.
         expect(error.message).toBe(
-          'wowza-video: token contains control characters (from the `token` setting or UNILIVE_TEST_TOKEN)',
+          `wowza-video: token contains control characters (from ${fromEnvironment ? 'UNILIVE_TEST_TOKEN' : 'the `token` setting'})`,
         );
         expect(error.message).not.toContain('Zq9');
       }),
@@ -131,7 +179,13 @@ describe('loadCredential', () => {
           delivery: 'not-sent',
           issues: [{ path: 'tokenSecret', message: 'expected a credential, not an unexpanded placeholder' }],
         });
-        expect(error.message).toContain('and set UNILIVE_TEST_TOKEN');
+        // The advice fits where the value came from: a configuration file's setting can be left out for
+        // the variable; a variable's value must be the credential itself.
+        expect(error.message).toMatch(
+          fromEnvironment
+            ? /; from UNILIVE_TEST_TOKEN\): nothing expands a variable's value; set UNILIVE_TEST_TOKEN to the credential itself$/
+            : /; from the `tokenSecret` setting\): a configuration file's values are taken as written; give the value, or leave the setting out and set UNILIVE_TEST_TOKEN$/,
+        );
       }),
       { numRuns: 200 },
     );

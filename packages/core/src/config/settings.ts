@@ -74,6 +74,21 @@ export interface CredentialSource {
   value: string | undefined;
   /** Environment variables read in order when no value was passed. */
   environmentVariables: readonly string[];
+  /**
+   * The vendor's own rule for a value that passed core's checks (a Bearer token written with its scheme,
+   * or holding characters beyond Latin-1: core's `bearerTokenProblem`): `sentence` goes into the message,
+   * `issue` into the issue, neither holding the value; `undefined` for a value the vendor can take. Refused
+   * as core's own checks are, naming where the value came from (the setting, or the variable read).
+   */
+  problem?: ((value: string) => CredentialProblem | undefined) | undefined;
+}
+
+/** What a {@link CredentialSource}'s `problem` finds wrong with a value, in words that hold none of it. */
+export interface CredentialProblem {
+  /** Goes into the message after the provider (`the token holds characters beyond Latin-1, …`). */
+  sentence: string;
+  /** Goes into the issue (`expected only characters an HTTP header can carry`). */
+  issue: string;
 }
 
 // C0 and C1 controls and DEL. A C1 control (U+0080–U+009F) is Latin-1, so fetch would send it, and no
@@ -157,7 +172,8 @@ export function loadCredential(source: CredentialSource): string {
     );
   }
   // Called before every request: the environment (a lookup per variable in Node) is read only when needed.
-  const value = given ?? fromEnvironment(source.environmentVariables);
+  const read = given === undefined ? environmentEntry(source.environmentVariables) : undefined;
+  const value = given ?? read?.[1];
   if (value === undefined || trimWhitespace(value) === '') {
     throw quotesNoValue(
       new AuthenticationError({
@@ -166,12 +182,15 @@ export function loadCredential(source: CredentialSource): string {
       }),
     );
   }
+  // Where this value came from, for every refusal below: the setting, or the one variable read (the caller
+  // fixes that one, not the first of the list).
+  const origin = read === undefined ? `the \`${source.setting}\` setting` : read[0];
   if (headerUnsafe.test(value)) {
     throw quotesNoValue(
       new InvalidInputError({
         provider: source.provider,
         operation: 'configure',
-        message: `${source.provider}: ${source.setting} contains control characters (from ${whereFrom(source)})`,
+        message: `${source.provider}: ${source.setting} contains control characters (from ${origin})`,
         issues: [{ path: source.setting, message: 'expected no control characters' }],
         delivery: 'not-sent',
       }),
@@ -182,7 +201,7 @@ export function loadCredential(source: CredentialSource): string {
       new InvalidInputError({
         provider: source.provider,
         operation: 'configure',
-        message: `${source.provider}: ${source.setting} holds invisible characters (zero-width, format or other ignorable code points; from ${whereFrom(source)})`,
+        message: `${source.provider}: ${source.setting} holds invisible characters (zero-width, format or other ignorable code points; from ${origin})`,
         issues: [{ path: source.setting, message: 'expected no invisible characters' }],
         delivery: 'not-sent',
       }),
@@ -197,7 +216,7 @@ export function loadCredential(source: CredentialSource): string {
       new InvalidInputError({
         provider: source.provider,
         operation: 'configure',
-        message: `${source.provider}: ${source.setting} holds an unexpanded placeholder (\`\${NAME}\`, \`$NAME\` or \`{{ name }}\`; from ${whereFrom(source)}): a configuration file's values are taken as written; give the value, or leave the setting out${source.environmentVariables.length > 0 ? ` and set ${source.environmentVariables.join(' or ')}` : ''}`,
+        message: `${source.provider}: ${source.setting} holds an unexpanded placeholder (\`\${NAME}\`, \`$NAME\` or \`{{ name }}\`; from ${origin}): ${read === undefined ? `a configuration file's values are taken as written; give the value, or leave the setting out${source.environmentVariables.length > 0 ? ` and set ${source.environmentVariables.join(' or ')}` : ''}` : `nothing expands a variable's value; set ${read[0]} to the credential itself`}`,
         issues: [{ path: source.setting, message: 'expected a credential, not an unexpanded placeholder' }],
         delivery: 'not-sent',
       }),
@@ -208,8 +227,20 @@ export function loadCredential(source: CredentialSource): string {
       new InvalidInputError({
         provider: source.provider,
         operation: 'configure',
-        message: `${source.provider}: ${source.setting} is longer than ${maxCredentialLength} characters (from ${whereFrom(source)})`,
+        message: `${source.provider}: ${source.setting} is longer than ${maxCredentialLength} characters (from ${origin})`,
         issues: [{ path: source.setting, message: `expected at most ${maxCredentialLength} characters` }],
+        delivery: 'not-sent',
+      }),
+    );
+  }
+  const problem = source.problem?.(value);
+  if (problem !== undefined) {
+    throw quotesNoValue(
+      new InvalidInputError({
+        provider: source.provider,
+        operation: 'configure',
+        message: `${source.provider}: ${problem.sentence} (from ${origin})`,
+        issues: [{ path: source.setting, message: problem.issue }],
         delivery: 'not-sent',
       }),
     );
@@ -305,10 +336,15 @@ function whereFrom(source: CredentialSource): string {
 
 /** The first of `names` set in the environment (whitespace around it dropped; blank counts as unset). */
 export function fromEnvironment(names: readonly string[]): string | undefined {
+  return environmentEntry(names)?.[1];
+}
+
+// The first of `names` set in the environment, with its name: a refusal of the value names that variable.
+function environmentEntry(names: readonly string[]): readonly [string, string] | undefined {
   const variables = environment();
   for (const name of names) {
     const value = variables[name];
-    if (value) return value;
+    if (value) return [name, value];
   }
   return undefined;
 }
