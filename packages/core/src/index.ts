@@ -100,9 +100,20 @@ export {
 } from './events/event-hub.js';
 export {
   isLiveStreamEvent,
+  type LiveStreamConnectedEvent,
+  type LiveStreamCreatedEvent,
+  type LiveStreamDeletedEvent,
+  type LiveStreamDisconnectedEvent,
   type LiveStreamEvent,
+  type LiveStreamEventFields,
+  type LiveStreamEventOf,
   type LiveStreamEventType,
+  type LiveStreamRecordingReadyEvent,
+  type LiveStreamRestreamChangedEvent,
+  type LiveStreamStateChangedEvent,
+  type LiveStreamUpdatedEvent,
   liveStreamEventTypes,
+  type UnknownLiveStreamEvent,
 } from './events/live-stream-event.js';
 export {
   checkUnsignedWebhook,

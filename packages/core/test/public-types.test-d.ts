@@ -4,6 +4,9 @@ import {
   ConflictError,
   createLiveStreamClient,
   createLiveStreamRegistry,
+  type LiveStreamEvent,
+  type LiveStreamEventOf,
+  type LiveStreamEventType,
   type LiveStreamProvider,
   type LiveStreamState,
   RateLimitError,
@@ -101,4 +104,54 @@ export async function moreExplicitUndefined(id: string): Promise<void> {
   const read = (options?: WebhookReadOptions) => options?.timeoutMs;
   read({ timeoutMs: 1_000 });
   read({ signal: undefined, timeoutMs: undefined });
+}
+
+// An event is a union discriminated by `type`: narrowing on it gives what that type guarantees, and no more.
+export function eventNarrowing(event: LiveStreamEvent): string {
+  switch (event.type) {
+    case 'live_stream.state_changed': {
+      // Every state_changed says to what (every adapter, `confirm` too; the hub refuses one that does not).
+      const state: LiveStreamState = event.state;
+      return state;
+    }
+    case 'live_stream.connected':
+    case 'live_stream.disconnected': {
+      // Parsed as true / false, but `confirm` replaces it with the API's answer, or leaves it out.
+      // @ts-expect-error a connected event does not promise `broadcasting: true`
+      const arriving: true = event.broadcasting;
+      const told: boolean | undefined = event.broadcasting;
+      return `${arriving} ${told}`;
+    }
+    case 'live_stream.created':
+    case 'live_stream.updated':
+    case 'live_stream.deleted':
+    case 'live_stream.recording_ready':
+    case 'live_stream.restream_changed':
+    case 'unknown': {
+      // @ts-expect-error no other type promises a state (`confirm` adds the API's to any)
+      const state: LiveStreamState = event.state;
+      const maybe: LiveStreamState | undefined = event.state;
+      return `${state} ${maybe}`;
+    }
+    default: {
+      // Every type is a member: nothing is left.
+      const none: never = event;
+      return none;
+    }
+  }
+}
+
+export function eventMembers(type: LiveStreamEventType, event: LiveStreamEvent): void {
+  const base = { id: 'e', provider: 'liveapi', streamId: 's', occurredAt: new Date(0), raw: {} };
+  // @ts-expect-error a state_changed without a state is no event
+  const noState: LiveStreamEvent = { ...base, type: 'live_stream.state_changed' };
+  const changed: LiveStreamEvent = { ...base, type: 'live_stream.state_changed', state: 'ready' };
+  const connected: LiveStreamEventOf<'live_stream.connected'> = { ...base, type: 'live_stream.connected' };
+  const stateOf = (one: LiveStreamEventOf<'live_stream.state_changed'>): LiveStreamState => one.state;
+  // @ts-expect-error LiveStreamEventOf is the member of that type only
+  const wrong: LiveStreamEventOf<'live_stream.state_changed'> = connected;
+  // The union's types are exactly LiveStreamEventType.
+  const types: LiveStreamEventType = event.type;
+  const back: LiveStreamEvent['type'] = type;
+  void [noState, changed, stateOf, wrong, types, back];
 }

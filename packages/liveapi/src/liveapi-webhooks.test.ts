@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { isLiveStreamEvent } from '@unilive/core';
 import { loadWebhookFixtures, runWebhookContract } from '@unilive/testing/contract';
 import { describe, expect, it } from 'vitest';
 import { parseWebhook } from './liveapi-webhooks.js';
@@ -45,6 +46,27 @@ describe('liveapi parseWebhook stream ids', () => {
         streamId: '620e0d57427ff4ddd764515f',
         broadcasting: true,
       });
+    }
+  });
+
+  it('makes a status toggle a state_changed only when it says to what: without a boolean enabled, updated', async () => {
+    const payload = { _id: '620e0d57427ff4ddd764515f' };
+    for (const [enabled, state] of [
+      [true, 'ready'],
+      [false, 'stopped'],
+    ] as const) {
+      const [event] = await deliver({ event: 'stream-status-toggle', payload: { ...payload, enabled } });
+      expect(event).toMatchObject({ type: 'live_stream.state_changed', state });
+    }
+    for (const extra of [{}, { enabled: 'true' }, { enabled: null }, { enabled: 1 }]) {
+      const [event] = await deliver({ event: 'stream-status-toggle', payload: { ...payload, ...extra } });
+      expect(event).toMatchObject({
+        type: 'live_stream.updated',
+        streamId: payload._id,
+        data: { vendorEvent: 'stream-status-toggle' },
+      });
+      expect(event).not.toHaveProperty('state');
+      expect(isLiveStreamEvent(event)).toBe(true);
     }
   });
 

@@ -46,12 +46,16 @@ const payloadSchema = /* @__PURE__ */ (() =>
     enabled: tolerantField(v.boolean()),
   }))();
 
+// What a vendor event name becomes: a `state_changed` always says to what.
+type Mapped =
+  | { type: 'live_stream.state_changed'; state: LiveStreamState }
+  | { type: Exclude<LiveStreamEventType, 'live_stream.state_changed'>; broadcasting?: boolean };
+
 // A Map: the key is the vendor's text, and `constructor` or `__proto__` must find nothing.
-const streamEvents = new Map<string, { type: LiveStreamEventType; broadcasting?: boolean }>([
+const streamEvents = new Map<string, Mapped>([
   ['stream-created', { type: 'live_stream.created' }],
   ['stream-connected', { type: 'live_stream.connected', broadcasting: true }],
   ['stream-disconnected', { type: 'live_stream.disconnected', broadcasting: false }],
-  ['stream-status-toggle', { type: 'live_stream.state_changed' }],
   ['stream-removed', { type: 'live_stream.deleted' }],
   ['stream-platform-added', { type: 'live_stream.restream_changed' }],
   ['stream-platform-connected', { type: 'live_stream.restream_changed' }],
@@ -60,6 +64,14 @@ const streamEvents = new Map<string, { type: LiveStreamEventType; broadcasting?:
   ['recording-exported', { type: 'live_stream.recording_ready' }],
 ]);
 
+// A status toggle says what the stream became by its `enabled`; one without it (or with no boolean there)
+// says only that the stream changed: `updated`, never a `state_changed` without a state.
+function mapEvent(name: string, enabled: boolean | undefined): Mapped | undefined {
+  if (name !== 'stream-status-toggle') return streamEvents.get(name);
+  if (enabled === undefined) return { type: 'live_stream.updated' };
+  return { type: 'live_stream.state_changed', state: enabled ? 'ready' : 'stopped' };
+}
+
 /**
  * Normalises one LiveAPI webhook delivery. LiveAPI signs nothing, so `options.unsigned` must be `true`;
  * `pathSecret` and `confirm` (see {@link UnsignedWebhookOptions}) are how to trust it more. No event from
@@ -67,7 +79,8 @@ const streamEvents = new Map<string, { type: LiveStreamEventType; broadcasting?:
  *
  * - `stream-created` → `live_stream.created`; `stream-connected` / `stream-disconnected` →
  *   `live_stream.connected` / `disconnected` (`broadcasting`); `stream-status-toggle` →
- *   `live_stream.state_changed` (`state` from `payload.enabled`: `ready` or `stopped`); `stream-removed` →
+ *   `live_stream.state_changed` (`state` from `payload.enabled`: `ready` or `stopped`; a payload without
+ *   a boolean `enabled` says only that the stream changed: `live_stream.updated`); `stream-removed` →
  *   `live_stream.deleted`; `stream-platform-*` → `live_stream.restream_changed` (`data.restream`: `added`,
  *   `connected`, …); `recording-exported` → `live_stream.recording_ready`; `video-*` and the rest →
  *   `unknown`.
@@ -101,22 +114,14 @@ export async function parseWebhook(
   const streamId = [payload.live_stream_id, nested, payload._id, payload.id].find(
     (id) => id !== undefined && id !== '',
   );
-  const mapped = streamId === undefined ? undefined : streamEvents.get(name);
-  const state: LiveStreamState | undefined =
-    mapped?.type === 'live_stream.state_changed' && payload.enabled !== undefined
-      ? payload.enabled
-        ? 'ready'
-        : 'stopped'
-      : undefined;
+  const mapped = streamId === undefined ? undefined : mapEvent(name, payload.enabled);
   const restream = name.startsWith('stream-platform-') ? name.slice('stream-platform-'.length) : undefined;
   const event: LiveStreamEvent = namedStreamEvent({
     id: await uniqueDeliveryId(body),
-    type: mapped?.type ?? 'unknown',
     provider,
     streamId: mapped && streamId !== undefined ? streamId : '',
     occurredAt: new Date(clock()),
-    ...(state ? { state } : {}),
-    ...(mapped?.broadcasting === undefined ? {} : { broadcasting: mapped.broadcasting }),
+    ...(mapped ?? { type: 'unknown' }),
     data: { vendorEvent: name, ...(mapped && restream ? { restream } : {}) },
     raw,
   });

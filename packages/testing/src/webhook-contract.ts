@@ -156,6 +156,23 @@ export function runWebhookContract(options: WebhookContractOptions): void {
         }
         if (fixture.expected.data) expect(event.data).toEqual(fixture.expected.data);
         expect(event.raw).toEqual(fixture.webhook);
+        // What the type of the event guarantees, the hub's guard checks: a state_changed says to what.
+        expect(isLiveStreamEvent(event), 'isLiveStreamEvent').toBe(true);
+        if (!signed && event.streamId !== '' && event.type !== 'live_stream.deleted') {
+          // Confirmed, the claims become the API's (`broadcasting` told either way, or not told): still an
+          // event of the same type that the guard takes.
+          for (const broadcasting of [undefined, true, false]) {
+            const reader: StreamReader = {
+              get: async (id) => ({
+                ...streamOf(provider, id, id, options.noSuchStream),
+                ...(broadcasting === undefined ? {} : { broadcasting }),
+              }),
+            };
+            const confirmed = await deliver(fixture.webhook, undefined, { confirm: reader });
+            expect(confirmed.map((each) => each.type)).toEqual([event.type]);
+            for (const each of confirmed) expect(isLiveStreamEvent(each), 'confirmed').toBe(true);
+          }
+        }
         const again = (await deliver(fixture.webhook))[0]?.id;
         if (options.ids === 'delivery') {
           // Each delivery is its own event; the body's digest in front still tells the two alike.
@@ -1127,6 +1144,47 @@ export function runWebhookContract(options: WebhookContractOptions): void {
         }),
         { numRuns: 300 },
       );
+    });
+
+    it('every event is one its type allows whatever kind of value a field holds, or without the field: every field of every fixture in turn', async () => {
+      // A field the vendor may leave out or send as another kind (LiveAPI's `enabled`, a number sent as
+      // text) must not make an event its type does not allow: a `state_changed` without a `state` is no
+      // event, and the hub would refuse the whole delivery (isLiveStreamEvent).
+      const leaves = (value: unknown, path: (string | number)[] = []): (string | number)[][] => {
+        if (typeof value !== 'object' || value === null) return path.length === 0 ? [] : [path];
+        return Object.entries(value).flatMap(([key, each]) =>
+          leaves(each, [...path, Array.isArray(value) ? Number(key) : key]),
+        );
+      };
+      const withValue = (value: unknown, path: readonly (string | number)[], next: unknown): unknown => {
+        const [head, ...rest] = path;
+        if (head === undefined) return next;
+        if (Array.isArray(value))
+          return value.map((each, index) => (index === head ? withValue(each, rest, next) : each));
+        const copy = { ...(value as Record<string, unknown>) };
+        // Left out, not sent as undefined: the body is JSON.
+        if (rest.length === 0 && next === undefined) delete copy[head];
+        else copy[head] = withValue(copy[head], rest, next);
+        return copy;
+      };
+      for (const fixture of options.fixtures) {
+        for (const path of leaves(fixture.webhook)) {
+          for (const next of [undefined, null, true, false, 0, 'x', {}]) {
+            const payload = withValue(fixture.webhook, path, next);
+            let events: LiveStreamEvent[] = [];
+            try {
+              events = await deliver(payload);
+            } catch (error) {
+              expect(WebhookVerificationError.isInstance(error), String(error)).toBe(true);
+              continue;
+            }
+            for (const event of events) {
+              const where = `${fixture.name}: ${path.join('.')}=${JSON.stringify(next)}`;
+              expect(isLiveStreamEvent(event), where).toBe(true);
+            }
+          }
+        }
+      }
     });
 
     it('an event that names no stream is unknown: every text of every fixture emptied in turn', async () => {

@@ -440,12 +440,11 @@ const dataSchema = /* @__PURE__ */ (() =>
 
 type Data = v.InferOutput<typeof dataSchema>;
 
-interface Mapped {
-  type: LiveStreamEventType;
-  state?: LiveStreamState;
-  broadcasting?: boolean;
-  data?: Record<string, unknown>;
-}
+// What a vendor event becomes: a `state_changed` always says to what.
+type Mapped = { data?: Record<string, unknown> } & (
+  | { type: 'live_stream.state_changed'; state: LiveStreamState }
+  | { type: Exclude<LiveStreamEventType, 'live_stream.state_changed'>; broadcasting?: boolean }
+);
 
 // The room's HLS egress is the stream's lifecycle (the v2 state table: starting, ready with a playback
 // URL, stopping, stopped); a failed start leaves no egress, so `stopped`.
@@ -615,6 +614,8 @@ export async function parseWebhook(
   // The first that names a room: an empty id names none, and the other field may.
   const roomId = data.meetingId || data.roomId || undefined;
   const mapped = roomId === undefined ? undefined : mapEvent(name, data);
+  // The type and what it claims (`state`, `broadcasting`), apart from the details that join `data`.
+  const { data: details, ...claims } = mapped ?? { type: 'unknown' };
   const clock = webhookClock(provider, options.clock);
   const timeField = name === 'session-ended' ? 'end' : name === 'session-started' ? 'start' : undefined;
   const sentData: unknown = Object.hasOwn(raw, 'data') ? raw.data : undefined;
@@ -627,14 +628,12 @@ export async function parseWebhook(
   return [
     namedStreamEvent({
       id: await deliveryDigest(body),
-      type: mapped?.type ?? 'unknown',
       provider,
       streamId: roomId ?? '',
       occurredAt: time.occurredAt,
       ...eventTimeWarnings(time, `data.${timeField}`),
-      ...(mapped?.state === undefined ? {} : { state: mapped.state }),
-      ...(mapped?.broadcasting === undefined ? {} : { broadcasting: mapped.broadcasting }),
-      data: { vendorEvent: name, ...(data.sessionId ? { sessionId: data.sessionId } : {}), ...mapped?.data },
+      ...claims,
+      data: { vendorEvent: name, ...(data.sessionId ? { sessionId: data.sessionId } : {}), ...details },
       raw,
     }),
   ];

@@ -370,7 +370,8 @@ export async function parseWebhook(
 }
 
 interface Mapped {
-  type: LiveStreamEventType;
+  /** No Wowza Real-Time event reports a lifecycle state. */
+  type: Exclude<LiveStreamEventType, 'live_stream.state_changed'>;
   streamName?: string | undefined;
   broadcasting?: boolean;
   /** The vendor's time of the event as sent, and the field it came from. */

@@ -103,15 +103,18 @@ export async function parseWebhook(
     const envelope = legacy.output;
     const state = envelope.object_type === 'transcoder' ? transcoderStates.get(envelope.event) : undefined;
     const time = readEventTime(ownField(raw, 'event_time'), clock());
+    // A transcoder event of a known state about a named stream; anything else is `unknown`, about none.
+    const mapped =
+      state && envelope.object_id
+        ? { type: 'live_stream.state_changed' as const, streamId: envelope.object_id, state }
+        : { type: 'unknown' as const, streamId: '' };
     event = {
       // An empty id identifies nothing: de-duplication would fold every such delivery into one.
       id: envelope.event_id || (await deliveryDigest(body)),
-      type: state && envelope.object_id ? 'live_stream.state_changed' : 'unknown',
       provider,
-      streamId: state && envelope.object_id ? envelope.object_id : '',
+      ...mapped,
       occurredAt: time.occurredAt,
       ...eventTimeWarnings(time, 'event_time'),
-      ...(state && envelope.object_id ? { state } : {}),
       data: {
         vendorEvent: envelope.event,
         ...(envelope.object_type ? { objectType: envelope.object_type } : {}),

@@ -1,6 +1,7 @@
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { eventOf } from '../../test/events.js';
 import type { ProviderCapabilities } from '../capabilities.js';
 import {
   AbortError,
@@ -10,7 +11,11 @@ import {
   UnsupportedOperationError,
 } from '../errors/errors.js';
 import { createEventHub } from '../events/event-hub.js';
-import type { LiveStreamEvent } from '../events/live-stream-event.js';
+import type {
+  LiveStreamEvent,
+  LiveStreamEventFields,
+  LiveStreamEventType,
+} from '../events/live-stream-event.js';
 import { type LiveStream, type LiveStreamState, liveStreamStates } from '../live-stream.js';
 import type { LiveStreamProvider, LiveStreamStatus } from '../provider.js';
 import { createLiveStreamClient } from './live-stream-client.js';
@@ -97,14 +102,18 @@ function stubProvider(
   return { provider, vendor, polls };
 }
 
-const event = (fields: Partial<LiveStreamEvent> & { id: string }): LiveStreamEvent => ({
-  type: 'live_stream.state_changed',
-  provider: 'stub',
-  streamId: 's1',
-  occurredAt: new Date(),
-  raw: {},
-  ...fields,
-});
+// A state_changed when it tells a state (one always does); else an event that only wakes a wait.
+const event = (
+  fields: Partial<LiveStreamEventFields> & { id: string; type?: LiveStreamEventType },
+): LiveStreamEvent =>
+  eventOf({
+    type: fields.state === undefined ? 'live_stream.updated' : 'live_stream.state_changed',
+    provider: 'stub',
+    streamId: 's1',
+    occurredAt: new Date(),
+    raw: {},
+    ...fields,
+  });
 
 // Lets every pending promise callback run, without letting any timer fire.
 const settle = () => vi.advanceTimersByTimeAsync(0);

@@ -57,7 +57,8 @@ export interface LiveStreamEventHub {
    * Hands events to every matching subscriber. A copy of an event already published (same `provider` and
    * `id`, as a vendor retry or replay is) is dropped. Returns how many events were new; after `close`, 0.
    * Throws `InvalidInputError` (publishing none of the batch) when `events` is neither an event nor an
-   * iterable of events (`null`, a string, an object without `occurredAt`…), or when an event cannot be
+   * iterable of events (`null`, a string, an object without `occurredAt`, a `live_stream.state_changed`
+   * without a `state`…: what {@link isLiveStreamEvent} refuses), or when an event cannot be
    * read (a getter or a Proxy in it, or in its `raw` or `data`, throws). Each event is read once, every own
    * property of it: what is checked is what the hub keeps and hands out (a getter is not asked again), its
    * text of 13 characters or more copied into text of its own (a short slice of a long text would keep the
@@ -639,7 +640,12 @@ function eventList(events: unknown): LiveStreamEvent[] {
       );
     if (read === 'unreadable')
       return refuse(`entry ${index} could not be read (a getter or a Proxy in it threw)`);
-    return read ?? refuse(`entry ${index} is not an event (id, type, provider, streamId, occurredAt)`);
+    return (
+      read ??
+      refuse(
+        `entry ${index} is not an event (id, type, provider, streamId, occurredAt; a state for a state_changed)`,
+      )
+    );
   });
 }
 

@@ -1,3 +1,4 @@
+import type { LiveStreamState } from '../live-stream.js';
 import { ownValue, timeOfDate } from '../own.js';
 import type { LiveStreamEvent } from './live-stream-event.js';
 
@@ -28,20 +29,22 @@ export type HubWatch = (
 
 /** The few fields of `event` (the hub's own read) a wait reads, in an object of its own. */
 export function watchedFields(event: LiveStreamEvent): WatchedEvent {
-  const view: WatchedEvent = {
+  // Own fields only, as the hub read them: a `state` on Object.prototype is no event's.
+  const state = ownValue(event, 'state') as LiveStreamState | undefined;
+  const broadcasting = ownValue(event, 'broadcasting') as boolean | undefined;
+  const feedId = ownValue(ownValue(event, 'data'), 'feedId');
+  const fields = {
     id: event.id,
-    type: event.type,
     provider: event.provider,
     streamId: event.streamId,
     occurredAt: new Date(timeOfDate(event.occurredAt)),
     raw: undefined,
+    ...(broadcasting === undefined ? {} : { broadcasting }),
+    ...(typeof feedId === 'string' ? { data: { feedId } } : {}),
   };
-  // Own fields only, as the hub read them: a `state` on Object.prototype is no event's.
-  const state = ownValue(event, 'state');
-  if (state !== undefined) view.state = state as NonNullable<WatchedEvent['state']>;
-  const broadcasting = ownValue(event, 'broadcasting');
-  if (broadcasting !== undefined) view.broadcasting = broadcasting as boolean;
-  const feedId = ownValue(ownValue(event, 'data'), 'feedId');
-  if (typeof feedId === 'string') view.data = { feedId };
+  // The hub's read passed `isLiveStreamEvent`: a `state_changed` has its own `state`.
+  if (event.type === 'live_stream.state_changed') return { ...fields, type: event.type, state: event.state };
+  const view: WatchedEvent = { ...fields, type: event.type };
+  if (state !== undefined) view.state = state;
   return view;
 }

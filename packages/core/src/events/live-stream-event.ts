@@ -11,9 +11,9 @@ export type LiveStreamEventType =
   | 'live_stream.deleted'
   /** The lifecycle state changed; `state` says to what. */
   | 'live_stream.state_changed'
-  /** An encoder started sending video (`broadcasting: true`). */
+  /** An encoder started sending video (parsed with `broadcasting: true`). */
   | 'live_stream.connected'
-  /** The encoder stopped sending video (`broadcasting: false`). */
+  /** The encoder stopped sending video (parsed with `broadcasting: false`). */
   | 'live_stream.disconnected'
   /** A recording of the stream can be fetched; `data.url` when the vendor gives one. */
   | 'live_stream.recording_ready'
@@ -35,21 +35,20 @@ export const liveStreamEventTypes = [
 ] as const satisfies readonly LiveStreamEventType[];
 
 /**
- * One vendor webhook delivery (or one of the events a delivery carries), verified and normalised by the
- * adapter's `parseWebhook`.
+ * What every {@link LiveStreamEvent} has, whatever its `type`: one vendor webhook delivery (or one of the
+ * events a delivery carries), verified and normalised by the adapter's `parseWebhook`.
  *
  * Events are hints about a moment: vendors deliver them late, twice, out of order (Wowza Real-Time says
  * so) or not at all. De-duplicate on `provider` + `id` (the event hub does), order by `occurredAt`, and
  * treat the API as the truth (`waitForState` polls after each event).
  */
-export interface LiveStreamEvent {
+export interface LiveStreamEventFields {
   /**
    * The vendor's event id when it sends one (Wowza Video `event_id`); otherwise `sha256:` and the hex
    * SHA-256 of the raw body, which is the same for every copy of one delivery. A `live_stream.deleted` that
    * `confirm` made of an event saying the stream ended has that event's id followed by `:deleted`.
    */
   id: string;
-  type: LiveStreamEventType;
   provider: ProviderId;
   /**
    * The id this provider's adapter uses for the stream (`client.get(streamId)` reads it): a videosdk room
@@ -64,9 +63,17 @@ export interface LiveStreamEvent {
    * from code is held to the same rule, the time of publishing standing for the time of receipt.
    */
   occurredAt: Date;
-  /** The lifecycle state the event reports, when it reports one. */
+  /**
+   * The lifecycle state the event reports, when it reports one: always on a `live_stream.state_changed`
+   * ({@link LiveStreamStateChangedEvent}). `confirm` (Wowza Video, LiveAPI) sets the API's on every event
+   * it passes about a stream that exists, whatever its type.
+   */
   state?: LiveStreamState;
-  /** Whether video is arriving, when the event tells. */
+  /**
+   * Whether video is arriving, when the event tells: `true` on a `live_stream.connected` and `false` on a
+   * `live_stream.disconnected` as every adapter parses them; `confirm` replaces it with the API's answer
+   * (or leaves it out when the API does not tell), on any type.
+   */
   broadcasting?: boolean;
   /** Neutral details of some types (`url` of a recording, `playbackUrl` of HLS) and vendor names. */
   data?: Record<string, unknown>;
@@ -76,6 +83,110 @@ export interface LiveStreamEvent {
   raw: unknown;
 }
 
+/** A stream was created: LiveAPI `stream-created`. */
+export interface LiveStreamCreatedEvent extends LiveStreamEventFields {
+  type: 'live_stream.created';
+}
+
+/**
+ * Something about a stream changed that no other type names: videosdk `recording-starting`, `-started`,
+ * `-stopping`, `-failed` (`data.recording`: `started`, …); a LiveAPI `stream-status-toggle` whose payload
+ * carries no `enabled` (the stream was started or stopped, to what is not said: read it).
+ */
+export interface LiveStreamUpdatedEvent extends LiveStreamEventFields {
+  type: 'live_stream.updated';
+}
+
+/**
+ * A stream was deleted: LiveAPI `stream-removed`; and, in `confirm` mode, an event saying a stream ended
+ * about one the API no longer has (`data.claimed` says what the event said, `data.confirmed` is `true`).
+ */
+export interface LiveStreamDeletedEvent extends LiveStreamEventFields {
+  type: 'live_stream.deleted';
+}
+
+/**
+ * The lifecycle state changed, and `state` says to what (the API's, in `confirm` mode): Wowza Video's
+ * transcoder events (`start.requested` → `starting`, `start.complete` → `ready`, `stop.complete` →
+ * `stopped`, …), videosdk `hls-*` (`data.playbackUrl` once playable), LiveAPI `stream-status-toggle`
+ * (`enabled` → `ready`, else `stopped`). An event of this type without a `state` is no event
+ * ({@link isLiveStreamEvent}): the hub refuses it.
+ */
+export interface LiveStreamStateChangedEvent extends LiveStreamEventFields {
+  type: 'live_stream.state_changed';
+  state: LiveStreamState;
+}
+
+/**
+ * An encoder started sending video: LiveAPI `stream-connected`, Wowza Real-Time `feeds` `started` (per
+ * feed, `data.feedId`), videosdk `session-started`. Parsed with `broadcasting: true`; in `confirm` mode
+ * (LiveAPI) `broadcasting` is the API's answer when the event is confirmed, which may be `false` (the
+ * encoder left since) or absent, so the type promises no value.
+ */
+export interface LiveStreamConnectedEvent extends LiveStreamEventFields {
+  type: 'live_stream.connected';
+}
+
+/**
+ * The encoder stopped sending video: LiveAPI `stream-disconnected`, Wowza Real-Time `feeds` `ended`,
+ * videosdk `session-ended`. Parsed with `broadcasting: false`; in `confirm` mode `broadcasting` is the
+ * API's answer, as on {@link LiveStreamConnectedEvent}.
+ */
+export interface LiveStreamDisconnectedEvent extends LiveStreamEventFields {
+  type: 'live_stream.disconnected';
+}
+
+/**
+ * A recording of the stream can be fetched: videosdk `recording-stopped` (`data.url`, `data.path`),
+ * Wowza Real-Time `media` `completed` of a recording (`data.mediaAssetId`) or the deprecated `recordings`
+ * `completed` (`data.recordFileId`), LiveAPI `recording-exported` (no `data.url`: read the recordings
+ * through the API).
+ */
+export interface LiveStreamRecordingReadyEvent extends LiveStreamEventFields {
+  type: 'live_stream.recording_ready';
+}
+
+/**
+ * A restream (simulcast) target was added, removed, connected or disconnected: LiveAPI
+ * `stream-platform-*`, videosdk `livestream-*` (`data.restream`: `added`, `connected`, `started`, …).
+ */
+export interface LiveStreamRestreamChangedEvent extends LiveStreamEventFields {
+  type: 'live_stream.restream_changed';
+}
+
+/**
+ * A delivery the adapter does not map (a vendor event with no neutral meaning, or one added after this
+ * version), or one that names no stream the adapter can name (`streamId` `''`, no `state` or
+ * `broadcasting`): returned with `raw`, never thrown.
+ */
+export interface UnknownLiveStreamEvent extends LiveStreamEventFields {
+  type: 'unknown';
+}
+
+/**
+ * One vendor webhook delivery (or one of the events a delivery carries), verified and normalised by the
+ * adapter's `parseWebhook`: a union discriminated by `type`, so that a `switch (event.type)` narrows to
+ * what that type guarantees. Only `live_stream.state_changed` guarantees a field the others do not
+ * (`state`); see {@link LiveStreamEventFields} for what every event has.
+ *
+ * Events are hints about a moment: vendors deliver them late, twice, out of order (Wowza Real-Time says
+ * so) or not at all. De-duplicate on `provider` + `id` (the event hub does), order by `occurredAt`, and
+ * treat the API as the truth (`waitForState` polls after each event).
+ */
+export type LiveStreamEvent =
+  | LiveStreamCreatedEvent
+  | LiveStreamUpdatedEvent
+  | LiveStreamDeletedEvent
+  | LiveStreamStateChangedEvent
+  | LiveStreamConnectedEvent
+  | LiveStreamDisconnectedEvent
+  | LiveStreamRecordingReadyEvent
+  | LiveStreamRestreamChangedEvent
+  | UnknownLiveStreamEvent;
+
+/** The member of {@link LiveStreamEvent} of one type: `LiveStreamEventOf<'live_stream.state_changed'>`. */
+export type LiveStreamEventOf<T extends LiveStreamEventType> = Extract<LiveStreamEvent, { type: T }>;
+
 const eventTypes: ReadonlySet<string> = /* @__PURE__ */ new Set(liveStreamEventTypes);
 const states: ReadonlySet<string> = /* @__PURE__ */ new Set(liveStreamStates);
 
@@ -83,8 +194,10 @@ const states: ReadonlySet<string> = /* @__PURE__ */ new Set(liveStreamStates);
  * True when `value` has the shape of a {@link LiveStreamEvent}: a non-empty `id`, a known `type`, text
  * `provider` and `streamId`, a valid `occurredAt` Date (of any realm: one made in a vm context or another
  * frame counts; the hub hands out copies with a Date of this realm), and `state`, `broadcasting` and `data`
- * of their types when present. Read from own properties only. The event hub refuses anything else and waits skip
- * it: an event source is code the caller wrote, and one `null` must not end a process.
+ * of their types when present; and what its type guarantees, as the union states it: a
+ * `live_stream.state_changed` has a `state` (one of `liveStreamStates`). Read from own properties only.
+ * The event hub and `createWebhookHandler` refuse anything else and waits skip it: an event source is
+ * code the caller wrote, and one `null` must not end a process.
  */
 export function isLiveStreamEvent(value: unknown): value is LiveStreamEvent {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
@@ -106,7 +219,9 @@ export function isLiveStreamEvent(value: unknown): value is LiveStreamEvent {
       typeof own('streamId') === 'string' &&
       // A Date of another realm (an event made in a vm context or a worker's realm) is a Date too.
       !Number.isNaN(timeOfDate(occurredAt)) &&
-      (state === undefined || (typeof state === 'string' && states.has(state))) &&
+      (state === undefined
+        ? type !== 'live_stream.state_changed'
+        : typeof state === 'string' && states.has(state)) &&
       (broadcasting === undefined || typeof broadcasting === 'boolean') &&
       (data === undefined || (typeof data === 'object' && data !== null && !Array.isArray(data)))
     );

@@ -341,7 +341,7 @@ function decodeSegment(segment: string | undefined): string | undefined {
  * - `unknown` passes without `state` or `broadcasting` (the API has none), `data.confirmed` set: it
  *   claims nothing the API contradicts (a LiveAPI `video-*` names a video, not a stream);
  * - any other event is refused as `unconfirmed`: `created`, `updated`, `connected`, `restream_changed` and
- *   a `state_changed` to any other state (or none) claim a stream the API does not have (an API can lag its
+ *   a `state_changed` to any other state claim a stream the API does not have (an API can lag its
  *   webhooks: a vendor that retries delivers again after the 400), and `recording_ready` offers a recording
  *   (`data.url`) of a stream the API cannot vouch for.
  *
@@ -549,7 +549,8 @@ function goneStreamEvent(
 ): LiveStreamEvent {
   const { state, broadcasting, ...rest } = event;
   if (event.type === 'live_stream.deleted') return { ...event, data: { ...event.data, confirmed: true } };
-  if (event.type === 'unknown') return { ...rest, data: { ...event.data, confirmed: true } };
+  if (event.type === 'unknown')
+    return { ...rest, type: event.type, data: { ...event.data, confirmed: true } };
   const ended =
     event.type === 'live_stream.disconnected' ||
     (event.type === 'live_stream.state_changed' && state !== undefined && endedStates.has(state));

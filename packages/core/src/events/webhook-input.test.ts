@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { eventOf } from '../../test/events.js';
 import { hostileKinds, makeHostile, wholeBuffers } from '../../test/hostile-bytes.js';
 import { AuthenticationError, InvalidInputError, WebhookVerificationError } from '../errors/errors.js';
 import { liveStreamStates } from '../live-stream.js';
-import { isLiveStreamEvent, type LiveStreamEvent, liveStreamEventTypes } from './live-stream-event.js';
+import { isLiveStreamEvent, liveStreamEventTypes } from './live-stream-event.js';
 import {
   checkWebhookTimestamp,
   namedStreamEvent,
@@ -686,17 +687,20 @@ describe('namedStreamEvent', () => {
         fc.option(fc.constantFrom(...liveStreamStates), { nil: undefined }),
         fc.option(fc.boolean(), { nil: undefined }),
         (type, streamId, state, broadcasting) => {
-          const event: LiveStreamEvent = {
+          const event = eventOf({
             id: 'sha256:0',
             type,
             provider: 'liveapi',
             streamId,
             occurredAt: new Date(0),
-            ...(state === undefined ? {} : { state }),
+            // A state_changed always says to what.
+            ...(state === undefined && type !== 'live_stream.state_changed'
+              ? {}
+              : { state: state ?? 'ready' }),
             ...(broadcasting === undefined ? {} : { broadcasting }),
             data: { vendorEvent: 'x' },
             raw: { event: 'x' },
-          };
+          });
           const named = namedStreamEvent(event);
           const usable =
             /^[A-Za-z0-9_~.-]{1,128}$/.test(streamId) && !streamId.includes('..') && streamId !== '.';

@@ -1,0 +1,21 @@
+import type {
+  LiveStreamEvent,
+  LiveStreamEventFields,
+  LiveStreamEventType,
+} from '../src/events/live-stream-event.js';
+
+/**
+ * An event of a type a test picks at run time (a generated one), with the fields given: the union's
+ * member of that type. A `live_stream.state_changed` must be given a `state` (the union says so): a test
+ * that asks for one without is a mistake of the test, and throws.
+ */
+export function eventOf(fields: LiveStreamEventFields & { type: LiveStreamEventType }): LiveStreamEvent {
+  const { type, state, ...rest } = fields;
+  if (type === 'live_stream.state_changed') {
+    if (state === undefined) throw new Error('eventOf: a live_stream.state_changed needs a state');
+    return { ...rest, type, state };
+  }
+  const event: LiveStreamEvent = { ...rest, type };
+  if (state !== undefined) event.state = state;
+  return event;
+}
