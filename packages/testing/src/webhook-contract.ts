@@ -1101,24 +1101,8 @@ export function runWebhookContract(options: WebhookContractOptions): void {
       // The vendor's own names (event types, states) are looked up in tables: `constructor`, `toString` or
       // `__proto__` must read as a name no table has, never as what the prototype holds under it; and an
       // empty event id is no id (de-duplication would fold every such delivery into one).
-      const leaves = (value: unknown, path: (string | number)[] = []): (string | number)[][] => {
-        if (typeof value === 'string') return [path];
-        if (typeof value !== 'object' || value === null) return [];
-        return Object.entries(value).flatMap(([key, each]) =>
-          leaves(each, [...path, Array.isArray(value) ? Number(key) : key]),
-        );
-      };
-      const withText = (value: unknown, path: readonly (string | number)[], text: string): unknown => {
-        const [head, ...rest] = path;
-        if (head === undefined) return text;
-        if (Array.isArray(value))
-          return value.map((each, index) => (index === head ? withText(each, rest, text) : each));
-        const copy = { ...(value as Record<string, unknown>) };
-        copy[head] = withText(copy[head], rest, text);
-        return copy;
-      };
       const cases = options.fixtures.flatMap((fixture) =>
-        leaves(fixture.webhook).map((path) => ({ fixture, path })),
+        leafPaths(fixture.webhook, (leaf) => typeof leaf === 'string').map((path) => ({ fixture, path })),
       );
       const text = fc.oneof(
         fc.constantFrom(...Object.getOwnPropertyNames(Object.prototype), '__proto__', ''),
@@ -1126,7 +1110,7 @@ export function runWebhookContract(options: WebhookContractOptions): void {
       );
       await fc.assert(
         fc.asyncProperty(fc.constantFrom(...cases), text, async ({ fixture, path }, value) => {
-          const payload = withText(fixture.webhook, path, value);
+          const payload = withValueAt(fixture.webhook, path, value);
           let events: LiveStreamEvent[] = [];
           try {
             events = await deliver(payload);
@@ -1150,27 +1134,10 @@ export function runWebhookContract(options: WebhookContractOptions): void {
       // A field the vendor may leave out or send as another kind (LiveAPI's `enabled`, a number sent as
       // text) must not make an event its type does not allow: a `state_changed` without a `state` is no
       // event, and the hub would refuse the whole delivery (isLiveStreamEvent).
-      const leaves = (value: unknown, path: (string | number)[] = []): (string | number)[][] => {
-        if (typeof value !== 'object' || value === null) return path.length === 0 ? [] : [path];
-        return Object.entries(value).flatMap(([key, each]) =>
-          leaves(each, [...path, Array.isArray(value) ? Number(key) : key]),
-        );
-      };
-      const withValue = (value: unknown, path: readonly (string | number)[], next: unknown): unknown => {
-        const [head, ...rest] = path;
-        if (head === undefined) return next;
-        if (Array.isArray(value))
-          return value.map((each, index) => (index === head ? withValue(each, rest, next) : each));
-        const copy = { ...(value as Record<string, unknown>) };
-        // Left out, not sent as undefined: the body is JSON.
-        if (rest.length === 0 && next === undefined) delete copy[head];
-        else copy[head] = withValue(copy[head], rest, next);
-        return copy;
-      };
       for (const fixture of options.fixtures) {
-        for (const path of leaves(fixture.webhook)) {
+        for (const path of leafPaths(fixture.webhook, () => true)) {
           for (const next of [undefined, null, true, false, 0, 'x', {}]) {
-            const payload = withValue(fixture.webhook, path, next);
+            const payload = withValueAt(fixture.webhook, path, next);
             let events: LiveStreamEvent[] = [];
             try {
               events = await deliver(payload);
@@ -1595,4 +1562,28 @@ export function runWebhookSecretTextContract(options: WebhookSecretTextOptions):
       });
     }
   });
+}
+
+// The paths of a JSON value's leaves (a value that is no object or array) that `keep` takes.
+function leafPaths(
+  value: unknown,
+  keep: (leaf: unknown) => boolean,
+  path: (string | number)[] = [],
+): (string | number)[][] {
+  if (typeof value !== 'object' || value === null) return path.length > 0 && keep(value) ? [path] : [];
+  return Object.entries(value).flatMap(([key, each]) =>
+    leafPaths(each, keep, [...path, Array.isArray(value) ? Number(key) : key]),
+  );
+}
+
+// A copy of a JSON value with `next` at `path`; `undefined` leaves the field out (the body is JSON).
+function withValueAt(value: unknown, path: readonly (string | number)[], next: unknown): unknown {
+  const [head, ...rest] = path;
+  if (head === undefined) return next;
+  if (Array.isArray(value))
+    return value.map((each, index) => (index === head ? withValueAt(each, rest, next) : each));
+  const copy = { ...(value as Record<string, unknown>) };
+  if (rest.length === 0 && next === undefined) delete copy[head];
+  else copy[head] = withValueAt(copy[head], rest, next);
+  return copy;
 }

@@ -10,7 +10,6 @@ import {
   callOptionsError,
   changeLifecycle,
   createHttpClient,
-  environment,
   type HttpMethod,
   inputSecrets,
   invalidInput,
@@ -181,7 +180,10 @@ const tokenSource = { provider: providerId, setting: 'token', environmentVariabl
 export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoProvider {
   const settings = readSettings(providerId, given, wowzaVideoSettingNames, ['token']);
   const secrets = new SecretSet();
-  secrets.add(settings.token, environment().WOWZA_VIDEO_TOKEN);
+  // The token from the environment is learned as it is read, once it passes the checks (as every adapter
+  // learns it): learned here, a refused value naming its own variable (`\${WOWZA_VIDEO_TOKEN}`) masked that
+  // name in the refusal that says where it came from.
+  secrets.add(settings.token);
   const defaultRegion =
     settings.defaultRegion === undefined
       ? undefined

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../errors/errors.js';
-import { liveStreamStates } from '../live-stream.js';
+import { liveStreamStates, warningTypes } from '../live-stream.js';
 import { createEventHub } from './event-hub.js';
 import { isLiveStreamEvent, liveStreamEventTypes } from './live-stream-event.js';
 
@@ -16,6 +16,7 @@ interface Candidate {
   state: Maybe<unknown>;
   broadcasting: Maybe<unknown>;
   data: Maybe<unknown>;
+  warnings: Maybe<unknown>;
 }
 
 const candidates: fc.Arbitrary<Candidate> = fc.record({
@@ -30,6 +31,22 @@ const candidates: fc.Arbitrary<Candidate> = fc.record({
   ),
   broadcasting: fc.oneof(fc.constant(absent), fc.boolean(), fc.constantFrom(undefined, 'yes', 1, null)),
   data: fc.oneof(fc.constant(absent), fc.constantFrom(undefined, {}, { url: 'x' }, null, [], 'text')),
+  // A list of warnings, or what a subscriber's `event.warnings?.forEach(...)` would fail on.
+  warnings: fc.oneof(
+    fc.constant(absent),
+    fc.array(
+      fc.record(
+        {
+          type: fc.oneof(fc.constantFrom(...warningTypes), fc.constantFrom('warning', '', 5)),
+          message: fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom<unknown>(null, 5)),
+          setting: fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom<unknown>(3, null)),
+        },
+        { requiredKeys: [] },
+      ),
+      { maxLength: 3 },
+    ),
+    fc.constantFrom(undefined, 42, 'x', [null], { length: 1 }, [[]], {}),
+  ),
 });
 
 const build = (candidate: Candidate): Record<string, unknown> => {
@@ -41,7 +58,7 @@ const build = (candidate: Candidate): Record<string, unknown> => {
     occurredAt: new Date(Date.UTC(2026, 0, 1)),
     raw: {},
   };
-  for (const key of ['state', 'broadcasting', 'data'] as const) {
+  for (const key of ['state', 'broadcasting', 'data', 'warnings'] as const) {
     if (candidate[key] !== absent) value[key] = candidate[key];
   }
   return value;
@@ -49,7 +66,7 @@ const build = (candidate: Candidate): Record<string, unknown> => {
 
 // The rule, spelled out field by field rather than taken from the code.
 const isEvent = (candidate: Candidate): boolean => {
-  const { type, state, broadcasting, data } = candidate;
+  const { type, state, broadcasting, data, warnings } = candidate;
   const told = state !== absent && state !== undefined;
   const knownType = (liveStreamEventTypes as readonly string[]).includes(type);
   const stateOk = !told || (liveStreamStates as readonly unknown[]).includes(state);
@@ -60,7 +77,20 @@ const isEvent = (candidate: Candidate): boolean => {
     data === absent ||
     data === undefined ||
     (typeof data === 'object' && data !== null && !Array.isArray(data));
-  return knownType && stateOk && stateGuaranteed && broadcastingOk && dataOk;
+  const warningsOk =
+    warnings === absent ||
+    warnings === undefined ||
+    (Array.isArray(warnings) &&
+      warnings.every(
+        (warning: unknown) =>
+          typeof warning === 'object' &&
+          warning !== null &&
+          !Array.isArray(warning) &&
+          (warningTypes as readonly unknown[]).includes((warning as { type?: unknown }).type) &&
+          typeof (warning as { message?: unknown }).message === 'string' &&
+          ['undefined', 'string'].includes(typeof (warning as { setting?: unknown }).setting),
+      ));
+  return knownType && stateOk && stateGuaranteed && broadcastingOk && dataOk && warningsOk;
 };
 
 describe('isLiveStreamEvent', () => {

@@ -1,4 +1,10 @@
-import { type LiveStreamState, liveStreamStates, type ProviderId, type Warning } from '../live-stream.js';
+import {
+  type LiveStreamState,
+  liveStreamStates,
+  type ProviderId,
+  type Warning,
+  warningTypes,
+} from '../live-stream.js';
 import { timeOfDate } from '../own.js';
 
 /**
@@ -189,12 +195,32 @@ export type LiveStreamEventOf<T extends LiveStreamEventType> = Extract<LiveStrea
 
 const eventTypes: ReadonlySet<string> = /* @__PURE__ */ new Set(liveStreamEventTypes);
 const states: ReadonlySet<string> = /* @__PURE__ */ new Set(liveStreamStates);
+const knownWarningTypes: ReadonlySet<string> = /* @__PURE__ */ new Set(warningTypes);
+
+// A list of warnings as the type states it, read from own properties: each a `type` of `warningTypes`, a
+// text `message`, and a text `setting` when present. Anything else (`42`, `'x'`, `[null]`, an array-like
+// object) would reach a subscriber's `event.warnings?.forEach(...)` and fail there.
+function isWarningList(value: unknown): boolean {
+  if (!Array.isArray(value)) return false;
+  for (const entry of value as unknown[]) {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return false;
+    const own = (key: string): unknown =>
+      Object.hasOwn(entry, key) ? (entry as Record<string, unknown>)[key] : undefined;
+    const type = own('type');
+    const setting = own('setting');
+    if (typeof type !== 'string' || !knownWarningTypes.has(type)) return false;
+    if (typeof own('message') !== 'string') return false;
+    if (setting !== undefined && typeof setting !== 'string') return false;
+  }
+  return true;
+}
 
 /**
  * True when `value` has the shape of a {@link LiveStreamEvent}: a non-empty `id`, a known `type`, text
  * `provider` and `streamId`, a valid `occurredAt` Date (of any realm: one made in a vm context or another
- * frame counts; the hub hands out copies with a Date of this realm), and `state`, `broadcasting` and `data`
- * of their types when present; and what its type guarantees, as the union states it: a
+ * frame counts; the hub hands out copies with a Date of this realm), and `state`, `broadcasting`, `data`
+ * and `warnings` (a list of {@link Warning}s, each with a known `type` and a text `message`) of their types
+ * when present; and what its type guarantees, as the union states it: a
  * `live_stream.state_changed` has a `state` (one of `liveStreamStates`). Read from own properties only.
  * The event hub and `createWebhookHandler` refuse anything else and waits skip it: an event source is
  * code the caller wrote, and one `null` must not end a process.
@@ -210,6 +236,7 @@ export function isLiveStreamEvent(value: unknown): value is LiveStreamEvent {
     const state = own('state');
     const broadcasting = own('broadcasting');
     const data = own('data');
+    const warnings = own('warnings');
     return (
       typeof id === 'string' &&
       id !== '' &&
@@ -223,7 +250,8 @@ export function isLiveStreamEvent(value: unknown): value is LiveStreamEvent {
         ? type !== 'live_stream.state_changed'
         : typeof state === 'string' && states.has(state)) &&
       (broadcasting === undefined || typeof broadcasting === 'boolean') &&
-      (data === undefined || (typeof data === 'object' && data !== null && !Array.isArray(data)))
+      (data === undefined || (typeof data === 'object' && data !== null && !Array.isArray(data))) &&
+      (warnings === undefined || isWarningList(warnings))
     );
   } catch {
     // A getter or Proxy that throws is no event.

@@ -295,6 +295,58 @@ describe('confirmWebhookEvents', () => {
       { examples: [[new Error('upstream said key=sk_live_123')], ['a bare text'], [undefined]] },
     );
   });
+
+  // A reader's answer is read as its `get` is: a getter of the answer that throws is the reader's fault, an
+  // InvalidInputError naming confirm with what it threw as cause, never the reader's own error handed on
+  // (it was, unmasked: `token=sk_live_…` reached parseWebhook's caller and the handler's onError). A field
+  // on the answer's prototype is not the API's word: read from own properties only, as every other answer.
+  it("names confirm for an answer whose fields cannot be read, and reads only the answer's own (generated)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('id', 'state', 'broadcasting'),
+        fc.oneof(
+          fc.string({ minLength: 8 }).map((text) => new Error(`token=sk_live_${text}`)),
+          fc.string({ minLength: 8 }),
+        ),
+        async (field, thrown) => {
+          const answer: Record<string, unknown> = { id: 'a', state: 'ready', broadcasting: true };
+          Object.defineProperty(answer, field, {
+            enumerable: true,
+            get() {
+              throw thrown;
+            },
+          });
+          const error = await failure(() =>
+            confirmWebhookEvents('liveapi', [event('live_stream.connected', 'a')], {
+              get: async () => answer as never,
+            }),
+          );
+          expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+          expect(error).toMatchObject({
+            provider: 'liveapi',
+            operation: 'parseWebhook',
+            issues: [{ path: 'confirm' }],
+          });
+          // What it threw is the cause (a sanitised copy: a key in it is masked), never in the message.
+          expect((error as InvalidInputError).cause).not.toBeUndefined();
+          expect((error as InvalidInputError).message).toBe(
+            'liveapi webhook: confirm answered a stream that cannot be read (a getter or a Proxy in it threw; see cause)',
+          );
+        },
+      ),
+      { numRuns: 40 },
+    );
+    for (const inherited of ['state', 'id'] as const) {
+      const own: Record<string, unknown> = { id: 'a', state: 'ready' };
+      delete own[inherited];
+      const answer = Object.assign(Object.create({ [inherited]: inherited === 'id' ? 'a' : 'ready' }), own);
+      const error = await failure(() =>
+        confirmWebhookEvents('liveapi', [event('live_stream.connected', 'a')], { get: async () => answer }),
+      );
+      expect(WebhookVerificationError.isInstance(error), `${inherited}: ${String(error)}`).toBe(true);
+      expect((error as WebhookVerificationError).reason).toBe('unconfirmed');
+    }
+  });
 });
 
 describe('confirmWebhookEvents: the reads of one delivery are bounded', () => {

@@ -455,7 +455,7 @@ async function confirmEach(
       confirmed.push(goneStreamEvent(event, unconfirmed));
       continue;
     }
-    const stream = readStream(answer, event.streamId);
+    const stream = readStream(provider, answer, event.streamId);
     if (stream === undefined) {
       throw unconfirmed(`the API's answer for stream ${event.streamId} is not that stream`);
     }
@@ -586,13 +586,33 @@ function goneStreamEvent(
 
 // The reader's answer, when it is the stream asked for: its id, a known state, a boolean or no broadcasting.
 function readStream(
+  provider: ProviderId,
   answer: unknown,
   id: string,
 ): { state: LiveStreamState; broadcasting?: boolean | undefined } | undefined {
   if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) return undefined;
-  const { id: answered, state, broadcasting } = answer as Partial<LiveStream>;
+  // Own properties only, as everything unilive takes from the caller's code: a state on the answer's
+  // prototype is not the API's word about this stream. A getter or Proxy that throws is the reader's fault,
+  // refused as a reader that throws is (never its own error, which may quote anything, handed on).
+  let answered: unknown;
+  let state: unknown;
+  let broadcasting: unknown;
+  try {
+    const own = (key: string): unknown =>
+      Object.hasOwn(answer, key) ? (answer as Record<string, unknown>)[key] : undefined;
+    answered = own('id');
+    state = own('state');
+    broadcasting = own('broadcasting');
+  } catch (error) {
+    throw invalidWebhookOption(
+      provider,
+      'confirm',
+      'answered a stream that cannot be read (a getter or a Proxy in it threw; see cause)',
+      error,
+    );
+  }
   if (answered !== id) return undefined;
   if (typeof state !== 'string' || !(liveStreamStates as readonly string[]).includes(state)) return undefined;
   if (broadcasting !== undefined && typeof broadcasting !== 'boolean') return undefined;
-  return { state, broadcasting };
+  return { state: state as LiveStreamState, broadcasting };
 }
