@@ -245,8 +245,11 @@ describe('readProviderOptions', () => {
           expect(readStartProviderOptions(providerOptions, provider, readsOnStart)).toEqual(providerOptions);
       }),
     );
-    // Given options, an adapter that takes none on start still refuses them.
-    expect(issuesOf(() => readStartProviderOptions({ liveapi: {} }, 'liveapi', false))).toEqual([
+    // Given options, an adapter that takes none on start still refuses them; an empty entry asks for none.
+    expect(readStartProviderOptions({ liveapi: {} }, 'liveapi', false)).toEqual({ liveapi: {} });
+    expect(
+      issuesOf(() => readStartProviderOptions({ liveapi: { enabled: true } }, 'liveapi', false)),
+    ).toEqual([
       {
         path: 'options.providerOptions.liveapi',
         message: 'liveapi takes no provider options on start; give them on create or update',

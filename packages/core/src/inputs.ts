@@ -646,7 +646,8 @@ export function providerInput<T>(input: T, provider: ProviderId, operation: 'cre
  *
  * @throws InvalidInputError (`operation: 'start'`, `delivery: 'not-sent'`) naming `options.providerOptions`
  *   or `options.providerOptions.<id>`: no object, a `Map` or a class instance, a read that throws, options
- *   under the provider's own id when it takes none on start.
+ *   under the provider's own id when it takes none on start (an empty `{}` there asks for nothing, and is
+ *   taken, as on create and update).
  */
 export function readStartProviderOptions(
   value: unknown,
@@ -680,7 +681,9 @@ export function readStartProviderOptions(
       }),
     );
   }
-  if (Object.hasOwn(copy, provider) && copy[provider] !== undefined && !readsOnStart) {
+  // An empty entry asks for nothing, and is taken as on create and update (`{ liveapi: {} }`).
+  const own = Object.hasOwn(copy, provider) ? copy[provider] : undefined;
+  if (own !== undefined && Object.keys(own).length > 0 && !readsOnStart) {
     throw refused([
       {
         path: `${startOptionsPath}.${provider}`,

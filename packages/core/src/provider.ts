@@ -198,7 +198,8 @@ export interface StartOptions extends CallOptions {
   /**
    * Keyed by provider id, as on create. Only an adapter that lists `'start'` in its
    * {@link LiveStreamProvider.providerOptionsOn} reads them (videosdk v2: recording, composition, restream
-   * targets); for any other, options under its id are an `InvalidInputError` before any request. Options
+   * targets); for any other, options under its id are an `InvalidInputError` before any request (an empty
+   * `{}` asks for nothing, and is taken). Options
    * under an id no provider has come back as a warning, as on create. A call option, so refusals and
    * warnings name it `options.providerOptions.<id>…` (`liveapi start: invalid options:
    * options.providerOptions.liveapi (…)`), where a create's name `providerOptions.<id>…`.

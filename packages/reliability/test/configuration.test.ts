@@ -1064,7 +1064,9 @@ describe('configuration: providerOptions and list options read alike through a c
           const { provider, requests } = subject();
           const target = through === 'client' ? createLiveStreamClient(provider) : provider;
           const error = await settle(() =>
-            target.start(adapter.fixtures.subjectId, { providerOptions: { [own]: {} } } as never),
+            target.start(adapter.fixtures.subjectId, {
+              providerOptions: { [own]: { asked: true } },
+            } as never),
           );
           expect(InvalidInputError.isInstance(error), through).toBe(true);
           expect((error as InvalidInputError).delivery).toBe('not-sent');
@@ -1078,6 +1080,15 @@ describe('configuration: providerOptions and list options read alike through a c
             `${provider.id} start: invalid options: options.providerOptions.${own} (${own} takes no provider options on start; give them on create or update)`,
           );
           expect(requests).toEqual([]);
+          // An empty entry asks for nothing: the start goes on, as create and update take `{}`.
+          const empty = subject();
+          const emptyTarget = through === 'client' ? createLiveStreamClient(empty.provider) : empty.provider;
+          const outcome = await settle(() =>
+            emptyTarget.start(adapter.fixtures.subjectId, { providerOptions: { [own]: {} } } as never),
+          );
+          // Sent (this test's vendor answers it with a refusal of its own), not refused before sending.
+          expect(empty.requests.length, `${through}: ${String(outcome)}`).toBeGreaterThan(0);
+          expect((outcome as { delivery?: unknown } | undefined)?.delivery, through).not.toBe('not-sent');
         }
       });
     }

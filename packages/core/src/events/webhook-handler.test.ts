@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidInputError, WebhookVerificationError } from '../errors/errors.js';
 import { createEventHub } from './event-hub.js';
-import type { LiveStreamEvent } from './live-stream-event.js';
+import { isLiveStreamEvent, type LiveStreamEvent } from './live-stream-event.js';
 import { hmac } from './webhook-crypto.js';
 import { createWebhookHandler } from './webhook-handler.js';
 import { parseWebhookJson, readWebhookBody, type WebhookInput, webhookHeader } from './webhook-input.js';
@@ -103,6 +103,55 @@ describe('handleWebhook (fetch)', () => {
     expect(seen.map((events) => events.map((event) => event.id))).toEqual([['evt-1']]);
     const next = await subscription[Symbol.asyncIterator]().next();
     expect(next.value?.streamId).toBe('s1');
+  });
+
+  // What parse returns is read once, into the handler's own copy, and that copy is what is checked and handed
+  // to onEvents: a field whose getter answers one thing to the check and another later (a warnings list
+  // that turns bad, a state that goes away) passed the check and reached onEvents as no event, with no hub
+  // in between to copy it.
+  it('checks and hands on one read of each event: a getter that changes its answer cannot pass (generated)', async () => {
+    const later = fc.constantFrom<[string, unknown, unknown]>(
+      ['warnings', [], [{ type: 'nope', message: 5 }]],
+      ['state', 'ready', undefined],
+      ['broadcasting', true, 'yes'],
+      ['data', {}, 42],
+    );
+    await fc.assert(
+      fc.asyncProperty(later, fc.boolean(), async ([field, first, then], withHub) => {
+        let reads = 0;
+        const event: Record<string, unknown> = {
+          id: 'evt-1',
+          type: 'live_stream.state_changed',
+          provider: 'test',
+          streamId: 's1',
+          occurredAt: new Date(0),
+          state: 'ready',
+          raw: {},
+        };
+        Object.defineProperty(event, field, {
+          enumerable: true,
+          get() {
+            reads += 1;
+            return reads === 1 ? first : then;
+          },
+        });
+        const seen: LiveStreamEvent[] = [];
+        const { handleWebhook } = createWebhookHandler({
+          parse: async () => [event as unknown as LiveStreamEvent],
+          ...(withHub ? { hub: createEventHub() } : {}),
+          onEvents: (events) => void seen.push(...events),
+        });
+        const response = await handleWebhook(
+          new Request('https://app.example/webhooks/abc', { method: 'POST', headers: signed, body }),
+        );
+        expect(response.status).toBe(200);
+        expect(reads).toBe(1);
+        expect(seen).toHaveLength(1);
+        expect(isLiveStreamEvent(seen[0])).toBe(true);
+        expect((seen[0] as unknown as Record<string, unknown>)[field]).toEqual(first);
+      }),
+      { numRuns: 20 },
+    );
   });
 
   it('answers 400 with the reason of a delivery that cannot be trusted, and hands nothing on', async () => {

@@ -3,6 +3,7 @@ import { InvalidInputError, WebhookVerificationError } from '../errors/errors.js
 import { maxTimeoutMs } from '../http/transport-settings.js';
 import { type OptionRule, optionRules, readOptions } from '../options.js';
 import { unreadableText } from '../own.js';
+import { readEvent } from './copy-event.js';
 import { isEventHub, type LiveStreamEventHub } from './event-hub.js';
 import { isLiveStreamEvent, type LiveStreamEvent } from './live-stream-event.js';
 import {
@@ -254,17 +255,20 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
     // A parse function is the application's code: what it returns must be events before anyone hears them,
     // read once into a list of the handler's own (its `length` and each entry by index, stopping at the
     // first that is no event), so a list whose reading throws is named, not escaping as the caller's error.
+    // Each event is read once into a copy (as a hub reads what it publishes), and the copy is what is checked
+    // and handed on: a getter answering one thing to the check and another to `onEvents` cannot pass.
     let received: LiveStreamEvent[] | undefined;
     try {
       if (Array.isArray(events)) {
         received = [];
         for (let index = 0; index < events.length; index += 1) {
           const event: unknown = events[index];
-          if (!isLiveStreamEvent(event)) {
+          const copy = typeof event === 'object' && event !== null ? readEvent(event) : undefined;
+          if (!isLiveStreamEvent(copy)) {
             received = undefined;
             break;
           }
-          received.push(event);
+          received.push(copy);
         }
       }
     } catch (error) {
