@@ -199,6 +199,35 @@ describe('readProviderOptions', () => {
     billing_mode: v.optional(v.picklist(['pay_as_you_go', 'twentyfour_seven'])),
   });
 
+  // A refusal's path holds the field names the caller chose. One that repeats a stream key the same input
+  // carries was shown in clear by a provider called directly (a client masked it), on create and on start.
+  it('masks a credential of the same input that a refused field name repeats, on create and on start (generated)', () => {
+    const keys = fc.stringMatching(/^[A-Za-z0-9]{12,24}$/);
+    fc.assert(
+      fc.property(keys, fc.constantFrom('create', 'start'), (key, operation) => {
+        const target = { url: 'rtmp://a.example/live', streamKey: key };
+        const input =
+          operation === 'create'
+            ? { restream: [target], providerOptions: { 'wowza-video': { [key]: true } } }
+            : { providerOptions: { 'wowza-video': { restream: [target], [key]: true } } };
+        const withTargets = v.strictObject({ restream: v.optional(v.array(v.unknown())) });
+        let error: unknown;
+        try {
+          readProviderOptions(input, 'wowza-video', withTargets, operation);
+        } catch (caught) {
+          error = caught;
+        }
+        expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+        const refusal = error as InvalidInputError;
+        expect(refusal.issues).toHaveLength(1);
+        expect(refusal.issues[0]?.message).toMatch(/^unknown field/);
+        for (const text of [refusal.message, JSON.stringify(refusal), refusal.issues[0]?.path ?? ''])
+          expect(text).not.toContain(key);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('returns the options for this provider only', () => {
     expect(
       readProviderOptions({ providerOptions: { other: { a: 1 } } }, 'wowza-video', schema, 'create'),

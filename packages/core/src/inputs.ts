@@ -4,8 +4,10 @@ import { type InputIssue, InvalidInputError } from './errors/errors.js';
 import { ingestProtocols, type ProviderId, type Warning } from './live-stream.js';
 import { dateOfAnyRealm, isArrayValue, plainObjectProblem, unreadableText } from './own.js';
 import type { CreateLiveStreamInput, UpdateLiveStreamInput } from './provider.js';
+import { maskedFailure } from './provider-secrets.js';
 import { isCredentialName } from './redaction/patterns.js';
 import { repeatedRestreamTargets } from './restream.js';
+import { knownValuesRedactor } from './secrets.js';
 import {
   codePointLength,
   hasBidiControl,
@@ -747,7 +749,24 @@ export function readProviderOptions<T>(
         : '';
     return { path: path === '$' ? at : `${at}.${path}`, message: `${message}${hint}` };
   });
-  throw refused(issues);
+  throw maskedByInput(refused(issues), input, provider);
+}
+
+// A refusal of provider options names paths, and a path holds field names the caller chose: one that repeats
+// a credential the same input carries (a restream stream key used as a name) is masked by it, as a client
+// masks whatever a call with that input fails with, so a provider called directly shows it to no one either.
+function maskedByInput(
+  error: InvalidInputError,
+  input: { restream?: unknown; providerOptions?: unknown },
+  provider: ProviderId,
+): InvalidInputError {
+  let sent: string[] = [];
+  try {
+    sent = inputSecrets(input, provider);
+  } catch {
+    // An input that cannot be read again holds nothing more to mask by: its own refusal names no value.
+  }
+  return sent.length === 0 ? error : (maskedFailure(error, knownValuesRedactor(sent)) as InvalidInputError);
 }
 
 /**
