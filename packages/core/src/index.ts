@@ -263,6 +263,7 @@ export {
   ownData,
   parseOwn,
   providerInput,
+  providerOptionsError,
   providerOptionsWarnings,
   readProviderOptions,
   readStartProviderOptions,

@@ -699,6 +699,25 @@ export function readStartProviderOptions(
 // A start's provider options are its call option, named as every call option is.
 const startOptionsPath = 'options.providerOptions';
 
+// Where provider options sit for `operation`: a start's under its options, a create's or an update's in the
+// input.
+function providerOptionsPath(operation: string): string {
+  return operation === 'start' ? startOptionsPath : 'providerOptions';
+}
+
+/**
+ * The refusal of provider options for `operation`: a start's are a call option, refused as every call
+ * option is ({@link callOptionsError}: `<provider> start: invalid options: …`); a create's or an update's
+ * are a field of the input ({@link invalidInput}: `Invalid input for create: …`). For an adapter that
+ * rewrites the issues of {@link readProviderOptions} (videosdk prefixes its API version).
+ */
+export function providerOptionsError(
+  issues: readonly InputIssue[],
+  context: { provider: ProviderId; operation: string },
+): InvalidInputError {
+  return context.operation === 'start' ? callOptionsError(issues, context) : invalidInput(issues, context);
+}
+
 /** The `providerOptions` an input carries for one provider, read from own properties only. */
 function providerOptionsOf(input: { providerOptions?: unknown }, provider: ProviderId): unknown {
   const all = input.providerOptions;
@@ -724,12 +743,9 @@ export function readProviderOptions<T>(
   if (options === undefined) return undefined;
   // A start's are its call option (`start(id, { providerOptions })`), named and worded as every call
   // option is; a create's or an update's are a field of the input.
-  const onStart = operation === 'start';
-  const at = `${onStart ? `${startOptionsPath}.` : 'providerOptions.'}${provider}`;
+  const at = `${providerOptionsPath(operation)}.${provider}`;
   const refused = (issues: readonly InputIssue[]): InvalidInputError =>
-    onStart
-      ? callOptionsError(issues, { provider, operation })
-      : invalidInput(issues, { provider, operation });
+    providerOptionsError(issues, { provider, operation });
   // A Map or a class instance would be read as no options (own properties only): refused naming its kind.
   const kind =
     typeof options === 'object' && options !== null && !Array.isArray(options)
@@ -788,7 +804,7 @@ export function providerOptionsWarnings(
   for (const key of Object.keys(all)) {
     if (known.has(key)) continue;
     const nearest = nearestName(key, known);
-    const setting = `${on === 'start' ? `${startOptionsPath}.` : 'providerOptions.'}${key}`;
+    const setting = `${providerOptionsPath(on)}.${key}`;
     warnings.push({
       type: 'unsupported-setting',
       setting,

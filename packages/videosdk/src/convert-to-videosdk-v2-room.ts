@@ -1,10 +1,10 @@
 import {
   type CreateLiveStreamInput,
-  callOptionsError,
   hasControlCharacter,
   type InputGap,
   InvalidInputError,
   invalidInput,
+  providerOptionsError,
   type RestreamTarget,
   type RestreamTargetInput,
   readProviderOptions,
@@ -304,10 +304,7 @@ function readOptions<T>(
       path: issue.path,
       message: `videosdk v2: ${issue.message}`,
     }));
-    // A start's provider options are its call option, refused as every call option is.
-    throw operation === 'start'
-      ? callOptionsError(issues, { provider, operation })
-      : invalidInput(issues, { provider, operation });
+    throw providerOptionsError(issues, { provider, operation });
   }
 }
 
