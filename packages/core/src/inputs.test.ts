@@ -270,20 +270,33 @@ describe('readProviderOptions', () => {
         expect(() => validateCreateInput({ name: 'x', providerOptions })).not.toThrow();
         expect(() => validateUpdateInput({ providerOptions })).not.toThrow();
         expect(readProviderOptions({ providerOptions }, provider, schema, 'create')).toBeUndefined();
-        for (const readsOnStart of [true, false])
-          expect(readStartProviderOptions(providerOptions, provider, readsOnStart)).toEqual(providerOptions);
+        for (const on of [['start'], ['create', 'update'], []])
+          expect(readStartProviderOptions(providerOptions, provider, on)).toEqual(providerOptions);
       }),
     );
     // Given options, an adapter that takes none on start still refuses them; an empty entry asks for none.
-    expect(readStartProviderOptions({ liveapi: {} }, 'liveapi', false)).toEqual({ liveapi: {} });
-    expect(
-      issuesOf(() => readStartProviderOptions({ liveapi: { enabled: true } }, 'liveapi', false)),
-    ).toEqual([
+    expect(readStartProviderOptions({ liveapi: {} }, 'liveapi', [])).toEqual({ liveapi: {} });
+    expect(issuesOf(() => readStartProviderOptions({ liveapi: { enabled: true } }, 'liveapi'))).toEqual([
       {
         path: 'options.providerOptions.liveapi',
         message: 'liveapi takes no provider options on start; give them on create or update',
       },
     ]);
+  });
+
+  it('advises only the calls where the provider takes provider options', () => {
+    const given = { videosdk: { recording: true } };
+    const refusal = (on: readonly ('create' | 'update' | 'start')[]) =>
+      issuesOf(() => readStartProviderOptions(given, 'videosdk', on))[0]?.message;
+    const advice = 'videosdk takes no provider options on start; give them on';
+    expect(refusal(['create', 'update'])).toBe(`${advice} create or update`);
+    expect(refusal(['update', 'create'])).toBe(`${advice} create or update`);
+    expect(refusal(['create'])).toBe(`${advice} create`);
+    expect(refusal(['update'])).toBe(`${advice} update`);
+    // videosdk's API v1 takes none anywhere: no call to send the caller to.
+    expect(refusal([])).toBe('videosdk takes no provider options');
+    for (const on of [['start'], ['start', 'create'], ['create', 'update', 'start']] as const)
+      expect(readStartProviderOptions(given, 'videosdk', on)).toEqual(given);
   });
 });
 

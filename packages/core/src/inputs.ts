@@ -640,8 +640,9 @@ export function providerInput<T>(input: T, provider: ProviderId, operation: 'cre
  * A start's `providerOptions`, read as a client reads them and as `create` and `update` read theirs (the
  * same schema): a plain object keyed by provider id, each entry a plain object whatever the id (a `Map`
  * kept under another vendor's id would be dropped on that vendor after a switch of configuration), read
- * once into a copy without a prototype; under the provider's own id only when `readsOnStart` (its
- * `providerOptionsOn` lists `start`). A client reads them so, and so does a provider called directly
+ * once into a copy without a prototype; under the provider's own id only when `providerOptionsOn` (the
+ * provider's {@link LiveStreamProvider.providerOptionsOn}, default `create` and `update`) lists `start`. A
+ * client reads them so, and so does a provider called directly
  * (`providerCallOptions`). They are a call option of `start` (its second argument), so they are refused
  * as every call option is ({@link callOptionsError}): issue paths under `options.providerOptions`, message
  * `<provider> start: invalid options: options.providerOptions.<id> (…)`.
@@ -649,12 +650,14 @@ export function providerInput<T>(input: T, provider: ProviderId, operation: 'cre
  * @throws InvalidInputError (`operation: 'start'`, `delivery: 'not-sent'`) naming `options.providerOptions`
  *   or `options.providerOptions.<id>`: no object, a `Map` or a class instance, a read that throws, options
  *   under the provider's own id when it takes none on start (an empty `{}` there asks for nothing, and is
- *   taken, as on create and update).
+ *   taken, as on create and update). The refusal says where the provider does take them (`liveapi takes no
+ *   provider options on start; give them on create or update`), or that it takes none (videosdk's API v1:
+ *   `videosdk takes no provider options`).
  */
 export function readStartProviderOptions(
   value: unknown,
   provider: ProviderId,
-  readsOnStart: boolean,
+  providerOptionsOn: readonly string[] = defaultProviderOptionsOn,
 ): Record<string, Record<string, unknown>> {
   const refused = (issues: readonly InputIssue[]): InvalidInputError =>
     callOptionsError(issues, { provider, operation: 'start' });
@@ -685,15 +688,23 @@ export function readStartProviderOptions(
   }
   // An empty entry asks for nothing, and is taken as on create and update (`{ liveapi: {} }`).
   const own = Object.hasOwn(copy, provider) ? copy[provider] : undefined;
-  if (own !== undefined && Object.keys(own).length > 0 && !readsOnStart) {
+  if (own !== undefined && Object.keys(own).length > 0 && !providerOptionsOn.includes('start')) {
     throw refused([
-      {
-        path: `${startOptionsPath}.${provider}`,
-        message: `${provider} takes no provider options on start; give them on create or update`,
-      },
+      { path: `${startOptionsPath}.${provider}`, message: notOnStart(provider, providerOptionsOn) },
     ]);
   }
   return copy;
+}
+
+/** The operations whose provider options a provider reads when it declares none. @internal */
+export const defaultProviderOptionsOn: readonly string[] = ['create', 'update'];
+
+// Where else the provider takes them, so the advice never sends a caller to a call that refuses them too.
+function notOnStart(provider: ProviderId, providerOptionsOn: readonly string[]): string {
+  const elsewhere = ['create', 'update'].filter((operation) => providerOptionsOn.includes(operation));
+  return elsewhere.length === 0
+    ? `${provider} takes no provider options`
+    : `${provider} takes no provider options on start; give them on ${elsewhere.join(' or ')}`;
 }
 
 // A start's provider options are its call option, named as every call option is.

@@ -2,7 +2,7 @@ import { nearestName } from './config/names.js';
 import { AbortError, abortedMessage, type InputIssue, InvalidInputError } from './errors/errors.js';
 import type { HttpClient } from './http/http-client.js';
 import { callTimeoutProblem } from './http/transport-settings.js';
-import { callOptionsError, readStartProviderOptions } from './inputs.js';
+import { callOptionsError, defaultProviderOptionsOn, readStartProviderOptions } from './inputs.js';
 import type { ProviderId } from './live-stream.js';
 import {
   isAbortSignal,
@@ -422,11 +422,7 @@ export function providerCallOptions<T extends object>(
   if (operation !== 'start') return read;
   const given = read as { providerOptions?: unknown };
   if (given.providerOptions !== undefined) {
-    given.providerOptions = readStartProviderOptions(
-      given.providerOptions,
-      provider,
-      providerOptionsOn.includes('start'),
-    );
+    given.providerOptions = readStartProviderOptions(given.providerOptions, provider, providerOptionsOn);
   }
   return read;
 }
@@ -565,9 +561,6 @@ export function abortedCallError(
     delivery: 'not-sent',
   });
 }
-
-// The operations a provider reads `providerOptions[<id>]` on when it says none (LiveStreamProvider).
-const defaultProviderOptionsOn: readonly string[] = ['create', 'update'];
 
 /**
  * {@link providerCallOptionRules} with an adapter's own per-call option names (wowza-video's list

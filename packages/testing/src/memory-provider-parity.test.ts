@@ -391,6 +391,20 @@ describe('providerOptions.memory', () => {
             expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
             expect((error as InvalidInputError).issues[0]?.path).toMatch(/^providerOptions\.memory/);
           }
+          // A start's are a call option; the refusal sends the caller to no other call, for there is none.
+          const provider = createMemoryProvider();
+          const direct = await provider.create({ name: 'po' });
+          for (const [start, id] of [
+            [(options: never) => client.start(stream.id, options), stream.id],
+            [(options: never) => provider.start(direct.id, options), direct.id],
+          ] as const) {
+            expect((await start({ providerOptions: { memory: {} } } as never)).id).toBe(id);
+            const error = await caught(start({ providerOptions: { memory: options } } as never));
+            expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+            expect((error as InvalidInputError).issues).toEqual([
+              { path: 'options.providerOptions.memory', message: 'memory takes no provider options' },
+            ]);
+          }
         },
       ),
       { numRuns: 10 },

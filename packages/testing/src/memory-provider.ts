@@ -231,6 +231,8 @@ export function createMemoryProvider(given: MemoryProviderSettings = {}): LiveSt
     account: () => token,
     fetch: backend.fetch,
     secrets,
+    // It takes no provider options on any call, so a start's refusal sends the caller nowhere else.
+    providerOptionsOn: [],
     retry: settings.retry,
     timeoutMs: settings.timeoutMs,
     readError: (body) => {
@@ -311,6 +313,7 @@ export function createMemoryProvider(given: MemoryProviderSettings = {}): LiveSt
       id: 'memory',
       capabilities: memoryCapabilities,
       backend,
+      providerOptionsOn: [],
       secrets: () => secrets.values(),
       async create(given: CreateLiveStreamInput, options?: CallOptions) {
         // A signal aborted already ends the call before its input is checked, as through a client.

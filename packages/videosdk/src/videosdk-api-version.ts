@@ -1,4 +1,4 @@
-import type { LiveStreamProvider } from '@unilive/core';
+import type { LiveStreamProvider, ProviderOptionsOperation } from '@unilive/core';
 
 /**
  * Which videosdk.live REST API the adapter speaks.
@@ -13,6 +13,15 @@ export type VideosdkApiVersion = 'v1' | 'v2';
 
 /** Every {@link VideosdkApiVersion} this release implements. */
 export const videosdkApiVersions = ['v1', 'v2'] as const satisfies readonly VideosdkApiVersion[];
+
+/**
+ * The operations whose `providerOptions.videosdk` each version reads: v2 its recording, composition and
+ * restream settings on create, update and start; v1 none (its `/v1/livestreams` body has no field beyond
+ * the neutral input's, so an empty `{}` is all it takes).
+ */
+export const videosdkProviderOptionsOn: Readonly<
+  Record<VideosdkApiVersion, readonly ProviderOptionsOperation[]>
+> = { v1: [], v2: ['create', 'update', 'start'] };
 
 /** The version used when neither the `apiVersion` setting nor `VIDEOSDK_API_VERSION` names one. */
 export const videosdkDefaultApiVersion: VideosdkApiVersion = 'v2';

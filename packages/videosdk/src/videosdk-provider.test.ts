@@ -810,6 +810,25 @@ describe('videosdk provider', () => {
         .catch((caught: unknown) => caught);
       expect(String(option)).toContain('videosdk v1 takes no provider options (allowed: none)');
     });
+
+    it("refuses a start's provider options without sending the caller to create or update, which refuse them too", async () => {
+      const { provider, requests } = setup();
+      expect(provider.providerOptionsOn).toEqual([]);
+      const options = { providerOptions: { videosdk: { recording: true } } } as never;
+      for (const start of [
+        () => provider.start(id, options),
+        () => createLiveStreamClient(provider).start(id, options),
+      ]) {
+        const error = (await start().catch((caught: unknown) => caught)) as InvalidInputError;
+        expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+        expect(error.message).toBe(
+          'videosdk start: invalid options: options.providerOptions.videosdk (videosdk takes no provider options)',
+        );
+      }
+      expect(requests).toEqual([]);
+      // v2 takes them on start.
+      expect(videosdk({ token, apiVersion: 'v2' }).providerOptionsOn).toEqual(['create', 'update', 'start']);
+    });
   });
 
   describe('settings', () => {

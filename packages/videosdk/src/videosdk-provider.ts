@@ -15,6 +15,7 @@ import {
   type VideosdkApiVersion,
   videosdkApiVersions,
   videosdkDefaultApiVersion,
+  videosdkProviderOptionsOn,
 } from './videosdk-api-version.js';
 import {
   checkVideosdkCredentialSettings,
@@ -178,6 +179,8 @@ export function videosdk(given: VideosdkSettings = {}): LiveStreamProvider {
     secrets,
     readError: readVideosdkError,
     classifyError: classifyVideosdkError,
+    // So that a start's refusal says where this version does take provider options (v1: nowhere).
+    providerOptionsOn: videosdkProviderOptionsOn[apiVersion],
   });
   const implementations: Record<VideosdkApiVersion, () => VideosdkApiImplementation> = {
     v1: () => createVideosdkV1Api(http, secrets),
@@ -206,7 +209,7 @@ export function videosdk(given: VideosdkSettings = {}): LiveStreamProvider {
       stop: (id, options) => api.stop(id, options),
       ...(getStatus ? { getStatus: (id, options) => getStatus(id, options) } : {}),
       // v2 takes its start settings as start options too (v1 takes none anywhere).
-      ...(api.providerOptionsOn ? { providerOptionsOn: api.providerOptionsOn } : {}),
+      providerOptionsOn: videosdkProviderOptionsOn[apiVersion],
       secrets: () => secrets.values(),
     }),
   );

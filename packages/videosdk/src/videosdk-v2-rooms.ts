@@ -21,7 +21,6 @@ import {
   NotFoundError,
   type OwnParseResult,
   onceListenerOptions,
-  type ProviderOptionsOperation,
   parseVendorResponse,
   pathOf,
   planRestream,
@@ -55,7 +54,7 @@ import {
   type VideosdkV2Reading,
   videosdkV2State,
 } from './map-videosdk-v2-room.js';
-import type { VideosdkApiImplementation } from './videosdk-api-version.js';
+import { type VideosdkApiImplementation, videosdkProviderOptionsOn } from './videosdk-api-version.js';
 import { videosdkV2Capabilities } from './videosdk-capabilities.js';
 import {
   type VideosdkV2Hls,
@@ -79,7 +78,7 @@ const provider = 'videosdk';
 const ignore = () => {};
 
 // v2 reads `providerOptions.videosdk` on start too (recording, composition, restream targets).
-const v2ProviderOptionsOn: readonly ProviderOptionsOperation[] = ['create', 'update', 'start'];
+const v2ProviderOptionsOn = videosdkProviderOptionsOn.v2;
 
 // Shared by every read that gives none: nothing changes it.
 const noWarnings: readonly Warning[] = /* @__PURE__ */ Object.freeze([]);

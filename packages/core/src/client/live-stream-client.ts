@@ -1308,8 +1308,7 @@ function checkStartOptions(
   provider: LiveStreamProvider,
   id: ProviderId,
 ): ProviderOptions<'start'> {
-  const readsOnStart = (provider.providerOptionsOn ?? ['create', 'update']).includes('start');
-  return readStartProviderOptions(value, id, readsOnStart) as ProviderOptions<'start'>;
+  return readStartProviderOptions(value, id, provider.providerOptionsOn) as ProviderOptions<'start'>;
 }
 
 /**

@@ -4,6 +4,7 @@ import { ownData } from '../inputs.js';
 import type { ProviderId } from '../live-stream.js';
 import { isArrayValue, plainObjectProblem, unreadableText } from '../own.js';
 import type { ProviderSettingsBase } from '../provider.js';
+import { isWellFormed } from '../text.js';
 import { nearestName } from './names.js';
 
 /**
@@ -207,6 +208,20 @@ export function loadCredential(source: CredentialSource): string {
       }),
     );
   }
+  // A lone surrogate has no UTF-8 form: encoding it (a signature's key, a Basic header, a JWT's claim) would
+  // send U+FFFD in its place, so two different secrets would sign alike. Only a setting can hold one (the
+  // environment is read from bytes).
+  if (!isWellFormed(value)) {
+    throw quotesNoValue(
+      new InvalidInputError({
+        provider: source.provider,
+        operation: 'configure',
+        message: `${source.provider}: ${source.setting} holds a lone surrogate, which has no UTF-8 form (from ${origin})`,
+        issues: [{ path: source.setting, message: loneSurrogateIssue }],
+        delivery: 'not-sent',
+      }),
+    );
+  }
   // Read before every request: only a value holding a "$", "{" or "%" goes to the pattern.
   if (
     (value.includes('$') || value.includes('{') || value.includes('%')) &&
@@ -274,6 +289,8 @@ export function loadCredentials(sources: readonly CredentialSource[]): string[] 
     throw refusals(sources) ?? error;
   }
 }
+
+const loneSurrogateIssue = 'expected text without a lone surrogate (it has no UTF-8 form)';
 
 const blankCredentialIssue = 'expected a value, or the setting left out (an empty or blank setting is none)';
 
@@ -479,12 +496,10 @@ export function readSettings<Settings extends object>(
       else if (typeof value === 'string' && trimWhitespace(value).length > maxCredentialLength) {
         issues.push({ path: key, message: `expected at most ${maxCredentialLength} characters` });
       }
-      // A lone surrogate has no UTF-8 form: encoding it (a signature's key, a Basic header, a JWT's claim)
-      // would send U+FFFD in its place, so two different secrets would sign alike. Never echoed.
-      // (`\p{Surrogate}` under the `u` flag matches a surrogate standing alone: a pair is one code point.
-      // Written here, not at the top level, where a bundle of the dist could not drop it.)
-      if (typeof value === 'string' && /\p{Surrogate}/u.test(value)) {
-        issues.push({ path: key, message: 'expected text without a lone surrogate (it has no UTF-8 form)' });
+      // A lone surrogate in any other text setting (a credential's refusal above names it, with where it
+      // came from): it has no UTF-8 form, so it would be sent as U+FFFD. Never echoed.
+      if (!refused && typeof value === 'string' && !isWellFormed(value)) {
+        issues.push({ path: key, message: loneSurrogateIssue });
       }
       continue;
     }
