@@ -205,7 +205,7 @@ const dialects: Record<Dialect, DialectSpec> = {
     deleted: (model) => (model.running ? ['hls-stopping', 'hls-stopped'] : []),
     neutral: {
       'hls-starting': { type: 'live_stream.state_changed', state: 'starting' },
-      'hls-started': { type: 'live_stream.state_changed', state: 'ready' },
+      'hls-started': { type: 'live_stream.state_changed', state: 'starting' },
       'hls-playable': { type: 'live_stream.state_changed', state: 'ready' },
       'hls-stopping': { type: 'live_stream.state_changed', state: 'stopping' },
       'hls-stopped': { type: 'live_stream.state_changed', state: 'stopped' },

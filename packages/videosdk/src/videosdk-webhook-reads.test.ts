@@ -126,7 +126,7 @@ describe('videosdk parseWebhook: the key source is bounded by readTimeoutMs', ()
       );
       expect(TimeoutError.isInstance(timedOut), first).toBe(true);
       const events = await parseWebhook({ body, headers }, { keySource });
-      expect(events[0]?.state, first).toBe('ready');
+      expect(events[0]?.state, first).toBe('starting');
       expect(vendorApi.requests, first).toHaveLength(first === 'hold' ? 2 : 3);
     }
   });

@@ -60,7 +60,8 @@ describe('videosdk v2 webhooks from the sandbox', () => {
         ]),
       ).toEqual([
         ['hls-starting', 'live_stream.state_changed', stream.id, 'starting'],
-        ['hls-started', 'live_stream.state_changed', stream.id, 'ready'],
+        // Started is the egress up with its URL, not yet playable: still starting.
+        ['hls-started', 'live_stream.state_changed', stream.id, 'starting'],
         ['hls-playable', 'live_stream.state_changed', stream.id, 'ready'],
         ['hls-stopping', 'live_stream.state_changed', stream.id, 'stopping'],
         ['hls-stopped', 'live_stream.state_changed', stream.id, 'stopped'],

@@ -60,7 +60,7 @@ describe('videosdk parseWebhook', () => {
       { body, headers },
       { publicKey: [vendor.publicKey, stranger.publicKey] },
     );
-    expect(events[0]?.state).toBe('ready');
+    expect(events[0]?.state).toBe('starting');
   });
 
   it('fetches the public key once from GET /v2/public/rsa-public-key and caches it', async () => {

@@ -446,12 +446,14 @@ type Mapped = { data?: Record<string, unknown> } & (
   | { type: Exclude<LiveStreamEventType, 'live_stream.state_changed'>; broadcasting?: boolean }
 );
 
-// The room's HLS egress is the stream's lifecycle (the v2 state table: starting, ready with a playback
-// URL, stopping, stopped); a failed start leaves no egress, so `stopped`.
+// The room's HLS egress is the stream's lifecycle (the v2 state table: starting, ready, stopping, stopped);
+// a failed start leaves no egress, so `stopped`. `hls-started` is the egress up with its playback URL but
+// not yet playable: the vendor sends `hls-playable` after it (its client SDKs' HLS_STARTED, then
+// HLS_PLAYABLE), and a viewer handed the URL before then gets no video. So only `hls-playable` is `ready`.
 // A Map: the key is the vendor's text, and `constructor` or `__proto__` must find nothing.
 const hlsStates = new Map<string, LiveStreamState>([
   ['hls-starting', 'starting'],
-  ['hls-started', 'ready'],
+  ['hls-started', 'starting'],
   ['hls-playable', 'ready'],
   ['hls-stopping', 'stopping'],
   ['hls-stopped', 'stopped'],

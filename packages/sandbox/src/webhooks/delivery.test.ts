@@ -754,22 +754,32 @@ describe('vendor envelopes', () => {
     expect(render(change({ kind: 'encoder-connected', record: {} }))).toEqual([]);
   });
 
-  it('videosdk: hls-playable is hls-started then hls-playable, to the room subscription when its events match', () => {
+  it('videosdk: an egress starting is hls-starting then hls-started with its URL; playable later is hls-playable', () => {
     const render = createEnvelopeRenderer();
-    const webhooks = render({
-      kind: 'state-changed',
-      provider: 'videosdk',
-      id: 'r1',
-      at: 0,
-      state: 'hls-playable',
-      record: {
-        roomId: 'r1',
-        webhook: { endPoint: 'https://app.example/v', events: ['hls*'] },
-        hls: { sessionId: 's' },
-      },
-    });
-    expect(webhooks.map((webhook) => webhook.name)).toEqual(['hls-started', 'hls-playable']);
-    expect(webhooks[0]?.roomSubscription).toEqual({ endPoint: 'https://app.example/v', events: ['hls*'] });
+    const playbackHlsUrl = 'https://cdn.videosdk.live/meetings-hls/r1/index.m3u8';
+    const state = (name: string) =>
+      render({
+        kind: 'state-changed',
+        provider: 'videosdk',
+        id: 'r1',
+        at: 0,
+        state: name,
+        record: {
+          roomId: 'r1',
+          webhook: { endPoint: 'https://app.example/v', events: ['hls*'] },
+          hls: { sessionId: 's', playbackHlsUrl },
+        },
+      });
+    const starting = state('hls-starting');
+    // The vendor's order: started (the egress up, its URL known) before playable, not together with it.
+    expect(starting.map((webhook) => [webhook.name, webhook.payload])).toEqual([
+      ['hls-starting', { webhookType: 'hls-starting', data: { meetingId: 'r1', sessionId: 's' } }],
+      ['hls-started', { webhookType: 'hls-started', data: { meetingId: 'r1', sessionId: 's', playbackHlsUrl } }],
+    ]);
+    expect(starting[0]?.roomSubscription).toEqual({ endPoint: 'https://app.example/v', events: ['hls*'] });
+    expect(state('hls-playable').map((webhook) => [webhook.name, webhook.payload])).toEqual([
+      ['hls-playable', { webhookType: 'hls-playable', data: { meetingId: 'r1', sessionId: 's', playbackHlsUrl } }],
+    ]);
     expect(
       render({ kind: 'created', provider: 'videosdk', id: 'v1-stream', at: 0, record: { streamKey: 'k' } }),
     ).toEqual([]);
@@ -793,9 +803,11 @@ describe('vendor envelopes', () => {
       });
     }
     await deliveries.settled();
+    // An egress starting is `hls-starting` then `hls-started`: `hls-st*` takes both.
     expect(target.received.map((delivery) => JSON.parse(String(delivery.body)).webhookType)).toEqual([
       'hls-stopped',
       'hls-starting',
+      'hls-started',
     ]);
   });
 

@@ -125,11 +125,11 @@ function videosdk(change: StreamChange, record: Record<string, unknown>): Vendor
     payload: { webhookType: name, data: { ...data, ...extra } },
     roomSubscription: subscription,
   });
-  if (change.state === 'hls-playable') {
-    // The egress started and became playable at once in the sandbox: the vendor's two events, in order.
-    const url = typeof playbackHlsUrl === 'string' ? { playbackHlsUrl } : {};
-    return [webhook('hls-started', url), webhook('hls-playable', url)];
-  }
+  const url = typeof playbackHlsUrl === 'string' ? { playbackHlsUrl } : {};
+  // The egress is up as soon as it is started, its playback URL known (hls/start answers it at once) but
+  // not playable until `transitionMs` later: the vendor's `hls-started` then, and `hls-playable` at the end.
+  if (change.state === 'hls-starting') return [webhook('hls-starting'), webhook('hls-started', url)];
+  if (change.state === 'hls-playable') return [webhook('hls-playable', url)];
   return [webhook(change.state)];
 }
 
