@@ -15,13 +15,13 @@ export type VideosdkApiVersion = 'v1' | 'v2';
 export const videosdkApiVersions = ['v1', 'v2'] as const satisfies readonly VideosdkApiVersion[];
 
 /**
- * The operations whose `providerOptions.videosdk` each version reads: v2 its recording, composition and
- * restream settings on create, update and start; v1 none (its `/v1/livestreams` body has no field beyond
- * the neutral input's, so an empty `{}` is all it takes).
+ * The operations whose `providerOptions.videosdk` API v1 reads: none (its `/v1/livestreams` body has no
+ * field beyond the neutral input's, so an empty `{}` is all it takes).
  */
-export const videosdkProviderOptionsOn: Readonly<
-  Record<VideosdkApiVersion, readonly ProviderOptionsOperation[]>
-> = { v1: [], v2: ['create', 'update', 'start'] };
+export const videosdkV1ProviderOptionsOn: readonly ProviderOptionsOperation[] = [];
+
+/** The operations whose `providerOptions.videosdk` API v2 reads: its recording, composition and restream settings. */
+export const videosdkV2ProviderOptionsOn: readonly ProviderOptionsOperation[] = ['create', 'update', 'start'];
 
 /** The version used when neither the `apiVersion` setting nor `VIDEOSDK_API_VERSION` names one. */
 export const videosdkDefaultApiVersion: VideosdkApiVersion = 'v2';

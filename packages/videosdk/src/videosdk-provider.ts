@@ -15,7 +15,8 @@ import {
   type VideosdkApiVersion,
   videosdkApiVersions,
   videosdkDefaultApiVersion,
-  videosdkProviderOptionsOn,
+  videosdkV1ProviderOptionsOn,
+  videosdkV2ProviderOptionsOn,
 } from './videosdk-api-version.js';
 import {
   checkVideosdkCredentialSettings,
@@ -158,6 +159,7 @@ export function videosdk(given: VideosdkSettings = {}): LiveStreamProvider {
     secrets,
   });
   const baseUrl = loadOptionalSetting(settings.baseUrl, videosdkBaseUrlVariable) ?? videosdkDefaultBaseUrl;
+  const providerOptionsOn = apiVersion === 'v1' ? videosdkV1ProviderOptionsOn : videosdkV2ProviderOptionsOn;
   let readyHeaders: { token: string; headers: Readonly<Record<string, string>> } | undefined;
   const http = createHttpClient({
     provider: 'videosdk',
@@ -180,7 +182,7 @@ export function videosdk(given: VideosdkSettings = {}): LiveStreamProvider {
     readError: readVideosdkError,
     classifyError: classifyVideosdkError,
     // So that a start's refusal says where this version does take provider options (v1: nowhere).
-    providerOptionsOn: videosdkProviderOptionsOn[apiVersion],
+    providerOptionsOn,
   });
   const implementations: Record<VideosdkApiVersion, () => VideosdkApiImplementation> = {
     v1: () => createVideosdkV1Api(http, secrets),
@@ -209,7 +211,7 @@ export function videosdk(given: VideosdkSettings = {}): LiveStreamProvider {
       stop: (id, options) => api.stop(id, options),
       ...(getStatus ? { getStatus: (id, options) => getStatus(id, options) } : {}),
       // v2 takes its start settings as start options too (v1 takes none anywhere).
-      providerOptionsOn: videosdkProviderOptionsOn[apiVersion],
+      providerOptionsOn,
       secrets: () => secrets.values(),
     }),
   );

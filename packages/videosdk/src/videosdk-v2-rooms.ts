@@ -54,7 +54,7 @@ import {
   type VideosdkV2Reading,
   videosdkV2State,
 } from './map-videosdk-v2-room.js';
-import { type VideosdkApiImplementation, videosdkProviderOptionsOn } from './videosdk-api-version.js';
+import { type VideosdkApiImplementation, videosdkV2ProviderOptionsOn } from './videosdk-api-version.js';
 import { videosdkV2Capabilities } from './videosdk-capabilities.js';
 import {
   type VideosdkV2Hls,
@@ -77,8 +77,6 @@ const provider = 'videosdk';
 
 const ignore = () => {};
 
-// v2 reads `providerOptions.videosdk` on start too (recording, composition, restream targets).
-const v2ProviderOptionsOn = videosdkProviderOptionsOn.v2;
 
 // Shared by every read that gives none: nothing changes it.
 const noWarnings: readonly Warning[] = /* @__PURE__ */ Object.freeze([]);
@@ -650,7 +648,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
 
   return {
     capabilities: videosdkV2Capabilities,
-    providerOptionsOn: v2ProviderOptionsOn,
+    providerOptionsOn: videosdkV2ProviderOptionsOn,
 
     async create(given: CreateLiveStreamInput, options?: CallOptions) {
       // A signal aborted already ends the call before its input is checked, as through a client.
@@ -911,7 +909,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       // that throws is refused here, before its `providerOptions` would be taken for none; they are read as
       // a client reads them, its own id's included (v2 takes options on start).
       const { providerOptions, ...callOptions } =
-        providerCallOptions(startOptions, provider, 'start', undefined, v2ProviderOptionsOn) ??
+        providerCallOptions(startOptions, provider, 'start', undefined, videosdkV2ProviderOptionsOn) ??
         ({} as StartOptions);
       // One deadline for the call (totalTimeoutMs): the egress, its RTMP-outs and the read back.
       const options: CallOptions = http.startCall?.(callOptions, 'start') ?? callOptions;
