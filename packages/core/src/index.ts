@@ -267,6 +267,7 @@ export {
   providerOptionsWarnings,
   readProviderOptions,
   readStartProviderOptions,
+  refuseUnreadProviderOptions,
   restreamTargetsInputSchema,
   safeParseOwn,
   streamSecrets,

@@ -111,6 +111,24 @@ describe('validateCreateInput', () => {
     }
   });
 
+  // It was called whitespace or a control character, which it is not.
+  it('names a lone surrogate in a stream key as what it is, never echoing the key', () => {
+    for (const surrogate of ['\ud800', '\udbff', '\udc00', '\udfff']) {
+      const key = `Zq9-live-${surrogate}-key`;
+      let error: unknown;
+      try {
+        validateCreateInput({ name: 'x', restream: [{ url: 'rtmp://ok.example.com/app', streamKey: key }] });
+      } catch (caught) {
+        error = caught;
+      }
+      expect((error as InvalidInputError).issues).toEqual([
+        { path: 'restream.0.streamKey', message: 'expected no lone surrogate (it has no UTF-8 form)' },
+      ]);
+      expect(JSON.stringify(error)).not.toContain('Zq9');
+      expect((error as Error).message).not.toContain('Zq9');
+    }
+  });
+
   it('refuses a restream list naming one target twice, at each later copy, on create and update alike', () => {
     // Targets drawn from few urls and keys, so lists often repeat one: a list is refused exactly when two of
     // its targets share url and key, with one issue per later copy naming the first, and nothing echoed.

@@ -82,9 +82,11 @@ const streamKeySchema = /* @__PURE__ */ (() =>
     v.minLength(1, 'expected a non-empty stream key'),
     v.maxLength(1024, 'expected at most 1024 characters'),
     v.check(
-      (key) => !hasControlCharacter(key) && !/\s/.test(key) && isWellFormed(key),
+      (key) => !hasControlCharacter(key) && !/\s/.test(key),
       'expected no whitespace or control characters',
     ),
+    // Its own words: a lone surrogate is neither, and has no UTF-8 form (it would be sent as U+FFFD).
+    v.check(isWellFormed, 'expected no lone surrogate (it has no UTF-8 form)'),
   ))();
 
 // A Map or a class instance passes valibot's record as an object with no entries (or only its own
@@ -688,23 +690,61 @@ export function readStartProviderOptions(
   }
   // An empty entry asks for nothing, and is taken as on create and update (`{ liveapi: {} }`).
   const own = Object.hasOwn(copy, provider) ? copy[provider] : undefined;
-  if (own !== undefined && Object.keys(own).length > 0 && !providerOptionsOn.includes('start')) {
-    throw refused([
-      { path: `${startOptionsPath}.${provider}`, message: notOnStart(provider, providerOptionsOn) },
-    ]);
-  }
+  const problem = unreadProviderOptions(own, provider, 'start', providerOptionsOn);
+  if (problem !== undefined) throw refused([{ path: `${startOptionsPath}.${provider}`, message: problem }]);
   return copy;
+}
+
+/**
+ * Refuses options under the provider's own id on a create or update whose `providerOptionsOn` (the
+ * provider's {@link LiveStreamProvider.providerOptionsOn}, default `create` and `update`) leaves that
+ * operation out, as a start's are refused ({@link readStartProviderOptions}): what the provider would never
+ * read is not sent as if it were. A client runs it on the input it checked.
+ *
+ * @throws InvalidInputError (`delivery: 'not-sent'`) naming `providerOptions.<id>`: `videosdk takes no
+ *   provider options` (a provider that takes them on no call), or `acme takes no provider options on
+ *   create; give them on start` (one that takes them elsewhere). An empty `{}` asks for nothing and passes.
+ */
+export function refuseUnreadProviderOptions(
+  input: { providerOptions?: unknown },
+  provider: ProviderId,
+  operation: 'create' | 'update',
+  providerOptionsOn: readonly string[] = defaultProviderOptionsOn,
+): void {
+  const options = input.providerOptions as Record<string, Record<string, unknown> | undefined> | undefined;
+  const own = options !== undefined && Object.hasOwn(options, provider) ? options[provider] : undefined;
+  const problem = unreadProviderOptions(own, provider, operation, providerOptionsOn);
+  if (problem !== undefined) {
+    throw invalidInput([{ path: `providerOptions.${provider}`, message: problem }], { provider, operation });
+  }
 }
 
 /** The operations whose provider options a provider reads when it declares none. @internal */
 export const defaultProviderOptionsOn: readonly string[] = ['create', 'update'];
 
-// Where else the provider takes them, so the advice never sends a caller to a call that refuses them too.
-function notOnStart(provider: ProviderId, providerOptionsOn: readonly string[]): string {
-  const elsewhere = ['create', 'update'].filter((operation) => providerOptionsOn.includes(operation));
+/** Every operation a provider can read provider options on, in the order advice names them. @internal */
+export const providerOptionsOperations = ['create', 'update', 'start'] as const;
+
+// Why options under the provider's own id are refused on `operation`, or none: only an entry that asks for
+// something, on an operation the provider does not read them on. The advice names where else the provider
+// takes them, never a call that would refuse them too.
+function unreadProviderOptions(
+  own: Record<string, unknown> | undefined,
+  provider: ProviderId,
+  operation: string,
+  providerOptionsOn: readonly string[],
+): string | undefined {
+  // A list, as the type says: a boolean or a text (`'restart'` holds `start`) would be read wrongly.
+  if (!Array.isArray(providerOptionsOn)) {
+    throw new TypeError('providerOptionsOn must be a list of operations (create, update, start)');
+  }
+  if (own === undefined || Object.keys(own).length === 0 || providerOptionsOn.includes(operation)) return;
+  const elsewhere = providerOptionsOperations.filter(
+    (other) => other !== operation && providerOptionsOn.includes(other),
+  );
   return elsewhere.length === 0
     ? `${provider} takes no provider options`
-    : `${provider} takes no provider options on start; give them on ${elsewhere.join(' or ')}`;
+    : `${provider} takes no provider options on ${operation}; give them on ${elsewhere.join(' or ')}`;
 }
 
 // A start's provider options are its call option, named as every call option is.

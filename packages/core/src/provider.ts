@@ -242,7 +242,11 @@ export interface LiveStreamProvider {
   readonly secrets?: () => readonly string[];
   /**
    * The operations whose `providerOptions[<id>]` this provider reads. Default `['create', 'update']`; the
-   * client refuses options under the provider's id on any other operation, before any request.
+   * client refuses options under the provider's id on any other operation, before any request, with an
+   * `InvalidInputError` naming where it does take them (`acme takes no provider options on start; give them
+   * on create or update`), or, for `[]`, that it takes none (`acme takes no provider options`); an empty
+   * `{}` asks for nothing and passes. Read once when a client is made: anything but a list of `create`,
+   * `update` and `start` is an `InvalidInputError` naming `provider.providerOptionsOn` there.
    */
   readonly providerOptionsOn?: readonly ProviderOptionsOperation[];
   /**

@@ -77,7 +77,6 @@ const provider = 'videosdk';
 
 const ignore = () => {};
 
-
 // Shared by every read that gives none: nothing changes it.
 const noWarnings: readonly Warning[] = /* @__PURE__ */ Object.freeze([]);
 

@@ -751,4 +751,92 @@ describe('providerOptions on start', () => {
     await client.start('r1', { providerOptions: { liveapi: { anything: true } } as never });
     expect(seen).toHaveLength(1);
   });
+
+  // `providerOptionsOn` was read on start only: a provider declaring `[]` or `['start']` was handed options
+  // on create and update all the same, though it promised none would reach it.
+  it('under its own id reach a provider only on the operations its providerOptionsOn lists (generated)', async () => {
+    const operations = ['create', 'update', 'start'] as const;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.option(fc.subarray([...operations]), { nil: undefined }),
+        fc.constantFrom(...operations),
+        fc.boolean(),
+        async (declared, operation, empty) => {
+          const calls: string[] = [];
+          const answer = { id: 'r1', provider: 'acme', state: 'stopped', ingest: [], playback: [], raw: {} };
+          const provider = {
+            specificationVersion: 'v1',
+            id: 'acme',
+            capabilities: {},
+            ...(declared === undefined ? {} : { providerOptionsOn: declared }),
+            create: async () => {
+              calls.push('create');
+              return answer;
+            },
+            update: async () => {
+              calls.push('update');
+              return answer;
+            },
+            start: async () => {
+              calls.push('start');
+              return answer;
+            },
+          } as unknown as LiveStreamProvider;
+          const client = createLiveStreamClient(provider);
+          const providerOptions = { acme: empty ? {} : { asked: true } } as never;
+          const call = () =>
+            operation === 'create'
+              ? client.create({ name: 'n', providerOptions })
+              : operation === 'update'
+                ? client.update('r1', { name: 'n', providerOptions })
+                : client.start('r1', { providerOptions });
+          const reads = declared ?? ['create', 'update'];
+          const outcome = await call().catch((caught: unknown) => caught);
+          if (empty || reads.includes(operation)) {
+            expect(calls, String(outcome)).toEqual([operation]);
+            return;
+          }
+          expect(InvalidInputError.isInstance(outcome), String(outcome)).toBe(true);
+          expect(calls).toEqual([]);
+          const elsewhere = operations.filter((other) => other !== operation && reads.includes(other));
+          const problem =
+            elsewhere.length === 0
+              ? 'acme takes no provider options'
+              : `acme takes no provider options on ${operation}; give them on ${elsewhere.join(' or ')}`;
+          const path = operation === 'start' ? 'options.providerOptions.acme' : 'providerOptions.acme';
+          expect((outcome as InvalidInputError).issues).toEqual([{ path, message: problem }]);
+          expect((outcome as InvalidInputError).delivery).toBe('not-sent');
+        },
+      ),
+      { numRuns: 120 },
+    );
+  });
+
+  it('refuses a provider whose providerOptionsOn is no list of operations, when the client is made', () => {
+    for (const providerOptionsOn of [true, 'start', 'restart', null, 42, ['begin'], ['start', 'Start'], {}]) {
+      const provider = { specificationVersion: 'v1', id: 'acme', capabilities: {}, providerOptionsOn };
+      const error = (() => {
+        try {
+          createLiveStreamClient(provider as unknown as LiveStreamProvider);
+        } catch (caught) {
+          return caught;
+        }
+      })();
+      expect(InvalidInputError.isInstance(error), String(providerOptionsOn)).toBe(true);
+      expect((error as InvalidInputError).issues.map((issue) => issue.path)).toEqual([
+        'provider.providerOptionsOn',
+      ]);
+    }
+    const throwing = {
+      specificationVersion: 'v1',
+      id: 'acme',
+      capabilities: {},
+      get providerOptionsOn(): never {
+        throw new Error('Zq9-secret');
+      },
+    };
+    expect(() => createLiveStreamClient(throwing as unknown as LiveStreamProvider)).toThrow(
+      /provider\.providerOptionsOn: could not be read/,
+    );
+  });
 });

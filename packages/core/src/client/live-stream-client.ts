@@ -19,6 +19,7 @@ import {
   invalidInput,
   providerOptionsWarnings,
   readStartProviderOptions,
+  refuseUnreadProviderOptions,
   streamSecrets,
   validateCreateInput,
   validateUpdateInput,
@@ -52,6 +53,7 @@ import type {
   LiveStreamStatus,
   ProviderListOptions,
   ProviderOptions,
+  ProviderOptionsOperation,
   StartOptions,
   UpdateLiveStreamInput,
 } from '../provider.js';
@@ -75,6 +77,7 @@ import {
   providerMethod,
   providerProblem,
   readProviderId,
+  readProviderOptionsOn,
 } from './provider-method.js';
 import { type WaitForBroadcastOptions, waitForBroadcastStatus } from './wait-for-broadcast.js';
 import { checkWaitOptions, type WaitForStateOptions, waitForStatus } from './wait-for-state.js';
@@ -317,6 +320,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     answerSecrets?: SecretSet,
   ) {
     this.#id = readProviderId(provider);
+    this.#providerOptionsOn = readProviderOptionsOn(provider);
     this.#checksAnswers = !isBuiltInProvider(provider);
     this.#callee = this.#checksAnswers ? boundedProvider(provider, this.#id, clock) : provider;
     if (redactorSource === undefined) {
@@ -529,6 +533,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
 
   private async createUnguarded(input: CreateLiveStreamInput, options?: RequestOptions): Promise<LiveStream> {
     const valid = validateCreateInput(input, this.#id);
+    refuseUnreadProviderOptions(valid, this.#id, 'create', this.#providerOptionsOn);
     const create = this.method('create', 'create');
     const created = await this.sending(valid, 'create', () =>
       create.call(this.provider, valid, this.callOptions(options, 'create')),
@@ -805,6 +810,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   ): Promise<LiveStream> {
     this.checkId(id, 'update');
     const valid = validateUpdateInput(patch, this.#id);
+    refuseUnreadProviderOptions(valid, this.#id, 'update', this.#providerOptionsOn);
     const update = this.method('update', 'update');
     const updated = this.same(
       await this.sending(valid, 'update', () =>
@@ -836,7 +842,11 @@ class DefaultLiveStreamClient implements LiveStreamClient {
         const { providerOptions } = own;
         delete own.providerOptions;
         if (providerOptions !== undefined) {
-          own.providerOptions = checkStartOptions(providerOptions, this.provider, this.#id);
+          own.providerOptions = readStartProviderOptions(
+            providerOptions,
+            this.#id,
+            this.#providerOptionsOn,
+          ) as ProviderOptions<'start'>;
         }
       },
     );
@@ -1032,6 +1042,8 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   readonly #callee: LiveStreamProvider;
   // The provider's id, read once when the client was made (`readProviderId`).
   readonly #id: ProviderId;
+  // The operations the provider reads `providerOptions[<id>]` on, read once (readProviderOptionsOn).
+  readonly #providerOptionsOn: readonly ProviderOptionsOperation[];
   private redactor(): Redactor {
     return this.#redactor();
   }
@@ -1296,19 +1308,6 @@ export function quietClient(client: LiveStreamClient): LiveStreamClient {
 /** The `onError` of a client made by `createLiveStreamClient`, if it has one; undefined for any other. */
 export function clientOnError(client: LiveStreamClient): HttpHooks['onError'] {
   return client instanceof DefaultLiveStreamClient ? client.onError : undefined;
-}
-
-/**
- * The `providerOptions` of a start, read as a provider called directly reads them (core's
- * `readStartProviderOptions`): an object keyed by provider id, each entry a plain object, and, under the
- * provider's own id, only for a provider that reads options on start.
- */
-function checkStartOptions(
-  value: unknown,
-  provider: LiveStreamProvider,
-  id: ProviderId,
-): ProviderOptions<'start'> {
-  return readStartProviderOptions(value, id, provider.providerOptionsOn) as ProviderOptions<'start'>;
 }
 
 /**

@@ -1,6 +1,8 @@
 import { InvalidInputError } from '../errors/errors.js';
+import { defaultProviderOptionsOn, providerOptionsOperations } from '../inputs.js';
 import type { ProviderId } from '../live-stream.js';
-import type { LiveStreamProvider } from '../provider.js';
+import { readCallerList, unreadableText } from '../own.js';
+import type { LiveStreamProvider, ProviderOptionsOperation } from '../provider.js';
 
 /** A method of the provider contract (`get`, `getStatus`…): what a client operation calls. */
 export type ProviderMethodName = {
@@ -78,4 +80,30 @@ export function providerProblem(path: string, problem: string, cause?: unknown):
     delivery: 'not-sent',
     ...(cause === undefined ? {} : { cause }),
   });
+}
+
+/**
+ * The provider's `providerOptionsOn`, read once when a client is made: absent is `create` and `update`; else
+ * a list of those operations and `start`, copied and frozen. Anything else (`true`, a text, a name no
+ * operation has, a getter that throws) is refused as configuration, naming `provider.providerOptionsOn`,
+ * rather than met as an unexpected failure of the first start that carries options.
+ */
+export function readProviderOptionsOn(provider: LiveStreamProvider): readonly ProviderOptionsOperation[] {
+  let value: unknown;
+  try {
+    value = provider.providerOptionsOn;
+  } catch (error) {
+    throw providerProblem('provider.providerOptionsOn', unreadableText, error);
+  }
+  if (value === undefined) return defaultProviderOptionsOn as readonly ProviderOptionsOperation[];
+  const read = readCallerList(value, providerOptionsOperations.length);
+  const known: readonly unknown[] = providerOptionsOperations;
+  if (!('list' in read) || !read.list.every((operation) => known.includes(operation))) {
+    throw providerProblem(
+      'provider.providerOptionsOn',
+      `expected a list of the operations it reads provider options on (${providerOptionsOperations.join(', ')})`,
+      'cause' in read ? read.cause : undefined,
+    );
+  }
+  return Object.freeze(read.list as ProviderOptionsOperation[]);
 }

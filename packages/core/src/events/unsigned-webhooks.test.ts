@@ -115,6 +115,46 @@ describe('checkUnsignedWebhook', () => {
       ),
     );
   });
+
+  // A URL writes a lone surrogate as U+FFFD: such a secret matched a segment holding U+FFFD there, or any
+  // other lone surrogate, so two different secrets compared equal.
+  it('refuses a path secret holding a lone surrogate, in a text or a list, before comparing (generated)', async () => {
+    const lone = fc.constantFrom('\ud800', '\udbff', '\udc00', '\udfff');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.stringMatching(/^[A-Za-z0-9]{4,12}$/),
+        lone,
+        fc.stringMatching(/^[A-Za-z0-9]{4,12}$/),
+        fc.boolean(),
+        async (before, surrogate, after, asList) => {
+          // `Zq9` marks the secret: no message has it.
+          before = `Zq9${before}`;
+          const secret = `${before}${surrogate}${after}`;
+          for (const segment of [
+            `${before}%EF%BF%BD${after}`,
+            `${before}\ufffd${after}`,
+            `${before}${surrogate}${after}`,
+          ]) {
+            const error = await failure(() =>
+              checkUnsignedWebhook('liveapi', input(`/hooks/${segment}`), {
+                unsigned: true,
+                pathSecret: asList ? ['fine-secret-0', secret] : secret,
+              }),
+            );
+            expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+            expect((error as InvalidInputError).issues).toEqual([
+              {
+                path: asList ? 'pathSecret.1' : 'pathSecret',
+                message: 'holds a lone surrogate, which has no UTF-8 form',
+              },
+            ]);
+            expect((error as Error).message).not.toContain('Zq9');
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
 });
 
 describe('confirmWebhookEvents', () => {

@@ -11,6 +11,7 @@ import type { CallOptions } from '../provider.js';
 import { maskedFailure } from '../provider-secrets.js';
 import type { Clock } from '../runtime.js';
 import { knownValuesRedactor } from '../secrets.js';
+import { isWellFormed } from '../text.js';
 import type { LiveStreamEvent } from './live-stream-event.js';
 import { secretsEqual } from './webhook-crypto.js';
 import {
@@ -235,6 +236,11 @@ export async function checkUnsignedWebhook(
   secrets.forEach((secret, index) => {
     if (typeof secret !== 'string') throw invalidWebhookOption(provider, entry(index), 'must be a string');
     if (secret === '') throw invalidWebhookOption(provider, entry(index), 'must be a non-empty string');
+    // A lone surrogate has no UTF-8 form: a URL writes it as U+FFFD, so the secret would match a segment
+    // holding U+FFFD there, or any other lone surrogate. Refused as a credential setting holding one is.
+    if (!isWellFormed(secret)) {
+      throw invalidWebhookOption(provider, entry(index), 'holds a lone surrogate, which has no UTF-8 form');
+    }
   });
   // Read as checkWebhookInput read it (webhookUrlText): a URL-like object whose text cannot be taken is an
   // InvalidInputError naming input.url here too, never its raw error.

@@ -774,11 +774,17 @@ describe('vendor envelopes', () => {
     // The vendor's order: started (the egress up, its URL known) before playable, not together with it.
     expect(starting.map((webhook) => [webhook.name, webhook.payload])).toEqual([
       ['hls-starting', { webhookType: 'hls-starting', data: { meetingId: 'r1', sessionId: 's' } }],
-      ['hls-started', { webhookType: 'hls-started', data: { meetingId: 'r1', sessionId: 's', playbackHlsUrl } }],
+      [
+        'hls-started',
+        { webhookType: 'hls-started', data: { meetingId: 'r1', sessionId: 's', playbackHlsUrl } },
+      ],
     ]);
     expect(starting[0]?.roomSubscription).toEqual({ endPoint: 'https://app.example/v', events: ['hls*'] });
     expect(state('hls-playable').map((webhook) => [webhook.name, webhook.payload])).toEqual([
-      ['hls-playable', { webhookType: 'hls-playable', data: { meetingId: 'r1', sessionId: 's', playbackHlsUrl } }],
+      [
+        'hls-playable',
+        { webhookType: 'hls-playable', data: { meetingId: 'r1', sessionId: 's', playbackHlsUrl } },
+      ],
     ]);
     expect(
       render({ kind: 'created', provider: 'videosdk', id: 'v1-stream', at: 0, record: { streamKey: 'k' } }),
