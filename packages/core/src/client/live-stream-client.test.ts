@@ -812,31 +812,63 @@ describe('providerOptions on start', () => {
     );
   });
 
-  it('refuses a provider whose providerOptionsOn is no list of operations, when the client is made', () => {
-    for (const providerOptionsOn of [true, 'start', 'restart', null, 42, ['begin'], ['start', 'Start'], {}]) {
+  it('refuses a provider whose providerOptionsOn is no list of operations, when the client is made', async () => {
+    const made = (providerOptionsOn: unknown, extra: object = {}) => {
       const provider = { specificationVersion: 'v1', id: 'acme', capabilities: {}, providerOptionsOn };
-      const error = (() => {
-        try {
-          createLiveStreamClient(provider as unknown as LiveStreamProvider);
-        } catch (caught) {
-          return caught;
-        }
-      })();
-      expect(InvalidInputError.isInstance(error), String(providerOptionsOn)).toBe(true);
-      expect((error as InvalidInputError).issues.map((issue) => issue.path)).toEqual([
-        'provider.providerOptionsOn',
+      // Copied as descriptors: a getter is kept a getter, not read here.
+      Object.defineProperties(provider, Object.getOwnPropertyDescriptors(extra));
+      try {
+        return createLiveStreamClient(provider as unknown as LiveStreamProvider);
+      } catch (caught) {
+        return caught;
+      }
+    };
+    const revoked = Proxy.revocable([], {});
+    revoked.revoke();
+    for (const [given, path, message] of [
+      [true, 'provider.providerOptionsOn', /^expected a list of the operations/],
+      ['start', 'provider.providerOptionsOn', /^expected a list of the operations/],
+      ['restart', 'provider.providerOptionsOn', /^expected a list of the operations/],
+      [null, 'provider.providerOptionsOn', /^expected a list of the operations/],
+      [{}, 'provider.providerOptionsOn', /^expected a list of the operations/],
+      [Array(17).fill('start'), 'provider.providerOptionsOn', /^expected at most 16 entries/],
+      [revoked.proxy, 'provider.providerOptionsOn', /could not be read/],
+      [['begin'], 'provider.providerOptionsOn.0', /^expected one of create, update, start$/],
+      [['start', 'Start'], 'provider.providerOptionsOn.1', /^expected one of create, update, start$/],
+      // biome-ignore lint/suspicious/noSparseArray: a hole is what is refused here.
+      [[, 'create'], 'provider.providerOptionsOn.0', /^expected one of create, update, start$/],
+    ] as const) {
+      const error = made(given);
+      expect(InvalidInputError.isInstance(error), path).toBe(true);
+      expect((error as InvalidInputError).issues).toEqual([
+        { path, message: expect.stringMatching(message) },
       ]);
     }
-    const throwing = {
-      specificationVersion: 'v1',
-      id: 'acme',
-      capabilities: {},
-      get providerOptionsOn(): never {
-        throw new Error('Zq9-secret');
+    // A name given twice counts once; the list is copied, so changing it afterwards changes nothing.
+    const list = ['start', 'start'];
+    const client = made(list) as ReturnType<typeof createLiveStreamClient>;
+    expect(InvalidInputError.isInstance(client)).toBe(false);
+    list.push('create');
+    const refused = await client
+      .create({ name: 'n', providerOptions: { acme: { x: 1 } } as never })
+      .catch((caught: unknown) => caught);
+    expect((refused as InvalidInputError).issues).toEqual([
+      {
+        path: 'providerOptions.acme',
+        message: 'acme takes no provider options on create; give them on start',
       },
-    };
-    expect(() => createLiveStreamClient(throwing as unknown as LiveStreamProvider)).toThrow(
-      /provider\.providerOptionsOn: could not be read/,
-    );
+    ]);
+    // What a getter of it threw is the provider's code: masked by its secrets, as a capabilities getter's is.
+    const thrown = made(undefined, {
+      secrets: () => ['Zq9-provider-secret'],
+      get providerOptionsOn(): never {
+        throw new Error('boom Zq9-provider-secret');
+      },
+    });
+    expect((thrown as InvalidInputError).issues).toEqual([
+      { path: 'provider.providerOptionsOn', message: expect.stringMatching(/could not be read/) },
+    ]);
+    expect(JSON.stringify(thrown)).not.toContain('Zq9');
+    expect(String((thrown as Error).cause)).not.toContain('Zq9');
   });
 });

@@ -318,9 +318,9 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     redactorSource?: () => Redactor,
     capabilities?: ProviderCapabilities,
     answerSecrets?: SecretSet,
+    providerOptionsOn?: readonly ProviderOptionsOperation[],
   ) {
     this.#id = readProviderId(provider);
-    this.#providerOptionsOn = readProviderOptionsOn(provider);
     this.#checksAnswers = !isBuiltInProvider(provider);
     this.#callee = this.#checksAnswers ? boundedProvider(provider, this.#id, clock) : provider;
     if (redactorSource === undefined) {
@@ -341,6 +341,21 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       this.#answerSecrets = answerSecrets;
     }
     this.#capabilities = capabilities ?? this.readCapabilities();
+    this.#providerOptionsOn = providerOptionsOn ?? this.readProviderOptionsOn();
+  }
+
+  // Read once, as the capabilities are, and masked the same way: what a getter of it threw is the
+  // provider's code.
+  private readProviderOptionsOn(): readonly ProviderOptionsOperation[] {
+    try {
+      return readProviderOptionsOn(
+        () => this.provider.providerOptionsOn,
+        'provider.providerOptionsOn',
+        providerProblem,
+      );
+    } catch (error) {
+      throw maskedFailure(error, this.redactor());
+    }
   }
 
   // Read once, checked and frozen, when the client is made: what a wait decides on (`states`, `restart`,
@@ -369,6 +384,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       this.#redactor,
       this.#capabilities,
       this.#answerSecrets,
+      this.#providerOptionsOn,
     );
   }
 
@@ -389,6 +405,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       this.#redactor,
       this.#capabilities,
       this.#answerSecrets,
+      this.#providerOptionsOn,
     );
   }
 

@@ -83,27 +83,39 @@ export function providerProblem(path: string, problem: string, cause?: unknown):
 }
 
 /**
- * The provider's `providerOptionsOn`, read once when a client is made: absent is `create` and `update`; else
- * a list of those operations and `start`, copied and frozen. Anything else (`true`, a text, a name no
- * operation has, a getter that throws) is refused as configuration, naming `provider.providerOptionsOn`,
- * rather than met as an unexpected failure of the first start that carries options.
+ * The provider's `providerOptionsOn` (`read` gives it), read once when a client or a registry is made:
+ * absent is `create` and `update`; else a list of those operations and `start` (a name given twice counts
+ * once), copied and frozen. Anything else is refused as configuration by `problem`, naming `path` (or
+ * `path.<n>` for an entry that names no operation): `true`, a text (`'restart'` would be searched as one),
+ * a list of more than 16 entries, a hole, a list or getter whose reading throws (`could not be read`, what
+ * it threw as `cause`). Refused there, rather than met as an unexpected failure of the first call that
+ * carries options.
  */
-export function readProviderOptionsOn(provider: LiveStreamProvider): readonly ProviderOptionsOperation[] {
+export function readProviderOptionsOn(
+  read: () => unknown,
+  path: string,
+  problem: (path: string, message: string, cause?: unknown) => InvalidInputError,
+): readonly ProviderOptionsOperation[] {
   let value: unknown;
   try {
-    value = provider.providerOptionsOn;
+    value = read();
   } catch (error) {
-    throw providerProblem('provider.providerOptionsOn', unreadableText, error);
+    throw problem(path, unreadableText, error);
   }
   if (value === undefined) return defaultProviderOptionsOn as readonly ProviderOptionsOperation[];
-  const read = readCallerList(value, providerOptionsOperations.length);
-  const known: readonly unknown[] = providerOptionsOperations;
-  if (!('list' in read) || !read.list.every((operation) => known.includes(operation))) {
-    throw providerProblem(
-      'provider.providerOptionsOn',
-      `expected a list of the operations it reads provider options on (${providerOptionsOperations.join(', ')})`,
-      'cause' in read ? read.cause : undefined,
-    );
+  const list = readCallerList(value, maxProviderOptionsOn);
+  if (!('list' in list)) {
+    if (list.problem === 'threw') throw problem(path, unreadableText, list.cause);
+    const why = list.problem === 'too-long' ? `at most ${maxProviderOptionsOn} entries` : 'a list';
+    throw problem(path, `expected ${why} of the operations it reads provider options on (${operationNames})`);
   }
-  return Object.freeze(read.list as ProviderOptionsOperation[]);
+  const known: readonly unknown[] = providerOptionsOperations;
+  const unknown = list.list.findIndex((operation) => !known.includes(operation));
+  if (unknown !== -1) throw problem(`${path}.${unknown}`, `expected one of ${operationNames}`);
+  return Object.freeze([...new Set(list.list as ProviderOptionsOperation[])]);
 }
+
+// Three operations: more entries than a few repeats of them is no list of operations anyone meant.
+const maxProviderOptionsOn = 16;
+// A literal, not a call at the top level, which a bundle of the dist could not drop.
+const operationNames = 'create, update, start';

@@ -1051,6 +1051,18 @@ describe('what outside code threw, kept as a cause', () => {
         expect(InvalidInputError.isInstance(refused), String(refused)).toBe(true);
         expect(refused).toMatchObject({ issues: [{ path: 'providers.a.capabilities' }] });
         expect(leaks(everything(refused), secret)).toEqual([]);
+        // Its providerOptionsOn likewise: named by its place (two accounts of one vendor are told apart),
+        // what its getter threw masked by its secrets.
+        const unreadable = Object.defineProperty({ ...holder }, 'providerOptionsOn', { get: thrown });
+        let refusedList: unknown;
+        try {
+          createLiveStreamRegistry<string>({ providers: { b: holder, a: unreadable } });
+        } catch (error) {
+          refusedList = error;
+        }
+        expect(InvalidInputError.isInstance(refusedList), String(refusedList)).toBe(true);
+        expect(refusedList).toMatchObject({ issues: [{ path: 'providers.a.providerOptionsOn' }] });
+        expect(leaks(everything(refusedList), secret)).toEqual([]);
       }),
       { numRuns: 40 },
     );

@@ -20,6 +20,7 @@ import {
   servingClient,
   unreadableRecord,
 } from '../client/live-stream-client.js';
+import { readProviderOptionsOn } from '../client/provider-method.js';
 import { tokens } from '../di/tokens.js';
 import {
   AbortError,
@@ -446,6 +447,9 @@ export function createLiveStreamRegistry<const Name extends string = string>(
     if (kind === 'provider') {
       const provider = value as LiveStreamProvider;
       entryCapabilities(provider, name, () => providerRedactor(provider));
+      // Its `providerOptionsOn` too: with two accounts of one vendor, `provider.providerOptionsOn` would not
+      // say which is wrong.
+      entryProviderOptionsOn(provider, name, () => providerRedactor(provider));
     }
     const client =
       kind === 'client'
@@ -587,6 +591,20 @@ function entryCapabilities(
       `providers.${name}.capabilities`,
       configurationError,
       routingCapabilities,
+    );
+  } catch (error) {
+    throw maskedFailure(error, redactor());
+  }
+}
+
+// The `providerOptionsOn` of `providers.<name>` (`readProviderOptionsOn`), checked as the client made over
+// it checks it, named by its place; what a getter of it threw masked by the provider's secrets.
+function entryProviderOptionsOn(provider: LiveStreamProvider, name: string, redactor: () => Redactor): void {
+  try {
+    readProviderOptionsOn(
+      () => provider.providerOptionsOn,
+      `providers.${name}.providerOptionsOn`,
+      configurationError,
     );
   } catch (error) {
     throw maskedFailure(error, redactor());

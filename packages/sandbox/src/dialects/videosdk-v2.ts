@@ -499,7 +499,12 @@ function emitState(
     id: room.id,
     state,
     previousState,
-    record: { ...roomBody(room), hls: hlsBody(hls, context, hls.phase === 'playable') },
+    // The egress's URLs once it plays, and when it starts: its `hls-started` webhook carries them, as the
+    // start's answer does, before the egress plays (the active egress shows none until then).
+    record: {
+      ...roomBody(room),
+      hls: hlsBody(hls, context, hls.phase === 'playable' || state === 'hls-starting'),
+    },
   });
 }
 
