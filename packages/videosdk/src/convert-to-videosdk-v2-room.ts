@@ -302,11 +302,31 @@ function readOptions<T>(
     if (!InvalidInputError.isInstance(error)) throw error;
     const issues = error.issues.map((issue) => ({
       path: issue.path,
-      message: `videosdk v2: ${issue.message}`,
+      message: `videosdk v2: ${misplacedOption(issue, operation) ?? issue.message}`,
     }));
     throw providerOptionsError(issues, { provider, operation });
   }
 }
+
+// A field v2 takes, given on a call that does not take it, is no "unknown field": the refusal says where it
+// goes, as an update's refusal of a room field does.
+function misplacedOption(issue: { path: string; message: string }, operation: string): string | undefined {
+  if (!issue.message.startsWith('unknown field')) return undefined;
+  const field = /\.videosdk\.([A-Za-z]+)$/.exec(issue.path)?.[1];
+  if (field === undefined) return undefined;
+  if (roomFields.has(field)) return `${field} is set on create only (a room field)`;
+  if (field === 'disabled') return 'disabled is an option of update only (it toggles the room)';
+  if ((field === 'recording' || field === 'restream') && operation !== 'start') {
+    return `${field} is a start option here; on ${operation}, give the input's own \`${field}\``;
+  }
+  return undefined;
+}
+
+const roomFields: ReadonlySet<string> = /* @__PURE__ */ new Set([
+  'customRoomId',
+  'webhook',
+  'autoCloseConfig',
+]);
 
 // Preferences v2 has no setting for: the stream works without them, and a warning says so.
 function preferenceGaps(input: UpdateLiveStreamInput): InputGap[] {

@@ -530,6 +530,64 @@ describe('videosdk v2 list through the paging walker', () => {
   });
 });
 
+describe('videosdk v2 options given on a call that does not take them', () => {
+  // They were "unknown field", though v2 takes each of them on another call.
+  it('are refused before any request, saying which call takes them, directly and through a client', async () => {
+    const cases = [
+      ['start', 'customRoomId', 'RoomValueX1', 'customRoomId is set on create only (a room field)'],
+      [
+        'start',
+        'webhook',
+        { endPoint: 'https://a.example/h', events: ['hls-started'] },
+        'webhook is set on create only (a room field)',
+      ],
+      ['start', 'disabled', true, 'disabled is an option of update only (it toggles the room)'],
+      ['create', 'disabled', true, 'disabled is an option of update only (it toggles the room)'],
+      [
+        'create',
+        'recording',
+        true,
+        "recording is a start option here; on create, give the input's own `recording`",
+      ],
+      [
+        'update',
+        'recording',
+        true,
+        "recording is a start option here; on update, give the input's own `recording`",
+      ],
+      [
+        'create',
+        'restream',
+        [],
+        "restream is a start option here; on create, give the input's own `restream`",
+      ],
+    ] as const;
+    for (const [operation, field, value, message] of cases) {
+      for (const through of ['directly', 'client'] as const) {
+        const { provider, requests } = setup();
+        const target = through === 'client' ? createLiveStreamClient(provider) : provider;
+        const providerOptions = { videosdk: { [field]: value } } as never;
+        const call =
+          operation === 'start'
+            ? target.start(room, { providerOptions })
+            : operation === 'create'
+              ? target.create({ name: 'x', providerOptions })
+              : target.update(room, { providerOptions });
+        const error = (await call.catch((caught: unknown) => caught)) as InvalidInputError;
+        const at = operation === 'start' ? 'options.providerOptions' : 'providerOptions';
+        expect(
+          InvalidInputError.isInstance(error),
+          `${operation} ${field} ${through}: ${String(error)}`,
+        ).toBe(true);
+        expect(error.issues).toEqual([
+          { path: `${at}.videosdk.${field}`, message: `videosdk v2: ${message}` },
+        ]);
+        expect(requests).toEqual([]);
+      }
+    }
+  });
+});
+
 describe('videosdk v2 start, stop, update and delete', () => {
   it('start sends the held recording and composition, then starts the held restream targets', async () => {
     const { provider, requests } = setup();
