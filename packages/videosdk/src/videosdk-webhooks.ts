@@ -488,10 +488,11 @@ function mapEvent(name: string, data: Data): Mapped | undefined {
     };
   }
   if (recording) return { type: 'live_stream.updated', data: { recording } };
-  // A session is media flowing in the room: it starts with the first participant (a WHIP publisher
-  // included) and ends with the last.
-  if (name === 'session-started') return { type: 'live_stream.connected', broadcasting: true };
-  if (name === 'session-ended') return { type: 'live_stream.disconnected', broadcasting: false };
+  // A session is the room in use: it starts with the first participant and ends with the last, and the HLS
+  // composer, joining the room to record its egress, is one. So a session tells of no encoder: it is the
+  // stream updated (`data.session`), never `connected` with a `broadcasting` no source backs.
+  if (name === 'session-started') return { type: 'live_stream.updated', data: { session: 'started' } };
+  if (name === 'session-ended') return { type: 'live_stream.updated', data: { session: 'ended' } };
   return undefined;
 }
 
@@ -505,8 +506,9 @@ function mapEvent(name: string, data: Data): Mapped | undefined {
  * - `livestream-*` (RTMP out) → `live_stream.restream_changed` (`data.restream`: `started`, …);
  * - `recording-stopped` → `live_stream.recording_ready` (`data.url`); other `recording-*` →
  *   `live_stream.updated` (`data.recording`);
- * - `session-started` / `session-ended` → `live_stream.connected` / `disconnected` (`occurredAt` from
- *   `data.start` / `data.end`);
+ * - `session-started` / `session-ended` → `live_stream.updated` with `data.session` `started` / `ended`
+ *   (`occurredAt` from `data.start` / `data.end`): a session is the room in use, the HLS composer's own
+ *   included, and tells of no encoder;
  * - anything else (`participant-*`, `transcription-*`, …) → `unknown`.
  *
  * The vendor signs no timestamp and no id: `id` is the SHA-256 of the body, and de-duplicating on it (the

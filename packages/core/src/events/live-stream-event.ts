@@ -125,7 +125,7 @@ export interface LiveStreamStateChangedEvent extends LiveStreamEventFields {
 
 /**
  * An encoder started sending video: LiveAPI `stream-connected`, Wowza Real-Time `feeds` `started` (per
- * feed, `data.feedId`), videosdk `session-started`. Parsed with `broadcasting: true`; in `confirm` mode
+ * feed, `data.feedId`). Parsed with `broadcasting: true`; in `confirm` mode
  * (LiveAPI) `broadcasting` is the API's answer when the event is confirmed, which may be `false` (the
  * encoder left since) or absent, so the type promises no value.
  */
@@ -134,8 +134,8 @@ export interface LiveStreamConnectedEvent extends LiveStreamEventFields {
 }
 
 /**
- * The encoder stopped sending video: LiveAPI `stream-disconnected`, Wowza Real-Time `feeds` `ended`,
- * videosdk `session-ended`. Parsed with `broadcasting: false`; in `confirm` mode `broadcasting` is the
+ * The encoder stopped sending video: LiveAPI `stream-disconnected`, Wowza Real-Time `feeds` `ended`.
+ * Parsed with `broadcasting: false`; in `confirm` mode `broadcasting` is the
  * API's answer, as on {@link LiveStreamConnectedEvent}.
  */
 export interface LiveStreamDisconnectedEvent extends LiveStreamEventFields {
