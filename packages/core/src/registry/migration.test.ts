@@ -366,6 +366,8 @@ describe('migrate', () => {
     expect(second).toMatchObject({
       operation: 'migrate',
       delivery: 'not-sent',
+      // Which account, as every registry error names it.
+      providerName: created.ref.split(':')[0],
       message: `${created.ref} is being migrated by another call of this registry: wait for it to end (its result has the new stream), rather than create a second one`,
     });
     release();

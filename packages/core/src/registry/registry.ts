@@ -1168,6 +1168,8 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     if (this.migrating.has(migrating)) {
       throw new ConflictError({
         provider: sourceEntry.providerId,
+        // Which account, as every error of the registry's says: two accounts of one vendor share `provider`.
+        providerName: sourceEntry.name,
         operation: 'migrate',
         message: `${migrating} is being migrated by another call of this registry: wait for it to end (its result has the new stream), rather than create a second one`,
         delivery: 'not-sent',
