@@ -64,52 +64,6 @@ describe('createLiveStreamRegistryFromConfig', () => {
     expect(stream.ref).toBe('us:liveapi2');
   });
 
-  // Two entries of one vendor with the same settings (credentials left out, read from the environment) were
-  // taken as two accounts: one create showed up twice in a list, and failover went back to the same account.
-  it('refuses two entries of one vendor whose settings reach the same account, naming the later (generated)', async () => {
-    const setting = fc.oneof(
-      fc.constant({}),
-      fc.record({ baseUrl: fc.constantFrom('https://a.example/', 'https://b.example/') }),
-      fc.record({ tokenId: fc.constantFrom('t1', 't2'), secretKey: fc.constantFrom('s1', 's2') }),
-      fc.record({ retry: fc.record({ maxRetries: fc.integer({ min: 0, max: 2 }) }) }),
-    );
-    await fc.assert(
-      fc.asyncProperty(setting, setting, fc.boolean(), async (first, second, paced) => {
-        const { built, providers } = factories();
-        const config = {
-          providers: [
-            { provider: 'wowza-video', ...first },
-            { provider: 'liveapi', name: 'eu', ...first },
-            // A rate limit of its own is no other account.
-            {
-              provider: 'liveapi',
-              name: 'us',
-              ...second,
-              ...(paced ? { rateLimit: { requestsPerSecond: 5 } } : {}),
-            },
-          ],
-        };
-        const same = JSON.stringify(first) === JSON.stringify(second);
-        const outcome = await createLiveStreamRegistryFromConfig(config as never, { providers }).catch(
-          (error: unknown) => error,
-        );
-        if (!same) {
-          expect(InvalidInputError.isInstance(outcome), String(outcome)).toBe(false);
-          return;
-        }
-        expect(InvalidInputError.isInstance(outcome)).toBe(true);
-        const error = outcome as InvalidInputError;
-        expect(error.operation).toBe('configure');
-        expect(error.issues.map((issue) => issue.path)).toEqual(['providers.2']);
-        expect(error.message).toContain('providers.1 ("eu")');
-        // Refused before the later entry was built; no credential named.
-        expect(built.map((entry) => entry.id)).toEqual(['wowza-video', 'liveapi']);
-        expect(error.message).not.toMatch(/\bs1\b|\bs2\b/);
-      }),
-      { numRuns: 60 },
-    );
-  });
-
   it('refuses a configuration it cannot build, naming the entry, before any request', async () => {
     const { providers } = factories();
     const cases: [unknown, string][] = [

@@ -75,7 +75,7 @@ export type RegistryConfigOptions = Omit<ConfigClientOptions, 'rateLimit'>;
  * });
  * ```
  * @throws InvalidInputError (`operation: 'configure'`) before any request, its issue paths under
- *   `providers.<index>`: a top-level name other than `providers` and `routing` (naming the nearest), no providers, an entry without `provider`, a bad or repeated name (`null` included), an entry of a vendor whose settings (a `rateLimit` aside) are an earlier entry's of that vendor (one account under two names: credentials left out are read from the same environment variables), a list, entry or setting that cannot be read (a getter or a Proxy in it throws: `providers`, `providers.<index>`, `routing.order`, the thrown value as `cause`), a list of more than 1,000 providers, anything
+ *   `providers.<index>`: a top-level name other than `providers` and `routing` (naming the nearest), no providers, an entry without `provider`, a bad or repeated name (`null` included), a list, entry or setting that cannot be read (a getter or a Proxy in it throws: `providers`, `providers.<index>`, `routing.order`, the thrown value as `cause`), a list of more than 1,000 providers, anything
  *   `createLiveStreamClientFromConfig` refuses, or a routing order that is not every name once; and, read
  *   once before any entry is built, `options` that `createLiveStreamClientFromConfig` refuses (a `Map`, a
  *   misspelt name, a getter that throws, a `providers` entry that is no function), named `options.…`.
@@ -113,7 +113,6 @@ export async function createLiveStreamRegistryFromConfig(
   // A Map, so the registry's order is the entries' order: an object would put names that are whole
   // numbers (`'2024'`, an account named by its customer number) first.
   const clients = new Map<string, LiveStreamClient>();
-  const accounts: { index: number; name: string; account: Record<string, unknown> }[] = [];
   for (const [index, entry] of entries.entries()) {
     if (typeof entry !== 'object' || entry === null || isArrayValue(entry)) {
       throw configurationError(`providers.${index}`, 'expected an object such as { provider: "liveapi" }');
@@ -153,18 +152,6 @@ export async function createLiveStreamRegistryFromConfig(
         'expected a name no earlier entry has: give each account of one vendor its own name',
       );
     }
-    // Two entries of one vendor whose settings are the same (a `rateLimit` aside) are one account under two
-    // names: credentials left out are read from the same environment variables, so each would list the
-    // other's streams as its own and a failover between them would go back to the same account.
-    const { rateLimit: _rateLimit, ...account } = settings;
-    const twin = accounts.find((earlier) => sameSettings(earlier.account, account));
-    if (twin !== undefined) {
-      throw configurationError(
-        `providers.${index}`,
-        `expected another ${settings.provider} account than providers.${twin.index} ("${twin.name}"): the same settings reach the same account (credentials left out are read from the environment, one account per vendor); give this entry its own credentials`,
-      );
-    }
-    accounts.push({ index, name: registryName, account });
     try {
       clients.set(registryName, await createLiveStreamClientFromConfig(settings, clientOptions));
     } catch (error) {
@@ -176,32 +163,6 @@ export async function createLiveStreamRegistryFromConfig(
     ...(known.routing === undefined ? {} : { routing: known.routing }),
     ...(hooks ? { hooks } : {}),
   });
-}
-
-// Whether two entries' settings are the same: values compared as data, a function or any other object by
-// identity (two `fetch` wrappers are two transports). Read only as far as plain data goes, 8 levels at most
-// (a cycle ends there); a value whose reading throws is not the same as anything: the entry's own check,
-// which follows, names it.
-function sameSettings(a: unknown, b: unknown): boolean {
-  try {
-    return sameValue(a, b, 8);
-  } catch {
-    return false;
-  }
-}
-
-function sameValue(a: unknown, b: unknown, depth: number): boolean {
-  if (Object.is(a, b)) return true;
-  if (depth === 0 || typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  const plain = (value: object) => isArrayValue(value) || plainObjectProblem(value) === undefined;
-  if (isArrayValue(a) !== isArrayValue(b) || !plain(a) || !plain(b)) return false;
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  return keys.every(
-    (key) =>
-      Object.hasOwn(b, key) &&
-      sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], depth - 1),
-  );
 }
 
 // Values are checked below (providers) and by `createLiveStreamRegistry` (routing).
