@@ -1358,6 +1358,44 @@ describe('createHttpClient: learning an answer’s secrets before its event', ()
     expect(secrets.values()).toContain('state');
   });
 
+  // A shape error named the served call alone (`wowza-video migrate: unexpected response shape`) where an
+  // HTTP error of the same request named the request within it (`migrate (get) failed`).
+  it('names a refused answer as an HTTP error of the same request is named: the call, then the request', async () => {
+    const checked = v.looseObject({ stream: v.looseObject({ id: vendorStreamId, state: v.string() }) });
+    const cases = [
+      [{ operation: 'get', options: { runtime: { operation: 'migrate' } } }, 'migrate (get)', 'migrate'],
+      [{ operation: 'stop', step: 'reading the egress' }, 'stop (reading the egress)', 'stop'],
+      [{ operation: 'get' }, 'get', 'get'],
+    ] as const;
+    for (const [request, label, operation] of cases) {
+      nock(origin)
+        .get('/api/v2/s/abc')
+        .reply(200, { stream: { id: 'abc', state: 0 } });
+      const shape = await failure(() =>
+        client().request({ ...request, method: 'GET', path: 's/abc', schema: checked } as never),
+      );
+      expect(shape).toBeInstanceOf(ResponseShapeError);
+      expect(shape.message).toBe(
+        `test-vendor ${label}: unexpected response shape at stream.state (expected string)`,
+      );
+      expect((shape as ResponseShapeError).operation).toBe(operation);
+      nock(origin).get('/api/v2/s/abc').times(10).reply(503, {});
+      const unavailable = await failure(() =>
+        client({ retry: { maxRetries: 0 } }).request({
+          ...request,
+          method: 'GET',
+          path: 's/abc',
+          schema: checked,
+        } as never),
+      );
+      expect(
+        unavailable.message.startsWith(`test-vendor ${label} failed (HTTP 503)`),
+        unavailable.message,
+      ).toBe(true);
+      nock.cleanAll();
+    }
+  });
+
   it('the secrets of an answer that fails the schema are learned: no later error or event shows them', async () => {
     const checked = v.looseObject({
       stream: v.looseObject({ id: vendorStreamId, state: v.string(), key: v.optional(v.string()) }),

@@ -1814,6 +1814,7 @@ function decodeSuccess<T>(
       {
         provider: settings.provider,
         operation: spec.operation,
+        label: labelOf(spec),
         secrets: settings.secrets,
         status: response.status,
       },

@@ -10,6 +10,12 @@ import type { SecretSource } from '../secrets.js';
 export interface ResponseContext {
   provider?: ProviderId | undefined;
   operation: string;
+  /**
+   * The call as the message names it, when it differs from `operation`: with the request within it
+   * (`migrate (get)`, `stop (reading the HLS egress)`), as an HTTP error's message names it. Default
+   * `operation`.
+   */
+  label?: string | undefined;
   status?: number | undefined;
   /** Values to scrub from the error's text: the provider's `SecretSet`, or a list of values. */
   secrets?: SecretSource | undefined;
@@ -69,7 +75,7 @@ export function readVendorResponse<T>(
     .map((issue) => `${issue.path} (expected ${issue.expected})`)
     .join(', ');
   const error = new ResponseShapeError({
-    message: `${context.provider ?? 'provider'} ${context.operation}: unexpected response shape at ${listed}${issues.length > 5 ? ` and ${issues.length - 5} more` : ''}`,
+    message: `${context.provider ?? 'provider'} ${context.label ?? context.operation}: unexpected response shape at ${listed}${issues.length > 5 ? ` and ${issues.length - 5} more` : ''}`,
     provider: context.provider,
     operation: context.operation,
     status: context.status,
