@@ -1814,7 +1814,8 @@ function decodeSuccess<T>(
       {
         provider: settings.provider,
         operation: spec.operation,
-        label: labelOf(spec),
+        // Named in the message only when the answer is refused: nothing is built for one that fits.
+        step: spec.step,
         secrets: settings.secrets,
         status: response.status,
       },

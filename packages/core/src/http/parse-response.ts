@@ -11,11 +11,10 @@ export interface ResponseContext {
   provider?: ProviderId | undefined;
   operation: string;
   /**
-   * The call as the message names it, when it differs from `operation`: with the request within it
-   * (`migrate (get)`, `stop (reading the HLS egress)`), as an HTTP error's message names it. Default
-   * `operation`.
+   * The request within the call, named in the message after it (`migrate (get)`, `stop (reading the HLS
+   * egress)`), as an HTTP error's message names it; `operation` stays the call. Default: none.
    */
-  label?: string | undefined;
+  step?: string | undefined;
   status?: number | undefined;
   /** Values to scrub from the error's text: the provider's `SecretSet`, or a list of values. */
   secrets?: SecretSource | undefined;
@@ -75,7 +74,7 @@ export function readVendorResponse<T>(
     .map((issue) => `${issue.path} (expected ${issue.expected})`)
     .join(', ');
   const error = new ResponseShapeError({
-    message: `${context.provider ?? 'provider'} ${context.label ?? context.operation}: unexpected response shape at ${listed}${issues.length > 5 ? ` and ${issues.length - 5} more` : ''}`,
+    message: `${context.provider ?? 'provider'} ${context.operation}${context.step ? ` (${context.step})` : ''}: unexpected response shape at ${listed}${issues.length > 5 ? ` and ${issues.length - 5} more` : ''}`,
     provider: context.provider,
     operation: context.operation,
     status: context.status,
