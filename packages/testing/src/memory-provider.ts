@@ -17,6 +17,7 @@ import {
   type OptionRule,
   optionRules,
   type ProviderCapabilities,
+  type ProviderOptionsOperation,
   parseVendorResponse,
   pathOf,
   providerCallOptions,
@@ -184,6 +185,10 @@ const memorySettingRules = {
   timeoutMs: optionRules.number,
 } as const satisfies Record<keyof MemoryProviderSettings, OptionRule>;
 
+// It takes no provider options on any call: its HTTP layer and the provider say so alike, so a start's
+// refusal, a client's or the provider's own, sends the caller to no other call.
+const memoryProviderOptionsOn: readonly ProviderOptionsOperation[] = [];
+
 /**
  * A provider whose vendor lives in memory, reached through core's real HTTP layer: fast, deterministic,
  * and able to fail on demand. Use it to test code written against unilive without any vendor.
@@ -231,8 +236,7 @@ export function createMemoryProvider(given: MemoryProviderSettings = {}): LiveSt
     account: () => token,
     fetch: backend.fetch,
     secrets,
-    // It takes no provider options on any call, so a start's refusal sends the caller nowhere else.
-    providerOptionsOn: [],
+    providerOptionsOn: memoryProviderOptionsOn,
     retry: settings.retry,
     timeoutMs: settings.timeoutMs,
     readError: (body) => {
@@ -313,7 +317,7 @@ export function createMemoryProvider(given: MemoryProviderSettings = {}): LiveSt
       id: 'memory',
       capabilities: memoryCapabilities,
       backend,
-      providerOptionsOn: [],
+      providerOptionsOn: memoryProviderOptionsOn,
       secrets: () => secrets.values(),
       async create(given: CreateLiveStreamInput, options?: CallOptions) {
         // A signal aborted already ends the call before its input is checked, as through a client.

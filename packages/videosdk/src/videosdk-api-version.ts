@@ -32,14 +32,5 @@ export const videosdkDefaultApiVersion: VideosdkApiVersion = 'v2';
  */
 export type VideosdkApiImplementation = Pick<
   LiveStreamProvider,
-  | 'capabilities'
-  | 'create'
-  | 'get'
-  | 'list'
-  | 'update'
-  | 'delete'
-  | 'start'
-  | 'stop'
-  | 'getStatus'
-  | 'providerOptionsOn'
+  'capabilities' | 'create' | 'get' | 'list' | 'update' | 'delete' | 'start' | 'stop' | 'getStatus'
 >;

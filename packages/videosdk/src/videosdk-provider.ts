@@ -210,7 +210,8 @@ export function videosdk(given: VideosdkSettings = {}): LiveStreamProvider {
       start: (id, options) => api.start(id, options),
       stop: (id, options) => api.stop(id, options),
       ...(getStatus ? { getStatus: (id, options) => getStatus(id, options) } : {}),
-      // v2 takes its start settings as start options too (v1 takes none anywhere).
+      // Chosen by the API version, as the HTTP layer's above: v2 takes its start settings as start options
+      // too, v1 takes none anywhere.
       providerOptionsOn,
       secrets: () => secrets.values(),
     }),

@@ -33,7 +33,7 @@ import {
   videosdkV1RestreamChangeError,
 } from './convert-to-videosdk-v1-livestream.js';
 import { learnVideosdkV1Secrets, mapVideosdkV1LiveStream } from './map-videosdk-v1-livestream.js';
-import { type VideosdkApiImplementation, videosdkV1ProviderOptionsOn } from './videosdk-api-version.js';
+import type { VideosdkApiImplementation } from './videosdk-api-version.js';
 import { videosdkV1Capabilities } from './videosdk-capabilities.js';
 import {
   type VideosdkV1LiveStream,
@@ -111,7 +111,6 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
 
   return {
     capabilities: videosdkV1Capabilities,
-    providerOptionsOn: videosdkV1ProviderOptionsOn,
 
     async create(given: CreateLiveStreamInput, options?: CallOptions) {
       // A signal aborted already ends the call before its input is checked, as through a client.

@@ -647,7 +647,6 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
 
   return {
     capabilities: videosdkV2Capabilities,
-    providerOptionsOn: videosdkV2ProviderOptionsOn,
 
     async create(given: CreateLiveStreamInput, options?: CallOptions) {
       // A signal aborted already ends the call before its input is checked, as through a client.
