@@ -226,9 +226,12 @@ export interface VideosdkV2UpdateRequest {
   warnings: Warning[];
 }
 
+// Without the room fields, which no documented update takes: given, they are refused as misplaced
+// (`misplacedOption`), with every other unknown field of the same options, and the fields an update does
+// take are the ones a refusal lists.
 const updateOptionsSchema = /* @__PURE__ */ (() =>
   v.strictObject({
-    ...providerOptionsSchema.entries,
+    ...compositionEntries,
     /** Disables or re-enables the room: `POST /v2/rooms/{roomId}` `{ status }` (2024 reference, unverified). */
     disabled: v.optional(v.boolean()),
   }))();
@@ -243,19 +246,6 @@ export function convertToVideosdkV2UpdateRequest(patch: UpdateLiveStreamInput): 
   const operation = 'update';
   const options = readOptions(patch, updateOptionsSchema, operation) ?? noOptions<UpdateOptions>();
   const gapWarnings = settleInputGaps(preferenceGaps(patch), { provider, operation });
-  for (const field of ['customRoomId', 'webhook', 'autoCloseConfig'] as const) {
-    if (options[field] !== undefined) {
-      throw invalidInput(
-        [
-          {
-            path: `providerOptions.videosdk.${field}`,
-            message: 'videosdk v2 sets room fields on create only (no documented update takes them)',
-          },
-        ],
-        { provider, operation },
-      );
-    }
-  }
   const start: Partial<VideosdkV2StartSettings> = {};
   if (patch.recording !== undefined) start.recording = patch.recording;
   const config = compositionOf(options);

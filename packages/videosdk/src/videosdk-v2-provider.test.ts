@@ -535,6 +535,13 @@ describe('videosdk v2 options given on a call that does not take them', () => {
   it('are refused before any request, saying which call takes them, directly and through a client', async () => {
     const cases = [
       ['start', 'customRoomId', 'RoomValueX1', 'customRoomId is set on create only (a room field)'],
+      ['update', 'customRoomId', 'RoomValueX1', 'customRoomId is set on create only (a room field)'],
+      [
+        'update',
+        'autoCloseConfig',
+        { type: 'session-ends' },
+        'autoCloseConfig is set on create only (a room field)',
+      ],
       [
         'start',
         'webhook',
@@ -584,6 +591,39 @@ describe('videosdk v2 options given on a call that does not take them', () => {
         ]);
         expect(requests).toEqual([]);
       }
+    }
+  });
+});
+
+describe('videosdk v2 options an update does not take', () => {
+  // An update listed the room fields among those it takes, and refused a room field in words of its own only
+  // when no other field was unknown. Now it reads them as create and start do: the first field no update
+  // takes, in the order given, named for what it is, and the list names only what an update takes.
+  it('are read as on create and start, listing only the fields an update takes', async () => {
+    for (const [videosdkOptions, issue] of [
+      [
+        { bogusField: 1, customRoomId: 'RoomValueX1' },
+        {
+          path: 'providerOptions.videosdk.bogusField',
+          message:
+            'videosdk v2: unknown field; expected one of layout, orientation, theme, mode, quality, disabled',
+        },
+      ],
+      [
+        { customRoomId: 'RoomValueX1', bogusField: 1 },
+        {
+          path: 'providerOptions.videosdk.customRoomId',
+          message: 'videosdk v2: customRoomId is set on create only (a room field)',
+        },
+      ],
+    ] as const) {
+      const { provider, requests } = setup();
+      const error = (await provider
+        .update(room, { providerOptions: { videosdk: videosdkOptions } } as never)
+        .catch((caught: unknown) => caught)) as InvalidInputError;
+      expect(error.issues).toEqual([issue]);
+      expect(JSON.stringify(error)).not.toContain('RoomValueX1');
+      expect(requests).toEqual([]);
     }
   });
 });
