@@ -7,7 +7,7 @@ import type { CreateLiveStreamInput, UpdateLiveStreamInput } from './provider.js
 import { maskedFailure } from './provider-secrets.js';
 import { isCredentialName } from './redaction/patterns.js';
 import { repeatedRestreamTargets } from './restream.js';
-import { knownValuesRedactor } from './secrets.js';
+import { combinedRedactor, knownValuesRedactor, type Redactor } from './secrets.js';
 import {
   codePointLength,
   hasBidiControl,
@@ -621,7 +621,9 @@ function checked<T extends object>(input: T): T {
  * (`validateCreateInput` for `create`, `validateUpdateInput` for `update`), whose copy is returned: own
  * properties read once into an object without a prototype, every neutral field checked (`name`,
  * `recording`, `ingestProtocol`, `region`, `lowLatency`, `restream`, `providerOptions`), unknown fields
- * refused. Call it first, before any other read of the input (its secrets included).
+ * refused. Call it first, before any other read of the input (its secrets included). Given the provider's
+ * `secrets` (its `SecretSet`), a refusal naming a field whose name repeats one of them is masked by them,
+ * as a client masks it.
  *
  * @throws InvalidInputError (`delivery: 'not-sent'`): the client's own refusal of the same input, with the
  *   same issues (paths and words): a name that is no string, empty, longer than {@link maxNameLength} or
@@ -631,11 +633,24 @@ function checked<T extends object>(input: T): T {
  *   instance or no object; an input a getter or Proxy in which throws (the issue at the property whose read
  *   threw: `providerOptions.liveapi`; `could not be read (a getter or a Proxy in it threw)`).
  */
-export function providerInput<T>(input: T, provider: ProviderId, operation: 'create' | 'update'): T {
+export function providerInput<T>(
+  input: T,
+  provider: ProviderId,
+  operation: 'create' | 'update',
+  secrets?: Redactor,
+): T {
   if (typeof input === 'object' && input !== null && checkedInputs.has(input)) return input;
-  return (
-    operation === 'create' ? validateCreateInput(input, provider) : validateUpdateInput(input, provider)
-  ) as T;
+  try {
+    return (
+      operation === 'create' ? validateCreateInput(input, provider) : validateUpdateInput(input, provider)
+    ) as T;
+  } catch (error) {
+    // A refusal names the caller's field names (a provider id under `providerOptions`): one repeating the
+    // provider's credential is masked, as a client masks everything a call through it fails with.
+    throw secrets !== undefined && InvalidInputError.isInstance(error)
+      ? maskedFailure(error, secrets)
+      : error;
+  }
 }
 
 /**
@@ -777,18 +792,41 @@ function providerOptionsOf(input: { providerOptions?: unknown }, provider: Provi
 }
 
 /**
+ * How a provider reads its own options ({@link readProviderOptions}), so that a provider called directly
+ * refuses them as a client would.
+ */
+export interface ProviderOptionsReading {
+  /**
+   * The provider's secrets (its `SecretSet`, or any {@link Redactor}): a refusal names the options it refuses
+   * by the caller's own field names, and one that repeats a credential (a token pasted where a name belongs)
+   * is masked by them, as a client masks everything a call through it fails with.
+   */
+  secrets?: Redactor;
+  /**
+   * The provider's {@link LiveStreamProvider.providerOptionsOn}. Given, options under the provider's id on
+   * an operation it leaves out are refused as a client refuses them ({@link refuseUnreadProviderOptions}:
+   * `memory takes no provider options`), before the schema reads them.
+   */
+  providerOptionsOn?: readonly string[];
+}
+
+/**
  * Validates the caller's `providerOptions[provider]` with the adapter's schema (use `v.strictObject`, so
  * unknown options are reported). Problems are reported under `providerOptions.<provider>.…` (an
  * {@link invalidInput} of the input), or, when `operation` is `'start'`, whose provider options are a call
  * option, under `options.providerOptions.<provider>.…` ({@link callOptionsError}: `<provider> start: invalid
  * options: …`). Like {@link validateInput}, it reads own properties only and returns an object without a
- * prototype.
+ * prototype. A refusal is masked by the credentials the input carries and by `reading.secrets`.
+ *
+ * @throws InvalidInputError (`delivery: 'not-sent'`): what the schema refuses, each issue at its path; with
+ *   `reading.providerOptionsOn` leaving `operation` out, a non-empty entry, as a client refuses it.
  */
 export function readProviderOptions<T>(
   input: { providerOptions?: unknown },
   provider: ProviderId,
   schema: v.GenericSchema<unknown, T>,
   operation: string,
+  reading: ProviderOptionsReading = {},
 ): T | undefined {
   const options = providerOptionsOf(input, provider);
   if (options === undefined) return undefined;
@@ -797,6 +835,10 @@ export function readProviderOptions<T>(
   const at = `${providerOptionsPath(operation)}.${provider}`;
   const refused = (issues: readonly InputIssue[]): InvalidInputError =>
     providerOptionsError(issues, { provider, operation });
+  if (reading.providerOptionsOn !== undefined && isPlainRecord(options)) {
+    const problem = unreadProviderOptions(options, provider, operation, reading.providerOptionsOn);
+    if (problem !== undefined) throw refused([{ path: at, message: problem }]);
+  }
   // A Map or a class instance would be read as no options (own properties only): refused naming its kind.
   const kind =
     typeof options === 'object' && options !== null && !Array.isArray(options)
@@ -816,16 +858,31 @@ export function readProviderOptions<T>(
         : '';
     return { path: path === '$' ? at : `${at}.${path}`, message: `${message}${hint}` };
   });
-  throw maskedByInput(refused(issues), input, provider);
+  throw maskedOptionsRefusal(refused(issues), input, provider, reading.secrets);
 }
 
-// A refusal of provider options names paths, and a path holds field names the caller chose: one that repeats
-// a credential the same input carries (a restream stream key used as a name) is masked by it, as a client
-// masks whatever a call with that input fails with, so a provider called directly shows it to no one either.
-function maskedByInput(
+// An entry read as the check left it: a plain object (a Map or a class instance is refused by the schema).
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !isArrayValue(value) &&
+    plainObjectProblem(value) === undefined
+  );
+}
+
+/**
+ * A refusal of provider options masked as a client masks it. Such a refusal names paths, and a path holds
+ * field names the caller chose: one that repeats a credential the same input carries (a restream stream key
+ * used as a name) or one of the provider's own (`secrets`: its token) becomes `[REDACTED]`, so a provider
+ * called directly shows it to no one either. {@link readProviderOptions} masks its own refusals so; an
+ * adapter that refuses options by its own rules masks them with this.
+ */
+export function maskedOptionsRefusal(
   error: InvalidInputError,
   input: { restream?: unknown; providerOptions?: unknown },
   provider: ProviderId,
+  secrets?: Redactor,
 ): InvalidInputError {
   let sent: string[] = [];
   try {
@@ -833,7 +890,9 @@ function maskedByInput(
   } catch {
     // An input that cannot be read again holds nothing more to mask by: its own refusal names no value.
   }
-  return sent.length === 0 ? error : (maskedFailure(error, knownValuesRedactor(sent)) as InvalidInputError);
+  const parts = sent.length === 0 ? [] : [knownValuesRedactor(sent)];
+  if (secrets !== undefined) parts.push(secrets);
+  return parts.length === 0 ? error : (maskedFailure(error, combinedRedactor(parts)) as InvalidInputError);
 }
 
 /**

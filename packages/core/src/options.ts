@@ -13,6 +13,8 @@ import {
   unreadableText,
 } from './own.js';
 import type { ListOptions } from './provider.js';
+import { maskedFailure } from './provider-secrets.js';
+import type { Redactor } from './secrets.js';
 
 // Defined beside the input checks, which use it for a start's `providerOptions`; exported here with the
 // other option readers.
@@ -51,6 +53,11 @@ export interface OptionsPlace {
    * for settings and configuration entries, whose own later checks name them that way.
    */
   keys?: 'prefixed' | 'bare';
+  /**
+   * The names an unknown one is compared with and listed in its issue (default: every name `rules` takes):
+   * those of the one call, where `rules` takes the names of several.
+   */
+  named?: readonly string[];
 }
 
 /**
@@ -111,7 +118,7 @@ export function readOptionsAndIssues<T extends object>(
     issues.push({ path: place.path, message: 'its properties could not be listed' });
     return result;
   }
-  const known = Object.keys(rules);
+  const known = place.named ?? Object.keys(rules);
   for (const key of keys) {
     const path = place.keys === 'bare' ? key : `${place.path}.${key}`;
     const rule = Object.hasOwn(rules, key)
@@ -395,7 +402,9 @@ export function isClientOptions(options: unknown): boolean {
  * request; an adapter that reads an option itself before its first request (a signal it follows, a list's
  * page size, a start's `providerOptions`) calls it first. `undefined` stays `undefined`. `rules` adds an
  * adapter's own names ({@link providerCallOptionRulesWith}); `providerOptionsOn` is the provider's
- * (`LiveStreamProvider.providerOptionsOn`, default `create` and `update`).
+ * (`LiveStreamProvider.providerOptionsOn`, default `create` and `update`). Given the provider's `secrets`
+ * (its `SecretSet`), a refusal naming an option whose name repeats one of them is masked by them, as a
+ * client masks it.
  *
  * @throws InvalidInputError (`delivery: 'not-sent'`) naming the option: a `Map` or class instance, a name
  *   no call takes (`timeoutMS` names `timeoutMs`), an option that cannot be read, a `signal` that is none,
@@ -408,9 +417,33 @@ export function providerCallOptions<T extends object>(
   operation: string,
   rules: Readonly<Record<string, OptionRule>> = providerCallOptionRules,
   providerOptionsOn: readonly string[] = defaultProviderOptionsOn,
+  secrets?: Redactor,
 ): T | undefined {
   if (options === undefined || isClientOptions(options)) return options;
-  const read = readOptions<T>(options, rules, { provider, operation, path: 'options' });
+  if (secrets === undefined) return readCallOptions(options, provider, operation, rules, providerOptionsOn);
+  try {
+    return readCallOptions(options, provider, operation, rules, providerOptionsOn);
+  } catch (error) {
+    // A refusal names the caller's option names: one repeating a credential is masked, as a client masks it.
+    throw InvalidInputError.isInstance(error) ? maskedFailure(error, secrets) : error;
+  }
+}
+
+function readCallOptions<T extends object>(
+  options: T,
+  provider: ProviderId,
+  operation: string,
+  rules: Readonly<Record<string, OptionRule>>,
+  providerOptionsOn: readonly string[],
+): T | undefined {
+  // Every call's names are taken (a registry hands one object to several calls), but an unknown name is
+  // compared with, and told, the names of this call, as a client tells them.
+  const taken =
+    operation === 'list' ? listOptionRules : operation === 'start' ? startOptionRules : callOptionRules;
+  const named = Object.keys(rules).filter(
+    (name) => Object.hasOwn(taken, name) || !Object.hasOwn(providerCallOptionRules, name),
+  );
+  const read = readOptions<T>(options, rules, { provider, operation, path: 'options', named });
   // A list's values are refused as a client refuses them, with the same error: a `name: ''` that would
   // answer "no such stream", a `pageSize: 0` sent to the vendor or a `maxPages: -1` ignored.
   if (operation === 'list') {

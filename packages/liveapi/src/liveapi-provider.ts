@@ -401,11 +401,13 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
         // One deadline for the call (totalTimeoutMs): the stream, each restream target, the read back.
         options = startCall(options, provider, 'create', http);
         // Checked as a client checks it, when called without one: a bad field is refused, not sent.
-        const input = providerInput(given, provider, 'create');
+        const input = providerInput(given, provider, 'create', secrets);
         // Restream keys (and any credential in the options) are secrets before the request: a 400 may echo them.
         const sent = inputSecrets(input, provider);
         secrets.learn(...sent);
-        const providerOptions = readProviderOptions(input, provider, liveApiProviderOptionsSchema, 'create');
+        const providerOptions = readProviderOptions(input, provider, liveApiProviderOptionsSchema, 'create', {
+          secrets,
+        });
         const warnings = liveApiInputWarnings(input, 'create');
         const targets = input.restream ?? [];
         const response = await http.request({
@@ -444,7 +446,8 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
         refuseAbortedCall(given, provider, 'list');
         // Read as a client reads them before anything here does (its `strict`, `name`): `null`, a Map, a getter
         // that throws or a value a client refuses (`pageSize: 0`, `name: ''`) is refused with the client's error.
-        const options: ListOptions = providerCallOptions(given, provider, 'list') ?? {};
+        const options: ListOptions =
+          providerCallOptions(given, provider, 'list', undefined, undefined, secrets) ?? {};
         const context = { provider, operation: 'list', secrets, unread: learnUnread };
         yield* walkPages({
           provider,
@@ -507,9 +510,11 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
         options = startCall(options, provider, 'update', http);
         assertValidId(id, { provider, operation: 'update' });
         // Checked as a client checks it, when called without one: a bad field is refused, not sent.
-        const patch = providerInput(given, provider, 'update');
+        const patch = providerInput(given, provider, 'update', secrets);
         secrets.learnStream(id, ...inputSecrets(patch, provider));
-        const providerOptions = readProviderOptions(patch, provider, liveApiProviderOptionsSchema, 'update');
+        const providerOptions = readProviderOptions(patch, provider, liveApiProviderOptionsSchema, 'update', {
+          secrets,
+        });
         const warnings = liveApiInputWarnings(patch, 'update');
         const body = toLiveApiUpdateBody(patch, providerOptions);
         // The stream as read before any change, when `restream` needs it planned.

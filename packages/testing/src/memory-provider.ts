@@ -323,9 +323,12 @@ export function createMemoryProvider(given: MemoryProviderSettings = {}): LiveSt
         // A signal aborted already ends the call before its input is checked, as through a client.
         refuseAbortedCall(options, 'memory', 'create');
         // Checked as a client checks it, when called without one: a bad name or field is refused, not sent.
-        const input = providerInput(given, 'memory', 'create');
+        const input = providerInput(given, 'memory', 'create', secrets);
         const warnings = memoryInputGaps(input, 'create');
-        readProviderOptions(input, 'memory', memoryProviderOptionsSchema, 'create');
+        readProviderOptions(input, 'memory', memoryProviderOptionsSchema, 'create', {
+          secrets,
+          providerOptionsOn: memoryProviderOptionsOn,
+        });
         const response = await http.request({
           operation: 'create',
           method: 'POST',
@@ -344,7 +347,8 @@ export function createMemoryProvider(given: MemoryProviderSettings = {}): LiveSt
         refuseAbortedCall(given, 'memory', 'list');
         // Read as a client reads them, when called without one: a `pageSize: -1` or `name: ''` is refused with
         // the client's error, not taken for an empty page or no name.
-        const options: ListOptions = providerCallOptions(given, 'memory', 'list') ?? {};
+        const options: ListOptions =
+          providerCallOptions(given, 'memory', 'list', undefined, undefined, secrets) ?? {};
         const pageSize = options.pageSize ?? 20;
         const context = { provider: 'memory', operation: 'list' };
         yield* walkPages({
@@ -370,9 +374,12 @@ export function createMemoryProvider(given: MemoryProviderSettings = {}): LiveSt
         refuseAbortedCall(options, 'memory', 'update');
         assertValidId(id, { provider: 'memory', operation: 'update' });
         // Checked as a client checks it, when called without one: a bad name or field is refused, not sent.
-        const patch = providerInput(given, 'memory', 'update');
+        const patch = providerInput(given, 'memory', 'update', secrets);
         const warnings = memoryInputGaps(patch, 'update');
-        readProviderOptions(patch, 'memory', memoryProviderOptionsSchema, 'update');
+        readProviderOptions(patch, 'memory', memoryProviderOptionsSchema, 'update', {
+          secrets,
+          providerOptionsOn: memoryProviderOptionsOn,
+        });
         const body = {
           ...(patch.name === undefined ? {} : { name: patch.name }),
           ...(patch.recording === undefined ? {} : { recording: patch.recording }),

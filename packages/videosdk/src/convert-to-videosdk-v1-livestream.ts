@@ -1,14 +1,13 @@
 import {
   type CreateLiveStreamInput,
   type InputGap,
-  InvalidInputError,
-  invalidInput,
   readProviderOptions,
   settleInputGaps,
   type UpdateLiveStreamInput,
   type Warning,
 } from '@unilive/core';
 import * as v from 'valibot';
+import { videosdkV1ProviderOptionsOn } from './videosdk-api-version.js';
 import type { VideosdkV1CreateBody, VideosdkV1UpdateBody } from './videosdk-v1-api.js';
 
 // Values built at the top level are built by calls marked pure: a bundle that uses none of them drops
@@ -94,19 +93,12 @@ export function videosdkV1RestreamChangeError(): never {
   throw new Error('unreachable: a create-only gap is always refused');
 }
 
+// Any option under `videosdk` is refused as a client refuses it (`videosdk takes no provider options`,
+// naming the entry, never a field name the caller chose); an empty `{}` asks for nothing and passes.
 function checkProviderOptions(input: UpdateLiveStreamInput, operation: string): void {
-  try {
-    readProviderOptions(input, provider, providerOptionsSchema, operation);
-  } catch (error) {
-    if (!InvalidInputError.isInstance(error)) throw error;
-    throw invalidInput(
-      error.issues.map((issue) => ({
-        path: issue.path,
-        message: `${issue.message}: videosdk v1 takes no provider options (allowed: none)`,
-      })),
-      { provider, operation },
-    );
-  }
+  readProviderOptions(input, provider, providerOptionsSchema, operation, {
+    providerOptionsOn: videosdkV1ProviderOptionsOn,
+  });
 }
 
 // Preferences v1 has no setting for: the stream works without them, and a warning says so.

@@ -4,6 +4,7 @@ import {
   type InputGap,
   InvalidInputError,
   invalidInput,
+  type ProviderOptionsReading,
   providerOptionsError,
   type RestreamTarget,
   type RestreamTargetInput,
@@ -143,8 +144,9 @@ const startOptionsSchema = /* @__PURE__ */ (() =>
  */
 export function convertToVideosdkV2StartOptions(
   options: { providerOptions?: unknown } | undefined,
+  reading?: ProviderOptionsReading,
 ): Partial<VideosdkV2StartSettings> | undefined {
-  const given = readOptions(options ?? {}, startOptionsSchema, 'start');
+  const given = readOptions(options ?? {}, startOptionsSchema, 'start', reading);
   if (given === undefined) return undefined;
   const settings: Partial<VideosdkV2StartSettings> = {};
   if (given.recording !== undefined) settings.recording = given.recording;
@@ -190,7 +192,10 @@ export interface VideosdkV2CreateRequest {
  * provider options. By core's one rule, `name` (rooms keep none), `region` (the room `region` field is
  * discontinued) and `lowLatency` are preferences the stream works without: warnings on the result.
  */
-export function convertToVideosdkV2CreateRequest(input: CreateLiveStreamInput): VideosdkV2CreateRequest {
+export function convertToVideosdkV2CreateRequest(
+  input: CreateLiveStreamInput,
+  reading?: ProviderOptionsReading,
+): VideosdkV2CreateRequest {
   const operation = 'create';
   if (input.ingestProtocol !== undefined && input.ingestProtocol !== 'webrtc') {
     const message =
@@ -199,7 +204,8 @@ export function convertToVideosdkV2CreateRequest(input: CreateLiveStreamInput): 
         : `videosdk v2 ingests over WHIP only; expected webrtc (RTMP ingest: videosdk({ apiVersion: 'v1' }))`;
     throw invalidInput([{ path: 'ingestProtocol', message }], { provider, operation });
   }
-  const options = readOptions(input, providerOptionsSchema, operation) ?? noOptions<ProviderOptions>();
+  const options =
+    readOptions(input, providerOptionsSchema, operation, reading) ?? noOptions<ProviderOptions>();
   const gapWarnings = settleInputGaps(preferenceGaps(input), { provider, operation });
   const body: VideosdkV2CreateRoomBody = {};
   if (options.customRoomId !== undefined) body.customRoomId = options.customRoomId;
@@ -242,9 +248,12 @@ type UpdateOptions = v.InferOutput<typeof updateOptionsSchema>;
  * Reads an update. v2 keeps no name; room fields cannot change after create; `disabled` toggles the room;
  * recording, composition and restream targets replace the held start settings.
  */
-export function convertToVideosdkV2UpdateRequest(patch: UpdateLiveStreamInput): VideosdkV2UpdateRequest {
+export function convertToVideosdkV2UpdateRequest(
+  patch: UpdateLiveStreamInput,
+  reading?: ProviderOptionsReading,
+): VideosdkV2UpdateRequest {
   const operation = 'update';
-  const options = readOptions(patch, updateOptionsSchema, operation) ?? noOptions<UpdateOptions>();
+  const options = readOptions(patch, updateOptionsSchema, operation, reading) ?? noOptions<UpdateOptions>();
   const gapWarnings = settleInputGaps(preferenceGaps(patch), { provider, operation });
   const start: Partial<VideosdkV2StartSettings> = {};
   if (patch.recording !== undefined) start.recording = patch.recording;
@@ -281,13 +290,16 @@ function compositionOf(
   return config;
 }
 
+// A refusal is masked by the provider's secrets (`reading`) before its issues are reworded, so a field name
+// repeating one is `[REDACTED]` in the words as in the path.
 function readOptions<T>(
   input: { providerOptions?: unknown },
   schema: v.GenericSchema<unknown, T>,
   operation: string,
+  reading?: ProviderOptionsReading,
 ): T | undefined {
   try {
-    return readProviderOptions(input, provider, schema, operation);
+    return readProviderOptions(input, provider, schema, operation, reading);
   } catch (error) {
     if (!InvalidInputError.isInstance(error)) throw error;
     const issues = error.issues.map((issue) => ({

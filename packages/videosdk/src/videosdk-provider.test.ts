@@ -6,6 +6,7 @@ import {
   createLiveStreamClient,
   InvalidInputError,
   type LiveStream,
+  type LiveStreamProvider,
   NotFoundError,
   ProviderUnavailableError,
   RateLimitError,
@@ -787,7 +788,8 @@ describe('videosdk provider', () => {
       [
         'a videosdk provider option',
         (provider) => provider.create({ name: 'x', providerOptions: { videosdk: { userId: 'u' } } as never }),
-        'providerOptions.videosdk.userId',
+        // The entry, as a client names it: v1 takes no option, whatever its name.
+        'providerOptions.videosdk',
       ],
       ['an unsafe id', (provider) => provider.get('../other'), 'id'],
       ['an unsafe id on delete', (provider) => provider.delete('a/b'), 'id'],
@@ -803,12 +805,28 @@ describe('videosdk provider', () => {
       });
     }
 
-    it('names the allowed values in the messages', async () => {
+    it('refuses any option in the words of a client, called directly or through one', async () => {
+      type Writer = Pick<LiveStreamProvider, 'create' | 'update'>;
       const { provider } = setup();
-      const option = await provider
-        .create({ name: 'x', providerOptions: { videosdk: { foo: 1 } } as never })
-        .catch((caught: unknown) => caught);
-      expect(String(option)).toContain('videosdk v1 takes no provider options (allowed: none)');
+      for (const [operation, run] of [
+        [
+          'create',
+          (target: Writer) =>
+            target.create({ name: 'x', providerOptions: { videosdk: { foo: 1 } } as never }),
+        ],
+        [
+          'update',
+          (target: Writer) => target.update(id, { providerOptions: { videosdk: { foo: 1 } } as never }),
+        ],
+      ] as const) {
+        const targets: Writer[] = [provider, createLiveStreamClient(provider)];
+        for (const target of targets) {
+          const option = await run(target).catch((caught: unknown) => caught);
+          expect(String(option)).toBe(
+            `InvalidInputError: Invalid input for ${operation}: providerOptions.videosdk: videosdk takes no provider options`,
+          );
+        }
+      }
     });
 
     it("refuses a start's provider options without sending the caller to create or update, which refuse them too", async () => {

@@ -116,7 +116,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
       // A signal aborted already ends the call before its input is checked, as through a client.
       options = startCall(options, provider, 'create', http);
       // Checked as a client checks it, when called without one: a bad field is refused, not sent.
-      const input = providerInput(given, provider, 'create');
+      const input = providerInput(given, provider, 'create', secrets);
       // Restream keys are secrets before the request: a 400 may echo them.
       const sent = inputSecrets(input, provider);
       secrets.learn(...sent);
@@ -156,7 +156,8 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
       refuseAbortedCall(given, provider, 'list');
       // Read as a client reads them before anything here does (its `pageSize`): `null`, a Map, a getter
       // that throws or a value a client refuses (`pageSize: 0`, `name: ''`) is refused with the client's error.
-      const options: ListOptions = providerCallOptions(given, provider, 'list') ?? {};
+      const options: ListOptions =
+        providerCallOptions(given, provider, 'list', undefined, undefined, secrets) ?? {};
       const requested = Math.floor(options.pageSize ?? videosdkV1DefaultPageSize);
       // A positive integer by now (providerCallOptions refuses any other); the vendor's maximum caps it.
       const perPage = Number.isFinite(requested)
@@ -212,7 +213,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
       options = startCall(options, provider, 'update', http);
       assertValidId(id, { provider, operation: 'update' });
       // Checked as a client checks it, when called without one: a bad field is refused, not sent.
-      const patch = providerInput(given, provider, 'update');
+      const patch = providerInput(given, provider, 'update', secrets);
       secrets.learnStream(id, ...inputSecrets(patch, provider));
       const { body, warnings } = convertToVideosdkV1UpdateBody(patch);
       // v1 cannot change restream targets: a list is accepted only when it is the one the stream has (core's
@@ -297,7 +298,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
       // a misspelt or malformed option (a `timeoutMs` of -1, a `signal` that is none) is refused as `get`
       // refuses it, called directly or through a client, rather than answered that v1 has no stop. Nothing
       // is sent either way.
-      const options = providerCallOptions(given, provider, 'stop');
+      const options = providerCallOptions(given, provider, 'stop', undefined, undefined, secrets);
       checkCallOptionValues(options, provider, 'stop');
       // A signal read from a getter, which the first check leaves to the options' reading, aborted already:
       // the HTTP layer would end a call that sends on it.

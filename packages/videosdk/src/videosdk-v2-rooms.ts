@@ -266,7 +266,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
   ): Promise<VideosdkV2Reading> {
     // Read before either request, as the HTTP layer reads them: the signal is followed here, and a Map's or
     // a throwing getter's would otherwise reach the second read unchecked.
-    const options = providerCallOptions(given, provider, operation);
+    const options = providerCallOptions(given, provider, operation, undefined, undefined, secrets);
     // The room and its egress are read at once: one round trip instead of two. Both settle before the call
     // does, so the room's failure is the call's whichever answer comes first (a missing room is a
     // NotFoundError, never the egress read's error), the egress read's failure fails a room that was read,
@@ -652,11 +652,11 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       // A signal aborted already ends the call before its input is checked, as through a client.
       options = startCall(options, provider, 'create', http);
       // Checked as a client checks it, when called without one: a bad field is refused, not sent.
-      const input = providerInput(given, provider, 'create');
+      const input = providerInput(given, provider, 'create', secrets);
       // Restream keys are secrets before the request: an error may echo them.
       const sent = inputSecrets(input, provider);
       secrets.learn(...sent);
-      const { body, start, warnings } = convertToVideosdkV2CreateRequest(input);
+      const { body, start, warnings } = convertToVideosdkV2CreateRequest(input, { secrets });
       const response = await http.request({
         operation: 'create',
         method: 'POST',
@@ -695,7 +695,8 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       refuseAbortedCall(given, provider, 'list');
       // Read as a client reads them before anything here does (its `pageSize`): `null`, a Map, a getter
       // that throws or a value a client refuses (`pageSize: 0`, `name: ''`) is refused with the client's error.
-      const options: ListOptions = providerCallOptions(given, provider, 'list') ?? {};
+      const options: ListOptions =
+        providerCallOptions(given, provider, 'list', undefined, undefined, secrets) ?? {};
       const requested = Math.floor(options.pageSize ?? videosdkV2DefaultPageSize);
       const perPage = Number.isFinite(requested)
         ? Math.min(videosdkV2MaxPageSize, Math.max(1, requested))
@@ -759,8 +760,8 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       options = startCall(options, provider, 'update', http);
       assertValidId(id, { provider, operation: 'update' });
       // Checked as a client checks it, when called without one: a bad field is refused, not sent.
-      const patch = providerInput(given, provider, 'update');
-      const request = convertToVideosdkV2UpdateRequest(patch);
+      const patch = providerInput(given, provider, 'update', secrets);
+      const request = convertToVideosdkV2UpdateRequest(patch, { secrets });
       const warnings = [...request.warnings];
       const before = held.get(id);
       const next: VideosdkV2StartSettings = {
@@ -907,13 +908,19 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       // that throws is refused here, before its `providerOptions` would be taken for none; they are read as
       // a client reads them, its own id's included (v2 takes options on start).
       const { providerOptions, ...callOptions } =
-        providerCallOptions(startOptions, provider, 'start', undefined, videosdkV2ProviderOptionsOn) ??
-        ({} as StartOptions);
+        providerCallOptions(
+          startOptions,
+          provider,
+          'start',
+          undefined,
+          videosdkV2ProviderOptionsOn,
+          secrets,
+        ) ?? ({} as StartOptions);
       // One deadline for the call (totalTimeoutMs): the egress, its RTMP-outs and the read back.
       const options: CallOptions = http.startCall?.(callOptions, 'start') ?? callOptions;
       // What the caller gives on start wins, field by field, over what this client holds for the room
       // (from create, update or an earlier start); the result is held for the next start.
-      const given = convertToVideosdkV2StartOptions({ providerOptions });
+      const given = convertToVideosdkV2StartOptions({ providerOptions }, { secrets });
       secrets.learnStream(id, ...inputSecrets({ providerOptions }, provider));
       const before = held.get(id);
       // A start sends the targets and recording it knows, none when nothing names them; from then on that

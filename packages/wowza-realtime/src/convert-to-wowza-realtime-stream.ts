@@ -4,6 +4,7 @@ import {
   type InputIssue,
   type InvalidInputError,
   invalidInput,
+  type ProviderOptionsReading,
   parseVendorTimestamp,
   readProviderOptions,
   settleInputGaps,
@@ -200,7 +201,10 @@ export interface WowzaRealtimeCreateRequest {
  * `providerInput` returned (the client's check already run, so a name past the vendor's limit, "≤255
  * chars" in its OpenAPI and 200 in core, never gets here).
  */
-export function convertToWowzaRealtimeCreate(input: CreateLiveStreamInput): WowzaRealtimeCreateRequest {
+export function convertToWowzaRealtimeCreate(
+  input: CreateLiveStreamInput,
+  reading?: ProviderOptionsReading,
+): WowzaRealtimeCreateRequest {
   const gaps: InputGap[] = [];
   if (input.ingestProtocol === 'webrtc') {
     gaps.push({
@@ -224,7 +228,7 @@ export function convertToWowzaRealtimeCreate(input: CreateLiveStreamInput): Wowz
   gaps.push(...lowLatencyGaps(input.lowLatency));
   const warnings = settleInputGaps(gaps, { provider, operation: 'create' });
 
-  const options = readProviderOptions(input, provider, createOptionsSchema, 'create') ?? noOptions();
+  const options = readProviderOptions(input, provider, createOptionsSchema, 'create', reading) ?? noOptions();
   const optionIssues = secureViewerIssues(options);
   if (options.disable_vod_encoder === true && input.recording !== true) {
     optionIssues.push({
@@ -266,7 +270,10 @@ export interface WowzaRealtimeUpdateRequest {
  * after you create the stream"), and restream does not exist. Takes the patch core's `providerInput`
  * returned (the client's check already run).
  */
-export function convertToWowzaRealtimeUpdate(patch: UpdateLiveStreamInput): WowzaRealtimeUpdateRequest {
+export function convertToWowzaRealtimeUpdate(
+  patch: UpdateLiveStreamInput,
+  reading?: ProviderOptionsReading,
+): WowzaRealtimeUpdateRequest {
   const gaps: InputGap[] = [];
   if (patch.recording !== undefined) {
     gaps.push({
@@ -281,7 +288,7 @@ export function convertToWowzaRealtimeUpdate(patch: UpdateLiveStreamInput): Wowz
   gaps.push(...lowLatencyGaps(patch.lowLatency));
   const warnings = settleInputGaps(gaps, { provider, operation: 'update' });
 
-  const options = readProviderOptions(patch, provider, updateOptionsSchema, 'update') ?? noOptions();
+  const options = readProviderOptions(patch, provider, updateOptionsSchema, 'update', reading) ?? noOptions();
 
   return {
     name: patch.name,

@@ -215,10 +215,10 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
         // A signal aborted already ends the call before its input is checked, as through a client.
         options = startCall(options, providerId, 'create', http);
         // Checked as a client checks it, when called without one: a bad field is refused, not sent.
-        const input = providerInput(given, providerId, 'create');
+        const input = providerInput(given, providerId, 'create', secrets);
         const sent = inputSecrets(input, providerId);
         secrets.learn(...sent);
-        const { body, warnings } = convertToWowzaRealtimeCreate(input);
+        const { body, warnings } = convertToWowzaRealtimeCreate(input, { secrets });
         const stream = await requestStream(
           {
             operation: 'create',
@@ -254,7 +254,8 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
         refuseAbortedCall(given, providerId, 'list');
         // Read as a client reads them before anything here does (its `pageSize`): `null`, a Map, a getter
         // that throws or a value a client refuses (`pageSize: 0`, `name: ''`) is refused with the client's error.
-        const options: ListOptions = providerCallOptions(given, providerId, 'list') ?? {};
+        const options: ListOptions =
+          providerCallOptions(given, providerId, 'list', undefined, undefined, secrets) ?? {};
         const requested = Math.floor(options.pageSize ?? maxPageSize);
         const perPage = Number.isFinite(requested)
           ? Math.min(Math.max(requested, 1), maxPageSize)
@@ -309,9 +310,11 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
         options = startCall(options, providerId, 'update', http);
         assertValidId(id, { provider: providerId, operation: 'update' });
         // Checked as a client checks it, when called without one: a bad field is refused, not sent.
-        const patch = providerInput(given, providerId, 'update');
+        const patch = providerInput(given, providerId, 'update', secrets);
         secrets.learnStream(id, ...inputSecrets(patch, providerId));
-        const { name, fields, warnings, needsStoredExpiry } = convertToWowzaRealtimeUpdate(patch);
+        const { name, fields, warnings, needsStoredExpiry } = convertToWowzaRealtimeUpdate(patch, {
+          secrets,
+        });
         if (name === undefined && Object.keys(fields).length === 0) {
           // Only settings the vendor keeps no field for (lowLatency): nothing to send.
           return requestStream(

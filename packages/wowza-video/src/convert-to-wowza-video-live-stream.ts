@@ -3,6 +3,7 @@ import {
   type InputGap,
   type InputIssue,
   invalidInput,
+  type ProviderOptionsReading,
   settleInputGaps,
   type UpdateLiveStreamInput,
   validateCreateInput,
@@ -93,10 +94,13 @@ const restreamMessage =
  * Neutral create input → `POST /live_streams` body. Validates everything before any request: the neutral
  * input, the ingest protocol (rtmp, webrtc, srt, rtsp), the region (one of the 15 broadcast locations),
  * `providerOptions['wowza-video']` and the cross-field rules Wowza documents.
+ * @param reading The provider's secrets, by which a refusal of the options is masked (see
+ *   `readProviderOptions` in `@unilive/core`).
  */
 export function toWowzaVideoCreateBody(
   rawInput: CreateLiveStreamInput,
   defaults: { region?: WowzaVideoBroadcastLocation } = {},
+  reading?: ProviderOptionsReading,
 ): ConvertedRequest {
   const operation = 'create';
   const input = validateCreateInput(rawInput, providerId);
@@ -126,7 +130,7 @@ export function toWowzaVideoCreateBody(
     input.region === undefined
       ? (defaults.region ?? wowzaVideoDefaultRegion)
       : toBroadcastLocation(input.region, { operation, path: 'region' });
-  const options = readWowzaVideoOptions(input, 'create') ?? noOptions();
+  const options = readWowzaVideoOptions(input, 'create', reading) ?? noOptions();
 
   if (
     options.encoder !== undefined &&
@@ -218,7 +222,10 @@ export function toWowzaVideoCreateBody(
  * stream could ever have it. `restream` throws `InvalidInputError` before any request, as do the
  * create-only provider options.
  */
-export function toWowzaVideoUpdateBody(rawPatch: UpdateLiveStreamInput): ConvertedRequest {
+export function toWowzaVideoUpdateBody(
+  rawPatch: UpdateLiveStreamInput,
+  reading?: ProviderOptionsReading,
+): ConvertedRequest {
   const operation = 'update';
   const patch = validateUpdateInput(rawPatch, providerId);
   const region = unknownRegion(patch.region);
@@ -245,7 +252,7 @@ export function toWowzaVideoUpdateBody(rawPatch: UpdateLiveStreamInput): Convert
     gaps.push({ field: 'recording', kind: 'approximated', message: saveAssetMessage });
   if (region) gaps.push(region);
   const warnings = settleInputGaps(gaps, { provider: providerId, operation });
-  const options = readWowzaVideoOptions(patch, 'update') ?? noOptions();
+  const options = readWowzaVideoOptions(patch, 'update', reading) ?? noOptions();
   const liveStream: Record<string, unknown> = {
     ...(patch.name === undefined ? {} : { name: patch.name }),
     ...(patch.recording === undefined ? {} : { recording: patch.recording }),

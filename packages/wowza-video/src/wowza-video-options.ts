@@ -1,6 +1,8 @@
 import {
   type InputIssue,
   invalidInput,
+  maskedOptionsRefusal,
+  type ProviderOptionsReading,
   parseVendorTimestamp,
   readProviderOptions,
   vendorDateInput,
@@ -302,12 +304,18 @@ function unknownKeyIssues(options: Record<string, unknown>, operation: 'create' 
 export function readWowzaVideoOptions(
   input: { providerOptions?: unknown },
   operation: 'create',
+  reading?: ProviderOptionsReading,
 ): v.InferOutput<typeof wowzaVideoCreateOptionsSchema> | undefined;
 export function readWowzaVideoOptions(
   input: { providerOptions?: unknown },
   operation: 'update',
+  reading?: ProviderOptionsReading,
 ): v.InferOutput<typeof wowzaVideoUpdateOptionsSchema> | undefined;
-export function readWowzaVideoOptions(input: { providerOptions?: unknown }, operation: 'create' | 'update') {
+export function readWowzaVideoOptions(
+  input: { providerOptions?: unknown },
+  operation: 'create' | 'update',
+  reading: ProviderOptionsReading = {},
+) {
   const all = input.providerOptions;
   // Own properties only: options someone set on Object.prototype are not the caller's.
   const options =
@@ -316,11 +324,15 @@ export function readWowzaVideoOptions(input: { providerOptions?: unknown }, oper
       : undefined;
   if (options !== undefined && typeof options === 'object' && options !== null) {
     const issues = unknownKeyIssues(options as Record<string, unknown>, operation);
-    if (issues.length > 0) throw invalidInput(issues, { provider: providerId, operation });
+    if (issues.length > 0) {
+      // The names are the caller's: one repeating a credential is masked, as a client masks it.
+      const refusal = invalidInput(issues, { provider: providerId, operation });
+      throw maskedOptionsRefusal(refusal, input, providerId, reading.secrets);
+    }
   }
   return operation === 'create'
-    ? readProviderOptions(input, providerId, wowzaVideoCreateOptionsSchema, operation)
-    : readProviderOptions(input, providerId, wowzaVideoUpdateOptionsSchema, operation);
+    ? readProviderOptions(input, providerId, wowzaVideoCreateOptionsSchema, operation, reading)
+    : readProviderOptions(input, providerId, wowzaVideoUpdateOptionsSchema, operation, reading);
 }
 
 // With this package imported, `providerOptions['wowza-video']` is typed: options autocomplete and a

@@ -203,8 +203,9 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
   const listOptionRules = providerCallOptionRulesWith(callOptionNames);
   const http = createHttpClient({
     provider: providerId,
-    // Read by the HTTP layer on a provider called directly, as `list` reads them first.
-    callOptionNames,
+    // Read by the HTTP layer on a provider called directly, as `list` reads them first; on `list` only, as a
+    // client takes them.
+    callOptionNames: { list: callOptionNames },
     baseUrl: loadOptionalSetting(settings.baseUrl, 'WOWZA_VIDEO_BASE_URL') ?? wowzaVideoBaseUrl,
     // A token given as a setting is checked on the first request only; from the environment, it is read on
     // every request (the environment may change it), and the header is built again only when it did.
@@ -384,14 +385,14 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
         // A signal aborted already ends the call before its input is checked, as through a client.
         options = startCall(options, providerId, 'create', http);
         // Checked as a client checks it, when called without one: a bad field is refused, not sent.
-        const input = providerInput(given, providerId, 'create');
+        const input = providerInput(given, providerId, 'create', secrets);
         // A 422 may echo the push password or the token-auth secret sent: they are secrets from the start.
         const sent = inputSecrets(input, providerId);
         secrets.learn(...sent);
         // Defaults without a prototype: a `region` someone set on Object.prototype is no default.
         const defaults: { region?: WowzaVideoBroadcastLocation } = Object.create(null);
         if (defaultRegion) defaults.region = defaultRegion;
-        const { body, warnings } = toWowzaVideoCreateBody(input, defaults);
+        const { body, warnings } = toWowzaVideoCreateBody(input, defaults, { secrets });
         const response = await call({
           operation: 'create',
           method: 'POST',
@@ -427,7 +428,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
         // Read as a client reads them before anything here does (its `pageSize`, `details`): `null`, a Map, a
         // getter that throws or a value a client refuses (`pageSize: 0`, `name: ''`) is refused with the client's error.
         const options: WowzaVideoListOptions =
-          providerCallOptions(given, providerId, 'list', listOptionRules) ?? {};
+          providerCallOptions(given, providerId, 'list', listOptionRules, undefined, secrets) ?? {};
         const perPage = pageSizeOf(options.pageSize);
         // Any other value would read as true or false by accident (`'false'` fetching every stream's details).
         if (options.details !== undefined && typeof options.details !== 'boolean') {
@@ -492,9 +493,9 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
         // One deadline for the call (totalTimeoutMs): the change and the reads back after it.
         options = startCall(options, providerId, 'update', http);
         assertValidId(id, { provider: providerId, operation: 'update' });
-        const patch = providerInput(given, providerId, 'update');
+        const patch = providerInput(given, providerId, 'update', secrets);
         secrets.learnStream(id, ...inputSecrets(patch, providerId));
-        const { body, warnings } = toWowzaVideoUpdateBody(patch);
+        const { body, warnings } = toWowzaVideoUpdateBody(patch, { secrets });
         // Nothing Wowza can change (only warnings, or options for other providers): report the stream.
         if (Object.keys(body.live_stream).length === 0) {
           const stream = await fetchStream(id, 'update', options);

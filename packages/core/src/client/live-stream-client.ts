@@ -571,9 +571,11 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     try {
       callOptions = this.callOptions(options, 'list', listOptionRules);
       const issues = listOptionIssues(callOptions);
-      if (issues.length > 0) invalid = callOptionsError(issues, { provider: this.#id, operation: 'list' });
+      if (issues.length > 0) throw callOptionsError(issues, { provider: this.#id, operation: 'list' });
     } catch (error) {
-      invalid = error;
+      // Masked as every other call's refusal is: an option's name is the caller's text, and may repeat a
+      // credential (a token pasted where a name belongs).
+      invalid = UniliveError.isInstance(error) ? this.masked(error) : error;
     }
     const reported = (stream: LiveStream) => this.reported('list', stream);
     const sought = callOptions.name;

@@ -32,6 +32,7 @@ import {
   callOptionError,
   isClientOptions,
   markClientOptions,
+  type OptionRule,
   providerCallOptionRulesWith,
   providerCallOptions,
   refuseCallOptionValues,
@@ -40,6 +41,7 @@ import { isInstanceOf, once, ownFields, ownValue, platformSignal, prototypePollu
 import type {
   CallOptions,
   CallRuntime,
+  ProviderCallOptionNames,
   ProviderOptionsOperation,
   ProviderSettingsBase,
 } from '../provider.js';
@@ -101,11 +103,13 @@ export type VendorErrorClass =
 export interface HttpClientSettings {
   provider: ProviderId;
   /**
-   * The adapter's own per-call option names besides core's (wowza-video's list `details`): a provider
-   * called directly, whose options no client read, has them read here (`providerCallOptions`), and any
-   * other name is refused naming the nearest. Default none.
+   * The adapter's own per-call option names besides core's, per operation as its provider declares them
+   * (`LiveStreamProvider.callOptionNames`; wowza-video's `{ list: ['details'] }`), or one list every
+   * operation takes: a provider called directly, whose options no client read, has them read here
+   * (`providerCallOptions`), and any other name is refused naming the nearest, as a client refuses it.
+   * Default none.
    */
-  callOptionNames?: readonly string[] | undefined;
+  callOptionNames?: readonly string[] | ProviderCallOptionNames | undefined;
   /**
    * The operations whose `providerOptions[<id>]` the adapter reads (its provider's `providerOptionsOn`):
    * a provider called directly has a start's `providerOptions` read here as a client reads them, options
@@ -320,7 +324,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
   const totalTimeoutMs = checked.totalTimeoutMs;
   const maxResponseBytes = checked.maxResponseBytes;
   const random = settings.random ?? Math.random;
-  const callOptionRules = providerCallOptionRulesWith(settings.callOptionNames ?? []);
+  const callOptionRules = callOptionRulesOf(settings.callOptionNames);
   const providerOptionsOn = settings.providerOptionsOn;
   const baseUrl = checked.baseUrl.href.endsWith('/') ? checked.baseUrl.href : `${checked.baseUrl.href}/`;
   const origin = checked.baseUrl.origin;
@@ -387,7 +391,14 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
     // `runtime` in it or not, is read.
     const options = isClientOptions(given)
       ? given
-      : providerCallOptions(given, settings.provider, asked.operation, callOptionRules, providerOptionsOn);
+      : providerCallOptions(
+          given,
+          settings.provider,
+          asked.operation,
+          callOptionRules(asked.operation),
+          providerOptionsOn,
+          settings.secrets,
+        );
     const runtime = ownRuntime(options);
     // A call made while serving another public operation (a wait's status polls) names that operation.
     const spec = servingOperation(asked, ownValue(runtime, 'operation'));
@@ -960,8 +971,9 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           given,
           settings.provider,
           operation,
-          callOptionRules,
+          callOptionRules(operation),
           providerOptionsOn,
+          settings.secrets,
         ) as object;
         refuseCallOptionValues(
           settings.provider,
@@ -2053,4 +2065,27 @@ function undecodableBody(error: unknown): string | undefined {
     // As above.
   }
   return undefined;
+}
+
+// The rules a provider called directly reads one operation's options with: core's, and the adapter's own
+// names declared for that operation (a list of names: for every operation). Built once per operation.
+function callOptionRulesOf(
+  names: readonly string[] | ProviderCallOptionNames | undefined,
+): (operation: string) => Readonly<Record<string, OptionRule>> {
+  if (names === undefined || Array.isArray(names)) {
+    const rules = providerCallOptionRulesWith((names as readonly string[] | undefined) ?? []);
+    return () => rules;
+  }
+  const byOperation = new Map<string, Readonly<Record<string, OptionRule>>>();
+  return (operation) => {
+    let rules = byOperation.get(operation);
+    if (rules === undefined) {
+      const declared = Object.hasOwn(names, operation)
+        ? (names as Record<string, readonly string[] | undefined>)[operation]
+        : undefined;
+      rules = providerCallOptionRulesWith(declared ?? []);
+      byOperation.set(operation, rules);
+    }
+    return rules;
+  };
 }
