@@ -294,6 +294,52 @@ describe('readSettings: every own key is read', () => {
     );
   });
 
+  it('names an unknown setting, unless its name may be a credential pasted where a name belongs', () => {
+    const refusal = (given: object): InvalidInputError => {
+      try {
+        readSettings('liveapi', given, { tokenId: true, secretKey: true, baseUrl: true }, [
+          'tokenId',
+          'secretKey',
+        ]);
+      } catch (error) {
+        if (InvalidInputError.isInstance(error)) return error;
+        throw error;
+      }
+      throw new Error('not refused');
+    };
+    const hidden =
+      'unknown setting (its name is not shown: it may be a credential); expected one of tokenId, secretKey, baseUrl';
+    // A credential given beside it (its value, or the value inside a longer name), or a name of the shapes
+    // keys, tokens and ids have: random hex or base64, many digits, over 40 characters.
+    const credentialNames = fc.oneof(
+      fc.stringMatching(/^[0-9a-f]{16,64}$/),
+      fc.base64String({ minLength: 20, maxLength: 60 }).filter((text) => /[+/=]/.test(text)),
+      fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{40,80}$/),
+      fc.stringMatching(/^[a-z]{1,6}_[0-9]{4,12}$/),
+    );
+    fc.assert(
+      fc.property(credentialNames, fc.boolean(), fc.constantFrom('', 'x-'), (name, beside, prefix) => {
+        const secretKey = beside ? name : 'a-key-of-its-own';
+        const key = beside ? `${prefix}${name}` : name;
+        const error = refusal({ tokenId: 'tid', secretKey, [key]: 1 });
+        expect(error.issues).toEqual([{ path: '[REDACTED]', message: hidden }]);
+        expect(`${error.message} ${JSON.stringify(error)}`).not.toContain(name);
+      }),
+      { numRuns: 200 },
+    );
+    // Names as people misspell them are still named, with the nearest.
+    for (const [key, message] of [
+      ['secretkey', 'unknown setting; did you mean "secretKey"?'],
+      ['base_url', 'unknown setting; did you mean "baseUrl"?'],
+      ['token id', 'unknown setting; did you mean "tokenId"?'],
+      ['region', 'unknown setting; expected one of tokenId, secretKey, baseUrl'],
+    ] as const) {
+      expect(refusal({ tokenId: 'tid', secretKey: 'a-key-of-its-own', [key]: 1 }).issues).toEqual([
+        { path: key, message },
+      ]);
+    }
+  });
+
   it('refuses a symbol key as an unknown setting, naming it, never its value', () => {
     const key = Symbol('token');
     let thrown: unknown;

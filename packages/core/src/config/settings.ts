@@ -446,6 +446,8 @@ export function readSettings<Settings extends object>(
   const known = Object.keys(names);
   const issues: InputIssue[] = [];
   const refusedCredentials: InvalidInputError[] = [];
+  // The issues of names no setting has, whose names may be credentials pasted where a name belongs.
+  const unknownNames: InputIssue[] = [];
   // Each setting is read once, into the copy returned: a getter or a Proxy that throws is a setting that
   // could not be read, and one that answers differently later cannot pass a check with another value.
   const own: Record<string, unknown> = Object.create(null);
@@ -504,13 +506,16 @@ export function readSettings<Settings extends object>(
       continue;
     }
     const nearest = nearestName(key, known);
-    issues.push({
+    const issue = {
       path: key,
       message: nearest
         ? `unknown setting; did you mean "${nearest}"?`
         : `unknown setting; expected one of ${known.join(', ')}`,
-    });
+    };
+    issues.push(issue);
+    unknownNames.push(issue);
   }
+  hideCredentialNames(unknownNames, known, credentials, own);
   // One credential alone given wrong keeps its own words (`the \`token\` setting must be a string`).
   const [lone] = refusedCredentials;
   if (refusedCredentials.length === 1 && lone && issues.length === lone.issues.length) throw lone;
@@ -526,4 +531,38 @@ export function readSettings<Settings extends object>(
     );
   }
   return own as Settings;
+}
+
+// A name the caller gave for a setting is echoed in its refusal, unless it may be a credential pasted where a
+// name belongs (a config written `{ "5e3b9c…": "…" }`): one holding the value of a credential setting given
+// beside it, or one no setting name looks like: over 40 characters, holding 4 digits or more (as keys,
+// tokens and ids do, and no setting of any provider does), or characters beyond letters, digits, `_`, `$`,
+// `-` and spaces (base64's `+`, `/`, `=`). Such a name is shown as `[REDACTED]`, with the names that exist.
+function hideCredentialNames(
+  issues: InputIssue[],
+  known: readonly string[],
+  credentials: readonly string[],
+  own: Record<string, unknown>,
+): void {
+  if (issues.length === 0) return;
+  const values: string[] = [];
+  for (const name of credentials) {
+    const value = own[name];
+    if (typeof value === 'string' && value.trim().length >= minHiddenLength) values.push(value.trim());
+  }
+  for (const issue of issues) {
+    const name = issue.path;
+    if (settingNameLike(name) && !values.some((value) => name.includes(value))) continue;
+    issue.path = redactedName;
+    issue.message = `unknown setting (its name is not shown: it may be a credential); expected one of ${known.join(', ')}`;
+  }
+}
+
+// The shortest credential value looked for inside a name: shorter ones would hide ordinary names.
+const minHiddenLength = 8;
+
+const redactedName = '[REDACTED]';
+
+function settingNameLike(name: string): boolean {
+  return /^[A-Za-z_$][\w$ -]{0,39}$/.test(name) && (name.match(/\d/g)?.length ?? 0) < 4;
 }
