@@ -264,6 +264,36 @@ describe('videosdk parseWebhook', () => {
   });
 });
 
+describe('videosdk parseWebhook: a session event without its time', () => {
+  it('takes the time of receipt and says so, as for a time it cannot read', async () => {
+    const receipt = Date.parse('2026-12-06T12:00:00Z');
+    for (const [name, field] of [
+      ['session-started', 'start'],
+      ['session-ended', 'end'],
+    ] as const) {
+      const fixture = fixtures.find((each) => each.name === name);
+      for (const value of ['missing', null] as const) {
+        const webhook = structuredClone(fixture?.webhook) as { data: Record<string, unknown> };
+        if (value === 'missing') delete webhook.data[field];
+        else webhook.data[field] = value;
+        const signed = await signWebhook('videosdk', webhook, { privateKey: vendor.privateKey });
+        const [event] = await parseWebhook(signed, { publicKey: vendor.publicKey, clock: () => receipt });
+        expect(event?.occurredAt).toEqual(new Date(receipt));
+        expect(event?.warnings).toEqual([
+          {
+            type: 'fallback',
+            setting: `data.${field}`,
+            message:
+              value === 'missing'
+                ? `data.${field} is missing; occurredAt is the time of receipt`
+                : `data.${field} (null) is no time from 2000 to a day after receipt; occurredAt is the time of receipt`,
+          },
+        ]);
+      }
+    }
+  });
+});
+
 describe('videosdk parseWebhook rooms named empty', () => {
   const withRoom = fixtures.filter((fixture) => fixture.expected.type !== 'unknown');
 

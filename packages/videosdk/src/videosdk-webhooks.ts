@@ -623,19 +623,36 @@ export async function parseWebhook(
   const clock = webhookClock(provider, options.clock);
   const timeField = name === 'session-ended' ? 'end' : name === 'session-started' ? 'start' : undefined;
   const sentData: unknown = Object.hasOwn(raw, 'data') ? raw.data : undefined;
+  const sentTime =
+    timeField !== undefined &&
+    typeof sentData === 'object' &&
+    sentData !== null &&
+    Object.hasOwn(sentData, timeField);
   const time = readEventTime(
-    timeField && typeof sentData === 'object' && sentData !== null && Object.hasOwn(sentData, timeField)
-      ? (sentData as Record<string, unknown>)[timeField]
-      : undefined,
+    sentTime ? (sentData as Record<string, unknown>)[timeField as string] : undefined,
     clock(),
   );
+  // A session's start or end is in every one the vendor documents: one without it is told, as one whose
+  // time cannot be read is, since its occurredAt is then only the time it arrived.
+  const timeWarnings =
+    timeField !== undefined && !sentTime
+      ? {
+          warnings: [
+            {
+              type: 'fallback' as const,
+              setting: `data.${timeField}`,
+              message: `data.${timeField} is missing; occurredAt is the time of receipt`,
+            },
+          ],
+        }
+      : eventTimeWarnings(time, `data.${timeField}`);
   return [
     namedStreamEvent({
       id: await deliveryDigest(body),
       provider,
       streamId: roomId ?? '',
       occurredAt: time.occurredAt,
-      ...eventTimeWarnings(time, `data.${timeField}`),
+      ...timeWarnings,
       ...claims,
       data: { vendorEvent: name, ...(data.sessionId ? { sessionId: data.sessionId } : {}), ...details },
       raw,
