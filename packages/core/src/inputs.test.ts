@@ -246,6 +246,88 @@ describe('readProviderOptions', () => {
     );
   });
 
+  it('names every unknown option, once each, after what the schema refuses of the known ones (generated)', () => {
+    const known = v.strictObject({
+      billing_mode: v.optional(v.picklist(['pay_as_you_go', 'twentyfour_seven'])),
+      width: v.optional(v.number()),
+    });
+    const unknownKeys = fc.uniqueArray(
+      fc.stringMatching(/^[a-z][a-z_]{0,11}$/).filter((key) => !['billing_mode', 'width'].includes(key)),
+      { minLength: 1, maxLength: 5 },
+    );
+    fc.assert(
+      fc.property(unknownKeys, fc.boolean(), (keys, badWidth) => {
+        const entry: Record<string, unknown> = badWidth ? { width: 'wide' } : {};
+        for (const key of keys) entry[key] = 1;
+        const issues = issuesOf(() =>
+          readProviderOptions({ providerOptions: { 'wowza-video': entry } }, 'wowza-video', known, 'create'),
+        );
+        const at = (key: string) => `providerOptions.wowza-video.${key}`;
+        expect(issues).toEqual([
+          ...(badWidth ? [{ path: at('width'), message: 'expected a number' }] : []),
+          ...keys.map((key) => ({
+            path: at(key),
+            message: 'unknown field; expected one of billing_mode, width',
+          })),
+        ]);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("puts valibot's own messages in unilive's words: what was expected, never what was received (generated)", () => {
+    const plain = v.strictObject({
+      text: v.optional(v.string()),
+      count: v.optional(v.number()),
+      flag: v.optional(v.boolean()),
+      mode: v.optional(v.picklist(['landscape', 'portrait'])),
+      one: v.optional(v.literal('only')),
+      code: v.optional(v.pipe(v.string(), v.minLength(2), v.maxLength(4))),
+      grid: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(25))),
+      nested: v.optional(v.strictObject({ type: v.string() })),
+      list: v.optional(v.pipe(v.array(v.string()), v.minLength(1))),
+      link: v.optional(v.pipe(v.string(), v.url(), v.startsWith('https://'))),
+    });
+    const fields = Object.keys(plain.entries);
+    fc.assert(
+      fc.property(fc.constantFrom(...fields), fc.anything(), (field, value) => {
+        let error: unknown;
+        try {
+          readProviderOptions({ providerOptions: { acme: { [field]: value } } }, 'acme', plain, 'create');
+        } catch (caught) {
+          error = caught;
+        }
+        if (error === undefined) return;
+        expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+        for (const issue of (error as InvalidInputError).issues) {
+          expect(issue.message).toMatch(/^(expected |unknown field|is required)/);
+          expect(issue.message).not.toMatch(/Invalid|Expected|received/);
+        }
+      }),
+      { numRuns: 400 },
+    );
+    const said = (field: string, value: unknown) =>
+      issuesOf(() =>
+        readProviderOptions({ providerOptions: { acme: { [field]: value } } }, 'acme', plain, 'create'),
+      ).map((issue) => issue.message);
+    expect(said('text', 5)).toEqual(['expected a string']);
+    expect(said('count', 'x')).toEqual(['expected a number']);
+    expect(said('flag', 'yes')).toEqual(['expected a boolean']);
+    expect(said('mode', 'square')).toEqual(['expected one of landscape, portrait']);
+    expect(said('one', 'other')).toEqual(['expected "only"']);
+    expect(said('code', 'x')).toEqual(['expected at least 2 characters']);
+    expect(said('code', 'xxxxx')).toEqual(['expected at most 4 characters']);
+    expect(said('grid', 1.5)).toEqual(['expected a whole number']);
+    expect(said('grid', 0)).toEqual(['expected at least 1']);
+    expect(said('grid', 30)).toEqual(['expected at most 25']);
+    expect(said('nested', 'x')).toEqual(['expected an object']);
+    expect(said('nested', {})).toEqual(['is required']);
+    expect(said('list', 'x')).toEqual(['expected a list']);
+    expect(said('list', [])).toEqual(['expected at least 1 item']);
+    expect(said('link', 'nope')).toEqual(['expected a URL', 'expected a text starting with "https://"']);
+    expect(said('link', 'http://a.example')).toEqual(['expected a text starting with "https://"']);
+  });
+
   it('returns the options for this provider only', () => {
     expect(
       readProviderOptions({ providerOptions: { other: { a: 1 } } }, 'wowza-video', schema, 'create'),

@@ -539,8 +539,11 @@ const requiredMessage = 'is required';
 
 function toInputIssue(issue: v.BaseIssue<unknown>, input: unknown): InputIssue {
   const path = v.getDotPath(issue) ?? '$';
-  // Our schemas give fixed messages; valibot's defaults append the received value, which is cut.
-  const message = issue.message.replace(/\s*but received .*$/s, '');
+  // Our schemas give fixed messages; valibot's defaults append the received value, which is cut, and are
+  // put in the words the rest of unilive uses (`Invalid type: Expected string` is `expected a string`).
+  const message = issue.message.startsWith('Invalid ')
+    ? defaultMessage(issue)
+    : issue.message.replace(/\s*but received .*$/s, '');
   if (issue.kind === 'schema' && (issue.type === 'strict_object' || issue.type === 'object')) {
     if (issue.expected === 'never') return { path, message: 'unknown field' };
     if (issue.expected?.startsWith('"') && issue.received === 'undefined') {
@@ -550,6 +553,47 @@ function toInputIssue(issue: v.BaseIssue<unknown>, input: unknown): InputIssue {
     if (path === '$') return { path, message: `${message}; received ${kindOf(input)}` };
   }
   return { path, message };
+}
+
+// A valibot issue without a message of ours, in unilive's words: what was expected, never what was received.
+function defaultMessage(issue: v.BaseIssue<unknown>): string {
+  const expected = issue.expected ?? '';
+  const count = /^[<>]=(\d+)$/.exec(expected)?.[1];
+  const unit = (singular: string) =>
+    `${count} ${Array.isArray(issue.input) ? 'item' : singular}${count === '1' ? '' : 's'}`;
+  switch (issue.type) {
+    case 'min_length':
+      return count ? `expected at least ${unit('character')}` : `expected ${expected}`;
+    case 'max_length':
+      return count ? `expected at most ${unit('character')}` : `expected ${expected}`;
+    case 'min_value':
+      return count ? `expected at least ${count}` : `expected ${expected}`;
+    case 'max_value':
+      return count ? `expected at most ${count}` : `expected ${expected}`;
+    case 'integer':
+      return 'expected a whole number';
+    case 'url':
+      return 'expected a URL';
+    case 'starts_with':
+      return `expected a text starting with ${expected}`;
+    case 'regex':
+      return 'expected a text of the form the vendor documents';
+  }
+  if (issue.kind !== 'schema') return `expected ${expected}`.trim();
+  const literals = expected.match(/"[^"]*"/g);
+  if (literals && /^\(?"/.test(expected)) {
+    return literals.length === 1
+      ? `expected ${literals[0]}`
+      : `expected one of ${literals.map((literal) => literal.slice(1, -1)).join(', ')}`;
+  }
+  const kinds: Record<string, string> = {
+    string: 'a string',
+    number: 'a number',
+    boolean: 'a boolean',
+    Object: 'an object',
+    Array: 'a list',
+  };
+  return `expected ${Object.hasOwn(kinds, expected) ? kinds[expected] : expected}`;
 }
 
 function kindOf(value: unknown): string {
@@ -858,6 +902,16 @@ export function readProviderOptions<T>(
         : '';
     return { path: path === '$' ? at : `${at}.${path}`, message: `${message}${hint}` };
   });
+  // A strict object reports its first unknown field only: the others are named too, so that one answer
+  // tells every one to fix.
+  if (allowed.length > 0 && typeof options === 'object' && options !== null) {
+    const named = new Set(issues.map((issue) => issue.path));
+    for (const key of Object.keys(options)) {
+      const path = `${at}.${key}`;
+      if (Object.hasOwn(entries as object, key) || named.has(path)) continue;
+      issues.push({ path, message: `unknown field; expected one of ${allowed.join(', ')}` });
+    }
+  }
   throw maskedOptionsRefusal(refused(issues), input, provider, reading.secrets);
 }
 

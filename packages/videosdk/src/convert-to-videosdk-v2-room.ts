@@ -304,7 +304,7 @@ function readOptions<T>(
     if (!InvalidInputError.isInstance(error)) throw error;
     const issues = error.issues.map((issue) => ({
       path: issue.path,
-      message: `videosdk v2: ${misplacedOption(issue, operation) ?? issue.message}`,
+      message: `videosdk v2: ${misplacedOption(issue, operation) ?? (issue.message === 'is required' ? 'a value is required' : issue.message)}`,
     }));
     throw providerOptionsError(issues, { provider, operation });
   }
