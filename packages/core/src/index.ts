@@ -20,6 +20,7 @@ export {
   type CredentialHeaderSettings,
   cachedCredentialHeaders,
   type HeaderCredential,
+  learnEnvironmentCredentials,
 } from './config/credential-headers.js';
 export {
   builtInProviderIds,

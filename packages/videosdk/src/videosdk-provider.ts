@@ -2,6 +2,7 @@ import {
   createHttpClient,
   InvalidInputError,
   type LiveStreamProvider,
+  learnEnvironmentCredentials,
   loadOptionalSetting,
   markBuiltInProvider,
   type ProviderSettingsBase,
@@ -27,6 +28,7 @@ import {
   tokenTtlBounds,
   VideosdkSecretSet,
   videosdkAccountOf,
+  videosdkEnvironmentVariables,
   videosdkV2TokenClaims,
 } from './videosdk-auth.js';
 import { classifyVideosdkError, readVideosdkError } from './videosdk-error.js';
@@ -149,6 +151,17 @@ export function videosdk(given: VideosdkSettings = {}): LiveStreamProvider {
   for (const value of [settings.token, settings.apiKey, settings.secret]) {
     if (typeof value === 'string') secrets.add(value);
   }
+  // Those the environment holds now are secrets from now, not from the first request: a refusal made before
+  // any (an option named by the token) is masked by them. Read again when the adapter needs them.
+  const names = videosdkEnvironmentVariables;
+  learnEnvironmentCredentials(
+    [
+      { value: settings.token, environmentVariables: [names.token] },
+      { value: settings.apiKey, environmentVariables: [names.apiKey] },
+      { value: settings.secret, environmentVariables: [names.secret] },
+    ],
+    secrets,
+  );
   // One signing code for both versions; only the claims differ (v1 `{ apikey, jti }`, v2 the SDK's).
   const credentials = createVideosdkCredentials({
     settings,

@@ -3,7 +3,7 @@ import { servedOperation, UniliveError } from '../errors/unilive-error.js';
 import { isSendableHeader, unsendableHeaderIssue, unsendableHeaderMessage } from '../http/header-text.js';
 import type { ProviderId } from '../live-stream.js';
 import type { SecretSet } from '../secrets.js';
-import { type CredentialSource, checkCredentialSettings, loadCredentials } from './settings.js';
+import { type CredentialSource, checkCredentialSettings, environment, loadCredentials } from './settings.js';
 
 /** One credential an adapter's headers are built from: its setting's value, else the environment. */
 export type HeaderCredential = Omit<CredentialSource, 'provider'>;
@@ -93,6 +93,9 @@ export function cachedCredentialHeaders<const Credentials extends readonly Heade
   // A setting is known now: refused at the factory, not at the first call (where the caller would look for a
   // fault in the call). When every credential is one, nothing can change them, so `build` runs now as well.
   checkCredentialSettings(sources);
+  // Those the environment holds now are secrets from now, not from the first request: a refusal made before
+  // any (an option named by the token) is masked by them, as by a setting. Read again on every request.
+  if (!allSettings) learnEnvironmentCredentials(sources, secrets);
   if (allSettings) {
     let built: Readonly<Record<string, string>>;
     try {
@@ -114,6 +117,24 @@ export function cachedCredentialHeaders<const Credentials extends readonly Heade
     }
   }
   return headers;
+}
+
+/**
+ * Adds to `secrets` the values the environment holds now for the credentials not given as settings (each
+ * source's variables, read as {@link environment} reads them), unchecked: a provider that reads its
+ * credentials from the environment at each request masks them from its first refusal on, one made before
+ * any request included. {@link cachedCredentialHeaders} does this; an adapter that reads its credentials
+ * otherwise (videosdk, which signs its own tokens) calls it from its factory.
+ */
+export function learnEnvironmentCredentials(
+  sources: readonly Pick<CredentialSource, 'value' | 'environmentVariables'>[],
+  secrets: SecretSet,
+): void {
+  const variables = environment();
+  for (const source of sources) {
+    if (typeof source.value === 'string') continue;
+    for (const name of source.environmentVariables) secrets.add(variables[name]);
+  }
 }
 
 function sameValues(kept: readonly string[], read: readonly string[]): boolean {
