@@ -212,6 +212,40 @@ describe('validateUpdateInput', () => {
   });
 });
 
+describe('an input refused: the stream keys it carries are masked in its names', () => {
+  // A refusal names the caller's field names. A restream key pasted as a field name (of its own target, of
+  // another, or of the input beside a target that is refused) was shown in clear: the input's keys were
+  // secrets only once it was taken.
+  it('masks every stream key given, refused targets included, on create and update (generated)', () => {
+    const keys = fc.stringMatching(/^[A-Za-z0-9_-]{12,40}$/);
+    const placements = fc.constantFrom('own target', 'other target', 'input beside a bad target', 'bad url');
+    fc.assert(
+      fc.property(keys, placements, fc.constantFrom('create', 'update'), (key, placement, operation) => {
+        const target = { url: 'rtmp://a.example/live', streamKey: key };
+        const input: Record<string, unknown> = operation === 'create' ? { name: 'Launch' } : {};
+        if (placement === 'own target') input.restream = [{ ...target, [key]: 1 }];
+        if (placement === 'other target')
+          input.restream = [target, { url: 'rtmp://b.example/live', streamKey: 'other-key-1', [key]: 1 }];
+        if (placement === 'input beside a bad target') {
+          input.restream = [{ ...target, id: 5 }];
+          input[key] = 1;
+        }
+        if (placement === 'bad url') {
+          input.restream = [{ ...target, url: 'ftp://a.example/live' }];
+          input[key] = 1;
+        }
+        const validate = operation === 'create' ? validateCreateInput : validateUpdateInput;
+        const error = failureOf(() => validate(input, 'liveapi'));
+        expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+        const refusal = error as InvalidInputError;
+        expect(refusal.message).toContain('[REDACTED]');
+        expect(`${refusal.message} ${JSON.stringify(refusal)}`).not.toContain(key);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe('readProviderOptions', () => {
   const schema = v.strictObject({
     billing_mode: v.optional(v.picklist(['pay_as_you_go', 'twentyfour_seven'])),

@@ -5,6 +5,7 @@ import { ingestProtocols, type ProviderId, type Warning } from './live-stream.js
 import { dateOfAnyRealm, isArrayValue, plainObjectProblem, unreadableText } from './own.js';
 import type { CreateLiveStreamInput, UpdateLiveStreamInput } from './provider.js';
 import { maskedFailure } from './provider-secrets.js';
+import { minimumSecretLength } from './redaction/forms.js';
 import { isCredentialName } from './redaction/patterns.js';
 import { repeatedRestreamTargets } from './restream.js';
 import { combinedRedactor, knownValuesRedactor, type Redactor } from './secrets.js';
@@ -477,10 +478,36 @@ export function validateInput<T>(
   }
   const result = safeParseOwn(schema, copy);
   if (result.success) return ownData(result.output) as T;
-  throw invalidInput(
+  const refusal = invalidInput(
     result.issues.map((issue) => toInputIssue(issue, input)),
     context,
   );
+  // A refusal names the caller's field names, and one may repeat a stream key the same input carries (a
+  // key pasted as a field of its target, or of another): masked by every key given, the targets refused
+  // among them, as the input's credentials are once it is taken.
+  const given = credentialsGiven(copy, context.provider);
+  throw given.length === 0
+    ? refusal
+    : (maskedFailure(refusal, knownValuesRedactor(given)) as InvalidInputError);
+}
+
+// The credentials an input holds as given, checked or not: its targets' stream keys and URLs' user
+// information, and credential-named fields of its provider options (every provider's, when no provider is
+// named: a registry's check, before one is chosen).
+function credentialsGiven(copy: unknown, provider: ProviderId | undefined): string[] {
+  if (typeof copy !== 'object' || copy === null) return [];
+  const input = copy as { restream?: unknown; providerOptions?: unknown };
+  const all = input.providerOptions;
+  const ids =
+    provider !== undefined
+      ? [provider]
+      : typeof all === 'object' && all !== null && !isArrayValue(all)
+        ? Object.keys(all)
+        : [];
+  const found = inputSecrets({ restream: input.restream }, provider ?? '');
+  for (const id of ids) found.push(...inputSecrets({ providerOptions: all }, id));
+  // As a secret set keeps them: a shorter value would hide ordinary words, and masks nothing.
+  return found.filter((value) => value.length >= minimumSecretLength);
 }
 
 /**
