@@ -3,7 +3,13 @@ import { isBuiltInProvider } from '../built-in.js';
 import type { ProviderCapabilities } from '../capabilities.js';
 import { readCapabilities } from '../capabilities-read.js';
 import { tokens } from '../di/tokens.js';
-import { AbortError, abortedMessage, type InputIssue, ResponseShapeError } from '../errors/errors.js';
+import {
+  AbortError,
+  abortedMessage,
+  type InputIssue,
+  InvalidInputError,
+  ResponseShapeError,
+} from '../errors/errors.js';
 import { maskedValue, requestOf, servedOperation, UniliveError } from '../errors/unilive-error.js';
 import { emit, type HttpHooks, scrubbedBy } from '../http/hooks.js';
 import { sealHooks } from '../http/http-client.js';
@@ -62,6 +68,7 @@ import {
   keepsStreamSecrets,
   maskedFailure,
   maskedWarning,
+  providerRedactor,
   providerRedactorSource,
   secretsProblem,
   withHeldSecrets,
@@ -223,6 +230,24 @@ export function createLiveStreamClient(
   provider?: LiveStreamProvider,
   given?: LiveStreamClientOptions,
 ): LiveStreamClient {
+  try {
+    return buildClient(provider, given);
+  } catch (error) {
+    // A refusal of the options names the caller's names (an unknown option, a hook, a rate-limit field):
+    // one may repeat the provider's credential, so it is masked by its secrets, as every call's refusal is.
+    if (!InvalidInputError.isInstance(error) || typeof provider !== 'object' || provider === null)
+      throw error;
+    let redactor: Redactor;
+    try {
+      redactor = providerRedactor(provider);
+    } catch {
+      throw error;
+    }
+    throw maskedFailure(error, redactor);
+  }
+}
+
+function buildClient(provider: LiveStreamProvider | undefined, given: LiveStreamClientOptions | undefined) {
   const options = readClientOptions(given);
   const parts = options.container
     ? resolveParts(options.container, provider, options.hooks)

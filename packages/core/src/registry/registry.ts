@@ -378,6 +378,36 @@ const settlingStates: readonly LiveStreamState[] = ['starting', 'resetting'];
 export function createLiveStreamRegistry<const Name extends string = string>(
   input: LiveStreamRegistryOptions<Name>,
 ): LiveStreamRegistry<Name> {
+  try {
+    return buildRegistry(input);
+  } catch (error) {
+    throw maskedByGivenProviders(error, input);
+  }
+}
+
+// A refusal of the registry's options names the caller's names (an unknown option, a routing field): one
+// may repeat a credential of a provider given, so it is masked by every such provider's secrets, read from
+// the providers as given (a getter that throws masks nothing more: its entry is refused on its own).
+function maskedByGivenProviders(error: unknown, input: unknown): unknown {
+  if (!InvalidInputError.isInstance(error) || typeof input !== 'object' || input === null) return error;
+  let masked: unknown = error;
+  try {
+    const providers = Object.getOwnPropertyDescriptor(input, 'providers')?.value;
+    if (typeof providers !== 'object' || providers === null) return error;
+    for (const key of Reflect.ownKeys(providers)) {
+      const value: unknown = Object.getOwnPropertyDescriptor(providers, key)?.value;
+      const provider = isClient(value) ? value.provider : isProvider(value) ? value : undefined;
+      if (provider !== undefined) masked = maskedFailure(masked, providerRedactor(provider));
+    }
+  } catch {
+    // A provider whose secrets cannot be read: refused on its own, naming it.
+  }
+  return masked;
+}
+
+function buildRegistry<const Name extends string = string>(
+  input: LiveStreamRegistryOptions<Name>,
+): LiveStreamRegistry<Name> {
   if (input === undefined)
     throw configurationError('providers', 'expected an object of providers by name, with at least one');
   // Own, known names only (`hook`, `ratelimit` name the nearest valid one); hooks checked like a client's.
@@ -686,9 +716,17 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     try {
       return await run();
     } catch (error) {
-      this.failed(operation, error);
-      throw error;
+      const told = this.refusalMasked(error);
+      this.failed(operation, told);
+      throw told;
     }
+  }
+
+  // The registry's own refusal of what the caller gave (an option, an input field, an option of a walk),
+  // masked by every provider's secrets: it names the caller's names, one may repeat any provider's
+  // credential, and no one provider's client has seen it. Other errors come from a client, masked already.
+  refusalMasked(error: unknown): unknown {
+    return InvalidInputError.isInstance(error) ? this.maskedByAll(error) : error;
   }
 
   private failed(operation: string, error: unknown): void {
@@ -836,8 +874,9 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
       try {
         yield* walkProviders();
       } catch (error) {
-        if (!search) registry.failed(operation, error);
-        throw error;
+        const told = registry.refusalMasked(error);
+        if (!search) registry.failed(operation, told);
+        throw told;
       }
     }
     // What the walk checks before any provider is walked (the signal, the options, the providers named):
@@ -957,8 +996,9 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
           try {
             begin();
           } catch (error) {
-            if (!search) registry.failed(operation, error);
-            throw error;
+            const told = registry.refusalMasked(error);
+            if (!search) registry.failed(operation, told);
+            throw told;
           }
           return streams;
         }
