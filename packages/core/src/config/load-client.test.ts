@@ -67,6 +67,42 @@ describe('createLiveStreamClientFromConfig', () => {
     expect(received.fetch).toBe(customFetch);
   });
 
+  // What the configuration names where an id, a package or an option's name belongs is repeated in its
+  // refusal: a credential of the same configuration pasted there was shown in clear.
+  it('masks a credential of the configuration written as its provider, package or an option name (generated)', async () => {
+    const credentials = fc.stringMatching(/^[0-9a-f]{16,40}$/);
+    const places = fc.constantFrom('provider', 'package', 'scoped package', 'option', 'hook');
+    await fc.assert(
+      fc.asyncProperty(
+        credentials,
+        places,
+        fc.constantFrom('secretKey', 'token', 'secret'),
+        async (secret, place, setting) => {
+          const config: Record<string, unknown> = { provider: 'liveapi', [setting]: secret };
+          let options: Record<string, unknown> = {};
+          if (place === 'provider') config.provider = secret;
+          if (place === 'package') config.package = secret;
+          if (place === 'scoped package') config.package = `@acme/${secret}`;
+          if (place === 'option') options = { [secret]: 1 };
+          if (place === 'hook') options = { hooks: { [secret]: () => undefined } };
+          const error = await createLiveStreamClientFromConfig(config, options).catch(
+            (caught: unknown) => caught,
+          );
+          expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+          expect(String(error)).toContain('[REDACTED]');
+          expect(`${String(error)} ${JSON.stringify(error)}`).not.toContain(secret);
+        },
+      ),
+      { numRuns: 60 },
+    );
+    // A provider id that is no credential is still named, with the nearest.
+    const typo = await createLiveStreamClientFromConfig({
+      provider: 'livapi',
+      secretKey: 'a-key-0123456789',
+    }).catch((caught: unknown) => caught);
+    expect(String(typo)).toContain('Unknown provider "livapi" (did you mean "liveapi"?)');
+  });
+
   it('explains what to set when no provider is configured', async () => {
     const error = await createLiveStreamClientFromConfig({}).catch((e: unknown) => e);
     expect(InvalidInputError.isInstance(error)).toBe(true);

@@ -16,6 +16,8 @@ import { containerRule, hookRules, type OptionRule, optionRules, readOptions } f
 import { isArrayValue, isUrlObject, plainObjectProblem } from '../own.js';
 import type { LiveStreamProvider } from '../provider.js';
 import { maskedFailure } from '../provider-secrets.js';
+import { minimumSecretLength } from '../redaction/forms.js';
+import { isCredentialName } from '../redaction/patterns.js';
 import { toRedactor } from '../secrets.js';
 import { ignoreRejection, isThenable } from '../thenable.js';
 import {
@@ -129,6 +131,39 @@ export interface ConfigClientOptions extends LiveStreamClientOptions {
 export async function createLiveStreamClientFromConfig(
   config: LiveStreamConfig = {},
   givenOptions: ConfigClientOptions = {},
+): Promise<LiveStreamClient> {
+  try {
+    return await loadClient(config, givenOptions);
+  } catch (error) {
+    throw maskedByConfigCredentials(error, config);
+  }
+}
+
+// A refusal of the configuration names what the caller wrote where a name or an id belongs (`provider`,
+// `package`, an option's name): a credential of the same configuration pasted there is masked by it. Only
+// the values of credential-named settings (`secretKey`, `token`, `secret`): masked by every text it holds,
+// the provider id named in a message would be masked too.
+function maskedByConfigCredentials(error: unknown, config: unknown): unknown {
+  if (!InvalidInputError.isInstance(error) || typeof config !== 'object' || config === null) return error;
+  // Core's own refusal of a setting quotes no value, and is handed on whole (see buildProvider).
+  if (quotesNoSettingValue(error)) return error;
+  const credentials: string[] = [];
+  try {
+    for (const name of Object.keys(config)) {
+      if (!isCredentialName(name)) continue;
+      const value = Object.getOwnPropertyDescriptor(config, name)?.value;
+      if (typeof value === 'string' && value.trim().length >= minimumSecretLength)
+        credentials.push(value.trim());
+    }
+  } catch {
+    return error;
+  }
+  return credentials.length === 0 ? error : maskedFailure(error, toRedactor(credentials));
+}
+
+async function loadClient(
+  config: LiveStreamConfig,
+  givenOptions: ConfigClientOptions,
 ): Promise<LiveStreamClient> {
   if (typeof config !== 'object' || config === null || isArrayValue(config)) {
     throw configurationError('$', 'expected an object such as { provider: "liveapi" }', undefined);
