@@ -11,6 +11,7 @@ import {
   parseWebhookJson,
   readEventTime,
   readWebhookBody,
+  readWebhookOptions,
   webhookBodyBytes,
   webhookHeader,
   webhookSecrets,
@@ -720,5 +721,53 @@ describe('namedStreamEvent', () => {
         },
       ),
     );
+  });
+});
+
+describe('readWebhookOptions: a refusal masks the secrets the options hold', () => {
+  // A refusal names the caller's option names: one repeating the path secret, the signing secret or an
+  // entry of a list of them was shown in clear.
+  it('an unknown option named by a secret of the same options, or inside one, is [REDACTED] (generated)', () => {
+    const secrets = fc.stringMatching(/^[A-Za-z0-9_-]{12,40}$/);
+    fc.assert(
+      fc.property(
+        secrets,
+        fc.constantFrom('pathSecret', 'secret'),
+        fc.boolean(),
+        fc.constantFrom('', 'x-'),
+        (secret, option, listed, prefix) => {
+          const options = {
+            [option]: listed ? ['first-secret-0123', secret] : secret,
+            [`${prefix}${secret}`]: 1,
+          };
+          let error: unknown;
+          try {
+            readWebhookOptions('liveapi', options, ['pathSecret', 'secret', 'unsigned']);
+          } catch (caught) {
+            error = caught;
+          }
+          expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+          expect(String(error)).toContain('[REDACTED]');
+          expect(`${String(error)} ${JSON.stringify(error)}`).not.toContain(secret);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe('readWebhookOptions: the credentials of a provider given to confirm with', () => {
+  it('mask an unknown option named by one, the provider given alone or as its client', () => {
+    const credential = '5e3b9c1d7a2f4e6b8c0d1a3f5b7c9e2d';
+    const provider = { id: 'liveapi', secrets: () => [credential] };
+    for (const confirm of [provider, { provider }]) {
+      const error = failure(() =>
+        readWebhookOptions('liveapi', { unsigned: true, confirm, [credential]: 1 }, ['unsigned', 'confirm']),
+      );
+      expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+      expect(String(error)).toBe(
+        'InvalidInputError: liveapi parseWebhook: invalid options: [REDACTED] (unknown option; expected one of unsigned, confirm, clock)',
+      );
+    }
   });
 });

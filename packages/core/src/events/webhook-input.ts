@@ -5,7 +5,11 @@ import { idProblem } from '../ids.js';
 import type { ProviderId, Warning } from '../live-stream.js';
 import { type OptionRule, readOptions } from '../options.js';
 import { isArrayValue, plainObjectProblem, readCallerList, unreadableText } from '../own.js';
+import type { LiveStreamProvider } from '../provider.js';
+import { maskedFailure, providerRedactor } from '../provider-secrets.js';
+import { minimumSecretLength } from '../redaction/forms.js';
 import { type Clock, systemClock } from '../runtime.js';
+import { combinedRedactor, knownValuesRedactor, type Redactor } from '../secrets.js';
 import { parseVendorTimestamp } from '../timestamps.js';
 import { jsonBounds, maxEventDepth, maxEventValues } from './copy-event.js';
 import { clockAnswerProblem, eventTimeUsable } from './event-time.js';
@@ -879,17 +883,59 @@ export function readWebhookOptions<T extends object>(
     // As checkWebhookInput words it, so the message of a call given no object stays the same.
     throw invalidWebhookOption(provider, 'options', 'must be an object of options');
   }
-  const copy = readOptions<Record<string, unknown>>(options, rules, {
-    provider,
-    operation: 'parseWebhook',
-    path: 'options',
-    // The adapters name their options bare (`clock`, `secret`, `pathSecret.1`): a read that fails too.
-    keys: 'bare',
-  });
+  let copy: Record<string, unknown>;
+  try {
+    copy = readOptions<Record<string, unknown>>(options, rules, {
+      provider,
+      operation: 'parseWebhook',
+      path: 'options',
+      // The adapters name their options bare (`clock`, `secret`, `pathSecret.1`): a read that fails too.
+      keys: 'bare',
+    });
+  } catch (error) {
+    throw maskedByOptionSecrets(error, options);
+  }
   if (copy.clock !== undefined && typeof copy.clock !== 'function') {
     throw invalidWebhookOption(provider, 'clock', 'must be a function returning ms');
   }
   return copy as T;
+}
+
+// A refusal names the caller's option names: one may repeat a secret the same options hold (the path
+// secret, the signing secret, a list of them; the credentials of a provider given to confirm with), and is
+// masked by them. Values are read as data, no getter run: one that throws is refused on its own.
+function maskedByOptionSecrets(error: unknown, options: unknown): unknown {
+  if (!InvalidInputError.isInstance(error) || typeof options !== 'object' || options === null) return error;
+  const texts: string[] = [];
+  const redactors: Redactor[] = [];
+  try {
+    for (const key of Object.keys(options)) {
+      const value: unknown = Object.getOwnPropertyDescriptor(options, key)?.value;
+      const values: unknown[] = Array.isArray(value) ? value.slice(0, maxMaskedListEntries) : [value];
+      for (const each of values) {
+        if (typeof each === 'string') texts.push(each);
+        const provider = providerIn(each);
+        if (provider !== undefined) redactors.push(providerRedactor(provider));
+      }
+    }
+  } catch {
+    // What cannot be read holds nothing more to mask by.
+  }
+  const secrets = texts.filter((text) => text.trim().length >= minimumSecretLength);
+  if (secrets.length > 0) redactors.push(knownValuesRedactor(secrets));
+  return redactors.length === 0 ? error : maskedFailure(error, combinedRedactor(redactors));
+}
+
+// More entries than a secret list holds are read as no secrets: a huge list is no list of secrets.
+const maxMaskedListEntries = 100;
+
+// The provider a `confirm` option is, or whose client it is.
+function providerIn(value: unknown): LiveStreamProvider | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const candidate = Object.getOwnPropertyDescriptor(value, 'provider')?.value ?? value;
+  return typeof candidate === 'object' && candidate !== null && typeof candidate.secrets === 'function'
+    ? (candidate as LiveStreamProvider)
+    : undefined;
 }
 
 // A webhook option's value is checked by the adapter that takes it, after this one read.
