@@ -82,3 +82,22 @@ describe('createMemoryProvider settings', () => {
     expect(provider.backend.counts.requests).toBe(1);
   });
 });
+
+describe('memory provider settings: a name repeating the token', () => {
+  it('is masked in the refusal, as an adapter masks its credential (generated)', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z0-9_-]{12,40}$/), (token) => {
+        let error: unknown;
+        try {
+          createMemoryProvider({ token, [token]: 1 } as never);
+        } catch (caught) {
+          error = caught;
+        }
+        expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+        expect(String(error)).toContain('[REDACTED]');
+        expect(`${String(error)} ${JSON.stringify(error)}`).not.toContain(token);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});

@@ -6,6 +6,7 @@ import {
   changeLifecycle,
   createHttpClient,
   type InputGap,
+  knownValuesRedactor,
   type ListOptions,
   type LiveStream,
   type LiveStreamProvider,
@@ -14,6 +15,7 @@ import {
   liveStreamStates,
   loadCredential,
   markBuiltInProvider,
+  maskedFailure,
   type OptionRule,
   optionRules,
   type ProviderCapabilities,
@@ -209,12 +211,24 @@ export function createMemoryProvider(given: MemoryProviderSettings = {}): LiveSt
   // Read as an adapter's settings are (core's readSettings): a Map's `token` or a misspelt `tokn` would be
   // taken for none, and the provider would talk to a backend of its own with the default token.
   // The backend is kept as given (its `counts` is a getter read at each use).
-  const settings = readOptions<MemoryProviderSettings>(given, memorySettingRules, {
-    provider: 'memory',
-    operation: 'configure',
-    path: 'settings',
-    keys: 'bare',
-  });
+  let settings: MemoryProviderSettings;
+  try {
+    settings = readOptions<MemoryProviderSettings>(given, memorySettingRules, {
+      provider: 'memory',
+      operation: 'configure',
+      path: 'settings',
+      keys: 'bare',
+    });
+  } catch (error) {
+    // A refusal names the caller's names: one repeating the token given beside it is masked by it.
+    let token: unknown;
+    try {
+      token = Object.getOwnPropertyDescriptor(given, 'token')?.value;
+    } catch {
+      // Settings that cannot be read (a revoked Proxy) hold no token to mask by.
+    }
+    throw typeof token === 'string' ? maskedFailure(error, knownValuesRedactor([token])) : error;
+  }
   // One reading of a credential, as every adapter's: an empty or blank token is refused here, at configure
   // time, not met as a 401 on each call; `' tok '` is sent as `tok`, which the backend also trims to.
   const token =

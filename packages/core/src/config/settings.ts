@@ -563,6 +563,11 @@ const minHiddenLength = 8;
 
 const redactedName = '[REDACTED]';
 
-function settingNameLike(name: string): boolean {
+/**
+ * Whether `name`, given where a setting's name belongs, looks like one: at most 40 characters of letters,
+ * digits, `_`, `$`, `-` and spaces, fewer than 4 of them digits. A name that does not may be a credential
+ * pasted there, and is not echoed (`[REDACTED]`). @internal
+ */
+export function settingNameLike(name: string): boolean {
   return /^[A-Za-z_$][\w$ -]{0,39}$/.test(name) && (name.match(/\d/g)?.length ?? 0) < 4;
 }

@@ -1,8 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../errors/errors.js';
 import { SecretSet } from '../secrets.js';
 import { createHttpClient, type HttpClientSettings } from './http-client.js';
-import { isLoopbackHost } from './transport-settings.js';
+import { isLoopbackHost, transportSettings } from './transport-settings.js';
 
 const make = (overrides: Record<string, unknown>) => {
   let requests = 0;
@@ -144,5 +145,34 @@ describe('transport settings are checked when the client is made', () => {
       expect(make({ baseUrl: `http://${host}/`, allowInsecureHttp: true }).error).toBeUndefined();
       expect(make({ baseUrl: `https://${host}/` }).error).toBeUndefined();
     }
+  });
+});
+
+describe('transportSettings: an unknown retry setting', () => {
+  const refusal = (retry: object): InvalidInputError => {
+    try {
+      transportSettings('liveapi', { retry } as never);
+    } catch (error) {
+      if (InvalidInputError.isInstance(error)) return error;
+      throw error;
+    }
+    throw new Error('not refused');
+  };
+
+  it('is named when it looks like a name, and hidden when it may be a credential (generated)', () => {
+    const credentialShaped = fc.oneof(
+      fc.stringMatching(/^[0-9a-f]{16,64}$/),
+      fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{40,80}$/),
+      fc.base64String({ minLength: 20, maxLength: 60 }).filter((text) => /[+/=]/.test(text)),
+    );
+    fc.assert(
+      fc.property(credentialShaped, (name) => {
+        const error = refusal({ [name]: 1 });
+        expect(error.issues.map((issue) => issue.path)).toEqual(['retry.[REDACTED]']);
+        expect(`${error.message} ${JSON.stringify(error)}`).not.toContain(name);
+      }),
+      { numRuns: 100 },
+    );
+    expect(refusal({ maxRetry: 1 }).issues.map((issue) => issue.path)).toEqual(['retry.maxRetry']);
   });
 });

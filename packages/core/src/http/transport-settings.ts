@@ -1,3 +1,4 @@
+import { settingNameLike } from '../config/settings.js';
 import { type InputIssue, InvalidInputError } from '../errors/errors.js';
 import { quotesNoValue } from '../errors/quotes-no-value.js';
 import type { ProviderId } from '../live-stream.js';
@@ -185,8 +186,15 @@ function checkRetry(value: unknown, issue: (path: string, message: string) => vo
   }
   const given = value as Record<string, unknown>;
   for (const key of Object.keys(given)) {
-    if (!retryKeys.has(key))
-      issue(`retry.${key}`, `unknown setting; expected one of ${[...retryKeys].join(', ')}`);
+    if (retryKeys.has(key)) continue;
+    const expected = `expected one of ${[...retryKeys].join(', ')}`;
+    // A name that may be a credential pasted where a name belongs is not echoed, as a setting's is not.
+    if (settingNameLike(key)) issue(`retry.${key}`, `unknown setting; ${expected}`);
+    else
+      issue(
+        'retry.[REDACTED]',
+        `unknown setting (its name is not shown: it may be a credential); ${expected}`,
+      );
   }
   const own = (key: keyof RetryPolicy) => (Object.hasOwn(given, key) ? given[key] : undefined);
   const policy: RetryPolicy = { ...defaultRetryPolicy };
