@@ -429,6 +429,42 @@ export function providerCallOptions<T extends object>(
   }
 }
 
+// The operations a call's requests can serve (a client's and a registry's calls): what a runtime's
+// `operation` may name.
+const servedOperations: ReadonlySet<string> = /* @__PURE__ */ new Set([
+  'create',
+  'get',
+  'list',
+  'update',
+  'delete',
+  'start',
+  'stop',
+  'waitForState',
+  'waitForBroadcast',
+  'findByName',
+  'planMigration',
+  'migrate',
+]);
+
+// A runtime the caller made (a test's) names the operation its requests serve, which every error and hook
+// event of theirs then names: one of unilive's operations, or none. Any other text would be repeated as the
+// operation everywhere, unmasked, where the caller may have put anything (a credential).
+function refuseServedOperation(read: object, provider: ProviderId, operation: string): void {
+  const runtime = ownValue(read, 'runtime');
+  if (typeof runtime !== 'object' || runtime === null) return;
+  let served: unknown;
+  try {
+    served = ownValue(runtime, 'operation');
+  } catch {
+    served = null;
+  }
+  if (served === undefined || (typeof served === 'string' && servedOperations.has(served))) return;
+  throw callOptionsError(
+    [{ path: 'options.runtime.operation', message: `expected one of ${[...servedOperations].join(', ')}` }],
+    { provider, operation },
+  );
+}
+
 function readCallOptions<T extends object>(
   options: T,
   provider: ProviderId,
@@ -436,14 +472,16 @@ function readCallOptions<T extends object>(
   rules: Readonly<Record<string, OptionRule>>,
   providerOptionsOn: readonly string[],
 ): T | undefined {
-  // Every call's names are taken (a registry hands one object to several calls), but an unknown name is
-  // compared with, and told, the names of this call, as a client tells them.
+  // Every call's names are taken (a call's own requests carry the options of the call they serve: a
+  // start's read back, a list's pages), but an unknown name is compared with, and told, the names of this
+  // call, as a client tells them.
   const taken =
     operation === 'list' ? listOptionRules : operation === 'start' ? startOptionRules : callOptionRules;
   const named = Object.keys(rules).filter(
     (name) => Object.hasOwn(taken, name) || !Object.hasOwn(providerCallOptionRules, name),
   );
   const read = readOptions<T>(options, rules, { provider, operation, path: 'options', named });
+  refuseServedOperation(read, provider, operation);
   // A list's values are refused as a client refuses them, with the same error: a `name: ''` that would
   // answer "no such stream", a `pageSize: 0` sent to the vendor or a `maxPages: -1` ignored.
   if (operation === 'list') {

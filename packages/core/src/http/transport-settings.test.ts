@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../errors/errors.js';
 import { SecretSet } from '../secrets.js';
 import { createHttpClient, type HttpClientSettings } from './http-client.js';
-import { isLoopbackHost, transportSettings } from './transport-settings.js';
+import { isLoopbackHost } from './transport-settings.js';
 
 const make = (overrides: Record<string, unknown>) => {
   let requests = 0;
@@ -151,7 +151,12 @@ describe('transport settings are checked when the client is made', () => {
 describe('transportSettings: an unknown retry setting', () => {
   const refusal = (retry: object): InvalidInputError => {
     try {
-      transportSettings('liveapi', { retry } as never);
+      createHttpClient({
+        provider: 'liveapi',
+        baseUrl: 'https://api.example.com',
+        secrets: new SecretSet(),
+        retry: retry as never,
+      });
     } catch (error) {
       if (InvalidInputError.isInstance(error)) return error;
       throw error;
