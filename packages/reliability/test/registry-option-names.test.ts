@@ -70,7 +70,7 @@ describe('a client’s and a registry’s own refusals mask every provider crede
         async ([a, b], place, fromB) =>
           counted(check, `${a.label} + ${b.label}`, async () => {
             // A client knows its own provider's credentials only; a registry knows every one.
-          const owner = fromB && !place.startsWith('client') ? b : a;
+            const owner = fromB && !place.startsWith('client') ? b : a;
             const credentials = (await owner.make().provider.secrets?.()) ?? [];
             for (const name of credentials) {
               const heard: unknown[] = [];
