@@ -246,6 +246,25 @@ describe('an input refused: the stream keys it carries are masked in its names',
   });
 });
 
+describe('an input refused: a stream key given as a number', () => {
+  it('is masked where a name repeats its digits (generated)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 10_000_000, max: Number.MAX_SAFE_INTEGER }), (key) => {
+        const input = {
+          name: 'Launch',
+          restream: [{ url: 'rtmp://a.example/live', streamKey: key }],
+          [String(key)]: 1,
+        };
+        const error = failureOf(() => validateCreateInput(input, 'liveapi'));
+        expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+        expect((error as InvalidInputError).issues.map((issue) => issue.path)).toContain('[REDACTED]');
+        expect(`${(error as Error).message} ${JSON.stringify(error)}`).not.toContain(String(key));
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
 describe('readProviderOptions', () => {
   const schema = v.strictObject({
     billing_mode: v.optional(v.picklist(['pay_as_you_go', 'twentyfour_seven'])),

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { builtInProviderIds, nearestName } from './config/names.js';
 import { type InputIssue, InvalidInputError } from './errors/errors.js';
 import { ingestProtocols, type ProviderId, type Warning } from './live-stream.js';
-import { dateOfAnyRealm, isArrayValue, plainObjectProblem, unreadableText } from './own.js';
+import { dateOfAnyRealm, isArrayValue, ownValue, plainObjectProblem, unreadableText } from './own.js';
 import type { CreateLiveStreamInput, UpdateLiveStreamInput } from './provider.js';
 import { maskedFailure } from './provider-secrets.js';
 import { minimumSecretLength } from './redaction/forms.js';
@@ -505,6 +505,13 @@ function credentialsGiven(copy: unknown, provider: ProviderId | undefined): stri
         ? Object.keys(all)
         : [];
   const found = inputSecrets({ restream: input.restream }, provider ?? '');
+  // A key given as a number is refused, but is the caller's key all the same, written as its digits.
+  if (Array.isArray(input.restream)) {
+    for (const target of input.restream) {
+      const key = typeof target === 'object' && target !== null ? ownValue(target, 'streamKey') : undefined;
+      if (typeof key === 'number' || typeof key === 'bigint') found.push(String(key));
+    }
+  }
   for (const id of ids) found.push(...inputSecrets({ providerOptions: all }, id));
   // As a secret set keeps them: a shorter value would hide ordinary words, and masks nothing.
   return found.filter((value) => value.length >= minimumSecretLength);

@@ -111,7 +111,10 @@ export const liveApiSettingNames = /* @__PURE__ */ (() =>
  */
 export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
   const provider = 'liveapi';
-  const settings = readSettings(provider, given, liveApiSettingNames, ['tokenId', 'secretKey']);
+  const settings = readSettings(provider, given, liveApiSettingNames, ['tokenId', 'secretKey'], {
+    tokenId: ['LIVEAPI_TOKEN_ID'],
+    secretKey: ['LIVEAPI_SECRET_KEY'],
+  });
   const secrets = new SecretSet();
   secrets.add(settings.tokenId, settings.secretKey);
 

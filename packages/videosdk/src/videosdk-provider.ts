@@ -29,6 +29,7 @@ import {
   VideosdkSecretSet,
   videosdkAccountOf,
   videosdkEnvironmentVariables,
+  videosdkTokenProblem,
   videosdkV2TokenClaims,
 } from './videosdk-auth.js';
 import { classifyVideosdkError, readVideosdkError } from './videosdk-error.js';
@@ -138,7 +139,11 @@ export const videosdkSettingNames = /* @__PURE__ */ (() =>
  *   bounds, or a credential setting as above.
  */
 export function videosdk(given: VideosdkSettings = {}): LiveStreamProvider {
-  const settings = readSettings('videosdk', given, videosdkSettingNames, ['token', 'apiKey', 'secret']);
+  const settings = readSettings('videosdk', given, videosdkSettingNames, ['token', 'apiKey', 'secret'], {
+    token: [videosdkEnvironmentVariables.token],
+    apiKey: [videosdkEnvironmentVariables.apiKey],
+    secret: [videosdkEnvironmentVariables.secret],
+  });
   checkVideosdkCredentialSettings(settings);
   const apiVersion = readApiVersion(settings.apiVersion);
   const ttlSeconds = readTokenTtl(settings.tokenTtlSeconds, 'tokenTtlSeconds', defaultTokenTtlSeconds);
@@ -156,9 +161,25 @@ export function videosdk(given: VideosdkSettings = {}): LiveStreamProvider {
   const names = videosdkEnvironmentVariables;
   learnEnvironmentCredentials(
     [
-      { value: settings.token, environmentVariables: [names.token] },
-      { value: settings.apiKey, environmentVariables: [names.apiKey] },
-      { value: settings.secret, environmentVariables: [names.secret] },
+      {
+        provider: 'videosdk',
+        setting: 'token',
+        value: settings.token,
+        environmentVariables: [names.token],
+        problem: videosdkTokenProblem,
+      },
+      {
+        provider: 'videosdk',
+        setting: 'apiKey',
+        value: settings.apiKey,
+        environmentVariables: [names.apiKey],
+      },
+      {
+        provider: 'videosdk',
+        setting: 'secret',
+        value: settings.secret,
+        environmentVariables: [names.secret],
+      },
     ],
     secrets,
   );

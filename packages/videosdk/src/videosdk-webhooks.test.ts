@@ -294,6 +294,24 @@ describe('videosdk parseWebhook: a session event without its time', () => {
   });
 });
 
+describe('videosdk parseWebhook: data that is no object', () => {
+  it('is read as data left out: an unknown event naming no room, not a body without webhookType', async () => {
+    for (const data of [null, 'text', 5, ['a']]) {
+      const signed = await signWebhook(
+        'videosdk',
+        { webhookType: 'session-started', data },
+        { privateKey: vendor.privateKey },
+      );
+      const [event] = await parseWebhook(signed, { publicKey: vendor.publicKey });
+      expect(event).toMatchObject({
+        type: 'unknown',
+        streamId: '',
+        data: { vendorEvent: 'session-started' },
+      });
+    }
+  });
+});
+
 describe('videosdk parseWebhook rooms named empty', () => {
   const withRoom = fixtures.filter((fixture) => fixture.expected.type !== 'unknown');
 

@@ -421,7 +421,9 @@ const envelopeSchema = /* @__PURE__ */ (() =>
     webhookType: v.optional(v.string()),
     // The server SDK also reads `type`.
     type: v.optional(v.string()),
-    data: v.optional(v.looseObject({}), {}),
+    // Read as left out when it is no object (`null`, a text): the delivery names no room, so it is an
+    // unknown event, never refused as having no webhookType.
+    data: v.fallback(v.optional(v.looseObject({}), {}), {}),
   }))();
 
 const dataSchema = /* @__PURE__ */ (() =>

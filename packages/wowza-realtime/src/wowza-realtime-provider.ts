@@ -120,7 +120,9 @@ export const wowzaRealtimeSettingNames = /* @__PURE__ */ (() =>
  * ```
  */
 export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProvider {
-  const settings = readSettings(providerId, given, wowzaRealtimeSettingNames, ['token']);
+  const settings = readSettings(providerId, given, wowzaRealtimeSettingNames, ['token'], {
+    token: wowzaRealtimeTokenVariables,
+  });
   const secrets = new SecretSet();
   secrets.add(settings.token);
   const http = createHttpClient({

@@ -178,7 +178,9 @@ const tokenSource = { provider: providerId, setting: 'token', environmentVariabl
  * ```
  */
 export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoProvider {
-  const settings = readSettings(providerId, given, wowzaVideoSettingNames, ['token']);
+  const settings = readSettings(providerId, given, wowzaVideoSettingNames, ['token'], {
+    token: tokenSource.environmentVariables,
+  });
   const secrets = new SecretSet();
   // The token from the environment is learned as it is read, once it passes the checks (as every adapter
   // learns it): learned here, a refused value naming its own variable (`\${WOWZA_VIDEO_TOKEN}`) masked that

@@ -3,7 +3,12 @@ import { servedOperation, UniliveError } from '../errors/unilive-error.js';
 import { isSendableHeader, unsendableHeaderIssue, unsendableHeaderMessage } from '../http/header-text.js';
 import type { ProviderId } from '../live-stream.js';
 import type { SecretSet } from '../secrets.js';
-import { type CredentialSource, checkCredentialSettings, environment, loadCredentials } from './settings.js';
+import {
+  type CredentialSource,
+  checkCredentialSettings,
+  loadCredential,
+  loadCredentials,
+} from './settings.js';
 
 /** One credential an adapter's headers are built from: its setting's value, else the environment. */
 export type HeaderCredential = Omit<CredentialSource, 'provider'>;
@@ -120,20 +125,22 @@ export function cachedCredentialHeaders<const Credentials extends readonly Heade
 }
 
 /**
- * Adds to `secrets` the values the environment holds now for the credentials not given as settings (each
- * source's variables, read as {@link environment} reads them), unchecked: a provider that reads its
- * credentials from the environment at each request masks them from its first refusal on, one made before
- * any request included. {@link cachedCredentialHeaders} does this; an adapter that reads its credentials
- * otherwise (videosdk, which signs its own tokens) calls it from its factory.
+ * Adds to `secrets` the values the environment holds now for the credentials not given as settings, each
+ * read as a request would read it ({@link loadCredential}): a provider that reads its credentials from the
+ * environment at each request masks them from its first refusal on, one made before any request included.
+ * A value a request would refuse (a placeholder, a control character) is left out: it is never sent, and
+ * its refusal names the variable, which a value holding that name (`${VIDEOSDK_API_KEY}`) must not mask.
+ * {@link cachedCredentialHeaders} does this; an adapter that reads its credentials otherwise (videosdk,
+ * which signs its own tokens) calls it from its factory.
  */
-export function learnEnvironmentCredentials(
-  sources: readonly Pick<CredentialSource, 'value' | 'environmentVariables'>[],
-  secrets: SecretSet,
-): void {
-  const variables = environment();
+export function learnEnvironmentCredentials(sources: readonly CredentialSource[], secrets: SecretSet): void {
   for (const source of sources) {
     if (typeof source.value === 'string') continue;
-    for (const name of source.environmentVariables) secrets.add(variables[name]);
+    try {
+      secrets.add(loadCredential(source));
+    } catch {
+      // Missing, or refused: the request that reads it says so.
+    }
   }
 }
 

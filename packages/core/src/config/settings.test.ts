@@ -340,6 +340,44 @@ describe('readSettings: every own key is read', () => {
     }
   });
 
+  it('hides a name repeating a credential in another letter case, as a symbol, short, or from the environment (generated)', () => {
+    const names = { tokenId: true, secretKey: true } as const;
+    const variables = { tokenId: ['UNILIVE_TEST_TOKEN_ID'], secretKey: ['UNILIVE_TEST_SECRET_KEY'] };
+    const credentials = fc.oneof(
+      fc.stringMatching(/^[a-z][a-z-]{3,24}$/),
+      fc.stringMatching(/^[A-Za-z]{4,7}$/),
+    );
+    const forms = fc.constantFrom('as given', 'upper case', 'symbol', 'from the environment');
+    try {
+      fc.assert(
+        fc.property(credentials, forms, (credential, form) => {
+          const settings: Record<string | symbol, unknown> = { tokenId: 'tok-id-0123' };
+          if (form === 'from the environment') process.env.UNILIVE_TEST_SECRET_KEY = credential;
+          else settings.secretKey = credential;
+          if (form === 'symbol') settings[Symbol(credential)] = 1;
+          else settings[form === 'upper case' ? credential.toUpperCase() : credential] = 1;
+          let error: unknown;
+          try {
+            readSettings('liveapi', settings, names, ['tokenId', 'secretKey'], variables);
+          } catch (caught) {
+            error = caught;
+          } finally {
+            delete process.env.UNILIVE_TEST_SECRET_KEY;
+          }
+          expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+          const refusal = error as InvalidInputError;
+          expect(refusal.issues.map((issue) => issue.path)).toEqual(['[REDACTED]']);
+          expect(`${refusal.message} ${JSON.stringify(refusal)}`.toLowerCase()).not.toContain(
+            credential.toLowerCase(),
+          );
+        }),
+        { numRuns: 200 },
+      );
+    } finally {
+      delete process.env.UNILIVE_TEST_SECRET_KEY;
+    }
+  });
+
   it('refuses a symbol key as an unknown setting, naming it, never its value', () => {
     const key = Symbol('token');
     let thrown: unknown;

@@ -4,6 +4,8 @@ import { ownData } from '../inputs.js';
 import type { ProviderId } from '../live-stream.js';
 import { isArrayValue, plainObjectProblem, unreadableText } from '../own.js';
 import type { ProviderSettingsBase } from '../provider.js';
+import { minimumSecretLength } from '../redaction/forms.js';
+import { knownValuesRedactor, type Redactor } from '../secrets.js';
 import { isWellFormed } from '../text.js';
 import { nearestName } from './names.js';
 
@@ -407,6 +409,7 @@ export function readSettings<Settings extends object>(
   settings: Settings | undefined,
   names: Readonly<Record<string, true>>,
   credentials: readonly string[] = [],
+  environmentVariables: Readonly<Record<string, readonly string[]>> = {},
 ): Settings {
   if (settings === undefined) return Object.create(null) as Settings;
   // `null` is refused as every `null` setting is: taken for no settings, it would run every credential and
@@ -466,11 +469,14 @@ export function readSettings<Settings extends object>(
     given = [];
     for (const key of Reflect.ownKeys(settings)) {
       if (typeof key === 'string') given.push(key);
-      else
-        issues.push({
+      else {
+        const issue = {
           path: `[${String(key)}]`,
           message: `unknown setting (a symbol); settings are named by text: ${known.join(', ')}`,
-        });
+        };
+        issues.push(issue);
+        unknownNames.push(issue);
+      }
     }
   } catch {
     given = [];
@@ -515,7 +521,7 @@ export function readSettings<Settings extends object>(
     issues.push(issue);
     unknownNames.push(issue);
   }
-  hideCredentialNames(unknownNames, known, credentials, own);
+  hideCredentialNames(unknownNames, known, credentialTexts(credentials, own, environmentVariables));
   // One credential alone given wrong keeps its own words (`the \`token\` setting must be a string`).
   const [lone] = refusedCredentials;
   if (refusedCredentials.length === 1 && lone && issues.length === lone.issues.length) throw lone;
@@ -534,32 +540,52 @@ export function readSettings<Settings extends object>(
 }
 
 // A name the caller gave for a setting is echoed in its refusal, unless it may be a credential pasted where a
-// name belongs (a config written `{ "5e3b9c…": "…" }`): one holding the value of a credential setting given
-// beside it, or one no setting name looks like: over 40 characters, holding 4 digits or more (as keys,
-// tokens and ids do, and no setting of any provider does), or characters beyond letters, digits, `_`, `$`,
-// `-` and spaces (base64's `+`, `/`, `=`). Such a name is shown as `[REDACTED]`, with the names that exist.
+// name belongs (a config written `{ "5e3b9c…": "…" }`): see {@link mayBeCredentialName}, by the values of
+// the credential settings given beside it, or the environment's for those left out. Such a name is shown
+// as `[REDACTED]`, with the names that exist; a symbol's description likewise.
 function hideCredentialNames(
   issues: InputIssue[],
   known: readonly string[],
   credentials: readonly string[],
-  own: Record<string, unknown>,
 ): void {
   if (issues.length === 0) return;
-  const values: string[] = [];
-  for (const name of credentials) {
-    const value = own[name];
-    if (typeof value === 'string' && value.trim().length >= minHiddenLength) values.push(value.trim());
-  }
+  const redactor = credentials.length === 0 ? undefined : knownValuesRedactor(credentials);
   for (const issue of issues) {
-    const name = issue.path;
-    if (settingNameLike(name) && !values.some((value) => name.includes(value))) continue;
+    const symbol = /^\[Symbol\((.*)\)\]$/s.exec(issue.path);
+    if (!mayBeCredentialName(symbol ? (symbol[1] ?? '') : issue.path, redactor)) continue;
     issue.path = redactedName;
-    issue.message = `unknown setting (its name is not shown: it may be a credential); expected one of ${known.join(', ')}`;
+    issue.message = symbol
+      ? `unknown setting (a symbol, whose description is not shown: it may be a credential); settings are named by text: ${known.join(', ')}`
+      : `unknown setting (its name is not shown: it may be a credential); expected one of ${known.join(', ')}`;
   }
 }
 
-// The shortest credential value looked for inside a name: shorter ones would hide ordinary names.
-const minHiddenLength = 8;
+// The credentials a setting's name may repeat: those given as settings, and the environment's values for
+// those left out (read as a request reads them, unchecked).
+function credentialTexts(
+  credentials: readonly string[],
+  own: Record<string, unknown>,
+  environmentVariables: Readonly<Record<string, readonly string[]>>,
+): string[] {
+  const texts: string[] = [];
+  const variables = environment();
+  for (const name of credentials) {
+    const value = own[name];
+    if (typeof value === 'string') texts.push(value);
+    else if (value === undefined && Object.hasOwn(environmentVariables, name))
+      for (const variable of environmentVariables[name] ?? []) texts.push(variables[variable] ?? '');
+  }
+  return texts.map((text) => trimWhitespace(text)).filter((text) => text.length >= minimumSecretLength);
+}
+
+/**
+ * Whether a name given where a setting's name belongs may be a credential pasted there, and so is not to be
+ * echoed: one no setting name looks like ({@link settingNameLike}), or one repeating a credential `known`
+ * holds (in any letter case or encoding it masks). @internal
+ */
+export function mayBeCredentialName(name: string, known?: Redactor): boolean {
+  return !settingNameLike(name) || (known !== undefined && known.redact(name) !== name);
+}
 
 const redactedName = '[REDACTED]';
 

@@ -318,7 +318,9 @@ export const maxRedirects = 5;
  * target's origin, so no request body or credential ever goes to another origin or over plain http.
  */
 export function createHttpClient(settings: HttpClientSettings): HttpClient {
-  const checked = checkTransportSettings(settings.provider, settings);
+  // The credentials are secrets by now (the adapter's header source adds them when it is made): a retry
+  // setting named by one is not echoed.
+  const checked = checkTransportSettings(settings.provider, settings, settings.secrets);
   const policy: RetryPolicy = checked.retry;
   const attemptTimeoutMs = checked.timeoutMs;
   const totalTimeoutMs = checked.totalTimeoutMs;

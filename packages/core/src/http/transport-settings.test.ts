@@ -154,6 +154,7 @@ describe('transportSettings: an unknown retry setting', () => {
       createHttpClient({
         provider: 'liveapi',
         baseUrl: 'https://api.example.com',
+        headers: () => ({}),
         secrets: new SecretSet(),
         retry: retry as never,
       });
@@ -179,5 +180,23 @@ describe('transportSettings: an unknown retry setting', () => {
       { numRuns: 100 },
     );
     expect(refusal({ maxRetry: 1 }).issues.map((issue) => issue.path)).toEqual(['retry.maxRetry']);
+    // One repeating a credential the HTTP layer holds, in any case, though it looks like a name.
+    const secrets = new SecretSet();
+    secrets.add('production-key-alpha');
+    for (const name of ['production-key-alpha', 'PRODUCTION-KEY-ALPHA']) {
+      let error: unknown;
+      try {
+        createHttpClient({
+          provider: 'liveapi',
+          baseUrl: 'https://api.example.com',
+          headers: () => ({}),
+          secrets,
+          retry: { [name]: 1 } as never,
+        });
+      } catch (caught) {
+        error = caught;
+      }
+      expect((error as InvalidInputError).issues.map((issue) => issue.path)).toEqual(['retry.[REDACTED]']);
+    }
   });
 });

@@ -1,8 +1,9 @@
-import { settingNameLike } from '../config/settings.js';
+import { mayBeCredentialName } from '../config/settings.js';
 import { type InputIssue, InvalidInputError } from '../errors/errors.js';
 import { quotesNoValue } from '../errors/quotes-no-value.js';
 import type { ProviderId } from '../live-stream.js';
 import { isArrayValue, isUrlObject, plainObjectProblem, prototypePollution } from '../own.js';
+import type { Redactor } from '../secrets.js';
 import { defaultRetryPolicy, maxRetriesLimit, type RetryPolicy } from './retry-policy.js';
 
 /** The longest time limit a timer can hold: `setTimeout` turns anything longer into 1 ms. */
@@ -59,6 +60,7 @@ const retryKeys = /* @__PURE__ */ new Set(/* @__PURE__ */ Object.keys(defaultRet
 export function checkTransportSettings(
   provider: ProviderId,
   input: TransportSettingsInput,
+  secrets?: Redactor,
 ): CheckedTransportSettings {
   const issues: InputIssue[] = [];
   const issue = (path: string, message: string) => issues.push({ path, message });
@@ -72,7 +74,7 @@ export function checkTransportSettings(
   const maxResponseBytes = input.maxResponseBytes ?? defaultMaxResponseBytes;
   if (!Number.isSafeInteger(maxResponseBytes) || (maxResponseBytes as number) < 1)
     issue('maxResponseBytes', 'expected a positive whole number of bytes');
-  const retry = checkRetry(input.retry, issue);
+  const retry = checkRetry(input.retry, issue, secrets);
 
   if (issues.length > 0 || !baseUrl) {
     throw quotesNoValue(
@@ -173,7 +175,11 @@ function duration(
   return value;
 }
 
-function checkRetry(value: unknown, issue: (path: string, message: string) => void): RetryPolicy {
+function checkRetry(
+  value: unknown,
+  issue: (path: string, message: string) => void,
+  secrets: Redactor | undefined,
+): RetryPolicy {
   if (value === undefined) return defaultRetryPolicy;
   if (typeof value !== 'object' || value === null || isArrayValue(value)) {
     issue('retry', 'expected an object of retry settings');
@@ -189,7 +195,7 @@ function checkRetry(value: unknown, issue: (path: string, message: string) => vo
     if (retryKeys.has(key)) continue;
     const expected = `expected one of ${[...retryKeys].join(', ')}`;
     // A name that may be a credential pasted where a name belongs is not echoed, as a setting's is not.
-    if (settingNameLike(key)) issue(`retry.${key}`, `unknown setting; ${expected}`);
+    if (!mayBeCredentialName(key, secrets)) issue(`retry.${key}`, `unknown setting; ${expected}`);
     else
       issue(
         'retry.[REDACTED]',
