@@ -4,6 +4,7 @@ import type { HttpClient } from './http/http-client.js';
 import { callTimeoutProblem } from './http/transport-settings.js';
 import { callOptionsError, defaultProviderOptionsOn, readStartProviderOptions } from './inputs.js';
 import type { ProviderId } from './live-stream.js';
+import { clientMethodNames, registryCallNames } from './operation-names.js';
 import {
   isAbortSignal,
   isArrayValue,
@@ -431,20 +432,8 @@ export function providerCallOptions<T extends object>(
 
 // The operations a call's requests can serve (a client's and a registry's calls): what a runtime's
 // `operation` may name.
-const servedOperations: ReadonlySet<string> = /* @__PURE__ */ new Set([
-  'create',
-  'get',
-  'list',
-  'update',
-  'delete',
-  'start',
-  'stop',
-  'waitForState',
-  'waitForBroadcast',
-  'findByName',
-  'planMigration',
-  'migrate',
-]);
+const servedOperations: ReadonlySet<string> = /* @__PURE__ */ (() =>
+  new Set<string>([...clientMethodNames, ...registryCallNames]))();
 
 // A runtime the caller made (a test's) names the operation its requests serve, which every error and hook
 // event of theirs then names: one of unilive's operations, or none. Any other text would be repeated as the

@@ -32,6 +32,7 @@ import {
 } from '../inputs.js';
 import { sameStream } from '../lifecycle.js';
 import type { LiveStream, LiveStreamState, ProviderId, Warning } from '../live-stream.js';
+import { clientMethodNames } from '../operation-names.js';
 import {
   abortedReason,
   callOptionRules,
@@ -271,24 +272,6 @@ function buildClient(provider: LiveStreamProvider | undefined, given: LiveStream
     clientMethodNames,
   );
 }
-
-/**
- * The client's calls, each bound to its client: `const { get } = client` works as `client.get` does. A
- * registry has the same calls and its own.
- *
- * @internal
- */
-export const clientMethodNames = [
-  'create',
-  'get',
-  'list',
-  'update',
-  'delete',
-  'start',
-  'stop',
-  'waitForState',
-  'waitForBroadcast',
-] as const;
 
 /**
  * The client's options, read from own properties and checked: unknown names (`ratelimit`, a hook named

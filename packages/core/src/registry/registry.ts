@@ -3,7 +3,6 @@ import type { ProviderCapabilities } from '../capabilities.js';
 import { readCapabilities } from '../capabilities-read.js';
 import {
   abortedReason,
-  clientMethodNames,
   clientOnError,
   createLiveStreamClient,
   type LiveStreamClient,
@@ -37,6 +36,7 @@ import { idProblem } from '../ids.js';
 import { invalidInput, readOwnData, streamSecrets, validateCreateInput } from '../inputs.js';
 import { abortAfterAcceptedChange } from '../lifecycle.js';
 import type { LiveStream, LiveStreamState, ProviderId, Warning } from '../live-stream.js';
+import { clientMethodNames, registryCallNames } from '../operation-names.js';
 import {
   callOptionsError,
   containerRule,
@@ -541,7 +541,7 @@ function buildRegistry<const Name extends string = string>(
 
 /** The registry's calls, each bound to its registry: `const { get } = registry` works as `registry.get` does. */
 const registryMethodNames = /* @__PURE__ */ (() =>
-  [...clientMethodNames, 'client', 'findByName', 'planMigration', 'migrate'] as const)();
+  [...clientMethodNames, 'client', ...registryCallNames] as const)();
 
 function isClient(value: unknown): value is LiveStreamClient {
   const candidate = value as Partial<LiveStreamClient> | null;
