@@ -403,6 +403,12 @@ export const providerSettingsBaseNames = {
  * surrogate (no UTF-8 form to sign or send it faithfully; the value is never echoed). The settings named in
  * `credentials` are refused empty or only whitespace here too, as {@link loadCredential} refuses them, so
  * that one answer names every setting given wrong (`tokenId: ''` beside `secretKey: null`).
+ *
+ * An unknown setting's name is shown as `[REDACTED]` when it may be a credential pasted where a name
+ * belongs: one repeating the value of a credential setting given, or, for one left out, of its variable in
+ * `environmentVariables` (`{ secretKey: ['LIVEAPI_SECRET_KEY'] }`), in any letter case; or one no setting
+ * name looks like (over 40 characters, 4 digits or more, characters such as `+`, `/`, `=`). A symbol key's
+ * description likewise.
  */
 export function readSettings<Settings extends object>(
   provider: ProviderId,
