@@ -1,4 +1,4 @@
-import { nearestName } from './config/names.js';
+import { mayBeCredentialName, nearestName } from './config/names.js';
 import { AbortError, abortedMessage, type InputIssue, InvalidInputError } from './errors/errors.js';
 import type { HttpClient } from './http/http-client.js';
 import { callTimeoutProblem } from './http/transport-settings.js';
@@ -129,6 +129,16 @@ export function readOptionsAndIssues<T extends object>(
         : undefined;
     if (!rule) {
       if (place.unknown === 'ignore') continue;
+      // Configuration is written in files, where a key pasted a line too high is a credential: a name that
+      // may be one is not echoed, as a setting's is not (a call's options are masked by the provider's
+      // secrets instead, and keep the names a caller may give them).
+      if (place.operation === 'configure' && mayBeCredentialName(key)) {
+        issues.push({
+          path: place.keys === 'bare' ? '[REDACTED]' : `${place.path}.[REDACTED]`,
+          message: `unknown option (its name is not shown: it may be a credential); expected one of ${known.join(', ')}`,
+        });
+        continue;
+      }
       const nearest = nearestName(key, known);
       issues.push({
         path,

@@ -1,3 +1,4 @@
+import type { Redactor } from '../secrets.js';
 /** Ids of the adapters unilive ships, each in the package `@unilive/<id>`. */
 export const builtInProviderIds = ['wowza-video', 'wowza-realtime', 'liveapi', 'videosdk'] as const;
 
@@ -140,4 +141,22 @@ function editDistance(a: string, b: string): number {
 export function describeUnknownName(name: string, candidates: Iterable<string>): string {
   const nearest = nearestName(name, candidates);
   return nearest === undefined ? `"${name}"` : `"${name}" (did you mean "${nearest}"?)`;
+}
+
+/**
+ * Whether a name given where a setting's name belongs may be a credential pasted there, and so is not to be
+ * echoed: one no setting name looks like ({@link settingNameLike}), or one repeating a credential `known`
+ * holds (in any letter case or encoding it masks). @internal
+ */
+export function mayBeCredentialName(name: string, known?: Redactor): boolean {
+  return !settingNameLike(name) || (known !== undefined && known.redact(name) !== name);
+}
+
+/**
+ * Whether `name`, given where a setting's name belongs, looks like one: at most 40 characters of letters,
+ * digits, `_`, `$`, `-` and spaces, fewer than 4 of them digits. A name that does not may be a credential
+ * pasted there, and is not echoed (`[REDACTED]`). @internal
+ */
+export function settingNameLike(name: string): boolean {
+  return /^[A-Za-z_$][\w$ -]{0,39}$/.test(name) && (name.match(/\d/g)?.length ?? 0) < 4;
 }

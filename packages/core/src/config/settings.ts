@@ -5,9 +5,9 @@ import type { ProviderId } from '../live-stream.js';
 import { isArrayValue, plainObjectProblem, unreadableText } from '../own.js';
 import type { ProviderSettingsBase } from '../provider.js';
 import { minimumSecretLength } from '../redaction/forms.js';
-import { knownValuesRedactor, type Redactor } from '../secrets.js';
+import { knownValuesRedactor } from '../secrets.js';
 import { isWellFormed } from '../text.js';
-import { nearestName } from './names.js';
+import { mayBeCredentialName, nearestName } from './names.js';
 
 /**
  * Environment variables, when the runtime has them, read as {@link environmentView} reads them: a blank
@@ -584,22 +584,4 @@ function credentialTexts(
   return texts.map((text) => trimWhitespace(text)).filter((text) => text.length >= minimumSecretLength);
 }
 
-/**
- * Whether a name given where a setting's name belongs may be a credential pasted there, and so is not to be
- * echoed: one no setting name looks like ({@link settingNameLike}), or one repeating a credential `known`
- * holds (in any letter case or encoding it masks). @internal
- */
-export function mayBeCredentialName(name: string, known?: Redactor): boolean {
-  return !settingNameLike(name) || (known !== undefined && known.redact(name) !== name);
-}
-
 const redactedName = '[REDACTED]';
-
-/**
- * Whether `name`, given where a setting's name belongs, looks like one: at most 40 characters of letters,
- * digits, `_`, `$`, `-` and spaces, fewer than 4 of them digits. A name that does not may be a credential
- * pasted there, and is not echoed (`[REDACTED]`). @internal
- */
-export function settingNameLike(name: string): boolean {
-  return /^[A-Za-z_$][\w$ -]{0,39}$/.test(name) && (name.match(/\d/g)?.length ?? 0) < 4;
-}

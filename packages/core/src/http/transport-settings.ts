@@ -1,4 +1,4 @@
-import { mayBeCredentialName } from '../config/settings.js';
+import { mayBeCredentialName } from '../config/names.js';
 import { type InputIssue, InvalidInputError } from '../errors/errors.js';
 import { quotesNoValue } from '../errors/quotes-no-value.js';
 import type { ProviderId } from '../live-stream.js';
