@@ -14,7 +14,7 @@ import { commands } from './commands/index.js';
 import { printWalkWarnings } from './connection.js';
 import { type CommandContext, type CommandSpec, type ReadLimits, UsageError } from './context.js';
 import { type Output, processOutput } from './progress.js';
-import { type FactoryLoader, importFactory } from './providers.js';
+import { credentialVariables, type FactoryLoader, importFactory } from './providers.js';
 import { jsonText, neutralise } from './text.js';
 import { version } from './version.js';
 
@@ -259,8 +259,29 @@ function addCommand(
       command.option(option.flags, option.description);
     }
   }
+  // What each option that is given once was given as: `--token a --token b` would send the last one
+  // silently, `--recording --no-recording` would decide by order. Either is a usage error, before anything
+  // runs; values are never named.
+  const given = new Map<string, string[]>();
+  for (const option of command.options) {
+    if (spec.options.some((each) => each.repeatable && each.flags === option.flags)) continue;
+    command.on(`option:${option.name()}`, () => {
+      const attribute = option.attributeName();
+      given.set(attribute, [...(given.get(attribute) ?? []), option.long ?? option.flags]);
+    });
+  }
   command.addHelpText('after', `${spec.help ? `\n${spec.help}` : ''}\n${exitCodes}`);
   command.action(async () => {
+    for (const [attribute, flags] of given) {
+      const named = [...new Set(flags)];
+      if (named.length > 1) throw new UsageError(`${named.join(' and ')} contradict each other: give one`);
+      // A switch said twice says the same thing; a value given twice is two values.
+      const takesValue = command.options.some(
+        (option) => option.attributeName() === attribute && (option.required || option.optional),
+      );
+      if (flags.length > 1 && takesValue)
+        throw new UsageError(`${named[0]} is given ${flags.length} times: give it once`);
+    }
     try {
       ran.code = await spec.run({ args: command.args, flags: command.opts(), context });
     } finally {
@@ -374,6 +395,11 @@ export async function main(argv: readonly string[], environment: CliEnvironment 
       masking = knownValuesRedactor(credentials);
     },
   };
+  // Every credential the environment holds, from the start: the account a command uses is known only once
+  // its provider is made, and any other is a credential all the same (typed as a stream's name, an option).
+  context.maskCredentials(
+    credentialVariables.map((name) => context.environment[name] ?? '').filter((value) => value.length >= 4),
+  );
   const { output } = context;
   const ran: { code: number; failing?: Command } = { code: 0 };
   const program = buildProgram(context, ran);

@@ -147,6 +147,21 @@ export const credentialSettingNames: readonly string[] = [
   ...new Set(Object.values(sandboxCredentialSets).flat(2)),
 ];
 
+/**
+ * The environment variables every built-in adapter reads its credentials from. Whatever they hold is masked
+ * in everything the CLI prints, whichever provider the command uses: a value of another vendor's account,
+ * typed as a name or an option, is a credential all the same.
+ */
+export const credentialVariables: readonly string[] = [
+  'WOWZA_VIDEO_TOKEN',
+  'WOWZA_REALTIME_TOKEN',
+  'LIVEAPI_TOKEN_ID',
+  'LIVEAPI_SECRET_KEY',
+  'VIDEOSDK_TOKEN',
+  'VIDEOSDK_API_KEY',
+  'VIDEOSDK_SECRET',
+];
+
 // The settings that say where an adapter's requests go, which a sandbox's credentials never set.
 const whereSettings: readonly string[] = ['baseUrl', 'allowInsecureHttp', 'fetch'];
 
