@@ -12,7 +12,13 @@ import {
 import { Command, CommanderError } from 'commander';
 import { commands } from './commands/index.js';
 import { printWalkWarnings } from './connection.js';
-import { type CommandContext, type CommandSpec, type ReadLimits, UsageError } from './context.js';
+import {
+  type CommandContext,
+  CommandFailure,
+  type CommandSpec,
+  type ReadLimits,
+  UsageError,
+} from './context.js';
 import { type Output, processOutput } from './progress.js';
 import { credentialVariables, type FactoryLoader, importFactory } from './providers.js';
 import { jsonText, neutralise } from './text.js';
@@ -476,6 +482,12 @@ function reportFailure(error: unknown, output: Output, json: boolean): number {
     output.err(`unilive: ${error.message}`);
     if (json) output.out(jsonText({ error: usageErrorJson(error.message) }));
     return 2;
+  }
+  if (error instanceof CommandFailure) {
+    output.err(`unilive: ${error.message}`);
+    if (json)
+      output.out(jsonText({ error: { name: error.name, message: error.message, isRetryable: false } }));
+    return 1;
   }
   if (UniliveError.isInstance(error)) {
     output.err(`unilive: ${error.name}: ${error.message}`);

@@ -7,6 +7,15 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/**
+ * The command could not do what it was asked for a reason of this machine or of the stream (no ffmpeg runs,
+ * the stream has no RTMP ingest): exit code 1, the message on standard error and, with `--json`, as
+ * `{"error": …}` on standard output, as every other failure is.
+ */
+export class CommandFailure extends Error {
+  override readonly name = 'CommandFailure';
+}
+
 /** What every command gets: where to write, the environment, and how to load adapters and read secrets. */
 export interface CommandContext {
   /** Where to write; every line goes through `neutralise` first. */

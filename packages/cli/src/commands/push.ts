@@ -7,7 +7,7 @@ import {
   startPush,
 } from '@unilive/sandbox';
 import { connectionHelp, connectionOptions, streamArgument, streamsFor } from '../connection.js';
-import { type CommandSpec, durationFlag, stringFlag, UsageError } from '../context.js';
+import { CommandFailure, type CommandSpec, durationFlag, stringFlag, UsageError } from '../context.js';
 import { streamServerRedactor } from '../format.js';
 import type { Output } from '../progress.js';
 import { jsonText, neutralise } from '../text.js';
@@ -54,20 +54,21 @@ ${connectionHelp}`,
     }
     const ffmpeg = findFfmpeg();
     if (!ffmpeg) {
-      output.err(
-        'unilive: push needs ffmpeg: install it (apt-get install ffmpeg, brew install ffmpeg), set UNILIVE_FFMPEG, or install @ffmpeg-installer/ffmpeg',
+      // A variable that is set names the ffmpeg to run: the system's is not looked for then.
+      throw new CommandFailure(
+        context.environment.UNILIVE_FFMPEG !== undefined
+          ? 'push needs ffmpeg: UNILIVE_FFMPEG names none that runs (its `-version` failed); set it to an ffmpeg binary, or unset it to use the system ffmpeg'
+          : 'push needs ffmpeg: install it (apt-get install ffmpeg, brew install ffmpeg), set UNILIVE_FFMPEG, or install @ffmpeg-installer/ffmpeg',
       );
-      return 1;
     }
     const { calls } = await streamsFor(invocation);
     const stream = await calls.get(id, callOptions(invocation));
     const ingest = rtmpEndpoint(stream.ingest);
     if (!ingest) {
       const protocols = [...new Set(stream.ingest.map((endpoint) => endpoint.protocol))].join(', ') || 'none';
-      output.err(
-        `unilive: stream ${neutralise(id)} has no RTMP ingest (its ingest: ${protocols}); push sends RTMP only`,
+      throw new CommandFailure(
+        `stream ${neutralise(id)} has no RTMP ingest (its ingest: ${protocols}); push sends RTMP only`,
       );
-      return 1;
     }
     if (stream.state !== 'ready') {
       output.err(
