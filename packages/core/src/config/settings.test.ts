@@ -312,7 +312,7 @@ describe('readSettings: every own key is read', () => {
     // A credential given beside it (its value, or the value inside a longer name), or a name of the shapes
     // keys, tokens and ids have: random hex or base64, many digits, over 40 characters.
     const credentialNames = fc.oneof(
-      fc.stringMatching(/^[0-9a-f]{16,64}$/),
+      fc.stringMatching(/^[0-9][0-9a-f]{15,63}$/),
       fc.base64String({ minLength: 20, maxLength: 60 }).filter((text) => /[+/=]/.test(text)),
       fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{40,80}$/),
       fc.stringMatching(/^[a-z]{1,6}_[0-9]{4,12}$/),

@@ -167,7 +167,7 @@ describe('transportSettings: an unknown retry setting', () => {
 
   it('is named when it looks like a name, and hidden when it may be a credential (generated)', () => {
     const credentialShaped = fc.oneof(
-      fc.stringMatching(/^[0-9a-f]{16,64}$/),
+      fc.stringMatching(/^[0-9][0-9a-f]{15,63}$/),
       fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{40,80}$/),
       fc.base64String({ minLength: 20, maxLength: 60 }).filter((text) => /[+/=]/.test(text)),
     );
