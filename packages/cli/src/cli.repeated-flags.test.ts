@@ -1,3 +1,5 @@
+import type { ConfiguredProviderFactory } from '@unilive/core';
+import { createMemoryBackend, createMemoryProvider } from '@unilive/testing';
 import { describe, expect, it } from 'vitest';
 import { capturedOutput } from '../test/secrets.js';
 import { main } from './cli.js';
@@ -40,6 +42,24 @@ describe('a flag given twice', () => {
       expect(printed).not.toMatch(/token-value/);
       expect(loaded).toBe(0);
     }
+  });
+
+  it('is a usage error for an --option name given twice, before anything is sent', async () => {
+    const token = 'repeated-option-token-1234';
+    const backend = createMemoryBackend({ token });
+    const { out, err, output } = capturedOutput();
+    const code = await main(
+      ['create', '--name', 'a', '--option', 'enabled=true', '--option', 'enabled=false'],
+      {
+        output,
+        loadFactory: async () =>
+          (() => createMemoryProvider({ backend, token })) as ConfiguredProviderFactory,
+        environment: { UNILIVE_PROVIDER: 'memory' },
+      },
+    );
+    expect(code).toBe(2);
+    expect([...out, ...err].join('\n')).toContain('--option enabled is given more than once: give it once');
+    expect(backend.counts.requests).toBe(0);
   });
 
   it('is taken for a switch said twice', async () => {

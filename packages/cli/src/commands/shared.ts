@@ -64,6 +64,12 @@ export function providerOptions(pairs: readonly string[], invocation?: Invocatio
     if (separator <= 0) throw new UsageError('--option expects NAME=VALUE');
     const key = pair.slice(0, separator);
     const value = pair.slice(separator + 1);
+    // Given twice, the last value would be sent silently, as a flag given twice would.
+    if (Object.hasOwn(options, key)) {
+      throw new UsageError(
+        `--option ${/^[\w.-]{1,64}$/.test(key) ? key : '(a name)'} is given more than once: give it once`,
+      );
+    }
     try {
       options[key] = JSON.parse(value);
     } catch {

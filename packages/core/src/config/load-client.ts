@@ -143,22 +143,35 @@ export async function createLiveStreamClientFromConfig(
 // `package`, an option's name): a credential of the same configuration pasted there is masked by it. Only
 // the values of credential-named settings (`secretKey`, `token`, `secret`): masked by every text it holds,
 // the provider id named in a message would be masked too.
-function maskedByConfigCredentials(error: unknown, config: unknown): unknown {
+/**
+ * `error` masked by the values of the credential-named settings (`secretKey`, `token`, `secret`) of a
+ * configuration: a client's, or each entry of a registry's `providers` list. Values are read as data, no
+ * getter run; core's own refusal of a setting quotes no value and is handed on whole (see buildProvider).
+ * @internal
+ */
+export function maskedByConfigCredentials(error: unknown, config: unknown): unknown {
   if (!InvalidInputError.isInstance(error) || typeof config !== 'object' || config === null) return error;
-  // Core's own refusal of a setting quotes no value, and is handed on whole (see buildProvider).
   if (quotesNoSettingValue(error)) return error;
   const credentials: string[] = [];
   try {
-    for (const name of Object.keys(config)) {
-      if (!isCredentialName(name)) continue;
-      const value = Object.getOwnPropertyDescriptor(config, name)?.value;
-      if (typeof value === 'string' && value.trim().length >= minimumSecretLength)
-        credentials.push(value.trim());
+    const entries = ownDataValue(config, 'providers');
+    for (const entry of [config, ...(Array.isArray(entries) ? entries.slice(0, 1_000) : [])]) {
+      if (typeof entry !== 'object' || entry === null) continue;
+      for (const name of Object.keys(entry)) {
+        const value = isCredentialName(name) ? ownDataValue(entry, name) : undefined;
+        if (typeof value === 'string' && value.trim().length >= minimumSecretLength)
+          credentials.push(value.trim());
+      }
     }
   } catch {
     return error;
   }
   return credentials.length === 0 ? error : maskedFailure(error, toRedactor(credentials));
+}
+
+// An own property's value as data: a getter is not run.
+function ownDataValue(object: object, name: string): unknown {
+  return Object.getOwnPropertyDescriptor(object, name)?.value;
 }
 
 async function loadClient(

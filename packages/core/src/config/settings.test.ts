@@ -379,6 +379,27 @@ describe('readSettings: every own key is read', () => {
     }
   });
 
+  it('keeps naming a misspelt setting a short credential is part of, with its nearest', () => {
+    const names = { tokenId: true, secretKey: true, baseUrl: true, timeoutMs: true } as const;
+    for (const [secretKey, typo, nearest] of [
+      ['base', 'baseURL', 'baseUrl'],
+      ['time', 'timeoutMS', 'timeoutMs'],
+    ] as const) {
+      let error: unknown;
+      try {
+        readSettings('liveapi', { tokenId: 'tok-id-0123', secretKey, [typo]: 1 }, names, [
+          'tokenId',
+          'secretKey',
+        ]);
+      } catch (caught) {
+        error = caught;
+      }
+      expect((error as InvalidInputError).issues).toEqual([
+        { path: typo, message: `unknown setting; did you mean "${nearest}"?` },
+      ]);
+    }
+  });
+
   it('refuses a symbol key as an unknown setting, naming it, never its value', () => {
     const key = Symbol('token');
     let thrown: unknown;

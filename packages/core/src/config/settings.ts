@@ -555,10 +555,19 @@ function hideCredentialNames(
   credentials: readonly string[],
 ): void {
   if (issues.length === 0) return;
-  const redactor = credentials.length === 0 ? undefined : knownValuesRedactor(credentials);
+  // A credential of 8 characters or more hides any name holding it; a shorter one only a name that is it
+  // (any case): `base` would otherwise hide the typo `baseURL` and its suggestion.
+  const long = credentials.filter((credential) => credential.length >= minimumContainedLength);
+  const short = new Set(
+    credentials
+      .filter((credential) => credential.length < minimumContainedLength)
+      .map((text) => text.toLowerCase()),
+  );
+  const redactor = long.length === 0 ? undefined : knownValuesRedactor(long);
   for (const issue of issues) {
     const symbol = /^\[Symbol\((.*)\)\]$/s.exec(issue.path);
-    if (!mayBeCredentialName(symbol ? (symbol[1] ?? '') : issue.path, redactor)) continue;
+    const name = symbol ? (symbol[1] ?? '') : issue.path;
+    if (!mayBeCredentialName(name, redactor) && !short.has(name.toLowerCase())) continue;
     issue.path = redactedName;
     issue.message = symbol
       ? `unknown setting (a symbol, whose description is not shown: it may be a credential); settings are named by text: ${known.join(', ')}`
@@ -585,3 +594,6 @@ function credentialTexts(
 }
 
 const redactedName = '[REDACTED]';
+
+// The shortest credential looked for inside a longer setting name.
+const minimumContainedLength = 8;

@@ -29,6 +29,33 @@ async function refusal(run: () => Promise<unknown>): Promise<InvalidInputError> 
   throw new Error('expected InvalidInputError');
 }
 
+describe('createLiveStreamRegistryFromConfig: a name repeating a credential of the configuration', () => {
+  it('is masked in routing and in the options, as the client loader masks it (generated)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.stringMatching(/^Zq[A-Za-z]{8,24}$/),
+        fc.constantFrom('routing', 'option', 'hook'),
+        async (secret, place) => {
+          const { providers } = factories();
+          const config: Record<string, unknown> = {
+            providers: [{ provider: 'liveapi', tokenId: 'token-id-1', secretKey: secret }],
+          };
+          const options: Record<string, unknown> = { providers };
+          if (place === 'routing') config.routing = { [secret]: 1 };
+          if (place === 'option') options[secret] = 1;
+          if (place === 'hook') options.hooks = { [secret]: () => undefined };
+          const error = await refusal(() =>
+            createLiveStreamRegistryFromConfig(config as never, options as never),
+          );
+          expect(String(error)).toContain('[REDACTED]');
+          expect(`${String(error)} ${JSON.stringify(error)}`).not.toContain(secret);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+});
+
 describe('createLiveStreamRegistryFromConfig', () => {
   it('builds each provider as single-provider configuration would, named by its id unless named', async () => {
     const { built, providers } = factories();

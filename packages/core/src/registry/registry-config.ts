@@ -3,6 +3,7 @@ import {
   type ConfigClientOptions,
   createLiveStreamClientFromConfig,
   type LiveStreamConfig,
+  maskedByConfigCredentials,
   type RateLimitConfig,
   readConfigClientOptions,
   settingTexts,
@@ -103,7 +104,13 @@ export async function createLiveStreamRegistryFromConfig(
   const entries = readEntries(known.providers, () => toRedactor(configTexts(config)));
   // Read once, here, before any entry is built or package loaded: each entry's loader then reads this
   // plain copy, and a problem is named as the options' (`options.providers`), not as an entry's.
-  const options = readConfigClientOptions(givenOptions);
+  let options: ConfigClientOptions;
+  try {
+    options = readConfigClientOptions(givenOptions);
+  } catch (error) {
+    // An unknown name is the caller's: one repeating a credential of the configuration is masked by it.
+    throw maskedByConfigCredentials(error, config);
+  }
   // The hooks (given, or registered on the container) are the registry's: it hears each of its calls that
   // rejects, once. Its clients get the rest, explicitly, so that neither the given `onError` nor the
   // container's reaches a client, which would hear each of its own calls (a provider failed over from
@@ -158,11 +165,16 @@ export async function createLiveStreamRegistryFromConfig(
       throw InvalidInputError.isInstance(error) ? within(error, index) : error;
     }
   }
-  return createLiveStreamRegistry({
-    providers: clients,
-    ...(known.routing === undefined ? {} : { routing: known.routing }),
-    ...(hooks ? { hooks } : {}),
-  });
+  try {
+    return createLiveStreamRegistry({
+      providers: clients,
+      ...(known.routing === undefined ? {} : { routing: known.routing }),
+      ...(hooks ? { hooks } : {}),
+    });
+  } catch (error) {
+    // `routing` is the configuration's: a name in it repeating one of its credentials is masked by it.
+    throw maskedByConfigCredentials(error, config);
+  }
 }
 
 // Values are checked below (providers) and by `createLiveStreamRegistry` (routing).

@@ -394,8 +394,12 @@ function maskedByGivenProviders(error: unknown, input: unknown): unknown {
   try {
     const providers = Object.getOwnPropertyDescriptor(input, 'providers')?.value;
     if (typeof providers !== 'object' || providers === null) return error;
-    for (const key of Reflect.ownKeys(providers)) {
-      const value: unknown = Object.getOwnPropertyDescriptor(providers, key)?.value;
+    // An object by name, or a Map (a registry built from configuration hands its clients so).
+    const values: unknown[] =
+      providers instanceof Map
+        ? [...providers.values()]
+        : Reflect.ownKeys(providers).map((key) => Object.getOwnPropertyDescriptor(providers, key)?.value);
+    for (const value of values) {
       const provider = isClient(value) ? value.provider : isProvider(value) ? value : undefined;
       if (provider !== undefined) masked = maskedFailure(masked, providerRedactor(provider));
     }
