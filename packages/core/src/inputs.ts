@@ -2,7 +2,14 @@ import * as v from 'valibot';
 import { builtInProviderIds, nearestName } from './config/names.js';
 import { type InputIssue, InvalidInputError } from './errors/errors.js';
 import { ingestProtocols, type ProviderId, type Warning } from './live-stream.js';
-import { dateOfAnyRealm, isArrayValue, ownValue, plainObjectProblem, unreadableText } from './own.js';
+import {
+  dateOfAnyRealm,
+  isArrayValue,
+  isPlainRecord,
+  ownValue,
+  plainObjectProblem,
+  unreadableText,
+} from './own.js';
 import type { CreateLiveStreamInput, UpdateLiveStreamInput } from './provider.js';
 import { maskedFailure } from './provider-secrets.js';
 import { minimumSecretLength } from './redaction/forms.js';
@@ -947,16 +954,6 @@ export function readProviderOptions<T>(
     }
   }
   throw maskedOptionsRefusal(refused(issues), input, provider, reading.secrets);
-}
-
-// An entry read as the check left it: a plain object (a Map or a class instance is refused by the schema).
-function isPlainRecord(value: unknown): value is Record<string, unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !isArrayValue(value) &&
-    plainObjectProblem(value) === undefined
-  );
 }
 
 /**

@@ -8,6 +8,7 @@ import { clientMethodNames, registryCallNames } from './operation-names.js';
 import {
   isAbortSignal,
   isArrayValue,
+  isPlainRecord,
   ownValue,
   plainObjectProblem,
   platformSignal,
@@ -276,15 +277,6 @@ export const providerCallOptionRules: Readonly<Record<string, OptionRule>> = /* 
   // are, so a revoked Proxy is refused naming it and a misspelt name beside it is still refused.
   runtime: { check: isPlainRecord, expected: 'an object' },
 }))();
-
-function isPlainRecord(value: unknown): boolean {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !isArrayValue(value) &&
-    plainObjectProblem(value) === undefined
-  );
-}
 
 /**
  * What is wrong with a list's values, read by {@link listOptionRules}: a page size or page cap that is no

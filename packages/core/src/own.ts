@@ -378,3 +378,16 @@ export function isUrlObject(value: unknown): boolean {
     return false;
   }
 }
+
+/**
+ * Whether `value` is a plain object read as a record (an object literal, `JSON.parse`'s, one without a
+ * prototype, another realm's): no array, `Map` or class instance ({@link plainObjectProblem}).
+ */
+export function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !isArrayValue(value) &&
+    plainObjectProblem(value) === undefined
+  );
+}
