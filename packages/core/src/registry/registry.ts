@@ -729,7 +729,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
   // The registry's own refusal of what the caller gave (an option, an input field, an option of a walk),
   // masked by every provider's secrets: it names the caller's names, one may repeat any provider's
   // credential, and no one provider's client has seen it. Other errors come from a client, masked already.
-  refusalMasked(error: unknown): unknown {
+  private refusalMasked(error: unknown): unknown {
     return InvalidInputError.isInstance(error) ? this.maskedByAll(error) : error;
   }
 
