@@ -1,5 +1,6 @@
 import {
   AuthenticationError,
+  type CredentialSource,
   checkCredentialSettings,
   environment,
   InvalidInputError,
@@ -173,19 +174,36 @@ export function checkVideosdkCredentialSettings(settings: VideosdkCredentialInpu
       issues: [{ path: 'token', message: 'expected either token or apiKey and secret' }],
     });
   }
+  checkCredentialSettings(videosdkCredentialSources(settings));
+}
+
+/**
+ * The adapter's three credentials as core reads them: each setting's value, else its variable; the token
+ * by the vendor's own rule too ({@link videosdkTokenProblem}), after core's, naming where it came from.
+ */
+export function videosdkCredentialSources(settings: VideosdkCredentialInput): CredentialSource[] {
   const names = videosdkEnvironmentVariables;
-  // The token by the vendor's own rule too (videosdkTokenProblem), after core's, naming where it came from.
-  checkCredentialSettings([
+  return [
     {
       provider,
       setting: 'token',
-      value: token,
+      value: settings.token as string | undefined,
       environmentVariables: [names.token],
       problem: videosdkTokenProblem,
     },
-    { provider, setting: 'apiKey', value: apiKey, environmentVariables: [names.apiKey] },
-    { provider, setting: 'secret', value: secret, environmentVariables: [names.secret] },
-  ]);
+    {
+      provider,
+      setting: 'apiKey',
+      value: settings.apiKey as string | undefined,
+      environmentVariables: [names.apiKey],
+    },
+    {
+      provider,
+      setting: 'secret',
+      value: settings.secret as string | undefined,
+      environmentVariables: [names.secret],
+    },
+  ];
 }
 
 /**

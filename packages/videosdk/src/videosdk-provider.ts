@@ -28,8 +28,8 @@ import {
   tokenTtlBounds,
   VideosdkSecretSet,
   videosdkAccountOf,
+  videosdkCredentialSources,
   videosdkEnvironmentVariables,
-  videosdkTokenProblem,
   videosdkV2TokenClaims,
 } from './videosdk-auth.js';
 import { classifyVideosdkError, readVideosdkError } from './videosdk-error.js';
@@ -158,31 +158,7 @@ export function videosdk(given: VideosdkSettings = {}): LiveStreamProvider {
   }
   // Those the environment holds now are secrets from now, not from the first request: a refusal made before
   // any (an option named by the token) is masked by them. Read again when the adapter needs them.
-  const names = videosdkEnvironmentVariables;
-  learnEnvironmentCredentials(
-    [
-      {
-        provider: 'videosdk',
-        setting: 'token',
-        value: settings.token,
-        environmentVariables: [names.token],
-        problem: videosdkTokenProblem,
-      },
-      {
-        provider: 'videosdk',
-        setting: 'apiKey',
-        value: settings.apiKey,
-        environmentVariables: [names.apiKey],
-      },
-      {
-        provider: 'videosdk',
-        setting: 'secret',
-        value: settings.secret,
-        environmentVariables: [names.secret],
-      },
-    ],
-    secrets,
-  );
+  learnEnvironmentCredentials(videosdkCredentialSources(settings), secrets);
   // One signing code for both versions; only the claims differ (v1 `{ apikey, jti }`, v2 the SDK's).
   const credentials = createVideosdkCredentials({
     settings,
