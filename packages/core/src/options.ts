@@ -1,4 +1,4 @@
-import { mayBeCredentialName, nearestName } from './config/names.js';
+import { mayBeCredentialName, unknownNameAdvice } from './config/names.js';
 import { AbortError, abortedMessage, type InputIssue, InvalidInputError } from './errors/errors.js';
 import type { HttpClient } from './http/http-client.js';
 import { callTimeoutProblem } from './http/transport-settings.js';
@@ -140,13 +140,7 @@ export function readOptionsAndIssues<T extends object>(
         });
         continue;
       }
-      const nearest = nearestName(key, known);
-      issues.push({
-        path,
-        message: nearest
-          ? `unknown option; did you mean "${nearest}"?`
-          : `unknown option; expected one of ${known.join(', ')}`,
-      });
+      issues.push({ path, message: `unknown option; ${unknownNameAdvice(key, known)}` });
       continue;
     }
     let option: unknown;

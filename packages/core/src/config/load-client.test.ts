@@ -147,6 +147,46 @@ describe('createLiveStreamClientFromConfig', () => {
     expect(built).toEqual(['factory']);
   });
 
+  it("names a configuration's own name spelt another way before any adapter is built (generated)", async () => {
+    // Each word's letters in any case, with `_`, `-` or a space (or nothing) between the words.
+    const words = { provider: ['provider'], package: ['package'], rateLimit: ['rate', 'limit'] } as const;
+    const spelling = fc
+      .tuple(
+        fc.constantFrom(...(Object.keys(words) as (keyof typeof words)[])),
+        fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
+        fc.constantFrom('', '_', '-', ' '),
+      )
+      .map(([meant, upper, between]) => ({
+        meant,
+        key: words[meant]
+          .map((word) => [...word].map((char, index) => (upper[index] ? char.toUpperCase() : char)).join(''))
+          .join(between),
+      }))
+      .filter(({ meant, key }) => key !== meant);
+    await fc.assert(
+      fc.asyncProperty(spelling, async ({ meant, key }) => {
+        let built = 0;
+        const error = await createLiveStreamClientFromConfig(
+          { provider: 'fake', [key]: meant === 'rateLimit' ? {} : 'fake' } as never,
+          { providers: { fake: (settings) => ((built += 1), fakeProvider(settings)) } },
+        ).catch((caught: unknown) => caught);
+        expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+        expect((error as InvalidInputError).issues).toEqual([
+          { path: key, message: `unknown setting; did you mean "${meant}"?` },
+        ]);
+        expect(built).toBe(0);
+      }),
+      { numRuns: 100 },
+    );
+    // Without `provider`, its misspelling is named rather than "no provider configured".
+    const error = await createLiveStreamClientFromConfig({ Provider: 'liveapi' } as never).catch(
+      (caught: unknown) => caught,
+    );
+    expect((error as InvalidInputError).message).toBe(
+      'Invalid configuration: Provider: unknown setting; did you mean "provider"?',
+    );
+  });
+
   it('names the nearest provider id for a misspelt one, built in or given, then asks for a package', async () => {
     const misspelt = (await createLiveStreamClientFromConfig({ provider: 'livapi' }).catch(
       (e: unknown) => e,

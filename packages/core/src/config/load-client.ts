@@ -26,6 +26,7 @@ import {
   nearestName,
   packageNameProblem,
   providerIdProblem,
+  spelledOtherwise,
 } from './names.js';
 import { environment, maxCredentialLength } from './settings.js';
 
@@ -191,6 +192,15 @@ async function loadClient(
     rateLimit: configuredRateLimit,
     ...settings
   } = readOptions<LiveStreamConfig>(config, {}, configurationPlace);
+  // A configuration's own name spelt another way (`ratelimit`, `rate_limit`, `Provider`) is no setting of
+  // any adapter: left to the adapter, its refusal would list the adapter's settings alone, and a misspelt
+  // `provider` would be reported as none configured.
+  for (const key of Object.keys(settings)) {
+    const meant = spelledOtherwise(key, configurationNames);
+    if (meant !== undefined) {
+      throw configurationError(key, `unknown setting; did you mean "${meant}"?`, undefined);
+    }
+  }
   // `null` is no provider: falling back to UNILIVE_PROVIDER would run the call, with this configuration's
   // credentials, on whatever vendor the environment names (a missing value read from a file as null).
   if (configured === null) {
@@ -740,6 +750,9 @@ function rateLimitError(issues: InputIssue[], cause?: unknown): InvalidInputErro
 
 // Every name kept, each under its own name (`tokenId`): the registry places it under its entry.
 const configurationPlace = { operation: 'configure', path: 'config', unknown: 'keep', keys: 'bare' } as const;
+
+// The names a configuration has beside its adapter's settings.
+const configurationNames = ['provider', 'package', 'rateLimit'] as const;
 
 function configurationError(path: string, problem: string, provider: ProviderId | undefined) {
   return new InvalidInputError({

@@ -137,6 +137,17 @@ function editDistance(a: string, b: string): number {
   return previous[b.length] as number;
 }
 
+/**
+ * The one of `names` that `given` spells another way (another letter case, or `_`, `-` or spaces between its
+ * words: `ratelimit`, `rate_limit` for `rateLimit`), or undefined when it is none of them or one exactly. @internal
+ */
+export function spelledOtherwise<T extends string>(given: string, names: readonly T[]): T | undefined {
+  if ((names as readonly string[]).includes(given)) return undefined;
+  const loose = (name: string) => name.replace(/[-_ ]/g, '').toLowerCase();
+  const wanted = loose(given);
+  return names.find((name) => loose(name) === wanted);
+}
+
 /** `"x" (did you mean "y"?)` when a near name exists, else just `"x"`. */
 export function describeUnknownName(name: string, candidates: Iterable<string>): string {
   const nearest = nearestName(name, candidates);
@@ -154,9 +165,31 @@ export function mayBeCredentialName(name: string, known?: Redactor): boolean {
 
 /**
  * Whether `name`, given where a setting's name belongs, looks like one: at most 40 characters of letters,
- * digits, `_`, `$`, `-` and spaces, fewer than 4 of them digits. A name that does not may be a credential
- * pasted there, and is not echoed (`[REDACTED]`). @internal
+ * digits, `_`, `$`, `-` and spaces, fewer than 4 of them digits, each part of a dotted name (`retry.maxRetries`,
+ * a path written flat) starting with a letter, `_` or `$`; or no characters at all, which no credential is. A
+ * name that does not may be a credential pasted there, and is not echoed (`[REDACTED]`). @internal
  */
 export function settingNameLike(name: string): boolean {
-  return /^[A-Za-z_$][\w$ -]{0,39}$/.test(name) && (name.match(/\d/g)?.length ?? 0) < 4;
+  return (
+    name === '' ||
+    (name.length <= 40 &&
+      /^[A-Za-z_$][\w$ -]*(?:\.[A-Za-z_$][\w$ -]*)*$/.test(name) &&
+      (name.match(/\d/g)?.length ?? 0) < 4)
+  );
+}
+
+/**
+ * What an unknown name's refusal advises, after `unknown setting; ` or `unknown option; `: the nearest of
+ * `known` (`did you mean "rateLimit"?`); for a dotted name whose first part is one of them, that names do not
+ * nest (`retry.maxRetries` written flat, as an environment-style configuration has it); else the names
+ * there are. @internal
+ */
+export function unknownNameAdvice(name: string, known: readonly string[]): string {
+  const dot = name.indexOf('.');
+  const outer = dot > 0 ? name.slice(0, dot) : undefined;
+  if (outer !== undefined && known.includes(outer)) {
+    return `a dotted name is not read as a path: write ${outer}: { ${name.slice(dot + 1)}: … }`;
+  }
+  const nearest = nearestName(name, known);
+  return nearest ? `did you mean "${nearest}"?` : `expected one of ${known.join(', ')}`;
 }

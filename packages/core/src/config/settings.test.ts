@@ -379,6 +379,46 @@ describe('readSettings: every own key is read', () => {
     }
   });
 
+  it('names a path written flat as one name, and an empty name, unless a credential is in it (generated)', () => {
+    const names = { tokenId: true, secretKey: true, retry: true } as const;
+    const refusal = (given: object): InvalidInputError => {
+      try {
+        readSettings('liveapi', given, names, ['tokenId', 'secretKey']);
+      } catch (error) {
+        if (InvalidInputError.isInstance(error)) return error;
+        throw error;
+      }
+      throw new Error('not refused');
+    };
+    // Never a word the refusal itself holds (`name`, `path`, `write`).
+    const inner = fc.stringMatching(/^zq[a-zA-Z]{0,12}$/);
+    fc.assert(
+      fc.property(fc.constantFrom('tokenId', 'secretKey', 'retry'), inner, (outer, rest) => {
+        const key = `${outer}.${rest}`;
+        expect(refusal({ tokenId: 'tid', secretKey: 'a-key-of-its-own', [key]: 1 }).issues).toEqual([
+          {
+            path: key,
+            message: `unknown setting; a dotted name is not read as a path: write ${outer}: { ${rest}: … }`,
+          },
+        ]);
+        // The same path with a credential given beside it as its second part stays hidden.
+        const secretKey = `${rest}Secret`;
+        const hidden = refusal({ tokenId: 'tid', secretKey, [`${outer}.${secretKey}`]: 1 });
+        expect(hidden.issues.map((issue) => issue.path)).toEqual(['[REDACTED]']);
+        expect(`${hidden.message} ${JSON.stringify(hidden)}`).not.toContain(secretKey);
+      }),
+      { numRuns: 100 },
+    );
+    // A dotted name whose first part is no setting is named with the names there are; an empty one too
+    // (no credential is empty).
+    expect(
+      refusal({ tokenId: 'tid', secretKey: 'a-key-of-its-own', 'region.name': 1, '': 2 }).issues,
+    ).toEqual([
+      { path: 'region.name', message: 'unknown setting; expected one of tokenId, secretKey, retry' },
+      { path: '', message: 'unknown setting; expected one of tokenId, secretKey, retry' },
+    ]);
+  });
+
   it('keeps naming a misspelt setting a short credential is part of, with its nearest', () => {
     const names = { tokenId: true, secretKey: true, baseUrl: true, timeoutMs: true } as const;
     for (const [secretKey, typo, nearest] of [

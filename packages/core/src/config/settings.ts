@@ -7,7 +7,7 @@ import type { ProviderSettingsBase } from '../provider.js';
 import { minimumSecretLength } from '../redaction/forms.js';
 import { knownValuesRedactor } from '../secrets.js';
 import { isWellFormed } from '../text.js';
-import { mayBeCredentialName, nearestName } from './names.js';
+import { mayBeCredentialName, unknownNameAdvice } from './names.js';
 
 /**
  * Environment variables, when the runtime has them, read as {@link environmentView} reads them: a blank
@@ -517,13 +517,7 @@ export function readSettings<Settings extends object>(
       }
       continue;
     }
-    const nearest = nearestName(key, known);
-    const issue = {
-      path: key,
-      message: nearest
-        ? `unknown setting; did you mean "${nearest}"?`
-        : `unknown setting; expected one of ${known.join(', ')}`,
-    };
+    const issue = { path: key, message: `unknown setting; ${unknownNameAdvice(key, known)}` };
     issues.push(issue);
     unknownNames.push(issue);
   }

@@ -179,7 +179,12 @@ describe('transportSettings: an unknown retry setting', () => {
       }),
       { numRuns: 100 },
     );
-    expect(refusal({ maxRetry: 1 }).issues.map((issue) => issue.path)).toEqual(['retry.maxRetry']);
+    expect(refusal({ maxRetry: 1 }).issues).toEqual([
+      { path: 'retry.maxRetry', message: 'unknown setting; did you mean "maxRetries"?' },
+    ]);
+    expect(refusal({ region: 1 }).issues[0]?.message).toMatch(
+      /^unknown setting; expected one of maxRetries, /,
+    );
     // One repeating a credential the HTTP layer holds, in any case, though it looks like a name.
     const secrets = new SecretSet();
     secrets.add('production-key-alpha');

@@ -1,4 +1,4 @@
-import { mayBeCredentialName } from '../config/names.js';
+import { mayBeCredentialName, unknownNameAdvice } from '../config/names.js';
 import { type InputIssue, InvalidInputError } from '../errors/errors.js';
 import { quotesNoValue } from '../errors/quotes-no-value.js';
 import type { ProviderId } from '../live-stream.js';
@@ -195,7 +195,8 @@ function checkRetry(
     if (retryKeys.has(key)) continue;
     const expected = `expected one of ${[...retryKeys].join(', ')}`;
     // A name that may be a credential pasted where a name belongs is not echoed, as a setting's is not.
-    if (!mayBeCredentialName(key, secrets)) issue(`retry.${key}`, `unknown setting; ${expected}`);
+    if (!mayBeCredentialName(key, secrets))
+      issue(`retry.${key}`, `unknown setting; ${unknownNameAdvice(key, [...retryKeys])}`);
     else
       issue(
         'retry.[REDACTED]',

@@ -110,6 +110,22 @@ describe('createLiveStreamRegistryFromConfig', () => {
     }
   });
 
+  it("names an entry's `name` spelt another way, rather than leaving it to the adapter", async () => {
+    for (const key of ['Name', 'NAME', ' name', 'na_me']) {
+      const { built, providers } = factories();
+      const error = await refusal(() =>
+        createLiveStreamRegistryFromConfig(
+          { providers: [{ provider: 'liveapi', [key]: 'eu' }] },
+          { providers },
+        ),
+      );
+      expect(error.issues, key).toEqual([
+        { path: `providers.0.${key}`, message: 'unknown setting; did you mean "name"?' },
+      ]);
+      expect(built).toEqual([]);
+    }
+  });
+
   it("places the single-provider checks' issues under the entry they came from", async () => {
     const error = await refusal(() =>
       createLiveStreamRegistryFromConfig(

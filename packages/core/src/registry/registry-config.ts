@@ -8,6 +8,7 @@ import {
   readConfigClientOptions,
   settingTexts,
 } from '../config/load-client.js';
+import { spelledOtherwise } from '../config/names.js';
 import { InvalidInputError } from '../errors/errors.js';
 import { maskedValue } from '../errors/unilive-error.js';
 import { readOptions } from '../options.js';
@@ -135,6 +136,12 @@ export async function createLiveStreamRegistryFromConfig(
       throw InvalidInputError.isInstance(error) ? within(error, index) : error;
     }
     const { name, ...settings } = read;
+    // `Name` or `NAME` would reach the adapter as a setting it does not have, which lists its own alone.
+    for (const key of Object.keys(settings)) {
+      if (spelledOtherwise(key, entryNames) !== undefined) {
+        throw configurationError(`providers.${index}.${key}`, 'unknown setting; did you mean "name"?');
+      }
+    }
     if (typeof settings.provider !== 'string' || settings.provider.length === 0) {
       throw configurationError(`providers.${index}.provider`, 'expected a provider id');
     }
@@ -179,6 +186,9 @@ export async function createLiveStreamRegistryFromConfig(
 
 // Values are checked below (providers) and by `createLiveStreamRegistry` (routing).
 const anyValue = { check: () => true, expected: 'anything' };
+
+// The name an entry has beside the settings `createLiveStreamClientFromConfig` reads.
+const entryNames = ['name'] as const;
 
 // An entry's names all kept, each under its own name: the client's loader checks them.
 const entryPlace = { operation: 'configure', path: 'config', unknown: 'keep', keys: 'bare' } as const;
