@@ -168,7 +168,14 @@ describe('createLiveStreamClientFromConfig', () => {
         let built = 0;
         const error = await createLiveStreamClientFromConfig(
           { provider: 'fake', [key]: meant === 'rateLimit' ? {} : 'fake' } as never,
-          { providers: { fake: (settings) => ((built += 1), fakeProvider(settings)) } },
+          {
+            providers: {
+              fake: (settings) => {
+                built += 1;
+                return fakeProvider(settings);
+              },
+            },
+          },
         ).catch((caught: unknown) => caught);
         expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
         expect((error as InvalidInputError).issues).toEqual([
