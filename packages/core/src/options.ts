@@ -60,11 +60,18 @@ export interface OptionsPlace {
    * those of the one call, where `rules` takes the names of several.
    */
   named?: readonly string[];
+  /**
+   * `refuse`: a symbol key is an issue, as an unknown name is (a configuration's, whose settings are named
+   * by text, where one left unread would leave its setting to the environment or the default). Its
+   * description is never shown. By default symbol keys are not read.
+   */
+  symbols?: 'refuse';
 }
 
 /**
- * Reads an options object the way every public entry point of core does: its own enumerable properties
- * only (a `hooks` or `rateLimit` left on `Object.prototype` is not the caller's), each read once (a getter
+ * Reads an options object the way every public entry point of core does: its own properties only (a `hooks`
+ * or `rateLimit` left on `Object.prototype` is not the caller's), one defined non-enumerable too (it is the
+ * caller's all the same, and left unread its option would silently fall back to the default), each read once (a getter
  * that throws, or a Proxy that refuses to list its keys, is a typed error, not a crash), every name known
  * (a misspelling such as `maxConcurency` names the nearest valid one) and every value of the expected
  * type. Returns a copy without a prototype holding the options given; `undefined` gives an empty one.
@@ -115,14 +122,21 @@ export function readOptionsAndIssues<T extends object>(
   }
   let keys: string[];
   try {
-    keys = Object.keys(value);
+    keys = Object.getOwnPropertyNames(value);
+    if (place.symbols === 'refuse' && Object.getOwnPropertySymbols(value).length > 0) {
+      issues.push({
+        path: place.keys === 'bare' ? '[symbol]' : `${place.path}.[symbol]`,
+        message: 'unknown setting (a symbol, whose description is not shown); settings are named by text',
+      });
+    }
   } catch {
     issues.push({ path: place.path, message: 'its properties could not be listed' });
     return result;
   }
   const known = place.named ?? Object.keys(rules);
   for (const key of keys) {
-    const path = place.keys === 'bare' ? key : `${place.path}.${key}`;
+    // An empty name written as one, not as a path that stops short (`options.`).
+    const path = place.keys === 'bare' ? key : `${place.path}.${key === '' ? '""' : key}`;
     const rule = Object.hasOwn(rules, key)
       ? rules[key]
       : place.unknown === 'keep'
@@ -140,7 +154,10 @@ export function readOptionsAndIssues<T extends object>(
         });
         continue;
       }
-      issues.push({ path, message: `unknown option; ${unknownNameAdvice(key, known)}` });
+      issues.push({
+        path,
+        message: `unknown option; ${unknownNameAdvice(key, known, objectOptions(rules))}`,
+      });
       continue;
     }
     let option: unknown;
@@ -195,6 +212,13 @@ export const optionRules = {
   },
   string: { check: (value: unknown) => typeof value === 'string', expected: 'a string' },
 } as const satisfies Record<string, OptionRule>;
+
+// The options that hold options (their rule is `optionRules.object`), whose own names are not known here.
+function objectOptions(rules: Readonly<Record<string, OptionRule>>): Record<string, undefined> {
+  const nested: Record<string, undefined> = {};
+  for (const name of Object.keys(rules)) if (rules[name] === optionRules.object) nested[name] = undefined;
+  return nested;
+}
 
 /**
  * A client's `container` option: a tsyringe `DependencyContainer`, told by the two methods a client calls on

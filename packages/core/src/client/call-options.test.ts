@@ -129,7 +129,8 @@ describe('per-call options', () => {
           expect(refused.delivery).toBe('not-sent');
           expect(refused.operation).toBe(operation);
           expect(refused.provider).toBe('fake');
-          expect(refused.issues.map((issue) => issue.path)).toEqual([`options.${name}`]);
+          // An empty name is written as one (`options.""`), not as a path that stops short.
+          expect(refused.issues.map((issue) => issue.path)).toEqual([`options.${name === '' ? '""' : name}`]);
           const [issue] = refused.issues;
           const named = /^unknown option; did you mean "([^"]+)"\?$/.exec(issue?.message ?? '');
           if (named) expect(valid).toContain(named[1]);
@@ -460,7 +461,8 @@ describe('per-call options', () => {
           expect(refused.delivery).toBe('not-sent');
           expect(refused.operation).toBe('list');
           const [name] = Object.keys(options);
-          expect(refused.issues.map((issue) => issue.path)).toEqual([`options.${name}`]);
+          // An empty name is written as one (`options.""`), not as a path that stops short.
+          expect(refused.issues.map((issue) => issue.path)).toEqual([`options.${name === '' ? '""' : name}`]);
           expect(calls).toEqual([]);
         },
       ),

@@ -194,6 +194,35 @@ describe('createLiveStreamClientFromConfig', () => {
     );
   });
 
+  it('reads a setting defined non-enumerable, refuses a symbol key, and names a misspelt provider key', async () => {
+    let received: Record<string, unknown> = {};
+    const providers = {
+      fake: (settings: Record<string, unknown>) => {
+        received = settings;
+        return fakeProvider(settings);
+      },
+    };
+    const config = Object.defineProperty({ provider: 'fake' }, 'baseUrl', {
+      value: 'https://sandbox.invalid/api',
+      enumerable: false,
+    });
+    await createLiveStreamClientFromConfig(config as never, { providers });
+    expect(received.baseUrl).toBe('https://sandbox.invalid/api');
+    const symbolic = (await createLiveStreamClientFromConfig(
+      { provider: 'fake', [Symbol('ZqHiddenDescription')]: 1 } as never,
+      { providers },
+    ).catch((caught: unknown) => caught)) as InvalidInputError;
+    expect(symbolic.issues.map((issue) => issue.path)).toEqual(['[symbol]']);
+    expect(`${String(symbolic)} ${JSON.stringify(symbolic)}`).not.toContain('ZqHiddenDescription');
+    // No provider, and a key one letter from `provider`: that key is named, not "no provider configured".
+    for (const key of ['providr', 'provder', 'prvider']) {
+      const error = (await createLiveStreamClientFromConfig({ [key]: 'fake' } as never, { providers }).catch(
+        (caught: unknown) => caught,
+      )) as InvalidInputError;
+      expect(error.issues).toEqual([{ path: key, message: 'unknown setting; did you mean "provider"?' }]);
+    }
+  });
+
   it('names the nearest provider id for a misspelt one, built in or given, then asks for a package', async () => {
     const misspelt = (await createLiveStreamClientFromConfig({ provider: 'livapi' }).catch(
       (e: unknown) => e,

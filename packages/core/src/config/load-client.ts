@@ -153,12 +153,13 @@ export async function createLiveStreamClientFromConfig(
 export function maskedByConfigCredentials(error: unknown, config: unknown): unknown {
   if (!InvalidInputError.isInstance(error) || typeof config !== 'object' || config === null) return error;
   if (quotesNoSettingValue(error)) return error;
-  const credentials: string[] = [];
+  const credentials: string[] = environmentCredentials();
   try {
     const entries = ownDataValue(config, 'providers');
     for (const entry of [config, ...(Array.isArray(entries) ? entries.slice(0, 1_000) : [])]) {
       if (typeof entry !== 'object' || entry === null) continue;
-      for (const name of Object.keys(entry)) {
+      // Every own name, one defined non-enumerable too: the loader reads it as a setting.
+      for (const name of Object.getOwnPropertyNames(entry)) {
         const value = isCredentialName(name) ? ownDataValue(entry, name) : undefined;
         if (typeof value === 'string' && value.trim().length >= minimumSecretLength)
           credentials.push(value.trim());
@@ -168,6 +169,30 @@ export function maskedByConfigCredentials(error: unknown, config: unknown): unkn
     return error;
   }
   return credentials.length === 0 ? error : maskedFailure(error, toRedactor(credentials));
+}
+
+/**
+ * The values of the environment's credential-named variables (`LIVEAPI_SECRET_KEY`, `WOWZA_VIDEO_TOKEN`, by
+ * {@link isCredentialName}), 8 characters or more, read as every variable is read ({@link environment}):
+ * what an adapter built from a configuration reads where a credential setting is left out. A refusal made
+ * before any adapter is built (a configuration's `rateLimit`, the loaders' options, a registry's own names)
+ * is masked by them, as the adapter's own refusal is. Empty where there is no environment. @internal
+ */
+export function environmentCredentials(): string[] {
+  const values: string[] = [];
+  try {
+    const variables = (globalThis as { process?: { env?: object } }).process?.env;
+    if (variables === undefined) return values;
+    const view = environment();
+    for (const name of Object.keys(variables)) {
+      if (!isCredentialName(name)) continue;
+      const value = view[name];
+      if (typeof value === 'string' && value.length >= minimumSecretLength) values.push(value);
+    }
+  } catch {
+    // An environment that cannot be listed holds nothing to mask by.
+  }
+  return values;
 }
 
 // An own property's value as data: a getter is not run.
@@ -212,6 +237,13 @@ async function loadClient(
   }
   const id = configured ?? environment().UNILIVE_PROVIDER;
   if (!id) {
+    // A `provider` misspelt past another case (`providr`, `provder`) is the provider meant: named, rather
+    // than told that none is configured.
+    for (const key of Object.keys(settings)) {
+      if (nearestName(key, ['provider']) !== undefined) {
+        throw configurationError(key, 'unknown setting; did you mean "provider"?', undefined);
+      }
+    }
     throw new InvalidInputError({
       operation: 'configure',
       message: 'No provider configured: set `provider` or the UNILIVE_PROVIDER environment variable',
@@ -749,7 +781,13 @@ function rateLimitError(issues: InputIssue[], cause?: unknown): InvalidInputErro
 }
 
 // Every name kept, each under its own name (`tokenId`): the registry places it under its entry.
-const configurationPlace = { operation: 'configure', path: 'config', unknown: 'keep', keys: 'bare' } as const;
+const configurationPlace = {
+  operation: 'configure',
+  path: 'config',
+  unknown: 'keep',
+  keys: 'bare',
+  symbols: 'refuse',
+} as const;
 
 // The names a configuration has beside its adapter's settings.
 const configurationNames = ['provider', 'package', 'rateLimit'] as const;

@@ -179,16 +179,31 @@ export function settingNameLike(name: string): boolean {
 }
 
 /**
- * What an unknown name's refusal advises, after `unknown setting; ` or `unknown option; `: the nearest of
- * `known` (`did you mean "rateLimit"?`); for a dotted name whose first part is one of them, that names do not
- * nest (`retry.maxRetries` written flat, as an environment-style configuration has it); else the names
- * there are. @internal
+ * What an unknown name's refusal advises, after `unknown setting; ` or `unknown option; `: for a dotted name
+ * whose first part names one of `nested` (the settings that hold settings, with the names they take, or
+ * `undefined` where those are not known here), that names do not nest, with the name meant inside
+ * (`retry.maxretries` → `write retry: { maxRetries: … }`; `Retry.maxRetries` the same); else the nearest of
+ * `known` (`did you mean "rateLimit"?`); else the names there are. A dotted name whose first part is a setting
+ * of another kind (`baseUrl.host`) is told the names there are, not to nest it. @internal
  */
-export function unknownNameAdvice(name: string, known: readonly string[]): string {
+export function unknownNameAdvice(
+  name: string,
+  known: readonly string[],
+  nested: Readonly<Record<string, readonly string[] | undefined>> = {},
+): string {
   const dot = name.indexOf('.');
-  const outer = dot > 0 ? name.slice(0, dot) : undefined;
-  if (outer !== undefined && known.includes(outer)) {
-    return `a dotted name is not read as a path: write ${outer}: { ${name.slice(dot + 1)}: … }`;
+  if (dot > 0) {
+    const outers = Object.keys(nested);
+    const written = name.slice(0, dot);
+    const outer = outers.includes(written) ? written : spelledOtherwise(written, outers);
+    if (outer !== undefined) {
+      const inner = name.slice(dot + 1);
+      const names = nested[outer];
+      const meant = names === undefined || names.includes(inner) ? inner : nearestName(inner, names);
+      return meant !== undefined && meant !== ''
+        ? `a dotted name is not read as a path: write ${outer}: { ${meant}: … }`
+        : `a dotted name is not read as a path: write ${outer}: { … }, with one of ${(names ?? []).join(', ')}`;
+    }
   }
   const nearest = nearestName(name, known);
   return nearest ? `did you mean "${nearest}"?` : `expected one of ${known.join(', ')}`;

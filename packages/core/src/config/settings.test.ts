@@ -381,6 +381,7 @@ describe('readSettings: every own key is read', () => {
 
   it('names a path written flat as one name, and an empty name, unless a credential is in it (generated)', () => {
     const names = { tokenId: true, secretKey: true, retry: true } as const;
+    const expected = 'unknown setting; expected one of tokenId, secretKey, retry';
     const refusal = (given: object): InvalidInputError => {
       try {
         readSettings('liveapi', given, names, ['tokenId', 'secretKey']);
@@ -390,17 +391,39 @@ describe('readSettings: every own key is read', () => {
       }
       throw new Error('not refused');
     };
+    const retryNames = ['maxRetries', 'baseDelayMs', 'maxDelayMs', 'maxRetryAfterMs', 'retryStatuses'];
+    // A retry setting's name as written, or in another letter case (`maxretries`): the hint names it as meant.
+    const written = fc
+      .tuple(fc.constantFrom(...retryNames), fc.boolean(), fc.constantFrom('retry', 'Retry', 'RETRY'))
+      .map(([meant, lower, outer]) => ({ meant, outer, inner: lower ? meant.toLowerCase() : meant }));
+    fc.assert(
+      fc.property(written, ({ meant, outer, inner }) => {
+        const key = `${outer}.${inner}`;
+        expect(refusal({ tokenId: 'tid', secretKey: 'a-key-of-its-own', [key]: 1 }).issues).toEqual([
+          {
+            path: key,
+            message: `unknown setting; a dotted name is not read as a path: write retry: { ${meant}: … }`,
+          },
+        ]);
+      }),
+      { numRuns: 60 },
+    );
     // Never a word the refusal itself holds (`name`, `path`, `write`).
     const inner = fc.stringMatching(/^zq[a-zA-Z]{0,12}$/);
     fc.assert(
       fc.property(fc.constantFrom('tokenId', 'secretKey', 'retry'), inner, (outer, rest) => {
         const key = `${outer}.${rest}`;
-        expect(refusal({ tokenId: 'tid', secretKey: 'a-key-of-its-own', [key]: 1 }).issues).toEqual([
-          {
-            path: key,
-            message: `unknown setting; a dotted name is not read as a path: write ${outer}: { ${rest}: … }`,
-          },
-        ]);
+        // A setting that holds none (`tokenId`) is no place to nest; `retry` names the settings it takes.
+        const [issue, ...more] = refusal({ tokenId: 'tid', secretKey: 'a-key-of-its-own', [key]: 1 }).issues;
+        expect(more).toEqual([]);
+        expect(issue?.path).toBe(key);
+        if (outer === 'retry') {
+          expect(issue?.message).toBe(
+            `unknown setting; a dotted name is not read as a path: write retry: { … }, with one of ${retryNames.join(', ')}`,
+          );
+        } else {
+          expect([expected, `unknown setting; did you mean "${outer}"?`]).toContain(issue?.message);
+        }
         // The same path with a credential given beside it as its second part stays hidden.
         const secretKey = `${rest}Secret`;
         const hidden = refusal({ tokenId: 'tid', secretKey, [`${outer}.${secretKey}`]: 1 });
@@ -414,8 +437,8 @@ describe('readSettings: every own key is read', () => {
     expect(
       refusal({ tokenId: 'tid', secretKey: 'a-key-of-its-own', 'region.name': 1, '': 2 }).issues,
     ).toEqual([
-      { path: 'region.name', message: 'unknown setting; expected one of tokenId, secretKey, retry' },
-      { path: '', message: 'unknown setting; expected one of tokenId, secretKey, retry' },
+      { path: 'region.name', message: expected },
+      { path: '', message: expected },
     ]);
   });
 

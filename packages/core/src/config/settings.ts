@@ -1,5 +1,6 @@
 import { AuthenticationError, type InputIssue, InvalidInputError } from '../errors/errors.js';
 import { quotesNoValue } from '../errors/quotes-no-value.js';
+import { defaultRetryPolicy } from '../http/retry-policy.js';
 import { ownData } from '../inputs.js';
 import type { ProviderId } from '../live-stream.js';
 import { isArrayValue, plainObjectProblem, unreadableText } from '../own.js';
@@ -517,7 +518,10 @@ export function readSettings<Settings extends object>(
       }
       continue;
     }
-    const issue = { path: key, message: `unknown setting; ${unknownNameAdvice(key, known)}` };
+    const issue = {
+      path: key,
+      message: `unknown setting; ${unknownNameAdvice(key, known, nestedOf(names))}`,
+    };
     issues.push(issue);
     unknownNames.push(issue);
   }
@@ -537,6 +541,11 @@ export function readSettings<Settings extends object>(
     );
   }
   return own as Settings;
+}
+
+// The settings that hold settings, with the names they take: `retry`, where the adapter takes it.
+function nestedOf(names: Readonly<Record<string, true>>): Record<string, readonly string[]> {
+  return Object.hasOwn(names, 'retry') ? { retry: Object.keys(defaultRetryPolicy) } : {};
 }
 
 // A name the caller gave for a setting is echoed in its refusal, unless it may be a credential pasted where a

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fakeProvider } from '../../test/fake-provider.js';
 import { createLiveStreamClientFromConfig } from '../config/load-client.js';
 import { mayBeCredentialName } from '../config/names.js';
+import { readSettings } from '../config/settings.js';
 import { InvalidInputError } from '../errors/errors.js';
 import type { LiveStreamProvider } from '../provider.js';
 import { createLiveStreamRegistryFromConfig } from './registry-config.js';
@@ -53,6 +54,76 @@ describe('createLiveStreamRegistryFromConfig: a name repeating a credential of t
       ),
       { numRuns: 30 },
     );
+  });
+});
+
+describe('a credential of the environment or of another entry, pasted where a name belongs', () => {
+  // An adapter's factory as the built-in ones check settings: unknown names refused, masked by its own
+  // credentials only (those of the entry it builds).
+  const checking = {
+    liveapi: (settings: Record<string, unknown>): LiveStreamProvider => {
+      readSettings('liveapi', settings, { tokenId: true, secretKey: true }, ['tokenId', 'secretKey']);
+      return fakeProvider('liveapi', { streams: 1 }).provider;
+    },
+  };
+
+  it('is masked wherever the configuration or its options repeat it (generated)', async () => {
+    const places = fc.constantFrom(
+      'registry top level',
+      'entry rateLimit',
+      'registry option',
+      'registry hook',
+      'another entry',
+      'client config rateLimit',
+      'client option',
+      'client hook',
+    );
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.stringMatching(/^Zq[A-Za-z]{8,24}$/),
+          fc.boolean(),
+          places,
+          async (secret, fromEnvironment, place) => {
+            // Entry `eu` holds the credential (given, or left to the environment); the name is pasted elsewhere.
+            if (fromEnvironment) process.env.UNILIVE_TEST_SECRET_KEY = secret;
+            const eu: Record<string, unknown> = { provider: 'liveapi', name: 'eu', tokenId: 'token-id-eu' };
+            if (!fromEnvironment) eu.secretKey = secret;
+            const us: Record<string, unknown> = {
+              provider: 'liveapi',
+              name: 'us',
+              tokenId: 'token-id-us',
+              secretKey: 'us-key-of-its-own',
+            };
+            const config: Record<string, unknown> = { providers: [eu, us] };
+            const options: Record<string, unknown> = { providers: checking };
+            if (place === 'registry top level') config[secret] = 1;
+            if (place === 'entry rateLimit') us.rateLimit = { [secret]: 1 };
+            if (place === 'registry option') options[secret] = 1;
+            if (place === 'registry hook') options.hooks = { [secret]: () => undefined };
+            if (place === 'another entry') us[secret] = 1;
+            const client = place.startsWith('client');
+            // A client's configuration holds the credential itself (or leaves it to the environment).
+            const single: Record<string, unknown> = { ...eu };
+            delete single.name;
+            if (place === 'client config rateLimit') single.rateLimit = { [secret]: 1 };
+            if (place === 'client option') options[secret] = 1;
+            if (place === 'client hook') options.hooks = { [secret]: () => undefined };
+            const error = await refusal(() =>
+              client
+                ? createLiveStreamClientFromConfig(single as never, options as never)
+                : createLiveStreamRegistryFromConfig(config as never, options as never),
+            );
+            expect(String(error)).toContain('[REDACTED]');
+            expect(`${String(error)} ${JSON.stringify(error)} ${error.stack}`).not.toContain(secret);
+            delete process.env.UNILIVE_TEST_SECRET_KEY;
+          },
+        ),
+        { numRuns: 80 },
+      );
+    } finally {
+      delete process.env.UNILIVE_TEST_SECRET_KEY;
+    }
   });
 });
 
@@ -124,6 +195,39 @@ describe('createLiveStreamRegistryFromConfig', () => {
       ]);
       expect(built).toEqual([]);
     }
+  });
+
+  it("names an entry's `provider` spelt another way, and reads settings defined non-enumerable", async () => {
+    for (const key of ['Provider', 'PROVIDER', 'pro_vider']) {
+      const { built, providers } = factories();
+      const error = await refusal(() =>
+        createLiveStreamRegistryFromConfig({ providers: [{ [key]: 'liveapi', name: 'eu' }] } as never, {
+          providers,
+        }),
+      );
+      expect(error.issues, key).toEqual([
+        { path: `providers.0.${key}`, message: 'unknown setting; did you mean "provider"?' },
+      ]);
+      expect(built).toEqual([]);
+    }
+    // A setting defined non-enumerable is the entry's: it reaches the factory rather than being dropped (a
+    // `baseUrl` dropped would send the call to the vendor's production API).
+    const { built, providers } = factories();
+    const entry = Object.defineProperty({ provider: 'liveapi', name: 'eu' }, 'baseUrl', {
+      value: 'https://sandbox.invalid/api',
+      enumerable: false,
+    });
+    await createLiveStreamRegistryFromConfig({ providers: [entry] }, { providers });
+    expect(built.map((made) => made.settings.baseUrl)).toEqual(['https://sandbox.invalid/api']);
+    // A symbol key names no setting: refused, its description not shown.
+    const symbolic = await refusal(() =>
+      createLiveStreamRegistryFromConfig(
+        { providers: [{ provider: 'liveapi', [Symbol('ZqHiddenDescription')]: 1 }] } as never,
+        { providers: factories().providers },
+      ),
+    );
+    expect(symbolic.issues.map((issue) => issue.path)).toEqual(['providers.0.[symbol]']);
+    expect(`${String(symbolic)} ${JSON.stringify(symbolic)}`).not.toContain('ZqHiddenDescription');
   });
 
   it("places the single-provider checks' issues under the entry they came from", async () => {

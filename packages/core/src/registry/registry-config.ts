@@ -2,6 +2,7 @@ import type { LiveStreamClient } from '../client/live-stream-client.js';
 import {
   type ConfigClientOptions,
   createLiveStreamClientFromConfig,
+  environmentCredentials,
   type LiveStreamConfig,
   maskedByConfigCredentials,
   type RateLimitConfig,
@@ -93,16 +94,18 @@ export async function createLiveStreamRegistryFromConfig(
     known = readOptions<LiveStreamRegistryConfig>(
       config,
       { providers: anyValue, routing: anyValue },
-      { operation: 'configure', path: 'config' },
+      { operation: 'configure', path: 'config', symbols: 'refuse' },
     );
   } catch (error) {
     // An unknown name is repeated in the error; one that is a credential pasted a line too high (a value of
     // an entry's) is masked, as an entry's own unknown setting is.
-    throw maskedFailure(error, toRedactor(configTexts(config)));
+    throw maskedFailure(error, toRedactor([...configTexts(config), ...environmentCredentials()]));
   }
   // What an entry's getter threw (the cause) may quote another entry's credentials: masked by every text the
   // configuration holds as data, read without running a getter.
-  const entries = readEntries(known.providers, () => toRedactor(configTexts(config)));
+  const entries = readEntries(known.providers, () =>
+    toRedactor([...configTexts(config), ...environmentCredentials()]),
+  );
   // Read once, here, before any entry is built or package loaded: each entry's loader then reads this
   // plain copy, and a problem is named as the options' (`options.providers`), not as an entry's.
   let options: ConfigClientOptions;
@@ -136,10 +139,12 @@ export async function createLiveStreamRegistryFromConfig(
       throw InvalidInputError.isInstance(error) ? within(error, index) : error;
     }
     const { name, ...settings } = read;
-    // `Name` or `NAME` would reach the adapter as a setting it does not have, which lists its own alone.
+    // `Name` or `Provider` would reach the adapter as a setting it does not have, which lists its own alone,
+    // or be reported as no provider given.
     for (const key of Object.keys(settings)) {
-      if (spelledOtherwise(key, entryNames) !== undefined) {
-        throw configurationError(`providers.${index}.${key}`, 'unknown setting; did you mean "name"?');
+      const meant = spelledOtherwise(key, entryNames);
+      if (meant !== undefined) {
+        throw configurationError(`providers.${index}.${key}`, `unknown setting; did you mean "${meant}"?`);
       }
     }
     if (typeof settings.provider !== 'string' || settings.provider.length === 0) {
@@ -169,7 +174,11 @@ export async function createLiveStreamRegistryFromConfig(
     try {
       clients.set(registryName, await createLiveStreamClientFromConfig(settings, clientOptions));
     } catch (error) {
-      throw InvalidInputError.isInstance(error) ? within(error, index) : error;
+      // Masked by the whole configuration's credentials as well as the entry's: one account's key pasted
+      // into another entry (a copy slip between `eu` and `us`) is a credential of this configuration.
+      throw InvalidInputError.isInstance(error)
+        ? maskedByConfigCredentials(within(error, index), config)
+        : error;
     }
   }
   try {
@@ -187,11 +196,18 @@ export async function createLiveStreamRegistryFromConfig(
 // Values are checked below (providers) and by `createLiveStreamRegistry` (routing).
 const anyValue = { check: () => true, expected: 'anything' };
 
-// The name an entry has beside the settings `createLiveStreamClientFromConfig` reads.
-const entryNames = ['name'] as const;
+// The names an entry has beside its adapter's settings: its own `name`, and those
+// `createLiveStreamClientFromConfig` reads, checked here because `provider` is read here first.
+const entryNames = ['name', 'provider', 'package', 'rateLimit'] as const;
 
 // An entry's names all kept, each under its own name: the client's loader checks them.
-const entryPlace = { operation: 'configure', path: 'config', unknown: 'keep', keys: 'bare' } as const;
+const entryPlace = {
+  operation: 'configure',
+  path: 'config',
+  unknown: 'keep',
+  keys: 'bare',
+  symbols: 'refuse',
+} as const;
 
 // The list of entries, read once by core's one reader of caller lists: one whose reads throw (its length,
 // an item, a revoked Proxy) is an issue naming what could not be read (`providers`, `providers.2`), what
