@@ -82,6 +82,11 @@ ${connectionHelp}`,
         ? redact(ingest.url, [ingest.streamKey ?? ''])
         : streamServerRedactor(stream).redact(ingest.server),
     );
+    if (!onThisMachine(ingest.url)) {
+      output.err(
+        'unilive: warning: ffmpeg takes the ingest URL, its stream key included, on its command line, which other users of this machine can read in the process list while the push runs; push to a vendor from a machine you do not share',
+      );
+    }
     const label = `pushing a ${size} test pattern to ${stream.provider} stream ${neutralise(id)} at ${where}`;
     const show = progressLine(output, label, flags.json === true);
     const started = startPush({
@@ -136,8 +141,30 @@ function reasonOf(error: string): string {
   return lines.at(-1)?.replace(/^\[[a-z0-9_]+ @ 0x[0-9a-f]+\]\s*/i, '') ?? 'ffmpeg stopped';
 }
 
+// The bitrate once anything is sent: over no time at all, it is a burst's, not the push's.
 const describe = (progress: PushProgress) =>
-  `${progress.seconds.toFixed(1)} s sent, ${Math.round(progress.bitrateKbps)} kbit/s`;
+  progress.seconds < 0.05
+    ? `${progress.seconds.toFixed(1)} s sent`
+    : `${progress.seconds.toFixed(1)} s sent, ${Math.round(progress.bitrateKbps)} kbit/s`;
+
+/**
+ * Whether an ingest URL's host is this machine (a loopback address or `localhost`): a sandbox's, whose stream
+ * keys are its own, where ffmpeg's command line (which carries the key) is no concern.
+ */
+export function onThisMachine(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    host === '[::1]' ||
+    /^127\.\d+\.\d+\.\d+$/.test(host)
+  );
+}
 
 /**
  * The push's progress on standard error: one line redrawn on a terminal, a line every five seconds

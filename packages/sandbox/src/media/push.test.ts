@@ -2,13 +2,14 @@ import { InvalidInputError } from '@unilive/core';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-// ffmpeg is never run here: spawn records its arguments and stops the push there, so what matters is only
-// whether a duration reached ffmpeg's command line at all.
-const spawned = vi.hoisted(() => ({ calls: [] as string[][] }));
+// ffmpeg is never run here: spawn records ffmpeg's command (handed to the guardian in its environment) and
+// the guardian's own arguments, and stops the push there, so what matters is only what reached each.
+const spawned = vi.hoisted(() => ({ calls: [] as string[][], guardianArgs: [] as string[][] }));
 vi.mock('node:child_process', async (importOriginal) => ({
   ...(await importOriginal<typeof import('node:child_process')>()),
-  spawn: (_command: string, args: readonly string[]) => {
-    spawned.calls.push([...args]);
+  spawn: (_command: string, args: readonly string[], options?: { env?: Record<string, string> }) => {
+    spawned.guardianArgs.push([...args]);
+    spawned.calls.push(JSON.parse(options?.env?.UNILIVE_PUSH_COMMAND ?? '[]') as string[]);
     throw new Error('spawned');
   },
 }));
@@ -19,6 +20,7 @@ const target = { url: 'rtmp://127.0.0.1:1935/live/key', ffmpegPath: '/nonexisten
 
 beforeEach(() => {
   spawned.calls.length = 0;
+  spawned.guardianArgs.length = 0;
 });
 afterEach(() => {
   spawned.calls.length = 0;
@@ -78,6 +80,30 @@ describe('startPush durationSeconds', () => {
     spawned.calls.length = 0;
     expect(() => startPush(target)).toThrow('spawned');
     expect(spawned.calls[0]).not.toContain('-t');
+  });
+});
+
+describe('startPush and the process list', () => {
+  it("keeps the ingest URL, its stream key and push credentials out of the guardian's arguments", () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^zq[A-Za-z0-9]{6,20}$/),
+        fc.stringMatching(/^zq[A-Za-z0-9]{6,20}$/),
+        (key, password) => {
+          spawned.calls.length = 0;
+          spawned.guardianArgs.length = 0;
+          const url = `rtmp://publisher:${password}@127.0.0.1:1935/app/${key}`;
+          expect(() => startPush({ ...target, url })).toThrow('spawned');
+          // ffmpeg still takes it (it reads the URL from nowhere else); the guardian, whose arguments every
+          // user of the machine can read, does not.
+          expect(spawned.calls[0]?.at(-1)).toBe(url);
+          const visible = (spawned.guardianArgs[0] ?? []).join(' ');
+          expect(visible).not.toContain(key);
+          expect(visible).not.toContain(password);
+        },
+      ),
+      { numRuns: 20 },
+    );
   });
 });
 

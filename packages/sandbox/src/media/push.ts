@@ -190,6 +190,11 @@ function checkPushOptions(options: PushOptions): void {
  * `rtmps://` URL, a `durationSeconds` outside {@link pushDurationSeconds}, a `size` that is no even
  * WIDTHxHEIGHT, a `frameRate`, `videoBitrateKbps` or `preset` out of range, an option of the wrong type
  * (the values are never quoted: the URL carries the stream key); and an error when no ffmpeg is found.
+ *
+ * ffmpeg takes the URL, with its stream key and push credentials, on its command line, the one place it
+ * reads it from: other users of the machine can read it in the process list while the push runs, so push to
+ * a vendor's ingest only from a machine you do not share. The guardian process (`pid`) gets it in its
+ * environment, which only this user can read.
  */
 export function startPush(options: PushOptions): Push {
   checkPushOptions(options);
@@ -242,27 +247,28 @@ export function startPush(options: PushOptions): Push {
   // Not ffmpeg itself: ffmpeg ignores SIGPIPE and never exits when stdin closes, so a parent that dies
   // without stopping it (SIGKILL, a closed terminal) would leave it pushing. The guardian's stdin is a pipe
   // only this process holds the other end of; the OS closes it when this process ends, however it ends.
-  const child = spawn(
-    process.execPath,
-    [
-      '-e',
-      guardian,
-      ffmpeg,
-      '-hide_banner',
-      '-nostats',
-      '-loglevel',
-      'error',
-      '-progress',
-      'pipe:1',
-      ...input,
-      ...(options.durationSeconds === undefined ? [] : ['-t', String(options.durationSeconds)]),
-      '-f',
-      'flv',
-      url,
-    ],
+  // ffmpeg's command, the ingest URL and its stream key in it, reaches the guardian in its environment, which
+  // only this user can read (`/proc/<pid>/environ`), not in its arguments, which every user of the machine
+  // can (`ps`). ffmpeg itself takes the URL as an argument: it reads it from nowhere else.
+  const command = [
+    ffmpeg,
+    '-hide_banner',
+    '-nostats',
+    '-loglevel',
+    'error',
+    '-progress',
+    'pipe:1',
+    ...input,
+    ...(options.durationSeconds === undefined ? [] : ['-t', String(options.durationSeconds)]),
+    '-f',
+    'flv',
+    url,
+  ];
+  const child = spawn(process.execPath, ['-e', guardian], {
+    env: { ...process.env, [guardianCommandVariable]: JSON.stringify(command) },
     // The fourth pipe carries ffmpeg's own pid from the guardian.
-    { stdio: ['pipe', 'pipe', 'pipe', 'pipe'] },
-  );
+    stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+  });
   const ffmpegPid = new Promise<number | undefined>((resolve) => {
     let text = '';
     const pipe = child.stdio[3] as NodeJS.ReadableStream | null;
@@ -333,11 +339,16 @@ export function startPush(options: PushOptions): Push {
 /** The guardian's exit code when ffmpeg ended by a signal (then `exitCode` is undefined, as before). */
 const guardianSignalled = 199;
 
-// Runs ffmpeg (argv after the script) with the guardian's stdout and stderr, passes SIGINT and SIGTERM on,
-// and kills ffmpeg when stdin ends (the parent is gone) or a stop takes too long; exits with ffmpeg's code.
+/** The environment variable that hands the guardian ffmpeg's command (a JSON list: the program, then its arguments). */
+const guardianCommandVariable = 'UNILIVE_PUSH_COMMAND';
+
+// Runs ffmpeg (the command in its environment, taken out before ffmpeg inherits the rest) with the
+// guardian's stdout and stderr, passes SIGINT and SIGTERM on, and kills ffmpeg when stdin ends (the parent
+// is gone) or a stop takes too long; exits with ffmpeg's code.
 const guardian = `
 const { spawn } = require('node:child_process');
-const [command, ...args] = process.argv.slice(1);
+const [command, ...args] = JSON.parse(process.env.${guardianCommandVariable});
+delete process.env.${guardianCommandVariable};
 const ffmpeg = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit'] });
 try { require('node:fs').writeSync(3, String(ffmpeg.pid ?? '')); } catch {}
 try { require('node:fs').closeSync(3); } catch {}
