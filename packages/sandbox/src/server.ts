@@ -1513,6 +1513,19 @@ function serveMedia(
       return '';
     }
   });
+  // videosdk v1's recording URL (`…/storage/index.m3u8`) has the vendor's shape: the sandbox keeps no
+  // recording, and says so rather than "no output at this address", which reads as a wrong URL.
+  if (provider === 'videosdk' && name === 'storage' && extra.length > 0) {
+    send(response, {
+      status: 404,
+      headers: cors,
+      body: {
+        error:
+          "the sandbox keeps no recordings: this recording URL has the vendor's shape and serves nothing here; the live HLS is at index.m3u8",
+      },
+    });
+    return;
+  }
   const extension = name.slice(name.lastIndexOf('.') + 1);
   // A playlist is read whole (ffmpeg replaces it at once) to add what ffmpeg leaves out; a segment streams.
   const playlist =

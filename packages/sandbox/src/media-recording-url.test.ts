@@ -1,0 +1,30 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from './server.js';
+
+// videosdk v1's recording URL has the vendor's shape (`…/storage/index.m3u8`); the sandbox keeps no
+// recording, and its answer says so rather than reading as a wrong address.
+describe('videosdk v1 recording URL', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0, media: false, log: () => {} });
+  });
+  afterAll(async () => {
+    await sandbox.close();
+  });
+
+  it('answers 404 saying no recording is kept, for the playlist and any file under it', async () => {
+    for (const file of ['storage/index.m3u8', 'storage/segment0.ts']) {
+      const response = await fetch(`${sandbox.url}/media/videosdk/abc123/${file}`);
+      expect(response.status).toBe(404);
+      expect(response.headers.get('access-control-allow-origin')).toBe('*');
+      expect(await response.json()).toEqual({
+        error:
+          "the sandbox keeps no recordings: this recording URL has the vendor's shape and serves nothing here; the live HLS is at index.m3u8",
+      });
+    }
+    // The live playlist of a stream with no output is still "no output at this address".
+    const live = await fetch(`${sandbox.url}/media/videosdk/abc123/index.m3u8`);
+    expect(live.status).toBe(404);
+    expect(await live.json()).toEqual({ error: 'no HLS output at this address' });
+  });
+});
