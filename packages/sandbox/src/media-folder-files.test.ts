@@ -52,7 +52,11 @@ describe('HLS serving and what else lies in the media folder', () => {
       writeFileSync(join(folder, 'index.m3u8'), endedPlaylist);
       writeFileSync(join(folder, 'segment0.ts'), 'real segment');
       symlinkSync(outside, join(folder, 'segment1.ts'));
-      expect((await fetch(`${base}/segment0.ts`)).status).toBe(200);
+      const segment = await fetch(`${base}/segment0.ts`, { headers: { range: 'bytes=0-9' } });
+      // Ranges are not served: the whole segment, and a header that says so.
+      expect(segment.status).toBe(200);
+      expect(segment.headers.get('accept-ranges')).toBe('none');
+      expect(await segment.text()).toBe('real segment');
       const linked = await fetch(`${base}/segment1.ts`, { headers: { origin: 'https://evil.example' } });
       const body = await linked.text();
       expect(body).not.toContain('outside the media folder');

@@ -3,7 +3,7 @@ import { type Sandbox, startSandbox } from './server.js';
 
 // videosdk v1's recording URL has the vendor's shape (`…/storage/index.m3u8`); the sandbox keeps no
 // recording, and its answer says so rather than reading as a wrong address.
-describe('videosdk v1 recording URL', () => {
+describe('media routes: the recording URL, and methods', () => {
   let sandbox: Sandbox;
   beforeAll(async () => {
     sandbox = await startSandbox({ port: 0, media: false, log: () => {} });
@@ -21,6 +21,13 @@ describe('videosdk v1 recording URL', () => {
         error:
           "the sandbox keeps no recordings: this recording URL has the vendor's shape and serves nothing here; the live HLS is at index.m3u8",
       });
+    }
+    // Any other method than GET and HEAD is one the route does not take, whether or not output exists.
+    for (const method of ['POST', 'PUT', 'DELETE', 'PATCH']) {
+      const refused = await fetch(`${sandbox.url}/media/liveapi/abc123/index.m3u8`, { method });
+      expect(refused.status, method).toBe(405);
+      expect(refused.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
+      expect(await refused.json()).toEqual({ error: 'HLS output is read with GET or HEAD' });
     }
     // The live playlist of a stream with no output is still "no output at this address".
     const live = await fetch(`${sandbox.url}/media/videosdk/abc123/index.m3u8`);

@@ -41,6 +41,20 @@ describe('the requests the sandbox refuses before serving', () => {
     );
   });
 
+  it('says which Host forms it answers to when it refuses one, a legacy loopback form (127.1) included', () => {
+    for (const host of ['127.1', '0x7f000001', 'attacker.example', 'localhost.']) {
+      expect(
+        refuseRequest({ method: 'GET', url: '/_sandbox/stats', headers: { host } }, allowed, 10),
+      ).toEqual({
+        status: 403,
+        body: {
+          error:
+            'the Host header names no address this sandbox answers to: write an IP address, localhost or a *.localhost name (127.0.0.1, not 127.1), or start the sandbox with allowedHosts to answer to it',
+        },
+      });
+    }
+  });
+
   it('refuses a Host that holds more than a host and a port, whatever it begins with', () => {
     // `127.0.0.1:4610@evil.example` begins with an address the check answers, and names evil.example.
     const extra = fc.oneof(

@@ -1161,7 +1161,7 @@ export function refuseRequest(
       status: 403,
       body: {
         error:
-          'the Host header names no address of this machine; start the sandbox with allowedHosts to answer to it',
+          'the Host header names no address this sandbox answers to: write an IP address, localhost or a *.localhost name (127.0.0.1, not 127.1), or start the sandbox with allowedHosts to answer to it',
       },
     };
   }
@@ -1535,7 +1535,16 @@ function serveMedia(
   // is a 404, and one removed once open is still read whole.
   const opened = file === undefined ? undefined : openRegularFile(file);
   const size = playlist !== undefined ? Buffer.byteLength(playlist) : opened?.size;
-  if (size === undefined || (request.method !== 'GET' && request.method !== 'HEAD')) {
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    if (opened) closeSync(opened.fd);
+    send(response, {
+      status: 405,
+      headers: { ...cors, allow: 'GET, HEAD, OPTIONS' },
+      body: { error: 'HLS output is read with GET or HEAD' },
+    });
+    return;
+  }
+  if (size === undefined) {
     if (opened) closeSync(opened.fd);
     send(response, { status: 404, headers: cors, body: { error: 'no HLS output at this address' } });
     return;
@@ -1544,6 +1553,8 @@ function serveMedia(
     ...cors,
     'content-type': mediaTypes[extension] ?? 'application/octet-stream',
     'content-length': String(size),
+    // A `Range` (which a cross-origin player may send, so it is allowed above) is answered with the whole file.
+    'accept-ranges': 'none',
     // The playlist changes with every segment; a segment never changes (its number is never used again).
     'cache-control': extension === 'm3u8' ? 'no-cache' : 'max-age=60',
   });
