@@ -250,23 +250,24 @@ const maxCopiedItems = 1_000;
  * A copy of `value` made of its own enumerable properties only, plain objects becoming objects without a
  * prototype: a property someone set on `Object.prototype` (`recording`, say) is neither read by validation
  * nor seen by an adapter reading a field the caller left out. Dates and other class instances are kept as
- * they are.
+ * they are. With `everyName`, a property defined non-enumerable is copied too (a setting's, such as a
+ * `retry` object's `maxRetries`, which left out would silently fall back to its default).
  */
-export function ownData(value: unknown, depth = 0): unknown {
+export function ownData(value: unknown, depth = 0, everyName = false): unknown {
   if (typeof value !== 'object' || value === null || depth > 32) return value;
   if (Array.isArray(value)) {
     if (value.length > maxCopiedItems) return value;
     const items: unknown[] = [];
     for (let index = 0; index < value.length; index += 1) {
-      items.push(Object.hasOwn(value, index) ? ownData(value[index], depth + 1) : undefined);
+      items.push(Object.hasOwn(value, index) ? ownData(value[index], depth + 1, everyName) : undefined);
     }
     return items;
   }
   const prototype = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return value;
   const copy: Record<string, unknown> = Object.create(null);
-  for (const key of Object.keys(value))
-    copy[key] = ownData((value as Record<string, unknown>)[key], depth + 1);
+  for (const key of everyName ? Object.getOwnPropertyNames(value) : Object.keys(value))
+    copy[key] = ownData((value as Record<string, unknown>)[key], depth + 1, everyName);
   return copy;
 }
 

@@ -134,6 +134,7 @@ export function readOptionsAndIssues<T extends object>(
     return result;
   }
   const known = place.named ?? Object.keys(rules);
+  let unknownCount = 0;
   for (const key of keys) {
     // An empty name written as one, not as a path that stops short (`options.`).
     const path = place.keys === 'bare' ? key : `${place.path}.${key === '' ? '""' : key}`;
@@ -144,6 +145,10 @@ export function readOptionsAndIssues<T extends object>(
         : undefined;
     if (!rule) {
       if (place.unknown === 'ignore') continue;
+      // A few are named; past that, counted (a broken or hostile file of 100,000 names would otherwise make
+      // an error of megabytes, each name weighed against every known one).
+      unknownCount += 1;
+      if (unknownCount > namedUnknownNames) continue;
       // Configuration is written in files, where a key pasted a line too high is a credential: a name that
       // may be one is not echoed, as a setting's is not (a call's options are masked by the provider's
       // secrets instead, and keep the names a caller may give them).
@@ -185,8 +190,20 @@ export function readOptionsAndIssues<T extends object>(
       issues.push({ path, message: `expected ${rule.expected}` });
     }
   }
+  if (unknownCount > namedUnknownNames) {
+    issues.push({
+      path: place.path,
+      message: `and ${unknownCount - namedUnknownNames} more unknown names, not listed`,
+    });
+  }
   return result;
 }
+
+/**
+ * How many unknown names one refusal names, in `readOptions` and `readSettings` alike; the rest are
+ * counted in one more issue. @internal
+ */
+export const namedUnknownNames = 100;
 
 // What a getter or a Proxy that throws makes of an option, in every reader's words (`readSettings` too).
 

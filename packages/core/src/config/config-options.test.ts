@@ -207,3 +207,28 @@ describe('the configuration loaders read their options as createLiveStreamClient
     }
   });
 });
+
+describe('options of many unknown names', () => {
+  it('names the first 100 and counts the rest, in one refusal before any factory is called', async () => {
+    for (const count of [100, 101, 20_000]) {
+      const options: Record<string, unknown> = {
+        providers: { fake: () => fakeProvider('fake', {}).provider },
+      };
+      for (let index = 0; index < count; index += 1) options[`zq${index.toString(36)}x`] = index;
+      const error = (await createLiveStreamClientFromConfig({ provider: 'fake' }, options as never).catch(
+        (caught: unknown) => caught,
+      )) as InvalidInputError;
+      expect(InvalidInputError.isInstance(error)).toBe(true);
+      expect(error.issues.slice(0, 100).every((issue) => /^options\.zq[0-9a-z]+x$/.test(issue.path))).toBe(
+        true,
+      );
+      expect(error.issues.length).toBe(count > 100 ? 101 : count);
+      if (count > 100) {
+        expect(error.issues[100]).toEqual({
+          path: 'options',
+          message: `and ${count - 100} more unknown names, not listed`,
+        });
+      }
+    }
+  });
+});

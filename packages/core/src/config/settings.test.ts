@@ -442,6 +442,28 @@ describe('readSettings: every own key is read', () => {
     ]);
   });
 
+  it('names the first 100 unknown settings and counts the rest, however many a file holds', () => {
+    for (const count of [100, 101, 20_000]) {
+      const given: Record<string, number> = { tokenId: 1 };
+      for (let index = 0; index < count; index += 1) given[`zq${index.toString(36)}x`] = index;
+      let error: unknown;
+      try {
+        readSettings('liveapi', given, { tokenId: true });
+      } catch (caught) {
+        error = caught;
+      }
+      const { issues } = error as InvalidInputError;
+      expect(issues.slice(0, 100).every((issue) => /^zq[0-9a-z]+x$/.test(issue.path))).toBe(true);
+      expect(issues.length).toBe(count > 100 ? 101 : count);
+      if (count > 100) {
+        expect(issues[100]).toEqual({
+          path: '$',
+          message: `and ${count - 100} more unknown settings, not listed`,
+        });
+      }
+    }
+  });
+
   it('keeps naming a misspelt setting a short credential is part of, with its nearest', () => {
     const names = { tokenId: true, secretKey: true, baseUrl: true, timeoutMs: true } as const;
     for (const [secretKey, typo, nearest] of [

@@ -3,6 +3,7 @@ import { quotesNoValue } from '../errors/quotes-no-value.js';
 import { defaultRetryPolicy } from '../http/retry-policy.js';
 import { ownData } from '../inputs.js';
 import type { ProviderId } from '../live-stream.js';
+import { namedUnknownNames } from '../options.js';
 import { isArrayValue, plainObjectProblem, unreadableText } from '../own.js';
 import type { ProviderSettingsBase } from '../provider.js';
 import { minimumSecretLength } from '../redaction/forms.js';
@@ -463,7 +464,7 @@ export function readSettings<Settings extends object>(
   const own: Record<string, unknown> = Object.create(null);
   const read = (key: string): void => {
     try {
-      own[key] = ownData((settings as Record<string, unknown>)[key]);
+      own[key] = ownData((settings as Record<string, unknown>)[key], 0, true);
     } catch {
       issues.push({ path: key, message: unreadableText });
     }
@@ -489,6 +490,7 @@ export function readSettings<Settings extends object>(
     given = [];
     issues.push({ path: '$', message: 'its properties could not be listed' });
   }
+  let unknownCount = 0;
   for (const key of given) {
     if (Object.hasOwn(names, key)) {
       read(key);
@@ -518,12 +520,21 @@ export function readSettings<Settings extends object>(
       }
       continue;
     }
+    // A few are named (see readOptions); past that, counted.
+    unknownCount += 1;
+    if (unknownCount > namedUnknownNames) continue;
     const issue = {
       path: key,
       message: `unknown setting; ${unknownNameAdvice(key, known, nestedOf(names))}`,
     };
     issues.push(issue);
     unknownNames.push(issue);
+  }
+  if (unknownCount > namedUnknownNames) {
+    issues.push({
+      path: '$',
+      message: `and ${unknownCount - namedUnknownNames} more unknown settings, not listed`,
+    });
   }
   hideCredentialNames(unknownNames, known, credentialTexts(credentials, own, environmentVariables));
   // One credential alone given wrong keeps its own words (`the \`token\` setting must be a string`).

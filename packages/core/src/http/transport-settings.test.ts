@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { readSettings } from '../config/settings.js';
 import { InvalidInputError } from '../errors/errors.js';
 import { SecretSet } from '../secrets.js';
 import { createHttpClient, type HttpClientSettings } from './http-client.js';
@@ -164,6 +165,19 @@ describe('transportSettings: an unknown retry setting', () => {
     }
     throw new Error('not refused');
   };
+
+  it("is read when defined non-enumerable, through a factory's settings as given directly", () => {
+    // Out of range: refused, never dropped for the default.
+    const retry = Object.defineProperty({ baseDelayMs: 1 }, 'maxRetries', { value: 99, enumerable: false });
+    expect(refusal(retry).issues).toEqual([
+      { path: 'retry.maxRetries', message: 'expected a whole number from 0 to 10' },
+    ]);
+    const unknown = Object.defineProperty({}, 'bogus', { value: 1, enumerable: false });
+    expect(refusal(unknown).issues.map((issue) => issue.path)).toEqual(['retry.bogus']);
+    // A factory reads its settings into a copy first: the copy keeps it.
+    const copied = readSettings<{ retry: object }>('liveapi', { retry }, { retry: true }).retry;
+    expect(refusal(copied).issues.map((issue) => issue.path)).toEqual(['retry.maxRetries']);
+  });
 
   it('is named when it looks like a name, and hidden when it may be a credential (generated)', () => {
     const credentialShaped = fc.oneof(

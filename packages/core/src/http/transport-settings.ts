@@ -191,7 +191,7 @@ function checkRetry(
     return defaultRetryPolicy;
   }
   const given = value as Record<string, unknown>;
-  for (const key of Object.keys(given)) {
+  for (const key of Object.getOwnPropertyNames(given)) {
     if (retryKeys.has(key)) continue;
     const expected = `expected one of ${[...retryKeys].join(', ')}`;
     // A name that may be a credential pasted where a name belongs is not echoed, as a setting's is not.
