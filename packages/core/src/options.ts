@@ -66,6 +66,11 @@ export interface OptionsPlace {
    * description is never shown. By default symbol keys are not read.
    */
   symbols?: 'refuse';
+  /**
+   * Names that belong in another object, each with where (`provider`, given in a configuration loader's
+   * options rather than its configuration): an unknown one is told that rather than the nearest name here.
+   */
+  elsewhere?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -159,9 +164,13 @@ export function readOptionsAndIssues<T extends object>(
         });
         continue;
       }
+      const belongs =
+        place.elsewhere !== undefined && Object.hasOwn(place.elsewhere, key)
+          ? place.elsewhere[key]
+          : undefined;
       issues.push({
         path,
-        message: `unknown option; ${unknownNameAdvice(key, known, objectOptions(rules))}`,
+        message: `unknown option; ${belongs ?? unknownNameAdvice(key, known, objectOptions(rules))}`,
       });
       continue;
     }

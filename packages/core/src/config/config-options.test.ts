@@ -232,3 +232,20 @@ describe('options of many unknown names', () => {
     }
   });
 });
+
+describe("a configuration's name given in the options", () => {
+  it("is told it belongs in the configuration, not pointed at the options' `providers`", async () => {
+    for (const name of ['provider', 'package']) {
+      const error = (await createLiveStreamClientFromConfig({ provider: 'fake' }, {
+        providers: { fake: () => fakeProvider('fake', {}).provider },
+        [name]: 'liveapi',
+      } as never).catch((caught: unknown) => caught)) as InvalidInputError;
+      expect(error.issues).toEqual([
+        {
+          path: `options.${name}`,
+          message: `unknown option; "${name}" is a setting of the configuration (the first argument), not of its options`,
+        },
+      ]);
+    }
+  });
+});

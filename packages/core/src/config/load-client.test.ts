@@ -223,6 +223,44 @@ describe('createLiveStreamClientFromConfig', () => {
     }
   });
 
+  it("tells a setting the adapter refuses that is near a configuration's own name what was meant", async () => {
+    const providers = {
+      fake: (settings: Record<string, unknown>) => {
+        readSettings('liveapi', settings, { tokenId: true, baseUrl: true, retry: true });
+        return fakeProvider(settings);
+      },
+    };
+    const refusalOf = async (key: string) =>
+      (
+        (await createLiveStreamClientFromConfig({ provider: 'fake', [key]: {} } as never, {
+          providers,
+        }).catch((caught: unknown) => caught)) as InvalidInputError
+      ).issues;
+    expect(await refusalOf('rateLimits')).toEqual([
+      { path: 'rateLimits', message: 'unknown setting; did you mean "rateLimit"?' },
+    ]);
+    expect(await refusalOf('rate.limit')).toEqual([
+      { path: 'rate.limit', message: 'unknown setting; did you mean "rateLimit"?' },
+    ]);
+    expect(await refusalOf('packages')).toEqual([
+      { path: 'packages', message: 'unknown setting; did you mean "package"?' },
+    ]);
+    expect(await refusalOf('rateLimit.requestsPerSecond')).toEqual([
+      {
+        path: 'rateLimit.requestsPerSecond',
+        message:
+          'unknown setting; a dotted name is not read as a path: write rateLimit: { requestsPerSecond: … }',
+      },
+    ]);
+    // The adapter's own advice stands where it names one of its settings, and so does its list elsewhere.
+    expect(await refusalOf('retrys')).toEqual([
+      { path: 'retrys', message: 'unknown setting; did you mean "retry"?' },
+    ]);
+    expect(await refusalOf('region')).toEqual([
+      { path: 'region', message: 'unknown setting; expected one of tokenId, baseUrl, retry' },
+    ]);
+  });
+
   it('names the nearest provider id for a misspelt one, built in or given, then asks for a package', async () => {
     const misspelt = (await createLiveStreamClientFromConfig({ provider: 'livapi' }).catch(
       (e: unknown) => e,

@@ -284,7 +284,12 @@ async function loadClient(
   }
   const rateLimit = await rateLimitFromConfig(options.rateLimit ?? configuredRateLimit, options);
   const { rateLimit: _ignored, gateStores: _stores, providers: _providers, ...clientOptions } = options;
-  const provider = buildProvider(factory, settings, { id, packageName, loaded });
+  let provider: LiveStreamProvider;
+  try {
+    provider = buildProvider(factory, settings, { id, packageName, loaded });
+  } catch (error) {
+    throw withConfigurationNames(error, settings);
+  }
   // The id the factory's provider reports is what the client, its errors and a registry's references name:
   // another than the one configured would run this configuration on another vendor, unnoticed.
   const built = providerIdOf(provider);
@@ -294,6 +299,65 @@ async function loadClient(
     ...(rateLimit ? { rateLimit } : {}),
   });
 }
+
+/**
+ * An adapter's refusal of settings, with each unknown one that is near a configuration's own name
+ * (`rateLimits`, `rate.limit`, `rateLimit.requestsPerSecond`, `packages`) told that name: the adapter lists
+ * its own settings alone, and knows nothing of `provider`, `package` or `rateLimit`. Only names the caller
+ * wrote as settings, which the adapter refused as unknown; anything else is handed on as it is.
+ */
+function withConfigurationNames(error: unknown, settings: Record<string, unknown>): unknown {
+  if (!InvalidInputError.isInstance(error)) return error;
+  let changed = false;
+  let issues: InputIssue[];
+  try {
+    issues = error.issues.map((issue) => {
+      const { path, message } = issue;
+      // One the adapter names a setting of its own for (`retrys`: "retry") keeps its advice.
+      if (
+        !Object.hasOwn(settings, path) ||
+        !message.startsWith('unknown setting') ||
+        message.includes('did you mean')
+      )
+        return issue;
+      const advice = configurationNameAdvice(path);
+      if (advice === undefined) return issue;
+      changed = true;
+      return { path, message: `unknown setting; ${advice}` };
+    });
+  } catch {
+    return error;
+  }
+  if (!changed) return error;
+  return new InvalidInputError({
+    provider: error.provider,
+    operation: 'configure',
+    message: `${error.provider ?? 'configuration'}: ${issues.map((issue) => `"${issue.path}": ${issue.message}`).join('; ')}`,
+    issues,
+  });
+}
+
+// What a setting name near a configuration's own name is told: the name meant, or for a dotted name under
+// `rateLimit`, to nest it.
+function configurationNameAdvice(name: string): string | undefined {
+  const dot = name.indexOf('.');
+  const outer = dot > 0 ? name.slice(0, dot) : undefined;
+  if (
+    outer !== undefined &&
+    (outer === 'rateLimit' || spelledOtherwise(outer, ['rateLimit']) !== undefined)
+  ) {
+    return `a dotted name is not read as a path: write rateLimit: { ${name.slice(dot + 1)}: … }`;
+  }
+  const meant = nearestName(name.replace(/\./g, ''), configurationNames);
+  return meant === undefined ? undefined : `did you mean "${meant}"?`;
+}
+
+// A configuration's names given in the loaders' options instead, where the nearest option (`providers`,
+// factories) is not what was meant.
+const configurationOnly = {
+  provider: '"provider" is a setting of the configuration (the first argument), not of its options',
+  package: '"package" is a setting of the configuration (the first argument), not of its options',
+} as const;
 
 // The options' own names: the client's, and where factories come from instead of packages.
 const configClientOptionRules = /* @__PURE__ */ (() =>
@@ -318,6 +382,7 @@ export function readConfigClientOptions(given: unknown): ConfigClientOptions {
   const options = readOptions<ConfigClientOptions>(given, configClientOptionRules, {
     ...place,
     path: 'options',
+    elsewhere: configurationOnly,
   });
   if (options.hooks !== undefined) {
     options.hooks = readOptions(options.hooks, hookRules, { ...place, path: 'options.hooks' });
