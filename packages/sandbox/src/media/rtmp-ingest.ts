@@ -127,6 +127,8 @@ export async function startRtmpIngest(options: RtmpIngestOptions): Promise<RtmpI
     admitted: boolean;
     ended: boolean;
     user?: string;
+    /** The kinds (audio 8, video 9) whose codec was weighed, once each. */
+    codecsWeighed?: Set<number>;
   }
 
   const server: Server = createServer((socket) => {
@@ -222,12 +224,36 @@ export async function startRtmpIngest(options: RtmpIngestOptions): Promise<RtmpI
     rtmp.onPacketCallback = (packet) => {
       if (!state.admitted || state.ended) return;
       if (packet.codec_type === 18) readMetadata(packet, session.media);
-      else if (session.firstPacketAt === undefined) {
+      else weighCodec(packet, state);
+      if (packet.codec_type !== 18 && session.firstPacketAt === undefined) {
         session.firstPacketAt = now();
         controller.live(session);
       }
       controller.packet(session, packet);
     };
+
+    // The packager copies audio and video into MPEG-TS as they come: a codec HLS cannot carry that way (an
+    // old Flash encoder's Sorenson H.263, Nellymoser audio) is packaged as opaque data, and players then show
+    // no picture or play no sound while the stream is live. Said once per kind, in the log and on the
+    // dashboard, rather than left to look like a working stream.
+    function weighCodec(packet: NmsAvPacket, connection: ConnectionState): void {
+      const kind = packet.codec_type;
+      if (kind !== 8 && kind !== 9) return;
+      connection.codecsWeighed ??= new Set();
+      if (connection.codecsWeighed.has(kind)) return;
+      connection.codecsWeighed.add(kind);
+      const carried = kind === 9 ? hlsVideoCodecs : hlsAudioCodecs;
+      if (carried.has(packet.codec_id)) return;
+      const names = kind === 9 ? flvVideoCodecNames : flvAudioCodecNames;
+      const name = names[packet.codec_id] ?? `FLV codec ${packet.codec_id}`;
+      controller.log(
+        'warn',
+        kind === 9
+          ? `video in ${name}, which HLS cannot carry by copying: players will show no picture; send H.264 (or H.265)`
+          : `audio in ${name}, which HLS cannot carry by copying: players will play no sound; send AAC (or MP3)`,
+        connection.session,
+      );
+    }
 
     function onConnect(message: NmsInvokeMessage) {
       const command = message.cmdObj ?? {};
@@ -445,6 +471,31 @@ function sameText(given: string, expected: string): boolean {
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
 }
+
+// FLV's codec ids (its `CodecID` and `SoundFormat`) that the packager copies into MPEG-TS as playable HLS:
+// H.264 and H.265 (enhanced RTMP), AAC and MP3.
+const hlsVideoCodecs: ReadonlySet<number> = new Set([7, 12]);
+const hlsAudioCodecs: ReadonlySet<number> = new Set([2, 10, 14]);
+// The others, named as an encoder's settings name them.
+const flvVideoCodecNames: Record<number, string> = {
+  2: 'Sorenson H.263',
+  3: 'Screen Video',
+  4: 'On2 VP6',
+  5: 'On2 VP6 with alpha',
+  6: 'Screen Video 2',
+};
+const flvAudioCodecNames: Record<number, string> = {
+  0: 'linear PCM',
+  1: 'ADPCM',
+  3: 'linear PCM',
+  4: 'Nellymoser',
+  5: 'Nellymoser',
+  6: 'Nellymoser',
+  7: 'G.711 A-law',
+  8: 'G.711 mu-law',
+  11: 'Speex',
+  13: 'Opus',
+};
 
 const videoCodecs: Record<number, string> = { 7: 'h264', 12: 'h265' };
 const audioCodecs: Record<number, string> = { 2: 'mp3', 10: 'aac', 13: 'opus' };
