@@ -1,5 +1,6 @@
 import {
   AbortError,
+  builtInCredentialVariables,
   builtInProviderIds,
   type ConfiguredProviderFactory,
   InvalidInputError,
@@ -152,15 +153,7 @@ export const credentialSettingNames: readonly string[] = [
  * in everything the CLI prints, whichever provider the command uses: a value of another vendor's account,
  * typed as a name or an option, is a credential all the same.
  */
-export const credentialVariables: readonly string[] = [
-  'WOWZA_VIDEO_TOKEN',
-  'WOWZA_REALTIME_TOKEN',
-  'LIVEAPI_TOKEN_ID',
-  'LIVEAPI_SECRET_KEY',
-  'VIDEOSDK_TOKEN',
-  'VIDEOSDK_API_KEY',
-  'VIDEOSDK_SECRET',
-];
+export const credentialVariables: readonly string[] = builtInCredentialVariables;
 
 // The settings that say where an adapter's requests go, which a sandbox's credentials never set.
 const whereSettings: readonly string[] = ['baseUrl', 'allowInsecureHttp', 'fetch'];

@@ -23,6 +23,7 @@ export {
   learnEnvironmentCredentials,
 } from './config/credential-headers.js';
 export {
+  builtInCredentialVariables,
   builtInProviderIds,
   type ConfigClientOptions,
   type ConfiguredProviderFactory,

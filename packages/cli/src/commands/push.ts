@@ -158,11 +158,13 @@ export function onThisMachine(url: string): boolean {
   } catch {
     return false;
   }
+  // `localhost` itself, not a `*.localhost` name, which ffmpeg looks up through DNS like any other; an IPv4
+  // loopback address, written as such or mapped into IPv6 (the URL parser writes `::ffff:127.0.0.1` in hex).
   return (
     host === 'localhost' ||
-    host.endsWith('.localhost') ||
     host === '[::1]' ||
-    /^127\.\d+\.\d+\.\d+$/.test(host)
+    /^127\.\d+\.\d+\.\d+$/.test(host) ||
+    /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(host)
   );
 }
 

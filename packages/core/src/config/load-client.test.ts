@@ -261,6 +261,35 @@ describe('createLiveStreamClientFromConfig', () => {
     ]);
   });
 
+  it("is masked by the built-in adapters' credential variables, and by no other program's", async () => {
+    const providers = { fake: (settings: Record<string, unknown>) => fakeProvider(settings) };
+    const workingDirectory = process.env.PWD;
+    try {
+      // Another program's credential-named variable holding one of the refusal's words takes none of them.
+      process.env.UNILIVE_TEST_API_KEY = 'rateLimit';
+      process.env.PWD = '/home/someone/project';
+      const told = (await createLiveStreamClientFromConfig({ provider: 'fake', ratelimit: {} } as never, {
+        providers,
+      }).catch((caught: unknown) => caught)) as InvalidInputError;
+      expect(told.message).toBe(
+        'Invalid configuration: ratelimit: unknown setting; did you mean "rateLimit"?',
+      );
+      // A built-in adapter's variable is a credential wherever a configuration repeats it.
+      process.env.LIVEAPI_SECRET_KEY = 'ZqEnvironmentSecret';
+      const masked = (await createLiveStreamClientFromConfig(
+        { provider: 'fake', rateLimit: { ZqEnvironmentSecret: 1 } } as never,
+        { providers },
+      ).catch((caught: unknown) => caught)) as InvalidInputError;
+      expect(`${String(masked)} ${JSON.stringify(masked)}`).not.toContain('ZqEnvironmentSecret');
+      expect(String(masked)).toContain('[REDACTED]');
+    } finally {
+      delete process.env.UNILIVE_TEST_API_KEY;
+      delete process.env.LIVEAPI_SECRET_KEY;
+      if (workingDirectory === undefined) delete process.env.PWD;
+      else process.env.PWD = workingDirectory;
+    }
+  });
+
   it('names the nearest provider id for a misspelt one, built in or given, then asks for a package', async () => {
     const misspelt = (await createLiveStreamClientFromConfig({ provider: 'livapi' }).catch(
       (e: unknown) => e,

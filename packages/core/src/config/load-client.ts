@@ -21,6 +21,7 @@ import { isCredentialName } from '../redaction/patterns.js';
 import { toRedactor } from '../secrets.js';
 import { ignoreRejection, isThenable } from '../thenable.js';
 import {
+  builtInCredentialVariables,
   builtInProviderIds,
   describeUnknownName,
   nearestName,
@@ -30,7 +31,7 @@ import {
 } from './names.js';
 import { environment, maxCredentialLength } from './settings.js';
 
-export { builtInProviderIds } from './names.js';
+export { builtInCredentialVariables, builtInProviderIds } from './names.js';
 
 /**
  * Plain configuration naming a provider and its settings, as it would come from a file or environment:
@@ -152,8 +153,13 @@ export async function createLiveStreamClientFromConfig(
  */
 export function maskedByConfigCredentials(error: unknown, config: unknown): unknown {
   if (!InvalidInputError.isInstance(error) || typeof config !== 'object' || config === null) return error;
-  if (quotesNoSettingValue(error)) return error;
-  const credentials: string[] = environmentCredentials();
+  const fromEnvironment = environmentCredentials();
+  // Core's own refusal quotes no setting's value: masked by the environment's credentials alone (a name
+  // repeating one), not by every text of the configuration, which could take its words out.
+  if (quotesNoSettingValue(error)) {
+    return fromEnvironment.length === 0 ? error : maskedFailure(error, toRedactor(fromEnvironment));
+  }
+  const credentials: string[] = fromEnvironment;
   try {
     const entries = ownDataValue(config, 'providers');
     for (const entry of [config, ...(Array.isArray(entries) ? entries.slice(0, 1_000) : [])]) {
@@ -172,25 +178,19 @@ export function maskedByConfigCredentials(error: unknown, config: unknown): unkn
 }
 
 /**
- * The values of the environment's credential-named variables (`LIVEAPI_SECRET_KEY`, `WOWZA_VIDEO_TOKEN`, by
- * {@link isCredentialName}), 8 characters or more, read as every variable is read ({@link environment}):
- * what an adapter built from a configuration reads where a credential setting is left out. A refusal made
- * before any adapter is built (a configuration's `rateLimit`, the loaders' options, a registry's own names)
- * is masked by them, as the adapter's own refusal is. Empty where there is no environment. @internal
+ * The values of the environment's credential variables of the built-in adapters
+ * ({@link builtInCredentialVariables}), 8 characters or more, read as every variable is read
+ * ({@link environment}): what an adapter built from a configuration reads where a credential setting is left
+ * out. A refusal made before any adapter is built (a configuration's `rateLimit`, the loaders' options, a
+ * registry's own names) is masked by them, as the adapter's own refusal is. Only those variables: one of
+ * another program's (`PWD`, `KEYCLOAK_ENABLED=true`) would hide ordinary words. @internal
  */
 export function environmentCredentials(): string[] {
   const values: string[] = [];
-  try {
-    const variables = (globalThis as { process?: { env?: object } }).process?.env;
-    if (variables === undefined) return values;
-    const view = environment();
-    for (const name of Object.keys(variables)) {
-      if (!isCredentialName(name)) continue;
-      const value = view[name];
-      if (typeof value === 'string' && value.length >= minimumSecretLength) values.push(value);
-    }
-  } catch {
-    // An environment that cannot be listed holds nothing to mask by.
+  const view = environment();
+  for (const name of builtInCredentialVariables) {
+    const value = view[name];
+    if (typeof value === 'string' && value.length >= 8) values.push(value);
   }
   return values;
 }

@@ -2,6 +2,22 @@ import type { Redactor } from '../secrets.js';
 /** Ids of the adapters unilive ships, each in the package `@unilive/<id>`. */
 export const builtInProviderIds = ['wowza-video', 'wowza-realtime', 'liveapi', 'videosdk'] as const;
 
+/**
+ * The environment variables the adapters unilive ships read their credentials from (a setting left out is
+ * read from them): Wowza Video's and Wowza Real-Time's token, LiveAPI's token id and secret key, videosdk's
+ * token, API key and secret. Whatever they hold is a credential, masked in every refusal of a configuration
+ * whichever provider it names.
+ */
+export const builtInCredentialVariables: readonly string[] = [
+  'WOWZA_VIDEO_TOKEN',
+  'WOWZA_REALTIME_TOKEN',
+  'LIVEAPI_TOKEN_ID',
+  'LIVEAPI_SECRET_KEY',
+  'VIDEOSDK_TOKEN',
+  'VIDEOSDK_API_KEY',
+  'VIDEOSDK_SECRET',
+];
+
 // Lower-case letters, digits and single inner dashes or dots: what a package folder and an object key can
 // both carry. `constructor` and `__proto__` would reach Object.prototype through a lookup by id.
 const providerIdPattern = /^[a-z0-9](?:[a-z0-9]|[-.](?=[a-z0-9])){0,63}$/;

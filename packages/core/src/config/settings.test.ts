@@ -464,6 +464,42 @@ describe('readSettings: every own key is read', () => {
     }
   });
 
+  it("hides a name that is a credential in any letter case, or the environment's credential beside a given one", () => {
+    const names = { tokenId: true, secretKey: true } as const;
+    const variables = { secretKey: ['UNILIVE_TEST_SECRET_KEY'] };
+    const refusedPaths = (settings: Record<string, unknown>) => {
+      try {
+        readSettings('liveapi', settings, names, ['tokenId', 'secretKey'], variables);
+      } catch (error) {
+        return (error as InvalidInputError).issues.map((issue) => issue.path);
+      }
+      return [];
+    };
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^zq[a-z]{8,20}$/),
+        fc.array(fc.boolean(), { minLength: 22, maxLength: 22 }),
+        (secret, upper) => {
+          const mixed = [...secret].map((char, index) => (upper[index] ? char.toUpperCase() : char)).join('');
+          fc.pre(mixed !== secret);
+          expect(refusedPaths({ tokenId: 'tok-id-0123', secretKey: secret, [mixed]: 1 })).toEqual([
+            '[REDACTED]',
+          ]);
+          // The environment's value is a credential though the setting is given another.
+          process.env.UNILIVE_TEST_SECRET_KEY = secret;
+          try {
+            expect(
+              refusedPaths({ tokenId: 'tok-id-0123', secretKey: 'a-given-key-of-its-own', [secret]: 1 }),
+            ).toEqual(['[REDACTED]']);
+          } finally {
+            delete process.env.UNILIVE_TEST_SECRET_KEY;
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('keeps naming a misspelt setting a short credential is part of, with its nearest', () => {
     const names = { tokenId: true, secretKey: true, baseUrl: true, timeoutMs: true } as const;
     for (const [secretKey, typo, nearest] of [

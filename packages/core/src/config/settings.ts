@@ -577,11 +577,19 @@ function hideCredentialNames(
       .filter((credential) => credential.length < minimumContainedLength)
       .map((text) => text.toLowerCase()),
   );
-  const redactor = long.length === 0 ? undefined : knownValuesRedactor(long);
+  // Compared in lower case: a name that is a credential capitalised (`Broadcaster` for `broadcaster`) or in
+  // mixed case is the credential all the same.
+  const redactor =
+    long.length === 0 ? undefined : knownValuesRedactor(long.map((credential) => credential.toLowerCase()));
   for (const issue of issues) {
     const symbol = /^\[Symbol\((.*)\)\]$/s.exec(issue.path);
     const name = symbol ? (symbol[1] ?? '') : issue.path;
-    if (!mayBeCredentialName(name, redactor) && !short.has(name.toLowerCase())) continue;
+    if (
+      !mayBeCredentialName(name, redactor) &&
+      !mayBeCredentialName(name.toLowerCase(), redactor) &&
+      !short.has(name.toLowerCase())
+    )
+      continue;
     issue.path = redactedName;
     issue.message = symbol
       ? `unknown setting (a symbol, whose description is not shown: it may be a credential); settings are named by text: ${known.join(', ')}`
@@ -601,7 +609,9 @@ function credentialTexts(
   for (const name of credentials) {
     const value = own[name];
     if (typeof value === 'string') texts.push(value);
-    else if (value === undefined && Object.hasOwn(environmentVariables, name))
+    // The environment's value too when the setting is given: it is a credential all the same (another
+    // account's, or the one a deployment falls back to).
+    if (Object.hasOwn(environmentVariables, name))
       for (const variable of environmentVariables[name] ?? []) texts.push(variables[variable] ?? '');
   }
   return texts.map((text) => trimWhitespace(text)).filter((text) => text.length >= minimumSecretLength);

@@ -179,6 +179,14 @@ describe('transportSettings: an unknown retry setting', () => {
     expect(refusal(copied).issues.map((issue) => issue.path)).toEqual(['retry.maxRetries']);
   });
 
+  it('names the first 100 unknown retry settings and counts the rest', () => {
+    const retry: Record<string, number> = {};
+    for (let index = 0; index < 5_000; index += 1) retry[`zq${index.toString(36)}x`] = 1;
+    const { issues } = refusal(retry);
+    expect(issues).toHaveLength(101);
+    expect(issues[100]).toEqual({ path: 'retry', message: 'and 4900 more unknown settings, not listed' });
+  });
+
   it('is named when it looks like a name, and hidden when it may be a credential (generated)', () => {
     const credentialShaped = fc.oneof(
       fc.stringMatching(/^[0-9][0-9a-f]{15,63}$/),

@@ -2,6 +2,7 @@ import { mayBeCredentialName, unknownNameAdvice } from '../config/names.js';
 import { type InputIssue, InvalidInputError } from '../errors/errors.js';
 import { quotesNoValue } from '../errors/quotes-no-value.js';
 import type { ProviderId } from '../live-stream.js';
+import { namedUnknownNames } from '../options.js';
 import { isArrayValue, isUrlObject, plainObjectProblem, prototypePollution } from '../own.js';
 import type { Redactor } from '../secrets.js';
 import { defaultRetryPolicy, maxRetriesLimit, type RetryPolicy } from './retry-policy.js';
@@ -191,8 +192,12 @@ function checkRetry(
     return defaultRetryPolicy;
   }
   const given = value as Record<string, unknown>;
+  let unknownCount = 0;
   for (const key of Object.getOwnPropertyNames(given)) {
     if (retryKeys.has(key)) continue;
+    // A few are named, as readOptions names them; past that, counted.
+    unknownCount += 1;
+    if (unknownCount > namedUnknownNames) continue;
     const expected = `expected one of ${[...retryKeys].join(', ')}`;
     // A name that may be a credential pasted where a name belongs is not echoed, as a setting's is not.
     if (!mayBeCredentialName(key, secrets))
@@ -202,6 +207,9 @@ function checkRetry(
         'retry.[REDACTED]',
         `unknown setting (its name is not shown: it may be a credential); ${expected}`,
       );
+  }
+  if (unknownCount > namedUnknownNames) {
+    issue('retry', `and ${unknownCount - namedUnknownNames} more unknown settings, not listed`);
   }
   const own = (key: keyof RetryPolicy) => (Object.hasOwn(given, key) ? given[key] : undefined);
   const policy: RetryPolicy = { ...defaultRetryPolicy };

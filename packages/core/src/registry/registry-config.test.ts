@@ -86,7 +86,7 @@ describe('a credential of the environment or of another entry, pasted where a na
           places,
           async (secret, fromEnvironment, place) => {
             // Entry `eu` holds the credential (given, or left to the environment); the name is pasted elsewhere.
-            if (fromEnvironment) process.env.UNILIVE_TEST_SECRET_KEY = secret;
+            if (fromEnvironment) process.env.LIVEAPI_SECRET_KEY = secret;
             const eu: Record<string, unknown> = { provider: 'liveapi', name: 'eu', tokenId: 'token-id-eu' };
             if (!fromEnvironment) eu.secretKey = secret;
             const us: Record<string, unknown> = {
@@ -116,13 +116,13 @@ describe('a credential of the environment or of another entry, pasted where a na
             );
             expect(String(error)).toContain('[REDACTED]');
             expect(`${String(error)} ${JSON.stringify(error)} ${error.stack}`).not.toContain(secret);
-            delete process.env.UNILIVE_TEST_SECRET_KEY;
+            delete process.env.LIVEAPI_SECRET_KEY;
           },
         ),
         { numRuns: 80 },
       );
     } finally {
-      delete process.env.UNILIVE_TEST_SECRET_KEY;
+      delete process.env.LIVEAPI_SECRET_KEY;
     }
   });
 });
@@ -195,6 +195,35 @@ describe('createLiveStreamRegistryFromConfig', () => {
       ]);
       expect(built).toEqual([]);
     }
+  });
+
+  it("names an entry's key one typo from `provider` when it has none", async () => {
+    const { built, providers } = factories();
+    const error = await refusal(() =>
+      createLiveStreamRegistryFromConfig({ providers: [{ providr: 'liveapi', name: 'eu' }] } as never, {
+        providers,
+      }),
+    );
+    expect(error.issues).toEqual([
+      { path: 'providers.0.providr', message: 'unknown setting; did you mean "provider"?' },
+    ]);
+    expect(built).toEqual([]);
+  });
+
+  it("takes a call's `provider` option defined non-enumerable, as an enumerable one", async () => {
+    const { providers } = factories();
+    const registry = await createLiveStreamRegistryFromConfig(
+      {
+        providers: [
+          { provider: 'liveapi', name: 'eu' },
+          { provider: 'liveapi', name: 'us' },
+        ],
+      },
+      { providers },
+    );
+    const options = Object.defineProperty({}, 'provider', { value: 'us', enumerable: false });
+    const stream = await registry.create({ name: 'Hidden choice' }, options as never);
+    expect(stream.ref.startsWith('us:')).toBe(true);
   });
 
   it("names an entry's `provider` spelt another way, and reads settings defined non-enumerable", async () => {

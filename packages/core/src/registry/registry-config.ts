@@ -9,7 +9,7 @@ import {
   readConfigClientOptions,
   settingTexts,
 } from '../config/load-client.js';
-import { spelledOtherwise } from '../config/names.js';
+import { nearestName, spelledOtherwise } from '../config/names.js';
 import { InvalidInputError } from '../errors/errors.js';
 import { maskedValue } from '../errors/unilive-error.js';
 import { readOptions } from '../options.js';
@@ -148,6 +148,18 @@ export async function createLiveStreamRegistryFromConfig(
       }
     }
     if (typeof settings.provider !== 'string' || settings.provider.length === 0) {
+      // A key one typo from `provider` (`providr`) is the provider meant: named, rather than "expected a
+      // provider id" at a `provider` the entry does not have.
+      const misspelt =
+        settings.provider === undefined
+          ? Object.keys(settings).find((key) => nearestName(key, ['provider']) !== undefined)
+          : undefined;
+      if (misspelt !== undefined) {
+        throw configurationError(
+          `providers.${index}.${misspelt}`,
+          'unknown setting; did you mean "provider"?',
+        );
+      }
       throw configurationError(`providers.${index}.provider`, 'expected a provider id');
     }
     // `null` is no name: taken for an absent one, the entry would be named after its provider unnoticed.

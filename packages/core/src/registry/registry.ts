@@ -50,7 +50,6 @@ import {
   isArrayValue,
   isInstanceOf,
   once,
-  ownFields,
   ownValue,
   plainObjectProblem,
   readCallerList,
@@ -1666,7 +1665,13 @@ function callOptions<T extends object>(
   rules: Readonly<Record<string, OptionRule>>,
 ): T {
   readOptions(value, rules, { operation, path: 'options' });
-  const fields = ownFields(value as T | undefined);
+  // Every own name, one defined non-enumerable too, as readOptions has just checked them: a `provider` so
+  // defined is the caller's choice of account, never dropped for the routing order.
+  const fields = Object.create(null) as T;
+  if (value !== undefined && value !== null) {
+    for (const key of Object.getOwnPropertyNames(value))
+      (fields as Record<string, unknown>)[key] = (value as Record<string, unknown>)[key];
+  }
   // A time limit no call can take is the caller's mistake on every provider: refused here as a client would
   // refuse it, rather than tried on each candidate of a create and reported as what each lacks.
   // (Its `signal`'s type is the options' rule's to check.)

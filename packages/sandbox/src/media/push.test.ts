@@ -1,4 +1,4 @@
-import { InvalidInputError } from '@unilive/core';
+import { InvalidInputError, redact } from '@unilive/core';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -14,7 +14,7 @@ vi.mock('node:child_process', async (importOriginal) => ({
   },
 }));
 
-const { pushDurationSeconds, startPush } = await import('./push.js');
+const { pushDurationSeconds, pushSecretsOf, startPush } = await import('./push.js');
 
 const target = { url: 'rtmp://127.0.0.1:1935/live/key', ffmpegPath: '/nonexistent/ffmpeg' };
 
@@ -222,6 +222,34 @@ describe('startPush options', () => {
           expect(args[args.indexOf('-preset') + 1]).toBe(preset);
         },
       ),
+    );
+  });
+});
+
+describe('what a push masks in what ffmpeg says', () => {
+  it("takes the URL's credentials (user information, stream name, query values), not its host or application", () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^zq[A-Za-z0-9]{6,20}$/),
+        fc.stringMatching(/^zq[A-Za-z0-9]{6,20}$/),
+        fc.constantFrom('ingest.vendor.test', '127.0.0.1:1935', 'live-upload.example.com'),
+        fc.constantFrom('static', 'app-BF2VMHOT', 'live'),
+        (key, password, host, application) => {
+          const secrets = pushSecretsOf(
+            `rtmp://publisher:${password}@${host}/${application}/${key}?password=${password}`,
+          );
+          expect(secrets).toEqual(expect.arrayContaining([password, `${key}?password=${password}`]));
+          const redacted = redact(
+            `Failed to resolve hostname ${host.split(':')[0]}; rtmp://${host}/${application}/${key}?password=${password}`,
+            secrets,
+          );
+          expect(redacted).toContain(`Failed to resolve hostname ${host.split(':')[0]}`);
+          expect(redacted).toContain(`/${application}/`);
+          expect(redacted).not.toContain(key);
+          expect(redacted).not.toContain(password);
+        },
+      ),
+      { numRuns: 40 },
     );
   });
 });

@@ -98,6 +98,33 @@ export function encoderUrl(target: PushTarget): string {
   return urlWithUserInfo(target.url, target.username, target.password);
 }
 
+/**
+ * The parts of an ingest URL that carry its credentials, as written and decoded: the user information, the
+ * stream name (the last part of its path, with its query: `lv_…?password=…`) and each query value. Its host
+ * and application are not among them: masked, ffmpeg's "Failed to resolve hostname …" would say nothing,
+ * and a beginning of the whole URL would hide words that begin the same way.
+ */
+export function pushSecretsOf(url: string): string[] {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return [url];
+  }
+  const decoded = (text: string) => {
+    try {
+      return decodeURIComponent(text);
+    } catch {
+      return text;
+    }
+  };
+  const parts = [parsed.username, parsed.password];
+  const name = `${parsed.pathname.slice(parsed.pathname.lastIndexOf('/') + 1)}${parsed.search}`;
+  parts.push(name, parsed.search.slice(1));
+  for (const value of parsed.searchParams.values()) parts.push(value);
+  return [...new Set([...parts, ...parts.map(decoded)])].filter((part) => part.length > 0);
+}
+
 /** The x264 presets a push takes ({@link PushOptions.preset}). */
 const presets: ReadonlySet<string> = /* @__PURE__ */ new Set([
   'ultrafast',
@@ -287,7 +314,7 @@ export function startPush(options: PushOptions): Push {
   });
   // A guardian that already ended makes writes fail; nothing is ever written, but the pipe must not throw.
   child.stdin.on('error', () => {});
-  const secrets = [url, options.url, options.username ?? '', options.password ?? ''];
+  const secrets = [...pushSecretsOf(url), options.username ?? '', options.password ?? ''];
   const progress: PushProgress = { seconds: 0, bitrateKbps: 0, bytes: 0, frames: 0 };
   let block: Record<string, string> = {};
   let pendingText = '';
