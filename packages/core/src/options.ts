@@ -127,7 +127,11 @@ export function readOptionsAndIssues<T extends object>(
   }
   let keys: string[];
   try {
-    keys = Object.getOwnPropertyNames(value);
+    // Each name's descriptor asked for as `Object.keys` asks (a Proxy whose trap throws is an options object
+    // that could not be listed, as before), every own name kept, enumerable or not.
+    keys = Object.getOwnPropertyNames(value).filter(
+      (key) => Object.getOwnPropertyDescriptor(value, key) !== undefined,
+    );
     if (place.symbols === 'refuse' && Object.getOwnPropertySymbols(value).length > 0) {
       issues.push({
         path: place.keys === 'bare' ? '[symbol]' : `${place.path}.[symbol]`,
