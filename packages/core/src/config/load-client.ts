@@ -845,8 +845,11 @@ function rateLimitError(issues: InputIssue[], cause?: unknown): InvalidInputErro
   });
 }
 
-// Every name kept, each under its own name (`tokenId`): the registry places it under its entry.
-const configurationPlace = {
+/**
+ * How a configuration (and a registry's provider entry) is read: every name kept, each under its own name
+ * (`tokenId`), for the adapter's factory to check; the registry places it under its entry. @internal
+ */
+export const configurationPlace = {
   operation: 'configure',
   path: 'config',
   unknown: 'keep',

@@ -1,6 +1,7 @@
 import type { LiveStreamClient } from '../client/live-stream-client.js';
 import {
   type ConfigClientOptions,
+  configurationPlace,
   createLiveStreamClientFromConfig,
   environmentCredentials,
   type LiveStreamConfig,
@@ -134,7 +135,7 @@ export async function createLiveStreamRegistryFromConfig(
     // a Proxy that throws is an issue under `providers.<index>`, not the caller's own error escaping.
     let read: RegistryProviderConfig;
     try {
-      read = readOptions<RegistryProviderConfig>(entry, {}, entryPlace);
+      read = readOptions<RegistryProviderConfig>(entry, {}, configurationPlace);
     } catch (error) {
       throw InvalidInputError.isInstance(error) ? within(error, index) : error;
     }
@@ -211,15 +212,6 @@ const anyValue = { check: () => true, expected: 'anything' };
 // The names an entry has beside its adapter's settings: its own `name`, and those
 // `createLiveStreamClientFromConfig` reads, checked here because `provider` is read here first.
 const entryNames = ['name', 'provider', 'package', 'rateLimit'] as const;
-
-// An entry's names all kept, each under its own name: the client's loader checks them.
-const entryPlace = {
-  operation: 'configure',
-  path: 'config',
-  unknown: 'keep',
-  keys: 'bare',
-  symbols: 'refuse',
-} as const;
 
 // The list of entries, read once by core's one reader of caller lists: one whose reads throw (its length,
 // an item, a revoked Proxy) is an issue naming what could not be read (`providers`, `providers.2`), what
