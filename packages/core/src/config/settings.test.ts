@@ -500,6 +500,32 @@ describe('readSettings: every own key is read', () => {
     );
   });
 
+  it('hides a name that is a mixed-case credential base64-encoded, though it looks like a name (generated)', () => {
+    const names = { tokenId: true, secretKey: true } as const;
+    fc.assert(
+      fc.property(fc.stringMatching(/^Zq[A-Za-z]{8,20}$/), (secretKey) => {
+        const encoded = Buffer.from(secretKey).toString('base64').replace(/=+$/, '');
+        // Only a form that passes for a name: one that does not is hidden by its shape alone.
+        fc.pre(
+          /^[A-Za-z][A-Za-z0-9]*$/.test(encoded) &&
+            (encoded.match(/\d/g)?.length ?? 0) < 4 &&
+            encoded.length <= 40,
+        );
+        let error: unknown;
+        try {
+          readSettings('liveapi', { tokenId: 'tok-id-0123', secretKey, [encoded]: 1 }, names, [
+            'tokenId',
+            'secretKey',
+          ]);
+        } catch (caught) {
+          error = caught;
+        }
+        expect((error as InvalidInputError).issues.map((issue) => issue.path)).toEqual(['[REDACTED]']);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('keeps naming a misspelt setting a short credential is part of, with its nearest', () => {
     const names = { tokenId: true, secretKey: true, baseUrl: true, timeoutMs: true } as const;
     for (const [secretKey, typo, nearest] of [

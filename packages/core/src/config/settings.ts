@@ -577,10 +577,13 @@ function hideCredentialNames(
       .filter((credential) => credential.length < minimumContainedLength)
       .map((text) => text.toLowerCase()),
   );
-  // Compared in lower case: a name that is a credential capitalised (`Broadcaster` for `broadcaster`) or in
-  // mixed case is the credential all the same.
+  // Each credential as given (its encoded forms are of that text) and in lower case, against the name as
+  // given and in lower case: a name that is a credential capitalised (`Broadcaster` for `broadcaster`) or
+  // in mixed case is the credential all the same.
   const redactor =
-    long.length === 0 ? undefined : knownValuesRedactor(long.map((credential) => credential.toLowerCase()));
+    long.length === 0
+      ? undefined
+      : knownValuesRedactor([...new Set([...long, ...long.map((credential) => credential.toLowerCase())])]);
   for (const issue of issues) {
     const symbol = /^\[Symbol\((.*)\)\]$/s.exec(issue.path);
     const name = symbol ? (symbol[1] ?? '') : issue.path;
