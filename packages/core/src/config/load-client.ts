@@ -25,6 +25,7 @@ import {
   builtInProviderIds,
   describeUnknownName,
   nearestName,
+  nearNameAdvice,
   packageNameProblem,
   providerIdProblem,
   spelledOtherwise,
@@ -338,18 +339,9 @@ function withConfigurationNames(error: unknown, settings: Record<string, unknown
 }
 
 // What a setting name near a configuration's own name is told: the name meant, or for a dotted name under
-// `rateLimit`, to nest it.
+// `rateLimit`, to nest it (whose names the rate limit's own reader checks).
 function configurationNameAdvice(name: string): string | undefined {
-  const dot = name.indexOf('.');
-  const outer = dot > 0 ? name.slice(0, dot) : undefined;
-  if (
-    outer !== undefined &&
-    (outer === 'rateLimit' || spelledOtherwise(outer, ['rateLimit']) !== undefined)
-  ) {
-    return `a dotted name is not read as a path: write rateLimit: { ${name.slice(dot + 1)}: … }`;
-  }
-  const meant = nearestName(name.replace(/\./g, ''), configurationNames);
-  return meant === undefined ? undefined : `did you mean "${meant}"?`;
+  return nearNameAdvice(name, configurationNames, { rateLimit: undefined });
 }
 
 // A configuration's names given in the loaders' options instead, where the nearest option (`providers`,

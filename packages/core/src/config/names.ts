@@ -207,6 +207,18 @@ export function unknownNameAdvice(
   known: readonly string[],
   nested: Readonly<Record<string, readonly string[] | undefined>> = {},
 ): string {
+  return nearNameAdvice(name, known, nested) ?? `expected one of ${known.join(', ')}`;
+}
+
+/**
+ * {@link unknownNameAdvice} where a name is near one of `known` or nests under one of `nested`; undefined
+ * when it is neither (a name no list here is the place for). @internal
+ */
+export function nearNameAdvice(
+  name: string,
+  known: readonly string[],
+  nested: Readonly<Record<string, readonly string[] | undefined>> = {},
+): string | undefined {
   const dot = name.indexOf('.');
   if (dot > 0) {
     const outers = Object.keys(nested);
@@ -222,5 +234,5 @@ export function unknownNameAdvice(
     }
   }
   const nearest = nearestName(name, known);
-  return nearest ? `did you mean "${nearest}"?` : `expected one of ${known.join(', ')}`;
+  return nearest ? `did you mean "${nearest}"?` : undefined;
 }
