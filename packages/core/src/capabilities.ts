@@ -77,8 +77,8 @@ export interface ProviderCapabilities {
    * creation only: an update giving it is refused, `InvalidInputError` naming it before any request, where
    * ignoring it would change what the stream does (`recording`, `restream`), and warned
    * (`unsupported-setting`) where it is a preference the stream keeps its own of (`region`, `lowLatency`);
-   * a restream list the stream already has (in any order) changes nothing and is accepted everywhere,
-   * running or not. A vendor listing `restream` may still refuse dropping a target it cannot remove
+   * a restream list the stream already has (in any order, as a `get` returned it or as `{ url, streamKey }`)
+   * changes nothing and is accepted everywhere, running or not. A vendor listing `restream` may still refuse dropping a target it cannot remove
    * (LiveAPI adds targets only). The adapters apply this; the client does not check an outside provider's
    * list for it. Absent: every claimed field (an outside provider that says nothing).
    *

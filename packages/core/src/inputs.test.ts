@@ -200,6 +200,71 @@ describe('validateCreateInput', () => {
   });
 });
 
+describe('a restream list as a stream reports it', () => {
+  const target = fc.record({
+    url: fc.constantFrom('rtmp://a.rtmp.youtube.com/live2', 'rtmps://live.example.com:443/app'),
+    streamKey: fc.stringMatching(/^zq[A-Za-z0-9_-]{6,20}$/),
+  });
+  // What a get's `restream` carries beside url and streamKey (RestreamTarget), each field present or not.
+  const reported = fc.record(
+    {
+      id: fc.stringMatching(/^[0-9a-f]{24}$/),
+      enabled: fc.constant(true as const),
+      broadcasting: fc.boolean(),
+    },
+    { requiredKeys: [] },
+  );
+  const lists = fc.uniqueArray(fc.tuple(target, reported), {
+    maxLength: 5,
+    selector: ([each]) => `${each.url} ${each.streamKey}`,
+  });
+
+  it('is taken back on create and update, and only url and streamKey go on', () => {
+    fc.assert(
+      fc.property(lists, (list) => {
+        const restream = list.map(([each, extra]) => ({ ...each, ...extra }));
+        const sent = list.map(([each]) => each);
+        expect(validateCreateInput({ name: 'x', restream }).restream).toEqual(sent);
+        expect(validateUpdateInput({ restream }).restream).toEqual(sent);
+      }),
+    );
+  });
+
+  it('refuses a target asked for switched off, or read-back fields of another type, naming each', () => {
+    const issues = issuesOf(() =>
+      validateUpdateInput({
+        restream: [
+          { url: 'rtmp://a.example/live', streamKey: 'zqkey-one', enabled: false },
+          { url: 'rtmp://a.example/live', streamKey: 'zqkey-two', id: 7, broadcasting: 'yes' },
+        ],
+      }),
+    );
+    expect(issues).toEqual([
+      {
+        path: 'restream.0.enabled',
+        message:
+          'expected true or nothing: unilive adds every restream target switched on and switches none off; leave out a target that should receive nothing, or give this one without enabled to keep it as it is',
+      },
+      {
+        path: 'restream.1.id',
+        message: "expected a string (the vendor's id of the target, as a get returned it)",
+      },
+      { path: 'restream.1.broadcasting', message: 'expected a boolean (as a get returned it)' },
+    ]);
+  });
+
+  it('still refuses any other field', () => {
+    expect(
+      issuesOf(() =>
+        validateCreateInput({
+          name: 'x',
+          restream: [{ url: 'rtmp://a.example/live', streamKey: 'zqkey-one', name: 'YouTube' }],
+        }),
+      ),
+    ).toEqual([{ path: 'restream.0.name', message: 'unknown field' }]);
+  });
+});
+
 describe('validateUpdateInput', () => {
   it('accepts a partial patch and refuses an empty one or ingestProtocol', () => {
     expect(validateUpdateInput({ name: 'New' })).toEqual({ name: 'New' });

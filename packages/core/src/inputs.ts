@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { builtInProviderIds, nearestName } from './config/names.js';
 import { type InputIssue, InvalidInputError } from './errors/errors.js';
-import { ingestProtocols, type ProviderId, type Warning } from './live-stream.js';
+import { ingestProtocols, type ProviderId, type RestreamTargetInput, type Warning } from './live-stream.js';
 import {
   dateOfAnyRealm,
   isArrayValue,
@@ -177,8 +177,25 @@ export const restreamTargetsInputSchema = /* @__PURE__ */ (() =>
         v.unknown(),
         plainObject(),
         v.strictObject(
-          { url: restreamUrlSchema, streamKey: streamKeySchema },
-          'expected only url and streamKey',
+          {
+            url: restreamUrlSchema,
+            streamKey: streamKeySchema,
+            // What a stream's own `restream` reports beside them (RestreamTarget), taken so that the list a
+            // `get` returned can be given back (`[...stream.restream, added]`): the vendor's state, never sent.
+            id: v.optional(
+              v.string("expected a string (the vendor's id of the target, as a get returned it)"),
+            ),
+            broadcasting: v.optional(v.boolean('expected a boolean (as a get returned it)')),
+            // Every target unilive adds is switched on, on every vendor: a target asked for switched off
+            // could only be added on, silently, so it is refused, naming what to do.
+            enabled: v.optional(
+              v.literal(
+                true,
+                'expected true or nothing: unilive adds every restream target switched on and switches none off; leave out a target that should receive nothing, or give this one without enabled to keep it as it is',
+              ),
+            ),
+          },
+          'expected only url and streamKey (and id, enabled, broadcasting as a get returned them)',
         ),
       ),
       'expected an array',
@@ -197,6 +214,11 @@ export const restreamTargetsInputSchema = /* @__PURE__ */ (() =>
         });
       }
     }),
+    // Only what a vendor is sent goes on: the read-back fields stop here. Last, so that a target refused
+    // leaves the list typed for the check of repeats above (a transformation stops a pipe with issues).
+    v.transform((targets): RestreamTargetInput[] =>
+      targets.map(({ url, streamKey }) => ({ url, streamKey })),
+    ),
   ))();
 
 const createFields = /* @__PURE__ */ (() => ({

@@ -289,7 +289,15 @@ export interface PlaybackEndpoint {
   streamName?: string;
 }
 
-/** A restream (simulcast) destination as a caller gives it to `create` or `update`. */
+/**
+ * A restream (simulcast) destination as a caller gives it to `create` or `update`: one to forward the stream to while it is live. A {@link RestreamTarget} a
+ * `get` returned is taken as one too, so a stream's own list can be given back
+ * (`update(id, { restream: [...stream.restream, added] })`, or copied to a new stream): its `id` and
+ * `broadcasting` are the vendor's state and are not sent, nor is `enabled: true`. `enabled: false` is an
+ * `InvalidInputError` naming the target (`restream.0.enabled`) before any request: every target unilive
+ * adds is switched on, so one asked for switched off could only be added on. Any other field is an
+ * `InvalidInputError` (`unknown field`).
+ */
 export interface RestreamTargetInput {
   /** An `rtmp://` or `rtmps://` server URL. */
   url: string;

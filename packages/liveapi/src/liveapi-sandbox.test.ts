@@ -72,9 +72,18 @@ describe('liveapi against the sandbox', () => {
     expect(created.restream).toEqual(listed(targets, false));
     expect((await provider.get(created.id)).restream).toEqual(listed(targets, false));
 
+    // A target added the way a user adds one: to the list the stream reports, ids and all.
     const third = { url: 'rtmp://live.twitch.tv/app', streamKey: 'live_twitch_key' };
-    const updated = await provider.update(created.id, { restream: [...targets, third] });
+    const read = await provider.get(created.id);
+    const updated = await provider.update(created.id, { restream: [...(read.restream ?? []), third] });
     expect(updated.restream).toEqual(listed([...targets, third], false));
+    // The targets already there kept their platforms: only the third was added.
+    expect(updated.restream?.slice(0, 2).map((target) => target.id)).toEqual(
+      read.restream?.map((target) => target.id),
+    );
+    // And a stream's targets copied to a new stream as they were read.
+    const copy = await provider.create({ name: 'restream copy', restream: updated.restream });
+    expect(copy.restream).toEqual(listed([...targets, third], false));
 
     sandbox.setEncoder('liveapi', created.id, true);
     expect((await provider.get(created.id)).restream).toEqual(listed([...targets, third], true));

@@ -749,10 +749,9 @@ export function runLiveStreamContract(options: ContractOptions): void {
           return context.skip('the backend has no recorded exchanges for this step');
         await prepare('update-same-restream', id());
         requests.length = 0;
-        const same = (input.restream ?? []).map((target) => ({
-          url: target.url,
-          streamKey: target.streamKey,
-        }));
+        // The list as the stream reports it, given back as it is (the vendor's target ids, `enabled` and
+        // `broadcasting` included): what `update(id, { restream: [...stream.restream, added] })` starts from.
+        const same = created?.restream ?? [];
         const updated = await client.update(ref(), { restream: same });
         expect(updated.id).toBe(id());
         // One rule on every vendor, whether or not it can change targets: nothing to change, nothing sent.
