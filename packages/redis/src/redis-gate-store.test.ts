@@ -910,6 +910,47 @@ describe.skipIf(!redisServer)('the Redis gate store against a real redis-server'
     }
   });
 
+  it('takes no count below one, nor a holder whose slot ends past any hold, as the account holds (values no take writes)', async () => {
+    const admin = new Redis(redis.url);
+    try {
+      const store = open();
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: -1_000_000_000, max: -1 }),
+          fc.integer({ min: 1, max: 3 }),
+          fc.integer({ min: 1, max: 1e13 }),
+          async (count, limit, beyond) => {
+            await admin.del('unilive:gate:{k}:rate', 'unilive:gate:{k}:slots');
+            // A negative count left in the window's key: every take would pass until the key expired.
+            await admin.set('unilive:gate:{k}:rate', String(count), 'EX', 60);
+            const error = await store.takeToken('k', 3).catch((caught: unknown) => caught);
+            expect(error).toBeInstanceOf(RedisGateStoreError);
+            expect((error as RedisGateStoreError).code).toBe('BADCOUNT');
+            // The key is dropped: the next window counts from nothing, and the budget holds again.
+            await expect.poll(() => admin.exists('unilive:gate:{k}:rate')).toBe(0);
+            expect([
+              await store.takeToken('k', 3),
+              await store.takeToken('k', 3),
+              await store.takeToken('k', 3),
+            ]).toEqual([0, 0, 0]);
+            expect(await store.takeToken('k', 3)).toBeGreaterThan(0);
+            // Holders filling every slot, each ending later than any take holds one (24.8 days and 5 s).
+            const [seconds] = await admin.time();
+            const past = Number(seconds) * 1000 + 2_147_483_647 + 5_000 + 1_000 + beyond;
+            for (let index = 0; index < limit; index += 1)
+              await admin.zadd('unilive:gate:{k}:slots', String(past), `x${index}`);
+            expect(await store.acquireSlot('k', 'mine', limit, 10_000)).toBe(true);
+            expect(await admin.zrange('unilive:gate:{k}:slots', '0', '-1')).toEqual(['mine']);
+            await store.releaseSlot('k', 'mine');
+          },
+        ),
+        { numRuns: 15 },
+      );
+    } finally {
+      admin.disconnect();
+    }
+  });
+
   it('fails at once while Redis is stopped, and serves again once it is back', async () => {
     const store = open();
     expect(await store.pausedUntil('k')).toBe(0);

@@ -5,6 +5,7 @@ import {
   type GateStoreUnavailableMode,
   type InputIssue,
   InvalidInputError,
+  maxTimeoutMs,
   nearestName,
   plainObjectProblem,
 } from '@unilive/core';
@@ -144,6 +145,14 @@ export class RedisGateStoreError extends Error {
   }
 }
 
+/**
+ * The longest slot hold a take is sent with, in ms: the longest attempt core's HTTP layer makes
+ * (`maxTimeoutMs`, some 24.8 days) plus the 5 s margin it adds. A longer one, or Infinity, is refused
+ * (`ERANGE`), and a holder in Redis whose slot ends later than this from now was not written by a take: the
+ * slot script drops it.
+ */
+const maxHoldMs = maxTimeoutMs + 5_000;
+
 // Redis's time in ms, and the refusal of a command that runs after the time its caller gave up on it
 // (ARGV[n], in Redis's own clock; 0 when the store does not know that clock yet): a command Redis carries
 // out late, after a stall (a fork, a slow command, a stopped process), takes no slot nobody waits for.
@@ -161,6 +170,9 @@ if deadline > 0 and now > deadline then return {-1, now} end
 const acquireSlotScript = `${lateCheck(4)}
 local ttl = tonumber(ARGV[3])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+-- A holder whose slot ends later than any take can hold one (another program's entry, or a score written
+-- by hand) is no holder: left, it would hold the slot for the account for ever.
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '(' .. (now + ${maxHoldMs}), '+inf')
 if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then
   if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return {0, now} end
 end
@@ -939,8 +951,17 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
       // that makes the window's key when it is gone) would add a token when the consume never ran or ran in
       // an earlier window. A take given up on may spend one token, until its window ends.
       return call(async () => {
+        const rate = keyOf(key, 'rate');
         try {
-          await limiterFor(requestsPerSecond).consume(keyOf(key, 'rate'), 1);
+          const taken = await limiterFor(requestsPerSecond).consume(rate, 1);
+          // Counted from 1 up in each window by every process, the window's count is at least the token just
+          // taken. A lower one (a negative number another program wrote there) would let every request
+          // through until the key expired: a store fault, warned about like the others, and the key dropped
+          // so that the next window counts from nothing again.
+          if (!(taken.consumedPoints >= 1)) {
+            client.del(rate).catch(() => {});
+            throw failure('BADCOUNT');
+          }
           return 0;
         } catch (refusal) {
           // Over the budget: the limiter answers how long until its window ends; anything else failed.
@@ -1082,12 +1103,6 @@ function reconnectWithoutResend(
  * 9e15 s, the longest expiry Redis takes).
  */
 export const longestWindowS = 3_600;
-
-/**
- * The longest slot hold a take is sent with, in ms (some 31,700 years: far past any call's time limit plus
- * core's margin); a longer one, or Infinity, would be no expiry Redis keeps.
- */
-const maxHoldMs = 1e15;
 
 /**
  * The fixed window `rate-limiter-flexible` counts in for a rate: whole requests over whole seconds. A

@@ -18,6 +18,7 @@ import {
   gateStoreRetryMs,
   type RequestGate,
 } from './request-gate.js';
+import { retryAfterCeilingMs } from './retry-policy.js';
 
 /** A shared store stand-in: a memory store that can be switched off (every call rejects, as Redis down). */
 function switchableStore(clock: () => number, extra: Partial<GateStore> = {}) {
@@ -202,6 +203,82 @@ describe('a request gate on a shared store', () => {
         },
       ),
       { numRuns: 20 },
+    );
+  });
+
+  it('warns once for a store one kind of whose questions fails while the others answer (a key of another type)', async () => {
+    // Redis answering `WRONGTYPE` for one of the gate's keys only: the other questions get through between
+    // the failing ones, which must not end the outage and start another, warned about again.
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom<{
+          limits: { maxConcurrency?: number; requestsPerSecond?: number };
+          broken: keyof GateStore;
+        }>(
+          { limits: { maxConcurrency: 2, requestsPerSecond: 3 }, broken: 'acquireSlot' },
+          { limits: { maxConcurrency: 2, requestsPerSecond: 3 }, broken: 'takeToken' },
+          { limits: { maxConcurrency: 2, requestsPerSecond: 3 }, broken: 'pausedUntil' },
+          { limits: { maxConcurrency: 1 }, broken: 'acquireSlot' },
+          { limits: { requestsPerSecond: 5 }, broken: 'pausedUntil' },
+        ),
+        fc.integer({ min: 2, max: 12 }),
+        fc.integer({ min: 1, max: 4 }),
+        async ({ limits, broken }, seconds, perSecond) => {
+          const time = virtualTime();
+          const wrongType = () =>
+            Promise.reject(
+              Object.assign(new Error('WRONGTYPE Operation against a key holding the wrong kind of value'), {
+                code: 'WRONGTYPE',
+              }),
+            );
+          const { store, inner } = switchableStore(time.clock);
+          const broke = { on: true };
+          const working = inner[broken] as (...args: never[]) => Promise<unknown>;
+          (store as unknown as Record<string, unknown>)[broken] = (...args: never[]) =>
+            broke.on ? wrongType() : working(...args);
+          const gate = createRequestGate({ ...limits, store }, time.clock, time.sleep);
+          const warnings: Warning[] = [];
+          const onWarning = (warning: Warning) => warnings.push(warning);
+          for (let second = 0; second < seconds; second += 1) {
+            for (let call = 0; call < perSecond; call += 1) (await gate.acquire({ key: 'a', onWarning }))();
+            await time.sleep(gateStoreRetryMs);
+          }
+          const message =
+            'Shared store at 127.0.0.1:6379 is unavailable (WRONGTYPE): this process paces its requests alone, in memory, until it answers again';
+          expect(warnings.map((warning) => warning.message)).toEqual([message]);
+          // Mended, the outage ends: a later failure is a new outage, warned about again.
+          broke.on = false;
+          (await gate.acquire({ key: 'a', onWarning }))();
+          await time.sleep(gateStoreRetryMs);
+          (await gate.acquire({ key: 'a', onWarning }))();
+          broke.on = true;
+          (await gate.acquire({ key: 'a', onWarning }))();
+          expect(warnings.map((warning) => warning.message)).toEqual([message, message]);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('holds a pause longer than a day in the shared store to a day, as a vendor asking for years is', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: retryAfterCeilingMs + 1, max: 1e13 }),
+        fc.constantFrom({ maxConcurrency: 2 }, { requestsPerSecond: 5 }, {}),
+        async (pauseMs, limits) => {
+          const time = virtualTime();
+          // Another program's key: a pause no gate writes (each writes at most its maxRetryAfterMs).
+          const end = time.clock() + pauseMs;
+          const { store } = switchableStore(time.clock, { pausedUntil: async () => end });
+          const gate = createRequestGate({ ...limits, store }, time.clock, time.sleep);
+          const error = await gate
+            .acquire({ key: 'a', deadline: time.clock() + 60_000 })
+            .catch((caught: unknown) => caught);
+          expect(error).toBeInstanceOf(GateDeadlineError);
+          expect((error as GateDeadlineError).waitMs).toBe(retryAfterCeilingMs);
+        },
+      ),
+      { numRuns: 30 },
     );
   });
 

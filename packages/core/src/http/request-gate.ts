@@ -4,6 +4,7 @@ import { readOptions } from '../options.js';
 import { once } from '../own.js';
 import { type Clock, platformTurn, type Sleep } from '../runtime.js';
 import { createMemoryGateStore, type GateStore } from './gate-store.js';
+import { retryAfterCeilingMs } from './retry-policy.js';
 
 /** Limits for the requests one client sends. */
 export interface RateLimitOptions {
@@ -171,7 +172,6 @@ export function createRequestGate(
   const shared = options.store ?? gateOptions.store;
   const local = createMemoryGateStore(clock);
   const { requestsPerSecond, maxConcurrency } = options;
-  const writes = requestsPerSecond !== undefined || maxConcurrency !== undefined;
   // The door: one caller at a time asks the store; the others queue in order.
   let occupied = false;
   const queue: (() => void)[] = [];
@@ -185,8 +185,12 @@ export function createRequestGate(
   // Holders must be unique across every process sharing a store.
   const instance =
     globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
-  // A shared store that failed: warned about once, asked again from `retryAt` on.
+  // A shared store that failed: warned about once, asked again from `retryAt` on. The outage lasts while any
+  // kind of question that failed in it (the pause read, a slot, a token) has not been answered since: a
+  // store that answers some and refuses others (one of its keys holding another type, a full Redis that
+  // still answers reads) is one outage, not a new one each time another kind gets through.
   let outage = false;
+  const failing = new Set<QuestionKind>();
   let retryAt = 0;
   // Refusals of a store set to 'fail': a caller that queued at the door while one happened is refused with
   // it, instead of asking the store again (one commandTimeoutMs after another, for each caller in turn).
@@ -202,9 +206,7 @@ export function createRequestGate(
 
   // One call to the store: the shared one while it answers, else this process's memory (or a refusal).
   // Answers which store served it, so a slot is given back where it was taken.
-  // `reads` marks a question that only reads (the pause): its answer does not end an outage, since a Redis
-  // that is full (OOM) still answers reads while refusing every write, and the outage would be warned about
-  // again each time a read got through.
+  // `kind` names the question, for the outage's end: an answer ends only its own kind's failure.
   // The shared store is waited for within the caller's bound: its deadline and signal end the wait, as they
   // end every other wait of the gate (a Redis that accepts and never answers held a call for its whole
   // `commandTimeoutMs`, its abort unheard). What the store answers after that is handed to `late` (a slot
@@ -213,18 +215,18 @@ export function createRequestGate(
     call: (store: GateStore) => Promise<T>,
     onWarning: ((warning: Warning) => void) | undefined,
     bound: Bound,
-    reads = false,
+    kind: QuestionKind,
     late?: (value: T) => void,
   ): Promise<{ value: T; store: GateStore }> {
     if (shared && (!outage || clock() >= retryAt || shared.onUnavailable === 'fail')) {
       try {
         const value = await within(call(shared), bound, shared, late);
-        if (!reads) outage = false;
+        if (failing.delete(kind) && failing.size === 0) outage = false;
         return { value, store: shared };
       } catch (error) {
         // The caller's deadline or signal, not the store's failure: no outage, no refusal.
         if (error instanceof GaveUp) throw error.reason;
-        const refusal = storeFailed(shared, error, onWarning);
+        const refusal = storeFailed(shared, error, onWarning, kind);
         if (refusal) throw refusal;
       }
     }
@@ -237,6 +239,7 @@ export function createRequestGate(
     shared: GateStore,
     error: unknown,
     onWarning: ((warning: Warning) => void) | undefined,
+    kind: QuestionKind,
   ): GateStoreUnavailableError | undefined {
     const store = shared.description ?? 'the rate limit store';
     if (shared.onUnavailable === 'fail') {
@@ -245,6 +248,7 @@ export function createRequestGate(
       return lastRefusal;
     }
     retryAt = clock() + gateStoreRetryMs;
+    failing.add(kind);
     if (!outage) {
       outage = true;
       onWarning?.({
@@ -327,10 +331,11 @@ export function createRequestGate(
   async function pausedUntil(key: string, onWarning: ((warning: Warning) => void) | undefined, bound: Bound) {
     const [own, { value }] = await Promise.all([
       local.pausedUntil(key),
-      // With limits, the writes that follow say whether the store is back; without, this read is all there is.
-      ask((store) => store.pausedUntil(key), onWarning, bound, writes),
+      ask((store) => store.pausedUntil(key), onWarning, bound, 'pause'),
     ]);
-    return Math.max(own, value);
+    // No pause this library writes is longer than its ceiling for a vendor's Retry-After: a longer one in a
+    // shared store (a key another program wrote there) is held to it, as a vendor asking for years is.
+    return Math.max(own, Math.min(value, clock() + retryAfterCeilingMs));
   }
 
   // Two questions to the store at once (one round trip on a pipelining client). When either fails, a slot
@@ -396,7 +401,7 @@ export function createRequestGate(
           (store) => store.acquireSlot(key, holder, limit, holdMs),
           onWarning,
           bound,
-          false,
+          'slot',
           (taken) => {
             if (taken && shared) release(shared, key, holder);
           },
@@ -456,7 +461,7 @@ export function createRequestGate(
       const bound = { deadline, signal };
       const [until, token] = await both(
         pausedUntil(key, onWarning, bound),
-        ask((store) => store.takeToken(key, rate), onWarning, bound),
+        ask((store) => store.takeToken(key, rate), onWarning, bound, 'token'),
         () => {},
       );
       if (until > clock()) {
@@ -584,6 +589,9 @@ function isGateStore(value: unknown): value is GateStore {
     (method) => typeof store[method] === 'function',
   );
 }
+
+/** The kinds of question the gate asks its store, each of which can fail apart from the others. */
+type QuestionKind = 'pause' | 'slot' | 'token';
 
 /** What bounds a caller's wait on the shared store: its deadline (epoch ms, by the gate's clock) and signal. */
 interface Bound {
