@@ -1,5 +1,6 @@
 import { mayBeCredentialName, unknownNameAdvice } from './config/names.js';
 import { AbortError, abortedMessage, type InputIssue, InvalidInputError } from './errors/errors.js';
+import type { HttpHooks } from './http/hooks.js';
 import type { HttpClient } from './http/http-client.js';
 import { callTimeoutProblem } from './http/transport-settings.js';
 import { callOptionsError, defaultProviderOptionsOn, readStartProviderOptions } from './inputs.js';
@@ -14,7 +15,7 @@ import {
   platformSignal,
   unreadableText,
 } from './own.js';
-import type { ListOptions } from './provider.js';
+import type { CallRuntime, ListOptions } from './provider.js';
 import { maskedFailure } from './provider-secrets.js';
 import type { Redactor } from './secrets.js';
 
@@ -485,23 +486,51 @@ export function providerCallOptions<T extends object>(
 const servedOperations: ReadonlySet<string> = /* @__PURE__ */ (() =>
   new Set<string>([...clientMethodNames, ...registryCallNames]))();
 
-// A runtime the caller made (a test's) names the operation its requests serve, which every error and hook
-// event of theirs then names: one of unilive's operations, or none. Any other text would be repeated as the
-// operation everywhere, unmasked, where the caller may have put anything (a credential).
-function refuseServedOperation(read: object, provider: ProviderId, operation: string): void {
-  const runtime = ownValue(read, 'runtime');
-  if (typeof runtime !== 'object' || runtime === null) return;
-  let served: unknown;
-  try {
-    served = ownValue(runtime, 'operation');
-  } catch {
-    served = null;
+// The names of a runtime the caller made (a test's hooks, a harness's clock), each checked as the HTTP layer
+// uses it: a clock that is no function failed the call with a bare `TypeError`, a `NaN` deadline ended it at
+// once as a timeout naming `timeoutMs`, and hooks or a gate of another shape were passed over in silence.
+// The operation it names is one of unilive's, or none: any other text would be repeated as the operation in
+// every error and hook event, unmasked, where the caller may have put anything (a credential).
+const runtimeRules: Readonly<Record<string, OptionRule>> = /* @__PURE__ */ (() => ({
+  hooks: optionRules.object,
+  clock: optionRules.function,
+  sleep: optionRules.function,
+  gate: {
+    check: (value: unknown) =>
+      typeof value === 'object' &&
+      value !== null &&
+      typeof (value as { acquire?: unknown }).acquire === 'function' &&
+      typeof (value as { pause?: unknown }).pause === 'function',
+    expected: 'a request gate (acquire and pause, as createRequestGate makes one)',
+  },
+  deadline: {
+    check: (value: unknown) => typeof value === 'number' && !Number.isNaN(value),
+    expected: 'a time in epoch ms by its clock (a number; Infinity for none)',
+  },
+  operation: {
+    check: (value: unknown) => typeof value === 'string' && servedOperations.has(value),
+    expected: `one of ${[...servedOperations].join(', ')}`,
+  },
+}))();
+
+// A runtime the caller made, read by its rules (and its hooks by theirs) into the options read: a refusal
+// names `options.runtime.<name>`, before any request.
+function readCallerRuntime(read: object, provider: ProviderId, operation: string): void {
+  const given = ownValue(read, 'runtime');
+  if (given === undefined) return;
+  const runtime = readOptions<CallRuntime>(given, runtimeRules, {
+    provider,
+    operation,
+    path: 'options.runtime',
+  });
+  if (runtime.hooks !== undefined) {
+    runtime.hooks = readOptions<HttpHooks>(runtime.hooks, hookRules, {
+      provider,
+      operation,
+      path: 'options.runtime.hooks',
+    });
   }
-  if (served === undefined || (typeof served === 'string' && servedOperations.has(served))) return;
-  throw callOptionsError(
-    [{ path: 'options.runtime.operation', message: `expected one of ${[...servedOperations].join(', ')}` }],
-    { provider, operation },
-  );
+  (read as { runtime?: CallRuntime }).runtime = runtime;
 }
 
 function readCallOptions<T extends object>(
@@ -520,7 +549,7 @@ function readCallOptions<T extends object>(
     (name) => Object.hasOwn(taken, name) || !Object.hasOwn(providerCallOptionRules, name),
   );
   const read = readOptions<T>(options, rules, { provider, operation, path: 'options', named });
-  refuseServedOperation(read, provider, operation);
+  readCallerRuntime(read, provider, operation);
   // A list's values are refused as a client refuses them, with the same error: a `name: ''` that would
   // answer "no such stream", a `pageSize: 0` sent to the vendor or a `maxPages: -1` ignored.
   if (operation === 'list') {

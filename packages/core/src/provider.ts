@@ -133,7 +133,10 @@ export interface CallOptions {
    * runtime, the runtime's hooks and each hook, the default clock and sleep, and the rate-limit gate with
    * its methods are all frozen; the caller's `signal` is the caller's own), and an object made from it
    * (`Object.create(copy)`) is not it. On a provider called directly, a `runtime` given here
-   * is read as the caller's (a plain object), and the options around it are checked as any caller's are.
+   * is read as the caller's (a plain object), and the options around it are checked as any caller's are:
+   * each of its names as the HTTP layer uses it (`clock` and `sleep` functions, `hooks` an object of
+   * hooks, `gate` a request gate, `deadline` a number, `operation` one of unilive's operations), any
+   * other value or name an `InvalidInputError` naming `options.runtime.<name>` before any request.
    */
   runtime?: CallRuntime;
 }

@@ -62,3 +62,99 @@ describe('a runtime given directly: the operation it serves', () => {
     expect(providerCallOptions({ runtime: {} }, 'liveapi', 'get')).toEqual({ runtime: {} });
   });
 });
+
+// The rest of a runtime given directly is what the HTTP layer uses: checked as it is used, before any
+// request. A clock that was no function failed the call with a bare TypeError; a NaN deadline ended it at
+// once as a timeout naming `timeoutMs`; hooks, a sleep or a gate of another shape were passed over.
+describe('a runtime given directly: its other names', () => {
+  const gate = { acquire: async () => () => {}, pause: () => {} };
+  const good: Record<string, unknown> = {
+    hooks: { onRequest: () => {}, onWarning: () => {} },
+    clock: () => 0,
+    sleep: async () => {},
+    gate,
+    deadline: Number.POSITIVE_INFINITY,
+  };
+  const bad: Record<string, { values: unknown[]; message: string }> = {
+    clock: { values: [5, 'now', {}, null], message: 'expected a function' },
+    sleep: { values: [5, 'x', null], message: 'expected a function' },
+    hooks: { values: [5, 'x', null, []], message: 'expected an object' },
+    gate: {
+      values: [5, {}, { acquire: 5, pause: () => {} }, { acquire: async () => {} }],
+      message: 'expected a request gate (acquire and pause, as createRequestGate makes one)',
+    },
+    deadline: {
+      values: [Number.NaN, 'soon', null, {}],
+      message: 'expected a time in epoch ms by its clock (a number; Infinity for none)',
+    },
+  };
+
+  it('takes each as the HTTP layer uses it, and refuses any other value naming options.runtime.<name> (generated)', () => {
+    const names = Object.keys(bad);
+    fc.assert(
+      fc.property(
+        fc.subarray(names),
+        fc.subarray(names),
+        fc.constantFrom('get', 'delete', 'list', 'start'),
+        fc.nat(),
+        (given, broken, call, pick) => {
+          const runtime: Record<string, unknown> = {};
+          for (const name of given) runtime[name] = good[name];
+          const refused = broken.filter((name) => !given.includes(name) || pick % 2 === 0);
+          for (const name of refused) {
+            const { values } = bad[name] as { values: unknown[] };
+            runtime[name] = values[pick % values.length];
+          }
+          let error: unknown;
+          let read: unknown;
+          try {
+            read = providerCallOptions({ runtime }, 'liveapi', call);
+          } catch (caught) {
+            error = caught;
+          }
+          if (refused.length === 0) {
+            expect(error).toBeUndefined();
+            expect({ ...(read as { runtime: object }).runtime }).toEqual(runtime);
+            return;
+          }
+          expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+          const refusal = error as InvalidInputError;
+          expect(refusal.delivery).toBe('not-sent');
+          expect(refusal.issues).toEqual(
+            names
+              .filter((name) => refused.includes(name))
+              .sort((a, b) => Object.keys(runtime).indexOf(a) - Object.keys(runtime).indexOf(b))
+              .map((name) => ({ path: `options.runtime.${name}`, message: bad[name]?.message })),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses an unknown name, and a hook that is no function or no hook', () => {
+    const issues = (runtime: unknown) => {
+      try {
+        providerCallOptions({ runtime }, 'liveapi', 'get');
+      } catch (caught) {
+        return (caught as InvalidInputError).issues;
+      }
+      return [];
+    };
+    expect(issues({ clok: () => 0 })).toEqual([
+      {
+        path: 'options.runtime.clok',
+        message: expect.stringMatching(/unknown option; did you mean "clock"\?/),
+      },
+    ]);
+    expect(issues({ hooks: { onRequest: 5 } })).toEqual([
+      { path: 'options.runtime.hooks.onRequest', message: 'expected a function' },
+    ]);
+    expect(issues({ hooks: { onReqest: () => {} } })).toEqual([
+      {
+        path: 'options.runtime.hooks.onReqest',
+        message: expect.stringMatching(/unknown option; did you mean "onRequest"\?/),
+      },
+    ]);
+  });
+});
