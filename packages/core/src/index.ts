@@ -411,6 +411,8 @@ export {
 } from './registry/routing.js';
 export {
   isEmptyRestreamPlan,
+  isNameableRestreamTarget,
+  keptRestreamTargetsWarning,
   planRestream,
   type RestreamPlan,
   repeatedRestreamTargets,

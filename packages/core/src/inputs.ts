@@ -14,7 +14,7 @@ import type { CreateLiveStreamInput, UpdateLiveStreamInput } from './provider.js
 import { maskedFailure } from './provider-secrets.js';
 import { minimumSecretLength } from './redaction/forms.js';
 import { isCredentialName } from './redaction/patterns.js';
-import { repeatedRestreamTargets } from './restream.js';
+import { repeatedRestreamTargets, restreamUrlSchema, streamKeySchema } from './restream.js';
 import { combinedRedactor, knownValuesRedactor, type Redactor } from './secrets.js';
 import {
   codePointLength,
@@ -63,38 +63,6 @@ const nameSchema = /* @__PURE__ */ (() =>
       (name) => !hasHiddenTagText(name),
       'expected no tag characters (U+E0000–U+E007F) outside an emoji flag: they hide text from a reader',
     ),
-  ))();
-
-const restreamUrlSchema = /* @__PURE__ */ (() =>
-  v.pipe(
-    v.string('expected a string'),
-    v.maxLength(2048, 'expected at most 2048 characters'),
-    v.check((url) => {
-      try {
-        const parsed = new URL(url);
-        return (parsed.protocol === 'rtmp:' || parsed.protocol === 'rtmps:') && parsed.hostname.length > 0;
-      } catch {
-        return false;
-      }
-    }, 'expected an rtmp:// or rtmps:// URL'),
-    v.check(
-      (url) => !hasControlCharacter(url) && !/\s/.test(url),
-      'expected no whitespace or control characters',
-    ),
-  ))();
-
-// Messages are fixed strings so a rejected key is never echoed back.
-const streamKeySchema = /* @__PURE__ */ (() =>
-  v.pipe(
-    v.string('expected a string'),
-    v.minLength(1, 'expected a non-empty stream key'),
-    v.maxLength(1024, 'expected at most 1024 characters'),
-    v.check(
-      (key) => !hasControlCharacter(key) && !/\s/.test(key),
-      'expected no whitespace or control characters',
-    ),
-    // Its own words: a lone surrogate is neither, and has no UTF-8 form (it would be sent as U+FFFD).
-    v.check(isWellFormed, 'expected no lone surrogate (it has no UTF-8 form)'),
   ))();
 
 // A Map or a class instance passes valibot's record as an object with no entries (or only its own

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RestreamTarget } from './live-stream.js';
-import { isEmptyRestreamPlan, planRestream } from './restream.js';
+import { isEmptyRestreamPlan, keptRestreamTargetsWarning, planRestream } from './restream.js';
 
 const youtube = { url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: 'yt' };
 const twitch = { url: 'rtmp://live.twitch.tv/app', streamKey: 'tw' };
@@ -12,11 +12,13 @@ describe('planRestream', () => {
       add: [{ index: 1, target: twitch }],
       remove: [],
       switchedOff: [],
+      kept: [],
     });
     expect(planRestream([youtube, twitch], [twitch])).toEqual({
       add: [],
       remove: [youtube],
       switchedOff: [],
+      kept: [],
     });
   });
 
@@ -26,6 +28,7 @@ describe('planRestream', () => {
       add: [{ index: 0, target: rotated }],
       remove: [youtube],
       switchedOff: [],
+      kept: [],
     });
   });
 
@@ -38,7 +41,7 @@ describe('planRestream', () => {
         ],
         [twitch, youtube],
       ),
-    ).toEqual({ add: [], remove: [], switchedOff: [1] });
+    ).toEqual({ add: [], remove: [], switchedOff: [1], kept: [] });
   });
 
   it('is empty exactly when the stream already has the targets wanted, [] for a stream without any', () => {
@@ -69,5 +72,62 @@ describe('planRestream', () => {
       ),
     );
     expect(isEmptyRestreamPlan(planRestream([], []))).toBe(true);
+  });
+});
+
+describe('planRestream: targets the stream has that no input can name', () => {
+  // Added on the vendor's dashboard or by another tool: another scheme, or a key an input refuses.
+  const unnameable = fc.oneof(
+    fc.record({
+      url: fc.constantFrom('srt://ingest.example:9000', 'http://a.test/live', 'rtmp://', 'rtmp://a b.test/x'),
+      streamKey: fc.constantFrom('zqk1', 'zqk2'),
+    }),
+    fc.record({
+      url: fc.constantFrom('rtmp://a.test/live', 'rtmps://b.test/app'),
+      streamKey: fc.constantFrom('', 'zq key', 'z'.repeat(1025), 'zq\u0000k', '\ud800zq'),
+    }),
+  );
+  const nameable = fc.record({
+    url: fc.constantFrom('rtmp://a.test/live', 'rtmps://b.test/app'),
+    streamKey: fc.constantFrom('k1', 'k2', 'k3'),
+  });
+
+  it('keeps them, never removes them, and removes only the nameable targets left out (generated)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(nameable, { maxLength: 4 }),
+        fc.array(unnameable, { minLength: 1, maxLength: 3 }),
+        fc.array(nameable, { maxLength: 4 }),
+        (named, odd, wanted) => {
+          const current = [...named, ...odd] as RestreamTarget[];
+          const plan = planRestream(current, wanted);
+          const key = (item: { url: string; streamKey: string }) => `${item.url} ${item.streamKey}`;
+          const wantedKeys = new Set(wanted.map(key));
+          expect(plan.kept.map(key)).toEqual(odd.map(key));
+          expect(plan.remove.map(key)).toEqual(named.filter((item) => !wantedKeys.has(key(item))).map(key));
+          // The list as the stream has it, the odd ones left out, changes nothing.
+          expect(isEmptyRestreamPlan(planRestream(current, named))).toBe(true);
+        },
+      ),
+    );
+  });
+
+  it('warns about them by count, naming no url or key', () => {
+    expect(keptRestreamTargetsWarning([])).toEqual([]);
+    const [one] = keptRestreamTargetsWarning([{ url: 'srt://zq.example:9000', streamKey: 'zqsecret' }]);
+    expect(one).toEqual({
+      type: 'unsupported-setting',
+      setting: 'restream',
+      message:
+        "a restream target the stream has could not be named in the list (a URL that is no rtmp:// or rtmps:// one, or a stream key an input refuses: added on the vendor's dashboard or by another tool), so it was kept as it is; remove it on the vendor's side if it is not wanted",
+    });
+    const [two] = keptRestreamTargetsWarning([
+      { url: 'srt://zq.example:9000', streamKey: 'zqsecret' },
+      { url: 'http://zq.example/x', streamKey: 'zqother' },
+    ]);
+    expect(two?.message).toMatch(
+      /^2 restream targets the stream has .* so they were kept as they are; remove them/,
+    );
+    expect(JSON.stringify([one, two])).not.toMatch(/zq/);
   });
 });

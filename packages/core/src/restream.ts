@@ -1,4 +1,42 @@
-import type { RestreamTarget, RestreamTargetInput } from './live-stream.js';
+import * as v from 'valibot';
+import type { RestreamTarget, RestreamTargetInput, Warning } from './live-stream.js';
+import { hasControlCharacter, isWellFormed } from './text.js';
+
+/** A restream target's `url` as an input takes it: an `rtmp://` or `rtmps://` URL with a host. @internal */
+export const restreamUrlSchema = /* @__PURE__ */ (() =>
+  v.pipe(
+    v.string('expected a string'),
+    v.maxLength(2048, 'expected at most 2048 characters'),
+    v.check((url) => {
+      try {
+        const parsed = new URL(url);
+        return (parsed.protocol === 'rtmp:' || parsed.protocol === 'rtmps:') && parsed.hostname.length > 0;
+      } catch {
+        return false;
+      }
+    }, 'expected an rtmp:// or rtmps:// URL'),
+    v.check(
+      (url) => !hasControlCharacter(url) && !/\s/.test(url),
+      'expected no whitespace or control characters',
+    ),
+  ))();
+
+/**
+ * A restream target's `streamKey` as an input takes it. Messages are fixed strings so a rejected key is never
+ * echoed back. @internal
+ */
+export const streamKeySchema = /* @__PURE__ */ (() =>
+  v.pipe(
+    v.string('expected a string'),
+    v.minLength(1, 'expected a non-empty stream key'),
+    v.maxLength(1024, 'expected at most 1024 characters'),
+    v.check(
+      (key) => !hasControlCharacter(key) && !/\s/.test(key),
+      'expected no whitespace or control characters',
+    ),
+    // Its own words: a lone surrogate is neither, and has no UTF-8 form (it would be sent as U+FFFD).
+    v.check(isWellFormed, 'expected no lone surrogate (it has no UTF-8 form)'),
+  ))();
 
 /** What an update's `restream` list asks of a vendor, compared with the targets the stream has. */
 export interface RestreamPlan {
@@ -8,6 +46,13 @@ export interface RestreamPlan {
   remove: RestreamTarget[];
   /** Indexes in the wanted list of targets the stream has but the vendor reports switched off (`enabled: false`). */
   switchedOff: number[];
+  /**
+   * Targets the stream has that no input can name (added on the vendor's dashboard or by another tool: a
+   * URL that is no `rtmp://` or `rtmps://` one, such as `srt://`, or a stream key an input refuses), left
+   * out of the wanted list because it could not hold them: kept as they are, never removed. The adapter
+   * warns about them (`unsupported-setting`, `restream`).
+   */
+  kept: RestreamTarget[];
 }
 
 /**
@@ -35,7 +80,36 @@ export function planRestream(
     if (existing?.enabled === false) switchedOff.push(index);
     seen.add(key);
   }
-  return { add, remove: current.filter((target) => !wantedKeys.has(keyOf(target))), switchedOff };
+  const remove: RestreamTarget[] = [];
+  const kept: RestreamTarget[] = [];
+  for (const target of current) {
+    if (wantedKeys.has(keyOf(target))) continue;
+    (isNameableRestreamTarget(target) ? remove : kept).push(target);
+  }
+  return { add, remove, switchedOff, kept };
+}
+
+/**
+ * True when an input could name `target` (its url and stream key pass the checks every `restream` input
+ * is held to): only such a target's absence from a wanted list says the caller wants it gone.
+ */
+export function isNameableRestreamTarget(target: RestreamTargetInput): boolean {
+  return v.is(restreamUrlSchema, target.url) && v.is(streamKeySchema, target.streamKey);
+}
+
+/**
+ * The warning of an update that kept targets no input can name ({@link RestreamPlan.kept}): they stay as
+ * they are, and the message says how many, never their urls or keys.
+ */
+export function keptRestreamTargetsWarning(kept: readonly RestreamTarget[]): Warning[] {
+  if (kept.length === 0) return [];
+  return [
+    {
+      type: 'unsupported-setting',
+      setting: 'restream',
+      message: `${kept.length === 1 ? 'a restream target' : `${kept.length} restream targets`} the stream has could not be named in the list (a URL that is no rtmp:// or rtmps:// one, or a stream key an input refuses: added on the vendor's dashboard or by another tool), so ${kept.length === 1 ? 'it was' : 'they were'} kept as ${kept.length === 1 ? 'it is' : 'they are'}; remove ${kept.length === 1 ? 'it' : 'them'} on the vendor's side if ${kept.length === 1 ? 'it is' : 'they are'} not wanted`,
+    },
+  ];
 }
 
 /**

@@ -823,6 +823,55 @@ describe('update', () => {
     );
   });
 
+  it('keeps a target no input can name (an srt:// platform added on the dashboard), adds the new one, and says so', async () => {
+    const { provider, requests } = setup();
+    // The stream as LiveAPI lists it once an SRT destination was added on its dashboard: no neutral input
+    // can name it (restream URLs are rtmp:// or rtmps://), so a list given back cannot hold it.
+    const srt = {
+      _id: '6226ce8431ddbeb3754aa250',
+      template: 'custom',
+      enabled: true,
+      server: 'srt://ingest.example.net:9000',
+      key: 'zq-srt-passphrase-0001',
+      broadcasting_status: 'offline',
+    };
+    const withPlatforms = (platforms: unknown[]) => ({ ...bodyOf('get'), platforms });
+    const youtubePlatform = (bodyOf('get-with-platform').platforms as unknown[])[0];
+    nock(origin)
+      .get(`/live_streams/${fixtureStreamId}`)
+      .reply(200, withPlatforms([srt]));
+    nock(origin)
+      .post(`/live_streams/${fixtureStreamId}/platforms`)
+      .reply(201, youtubePlatform as Record<string, unknown>);
+    nock(origin)
+      .get(`/live_streams/${fixtureStreamId}`)
+      .reply(200, withPlatforms([srt, youtubePlatform]));
+    const stream = await provider.update(fixtureStreamId, {
+      restream: [{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: youtubeKey }],
+    });
+    expect(requests.map((request) => [request.method, request.url, request.body])).toEqual([
+      ['GET', streamUrl, undefined],
+      [
+        'POST',
+        `${streamUrl}/platforms`,
+        { template: 'custom', server: 'rtmp://a.rtmp.youtube.com/live2', key: youtubeKey, enabled: true },
+      ],
+      ['GET', streamUrl, undefined],
+    ]);
+    expect(stream.restream?.map((target) => target.url)).toEqual([
+      'srt://ingest.example.net:9000',
+      'rtmp://a.rtmp.youtube.com/live2',
+    ]);
+    expect(stream.warnings).toEqual([
+      {
+        type: 'unsupported-setting',
+        setting: 'restream',
+        message:
+          "a restream target the stream has could not be named in the list (a URL that is no rtmp:// or rtmps:// one, or a stream key an input refuses: added on the vendor's dashboard or by another tool), so it was kept as it is; remove it on the vendor's side if it is not wanted",
+      },
+    ]);
+  });
+
   it('sends nothing when the targets are already there', async () => {
     const { provider, requests } = setup();
     replay('get-with-platform');

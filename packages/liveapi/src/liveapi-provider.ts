@@ -12,6 +12,7 @@ import {
   inputSecrets,
   interruptedAfterAcceptedChange,
   isAnswerAbout,
+  keptRestreamTargetsWarning,
   type ListOptions,
   type LiveStream,
   type LiveStreamProvider,
@@ -523,7 +524,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
         // The stream as read before any change, when `restream` needs it planned.
         let before: LiveStream | undefined;
         let targetsToAdd: RestreamPlan['add'] = [];
-        let switchedOff: Warning[] = [];
+        let restreamWarnings: Warning[] = [];
         if (patch.restream !== undefined) {
           before = await fetchStream(id, 'update', options);
           const plan = planRestream(before.restream ?? [], patch.restream);
@@ -538,7 +539,10 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
             });
           }
           targetsToAdd = plan.add;
-          switchedOff = plan.switchedOff.map(liveApiSwitchedOffWarning);
+          restreamWarnings = [
+            ...plan.switchedOff.map(liveApiSwitchedOffWarning),
+            ...keptRestreamTargetsWarning(plan.kept),
+          ];
         }
         const applied: string[] = [];
         // The stream as LiveAPI answered it, when an answer held it whole; else what is known of it.
@@ -568,7 +572,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
         }
         stream ??= before ?? (await fetchStream(id, 'update', options));
         const nameWarning = patch.name === undefined ? [] : liveApiNameWarning(stream);
-        return withWarnings(stream, [...warnings, ...nameWarning, ...switchedOff]);
+        return withWarnings(stream, [...warnings, ...nameWarning, ...restreamWarnings]);
       },
 
       async delete(id: string, options?: CallOptions): Promise<void> {

@@ -115,6 +115,9 @@ export function sandboxHarness(options: SandboxHarnessOptions): () => Promise<Co
         return namedTexts(id).includes(served) ? served : undefined;
       },
       namedUrls: namedTexts,
+      // An encoder marked connected without video: the sandbox reports the stream as its vendor reports one
+      // that receives video, with `media: false` too.
+      encoder: (id: string, connected: boolean) => sandbox.setEncoder(options.provider, id, connected),
       // A sandbox started with `media: false` runs no RTMP ingest: it takes no encoders.
       ...(options.sandbox?.media === false
         ? {}

@@ -214,6 +214,19 @@ export const mutants: Record<string, Mutant> = {
     fails: ['create returns a well-formed stream'],
   },
 
+  // A playback protocol claimed and never returned, live or not: seen only by a suite that saw a stream live,
+  // here by the harness marking an encoder connected (no real media).
+  'capabilities claim DASH playback': {
+    mutate: (provider) => ({
+      ...copy(provider),
+      capabilities: {
+        ...provider.capabilities,
+        playbackProtocols: [...provider.capabilities.playbackProtocols, 'dash'],
+      },
+    }),
+    fails: ['every playback protocol the capabilities list is one the provider returned'],
+  },
+
   // Capabilities that claim what the adapter cannot do: an application choosing by them is misled.
   'capabilities claim SRT ingest': {
     mutate: (provider) => ({
@@ -438,5 +451,8 @@ export function mutantHarness(mutant: Mutant): ContractHarness {
     afterEach: () => backend.clearFaults(),
     // Where the memory vendor serves a stream's HLS (the address its answers give).
     hlsUrl: (id) => `https://play.memory.test/${id}/index.m3u8`,
+    // The memory vendor serves a started stream as it serves one receiving video (it knows no encoders):
+    // marking one connected changes nothing, and the suite sees the stream live once it is `ready`.
+    encoder: () => {},
   };
 }
