@@ -22,17 +22,22 @@ const broadcastingStatus = /* @__PURE__ */ (() =>
   optionalField(lenientPicklist(liveApiBroadcastingStatuses, 'unknown')))();
 
 // The fields of a restream target and of a stream, shared by the published schemas and the adapter's reading.
+// A restream target is a side of the stream, often added on LiveAPI's dashboard: a field of it of another
+// type (a numeric `_id`, `enabled: "false"`) reads as absent, and an entry that is no object as a target
+// with nothing known, so one odd platform never makes the stream itself unreadable (and an update that
+// renamed it unable to read it back).
 const platformEntries = /* @__PURE__ */ (() => ({
-  _id: optionalField(v.string()),
-  template: optionalField(v.string()),
-  enabled: optionalField(v.boolean()),
-  server: optionalField(v.string()),
-  key: optionalField(v.string()),
+  _id: v.fallback(optionalField(v.string()), undefined),
+  template: v.fallback(optionalField(v.string()), undefined),
+  enabled: v.fallback(optionalField(v.boolean()), undefined),
+  server: v.fallback(optionalField(v.string()), undefined),
+  key: v.fallback(optionalField(v.string()), undefined),
   broadcasting_status: broadcastingStatus,
 }))();
 
 /** A restream target as LiveAPI lists it under `platforms` (send-livestream-to-3rd-party-platforms page). */
-export const liveApiPlatformSchema = /* @__PURE__ */ (() => v.looseObject(platformEntries))();
+export const liveApiPlatformSchema = /* @__PURE__ */ (() =>
+  v.fallback(v.looseObject(platformEntries), () => ({})))();
 
 // The ingest endpoint is the stream's reason to exist: a server that is no rtmp:// URL, or no key, is a shape
 // this adapter cannot use.
@@ -76,7 +81,8 @@ export const liveApiStreamSchema = /* @__PURE__ */ (() =>
     enabled: streamEntries.enabled,
     ingest: v.looseObject(ingestEntries),
     playback: optionalField(v.looseObject(playbackEntries)),
-    platforms: optionalField(v.array(liveApiPlatformSchema)),
+    // A `platforms` of another type says nothing of the targets: read as absent (unknown), not refused.
+    platforms: v.fallback(optionalField(v.array(liveApiPlatformSchema)), undefined),
     broadcasting_status: streamEntries.broadcasting_status,
     pull_urls: optionalField(v.looseObject(pullUrlEntries)),
     creation_time: streamEntries.creation_time,
@@ -105,17 +111,30 @@ export const liveApiStreamReading = /* @__PURE__ */ (() =>
     playback: v.nullish(
       v.object({ hls_url: nullableText, embed_url: nullableText, embed_audio_url: nullableText }),
     ),
-    platforms: v.nullish(
-      v.array(
-        v.object({
-          _id: nullableText,
-          template: nullableText,
-          enabled: nullableFlag,
-          server: nullableText,
-          key: nullableText,
-          broadcasting_status: nullableStatus,
-        }),
+    platforms: v.fallback(
+      v.nullish(
+        v.array(
+          v.fallback(
+            v.object({
+              _id: v.fallback(nullableText, null),
+              template: v.fallback(nullableText, null),
+              enabled: v.fallback(nullableFlag, null),
+              server: v.fallback(nullableText, null),
+              key: v.fallback(nullableText, null),
+              broadcasting_status: nullableStatus,
+            }),
+            () => ({
+              _id: null,
+              template: null,
+              enabled: null,
+              server: null,
+              key: null,
+              broadcasting_status: null,
+            }),
+          ),
+        ),
       ),
+      null,
     ),
     broadcasting_status: nullableStatus,
     pull_urls: v.nullish(v.object({ rtmp: nullableText, srt: nullableText })),

@@ -872,6 +872,36 @@ describe('update', () => {
     ]);
   });
 
+  it('reads a stream whose platforms hold fields of another type, leaving those fields out', async () => {
+    const { provider } = setup();
+    const youtubePlatform = (bodyOf('get-with-platform').platforms as Record<string, unknown>[])[0];
+    const odd = [
+      { ...youtubePlatform, _id: 42 },
+      { ...youtubePlatform, server: 'rtmp://live.twitch.tv/app', key: 'zq-twitch', enabled: 'false' },
+      'not a platform',
+      { server: 7, key: 'zq-lost' },
+    ];
+    nock(origin)
+      .get(`/live_streams/${fixtureStreamId}`)
+      .reply(200, { ...bodyOf('get'), platforms: odd });
+    const stream = await provider.get(fixtureStreamId);
+    expect(stream.restream).toEqual([
+      { url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: youtubeKey, enabled: true, broadcasting: false },
+      {
+        url: 'rtmp://live.twitch.tv/app',
+        streamKey: 'zq-twitch',
+        id: '6226ce8431ddbeb3754aa249',
+        broadcasting: false,
+      },
+    ]);
+    expect(stream.raw).toEqual({ ...bodyOf('get'), platforms: odd });
+    // A `platforms` that is no list says nothing of the targets.
+    nock(origin)
+      .get(`/live_streams/${fixtureStreamId}`)
+      .reply(200, { ...bodyOf('get'), platforms: { youtube: youtubePlatform } });
+    expect((await provider.get(fixtureStreamId)).restream).toBeUndefined();
+  });
+
   it('sends nothing when the targets are already there', async () => {
     const { provider, requests } = setup();
     replay('get-with-platform');
