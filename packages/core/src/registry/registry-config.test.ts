@@ -318,6 +318,25 @@ describe('createLiveStreamRegistryFromConfig', () => {
     expect(typo.message).toBe(
       'configure: invalid config: config.routng (unknown option; did you mean "routing"?)',
     );
+    // A dotted name at the top level, as a flat file or environment would write it: told to nest.
+    for (const written of ['routing.order', 'Routing.order', 'ROUTING.order']) {
+      const dotted = await refusal(() =>
+        createLiveStreamRegistryFromConfig(
+          { providers: [{ provider: 'liveapi' }], [written]: ['liveapi'] } as never,
+          { providers },
+        ),
+      );
+      expect(dotted.message).toBe(
+        `configure: invalid config: config.${written} (unknown option; a dotted name is not read as a path: write routing: { order: … })`,
+      );
+    }
+    // A routing that is no object is refused where it is read.
+    const flat = await refusal(() =>
+      createLiveStreamRegistryFromConfig({ providers: [{ provider: 'liveapi' }], routing: 'eu' } as never, {
+        providers,
+      }),
+    );
+    expect(flat.message).toBe('configure: invalid config: config.routing (expected an object)');
   });
 });
 

@@ -13,7 +13,7 @@ import {
 import { nearestName, spelledOtherwise } from '../config/names.js';
 import { InvalidInputError } from '../errors/errors.js';
 import { maskedValue } from '../errors/unilive-error.js';
-import { readOptions } from '../options.js';
+import { optionRules, readOptions } from '../options.js';
 import { isArrayValue, plainObjectProblem, readCallerList, unreadableText } from '../own.js';
 import { maskedFailure } from '../provider-secrets.js';
 import { type Redactor, toRedactor } from '../secrets.js';
@@ -94,7 +94,8 @@ export async function createLiveStreamRegistryFromConfig(
   try {
     known = readOptions<LiveStreamRegistryConfig>(
       config,
-      { providers: anyValue, routing: anyValue },
+      // `routing` holds settings: a dotted `routing.order` at the top level is told to nest.
+      { providers: anyValue, routing: optionRules.object },
       { operation: 'configure', path: 'config', symbols: 'refuse' },
     );
   } catch (error) {
