@@ -214,6 +214,13 @@ describe('createLiveStreamClientFromConfig', () => {
     ).catch((caught: unknown) => caught)) as InvalidInputError;
     expect(symbolic.issues.map((issue) => issue.path)).toEqual(['[symbol]']);
     expect(`${String(symbolic)} ${JSON.stringify(symbolic)}`).not.toContain('ZqHiddenDescription');
+    // Inside its rateLimit too: a limit under a symbol would be left unread, the client unpaced.
+    const inLimit = (await createLiveStreamClientFromConfig(
+      { provider: 'fake', rateLimit: { requestsPerSecond: 5, [Symbol('ZqHiddenLimit')]: 2 } } as never,
+      { providers },
+    ).catch((caught: unknown) => caught)) as InvalidInputError;
+    expect(inLimit.issues.map((issue) => issue.path)).toEqual(['rateLimit.[symbol]']);
+    expect(`${String(inLimit)} ${JSON.stringify(inLimit)}`).not.toContain('ZqHiddenLimit');
     // No provider, and a key one letter from `provider`: that key is named, not "no provider configured".
     for (const key of ['providr', 'provder', 'prvider']) {
       const error = (await createLiveStreamClientFromConfig({ [key]: 'fake' } as never, { providers }).catch(

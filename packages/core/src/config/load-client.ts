@@ -757,7 +757,8 @@ export async function rateLimitFromConfig(
       onUnavailable: anything,
       keyPrefix: anything,
     },
-    { operation: 'configure', path: 'rateLimit' },
+    // Named by text as the configuration around it is: a symbol key is refused, not left unread.
+    { operation: 'configure', path: 'rateLimit', symbols: 'refuse' },
   );
   const limitsOf = (chosen?: GateStore): RateLimitOptions => ({
     ...(limits.requestsPerSecond === undefined ? {} : { requestsPerSecond: limits.requestsPerSecond }),
