@@ -468,11 +468,11 @@ export function interruptedAfterAcceptedChange(
  * off as this one's, and a wait or a lifecycle call would settle on another stream's state. After a change
  * the vendor accepted, such a read is a read that failed ({@link readBackAfterChange}).
  */
-export function sameStream(
-  stream: LiveStream,
+export function sameStream<Stream = LiveStream>(
+  stream: Stream,
   id: string,
   context: { provider: ProviderId; operation: string; secrets?: SecretSource | undefined },
-): LiveStream {
+): Stream {
   // What is no stream with a string id (a third-party provider's bad answer) is left to the checks made
   // for that (the client's and the registry's); this one is about a stream that names another.
   const answered: unknown = typeof stream === 'object' && stream !== null ? ownValue(stream, 'id') : id;

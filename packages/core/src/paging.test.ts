@@ -693,6 +693,56 @@ describe('walkPages with details fetched per record', () => {
     }
   });
 
+  it('never yields a stream whose details are about another record: skipped with its warning, or thrown when strict (generated)', async () => {
+    // A proxy or cache serving another URL's answer: record i's details come back as stream `answers[i]`.
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.nat({ max: 5 }), { minLength: 1, maxLength: 6 }),
+        fc.boolean(),
+        async (answers, strict) => {
+          const rows = answers.map((_, index) => ({ id: `s${index}` }));
+          const warnings: WarningEvent[] = [];
+          const yielded: string[] = [];
+          const walker = walkPages<Row, Row, { id: string }>({
+            provider: 'test',
+            fetchPage: async () => ({ items: rows, hasMore: false }),
+            idOf: (row) => row.id,
+            details: async (row) => ({ id: `s${answers[Number(row.id.slice(1))]}` }),
+            options: { strict, runtime: { hooks: { onWarning: (event) => warnings.push(event) } } },
+          });
+          const error = await (async () => {
+            for await (const item of walker) yielded.push(item.id);
+          })().then(
+            () => undefined,
+            (caught: unknown) => caught,
+          );
+          const about = (index: number) => answers[index] === index;
+          const firstOther = answers.findIndex((_, index) => !about(index));
+          if (strict && firstOther >= 0) {
+            expect(ResponseShapeError.isInstance(error), String(error)).toBe(true);
+            expect((error as ResponseShapeError).message).toBe(
+              `test list: the vendor's answer about stream s${firstOther} is about another stream`,
+            );
+            expect(yielded).toEqual(rows.slice(0, firstOther).map((row) => row.id));
+            return;
+          }
+          expect(error).toBeUndefined();
+          expect(yielded).toEqual(rows.filter((_, index) => about(index)).map((row) => row.id));
+          expect(new Set(yielded).size).toBe(yielded.length);
+          expect(warnings.map((event) => event.warning.message)).toEqual(
+            answers.flatMap((_, index) =>
+              about(index)
+                ? []
+                : [
+                    `test list: stream s${index} (record ${index + 1} of page 1) was skipped: its details could not be used: id (expected the id of the stream asked for)`,
+                  ],
+            ),
+          );
+        },
+      ),
+    );
+  });
+
   it('throws the first detail problem when the call is strict', async () => {
     for (const [bad, check] of [
       ['unusable', ResponseShapeError],

@@ -6,7 +6,7 @@ import {
 } from './errors/errors.js';
 import { UniliveError } from './errors/unilive-error.js';
 import { emit } from './http/hooks.js';
-import { endedByCallDeadline } from './lifecycle.js';
+import { endedByCallDeadline, sameStream } from './lifecycle.js';
 import type { ProviderId, Warning } from './live-stream.js';
 import type { ListOptions } from './provider.js';
 import type { SecretSource } from './secrets.js';
@@ -272,7 +272,14 @@ export async function* walkPages<Record, Item = Record, Output = Item>(
       }
       let detailed: Output;
       try {
-        detailed = await settings.details(item, { page, index });
+        // An answer about another stream than the record's (a proxy or cache serving another URL's answer)
+        // is unusable as this one, as `get` refuses it: yielded, it would list one stream twice and lose the
+        // record's own.
+        detailed = sameStream(await settings.details(item, { page, index }), id, {
+          provider: settings.provider,
+          operation: 'list',
+          secrets: settings.secrets,
+        });
         lostDetails = 0;
       } catch (error) {
         // Deleted between its page and its details, or listed by a vendor that cannot read it: nothing to
