@@ -73,6 +73,15 @@ describe('parseVendorTimestamp', () => {
     expect(parseVendorTimestamp(1580318181849)?.toISOString()).toBe('2020-01-29T17:16:21.849Z');
   });
 
+  it('reads zero or a negative number as no date, whatever its size', () => {
+    fc.assert(
+      fc.property(fc.double({ max: 0, noNaN: true }), (value) => {
+        expect(parseVendorTimestamp(value)).toBeUndefined();
+      }),
+    );
+    for (const value of [-1, -1e10, -1e11, -1e15, -0]) expect(parseVendorTimestamp(value)).toBeUndefined();
+  });
+
   it('never throws, whatever it is given: what it cannot read is undefined', () => {
     fc.assert(
       fc.property(fc.anything(), (value) => {

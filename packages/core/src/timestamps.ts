@@ -15,8 +15,8 @@ const millisecondsFrom = 1e11;
  * Accepts `YYYY-MM-DD` (the year as written: `0001` is the year 1, as RFC 3339 reads it, not 1901), then
  * optionally `T` (or `t`, which RFC 3339 allows) or a space, `HH:MM`, `:SS`, `.fraction` (milliseconds kept)
  * and a zone (`Z`, `z`, `UTC`, `GMT`, `+HH:MM`, `+HHMM`, `+HH`). A JSON number is read as a Unix epoch, as
- * APIs built on other stacks send dates: in seconds below 10^11, in milliseconds from there (`0`, which
- * such APIs send for "never set", is no date). Anything else, or an impossible date (`2021-02-30`), gives
+ * APIs built on other stacks send dates: in seconds below 10^11, in milliseconds from there (`0` or a negative
+ * number, which such APIs send for "never set", is no date). Anything else, or an impossible date (`2021-02-30`), gives
  * `undefined`: the value stays in `raw` only. It never throws, so a date never fails a record.
  */
 export function parseVendorTimestamp(value: unknown): Date | undefined {
@@ -184,7 +184,9 @@ function zoneOffsetMinutes(zone: string | undefined): number | undefined {
 }
 
 function epochDate(value: number): Date | undefined {
-  if (!Number.isFinite(value) || value === 0) return undefined;
+  // Before 1970 no vendor here existed, and a sign is no unit: a negative number (a "never set" of -1, an
+  // underflow) is no date, where reading its size as seconds or milliseconds gave 1653 beside 1966.
+  if (!Number.isFinite(value) || value <= 0) return undefined;
   // Seconds with a fraction (1580318181.849) are rounded to the millisecond their decimal digits name.
   const milliseconds = Math.abs(value) < millisecondsFrom ? Math.round(value * 1000) : Math.floor(value);
   const date = new Date(milliseconds);
