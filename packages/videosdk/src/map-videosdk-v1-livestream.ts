@@ -137,11 +137,54 @@ function mapIngest(data: VideosdkV1LiveStream): IngestEndpoint {
     server = url.slice(0, cut);
     streamKey = url.slice(cut + 1);
   }
-  const endpoint: IngestEndpoint = { protocol, url, server };
+  // User information in the push URL (none in any documented answer) is push credentials: `url` keeps it
+  // (an encoder given the URL alone presents it), `server` never carries it (IngestEndpoint's TSDoc; OBS
+  // takes them in its own "Use authentication" fields), and they are `username` and `password`, as Wowza
+  // Video's push credentials are.
+  const credentials = url.includes('@') ? userInfoOf(url) : undefined;
+  const endpoint: IngestEndpoint = {
+    protocol,
+    url,
+    server: server.includes('@') ? withoutUserInfo(server) : server,
+  };
   // The key the URL carries is the one an encoder must send; `streamKey` is the same value in every example.
   if (streamKey.length > 0) endpoint.streamKey = streamKey;
   else if (data.streamKey) endpoint.streamKey = data.streamKey;
+  if (credentials?.username) endpoint.username = credentials.username;
+  if (credentials?.password) endpoint.password = credentials.password;
   return endpoint;
+}
+
+// The user name and password of a URL's user information, percent-decoded (`urlPassword` reads the password
+// the same way); undefined when it does not parse.
+function userInfoOf(url: string): { username: string; password: string | undefined } | undefined {
+  let username: string;
+  try {
+    username = new URL(url).username;
+  } catch {
+    return undefined;
+  }
+  try {
+    username = decodeURIComponent(username);
+  } catch {
+    // A `%` that starts no escape stays as written.
+  }
+  return { username, password: urlPassword(url) };
+}
+
+// `scheme://user:password@host/…` without `user:password@`, the rest exactly as written (no parser
+// rewriting it): the user information is what lies before the last `@` of the authority.
+function withoutUserInfo(url: string): string {
+  const authority = url.indexOf('//');
+  if (authority === -1) return url;
+  const start = authority + 2;
+  let end = url.length;
+  for (const stop of ['/', '?', '#']) {
+    const at = url.indexOf(stop, start);
+    if (at !== -1 && at < end) end = at;
+  }
+  const at = url.lastIndexOf('@', end - 1);
+  return at < start ? url : url.slice(0, start) + url.slice(at + 1);
 }
 
 /**

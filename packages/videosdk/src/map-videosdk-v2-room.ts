@@ -7,6 +7,7 @@ import {
   parseVendorTimestamp,
   type RestreamTarget,
   type SecretSet,
+  urlPassword,
   type Warning,
 } from '@unilive/core';
 import type { VideosdkV2Hls, VideosdkV2Room, VideosdkV2RtmpOut } from './videosdk-v2-api.js';
@@ -44,6 +45,11 @@ export interface VideosdkV2Reading {
   hls?: VideosdkV2Hls | undefined;
   /** RTMP-outs still running (`end: null`). */
   rtmpOuts?: readonly VideosdkV2RtmpOut[] | undefined;
+  /**
+   * What the read could not settle (an RTMP-out read cut short: `incomplete-answer` on `restream`), carried
+   * on the stream after the call's own warnings.
+   */
+  warnings?: readonly Warning[] | undefined;
   /**
    * The same answers as received, handed out as the stream's `raw` by reference (one object per read, built
    * by the reader in the order `room`, `hls`, `rtmpOuts`). Nothing mapped is read from it, so a caller
@@ -118,8 +124,13 @@ export function mapVideosdkV2Stream(reading: VideosdkV2Reading, context: Videosd
     if (context.heldRestream !== undefined) restream = context.heldRestream.map((target) => ({ ...target }));
     else if (rtmpOuts !== undefined) restream = [];
   }
-  // The vendor echoes destination keys in its RTMP-out records: they are credentials.
-  context.secrets.holdStream(room.roomId, restream ? restream.map((target) => target.streamKey) : noKeys);
+  // The vendor echoes destination keys in its RTMP-out records: they are credentials; so is a password in
+  // the user information of a playback URL (core's urlPassword), as v1 holds its ingest URL's.
+  const passwords = hls ? playbackPasswords(hls) : noKeys;
+  context.secrets.holdStream(
+    room.roomId,
+    restream ? [...restream.map((target) => target.streamKey), ...passwords] : passwords,
+  );
   // Core's one reader of vendor dates: a zone-less value is UTC, never the host's zone; a number an epoch.
   const createdAt = parseVendorTimestamp(room.createdAt);
   const updatedAt = parseVendorTimestamp(room.updatedAt);
@@ -193,6 +204,25 @@ function mapPlayback(hls: VideosdkV2Hls): PlaybackEndpoint[] {
     playback.push({ protocol: 'hls', url: hls.livestreamUrl, rendition: videosdkLiveOnlyRendition });
   }
   return playback;
+}
+
+/**
+ * The passwords in the user information of an egress's playback URLs (`https://user:password@cdn/…`), each
+ * a credential to register with the stream's secrets (core's `urlPassword`); none in the vendor's documented
+ * URLs, so usually `[]`.
+ */
+export function playbackPasswords(hls: VideosdkV2Hls): readonly string[] {
+  // Read on every `get`: no array is made for an egress whose URLs carry none (urlPassword reads a URL
+  // without `@` without parsing it).
+  const first = passwordOf(hls.playbackHlsUrl);
+  const second = passwordOf(hls.downstreamUrl);
+  const third = passwordOf(hls.livestreamUrl);
+  if (first === undefined && second === undefined && third === undefined) return noKeys;
+  return [first, second, third].filter((password): password is string => password !== undefined);
+}
+
+function passwordOf(url: string | null | undefined): string | undefined {
+  return typeof url === 'string' ? urlPassword(url) : undefined;
 }
 
 function playbackUrlOf(hls: VideosdkV2Hls): string | undefined {

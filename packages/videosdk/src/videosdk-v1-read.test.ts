@@ -80,11 +80,22 @@ function ingestBefore(raw: VideosdkV1LiveStream): IngestEndpoint {
     server = url.slice(0, cut);
     streamKey = url.slice(cut + 1);
   }
+  // Push credentials in the URL's user information: `server` never carries them; they are `username` and
+  // `password` (IngestEndpoint's TSDoc).
+  let username = '';
+  try {
+    username = url.includes('@') ? decodeURIComponent(new URL(url).username) : '';
+  } catch {
+    username = '';
+  }
+  const password = urlPassword(url);
   return {
     protocol,
     url,
-    server,
+    server: server.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#]*@/, '$1'),
     ...(streamKey.length > 0 ? { streamKey } : raw.streamKey ? { streamKey: raw.streamKey } : {}),
+    ...(username ? { username } : {}),
+    ...(password ? { password } : {}),
   };
 }
 

@@ -67,6 +67,11 @@ const replay = (...names: string[]) => {
   for (const name of names) interceptFixture(nock(origin), fixture(name));
 };
 const body = (name: string) => fixture(name).response.body as Record<string, unknown>;
+// The recorded running egress, as the vendor answers it for room `roomId` (the egress names its room).
+const egressOf = (roomId: string) => {
+  const answer = body('v2-hls-active');
+  return { ...answer, data: { ...(answer.data as Record<string, unknown>), roomId } };
+};
 const activeData = (name: string) => (body(name) as { data: unknown }).data;
 
 /** The stream every read of the lifecycle room gives, with the parts that vary. */
@@ -443,7 +448,7 @@ describe('videosdk v2 get, status and list', () => {
       .query({ page: '2', perPage: '2' })
       .reply(200, { pageInfo: { currentPage: 2, perPage: 2, lastPage: 2, total: 3 }, data: [other] });
     nock(origin).get(`/v2/hls/${room}/active`).reply(404, { message: 'HLS not found.' });
-    nock(origin).get('/v2/hls/wxyz-wxyz-wxyz/active').reply(200, body('v2-hls-active'));
+    nock(origin).get('/v2/hls/wxyz-wxyz-wxyz/active').reply(200, egressOf('wxyz-wxyz-wxyz'));
     const streams: LiveStream[] = [];
     for await (const stream of provider.list({ pageSize: 2 })) streams.push(stream);
     expect(streams.map((stream) => [stream.id, stream.state])).toEqual([
@@ -492,7 +497,7 @@ describe('videosdk v2 list through the paging walker', () => {
       nock(origin).get('/v2/rooms').query(true).reply(200, roomPage(ids));
       nock(origin).get('/v2/hls/aaaa-aaaa-aaaa/active').reply(404, { message: 'HLS not found.' });
       nock(origin).get('/v2/hls/bbbb-bbbb-bbbb/active').reply(500, { message: 'internal' });
-      if (!strict) nock(origin).get('/v2/hls/cccc-cccc-cccc/active').reply(200, body('v2-hls-active'));
+      if (!strict) nock(origin).get('/v2/hls/cccc-cccc-cccc/active').reply(200, egressOf('cccc-cccc-cccc'));
     };
     plan(false);
     const { provider } = setup();

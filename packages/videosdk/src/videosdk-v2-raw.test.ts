@@ -47,16 +47,20 @@ const hlsUrl = fc.constantFrom(
   'https://cdn.videosdk.live/meetings-hls/abc/live.m3u8',
   'ftp://cdn.example/x.m3u8',
 );
-const hlsObject = vendorObject({
-  id: orNull(fc.constant('6241b0a1e0b5a0a1b2c3d4e6')),
-  roomId: fc.constant(room),
-  sessionId: fc.constant(session),
-  start: orNull(fc.constant('2022-03-25T04:50:00.000Z')),
-  end: fc.constantFrom(null, undefined),
-  playbackHlsUrl: orNull(hlsUrl),
-  livestreamUrl: orNull(hlsUrl),
-  downstreamUrl: orNull(hlsUrl),
-});
+const hlsObjectNaming = (roomId: fc.Arbitrary<string | null | undefined>) =>
+  vendorObject({
+    id: orNull(fc.constant('6241b0a1e0b5a0a1b2c3d4e6')),
+    roomId,
+    sessionId: fc.constant(session),
+    start: orNull(fc.constant('2022-03-25T04:50:00.000Z')),
+    end: fc.constantFrom(null, undefined),
+    playbackHlsUrl: orNull(hlsUrl),
+    livestreamUrl: orNull(hlsUrl),
+    downstreamUrl: orNull(hlsUrl),
+  });
+const hlsObject = hlsObjectNaming(fc.constant(room));
+// An egress answer that does not name its room (taken as the room asked for): one for every room of a list.
+const hlsObjectOfAnyRoom = hlsObjectNaming(fc.constantFrom(null, undefined));
 
 const streamKey = fc.stringMatching(/^[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}$/);
 const outputObject = vendorObject({
@@ -64,10 +68,13 @@ const outputObject = vendorObject({
   streamKey,
   _id: orNull(fc.constant('66a1b2c3d4e5f6a7b8c9d0e1')),
 });
-const rtmpOutObject = (end: fc.Arbitrary<string | null | undefined>) =>
+const rtmpOutObject = (
+  end: fc.Arbitrary<string | null | undefined>,
+  id: fc.Arbitrary<string> = fc.constant('6241b2b2e0b5a0a1b2c3d4e7'),
+) =>
   fc.array(outputObject, { maxLength: 2 }).chain((outputs) =>
     vendorObject({
-      id: orNull(fc.constant('6241b2b2e0b5a0a1b2c3d4e7')),
+      id: orNull(id),
       roomId: fc.constant(room),
       sessionId: fc.constant(session),
       outputs: fc.constant(outputs.map((output) => JSON.parse(output.text))),
@@ -155,13 +162,28 @@ const rawText = (parts: { room: string; hls?: string | undefined; rtmpOuts?: str
   }}`;
 const synthetic = `{"roomId":"${room}"}`;
 
-const running = rtmpOutObject(fc.constantFrom(null, undefined)).map((out) => ({ ...out, running: true }));
-const ended = rtmpOutObject(fc.constant('2022-03-25T05:00:00.000Z')).map((out) => ({
+const running = rtmpOutObject(
+  fc.constantFrom(null, undefined),
+  fc.constantFrom('6241b2b2e0b5a0a1b2c3d4e7', '6241b2b2e0b5a0a1b2c3d4e8'),
+).map((out) => ({ ...out, running: true }));
+const ended = rtmpOutObject(
+  fc.constant('2022-03-25T05:00:00.000Z'),
+  fc.constant('6241b2b2e0b5a0a1b2c3d4e9'),
+).map((out) => ({
   ...out,
   running: false,
 }));
+// Each record once (by its id, or its content when it has none): the read takes a record once.
+const recordOnce = (out: VendorText) => {
+  const { id } = JSON.parse(out.canonical) as { id?: unknown };
+  return typeof id === 'string' ? id : out.canonical;
+};
 const rtmpOuts = fc
-  .tuple(fc.array(running, { maxLength: 2 }), fc.array(ended, { maxLength: 1 }), fc.boolean())
+  .tuple(
+    fc.uniqueArray(running, { maxLength: 2, selector: recordOnce }),
+    fc.array(ended, { maxLength: 1 }),
+    fc.boolean(),
+  )
   .map(([live, over, endedFirst]) => (endedFirst ? [...over, ...live] : [...live, ...over]));
 // Whether an egress's answer carries a URL viewers can open (ready), or none yet (starting).
 const playable = (hls: VendorText) => {
@@ -230,7 +252,7 @@ describe('videosdk v2 raw: the answers exactly as received', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.tuple(...roomIds.map((id) => roomObject(id, fc.constantFrom(true, false, null, undefined)))),
-        fc.option(hlsObject, { nil: undefined }),
+        fc.option(hlsObjectOfAnyRoom, { nil: undefined }),
         async (rooms, hls) => {
           const vendor: Vendor = { rooms, hls, rtmpOuts: [] };
           const expected = rooms.map((one) =>

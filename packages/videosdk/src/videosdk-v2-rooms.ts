@@ -28,6 +28,7 @@ import {
   providerCallOptions,
   providerInput,
   type ReadBack,
+  ResponseShapeError,
   type RestreamTarget,
   readBackAfterChange,
   refuseAbortedCall,
@@ -50,6 +51,7 @@ import {
 } from './convert-to-videosdk-v2-room.js';
 import {
   mapVideosdkV2Stream,
+  playbackPasswords,
   type VideosdkV2Raw,
   type VideosdkV2Reading,
   videosdkV2State,
@@ -92,6 +94,7 @@ export const videosdkV2MaxPageSize = 100;
 // What an error's message says of the request that failed, when an operation makes more than one; the
 // error's `operation` is always the one the caller called.
 const hlsStep = 'reading the HLS egress';
+const rtmpOutsStep = 'reading the RTMP-outs';
 const roomStep = 'reading the room';
 
 // Parts of a live update that have no input path of their own, for ChangeAppliedError: the status toggle
@@ -103,6 +106,35 @@ const startedPart = 'start-rtmp-outs';
 
 // RTMP-out records of one session are few (one per start); this bounds a vendor that keeps paging.
 const maxRtmpOutPages = 20;
+
+/**
+ * Core's rule for an answer about one stream that is about another (a proxy or cache serving another URL's
+ * answer, a vendor's bug): a `ResponseShapeError`, `issues` path `id` (`sessionId` for an RTMP-out record of
+ * another session than the running egress's), `delivery: 'unknown'`, never another room's state, playback
+ * or restream keys passed off as this room's. The message is core's (`sameStream`), with the request that
+ * brought it when it was not the room's own read.
+ */
+function aboutAnotherStream(
+  id: string,
+  operation: string,
+  secrets: SecretSet,
+  where?: { step: string; names: string; path?: 'id' | 'sessionId' },
+): ResponseShapeError {
+  const step = where === undefined ? '' : ` (${where.step})`;
+  const names = where === undefined ? '' : `: ${where.names}`;
+  return new ResponseShapeError({
+    provider,
+    operation,
+    message: `${provider} ${operation}${step}: the vendor's answer about stream ${id} is about another stream${names}`,
+    issues: [
+      where?.path === 'sessionId'
+        ? { path: 'sessionId', expected: 'the session of the running HLS egress of the stream asked for' }
+        : { path: 'id', expected: 'the id of the stream asked for' },
+    ],
+    delivery: 'unknown',
+    secrets,
+  });
+}
 
 type ActiveHlsAnswer = HttpResponse<v.InferOutput<typeof videosdkV2ActiveHlsSchema>>;
 
@@ -188,7 +220,25 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       notFoundIsAnswer: true,
       options,
     });
-    return response.status === 404 ? undefined : response;
+    if (response.status === 404) return undefined;
+    egressOf(response, id, operation);
+    return response;
+  }
+
+  /**
+   * The egress an active-egress answer for room `id` tells, once it is found to be about that room: one
+   * whose own `roomId` names another room is refused ({@link aboutAnotherStream}); one without a `roomId`
+   * is taken as asked. A password in a playback URL's user information is learned as the room's secret.
+   */
+  function egressOf(answer: ActiveHlsAnswer, id: string, operation: string): VideosdkV2Hls {
+    const hls = answer.data.data;
+    if (typeof hls.roomId === 'string' && hls.roomId !== id)
+      throw aboutAnotherStream(id, operation, secrets, {
+        step: hlsStep,
+        names: 'the HLS egress names another room',
+      });
+    secrets.learnStream(id, ...playbackPasswords(hls));
+    return hls;
   }
 
   // The destination keys of the running RTMP-outs a page lists, learned before its `onResponse` event (the
@@ -220,20 +270,38 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
 
   /**
    * RTMP-outs still running in the HLS's session (`end: null`), page by page: as read, and each record as
-   * received (the page schema reads records as `unknown`, so they are the parsed JSON's own objects).
+   * received (the page schema reads records as `unknown`, so they are the parsed JSON's own objects). A
+   * record naming another room, or another session than the one asked for, makes the read an answer about
+   * another stream ({@link aboutAnotherStream}).
+   *
+   * Paged by the rules core's `walkPages` applies to every walk (docs/architecture.md, "Paging"), here
+   * inside a read of one stream, whose result carries its warnings: each record (by its `id`; one without,
+   * by its content) is taken once, and the read stops on the vendor's last page, on an empty page, on a page
+   * numbered other than the one asked (a server ignoring `page`), on a page with nothing new, and after
+   * {@link maxRtmpOutPages} pages. A stop while the vendor's `lastPage` says more may exist (or at the page
+   * cap) is reported by an `incomplete-answer` warning on `restream`: the list it gives may be partial.
    */
   async function fetchRunningRtmpOuts(
     id: string,
     sessionId: string | null | undefined,
     operation: string,
     options: CallOptions | undefined,
-  ): Promise<{ running: VideosdkV2RtmpOut[]; received: unknown[] }> {
+  ): Promise<{ running: VideosdkV2RtmpOut[]; received: unknown[]; warnings: Warning[] }> {
     const running: VideosdkV2RtmpOut[] = [];
     const received: unknown[] = [];
-    for (let page = 1; page <= maxRtmpOutPages; page += 1) {
+    const warnings: Warning[] = [];
+    const seen = new Set<string>();
+    const incomplete = (why: string) => {
+      warnings.push({
+        type: 'incomplete-answer',
+        setting: 'restream',
+        message: `${provider} ${operation}: the vendor's RTMP-out pages of stream ${id} could not all be read (${why}), so \`restream\` may lack running RTMP-outs: it lists the ${running.length} read`,
+      });
+    };
+    for (let page = 1; ; page += 1) {
       const response = await http.request({
         operation,
-        step: 'reading the RTMP-outs',
+        step: rtmpOutsStep,
         method: 'GET',
         path: 'v2/livestreams',
         query: { roomId: id, sessionId: sessionId ?? undefined, page, perPage: videosdkV2DefaultPageSize },
@@ -242,7 +310,26 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
         options,
       });
       const { data, pageInfo } = response.data;
+      let fresh = 0;
       for (const record of data) {
+        const roomOf = ownField(record, 'roomId');
+        if (typeof roomOf === 'string' && roomOf !== id)
+          throw aboutAnotherStream(id, operation, secrets, {
+            step: rtmpOutsStep,
+            names: 'an RTMP-out record names another room',
+          });
+        const sessionOf = ownField(record, 'sessionId');
+        if (typeof sessionId === 'string' && typeof sessionOf === 'string' && sessionOf !== sessionId)
+          throw aboutAnotherStream(id, operation, secrets, {
+            step: rtmpOutsStep,
+            names: 'an RTMP-out record names another session than the running HLS egress',
+            path: 'sessionId',
+          });
+        const recordId = ownField(record, 'id');
+        const key = typeof recordId === 'string' ? `id:${recordId}` : `record:${JSON.stringify(record)}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        fresh += 1;
         const parsed = safeParseOwn(videosdkV2RtmpOutSchema, record);
         if (parsed.success && !parsed.output.end) {
           // Learned here too: the request's `learn` runs only under an `onResponse` hook, and a stop reads
@@ -252,10 +339,31 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
           received.push(record);
         } else if (!parsed.success) learnRefusedRtmpOut(id, parsed);
       }
-      if (data.length === 0 || !pageInfo?.lastPage || (pageInfo.currentPage ?? page) >= pageInfo.lastPage)
+      const answered = pageInfo?.currentPage ?? page;
+      const lastPage = pageInfo?.lastPage ?? undefined;
+      // The vendor's last page, or no word on pages at all (the answer holds them all): the end.
+      if (!lastPage || answered >= lastPage) break;
+      const of = `page ${page} of ${lastPage}`;
+      if (data.length === 0) {
+        incomplete(`${of} was empty`);
         break;
+      }
+      if (answered !== page) {
+        incomplete(
+          `page ${page} was asked for and page ${answered} answered: the server seems to ignore the page parameter`,
+        );
+        break;
+      }
+      if (fresh === 0) {
+        incomplete(`${of} held no record not already read`);
+        break;
+      }
+      if (page >= maxRtmpOutPages) {
+        incomplete(`the read stopped after ${maxRtmpOutPages} pages, each with new records`);
+        break;
+      }
     }
-    return { running, received };
+    return { running, received, warnings };
   }
 
   async function read(
@@ -325,17 +433,22 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     }
     // `raw` holds the bodies as received, by reference; the mapping reads only what the schemas read.
     const room = roomAnswer.data;
+    // Another room's answer is never this one's (core's sameStream, applied here too for getStatus, whose
+    // result names no id a client could compare); nor is another room's egress (below).
+    if (room.roomId !== id) throw aboutAnotherStream(id, operation, secrets);
     // RTMP-outs compose the running session: with no HLS running the adapter has started none.
     if (hlsAnswer.status === 404) return { room, raw: { room: roomAnswer.body } };
-    const hls = hlsAnswer.data.data;
+    const hls = egressOf(hlsAnswer, id, operation);
     if (!withRtmpOuts) return { room, hls, raw: { room: roomAnswer.body, hls: receivedHls(hlsAnswer) } };
     const outs = await fetchRunningRtmpOuts(id, hls.sessionId, operation, options);
-    return {
+    const reading: VideosdkV2Reading = {
       room,
       hls,
       rtmpOuts: outs.running,
       raw: { room: roomAnswer.body, hls: receivedHls(hlsAnswer), rtmpOuts: outs.received },
     };
+    if (outs.warnings.length > 0) reading.warnings = outs.warnings;
+    return reading;
   }
 
   /**
@@ -360,7 +473,8 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       recording: settings?.recording,
       heldRestream: restreamShown.held ? settings?.restream : restreamShown.shown,
       secrets,
-      warnings,
+      // The call's own, then the read's (an RTMP-out read cut short).
+      warnings: reading.warnings === undefined ? warnings : [...warnings, ...reading.warnings],
     });
   }
 
@@ -505,7 +619,9 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
   ): Promise<UniliveError> {
     let disabled = false;
     try {
-      disabled = (await fetchRoom(id, 'start', roomStep, options)).data.disabled === true;
+      const answered = (await fetchRoom(id, 'start', roomStep, options)).data;
+      // Another room's answer tells nothing of this one: the refusal stands.
+      disabled = answered.roomId === id && answered.disabled === true;
     } catch (error) {
       if (AbortError.isInstance(error)) return error;
     }
