@@ -14,6 +14,7 @@ import {
   interruptedAfterAcceptedChange,
   isAbortSignal,
   isEmptyRestreamPlan,
+  keptRestreamTargetsWarning,
   type ListOptions,
   type LiveStream,
   type LiveStreamStatus,
@@ -958,11 +959,15 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       const running = (reading.rtmpOuts ?? []).flatMap((out) =>
         (out.outputs ?? []).map((output) => ({ url: output.url, streamKey: output.streamKey })),
       );
-      const unchanged =
-        request.start.restream !== undefined &&
-        isEmptyRestreamPlan(planRestream(running, request.start.restream));
-      if (live && request.start.restream !== undefined && !unchanged) {
+      const plan =
+        request.start.restream === undefined ? undefined : planRestream(running, request.start.restream);
+      const unchanged = plan !== undefined && isEmptyRestreamPlan(plan);
+      if (live && request.start.restream !== undefined && plan !== undefined && !unchanged) {
         const targets = request.start.restream;
+        // Running outputs no input can name (started by another tool) cannot be in the list: the set is
+        // ended and started again whole, so they go back into it, kept as core's plan keeps them.
+        const restarted = plan.kept.length === 0 ? targets : [...targets, ...plan.kept];
+        warnings.push(...keptRestreamTargetsWarning(plan.kept));
         // What the vendor accepted so far, named for a failure after it (ChangeAppliedError's parts).
         const applied: string[] = request.status === undefined ? [] : [statusPart];
         // Outputs cannot be added or removed while they run: end them, then start the new set.
@@ -976,7 +981,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
         }
         if (targets.length > 0) {
           try {
-            await startRestream(id, targets, next.config, 'update', options);
+            await startRestream(id, restarted, next.config, 'update', options);
           } catch (error) {
             throw restreamUpdateFailure(id, error, 'start', applied, targets, next, before);
           }
