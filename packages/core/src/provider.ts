@@ -136,7 +136,8 @@ export interface CallOptions {
    * is read as the caller's (a plain object), and the options around it are checked as any caller's are:
    * each of its names as the HTTP layer uses it (`clock` and `sleep` functions, `hooks` an object of
    * hooks, `gate` a request gate, `deadline` a number, `operation` one of unilive's operations), any
-   * other value or name an `InvalidInputError` naming `options.runtime.<name>` before any request.
+   * other value or name an `InvalidInputError` naming `options.runtime.<name>` before any request; a
+   * `clock` whose reading is no finite number is refused so too, when the call starts.
    */
   runtime?: CallRuntime;
 }

@@ -1,7 +1,10 @@
 import fc from 'fast-check';
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from './errors/errors.js';
+import { createHttpClient } from './http/http-client.js';
 import { providerCallOptions } from './options.js';
+import { SecretSet } from './secrets.js';
 
 // A runtime a caller makes for a provider called directly (a test's hooks) may name the operation its
 // requests serve, and every error and hook event of theirs names it: one of unilive's operations. Any other
@@ -156,5 +159,58 @@ describe('a runtime given directly: its other names', () => {
         message: expect.stringMatching(/unknown option; did you mean "onRequest"\?/),
       },
     ]);
+  });
+});
+
+// A clock is called, not only checked for being a function: one that reads no time is refused before the
+// first request. It ended the call at once as a timeout naming `timeoutMs`, after sending it (a create made
+// the stream all the same), or escaped as a bare TypeError.
+describe('a runtime given directly: a clock that reads no time', () => {
+  it('is refused naming options.runtime.clock, nothing sent (generated)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom<() => unknown>(
+          () => Number.NaN,
+          async () => Date.now(),
+          () => 1n,
+          () => '1733500000000',
+          () => undefined,
+          () => Number.POSITIVE_INFINITY,
+        ),
+        async (clock) => {
+          let sent = 0;
+          const http = createHttpClient({
+            provider: 'liveapi',
+            baseUrl: 'https://api.example.test',
+            headers: () => ({ authorization: 'Bearer zq-token-0123' }),
+            secrets: new SecretSet(),
+            retry: { maxRetries: 0 },
+            fetch: async () => {
+              sent += 1;
+              return new Response('{}', { headers: { 'content-type': 'application/json' } });
+            },
+          });
+          const error = await http
+            .request({
+              operation: 'get',
+              method: 'GET',
+              path: 'x',
+              schema: v.unknown(),
+              options: { runtime: { clock: clock as () => number } },
+            })
+            .catch((caught: unknown) => caught);
+          expect(InvalidInputError.isInstance(error), String(error)).toBe(true);
+          expect((error as InvalidInputError).issues).toEqual([
+            {
+              path: 'options.runtime.clock',
+              message: 'expected a clock that returns the time in epoch ms (a finite number)',
+            },
+          ]);
+          expect((error as InvalidInputError).delivery).toBe('not-sent');
+          expect(sent).toBe(0);
+        },
+      ),
+      { numRuns: 30 },
+    );
   });
 });

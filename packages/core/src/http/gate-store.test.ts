@@ -260,6 +260,62 @@ describe('a request gate on a shared store', () => {
     );
   });
 
+  it("takes an answer of another kind from a store of the caller's own as the store failing: warned once, paced in memory (generated)", async () => {
+    const garbage = fc.constantFrom<unknown>(
+      Number.NaN,
+      undefined,
+      null,
+      {},
+      'yes',
+      '5',
+      -1,
+      Number.POSITIVE_INFINITY,
+      [],
+      1n,
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom<'takeToken' | 'acquireSlot' | 'pausedUntil'>(
+          'takeToken',
+          'acquireSlot',
+          'pausedUntil',
+        ),
+        garbage,
+        fc.integer({ min: 1, max: 6 }),
+        async (method, answer, calls) => {
+          const time = virtualTime();
+          const { store, inner } = switchableStore(time.clock, {
+            [method]: async () => answer,
+          });
+          const gate = createRequestGate(
+            { maxConcurrency: 2, requestsPerSecond: 2, store },
+            time.clock,
+            time.sleep,
+          );
+          const warnings: Warning[] = [];
+          const started: number[] = [];
+          for (let call = 0; call < calls; call += 1) {
+            const release = await gate.acquire({
+              key: 'a',
+              deadline: time.clock() + 60_000,
+              onWarning: (warning) => warnings.push(warning),
+            });
+            started.push(time.clock());
+            release();
+          }
+          expect(warnings.map((warning) => warning.message)).toEqual([
+            'Shared store at 127.0.0.1:6379 is unavailable (BADANSWER): this process paces its requests alone, in memory, until it answers again',
+          ]);
+          // Every call started: the old gate looped on a NaN wait without ever sleeping, until the heap ran out.
+          expect(started).toHaveLength(calls);
+          // A slot the store may have taken with a truthy answer is given back there.
+          if (method === 'acquireSlot') expect(await inner.acquireSlot('a', 'probe', 2, 1_000)).toBe(true);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('holds a pause longer than a day in the shared store to a day, as a vendor asking for years is', async () => {
     await fc.assert(
       fc.asyncProperty(

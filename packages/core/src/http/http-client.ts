@@ -429,6 +429,15 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       givenSignal === undefined ? undefined : adoptSignal(settings.provider, operation, givenSignal);
     // The call's own limit, and the deadline of a waitForState it serves, whichever comes first.
     const callStart = now();
+    // Every limit of the call is read on this clock: one that reads no time (a caller's own that returns a
+    // promise, NaN or a bigint) would end the call at once as a timeout, or never, after sending it.
+    if (typeof callStart !== 'number' || !Number.isFinite(callStart))
+      throw callOptionError(
+        settings.provider,
+        operation,
+        'runtime.clock',
+        'expected a clock that returns the time in epoch ms (a finite number)',
+      );
     const deadline = Math.min(
       callStart + totalTimeoutMs,
       typeof runtimeDeadline === 'number' ? runtimeDeadline : Number.POSITIVE_INFINITY,

@@ -221,6 +221,13 @@ export function createRequestGate(
     if (shared && (!outage || clock() >= retryAt || shared.onUnavailable === 'fail')) {
       try {
         const value = await within(call(shared), bound, shared, late);
+        // A store of the caller's own may answer anything: a token wait that is no number (NaN kept every
+        // caller waiting no time, in a loop that starved the event loop until the heap ran out), a slot
+        // that is no boolean. Such an answer is the store failing, as an error is: warned, paced in memory.
+        if (!answerFits[kind](value)) {
+          late?.(value);
+          throw Object.assign(new Error('the store answered a value of another kind'), { code: 'BADANSWER' });
+        }
         if (failing.delete(kind) && failing.size === 0) outage = false;
         return { value, store: shared };
       } catch (error) {
@@ -592,6 +599,15 @@ function isGateStore(value: unknown): value is GateStore {
 
 /** The kinds of question the gate asks its store, each of which can fail apart from the others. */
 type QuestionKind = 'pause' | 'slot' | 'token';
+
+// What a store's answer to each kind must be (GateStore): a pause's end and a token's wait are times in ms
+// from 0, a slot taken or not a boolean.
+const isTime = (value: unknown) => typeof value === 'number' && value >= 0 && Number.isFinite(value);
+const answerFits: Readonly<Record<QuestionKind, (value: unknown) => boolean>> = {
+  pause: isTime,
+  slot: (value) => typeof value === 'boolean',
+  token: isTime,
+};
 
 /** What bounds a caller's wait on the shared store: its deadline (epoch ms, by the gate's clock) and signal. */
 interface Bound {
