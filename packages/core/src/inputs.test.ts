@@ -103,7 +103,11 @@ describe('validateCreateInput', () => {
     } catch (error) {
       const typed = error as InvalidInputError;
       expect(typed.issues).toEqual([
-        { path: 'restream.0.url', message: 'expected an rtmp:// or rtmps:// URL' },
+        {
+          path: 'restream.0.url',
+          message:
+            'expected an rtmp:// or rtmps:// URL (on update, a target the stream has that is none may be left out of the list: it is kept)',
+        },
         { path: 'restream.1.streamKey', message: 'expected no whitespace or control characters' },
       ]);
       expect(JSON.stringify(typed)).not.toContain(secret);
@@ -131,7 +135,7 @@ describe('validateCreateInput', () => {
 
   it('refuses a restream list naming one target twice, at each later copy, on create and update alike', () => {
     // Targets drawn from few urls and keys, so lists often repeat one: a list is refused exactly when two of
-    // its targets share url and key, with one issue per later copy naming the first, and nothing echoed.
+    // its targets share url (its scheme and host in any case) and key, with one issue per later copy naming the first, and nothing echoed.
     const target = fc.record({
       url: fc.constantFrom('rtmp://a.test/live', 'rtmps://b.test:443/app', 'rtmp://A.test/live'),
       streamKey: fc.constantFrom('dup-key-1', 'dup-key-2', 'DUP-KEY-1'),
@@ -140,8 +144,10 @@ describe('validateCreateInput', () => {
       fc.property(fc.array(target, { maxLength: 8 }), fc.boolean(), (restream, onUpdate) => {
         const expected: { path: string; message: string }[] = [];
         restream.forEach((each, index) => {
+          // The URL's scheme and host name one destination in any case (`A.test` is `a.test`).
           const first = restream.findIndex(
-            (other) => other.url === each.url && other.streamKey === each.streamKey,
+            (other) =>
+              other.url.toLowerCase() === each.url.toLowerCase() && other.streamKey === each.streamKey,
           );
           if (first < index)
             expected.push({
@@ -183,7 +189,11 @@ describe('validateCreateInput', () => {
     expect(
       issuesOf(() => validateUpdateInput({ restream: [target, { url: 'ftp://x', streamKey: 'k' }, target] })),
     ).toEqual([
-      { path: 'restream.1.url', message: 'expected an rtmp:// or rtmps:// URL' },
+      {
+        path: 'restream.1.url',
+        message:
+          'expected an rtmp:// or rtmps:// URL (on update, a target the stream has that is none may be left out of the list: it is kept)',
+      },
       {
         path: 'restream.2',
         message: 'expected each target once: it repeats the url and stream key of target 0',
@@ -250,6 +260,25 @@ describe('a restream list as a stream reports it', () => {
         message: "expected a string (the vendor's id of the target, as a get returned it)",
       },
       { path: 'restream.1.broadcasting', message: 'expected a boolean (as a get returned it)' },
+    ]);
+  });
+
+  it('sends the URL scheme in lower case, and tells a hole in the list from a target with other fields', () => {
+    expect(
+      validateCreateInput({
+        name: 'x',
+        restream: [{ url: 'RTMPS://Live.Example.com:443/App', streamKey: 'zqkey-one' }],
+      }).restream,
+    ).toEqual([{ url: 'rtmps://Live.Example.com:443/App', streamKey: 'zqkey-one' }]);
+    // A sparse array's missing entries are no targets.
+    const sparse: unknown[] = [];
+    sparse[1] = { url: 'rtmp://a.example/live', streamKey: 'zqkey-one' };
+    expect(issuesOf(() => validateUpdateInput({ restream: sparse }))).toEqual([
+      {
+        path: 'restream.0',
+        message:
+          'expected a restream target: an object with url and streamKey (and id, enabled, broadcasting as a get returned them)',
+      },
     ]);
   });
 

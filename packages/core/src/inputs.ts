@@ -163,7 +163,7 @@ export const restreamTargetsInputSchema = /* @__PURE__ */ (() =>
               ),
             ),
           },
-          'expected only url and streamKey (and id, enabled, broadcasting as a get returned them)',
+          'expected a restream target: an object with url and streamKey (and id, enabled, broadcasting as a get returned them)',
         ),
       ),
       'expected an array',
@@ -184,10 +184,18 @@ export const restreamTargetsInputSchema = /* @__PURE__ */ (() =>
     }),
     // Only what a vendor is sent goes on: the read-back fields stop here. Last, so that a target refused
     // leaves the list typed for the check of repeats above (a transformation stops a pipe with issues).
+    // The scheme is sent in lower case (`RTMP://` names `rtmp://`, and a vendor comparing it as text refused it
+    // after the stream was made); the rest of the URL as given.
     v.transform((targets): RestreamTargetInput[] =>
-      targets.map(({ url, streamKey }) => ({ url, streamKey })),
+      targets.map(({ url, streamKey }) => ({ url: lowerCaseScheme(url), streamKey })),
     ),
   ))();
+
+// `url` with its scheme (before `://`) in lower case.
+function lowerCaseScheme(url: string): string {
+  const schemeEnd = url.indexOf('://');
+  return schemeEnd > 0 ? `${url.slice(0, schemeEnd).toLowerCase()}${url.slice(schemeEnd)}` : url;
+}
 
 const createFields = /* @__PURE__ */ (() => ({
   name: nameSchema,

@@ -296,7 +296,10 @@ export interface PlaybackEndpoint {
  * `broadcasting` are the vendor's state and are not sent, nor is `enabled: true`. `enabled: false` is an
  * `InvalidInputError` naming the target (`restream.0.enabled`) before any request: every target unilive
  * adds is switched on, so one asked for switched off could only be added on. Any other field is an
- * `InvalidInputError` (`unknown field`).
+ * `InvalidInputError` (`unknown field`). A stream may hold targets no input can name (added on the vendor's
+ * dashboard: an `srt://` URL, a key an input refuses): give back
+ * `stream.restream.filter(isNameableRestreamTarget)`, and they are kept as they are. The URL's scheme is
+ * sent in lower case.
  */
 export interface RestreamTargetInput {
   /** An `rtmp://` or `rtmps://` server URL. */

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RestreamTarget } from './live-stream.js';
-import { isEmptyRestreamPlan, keptRestreamTargetsWarning, planRestream } from './restream.js';
+import {
+  caseFreeSchemeAndHost,
+  isEmptyRestreamPlan,
+  keptRestreamTargetsWarning,
+  planRestream,
+  repeatedRestreamTargets,
+} from './restream.js';
 
 const youtube = { url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: 'yt' };
 const twitch = { url: 'rtmp://live.twitch.tv/app', streamKey: 'tw' };
@@ -129,5 +135,24 @@ describe('planRestream: targets the stream has that no input can name', () => {
       /^2 restream targets the stream has .* so they were kept as they are; remove them/,
     );
     expect(JSON.stringify([one, two])).not.toMatch(/zq/);
+  });
+});
+
+describe("a target's URL in any case of its scheme and host", () => {
+  it('names the same destination: matched by the plan, repeated in a list; its user information, path and key as given', () => {
+    const target = { url: 'rtmp://live.example.com/app', streamKey: 'zq-key' };
+    const shouted = { url: 'RTMP://LIVE.Example.COM/app', streamKey: 'zq-key' };
+    expect(isEmptyRestreamPlan(planRestream([shouted], [target]))).toBe(true);
+    expect(repeatedRestreamTargets([target, shouted])).toEqual([{ index: 1, first: 0 }]);
+    for (const other of [
+      { url: 'rtmp://live.example.com/APP', streamKey: 'zq-key' },
+      { url: 'rtmp://live.example.com/app', streamKey: 'ZQ-KEY' },
+      { url: 'rtmp://User:Pw@live.example.com/app', streamKey: 'zq-key' },
+    ])
+      expect(repeatedRestreamTargets([target, other])).toEqual([]);
+    expect(caseFreeSchemeAndHost('RTMP://User:PwX@Live.Example.com:1935/App?K=V#F')).toBe(
+      'rtmp://User:PwX@live.example.com:1935/App?K=V#F',
+    );
+    expect(caseFreeSchemeAndHost('no scheme at all')).toBe('no scheme at all');
   });
 });

@@ -14,7 +14,7 @@ export const restreamUrlSchema = /* @__PURE__ */ (() =>
       } catch {
         return false;
       }
-    }, 'expected an rtmp:// or rtmps:// URL'),
+    }, 'expected an rtmp:// or rtmps:// URL (on update, a target the stream has that is none may be left out of the list: it is kept)'),
     v.check(
       (url) => !hasControlCharacter(url) && !/\s/.test(url),
       'expected no whitespace or control characters',
@@ -133,9 +133,34 @@ export function repeatedRestreamTargets(
   return repeated;
 }
 
-// One target's identity: its url and stream key together, exactly as given.
+// One target's identity: its url and stream key together, as given but for the letter case of the URL's
+// scheme and host, which name the same destination in any case (`RTMP://Live.Example` is `rtmp://live.example`).
 function restreamTargetKey(target: RestreamTargetInput): string {
-  return JSON.stringify([target.url, target.streamKey]);
+  return JSON.stringify([caseFreeSchemeAndHost(target.url), target.streamKey]);
+}
+
+/**
+ * `url` with its scheme and host in lower case (the user information, path and query as they are), which
+ * name the same destination in any case; `url` as it is when it is no `scheme://…` text. @internal
+ */
+export function caseFreeSchemeAndHost(url: string): string {
+  const schemeEnd = url.indexOf('://');
+  if (schemeEnd <= 0) return url;
+  const authorityStart = schemeEnd + 3;
+  let authorityEnd = url.length;
+  for (let index = authorityStart; index < url.length; index += 1) {
+    const code = url.charCodeAt(index);
+    if (code === 47 || code === 63 || code === 35) {
+      authorityEnd = index; // "/", "?" or "#": the authority ends
+      break;
+    }
+  }
+  // The user information (before the last "@" of the authority) is a credential: its case is its own.
+  const at = url.lastIndexOf('@', authorityEnd - 1);
+  const hostStart = at >= authorityStart ? at + 1 : authorityStart;
+  return `${url.slice(0, authorityStart).toLowerCase()}${url.slice(authorityStart, hostStart)}${url
+    .slice(hostStart, authorityEnd)
+    .toLowerCase()}${url.slice(authorityEnd)}`;
 }
 
 /** True when carrying out `plan` changes nothing: the stream already has exactly the targets wanted. */
