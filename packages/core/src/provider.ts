@@ -69,8 +69,9 @@ export interface CreateLiveStreamInput {
   lowLatency?: boolean | undefined;
   /**
    * Restream targets, at most 20, each once: a second target with the same `url` and `streamKey` (compared
-   * as given, but for the letter case of the URL's scheme and host) is an `InvalidInputError` before any request, naming the later copy (`restream.<index>`). On
-   * `update` the list is the whole set the stream should end with. Their stream keys are credentials,
+   * as given, but for the letter case of the URL's scheme and host) is an `InvalidInputError` before any
+   * request, naming the later copy (`restream.<index>`). On `update` the list is the whole set the stream
+   * should end with. Their stream keys are credentials,
    * scrubbed from every error from the start.
    */
   restream?: RestreamTargetInput[] | undefined;
