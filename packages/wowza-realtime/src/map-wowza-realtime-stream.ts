@@ -85,8 +85,15 @@ export function readWowzaRealtimeExpiresOn(value: unknown): Date | undefined {
  * encoders ask for it: server `rtmp://host:1935/v2/pub`, key `<stream_name>?token=<token>` (tutorial
  * S001: "Stream key is the stream_name value, such as <name>?token=<token>"). Undefined when the value is
  * not an RTMP URL with a key segment (the tutorial's placeholder template, say).
+ *
+ * Wowza documents no user information in `rtmp_url`. When one carries it (`rtmp://user:password@host/…`),
+ * `server` is written without it, as an OBS "Server" field is, and `username` and `password` are what it
+ * holds, percent-decoded, each when not empty: an encoder given the server and key then logs in as one given
+ * the whole URL does. The password is a credential.
  */
-export function splitRtmpUrl(rtmpUrl: string): { server: string; streamKey: string } | undefined {
+export function splitRtmpUrl(
+  rtmpUrl: string,
+): { server: string; streamKey: string; username?: string; password?: string } | undefined {
   const parsed = urlSchemeAndHost(rtmpUrl);
   if (parsed === undefined) return undefined;
   if (parsed.protocol !== 'rtmp:' && parsed.protocol !== 'rtmps:') return undefined;
@@ -94,11 +101,53 @@ export function splitRtmpUrl(rtmpUrl: string): { server: string; streamKey: stri
   const withoutQuery = queryStart === -1 ? rtmpUrl : rtmpUrl.slice(0, queryStart);
   const lastSlash = withoutQuery.lastIndexOf('/');
   const key = withoutQuery.slice(lastSlash + 1);
-  const server = withoutQuery.slice(0, lastSlash);
+  const written = withoutQuery.slice(0, lastSlash);
+  const userInfoAt = userInfoEnd(written);
+  const server =
+    userInfoAt === -1 ? written : written.slice(0, written.indexOf('//') + 2) + written.slice(userInfoAt + 1);
   if (key.length === 0 || server.length <= `${parsed.protocol}//`.length || !server.includes(parsed.host)) {
     return undefined;
   }
-  return { server, streamKey: rtmpUrl.slice(lastSlash + 1) };
+  const split: { server: string; streamKey: string; username?: string; password?: string } = {
+    server,
+    streamKey: rtmpUrl.slice(lastSlash + 1),
+  };
+  if (userInfoAt !== -1) {
+    // Read as the URL parser reads it (core's `urlPassword` for the password); only a URL with an `@` in its
+    // authority pays for a URL object.
+    const username = decoded(new URL(rtmpUrl).username);
+    if (username !== '') split.username = username;
+    const password = urlPassword(rtmpUrl);
+    if (password !== undefined) split.password = password;
+  }
+  return split;
+}
+
+/**
+ * Where the user information of `scheme://user:password@host…` ends: the last `@` before the authority's end
+ * (the first `/`, `?` or `#` after `//`), as the URL parser reads an RTMP URL; -1 when there is none. Nearly
+ * every answer has no `@` at all: one `indexOf`, then.
+ */
+function userInfoEnd(url: string): number {
+  if (!url.includes('@')) return -1;
+  const start = url.indexOf('//') + 2;
+  if (start < 2) return -1;
+  let end = start;
+  for (; end < url.length; end += 1) {
+    const code = url.charCodeAt(end);
+    if (code === 47 || code === 63 || code === 35) break; // "/", "?" or "#": the authority ends
+  }
+  const at = url.lastIndexOf('@', end - 1);
+  return at < start ? -1 : at;
+}
+
+// A percent-encoded URL part as text; a `%` that starts no escape stays as written (as core's `urlPassword`).
+function decoded(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
 }
 
 /**
@@ -151,7 +200,17 @@ export function mapWowzaRealtimeStream(
   // goes through the SDK credentials below.
   const ingest: IngestEndpoint[] = [];
   if (rtmp && rtmpUrl !== undefined) {
-    ingest.push({ protocol: 'rtmp', url: rtmpUrl, server: rtmp.server, streamKey: rtmp.streamKey });
+    const endpoint: IngestEndpoint = {
+      protocol: 'rtmp',
+      url: rtmpUrl,
+      server: rtmp.server,
+      streamKey: rtmp.streamKey,
+    };
+    // User information in `rtmp_url` (undocumented): `url` keeps it as sent, `server` never carries it, and
+    // these name it beside the server (see splitRtmpUrl).
+    if (rtmp.username !== undefined) endpoint.username = rtmp.username;
+    if (rtmp.password !== undefined) endpoint.password = rtmp.password;
+    ingest.push(endpoint);
   }
   const playback: PlaybackEndpoint[] = [];
   const hostedPageUrl = stream.hosted_page?.url;

@@ -34,6 +34,7 @@ import {
   startCall,
   transportSettings,
   type UpdateLiveStreamInput,
+  urlPassword,
   type Warning,
   walkPages,
   withNotFoundStreamId,
@@ -60,6 +61,10 @@ import {
 } from './wowza-realtime-api.js';
 import { wowzaRealtimeCapabilities } from './wowza-realtime-capabilities.js';
 import { classifyWowzaRealtimeError, readWowzaRealtimeError } from './wowza-realtime-error.js';
+
+// The password in an RTMP URL's user information, learned beside the URL: an error echoing it alone is masked.
+const rtmpUrlPassword = (rtmpUrl: unknown) =>
+  typeof rtmpUrl === 'string' ? urlPassword(rtmpUrl) : undefined;
 
 // Values built at the top level are built by calls marked pure: a bundle that uses none of them drops
 // them, where a bundler keeps any top-level call it cannot prove free of effects (see CONTRIBUTING).
@@ -342,12 +347,26 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
                   method: 'GET',
                   path: pathOf`real_time/${id}`,
                   learn: ({ real_time_stream: read }) =>
-                    secrets.learnStream(id, read?.token, read?.subscribe_token, read?.rtmp_url),
+                    secrets.learnStream(
+                      id,
+                      read?.token,
+                      read?.subscribe_token,
+                      read?.rtmp_url,
+                      rtmpUrlPassword(read?.rtmp_url),
+                    ),
                   options,
                 })
               ).data.real_time_stream
             : undefined;
-        if (current) secrets.learnStream(id, current.token, current.subscribe_token, current.rtmp_url);
+        if (current) {
+          secrets.learnStream(
+            id,
+            current.token,
+            current.subscribe_token,
+            current.rtmp_url,
+            rtmpUrlPassword(current.rtmp_url),
+          );
+        }
         if (needsStoredExpiry && current?.expires_on === undefined) throw missingExpiryError();
         const body = { real_time_stream: { name: name ?? current?.name, ...fields } };
         const answer = await requestChange(

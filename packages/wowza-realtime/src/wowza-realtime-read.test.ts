@@ -50,7 +50,16 @@ function mapBefore(stream: WowzaRealtimeStream, raw: unknown, secrets: SecretSet
   );
   const ingest: IngestEndpoint[] = [];
   if (rtmp && rtmpUrl !== undefined) {
-    ingest.push({ protocol: 'rtmp', url: rtmpUrl, server: rtmp.server, streamKey: rtmp.streamKey });
+    const endpoint: IngestEndpoint = {
+      protocol: 'rtmp',
+      url: rtmpUrl,
+      server: rtmp.server,
+      streamKey: rtmp.streamKey,
+    };
+    // User information in the URL: named beside the server, which never carries it.
+    if (rtmp.username !== undefined) endpoint.username = rtmp.username;
+    if (rtmp.password !== undefined) endpoint.password = rtmp.password;
+    ingest.push(endpoint);
   }
   const playback: PlaybackEndpoint[] = [];
   const hostedPageUrl = stream.hosted_page?.url;

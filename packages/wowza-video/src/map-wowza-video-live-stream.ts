@@ -140,7 +140,14 @@ function pushProtocolOf(encoder: string | undefined, primaryServer: string): Ing
  *   one-URL encoders answer from the URL's user information); `server` is the URL without the stream name
  *   and without the credentials (OBS takes them in its "Use authentication" fields), `streamKey` the stream
  *   name, `username` and `password` the credentials again. A `primary_server` that already carries a scheme
- *   is used as it is, and given the application only when its path does not already end in it.
+ *   is used as it is, and given the application only when its path does not already end in it. User
+ *   information inside `primary_server` (`rtmp://user:password@host/…`, `user:password@host`), which Wowza
+ *   documents nowhere, is written in no endpoint: the issued `username` and `password` are the push
+ *   credentials, and its password is learned as a secret ({@link wowzaVideoSecretsOf}). A `host_port` sent as
+ *   digits is written as its number. The endpoint is left out (with the `incomplete-answer` warning of
+ *   {@link wowzaVideoIngestWarnings}) when the URL parser would read its path otherwise than it is written
+ *   (a `stream_name` holding `/`, `?`, `#` or `%`, a `.` or `..` segment, a character a URL escapes): `url`
+ *   would then name another stream than `server` and `streamKey`.
  * - RTSP: the same URL shape on `rtsp://`, with the push credentials in it and beside it.
  * - SRT (`other_srt`): `srt://server:port`, the form Wowza's transcoder exposes (unverified for live streams).
  * A pull source (`source_url`) has no push endpoint: Wowza fetches the video itself.
@@ -159,12 +166,16 @@ export function mapWowzaVideoIngest(stream: WowzaVideoLiveStreamInput): IngestEn
   const primary = info.primary_server;
   const protocol = primary ? pushProtocolOf(stream.encoder, primary) : undefined;
   if (primary && protocol) {
-    // `null` as absent: the adapter's own reading keeps it as sent.
+    // `null` as absent: the adapter's own reading keeps it as sent. Digits sent as text are written as their
+    // number, as the URL parser writes a port (no leading zero), so that `server` and `url` name one port.
+    const hostPort = info.host_port;
     const port =
-      info.host_port === undefined || info.host_port === null || info.host_port === ''
+      hostPort === undefined || hostPort === null || hostPort === ''
         ? ''
-        : `:${info.host_port}`;
-    const base = hasScheme(primary) ? trimSlashes(primary) : `${protocol}://${primary}${port}`;
+        : `:${typeof hostPort === 'string' ? Number(hostPort) : hostPort}`;
+    const base = withoutUserInfo(
+      hasScheme(primary) ? trimSlashes(primary) : `${protocol}://${primary}${port}`,
+    );
     if (protocol === 'srt') {
       if (isEndpointUrl(protocol, base)) {
         const srt: IngestEndpoint = { protocol, url: base };
@@ -176,8 +187,11 @@ export function mapWowzaVideoIngest(stream: WowzaVideoLiveStreamInput): IngestEn
       // A full-URL `primary_server` may already end in the application (`rtmp://host/app-9c70` beside
       // `application: "app-9c70"`): it is not named twice, which no encoder could push to.
       const server = application && !base.endsWith(`/${application}`) ? `${base}/${application}` : base;
-      const url = info.stream_name ? `${server}/${info.stream_name}` : server;
-      if (isEndpointUrl(protocol, url)) {
+      const key = info.stream_name;
+      const url = key ? `${server}/${key}` : server;
+      // Only a URL whose path the parser reads as written, the stream name its last segment: any other would
+      // name another stream (or none) than `server` and `streamKey` do, in an encoder given `url` alone.
+      if (isEndpointUrl(protocol, url) && writtenPath.test(url) && !key?.includes('/')) {
         const authenticated = info.disable_authentication !== true;
         const username = authenticated && info.username ? info.username : undefined;
         const password = authenticated && info.password ? info.password : undefined;
@@ -189,7 +203,7 @@ export function mapWowzaVideoIngest(stream: WowzaVideoLiveStreamInput): IngestEn
         }
         const endpoint: IngestEndpoint =
           protocol === 'rtsp' ? { protocol, url: full } : { protocol, url: full, server };
-        if (protocol !== 'rtsp' && info.stream_name) endpoint.streamKey = info.stream_name;
+        if (protocol !== 'rtsp' && key) endpoint.streamKey = key;
         if (username) endpoint.username = username;
         if (password) endpoint.password = password;
         endpoints.push(endpoint);
@@ -197,6 +211,33 @@ export function mapWowzaVideoIngest(stream: WowzaVideoLiveStreamInput): IngestEn
     }
   }
   return endpoints;
+}
+
+// A path segment the URL parser writes and reads as it is: RFC 3986's unreserved and sub-delimiter
+// characters, `:` and `@` (never `/`, `?`, `#`, `%`, a space or another character it escapes), and never `.` or
+// `..`, which it resolves away.
+const writtenSegment = "(?!\\.\\.?(?:/|$))[\\w.~!$&'()*+,;=:@-]+";
+// `scheme://authority/segment/…`: a push URL whose last segment is the stream key for every encoder.
+const writtenPath = /* @__PURE__ */ (() =>
+  new RegExp(`^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*(?:/${writtenSegment})*$`))();
+// The application and stream name as segments of such a path (the application may hold several).
+const writtenSegments = /* @__PURE__ */ (() => new RegExp(`^${writtenSegment}(?:/${writtenSegment})*$`))();
+
+/**
+ * `scheme://user:password@host…` without `user:password@`. The authority ends at the first `/`, `?` or `#`
+ * after `//` and its user information at the last `@` before that, as the URL parser reads a push URL (whose
+ * schemes are not ones it reads `\` in). Nearly every answer has no `@` at all: one `includes`, then.
+ */
+function withoutUserInfo(url: string): string {
+  if (!url.includes('@')) return url;
+  const start = url.indexOf('//') + 2;
+  let end = start;
+  for (; end < url.length; end += 1) {
+    const code = url.charCodeAt(end);
+    if (code === 47 || code === 63 || code === 35) break; // "/", "?" or "#": the authority ends
+  }
+  const at = url.lastIndexOf('@', end - 1);
+  return start < 2 || at < start ? url : url.slice(0, start) + url.slice(at + 1);
 }
 
 // Encoders that connect with the connection code rather than a server and key (OpenAPI `connection_code`).
@@ -292,6 +333,21 @@ const connectionKeys = {
   srt: { keys: ['primary_server', 'host_port', 'stream_name'], makes: 'SRT server' },
 } as const;
 
+// Whether the RTMP or RTSP URL was left out for its path (see mapWowzaVideoIngest): a stream name that is no
+// single written segment, or an application that is none.
+function unwrittenPath(
+  info: NonNullable<WowzaVideoLiveStreamInput['source_connection_information']>,
+  protocol: keyof typeof connectionKeys,
+): boolean {
+  if (protocol !== 'rtmp' && protocol !== 'rtsp') return false;
+  const key = info.stream_name;
+  const application = info.application ?? info.application_name;
+  return (
+    (typeof key === 'string' && key !== '' && (key.includes('/') || !writtenSegments.test(key))) ||
+    (typeof application === 'string' && application !== '' && !writtenSegments.test(application))
+  );
+}
+
 /**
  * Why a push stream has no ingest endpoint, exactly: the protocol its encoder pushes, the keys of
  * `source_connection_information` that endpoint needs and the answer lacks (all of them when the object
@@ -321,7 +377,9 @@ function missingIngestMessage(stream: WowzaVideoLiveStreamInput, encoder: string
     ? `has no source_connection_information, so none of ${needed} (the ${makes})`
     : missing.length > 0
       ? `lacks ${missing.join(', ')} in source_connection_information (the ${makes} need ${needed})`
-      : `has source_connection_information keys that make no valid ${name} URL`;
+      : unwrittenPath(info, protocol)
+        ? `has a stream_name or application that an ${name} URL cannot carry in its path as sent (a "/" in the stream name, a "?", "#" or "%", a "." or ".." segment, or a character a URL escapes), so the URL would name another stream than the stream key`
+        : `has source_connection_information keys that make no valid ${name} URL`;
   const why =
     protocol === 'webrtc'
       ? 'Wowza documents these keys for API v2.0 (its quick start)'
@@ -529,16 +587,24 @@ export function wowzaVideoSecretsOf(
     stream.security?.token_auth_shared_secret ?? undefined,
   ];
   if (info) {
-    pushUrlPassword(secrets, info.primary_server);
+    pushUrlPassword(secrets, serverUrl(info.primary_server));
     pushUrlPassword(secrets, info.sdp_url);
   }
   const sent =
     typeof raw === 'object' && raw !== null ? ownField(raw, 'source_connection_information') : undefined;
   if (typeof sent === 'object' && sent !== null) {
     pushUrlPassword(secrets, ownField(sent, 'source_url'));
-    pushUrlPassword(secrets, ownField(sent, 'backup_server'));
+    pushUrlPassword(secrets, serverUrl(ownField(sent, 'backup_server')));
   }
   return secrets;
+}
+
+// A server without a scheme (`user:password@host`) read as the mapping reads `primary_server`: behind
+// `rtmp://`, so that the password in its user information is found (a URL parser reads `user:` as a scheme).
+function serverUrl(server: unknown): unknown {
+  return typeof server === 'string' && server.includes('@') && !hasScheme(server)
+    ? `rtmp://${server}`
+    : server;
 }
 
 // A value as sent: an own field only (the answer is parsed JSON), and anything but a string is no URL.

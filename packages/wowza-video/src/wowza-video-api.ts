@@ -90,8 +90,30 @@ export const wowzaVideoDeliveryProtocols = ['rtmp', 'rtsp', 'webrtc', 'wowz'] as
 const state = /* @__PURE__ */ (() => lenientPicklist(wowzaVideoStates, 'unknown'))();
 const text = /* @__PURE__ */ (() => optionalField(v.string()))();
 const flag = /* @__PURE__ */ (() => optionalField(v.boolean()))();
-// host_port is a number in every example; a string would be just as usable in a URL.
-const port = /* @__PURE__ */ (() => optionalField(v.union([v.number(), v.string()])))();
+// host_port is an integer in every example (and the transcoder's `source_port`, its v2.0 twin, is typed
+// `integer`); digits sent as text are read as that number. Anything else (`1935.5`, `"1935/app"`) is a wrong
+// type, refused like any other field the mapping reads, never written into a URL: by `integerPort` below,
+// beside the object's reading (an object read in place takes no pipe on its fields).
+const portValue = /* @__PURE__ */ (() => v.union([v.number(), v.string()]))();
+const port = /* @__PURE__ */ (() => optionalField(portValue))();
+
+const digits = /^[0-9]*$/;
+const isPort = (value: unknown) =>
+  value === undefined ||
+  value === null ||
+  (typeof value === 'number' ? Number.isInteger(value) : typeof value === 'string' && digits.test(value));
+
+/**
+ * The check of `source_connection_information.host_port` beyond its type: an integer, or digits as text (empty
+ * reads as absent). One issue at `host_port`, expecting an integer, for the published schema and the adapter's
+ * reading alike; it reads what the object's schema gives, and changes nothing.
+ */
+function integerPort<TInput extends { host_port?: string | number | null | undefined }>() {
+  return v.forward<TInput, v.CheckIssue<TInput>, ['host_port']>(
+    { ...v.check<TInput>((info) => isPort(info.host_port)), expects: 'an integer (a port)' },
+    ['host_port'] as never,
+  );
+}
 
 // The fields of `source_connection_information`, shared by the published schema and the adapter's reading.
 const sourceConnectionEntries = {
@@ -114,8 +136,10 @@ const sourceConnectionEntries = {
  * `application`, `stream_name`, `username`, `password`, `disable_authentication`; v1 examples and client
  * code) and pull (`source_url`).
  */
-export const wowzaVideoSourceConnectionSchema = /* @__PURE__ */ (() =>
-  v.looseObject(sourceConnectionEntries))();
+export const wowzaVideoSourceConnectionSchema = /* @__PURE__ */ (() => {
+  const object = v.looseObject(sourceConnectionEntries);
+  return v.pipe(object, integerPort<v.InferOutput<typeof object>>());
+})();
 
 /** One entry of `direct_playback_urls.<protocol>`. */
 export const wowzaVideoDirectPlaybackUrlSchema = /* @__PURE__ */ (() =>
@@ -144,7 +168,16 @@ const directPlaybackUrlReading = /* @__PURE__ */ (() =>
 // `null` left as it is for the mapping to read as absent, so that each object is read in place
 // ({@link readInPlace}) rather than copied by valibot field by field.
 const nullableFlag = /* @__PURE__ */ (() => v.nullish(v.boolean()))();
-const nullablePort = /* @__PURE__ */ (() => v.nullish(v.union([v.number(), v.string()])))();
+const nullablePort = /* @__PURE__ */ (() => v.nullish(portValue))();
+
+// The adapter's reading of `source_connection_information` with the port check of the published schema. Typed
+// as the schema it is given: the check changes nothing, so the output is that schema's.
+function withIntegerPort<TSchema extends v.GenericSchema<unknown, object>>(schema: TSchema): TSchema {
+  return v.pipe(
+    schema as v.GenericSchema<unknown, { host_port?: string | number | null | undefined }>,
+    integerPort(),
+  ) as unknown as TSchema;
+}
 
 const streamTargetEntries = { id: text };
 const hostedPageEntries = { enabled: flag, url: text, title: text, description: text };
@@ -219,18 +252,20 @@ export const wowzaVideoLiveStreamReading = /* @__PURE__ */ (() =>
       ...mappedStreamEntries,
       // The nested objects read in place: each as sent, not copied, with `null` fields kept as `null`.
       source_connection_information: optionalField(
-        readInPlace(
-          v.object({
-            sdp_url: nullableText,
-            application_name: nullableText,
-            application: nullableText,
-            stream_name: nullableText,
-            primary_server: nullableText,
-            host_port: nullablePort,
-            username: nullableText,
-            password: nullableText,
-            disable_authentication: nullableFlag,
-          } satisfies Record<keyof typeof mappedSourceConnectionEntries, v.GenericSchema>),
+        withIntegerPort(
+          readInPlace(
+            v.object({
+              sdp_url: nullableText,
+              application_name: nullableText,
+              application: nullableText,
+              stream_name: nullableText,
+              primary_server: nullableText,
+              host_port: nullablePort,
+              username: nullableText,
+              password: nullableText,
+              disable_authentication: nullableFlag,
+            } satisfies Record<keyof typeof mappedSourceConnectionEntries, v.GenericSchema>),
+          ),
         ),
       ),
       stream_targets: optionalField(readInPlace(v.array(v.object({ id: nullableText })))),
