@@ -951,6 +951,43 @@ describe.skipIf(!redisServer)('the Redis gate store against a real redis-server'
     }
   });
 
+  it('drops a rate or slots key holding what no take writes (text, a fraction, another type): one failed take, then the budget again', async () => {
+    const admin = new Redis(redis.url);
+    try {
+      const store = open();
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom<[string, (key: string) => Promise<unknown>]>(
+            ['ERR', (key) => admin.set(key, 'abc')],
+            ['ERR', (key) => admin.set(key, '1.5')],
+            ['ERR', (key) => admin.set(key, '1e23')],
+            ['WRONGTYPE', (key) => admin.hset(key, 'x', '1')],
+            ['WRONGTYPE', (key) => admin.rpush(key, 'x')],
+          ),
+          fc.constantFrom('rate', 'slots'),
+          async ([code, write], part) => {
+            const key = `unilive:gate:{k}:${part}`;
+            await admin.del('unilive:gate:{k}:rate', 'unilive:gate:{k}:slots');
+            // A slots key is a sorted set: text of any kind is another type there.
+            const expected = part === 'slots' ? 'WRONGTYPE' : code;
+            await write(key);
+            const take = () =>
+              part === 'rate' ? store.takeToken('k', 3) : store.acquireSlot('k', 'mine', 2, 10_000);
+            const error = await take().catch((caught: unknown) => caught);
+            expect(error).toBeInstanceOf(RedisGateStoreError);
+            expect((error as RedisGateStoreError).code).toBe(expected);
+            await expect.poll(() => admin.exists(key)).toBe(0);
+            expect(await take()).toBe(part === 'rate' ? 0 : true);
+            if (part === 'slots') await store.releaseSlot('k', 'mine');
+          },
+        ),
+        { numRuns: 15 },
+      );
+    } finally {
+      admin.disconnect();
+    }
+  });
+
   it('fails at once while Redis is stopped, and serves again once it is back', async () => {
     const store = open();
     expect(await store.pausedUntil('k')).toBe(0);

@@ -966,6 +966,9 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
         } catch (refusal) {
           // Over the budget: the limiter answers how long until its window ends; anything else failed.
           if (refusal instanceof RateLimiterRes) return Math.max(1, Math.ceil(refusal.msBeforeNext));
+          // A window's key holding what no process writes (text, `1.5`, a hash) fails every take for as long
+          // as it stays, and the limiter's script sets no expiry on a key it cannot count in: dropped.
+          if (holdsForeignValue(refusal)) client.del(rate).catch(() => {});
           throw refusal;
         }
       });
@@ -994,6 +997,9 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
             // the holder: a script's writes before its error stay. Given back, as a take given up on is.
             if ((error as { name?: unknown } | null)?.name === 'ReplyError')
               removeHolder(slots, holder, performance.now() + holdMs).catch(() => {});
+            // A slots key of another type holds no holder of any process: dropped, or every take fails for
+            // as long as it stays.
+            if (holdsForeignValue(error)) client.del(slots).catch(() => {});
             throw error;
           } finally {
             takesAwaited -= 1;
@@ -1060,6 +1066,17 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
       return closing;
     },
   };
+}
+
+/**
+ * Whether Redis refused a command for what a key of the store holds: another type (`WRONGTYPE`), or a value
+ * that is no whole number where the store counts (`ERR value is not an integer…`): something no process of
+ * the store wrote, which stays until it expires (if ever).
+ */
+function holdsForeignValue(error: unknown): boolean {
+  if ((error as { name?: unknown } | null)?.name !== 'ReplyError') return false;
+  const message = (error as { message?: unknown }).message;
+  return typeof message === 'string' && (message.startsWith('WRONGTYPE') || /not an integer/.test(message));
 }
 
 /** How long the best reading of Redis's clock is trusted before a newer one replaces it, in ms. */
