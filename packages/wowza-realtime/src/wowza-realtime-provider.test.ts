@@ -630,16 +630,20 @@ describe('wowzaRealtime provider', () => {
 
     it('without a pagination object, asks for the next page while pages come back full', async () => {
       const item = (id: string) => ({ id, name: id, state: 'active' });
-      const detail = { status: 200, body: { real_time_stream: rawOf('get') } };
+      // Each detail answer about its own stream: one about another is skipped (core's walkPages).
+      const detail = (id: string) => ({
+        status: 200,
+        body: { real_time_stream: { ...(rawOf('get') as object), id } },
+      });
       const { provider, vendor } = setup(
         { status: 200, body: { real_time_streams: [item('aaaa1111'), item('bbbb2222')] } },
-        detail,
-        detail,
+        detail('aaaa1111'),
+        detail('bbbb2222'),
         { status: 200, body: { real_time_streams: [] } },
       );
-      let count = 0;
-      for await (const _ of provider.list({ pageSize: 2 })) count += 1;
-      expect(count).toBe(2);
+      const listed: string[] = [];
+      for await (const stream of provider.list({ pageSize: 2 })) listed.push(stream.id);
+      expect(listed).toEqual(['aaaa1111', 'bbbb2222']);
       expect(vendor.requests.map((request) => request.url)).toEqual([
         `${origin}/api/v2.0/real_time?page=1&per_page=2`,
         `${origin}/api/v2.0/real_time/aaaa1111`,
