@@ -226,23 +226,50 @@ export function urlSchemeAndHost(url: string): { protocol: string; host: string 
  * The password in the user information of `url` (`rtmp://user:password@host/app`), percent-decoded, or
  * undefined when it names none or does not parse. A credential: an adapter that keeps a vendor URL registers
  * it with its secrets, so that the password alone is redacted wherever it appears (the URL's user
- * information is redacted by shape already). Read without a URL object when the URL has no `@`.
+ * information is redacted by shape already). Read without a URL object when the URL has no `@`. Where the
+ * parser places no host (`rtmp:/user:pw@host/app`, `rtmp:user:pw@host`, a scheme-less `user:pw@host`) or
+ * the URL does not parse (a space in its host), the password is read as a person reads it: after the last
+ * `:` before the first `@`.
  */
 export function urlPassword(url: string): string | undefined {
   if (!url.includes('@')) return undefined;
-  let password: string;
+  let password: string | undefined;
   try {
-    password = new URL(url).password;
+    const parsed = new URL(url);
+    // A URL the parser reads with no host (`rtmp:/user:pw@host/app`, `rtmp:user:pw@host`, a scheme-less
+    // `user:pw@host`, whose `user:` it takes for a scheme) holds its user information in its path: read as
+    // a person reads it, below.
+    password = parsed.host === '' ? writtenPassword(url) : parsed.password;
   } catch {
-    return undefined;
+    // One that does not parse at all (a space in its host) likewise.
+    password = writtenPassword(url);
   }
-  if (password === '') return undefined;
+  if (password === undefined || password === '') return undefined;
   try {
     return decodeURIComponent(password);
   } catch {
     // A `%` that starts no escape stays as written.
     return password;
   }
+}
+
+// The password a person reads in a URL the parser cannot place user information in: the text before its
+// first `@` (none of `/ ? #` in it, once a leading `scheme:` and its slashes are set aside), after its last
+// `:`, or all of it when the `scheme:` set aside was the user name (`user:pw@host` written without a scheme).
+// A credential is better masked once too often than shown.
+function writtenPassword(url: string): string | undefined {
+  const at = url.indexOf('@');
+  const written = url.slice(0, at).trimStart();
+  const schemeEnd = /^[A-Za-z][A-Za-z0-9+.-]*:/.exec(written)?.[0].length ?? 0;
+  let userInfo = written.slice(schemeEnd);
+  while (userInfo.startsWith('/')) userInfo = userInfo.slice(1);
+  if (/[/?#]/.test(userInfo)) return undefined;
+  const colon = userInfo.lastIndexOf(':');
+  return colon >= 0
+    ? userInfo.slice(colon + 1)
+    : schemeEnd > 0 && !written.includes('/')
+      ? userInfo
+      : undefined;
 }
 
 const specialSchemes = new Set(['http:', 'https:', 'ws:', 'wss:', 'ftp:', 'file:']);
