@@ -82,7 +82,7 @@ export function mapVideosdkV1LiveStream(
   const ingest = mapIngest(data);
   // A password in a URL's user information is a credential too, echoed alone or not.
   const ingestPassword = urlPassword(data.upstreamUrl);
-  secrets.learnStream(data.id, data.streamKey, ingest.streamKey, ingestPassword);
+  secrets.learnStream(data.id, data.streamKey, ingest?.streamKey, ingestPassword);
   // The vendor's id of each target: `_id` in every example, `id` in the schema table.
   const restream = data.restream?.map((target): RestreamTarget => {
     const targetId = target._id ?? target.id;
@@ -91,16 +91,17 @@ export function mapVideosdkV1LiveStream(
     return mapped;
   });
   // Every secret of the answer at once: all of them are kept, however many targets it lists.
-  const held = [data.streamKey, ingest.streamKey, ingestPassword];
+  const held = [data.streamKey, ingest?.streamKey, ingestPassword];
   if (restream) for (const target of restream) held.push(target.streamKey, urlPassword(target.url));
   secrets.holdStream(data.id, held);
   // Every read maps here: the optional fields are set one by one rather than spread from objects made and
   // dropped on each read (the same fields, in the same order).
   const playback = mapPlayback(data);
+  const endpoints = ingest ? [ingest] : [];
   const stream: Omit<LiveStream, 'raw'> & { raw?: unknown } =
     typeof data.name === 'string'
-      ? { id: data.id, provider: 'videosdk', name: data.name, state: v1State, ingest: [ingest], playback }
-      : { id: data.id, provider: 'videosdk', state: v1State, ingest: [ingest], playback };
+      ? { id: data.id, provider: 'videosdk', name: data.name, state: v1State, ingest: endpoints, playback }
+      : { id: data.id, provider: 'videosdk', state: v1State, ingest: endpoints, playback };
   // Absent when the answer has no `record`: unknown, not false.
   const recording = data.record ?? undefined;
   if (recording !== undefined) stream.recording = recording;
@@ -110,19 +111,29 @@ export function mapVideosdkV1LiveStream(
   if (createdAt) stream.createdAt = createdAt;
   const updatedAt = parseVendorTimestamp(data.updatedAt);
   if (updatedAt) stream.updatedAt = updatedAt;
-  if (warnings.length > 0) stream.warnings = [...warnings];
+  if (!ingest) stream.warnings = [...warnings, unsplitUpstreamUrl];
+  else if (warnings.length > 0) stream.warnings = [...warnings];
   // `raw` last, as every adapter's stream has it.
   stream.raw = raw;
   return stream as LiveStream;
 }
 
+// Why a v1 stream has no ingest endpoint: its push URL splits into no server and key that open it.
+const unsplitUpstreamUrl: Warning = {
+  type: 'incomplete-answer',
+  message:
+    'no ingest endpoint: videosdk\'s upstreamUrl does not end in the stream key (an empty last segment, as a trailing "/" gives), so no server and stream key open what the URL opens; what the vendor sent is in raw.upstreamUrl',
+};
+
 /**
  * `upstreamUrl` is the full push URL, server and key joined by `/` [v1 guide, "Go live with RTMP"]. The
  * server is `streamUrl` where the vendor sends it (2022 on, with a trailing slash), else everything before
  * the last `/` (the vendor's own React sample splits the same way); the OBS instructions give the server
- * without a trailing slash, so it is dropped.
+ * without a trailing slash, so it is dropped. Undefined when the URL's last segment is empty (a trailing
+ * `/`): `server` + `/` + `streamKey` would then open another path than `url` (or the server would carry the
+ * key), so there is no endpoint.
  */
-function mapIngest(data: VideosdkV1LiveStream): IngestEndpoint {
+function mapIngest(data: VideosdkV1LiveStream): IngestEndpoint | undefined {
   const url = data.upstreamUrl;
   // Tested in place: lowercasing would copy the whole URL on every read.
   const protocol = rtmpsScheme.test(url) ? 'rtmps' : 'rtmp';
@@ -148,8 +159,9 @@ function mapIngest(data: VideosdkV1LiveStream): IngestEndpoint {
     server: server.includes('@') ? withoutUserInfo(server) : server,
   };
   // The key the URL carries is the one an encoder must send; `streamKey` is the same value in every example.
-  if (streamKey.length > 0) endpoint.streamKey = streamKey;
-  else if (data.streamKey) endpoint.streamKey = data.streamKey;
+  // `server` + `/` + `streamKey` opens what `url` opens (without its user information), or nothing is given.
+  if (streamKey.length === 0 || url.endsWith('/')) return undefined;
+  endpoint.streamKey = streamKey;
   if (credentials?.username) endpoint.username = credentials.username;
   if (credentials?.password) endpoint.password = credentials.password;
   return endpoint;

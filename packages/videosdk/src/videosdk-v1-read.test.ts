@@ -27,14 +27,15 @@ const token = 'eyJhbGciOiJIUzI1NiJ9.eyJhcGlrZXkiOiJ0ZXN0LWtleSJ9.c2lnbmF0dXJlLW9
 
 // The mapping as it was: the reference every read is held to.
 function mapBefore(raw: VideosdkV1LiveStream, received: unknown, secrets: SecretSet): LiveStream {
-  const ingest = ingestBefore(raw);
+  // An `upstreamUrl` ending in `/` ends in no key: no endpoint, and a warning saying so.
+  const ingest = raw.upstreamUrl.endsWith('/') ? undefined : ingestBefore(raw);
   const ingestPassword = urlPassword(raw.upstreamUrl);
-  secrets.learnStream(raw.id, raw.streamKey, ingest.streamKey, ingestPassword);
+  secrets.learnStream(raw.id, raw.streamKey, ingest?.streamKey, ingestPassword);
   const restream = raw.restream?.map((target): RestreamTarget => {
     const targetId = target._id ?? target.id;
     return { url: target.url, streamKey: target.streamKey, ...(targetId ? { id: targetId } : {}) };
   });
-  const held = [raw.streamKey, ingest.streamKey, ingestPassword];
+  const held = [raw.streamKey, ingest?.streamKey, ingestPassword];
   for (const target of restream ?? []) held.push(target.streamKey, urlPassword(target.url));
   secrets.holdStream(raw.id, held);
   const recording = raw.record ?? undefined;
@@ -52,12 +53,23 @@ function mapBefore(raw: VideosdkV1LiveStream, received: unknown, secrets: Secret
     provider: 'videosdk',
     ...(typeof raw.name === 'string' ? { name: raw.name } : {}),
     state: 'ready',
-    ingest: [ingest],
+    ingest: ingest ? [ingest] : [],
     playback,
     ...(recording === undefined ? {} : { recording }),
     ...(restream ? { restream } : {}),
     ...(createdAt ? { createdAt } : {}),
     ...(updatedAt ? { updatedAt } : {}),
+    ...(ingest
+      ? {}
+      : {
+          warnings: [
+            {
+              type: 'incomplete-answer' as const,
+              message:
+                'no ingest endpoint: videosdk\'s upstreamUrl does not end in the stream key (an empty last segment, as a trailing "/" gives), so no server and stream key open what the URL opens; what the vendor sent is in raw.upstreamUrl',
+            },
+          ],
+        }),
     raw: received,
   };
 }

@@ -292,11 +292,13 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     const received: unknown[] = [];
     const warnings: Warning[] = [];
     const seen = new Set<string>();
+    // Named as the caller's call: a wait's final read is `waitForState (get)`, as its errors are.
+    const named = servedLabel(operation, options);
     const incomplete = (why: string) => {
       warnings.push({
         type: 'incomplete-answer',
         setting: 'restream',
-        message: `${provider} ${operation}: the vendor's RTMP-out pages of stream ${id} could not all be read (${why}), so \`restream\` may lack running RTMP-outs: it lists the ${running.length} read`,
+        message: `${provider} ${named}: the vendor's RTMP-out pages of stream ${id} could not all be read (${why}), so \`restream\` may lack running RTMP-outs: it lists the ${running.length} read`,
       });
     };
     for (let page = 1; ; page += 1) {
@@ -793,7 +795,9 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       // One deadline for the call (totalTimeoutMs): the room, the egress and its RTMP-outs.
       options = startCall(options, provider, 'get', http);
       assertValidId(id, { provider, operation: 'get' });
-      return fetchStream(id, 'get', options);
+      const stream = await fetchStream(id, 'get', options);
+      reportWaitedWarnings(stream, options);
+      return stream;
     },
 
     async getStatus(id: string, options?: CallOptions): Promise<LiveStreamStatus> {
@@ -1246,6 +1250,49 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
 }
 
 // A field the value holds itself (an object of the parsed JSON, or anything else valibot read of it).
+/**
+ * The operation a provider call's messages name: `served (operation)` when it serves another public
+ * operation (`CallRuntime.operation`: a wait's final read is `waitForState (get)`), as core's HTTP layer names
+ * its errors; else `operation`.
+ */
+function servedLabel(operation: string, options: CallOptions | undefined): string {
+  const served = ownField(ownField(options, 'runtime'), 'operation');
+  return typeof served === 'string' && served !== '' && served !== operation
+    ? `${served} (${operation})`
+    : operation;
+}
+
+/**
+ * A wait's final read (`waitForState`, `waitForBroadcast`: its options' runtime holds the wait's `deadline`)
+ * returns a stream the client hands back without reporting its warnings, as it does a `get`'s: they are
+ * reported here, to the call's `onWarning` (the client's, which masks them), named as the caller's call
+ * (`CallRuntime.operation`), so the hook hears every warning of a stream the client returns. A `get` of the
+ * caller's own carries no such deadline: the client reports its warnings itself, once.
+ */
+function reportWaitedWarnings(stream: LiveStream, options: CallOptions | undefined): void {
+  const warnings = stream.warnings;
+  if (warnings === undefined || warnings.length === 0) return;
+  const runtime = ownField(options, 'runtime');
+  if (ownField(runtime, 'deadline') === undefined) return;
+  const hook = ownField(ownField(runtime, 'hooks'), 'onWarning');
+  if (typeof hook !== 'function') return;
+  const served = ownField(runtime, 'operation');
+  const operation = typeof served === 'string' && served !== '' ? served : 'get';
+  for (const warning of warnings) {
+    // A hook that throws, or whose promise rejects, never changes the call (as core's `emit`); it gets a
+    // frozen copy, so nothing it does changes the warning on the result.
+    try {
+      const returned: unknown = hook(
+        Object.freeze({ provider, operation, warning: Object.freeze({ ...warning }) }),
+      );
+      if (typeof (returned as Promise<unknown> | undefined)?.then === 'function')
+        (returned as Promise<unknown>).then(undefined, () => {});
+    } catch {
+      // A broken logger must not break the call.
+    }
+  }
+}
+
 function ownField(value: unknown, key: string): unknown {
   return typeof value === 'object' && value !== null && Object.hasOwn(value, key)
     ? (value as Record<string, unknown>)[key]

@@ -84,7 +84,8 @@ export function readWowzaRealtimeExpiresOn(value: unknown): Date | undefined {
  * Splits the vendor's `rtmp_url` (`rtmp://host:1935/v2/pub/<stream_name>?token=<token>`) the way
  * encoders ask for it: server `rtmp://host:1935/v2/pub`, key `<stream_name>?token=<token>` (tutorial
  * S001: "Stream key is the stream_name value, such as <name>?token=<token>"). Undefined when the value is
- * not an RTMP URL with a key segment (the tutorial's placeholder template, say).
+ * not an RTMP URL with a key segment (the tutorial's placeholder template, say), or names no host as written
+ * (a scheme without `//`: `rtmp:user:password@host/…`, `rtmp:/host/…`, `rtmp:///host/…`).
  *
  * Wowza documents no user information in `rtmp_url`. When one carries it (`rtmp://user:password@host/…`),
  * `server` is written without it, as an OBS "Server" field is, and `username` and `password` are what it
@@ -97,6 +98,9 @@ export function splitRtmpUrl(
   const parsed = urlSchemeAndHost(rtmpUrl);
   if (parsed === undefined) return undefined;
   if (parsed.protocol !== 'rtmp:' && parsed.protocol !== 'rtmps:') return undefined;
+  // A URL the parser places no host in (its scheme written without `//`: `rtmp:user:pw@host/…`,
+  // `rtmp:/host/…`, `rtmp:///host/…`) is none an encoder opens as written.
+  if (parsed.host === '') return undefined;
   const queryStart = rtmpUrl.indexOf('?');
   const withoutQuery = queryStart === -1 ? rtmpUrl : rtmpUrl.slice(0, queryStart);
   const lastSlash = withoutQuery.lastIndexOf('/');
@@ -105,9 +109,11 @@ export function splitRtmpUrl(
   const userInfoAt = userInfoEnd(written);
   const server =
     userInfoAt === -1 ? written : written.slice(0, written.indexOf('//') + 2) + written.slice(userInfoAt + 1);
-  if (key.length === 0 || server.length <= `${parsed.protocol}//`.length || !server.includes(parsed.host)) {
-    return undefined;
-  }
+  if (key.length === 0) return undefined;
+  // `server` opens the scheme and host the parser reads in `rtmp_url` (so that `server` + `/` + `streamKey`,
+  // with `username` and `password`, opens what `rtmp_url` opens); read without a URL object when plain.
+  const serverParsed = urlSchemeAndHost(server);
+  if (serverParsed?.protocol !== parsed.protocol || serverParsed.host !== parsed.host) return undefined;
   const split: { server: string; streamKey: string; username?: string; password?: string } = {
     server,
     streamKey: rtmpUrl.slice(lastSlash + 1),

@@ -147,7 +147,12 @@ function pushProtocolOf(encoder: string | undefined, primaryServer: string): Ing
  *   digits is written as its number. The endpoint is left out (with the `incomplete-answer` warning of
  *   {@link wowzaVideoIngestWarnings}) when the URL parser would read its path otherwise than it is written
  *   (a `stream_name` holding `/`, `?`, `#` or `%`, a `.` or `..` segment, a character a URL escapes): `url`
- *   would then name another stream than `server` and `streamKey`.
+ *   would then name another stream than `server` and `streamKey`. It is left out too without a stream key
+ *   (`stream_name` missing, empty or null) or without an application to carry it after (an empty
+ *   `application` beside a plain host), and for a `primary_server` whose scheme is written without `//`
+ *   (`rtmp:/host/app`, `rtmp:user:password@host`, `rtmp:///host`), in which the URL parser places no host or
+ *   another than a person reads. A scheme-less `primary_server` with a path (`host/`, `host/x`) gets
+ *   `host_port` after its host, as a plain host does, never in its path.
  * - RTSP: the same URL shape on `rtsp://`, with the push credentials in it and beside it.
  * - SRT (`other_srt`): `srt://server:port`, the form Wowza's transcoder exposes (unverified for live streams).
  * A pull source (`source_url`) has no push endpoint: Wowza fetches the video itself.
@@ -173,11 +178,12 @@ export function mapWowzaVideoIngest(stream: WowzaVideoLiveStreamInput): IngestEn
       hostPort === undefined || hostPort === null || hostPort === ''
         ? ''
         : `:${typeof hostPort === 'string' ? Number(hostPort) : hostPort}`;
-    const base = withoutUserInfo(
-      hasScheme(primary) ? trimSlashes(primary) : `${protocol}://${primary}${port}`,
-    );
-    if (protocol === 'srt') {
-      if (isEndpointUrl(protocol, base)) {
+    const base = pushBase(primary, protocol, port);
+    if (base === undefined) {
+      // A scheme written without `//` (`rtmp:/host/app`, `rtmp:user:pw@host`): no URL an encoder opens as
+      // written; the endpoint is left out (see wowzaVideoIngestWarnings).
+    } else if (protocol === 'srt') {
+      if (isEndpointUrl(protocol, base) && !authorityOf(base).includes('@')) {
         const srt: IngestEndpoint = { protocol, url: base };
         if (info.stream_name) srt.streamName = info.stream_name;
         endpoints.push(srt);
@@ -190,8 +196,15 @@ export function mapWowzaVideoIngest(stream: WowzaVideoLiveStreamInput): IngestEn
       const key = info.stream_name;
       const url = key ? `${server}/${key}` : server;
       // Only a URL whose path the parser reads as written, the stream name its last segment: any other would
-      // name another stream (or none) than `server` and `streamKey` do, in an encoder given `url` alone.
-      if (isEndpointUrl(protocol, url) && writtenPath.test(url) && !key?.includes('/')) {
+      // name another stream (or none) than `server` and `streamKey` do, in an encoder given `url` alone. An
+      // RTMP endpoint carries its stream key after an application (`server` has a path), or is left out.
+      if (
+        isEndpointUrl(protocol, url) &&
+        writtenPath.test(url) &&
+        !key?.includes('/') &&
+        (protocol === 'rtsp' || (key && hasPath(server))) &&
+        !authorityOf(server).includes('@')
+      ) {
         const authenticated = info.disable_authentication !== true;
         const username = authenticated && info.username ? info.username : undefined;
         const password = authenticated && info.password ? info.password : undefined;
@@ -239,6 +252,44 @@ function withoutUserInfo(url: string): string {
   const at = url.lastIndexOf('@', end - 1);
   return start < 2 || at < start ? url : url.slice(0, start) + url.slice(at + 1);
 }
+
+// A push scheme written without the `//` of a URL's authority (`rtmp:/host/app`, `rtmp:user:pw@host`,
+// `rtmp:///host`): the URL parser places no host there, or another one than a person reads.
+const schemeWithoutAuthority = /^(?:rtmps?|rtsp|srt):(?!\/\/[^/])/i;
+
+/**
+ * The push URL `primary_server` names, before the application: a full URL (`scheme://…`) as it is, without
+ * trailing slashes; a scheme-less one (`host`, `host/path`, `user:password@host/path`) behind the protocol's
+ * scheme, with `port` after its host, never in its path; without user information either way. Undefined for
+ * a push scheme written without `//`, which no encoder opens as written.
+ */
+function pushBase(primary: string, protocol: IngestProtocol, port: string): string | undefined {
+  if (hasScheme(primary) && !primary.startsWith('/', primary.indexOf('//') + 2)) {
+    return withoutUserInfo(trimSlashes(primary));
+  }
+  if (schemeWithoutAuthority.test(primary) || hasScheme(primary)) return undefined;
+  let end = 0;
+  for (; end < primary.length; end += 1) {
+    const code = primary.charCodeAt(end);
+    if (code === 47 || code === 63 || code === 35) break; // "/", "?" or "#": the host ends
+  }
+  return withoutUserInfo(`${protocol}://${primary.slice(0, end)}${port}${trimSlashes(primary.slice(end))}`);
+}
+
+// The authority of `scheme://authority/…` (up to the first `/`, `?` or `#` after `//`), as the URL parser reads
+// a push URL.
+function authorityOf(url: string): string {
+  const start = url.indexOf('//') + 2;
+  let end = start;
+  for (; end < url.length; end += 1) {
+    const code = url.charCodeAt(end);
+    if (code === 47 || code === 63 || code === 35) break;
+  }
+  return url.slice(start, end);
+}
+
+// Whether `scheme://authority` is followed by a path (an RTMP application).
+const hasPath = (url: string) => url.indexOf('/', url.indexOf('//') + 2) !== -1;
 
 // Encoders that connect with the connection code rather than a server and key (OpenAPI `connection_code`).
 const connectionCodeEncoders = /* @__PURE__ */ new Set([
@@ -373,13 +424,18 @@ function missingIngestMessage(stream: WowzaVideoLiveStreamInput, encoder: string
   const missing = keys.filter((key) => !given(key)).map(label);
   const needed = keys.map(label).join(', ');
   const name = protocol === 'webrtc' ? 'WebRTC' : protocol.toUpperCase();
+  const primary = info?.primary_server;
   const lacks = !info
     ? `has no source_connection_information, so none of ${needed} (the ${makes})`
-    : missing.length > 0
-      ? `lacks ${missing.join(', ')} in source_connection_information (the ${makes} need ${needed})`
-      : unwrittenPath(info, protocol)
-        ? `has a stream_name or application that an ${name} URL cannot carry in its path as sent (a "/" in the stream name, a "?", "#" or "%", a "." or ".." segment, or a character a URL escapes), so the URL would name another stream than the stream key`
-        : `has source_connection_information keys that make no valid ${name} URL`;
+    : protocol !== 'webrtc' &&
+        typeof primary === 'string' &&
+        (schemeWithoutAuthority.test(primary) || (hasScheme(primary) && /^[^:]*:\/\/\//.test(primary)))
+      ? `has a primary_server that writes its scheme without the "//" of a URL's host (rtmp:/host, rtmp:user:password@host, rtmp:///host), which names no host an encoder can open as written`
+      : missing.length > 0
+        ? `lacks ${missing.join(', ')} in source_connection_information (the ${makes} need ${needed})`
+        : unwrittenPath(info, protocol)
+          ? `has a stream_name or application that an ${name} URL cannot carry in its path as sent (a "/" in the stream name, a "?", "#" or "%", a "." or ".." segment, or a character a URL escapes), so the URL would name another stream than the stream key`
+          : `has source_connection_information keys that make no valid ${name} URL`;
   const why =
     protocol === 'webrtc'
       ? 'Wowza documents these keys for API v2.0 (its quick start)'
@@ -587,24 +643,26 @@ export function wowzaVideoSecretsOf(
     stream.security?.token_auth_shared_secret ?? undefined,
   ];
   if (info) {
-    pushUrlPassword(secrets, serverUrl(info.primary_server));
+    pushServerPassword(secrets, info.primary_server);
     pushUrlPassword(secrets, info.sdp_url);
   }
   const sent =
     typeof raw === 'object' && raw !== null ? ownField(raw, 'source_connection_information') : undefined;
   if (typeof sent === 'object' && sent !== null) {
     pushUrlPassword(secrets, ownField(sent, 'source_url'));
-    pushUrlPassword(secrets, serverUrl(ownField(sent, 'backup_server')));
+    pushServerPassword(secrets, ownField(sent, 'backup_server'));
   }
   return secrets;
 }
 
-// A server without a scheme (`user:password@host`) read as the mapping reads `primary_server`: behind
-// `rtmp://`, so that the password in its user information is found (a URL parser reads `user:` as a scheme).
-function serverUrl(server: unknown): unknown {
-  return typeof server === 'string' && server.includes('@') && !hasScheme(server)
-    ? `rtmp://${server}`
-    : server;
+// The password in a server's user information, read from the text as Wowza sent it (core's `urlPassword`
+// reads one the URL parser places no host in, `rtmp:/user:pw@host`, or cannot parse, a space in the host)
+// and, for one without `scheme://` (`user:password@host`), also as the mapping reads it: behind `rtmp://`
+// (where `user:p:w@host` has the password `p:w`). Both are learned: a credential is better masked twice.
+function pushServerPassword(secrets: (string | undefined)[], server: unknown): void {
+  if (typeof server !== 'string' || !server.includes('@')) return;
+  pushUrlPassword(secrets, server);
+  if (!hasScheme(server)) pushUrlPassword(secrets, `rtmp://${server}`);
 }
 
 // A value as sent: an own field only (the answer is parsed JSON), and anything but a string is no URL.
