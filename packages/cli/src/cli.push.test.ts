@@ -206,7 +206,7 @@ describe.skipIf(!ffmpeg)('unilive push against the sandbox', () => {
     );
   });
 
-  it('ends an open-ended push on Ctrl-C with exit code 0', async () => {
+  it('ends an open-ended push on Ctrl-C with exit code 130, as sandbox and listen end', async () => {
     // videosdk's RTMP ingest (the key in the URL) is v1's; v2, the default, ingests over WHIP.
     vi.stubEnv('VIDEOSDK_API_VERSION', 'v1');
     onTestFinished(() => {
@@ -223,7 +223,7 @@ describe.skipIf(!ffmpeg)('unilive push against the sandbox', () => {
     const endedFirst = await Promise.race([connected.then(() => undefined), running]);
     expect(endedFirst, `unilive push ended before going live: ${err.join(' | ')}`).toBeUndefined();
     controller.abort();
-    expect(await running).toBe(0);
+    expect(await running).toBe(130);
     // ffmpeg has exited, its socket closed; the sandbox, in this process, hears of it on a later turn.
     await disconnected;
     expect(sandbox.publisher('videosdk', stream.id)).toBeUndefined();

@@ -295,6 +295,17 @@ describe('several providers from --config', () => {
       expect(err.at(-1)).toBe(message);
       expect(err.join('\n')).not.toContain('secret-value-2');
     }
+    // The same files named by UNILIVE_CONFIG are named so: no --config was passed.
+    for (const [path, problem] of [
+      [join(folder, 'missing.json'), 'no such file'],
+      [notJson, 'the file is not JSON'],
+      [noProviders, 'expected {"providers": [{"provider": "<id>", "name": "<name>"}, …]}'],
+    ] as const) {
+      const { run, err } = capture({ UNILIVE_CONFIG: path });
+      expect(await run('list'), path).toBe(2);
+      expect(err.at(-1)).toBe(`unilive: UNILIVE_CONFIG: ${problem}`);
+      expect(err.join('\n')).not.toContain('secret-value-2');
+    }
   });
 });
 

@@ -477,6 +477,17 @@ describe('secrets', () => {
     expect(err).toEqual([]);
   });
 
+  // Standard input is read once: the second `-` found it spent and said "the file is empty".
+  it('refuses two secret files read from standard input, naming both, before reading either', async () => {
+    const { run, err, settingsSeen, setStdin } = harness();
+    setStdin('zq-token-id\nzq-secret-key\n');
+    expect(await run('list', '--token-id-file', '-', '--secret-key-file', '-')).toBe(2);
+    expect(err.at(-1)).toBe(
+      'unilive: --token-id-file - and --secret-key-file -: standard input can give one of them; give the other a file or the environment',
+    );
+    expect(settingsSeen).toEqual([]);
+  });
+
   // A file ending in NEL (U+0085) was refused as holding a control character, where the environment
   // variable holding the same text was trimmed.
   it('drops the whitespace around a secret file by the rule the environment is read by, NEL included', async () => {

@@ -201,6 +201,16 @@ async function readSecretFile(invocation: Invocation, flag: string, path: string
 /** The credentials the flags and files give, warning once for each secret read from the command line. */
 async function credentialSettings(invocation: Invocation): Promise<Record<string, string>> {
   const settings: Record<string, string> = {};
+  // Standard input is read once, whole: a second `-` would find it spent and say the file was empty.
+  let stdinFlag: string | undefined;
+  for (const { flag, key, secret } of credentialFlags) {
+    if (!secret || stringFlag(invocation.flags, `${key}File`) !== '-') continue;
+    if (stdinFlag !== undefined)
+      throw new UsageError(
+        `--${stdinFlag}-file - and --${flag}-file -: standard input can give one of them; give the other a file or the environment`,
+      );
+    stdinFlag = flag;
+  }
   for (const { flag, key, setting, secret } of credentialFlags) {
     const direct = stringFlag(invocation.flags, key);
     const file = secret ? stringFlag(invocation.flags, `${key}File`) : undefined;
@@ -460,7 +470,12 @@ export async function streamsFor(invocation: Invocation): Promise<Streams> {
   const config =
     configPath === undefined
       ? { providers: providers.map((provider) => ({ provider })) }
-      : await readRegistryConfig(invocation, configPath);
+      : await readRegistryConfig(
+          invocation,
+          configPath,
+          // Named as the user gave it: a file from the environment is no flag they passed.
+          stringFlag(flags, 'config') !== undefined ? '--config' : 'UNILIVE_CONFIG',
+        );
   const registry = await registryFor(invocation, config);
   return { kind: 'registry', calls: registry, registry };
 }
@@ -470,8 +485,12 @@ export async function streamsFor(invocation: Invocation): Promise<Streams> {
  * {@link readInputFile} reads, a leading UTF-8 byte-order mark ignored; the message never repeats the
  * file's text.
  */
-async function readRegistryConfig(invocation: Invocation, path: string): Promise<LiveStreamRegistryConfig> {
-  const text = await readInputFile(invocation, '--config', path, {
+async function readRegistryConfig(
+  invocation: Invocation,
+  path: string,
+  label: '--config' | 'UNILIVE_CONFIG',
+): Promise<LiveStreamRegistryConfig> {
+  const text = await readInputFile(invocation, label, path, {
     maxBytes: maxConfigFileBytes,
     tooLarge: 'expected a JSON file of providers',
     stdin: false,
@@ -482,11 +501,11 @@ async function readRegistryConfig(invocation: Invocation, path: string): Promise
     // section 8.1 lets a parser ignore it, and JSON.parse would not.
     parsed = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
   } catch {
-    throw new UsageError('--config: the file is not JSON');
+    throw new UsageError(`${label}: the file is not JSON`);
   }
   const providers = (parsed as { providers?: unknown } | null)?.providers;
   if (typeof parsed !== 'object' || parsed === null || !Array.isArray(providers)) {
-    throw new UsageError('--config: expected {"providers": [{"provider": "<id>", "name": "<name>"}, …]}');
+    throw new UsageError(`${label}: expected {"providers": [{"provider": "<id>", "name": "<name>"}, …]}`);
   }
   return parsed as LiveStreamRegistryConfig;
 }

@@ -124,8 +124,9 @@ ${connectionHelp}`,
       );
       return 1;
     }
-    // Ctrl-C is how an open-ended push ends; with a duration, it cut the push short.
-    return interrupted && durationSeconds !== undefined ? 130 : 0;
+    // Interrupted is 130 whether or not a duration was given, as for `sandbox` and `listen`, which also run
+    // until Ctrl-C: a script tells a push a supervisor's SIGTERM cut short from one that ran its course.
+    return interrupted ? 130 : 0;
   },
 };
 
