@@ -796,7 +796,6 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       options = startCall(options, provider, 'get', http);
       assertValidId(id, { provider, operation: 'get' });
       const stream = await fetchStream(id, 'get', options);
-      reportWaitedWarnings(stream, options);
       return stream;
     },
 
@@ -1260,37 +1259,6 @@ function servedLabel(operation: string, options: CallOptions | undefined): strin
   return typeof served === 'string' && served !== '' && served !== operation
     ? `${served} (${operation})`
     : operation;
-}
-
-/**
- * A wait's final read (`waitForState`, `waitForBroadcast`: its options' runtime holds the wait's `deadline`)
- * returns a stream the client hands back without reporting its warnings, as it does a `get`'s: they are
- * reported here, to the call's `onWarning` (the client's, which masks them), named as the caller's call
- * (`CallRuntime.operation`), so the hook hears every warning of a stream the client returns. A `get` of the
- * caller's own carries no such deadline: the client reports its warnings itself, once.
- */
-function reportWaitedWarnings(stream: LiveStream, options: CallOptions | undefined): void {
-  const warnings = stream.warnings;
-  if (warnings === undefined || warnings.length === 0) return;
-  const runtime = ownField(options, 'runtime');
-  if (ownField(runtime, 'deadline') === undefined) return;
-  const hook = ownField(ownField(runtime, 'hooks'), 'onWarning');
-  if (typeof hook !== 'function') return;
-  const served = ownField(runtime, 'operation');
-  const operation = typeof served === 'string' && served !== '' ? served : 'get';
-  for (const warning of warnings) {
-    // A hook that throws, or whose promise rejects, never changes the call (as core's `emit`); it gets a
-    // frozen copy, so nothing it does changes the warning on the result.
-    try {
-      const returned: unknown = hook(
-        Object.freeze({ provider, operation, warning: Object.freeze({ ...warning }) }),
-      );
-      if (typeof (returned as Promise<unknown> | undefined)?.then === 'function')
-        (returned as Promise<unknown>).then(undefined, () => {});
-    } catch {
-      // A broken logger must not break the call.
-    }
-  }
 }
 
 function ownField(value: unknown, key: string): unknown {

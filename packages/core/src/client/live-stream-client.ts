@@ -156,7 +156,9 @@ export interface LiveStreamClient {
    */
   stop(id: string, options?: RequestOptions): Promise<LiveStream>;
   /**
-   * Resolves with the stream once it is in `state` (or one of several states), polling the vendor. With
+   * Resolves with the stream once it is in `state` (or one of several states), polling the vendor; the
+   * stream carries the warnings of the read that returned it, which `onWarning` hears once, named
+   * `waitForState` (`waitForBroadcast` likewise). With
    * `events` (a webhook event hub), each event about the stream makes it poll at once, and it polls slowly
    * otherwise. A state that is no neutral state, or none of which the provider ever reports
    * (`capabilities.states`), is an `InvalidInputError` naming `state`, before any request.
@@ -1017,12 +1019,15 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     signal: AbortSignal | undefined,
     operation: string,
   ): Promise<LiveStream> {
-    // Not a `reported` result: its warnings are masked here.
-    if (isFullStream(status)) return this.maskedWarnings(this.same(status, id, operation));
+    // The stream the wait returns: its warnings ride on it and reach `onWarning`, named as the wait, as a
+    // `get`'s do (an RTMP-out list cut short, an ingest left out): once, for the stream returned, not for
+    // each poll.
+    if (isFullStream(status)) return this.reported(operation, this.same(status, id, operation));
     // The wait has ended; the read of the whole stream it would make next is not sent.
     if (signal?.aborted) throw this.aborted(operation, signal.reason, 'not-sent');
     const read = this.method('get', operation);
-    const stream = this.maskedWarnings(
+    const stream = this.reported(
+      operation,
       this.same(await read.call(this.provider, id, callOptions), id, operation),
     );
     return { ...stream, state: status.state };

@@ -242,3 +242,80 @@ describe('a wait names itself, whichever provider call inside it failed', () => 
     expect(error.message).toBe('failing status failed (HTTP 503)');
   });
 });
+
+// The stream a wait returns carries its warnings, as a `get`'s does, and `onWarning` hears them once, named
+// as the wait: the hook heard those of a `get` and never those of a wait's result (videosdk v2's RTMP-out
+// list cut short, found by an outside probe).
+describe('the warnings of the stream a wait returns', () => {
+  const warning = {
+    type: 'incomplete-answer' as const,
+    setting: 'restream',
+    message: 'the list was cut short',
+  };
+  const stream = (state: LiveStream['state']): LiveStream => ({
+    id: 's1',
+    provider: 'warned',
+    state,
+    ingest: [],
+    playback: [],
+    raw: {},
+    warnings: [warning],
+  });
+
+  it('reach onWarning once, named as the wait, whether the poll is a status call or a get (generated)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.boolean(),
+        fc.integer({ min: 0, max: 3 }),
+        fc.constantFrom('waitForState' as const, 'waitForBroadcast' as const),
+        async (withStatus, pollsBefore, wait) => {
+          let polls = 0;
+          const poll = () => {
+            polls += 1;
+            return polls > pollsBefore ? 'ready' : 'starting';
+          };
+          const provider: LiveStreamProvider = {
+            specificationVersion: 'v1',
+            id: 'warned',
+            capabilities: {
+              ...capabilities,
+              broadcastingStatus: true,
+              states: liveStreamStates,
+            } as LiveStreamProvider['capabilities'],
+            create: () => Promise.reject(new Error('not used')),
+            get: async () =>
+              withStatus
+                ? { ...stream('ready'), broadcasting: true }
+                : { ...stream(poll()), broadcasting: polls > pollsBefore },
+            list: () => ({ [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new Error('no')) }) }),
+            update: () => Promise.reject(new Error('not used')),
+            delete: () => Promise.reject(new Error('not used')),
+            start: () => Promise.reject(new Error('not used')),
+            stop: () => Promise.reject(new Error('not used')),
+            ...(withStatus
+              ? {
+                  getStatus: async () => {
+                    const state = poll();
+                    return { state, broadcasting: state === 'ready', raw: {} };
+                  },
+                }
+              : {}),
+          };
+          const heard: { operation: string; warning: unknown }[] = [];
+          const client = createLiveStreamClient(provider, {
+            hooks: {
+              onWarning: (event) => heard.push({ operation: event.operation, warning: event.warning }),
+            },
+          });
+          const result =
+            wait === 'waitForState'
+              ? await client.waitForState('s1', 'ready', { intervalMs: minWaitIntervalMs, timeoutMs: 60_000 })
+              : await client.waitForBroadcast('s1', { intervalMs: minWaitIntervalMs, timeoutMs: 60_000 });
+          expect(result.warnings).toEqual([warning]);
+          expect(heard).toEqual([{ operation: wait, warning }]);
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+});
