@@ -358,6 +358,20 @@ export function wowzaVideoIngestWarnings(
   }
   const info = stream.source_connection_information;
   const warnings: Warning[] = [];
+  // Other endpoints (a WebRTC `sdp_url` beside an RTMP encoder's) do not stand in for the one the encoder
+  // pushes: an answer lacking it, or one the mapping left out (a URL no encoder could open as written), says
+  // so here as it would with no endpoint at all.
+  const pushed = encoder === 'other_webrtc' ? 'webrtc' : pushProtocolOf(encoder, '');
+  if (
+    pushed !== undefined &&
+    !isPull(stream) &&
+    stream.use_stream_source !== true &&
+    !(connectionCodeEncoders.has(encoder) && stream.connection_code) &&
+    !ingest.some(
+      (endpoint) => endpoint.protocol === pushed || (pushed === 'rtmp' && endpoint.protocol === 'rtmps'),
+    )
+  )
+    warnings.push({ type: 'incomplete-answer', message: missingIngestMessage(stream, encoder, true) });
   for (const endpoint of ingest) {
     if (endpoint.protocol !== 'rtmp' && endpoint.protocol !== 'rtsp') continue;
     if (info?.disable_authentication === true || (endpoint.username && endpoint.password)) continue;
@@ -404,7 +418,7 @@ function unwrittenPath(
  * `source_connection_information` that endpoint needs and the answer lacks (all of them when the object
  * itself is missing), and why an answer may lack them: Wowza documents them for API v1 only, bar WebRTC's.
  */
-function missingIngestMessage(stream: WowzaVideoLiveStreamInput, encoder: string): string {
+function missingIngestMessage(stream: WowzaVideoLiveStreamInput, encoder: string, others = false): string {
   const info = stream.source_connection_information;
   const protocol: keyof typeof connectionKeys =
     encoder === 'other_webrtc'
@@ -443,7 +457,8 @@ function missingIngestMessage(stream: WowzaVideoLiveStreamInput, encoder: string
   const sent = info
     ? 'what Wowza sent is in raw.source_connection_information'
     : 'the whole answer is in raw';
-  return `no ingest endpoint: encoder ${encoder} pushes ${name} and Wowza Video's answer ${lacks}; ${why}; ${sent}`;
+  // Beside endpoints of other protocols (a WebRTC `sdp_url`), the one the encoder pushes is what is missing.
+  return `no ${others ? `${name} ` : ''}ingest endpoint: encoder ${encoder} pushes ${name} and Wowza Video's answer ${lacks}; ${why}; ${sent}`;
 }
 
 const directProtocols: Record<string, PlaybackProtocol> = {

@@ -163,3 +163,31 @@ describe('a primary_server that does not parse', () => {
     expect(wowza.secrets()).toContain(password);
   });
 });
+
+// A WebRTC `sdp_url` beside the RTMP keys does not stand in for the RTMP endpoint an RTMP encoder pushes to:
+// when that one is left out, the answer says so as it does with no endpoint at all.
+describe('an RTMP endpoint left out beside a WebRTC one', () => {
+  const webrtc = { sdp_url: 'wss://h.example.com/webrtc-session.json', application_name: 'app-XO46IQZX' };
+
+  it.each([
+    ['rtmp:/usr:Secr3tPassw0rd@h.example.com/EntryPoint', withoutSlashes],
+    [undefined, `lacks primary_server in source_connection_information ${needs}`],
+  ])('%j: the WebRTC endpoint is kept, and the missing RTMP one is named', async (primary_server, lacks) => {
+    const info: Record<string, unknown> = { ...source, ...webrtc, primary_server };
+    if (primary_server === undefined) delete info.primary_server;
+    const { stream } = await read(info);
+    expect(stream.ingest.map((endpoint) => endpoint.protocol)).toEqual(['webrtc']);
+    expect(stream.warnings).toEqual([
+      {
+        type: 'incomplete-answer',
+        message: `no RTMP ingest endpoint: encoder other_rtmp pushes RTMP and Wowza Video's answer ${lacks}; ${why}`,
+      },
+    ]);
+  });
+
+  it('says nothing when the RTMP endpoint is there too', async () => {
+    const { stream } = await read({ ...source, ...webrtc });
+    expect(stream.ingest.map((endpoint) => endpoint.protocol).sort()).toEqual(['rtmp', 'webrtc']);
+    expect(stream.warnings ?? []).toEqual([]);
+  });
+});
