@@ -317,6 +317,8 @@ export {
   type RestreamTargetInput,
   urlPassword,
   urlSchemeAndHost,
+  urlUsername,
+  urlWithoutUserInfo,
   urlWithUserInfo,
   type Warning,
   warningTypes,

@@ -253,6 +253,48 @@ export function urlPassword(url: string): string | undefined {
   }
 }
 
+/**
+ * `url` without its user information (`rtmp://user:pw@host/app` → `rtmp://host/app`), the rest exactly as
+ * written, with no parser rewriting it: the authority ends at the first `/`, `?` or `#` after `//`, and its
+ * user information at the last `@` before that, as the URL parser reads a push URL. `url` as it is when it
+ * has no `//` or no user information. An endpoint's `server` is written so (IngestEndpoint: `server` never
+ * carries user information); the user name and password are {@link urlUsername} and {@link urlPassword}.
+ */
+export function urlWithoutUserInfo(url: string): string {
+  // Nearly every vendor URL has no `@` at all: one `includes`, then.
+  if (!url.includes('@')) return url;
+  const start = url.indexOf('//') + 2;
+  if (start < 2) return url;
+  let end = start;
+  for (; end < url.length; end += 1) {
+    const code = url.charCodeAt(end);
+    if (code === 47 || code === 63 || code === 35) break; // "/", "?" or "#": the authority ends
+  }
+  const at = url.lastIndexOf('@', end - 1);
+  return at < start ? url : url.slice(0, start) + url.slice(at + 1);
+}
+
+/**
+ * The user name in the user information of `url`, percent-decoded (a `%` that starts no escape stays as
+ * written), as the URL parser reads it; undefined when there is none or `url` does not parse. Not a
+ * credential by itself (the password beside it is: {@link urlPassword}).
+ */
+export function urlUsername(url: string): string | undefined {
+  if (!url.includes('@')) return undefined;
+  let username: string;
+  try {
+    username = new URL(url).username;
+  } catch {
+    return undefined;
+  }
+  if (username === '') return undefined;
+  try {
+    return decodeURIComponent(username);
+  } catch {
+    return username;
+  }
+}
+
 // The password a person reads in a URL the parser cannot place user information in: the text before its
 // first `@` (none of `/ ? #` in it, once a leading `scheme:` and its slashes are set aside), after its last
 // `:`, or all of it when the `scheme:` set aside was the user name (`user:pw@host` written without a scheme).

@@ -9,6 +9,8 @@ import {
   type RestreamTarget,
   type SecretSet,
   urlPassword,
+  urlUsername,
+  urlWithoutUserInfo,
   type Warning,
 } from '@unilive/core';
 import type { VideosdkV1LiveStream } from './videosdk-v1-api.js';
@@ -152,51 +154,16 @@ function mapIngest(data: VideosdkV1LiveStream): IngestEndpoint | undefined {
   // (an encoder given the URL alone presents it), `server` never carries it (IngestEndpoint's TSDoc; OBS
   // takes them in its own "Use authentication" fields), and they are `username` and `password`, as Wowza
   // Video's push credentials are.
-  const credentials = url.includes('@') ? userInfoOf(url) : undefined;
-  const endpoint: IngestEndpoint = {
-    protocol,
-    url,
-    server: server.includes('@') ? withoutUserInfo(server) : server,
-  };
+  const endpoint: IngestEndpoint = { protocol, url, server: urlWithoutUserInfo(server) };
   // The key the URL carries is the one an encoder must send; `streamKey` is the same value in every example.
   // `server` + `/` + `streamKey` opens what `url` opens (without its user information), or nothing is given.
   if (streamKey.length === 0 || url.endsWith('/')) return undefined;
   endpoint.streamKey = streamKey;
-  if (credentials?.username) endpoint.username = credentials.username;
-  if (credentials?.password) endpoint.password = credentials.password;
+  const username = urlUsername(url);
+  if (username !== undefined) endpoint.username = username;
+  const password = urlPassword(url);
+  if (password !== undefined) endpoint.password = password;
   return endpoint;
-}
-
-// The user name and password of a URL's user information, percent-decoded (`urlPassword` reads the password
-// the same way); undefined when it does not parse.
-function userInfoOf(url: string): { username: string; password: string | undefined } | undefined {
-  let username: string;
-  try {
-    username = new URL(url).username;
-  } catch {
-    return undefined;
-  }
-  try {
-    username = decodeURIComponent(username);
-  } catch {
-    // A `%` that starts no escape stays as written.
-  }
-  return { username, password: urlPassword(url) };
-}
-
-// `scheme://user:password@host/…` without `user:password@`, the rest exactly as written (no parser
-// rewriting it): the user information is what lies before the last `@` of the authority.
-function withoutUserInfo(url: string): string {
-  const authority = url.indexOf('//');
-  if (authority === -1) return url;
-  const start = authority + 2;
-  let end = url.length;
-  for (const stop of ['/', '?', '#']) {
-    const at = url.indexOf(stop, start);
-    if (at !== -1 && at < end) end = at;
-  }
-  const at = url.lastIndexOf('@', end - 1);
-  return at < start ? url : url.slice(0, start) + url.slice(at + 1);
 }
 
 /**

@@ -8,6 +8,8 @@ import {
   type SecretSet,
   urlPassword,
   urlSchemeAndHost,
+  urlUsername,
+  urlWithoutUserInfo,
   type Warning,
 } from '@unilive/core';
 import type { WowzaRealtimeState, WowzaRealtimeStreamReading } from './wowza-realtime-api.js';
@@ -106,9 +108,7 @@ export function splitRtmpUrl(
   const lastSlash = withoutQuery.lastIndexOf('/');
   const key = withoutQuery.slice(lastSlash + 1);
   const written = withoutQuery.slice(0, lastSlash);
-  const userInfoAt = userInfoEnd(written);
-  const server =
-    userInfoAt === -1 ? written : written.slice(0, written.indexOf('//') + 2) + written.slice(userInfoAt + 1);
+  const server = urlWithoutUserInfo(written);
   if (key.length === 0) return undefined;
   // `server` opens the scheme and host the parser reads in `rtmp_url` (so that `server` + `/` + `streamKey`,
   // with `username` and `password`, opens what `rtmp_url` opens); read without a URL object when plain.
@@ -118,42 +118,14 @@ export function splitRtmpUrl(
     server,
     streamKey: rtmpUrl.slice(lastSlash + 1),
   };
-  if (userInfoAt !== -1) {
-    // Read as the URL parser reads it (core's `urlPassword` for the password); only a URL with an `@` in its
-    // authority pays for a URL object.
-    const username = decoded(new URL(rtmpUrl).username);
-    if (username !== '') split.username = username;
+  if (server !== written) {
+    // Read as the URL parser reads them; only a URL with user information pays for a URL object.
+    const username = urlUsername(rtmpUrl);
+    if (username !== undefined) split.username = username;
     const password = urlPassword(rtmpUrl);
     if (password !== undefined) split.password = password;
   }
   return split;
-}
-
-/**
- * Where the user information of `scheme://user:password@host…` ends: the last `@` before the authority's end
- * (the first `/`, `?` or `#` after `//`), as the URL parser reads an RTMP URL; -1 when there is none. Nearly
- * every answer has no `@` at all: one `indexOf`, then.
- */
-function userInfoEnd(url: string): number {
-  if (!url.includes('@')) return -1;
-  const start = url.indexOf('//') + 2;
-  if (start < 2) return -1;
-  let end = start;
-  for (; end < url.length; end += 1) {
-    const code = url.charCodeAt(end);
-    if (code === 47 || code === 63 || code === 35) break; // "/", "?" or "#": the authority ends
-  }
-  const at = url.lastIndexOf('@', end - 1);
-  return at < start ? -1 : at;
-}
-
-// A percent-encoded URL part as text; a `%` that starts no escape stays as written (as core's `urlPassword`).
-function decoded(part: string): string {
-  try {
-    return decodeURIComponent(part);
-  } catch {
-    return part;
-  }
 }
 
 /**

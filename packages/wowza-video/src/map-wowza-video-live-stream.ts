@@ -9,6 +9,7 @@ import {
   type PlaybackProtocol,
   parseVendorTimestamp,
   urlPassword,
+  urlWithoutUserInfo,
   urlWithUserInfo,
   type Warning,
 } from '@unilive/core';
@@ -236,23 +237,6 @@ const writtenPath = /* @__PURE__ */ (() =>
 // The application and stream name as segments of such a path (the application may hold several).
 const writtenSegments = /* @__PURE__ */ (() => new RegExp(`^${writtenSegment}(?:/${writtenSegment})*$`))();
 
-/**
- * `scheme://user:password@host…` without `user:password@`. The authority ends at the first `/`, `?` or `#`
- * after `//` and its user information at the last `@` before that, as the URL parser reads a push URL (whose
- * schemes are not ones it reads `\` in). Nearly every answer has no `@` at all: one `includes`, then.
- */
-function withoutUserInfo(url: string): string {
-  if (!url.includes('@')) return url;
-  const start = url.indexOf('//') + 2;
-  let end = start;
-  for (; end < url.length; end += 1) {
-    const code = url.charCodeAt(end);
-    if (code === 47 || code === 63 || code === 35) break; // "/", "?" or "#": the authority ends
-  }
-  const at = url.lastIndexOf('@', end - 1);
-  return start < 2 || at < start ? url : url.slice(0, start) + url.slice(at + 1);
-}
-
 // A push scheme written without the `//` of a URL's authority (`rtmp:/host/app`, `rtmp:user:pw@host`,
 // `rtmp:///host`): the URL parser places no host there, or another one than a person reads.
 const schemeWithoutAuthority = /^(?:rtmps?|rtsp|srt):(?!\/\/[^/])/i;
@@ -265,7 +249,7 @@ const schemeWithoutAuthority = /^(?:rtmps?|rtsp|srt):(?!\/\/[^/])/i;
  */
 function pushBase(primary: string, protocol: IngestProtocol, port: string): string | undefined {
   if (hasScheme(primary) && !primary.startsWith('/', primary.indexOf('//') + 2)) {
-    return withoutUserInfo(trimSlashes(primary));
+    return urlWithoutUserInfo(trimSlashes(primary));
   }
   if (schemeWithoutAuthority.test(primary) || hasScheme(primary)) return undefined;
   let end = 0;
@@ -273,7 +257,9 @@ function pushBase(primary: string, protocol: IngestProtocol, port: string): stri
     const code = primary.charCodeAt(end);
     if (code === 47 || code === 63 || code === 35) break; // "/", "?" or "#": the host ends
   }
-  return withoutUserInfo(`${protocol}://${primary.slice(0, end)}${port}${trimSlashes(primary.slice(end))}`);
+  return urlWithoutUserInfo(
+    `${protocol}://${primary.slice(0, end)}${port}${trimSlashes(primary.slice(end))}`,
+  );
 }
 
 // The authority of `scheme://authority/…` (up to the first `/`, `?` or `#` after `//`), as the URL parser reads

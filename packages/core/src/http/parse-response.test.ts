@@ -2,7 +2,14 @@ import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { ResponseShapeError } from '../errors/errors.js';
-import { endpointSchemes, isEndpointUrl, urlPassword, urlSchemeAndHost } from '../live-stream.js';
+import {
+  endpointSchemes,
+  isEndpointUrl,
+  urlPassword,
+  urlSchemeAndHost,
+  urlUsername,
+  urlWithoutUserInfo,
+} from '../live-stream.js';
 import {
   parseVendorResponse,
   tolerantField,
@@ -291,5 +298,38 @@ describe('tolerantField', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('urlWithoutUserInfo and urlUsername', () => {
+  it('drop the user information the parser reads, the rest as written, and give its user name decoded (generated)', () => {
+    const part = fc.string({ unit: fc.constantFrom('a', 'Z', '9', '%41', '-', '.', '_') });
+    fc.assert(
+      fc.property(
+        fc.constantFrom('rtmp', 'rtmps', 'srt', 'https'),
+        part,
+        fc.option(part, { nil: undefined }),
+        fc.constantFrom('host.example', 'Host.Example:1935', '[::1]'),
+        fc.constantFrom('', '/app', '/app/key?token=a@b', '#f@g'),
+        (scheme, user, password, host, rest) => {
+          const info =
+            user === '' && password === undefined
+              ? ''
+              : `${user}${password === undefined ? '' : `:${password}`}@`;
+          const url = `${scheme}://${info}${host}${rest}`;
+          const bare = urlWithoutUserInfo(url);
+          expect(bare).toBe(`${scheme}://${host}${rest}`);
+          const parsed = new URL(url);
+          expect(urlUsername(url)).toBe(
+            parsed.username === '' ? undefined : decodeURIComponent(parsed.username),
+          );
+          expect(new URL(bare).host).toBe(parsed.host);
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+    expect(urlWithoutUserInfo('rtmp:/usr:pw@host/app')).toBe('rtmp:/usr:pw@host/app');
+    expect(urlWithoutUserInfo('no scheme at all')).toBe('no scheme at all');
+    expect(urlUsername('https://u@bad host/x')).toBeUndefined();
   });
 });
