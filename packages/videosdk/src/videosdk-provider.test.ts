@@ -998,6 +998,27 @@ describe('videosdk provider', () => {
       for (const secret of [token, key, youtubeKey]) expect(transcript).not.toContain(secret);
     });
 
+    it('masks a signed token’s signature when the vendor echoes its bytes in hex or standard base64', async () => {
+      const { provider, requests } = setup({ apiKey: 'zqkey-0001', secret: 'zqsecret-0001' });
+      // The token is signed, and known, before the first request; that request's answer does not matter.
+      nock(origin).get(`/v1/livestreams/${id}`).reply(404, { message: 'not found' });
+      await provider.get(id).catch(() => undefined);
+      const signed = requests[0]?.headers.authorization ?? '';
+      const signature = Buffer.from(signed.split('.')[2] ?? '', 'base64url');
+      expect(signature.length).toBe(32);
+      const echoed = [
+        signature.toString('hex'),
+        signature.toString('hex').toUpperCase(),
+        signature.toString('base64'),
+      ];
+      nock(origin)
+        .get(`/v1/livestreams/${id}`)
+        .reply(401, { message: `bad signature ${echoed.join(' or ')}` });
+      const transcript = errorTranscript(await provider.get(id).catch((caught: unknown) => caught));
+      expect(transcript).toContain('bad signature [REDACTED] or [REDACTED] or [REDACTED]');
+      for (const written of echoed) expect(transcript).not.toContain(written);
+    });
+
     it('credential settings are secrets from the start', () => {
       const provider = videosdk({ apiKey: 'api-key-0001', secret: 'secret-0001' });
       expect(provider.secrets?.()).toEqual(['api-key-0001', 'secret-0001']);

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { SecretSet } from '../secrets.js';
 import { classifiedSecretForms, minimumSecretLength, numericReferenceForms, secretForms } from './forms.js';
 
 // The forms as first written, one string operation after another: the construction in forms.ts is the
@@ -95,6 +96,18 @@ function referenceForms(secret: string): {
   const named = secret.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
   add(named.replaceAll('"', '&#34;').replaceAll("'", '&#39;').replaceAll('+', '&#43;'));
   add(named.replaceAll('"', '&quot;').replaceAll("'", '&#x27;').replaceAll('`', '&#x60;'));
+  // A signed JWT's signature, decoded and written again in hex and in standard base64.
+  const signature = /^eyJ[\w-]*\.[\w-]*\.([\w-]{16,})$/.exec(secret)?.[1];
+  if (signature !== undefined && signature.length % 4 !== 1) {
+    const bytes = Buffer.from(signature, 'base64url');
+    add(bytes.toString('hex'));
+    add(bytes.toString('hex').toUpperCase());
+    const standard = bytes.toString('base64');
+    add(standard);
+    add(standard.replace(/=+$/, ''));
+    add(standard.replaceAll('/', '\\/'));
+    add(standard.replace(/=+$/, '').replaceAll('/', '\\/'));
+  }
   const encoded = new Set<string>();
   const endings = new Set<string>();
   const addTo = (set: Set<string>, form: string) => {
@@ -194,6 +207,45 @@ function encodeBase64(bytes: Uint8Array): string {
   return out;
 }
 
+describe('a signed JWT among the secrets', () => {
+  // An HS256 token as the videosdk adapter signs it: the signature is the part of it no one can work out.
+  const header = Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url');
+  const payload = Buffer.from('{"apikey":"zqkey","permissions":["allow_join"]}').toString('base64url');
+  const signatures = fc.uint8Array({ minLength: 12, maxLength: 64 });
+
+  it('is redacted where its signature is written in hex or standard base64, alone or in a longer text', () => {
+    fc.assert(
+      fc.property(signatures, fc.constantFrom('echo ', 'sig=', '"', ''), (bytes, before) => {
+        const signature = Buffer.from(bytes);
+        const token = `${header}.${payload}.${signature.toString('base64url')}`;
+        const set = new SecretSet();
+        set.add(token);
+        for (const written of [
+          signature.toString('hex'),
+          signature.toString('hex').toUpperCase(),
+          signature.toString('base64'),
+          signature.toString('base64').replace(/=+$/, ''),
+          JSON.stringify(signature.toString('base64')).slice(1, -1).replaceAll('/', '\\/'),
+        ]) {
+          const text = `${before}${written} end`;
+          const redacted = set.redact(text);
+          expect(redacted).not.toContain(written);
+          expect(redacted).toContain('[REDACTED]');
+          expect(redacted.endsWith(' end')).toBe(true);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('adds no signature forms for a value that is not a signed JWT', () => {
+    for (const value of ['eyJhbGciOi.eyJ.c2lnbmF0dXJl', 'abc.def.ghijklmnopqrstuvwx', 'eyJx.y.short']) {
+      const hex = Buffer.from(value.split('.')[2] as string, 'base64url').toString('hex');
+      expect(secretForms(value)).not.toContain(hex);
+    }
+  });
+});
+
 describe('classifiedSecretForms', () => {
   // Letters and digits, characters every encoding treats apart (`%`, `\\`, quotes, `/`, `+`, space and
   // `!'()~*`), Latin-1, other BMP characters, a pair and lone surrogates.
@@ -224,6 +276,16 @@ describe('classifiedSecretForms', () => {
     fc.string({ unit: 'binary', maxLength: 30 }),
     // Values holding numeric references of their own, valid or not.
     fc.string({ unit: fc.constantFrom('&#', '&#x', '5', '9', '0', 'A', 'f', ';', 'b'), maxLength: 14 }),
+    // Signed JWTs, and values nearly shaped as one, with signatures of every length modulo 4.
+    fc
+      .tuple(
+        fc.constantFrom('eyJ', 'eyJ', 'eyj', 'xeyJ'),
+        fc.stringMatching(/^[\w-]{0,16}$/),
+        fc.stringMatching(/^[\w-]{0,16}$/),
+        fc.constantFrom('.', '.', '.='),
+        fc.stringMatching(/^[\w-]{12,48}$/),
+      )
+      .map(([start, header, payload, dot, signature]) => `${start}${header}.${payload}${dot}${signature}`),
   );
 
   it('gives exactly the forms of the reference construction, in its order', () => {

@@ -20,7 +20,8 @@ const base64Alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
  * and Latin-1 bytes and of its JSON-escaped forms, plain and Go's (a JSON document holding it, encoded whole), at each of the
  * three byte alignments, so it is found inside a longer blob such as the `Basic` value of `user:secret` or
  * `:secret` (only the characters that depend on the secret's bits alone are fixed there; where it ends the
- * encoding, its last character and padding too, which a copy cut from the start keeps). Forms shorter
+ * encoding, its last character and padding too, which a copy cut from the start keeps); and of a signed JWT
+ * (`eyJ…`, three base64url parts), its signature's bytes in hex and in standard base64. Forms shorter
  * than {@link minimumSecretLength} are left out, and so are secrets shorter than it: a value of one to three
  * characters would hide ordinary words, and no vendor issues credentials that short.
  */
@@ -177,6 +178,7 @@ export function classifiedSecretForms(secret: string): {
     // npm `he`.
     add(named.replaceAll('"', '&quot;').replaceAll("'", '&#x27;').replaceAll('`', '&#x60;'));
   }
+  if (secret.startsWith('eyJ')) jwsSignatureForms(secret, add);
   const encoded: string[] = [];
   const endings: string[] = [];
   const addTo = (list: string[], form: string) => {
@@ -198,6 +200,59 @@ export function classifiedSecretForms(secret: string): {
     });
   }
   return { plain: forms, encoded, endings: endings.filter((form) => !encoded.includes(form)) };
+}
+
+// A JWS compact token (`header.payload.signature`, RFC 7515 §7.1) whose header is a JSON object (`eyJ` is
+// base64url for `{"`), with a signature of at least 12 bytes.
+const jwsCompact = /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.([A-Za-z0-9_-]{16,})$/;
+
+/**
+ * The other texts of a signed token's signature: its bytes in hex (lower and upper case) and in standard
+ * base64 (`+` and `/`, with and without its padding, and `\/` as JSON writes a slash). Of a bearer JWT the
+ * signature is the part nobody can work out (the header is fixed, the payload mostly times and a key held
+ * apart), and a log line, a proxy or a vendor that decoded the token may print those bytes their own way;
+ * the token's own forms hold the signature only as base64url. Nothing is added for a value of another shape.
+ */
+function jwsSignatureForms(secret: string, add: (form: string) => void): void {
+  const signature = jwsCompact.exec(secret)?.[1];
+  // A length of 1 modulo 4 is no base64url encoding of whole bytes.
+  if (signature === undefined || signature.length % 4 === 1) return;
+  const bytes = new Uint8Array(Math.floor((signature.length * 6) / 8));
+  let bits = 0;
+  let buffer = 0;
+  let written = 0;
+  for (let index = 0; index < signature.length; index += 1) {
+    const code = signature.charCodeAt(index);
+    buffer = (buffer << 6) | base64urlValue(code);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes[written] = (buffer >> bits) & 255;
+      written += 1;
+    }
+  }
+  let hex = '';
+  for (const byte of bytes) hex += lowerPairs[byte] as string;
+  add(hex);
+  add(hex.toUpperCase());
+  // Encoded again from the bytes, as a printer that decoded them writes them (the token's last character may
+  // carry bits no byte holds).
+  const padded = encodeBase64After(bytes, 0);
+  const standard = padded.replace(/=+$/, '');
+  add(padded);
+  add(standard);
+  if (standard.includes('/')) {
+    add(padded.replaceAll('/', '\\/'));
+    add(standard.replaceAll('/', '\\/'));
+  }
+}
+
+// The value of a base64url character (`A-Z`, `a-z`, `0-9`, `-`, `_`), which the caller has checked.
+function base64urlValue(code: number): number {
+  if (code >= 65 && code <= 90) return code - 65;
+  if (code >= 97 && code <= 122) return code - 71;
+  if (code >= 48 && code <= 57) return code + 4;
+  return code === 45 ? 62 : 63;
 }
 
 const utf8Encoder = /* @__PURE__ */ new TextEncoder();
