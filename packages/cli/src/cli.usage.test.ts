@@ -1,14 +1,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ConfiguredProviderFactory, environmentView, InvalidInputError } from '@unilive/core';
 import { createMemoryBackend, createMemoryProvider } from '@unilive/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { capturedOutput } from '../test/secrets.js';
+import { capturedOutput, testFolder } from '../test/secrets.js';
 import { type CliEnvironment, main } from './cli.js';
 import { commands } from './commands/index.js';
 import type { Output } from './progress.js';
@@ -467,7 +465,7 @@ describe('usage errors', () => {
 describe('secrets', () => {
   it('reads a secret from a file or standard input without a warning', async () => {
     const { run, err, settingsSeen, setStdin } = harness();
-    const folder = await mkdtemp(join(tmpdir(), 'unilive-cli-'));
+    const folder = await testFolder();
     const file = join(folder, 'token');
     writeFileSync(file, `${token}\n`);
     expect(await run('list', '--token-file', file)).toBe(0);
@@ -525,7 +523,7 @@ describe('secrets', () => {
 
   it('refuses an unreadable, empty or multi-line secret file, and a secret given twice', async () => {
     const { run, err, backend } = harness();
-    const folder = await mkdtemp(join(tmpdir(), 'unilive-cli-'));
+    const folder = await testFolder();
     writeFileSync(join(folder, 'empty'), '\n');
     writeFileSync(join(folder, 'two'), 'a\nb\n');
     expect(await run('list', '--token-file', join(folder, 'missing'))).toBe(2);
@@ -543,7 +541,7 @@ describe('secrets', () => {
 
   it('reads at most 64 KiB of a secret file: a larger one, or a device that never ends, is refused', async () => {
     const { run, err, settingsSeen } = harness();
-    const folder = await mkdtemp(join(tmpdir(), 'unilive-cli-'));
+    const folder = await testFolder();
     writeFileSync(join(folder, 'large'), `${'a'.repeat(5 * 1024 * 1024)}\n`);
     writeFileSync(join(folder, 'just-fits'), 'a'.repeat(65_536));
     expect(await run('list', '--token-file', join(folder, 'large'))).toBe(2);
@@ -559,7 +557,7 @@ describe('secrets', () => {
   });
 
   it('Ctrl-C ends a read of a named pipe nobody writes, or of standard input left open', async () => {
-    const folder = await mkdtemp(join(tmpdir(), 'unilive-cli-'));
+    const folder = await testFolder();
     const fifo = join(folder, 'pipe');
     execFileSync('mkfifo', [fifo]);
     for (const [flag, path] of [
@@ -593,7 +591,7 @@ describe('secrets', () => {
 
   it('reads at most 1 MiB of --config: a larger file is refused before any request, one at the limit is read', async () => {
     const { run, err, backend } = harness({});
-    const folder = await mkdtemp(join(tmpdir(), 'unilive-cli-'));
+    const folder = await testFolder();
     const config = JSON.stringify({ providers: [{ provider: 'memory', name: 'm' }] });
     // Valid JSON either way: only its size differs.
     writeFileSync(join(folder, 'large.json'), config.padEnd(1_048_577, ' '));
@@ -811,7 +809,7 @@ describe('unilive sandbox', () => {
   it('a bad port, a port in use and a corrupt persist file are usage errors with a clear line', async () => {
     const { run, err } = harness();
     expect(await run('sandbox', '--port', '70000')).toBe(2);
-    const folder = await mkdtemp(join(tmpdir(), 'unilive-cli-'));
+    const folder = await testFolder();
     const persist = join(folder, 'data.json');
     writeFileSync(persist, '{"wowza-video": {"live_streams": ');
     expect(await run('sandbox', '--port', '0', '--rtmp-port', '0', '--persist', persist)).toBe(2);
@@ -844,7 +842,7 @@ describe('unilive sandbox', () => {
 
   it('a --persist another sandbox holds exits 2 naming it, and starts once that one is interrupted', async () => {
     const { run, err } = harness();
-    const folder = await mkdtemp(join(tmpdir(), 'unilive-cli-'));
+    const folder = await testFolder();
     const persist = join(folder, 'data.json');
     const controller = new AbortController();
     const out: string[] = [];
@@ -876,7 +874,7 @@ describe('unilive sandbox', () => {
 
   it('a --persist it can never use (a FIFO, a path ending in a slash) exits 2 at once, starting nothing', async () => {
     const { run, err } = harness();
-    const folder = await mkdtemp(join(tmpdir(), 'unilive-cli-'));
+    const folder = await testFolder();
     const fifo = join(folder, 'fifo.json');
     execFileSync('mkfifo', [fifo]);
     // A FIFO read would block the process for good, past SIGTERM: it is refused without being read.

@@ -46,6 +46,13 @@ export function temporaryFolder(prefix: string): () => string {
   };
 }
 
+/** A folder for the running test alone, removed with what it holds when the test ends, pass or fail. */
+export async function testFolder(prefix = 'unilive-cli-'): Promise<string> {
+  const folder = await mkdtemp(join(tmpdir(), prefix));
+  onTestFinished(() => rm(folder, { recursive: true, force: true }));
+  return folder;
+}
+
 /** Writes a configuration at `path` naming two providers, `a` and `b`, both the memory vendor. */
 export async function twoMemoryProviders(path: string): Promise<string> {
   await writeFile(
