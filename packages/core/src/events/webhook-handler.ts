@@ -104,7 +104,8 @@ export interface WebhookHandler {
   /**
    * Handles a fetch `Request` (Next.js route handlers, Hono, Cloudflare Workers, Deno, Bun): reads the raw
    * body, verifies and normalises it, hands the events on, and answers 200 `{ received }`, 400 `{ error }`
-   * for a delivery that cannot be trusted, 405, 413, or 500 when `onEvents` failed. A body stream that fails
+   * for a delivery that cannot be trusted, 405, 413, 415 for a `Content-Encoding` other than `gzip` or
+   * `deflate` (which are decoded, within `maxBodyBytes`, before `parse`), or 500 when `onEvents` failed. A body stream that fails
    * because the sender's connection closed mid-body (an error with a connection code: `ECONNRESET`,
    * `ERR_STREAM_PREMATURE_CLOSE`, …) is 400 `body-incomplete`, not heard by `onError`: the network's doing,
    * not the application's; one that fails otherwise is an `InvalidInputError` naming `request.body`.
@@ -302,6 +303,25 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
       if (error instanceof BodyStalled)
         return { status: 408, body: { error: 'body-timeout' }, headers: { connection: 'close' } };
       if (error instanceof BodyNotBytes) return bodyNotBytes(error.given);
+      // Answered as RFC 9110 §15.5.16 asks: 415, with the codings that are read (RFC 7694).
+      if (error instanceof UnsupportedCoding)
+        return {
+          status: 415,
+          body: {
+            error: 'unsupported-content-encoding',
+            message:
+              'the body is coded in a way this handler does not read; send it as is, or gzip or deflate',
+          },
+          headers: { 'accept-encoding': 'gzip, deflate', connection: 'close' },
+        };
+      if (error instanceof BodyNotDecodable)
+        return {
+          status: 400,
+          body: {
+            error: 'body-not-decodable',
+            message: `the body is not the ${error.coding} data its Content-Encoding says, so there are no signed bytes to verify`,
+          },
+        };
       if (error instanceof BodyPending)
         return { status: 400, body: { error: 'body-not-raw', message: `req.body: ${error.told}` } };
       // The sender's connection closed mid-body: nobody hears this answer, and nothing of the application's
@@ -343,8 +363,14 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
         // A body something read, or holds a reader of (a middleware's `getReader()`), has no raw bytes left.
         if (fields.bodyUsed || fields.locked) return bodyAlreadyRead(fetchBodyFix);
         if (declaredLength(fields.contentLength) > maxBodyBytes) throw new BodyTooLarge();
+        const coding = bodyCoding(fields.headers);
         const bytes = await readCapped(requestChunks(fields.body), maxBodyBytes, timeouts);
-        return process(bytes, fields.headers, fields.url, fields.method);
+        return process(
+          await decodedBody(bytes, coding, maxBodyBytes, timeouts),
+          fields.headers,
+          fields.url,
+          fields.method,
+        );
       });
       // Without a prototype: Response reads `statusText` through it, and a polluted one made it throw.
       const init = Object.create(null) as ResponseInit;
@@ -389,6 +415,12 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
 }
 
 class BodyTooLarge extends Error {}
+class UnsupportedCoding extends Error {}
+class BodyNotDecodable extends Error {
+  constructor(readonly coding: string) {
+    super();
+  }
+}
 class BodyStalled extends Error {}
 class BodyIncomplete extends Error {}
 
@@ -750,5 +782,61 @@ async function nodeBody(
   // A declared length past the cap is refused before a byte is read.
   if (declaredLength(webhookHeader(fields.headers, 'content-length')) > maxBodyBytes)
     throw new BodyTooLarge();
-  return { body: await readCapped(nodeChunks(request), maxBodyBytes, timeouts) };
+  const coding = bodyCoding(fields.headers);
+  const bytes = await readCapped(nodeChunks(request), maxBodyBytes, timeouts);
+  return { body: await decodedBody(bytes, coding, maxBodyBytes, timeouts) };
+}
+
+/**
+ * The content coding a sender applied to the body (`Content-Encoding`, RFC 9110 §8.4): none (no header,
+ * `identity`), `gzip` (or its old name `x-gzip`) or `deflate` (zlib), which every runtime's
+ * `DecompressionStream` reads. Any other coding, or more than one, throws `UnsupportedCoding` before a
+ * byte of the body is read. Only a body read from the request is decoded: bytes a body parser left in
+ * `req.body` were decoded by it already (`express.raw()` inflates), the header notwithstanding.
+ */
+function bodyCoding(headers: WebhookHeaders): BodyCoding {
+  const value = webhookHeader(headers, 'content-encoding');
+  if (value === undefined) return undefined;
+  const codings = value
+    .split(',')
+    .map((coding) => coding.trim().toLowerCase())
+    .filter((coding) => coding !== '' && coding !== 'identity');
+  if (codings.length === 0) return undefined;
+  if (codings.length === 1 && typeof DecompressionStream !== 'undefined') {
+    if (codings[0] === 'gzip' || codings[0] === 'x-gzip') return 'gzip';
+    if (codings[0] === 'deflate') return 'deflate';
+  }
+  throw new UnsupportedCoding();
+}
+
+type BodyCoding = 'gzip' | 'deflate' | undefined;
+
+// The body as the sender wrote it before coding it: what vendors sign. Read through the same bounds as the
+// body itself, so a small body that inflates past `maxBodyBytes` (a zip bomb) stops there, 413, having
+// held no more than the bound.
+async function decodedBody(
+  bytes: Uint8Array,
+  coding: BodyCoding,
+  maxBodyBytes: number,
+  timeouts: BodyTimeouts,
+): Promise<Uint8Array> {
+  if (coding === undefined) return bytes;
+  const reader = new Blob([bytes as Uint8Array<ArrayBuffer>])
+    .stream()
+    .pipeThrough(new DecompressionStream(coding))
+    .getReader();
+  const chunks: AsyncIterator<unknown> = {
+    next: async () => {
+      try {
+        return (await reader.read()) as IteratorResult<unknown>;
+      } catch {
+        throw new BodyNotDecodable(coding);
+      }
+    },
+    return: async () => {
+      await reader.cancel().catch(() => {});
+      return { done: true, value: undefined };
+    },
+  };
+  return readCapped(chunks, maxBodyBytes, timeouts);
 }
