@@ -246,3 +246,63 @@ describe('every list a registry takes is read one way', () => {
     );
   });
 });
+
+describe("a registry's list with a provider's own list options (callOptionNames.list)", () => {
+  // Two providers declaring list names of their own (as Wowza Video declares `details`) and one declaring
+  // none; each records the options its list is given.
+  function registryOf(declared: Record<'a' | 'b' | 'c', readonly string[]>) {
+    const given: Record<string, Record<string, unknown>[]> = { a: [], b: [], c: [] };
+    const providers = Object.fromEntries(
+      (['a', 'b', 'c'] as const).map((name) => {
+        const fake = fakeProvider(`vendor-${name}`, { streams: 1 });
+        const provider = {
+          ...fake.provider,
+          ...(declared[name].length > 0 ? { callOptionNames: { list: declared[name] } } : {}),
+          list: (options?: Record<string, unknown>) => {
+            given[name]?.push({ ...options });
+            return fake.provider.list(options as never);
+          },
+        };
+        return [name, provider as LiveStreamProvider];
+      }),
+    );
+    return { registry: createLiveStreamRegistry({ providers }), given };
+  }
+  const ownName = fc
+    .stringMatching(/^[a-z][a-zA-Z]{4,11}$/)
+    .filter((name) => !['providers', 'onProviderError', 'pageSize', 'maxPages', 'runtime'].includes(name));
+
+  it('hands each provider walked the names it declares, and no other provider’s (generated)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(ownName, { minLength: 2, maxLength: 4 }),
+        fc.jsonValue({ maxDepth: 1 }),
+        async (names, value) => {
+          const [aName = '', bName = '', ...shared] = names;
+          const { registry, given } = registryOf({ a: [aName, ...shared], b: [bName, ...shared], c: [] });
+          const options = Object.fromEntries(names.map((name) => [name, value]));
+          const streams = await registry.list({ ...options, pageSize: 50 }).toArray();
+          expect(streams).toHaveLength(3);
+          const walked = (name: 'a' | 'b' | 'c') => given[name]?.map(({ runtime: _, ...rest }) => rest);
+          const of = (list: readonly string[]) => Object.fromEntries(list.map((name) => [name, value]));
+          expect(walked('a')).toEqual([{ pageSize: 50, ...of([aName, ...shared]) }]);
+          expect(walked('b')).toEqual([{ pageSize: 50, ...of([bName, ...shared]) }]);
+          expect(walked('c')).toEqual([{ pageSize: 50 }]);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it('refuses a name no provider declares, naming it, before any provider is walked', async () => {
+    const { registry, given } = registryOf({ a: ['details'], b: [], c: [] });
+    const error = await registry
+      .list({ detals: false } as never)
+      .toArray()
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).issues.map((issue) => issue.path)).toEqual(['options.detals']);
+    expect((error as InvalidInputError).message).toContain('did you mean "details"');
+    expect(given).toEqual({ a: [], b: [], c: [] });
+  });
+});

@@ -61,6 +61,7 @@ import type {
   CreateLiveStreamInput,
   ListOptions,
   LiveStreamProvider,
+  ProviderListOptions,
   UpdateLiveStreamInput,
 } from '../provider.js';
 import {
@@ -249,8 +250,14 @@ export interface LiveStreamRegistry<Name extends string = string> {
    */
   create(input: CreateLiveStreamInput, options?: RegistryCreateOptions<Name>): Promise<RoutedLiveStream>;
   get(reference: StreamReference, options?: RequestOptions): Promise<RegistryLiveStream>;
-  /** Every stream of every provider, one provider after the other, each page fetched as the walk goes. */
-  list(options?: RegistryListOptions<Name>): RegistryStreamList;
+  /**
+   * Every stream of every provider, one provider after the other, each page fetched as the walk goes.
+   * A provider's own list options (typed in `ProviderListOptions`: Wowza Video's `details`) are taken when
+   * some provider of the registry declares them (`callOptionNames.list`), and each provider walked is handed
+   * only those it declares; a name none declares is an `InvalidInputError` naming `options.<name>`, before
+   * any request.
+   */
+  list(options?: RegistryListOptions<Name> & ProviderListOptions): RegistryStreamList;
   update(
     reference: StreamReference,
     patch: UpdateLiveStreamInput,
@@ -859,8 +866,61 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     );
   }
 
-  list(options?: RegistryListOptions): RegistryStreamList {
+  list(options?: RegistryListOptions & ProviderListOptions): RegistryStreamList {
     return this.walk(options, 'list');
+  }
+
+  // The list option names each provider adds (`callOptionNames.list`), read once per entry: a client handed
+  // in as it is may be one an application wrote, so anything but a list of names counts as none.
+  readonly #listNames = new Map<Entry, readonly string[]>();
+  private listNamesOf(entry: Entry): readonly string[] {
+    let names = this.#listNames.get(entry);
+    if (names === undefined) {
+      names = [];
+      try {
+        const declared: unknown = (
+          callee(entry).provider?.callOptionNames as Record<string, unknown> | undefined
+        )?.list;
+        if (Array.isArray(declared)) {
+          names = declared.filter(
+            (name): name is string =>
+              typeof name === 'string' && name !== 'runtime' && !Object.hasOwn(listOptionRules, name),
+          );
+        }
+      } catch {
+        // A provider whose names cannot be read adds none; its client refuses such an option itself.
+      }
+      this.#listNames.set(entry, names);
+    }
+    return names;
+  }
+
+  // The registry's list rules with every name some provider adds, taken as given for that provider to check.
+  #listRules: Readonly<Record<string, OptionRule>> | undefined;
+  private listRules(): Readonly<Record<string, OptionRule>> {
+    if (this.#listRules === undefined) {
+      const added = this.providers.flatMap((entry) => this.listNamesOf(entry));
+      if (added.length === 0) this.#listRules = listOptionRules;
+      else {
+        // Without a prototype, so that any name is one of its own keys.
+        const rules: Record<string, OptionRule> = Object.assign(Object.create(null), listOptionRules);
+        for (const name of added) rules[name] = providerListNameRule;
+        this.#listRules = rules;
+      }
+    }
+    return this.#listRules;
+  }
+
+  // The options one provider's walk is given: the list's own, and of the providers' names only its own.
+  private listOptionsFor(entry: Entry, listOptions: ListOptions): ListOptions {
+    const own = this.listNamesOf(entry);
+    let given: Record<string, unknown> | undefined;
+    for (const key of Object.keys(listOptions)) {
+      if (Object.hasOwn(listOptionRules, key) || own.includes(key)) continue;
+      given ??= { ...listOptions };
+      delete given[key];
+    }
+    return (given as ListOptions | undefined) ?? listOptions;
   }
 
   // The walk of `list`, and of `findByName` (which names itself in errors about its options).
@@ -891,7 +951,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
         providers: names,
         onProviderError = 'throw',
         ...listOptions
-      } = callOptions<RegistryListOptions>(options, operation, listOptionRules);
+      } = callOptions<RegistryListOptions>(options, operation, registry.listRules());
       if (search) {
         listOptions.name = search.name;
         listOptions.strict = true;
@@ -914,7 +974,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
           // `findByName`'s walk is heard as `findByName` by the hooks, as its errors name it.
           const client = operation === 'list' ? callee(entry) : servingClient(callee(entry), operation);
           let record = 0;
-          for await (const stream of client.list(listOptions)) {
+          for await (const stream of client.list(registry.listOptionsFor(entry, listOptions))) {
             record += 1;
             // A client handed in as it is may be one an application wrote: a record with no id a reference
             // can carry is skipped (or the strict walk's error) as a client of this library skips it.
@@ -1688,6 +1748,9 @@ const createRules: Readonly<Record<string, OptionRule>> = /* @__PURE__ */ (() =>
   ...requestRules,
   provider: providerName,
 }))();
+
+// A list option a provider adds: its adapter checks the value.
+const providerListNameRule: OptionRule = { check: () => true, expected: 'what the provider documents' };
 
 const listOptionRules: Readonly<Record<string, OptionRule>> = /* @__PURE__ */ (() => ({
   ...listRequestRules,
