@@ -136,20 +136,29 @@ describe('validateCreateInput', () => {
   it('refuses a restream list naming one target twice, at each later copy, on create and update alike', () => {
     // Targets drawn from few urls and keys, so lists often repeat one: a list is refused exactly when two of
     // its targets share url (its scheme and host in any case) and key, with one issue per later copy naming the first, and nothing echoed.
-    const target = fc.record({
-      url: fc.constantFrom('rtmp://a.test/live', 'rtmps://b.test:443/app', 'rtmp://A.test/live'),
-      streamKey: fc.constantFrom('dup-key-1', 'dup-key-2', 'DUP-KEY-1'),
-    });
+    // Some given back with the vendor's id of the target, as a get returned them: copies that each carry an
+    // id, all different, are records the stream has, and no repeat.
+    const target = fc.record(
+      {
+        url: fc.constantFrom('rtmp://a.test/live', 'rtmps://b.test:443/app', 'rtmp://A.test/live'),
+        streamKey: fc.constantFrom('dup-key-1', 'dup-key-2', 'DUP-KEY-1'),
+        id: fc.constantFrom('p1', 'p2', 'p3'),
+      },
+      { requiredKeys: ['url', 'streamKey'] },
+    );
     fc.assert(
       fc.property(fc.array(target, { maxLength: 8 }), fc.boolean(), (restream, onUpdate) => {
         const expected: { path: string; message: string }[] = [];
         restream.forEach((each, index) => {
           // The URL's scheme and host name one destination in any case (`A.test` is `a.test`).
-          const first = restream.findIndex(
-            (other) =>
-              other.url.toLowerCase() === each.url.toLowerCase() && other.streamKey === each.streamKey,
-          );
-          if (first < index)
+          const same = (other: typeof each) =>
+            other.url.toLowerCase() === each.url.toLowerCase() && other.streamKey === each.streamKey;
+          const first = restream.findIndex(same);
+          const record =
+            each.id !== undefined &&
+            restream[first]?.id !== undefined &&
+            !restream.slice(0, index).some((other) => same(other) && other.id === each.id);
+          if (first < index && !record)
             expected.push({
               path: `restream.${index}`,
               message: `expected each target once: it repeats the url and stream key of target ${first}`,
@@ -158,7 +167,16 @@ describe('validateCreateInput', () => {
         const run = () =>
           onUpdate ? validateUpdateInput({ restream }) : validateCreateInput({ name: 'x', restream });
         if (expected.length === 0) {
-          expect(run().restream).toEqual(restream);
+          // The ids are the vendor's state, never sent.
+          // and a destination given back as two records is sent once.
+          const once = restream.filter(
+            (each, index) =>
+              restream.findIndex(
+                (other) =>
+                  other.url.toLowerCase() === each.url.toLowerCase() && other.streamKey === each.streamKey,
+              ) === index,
+          );
+          expect(run().restream).toEqual(once.map(({ url, streamKey }) => ({ url, streamKey })));
           return;
         }
         const error = failureOf(run) as InvalidInputError;

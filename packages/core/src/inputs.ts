@@ -14,7 +14,12 @@ import type { CreateLiveStreamInput, UpdateLiveStreamInput } from './provider.js
 import { maskedFailure } from './provider-secrets.js';
 import { minimumSecretLength } from './redaction/forms.js';
 import { isCredentialName } from './redaction/patterns.js';
-import { repeatedRestreamTargets, restreamUrlSchema, streamKeySchema } from './restream.js';
+import {
+  repeatedRestreamTargets,
+  restreamTargetKey,
+  restreamUrlSchema,
+  streamKeySchema,
+} from './restream.js';
 import { combinedRedactor, knownValuesRedactor, type Redactor } from './secrets.js';
 import {
   codePointLength,
@@ -186,9 +191,19 @@ export const restreamTargetsInputSchema = /* @__PURE__ */ (() =>
     // leaves the list typed for the check of repeats above (a transformation stops a pipe with issues).
     // The scheme is sent in lower case (`RTMP://` names `rtmp://`, and a vendor comparing it as text refused it
     // after the stream was made); the rest of the URL as given.
-    v.transform((targets): RestreamTargetInput[] =>
-      targets.map(({ url, streamKey }) => ({ url: lowerCaseScheme(url), streamKey })),
-    ),
+    // A destination given back twice as two records of the stream (see repeatedRestreamTargets) is one
+    // target: sent once on a create, and kept (both records) on an update.
+    v.transform((targets): RestreamTargetInput[] => {
+      const seen = new Set<string>();
+      const sent: RestreamTargetInput[] = [];
+      for (const { url, streamKey } of targets) {
+        const key = restreamTargetKey({ url, streamKey });
+        if (seen.has(key)) continue;
+        seen.add(key);
+        sent.push({ url: lowerCaseScheme(url), streamKey });
+      }
+      return sent;
+    }),
   ))();
 
 // `url` with its scheme (before `://`) in lower case.

@@ -118,24 +118,37 @@ export function keptRestreamTargetsWarning(kept: readonly RestreamTarget[]): War
  * Pushing one stream twice to one destination with one key is never what a caller means (the destination
  * takes one publisher per key), and vendors differ on it (some keep both copies, some one), so core's input
  * checks refuse such a list on `create`, `update` and videosdk v2's start options, before any request.
+ * One case is no repeat: copies that each carry the vendor's `id` of a target, all different, as a `get`
+ * returned them. Those are records the stream has (a dashboard that added one destination twice), and its
+ * own list must go back into an update as it came (`[...stream.restream, added]`); a copy without an id,
+ * or with an id another copy has, is still a repeat.
  */
 export function repeatedRestreamTargets(
-  targets: readonly RestreamTargetInput[],
+  targets: readonly (RestreamTargetInput & { id?: unknown })[],
 ): { index: number; first: number }[] {
-  const firstByKey = new Map<string, number>();
+  const copiesByKey = new Map<string, { first: number; ids: Set<unknown> | undefined }>();
   const repeated: { index: number; first: number }[] = [];
   for (const [index, target] of targets.entries()) {
     const key = restreamTargetKey(target);
-    const first = firstByKey.get(key);
-    if (first === undefined) firstByKey.set(key, index);
-    else repeated.push({ index, first });
+    const id = typeof target.id === 'string' ? target.id : undefined;
+    const copies = copiesByKey.get(key);
+    if (copies === undefined) {
+      copiesByKey.set(key, { first: index, ids: id === undefined ? undefined : new Set([id]) });
+    } else if (id === undefined || copies.ids === undefined || copies.ids.has(id)) {
+      repeated.push({ index, first: copies.first });
+    } else {
+      copies.ids.add(id);
+    }
   }
   return repeated;
 }
 
-// One target's identity: its url and stream key together, as given but for the letter case of the URL's
-// scheme and host, which name the same destination in any case (`RTMP://Live.Example` is `rtmp://live.example`).
-function restreamTargetKey(target: RestreamTargetInput): string {
+/**
+ * One target's identity: its url and stream key together, as given but for the letter case of the URL's
+ * scheme and host, which name the same destination in any case (`RTMP://Live.Example` is `rtmp://live.example`).
+ * @internal
+ */
+export function restreamTargetKey(target: RestreamTargetInput): string {
   return JSON.stringify([caseFreeSchemeAndHost(target.url), target.streamKey]);
 }
 

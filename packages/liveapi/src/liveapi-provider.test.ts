@@ -872,6 +872,56 @@ describe('update', () => {
     ]);
   });
 
+  it('takes back its own list when LiveAPI lists one destination twice (two platforms), adding only the new target', async () => {
+    const { provider, requests } = setup();
+    // A dashboard that added one destination twice: two platform records, each with its own id.
+    const youtubePlatform = (bodyOf('get-with-platform').platforms as Record<string, unknown>[])[0] ?? {};
+    const twice = [youtubePlatform, { ...youtubePlatform, _id: '6226ce8431ddbeb3754aa2ff' }];
+    const twitch = { url: 'rtmp://live.twitch.tv/app', streamKey: 'zq-twitch-key-0001' };
+    const twitchPlatform = {
+      ...youtubePlatform,
+      _id: '6226ce8431ddbeb3754aa300',
+      server: twitch.url,
+      key: twitch.streamKey,
+    };
+    const withPlatforms = (platforms: unknown[]) => ({ ...bodyOf('get'), platforms });
+    nock(origin).get(`/live_streams/${fixtureStreamId}`).reply(200, withPlatforms(twice));
+    const before = await provider.get(fixtureStreamId);
+    expect(before.restream?.map((target) => target.id)).toEqual([
+      youtubePlatform._id,
+      '6226ce8431ddbeb3754aa2ff',
+    ]);
+    nock(origin).get(`/live_streams/${fixtureStreamId}`).reply(200, withPlatforms(twice));
+    nock(origin).post(`/live_streams/${fixtureStreamId}/platforms`).reply(201, twitchPlatform);
+    nock(origin)
+      .get(`/live_streams/${fixtureStreamId}`)
+      .reply(200, withPlatforms([...twice, twitchPlatform]));
+    requests.length = 0;
+    const after = await provider.update(fixtureStreamId, { restream: [...(before.restream ?? []), twitch] });
+    expect(requests.map((request) => [request.method, request.url, request.body])).toEqual([
+      ['GET', streamUrl, undefined],
+      [
+        'POST',
+        `${streamUrl}/platforms`,
+        { template: 'custom', server: twitch.url, key: twitch.streamKey, enabled: true },
+      ],
+      ['GET', streamUrl, undefined],
+    ]);
+    expect(after.restream).toHaveLength(3);
+    // A copy given without the vendor's id is still a repeat, refused before any request.
+    requests.length = 0;
+    const refused = await provider
+      .update(fixtureStreamId, { restream: [youtubeTarget, youtubeTarget] })
+      .catch((caught: unknown) => caught);
+    expect((refused as { issues?: unknown }).issues).toEqual([
+      {
+        path: 'restream.1',
+        message: 'expected each target once: it repeats the url and stream key of target 0',
+      },
+    ]);
+    expect(requests).toEqual([]);
+  });
+
   it('reads a stream whose platforms hold fields of another type, leaving those fields out', async () => {
     const { provider } = setup();
     const youtubePlatform = (bodyOf('get-with-platform').platforms as Record<string, unknown>[])[0];
