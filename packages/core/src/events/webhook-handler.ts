@@ -227,15 +227,13 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
     wholeMs: setting('bodyTimeoutMs', defaultBodyTimeoutMs, maxTimeoutMs),
   };
 
-  async function process(
-    body: unknown,
-    headers: WebhookHeaders,
-    url: string | undefined,
-    method: string | undefined,
-  ): Promise<Outcome> {
-    if (method !== undefined && method.toUpperCase() !== 'POST') {
-      return { status: 405, body: { error: 'method-not-allowed' }, headers: { allow: 'POST' } };
-    }
+  // Any method but POST is answered before a byte of its body is read or decoded: nothing it sends is used.
+  const notAllowed = (method: string | undefined): Outcome | undefined =>
+    method !== undefined && method.toUpperCase() !== 'POST'
+      ? { status: 405, body: { error: 'method-not-allowed' }, headers: { allow: 'POST' } }
+      : undefined;
+
+  async function process(body: unknown, headers: WebhookHeaders, url: string | undefined): Promise<Outcome> {
     // The request target is the sender's (`POST http://[x/hooks/… HTTP/1.1`): one that is no URL is a
     // request this handler cannot check, answered 400 without repeating it (it may hold a path secret).
     if (typeof url === 'string' && !URL.canParse(url, 'http://webhook.invalid')) {
@@ -319,7 +317,7 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
           status: 400,
           body: {
             error: 'body-not-decodable',
-            message: `the body is not the ${error.coding} data its Content-Encoding says, so there are no signed bytes to verify`,
+            message: `the body could not be decoded as ${error.coding}, as its Content-Encoding says (data cut short or not in that coding, or several gzip members, which are not read), so there are no signed bytes to verify`,
           },
         };
       if (error instanceof BodyPending)
@@ -361,16 +359,13 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
         // the caller's own error (its message may hold a secret), as node's are.
         const fields = readFetchRequest(request);
         // A body something read, or holds a reader of (a middleware's `getReader()`), has no raw bytes left.
+        const refused = notAllowed(fields.method);
+        if (refused) return refused;
         if (fields.bodyUsed || fields.locked) return bodyAlreadyRead(fetchBodyFix);
         if (declaredLength(fields.contentLength) > maxBodyBytes) throw new BodyTooLarge();
         const coding = bodyCoding(fields.headers);
         const bytes = await readCapped(requestChunks(fields.body), maxBodyBytes, timeouts);
-        return process(
-          await decodedBody(bytes, coding, maxBodyBytes, timeouts),
-          fields.headers,
-          fields.url,
-          fields.method,
-        );
+        return process(await decodedBody(bytes, coding, maxBodyBytes, timeouts), fields.headers, fields.url);
       });
       // Without a prototype: Response reads `statusText` through it, and a polluted one made it throw.
       const init = Object.create(null) as ResponseInit;
@@ -386,11 +381,13 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
         // A stream something read to its end (a middleware, a parser that left nothing in req.body) has no
         // bytes left: verifying none would answer malformed-body or a bad signature for the wrong reason. A
         // body that is empty but unread is not ended yet (`readableEnded` turns true only once it is read).
+        const refused = notAllowed(fields.method);
+        if (refused) return refused;
         if (fields.body === undefined && fields.readableEnded === true) return bodyAlreadyRead(nodeBodyFix);
         // Handed back wrapped: an async function's result (or an `await`) adopts a thenable, and one in
         // req.body would be awaited, its `then` called, past every body timer.
         const { body } = await nodeBody(request, fields, maxBodyBytes, timeouts);
-        return process(body, fields.headers, fields.url, fields.method);
+        return process(body, fields.headers, fields.url);
       });
       // The application's response: one that cannot be written (no response object, a field or method that
       // throws, an `end` that rejects) is told to onError as an InvalidInputError naming `response`, without
