@@ -96,17 +96,13 @@ function referenceForms(secret: string): {
   const named = secret.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
   add(named.replaceAll('"', '&#34;').replaceAll("'", '&#39;').replaceAll('+', '&#43;'));
   add(named.replaceAll('"', '&quot;').replaceAll("'", '&#x27;').replaceAll('`', '&#x60;'));
-  // A signed JWT's signature, decoded and written again in hex and in standard base64.
+  // A signed JWT's signature, decoded: in hex here, and in base64 with the other bytes below.
   const signature = /^eyJ[\w-]*\.[\w-]*\.([\w-]{16,})$/.exec(secret)?.[1];
-  if (signature !== undefined && signature.length % 4 !== 1) {
-    const bytes = Buffer.from(signature, 'base64url');
-    add(bytes.toString('hex'));
-    add(bytes.toString('hex').toUpperCase());
-    const standard = bytes.toString('base64');
-    add(standard);
-    add(standard.replace(/=+$/, ''));
-    add(standard.replaceAll('/', '\\/'));
-    add(standard.replace(/=+$/, '').replaceAll('/', '\\/'));
+  const signatureBytes =
+    signature !== undefined && signature.length % 4 !== 1 ? Buffer.from(signature, 'base64url') : undefined;
+  if (signatureBytes !== undefined) {
+    add(signatureBytes.toString('hex'));
+    add(signatureBytes.toString('hex').toUpperCase());
   }
   const encoded = new Set<string>();
   const endings = new Set<string>();
@@ -116,6 +112,7 @@ function referenceForms(secret: string): {
   const byteSources = byteForms(secret);
   if (json !== secret) byteSources.push(new TextEncoder().encode(json));
   if (goJson !== json) byteSources.push(new TextEncoder().encode(goJson));
+  if (signatureBytes !== undefined) byteSources.push(new Uint8Array(signatureBytes));
   for (const bytes of byteSources) {
     for (const [form, ending] of base64Forms(bytes)) {
       const set = ending ? endings : encoded;
@@ -234,6 +231,33 @@ describe('a signed JWT among the secrets', () => {
           expect(redacted.endsWith(' end')).toBe(true);
         }
       }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('is redacted where its signature’s bytes sit inside a longer base64 blob, at any alignment', () => {
+    fc.assert(
+      fc.property(
+        signatures,
+        fc.uint8Array({ maxLength: 20 }),
+        fc.uint8Array({ maxLength: 20 }),
+        fc.boolean(),
+        (bytes, before, after, urlSafe) => {
+          const signature = Buffer.from(bytes);
+          const set = new SecretSet();
+          set.add(`${header}.${payload}.${signature.toString('base64url')}`);
+          const blob = Buffer.concat([before, signature, after]).toString(urlSafe ? 'base64url' : 'base64');
+          // The characters that the signature's bits alone decide.
+          const own = blob.slice(
+            Math.ceil((before.length * 8) / 6),
+            Math.floor(((before.length + signature.length) * 8) / 6),
+          );
+          const redacted = set.redact(`blob ${blob} end`);
+          for (let start = 0; start + 12 <= own.length; start += 1)
+            expect(redacted).not.toContain(own.slice(start, start + 12));
+          expect(redacted.endsWith(' end')).toBe(true);
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -21,7 +21,7 @@ const base64Alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
  * three byte alignments, so it is found inside a longer blob such as the `Basic` value of `user:secret` or
  * `:secret` (only the characters that depend on the secret's bits alone are fixed there; where it ends the
  * encoding, its last character and padding too, which a copy cut from the start keeps); and of a signed JWT
- * (`eyJ…`, three base64url parts), its signature's bytes in hex and in standard base64. Forms shorter
+ * (`eyJ…`, three base64url parts), its signature's bytes in hex and in base64 as the secret's own bytes are. Forms shorter
  * than {@link minimumSecretLength} are left out, and so are secrets shorter than it: a value of one to three
  * characters would hide ordinary words, and no vendor issues credentials that short.
  */
@@ -178,7 +178,13 @@ export function classifiedSecretForms(secret: string): {
     // npm `he`.
     add(named.replaceAll('"', '&quot;').replaceAll("'", '&#x27;').replaceAll('`', '&#x60;'));
   }
-  if (secret.startsWith('eyJ')) jwsSignatureForms(secret, add);
+  const signature = secret.startsWith('eyJ') ? jwsSignatureBytes(secret) : undefined;
+  if (signature !== undefined) {
+    let hex = '';
+    for (const byte of signature) hex += lowerPairs[byte] as string;
+    add(hex);
+    add(hex.toUpperCase());
+  }
   const encoded: string[] = [];
   const endings: string[] = [];
   const addTo = (list: string[], form: string) => {
@@ -187,6 +193,7 @@ export function classifiedSecretForms(secret: string): {
   const byteSources = byteForms(secret, utf8);
   if (json !== secret) byteSources.push(utf8Of(json));
   if (goLower !== json) byteSources.push(utf8Of(goLower));
+  if (signature !== undefined) byteSources.push(signature);
   for (const bytes of byteSources) {
     base64Forms(bytes, (form, ending) => {
       const list = ending ? endings : encoded;
@@ -207,23 +214,23 @@ export function classifiedSecretForms(secret: string): {
 const jwsCompact = /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.([A-Za-z0-9_-]{16,})$/;
 
 /**
- * The other texts of a signed token's signature: its bytes in hex (lower and upper case) and in standard
- * base64 (`+` and `/`, with and without its padding, and `\/` as JSON writes a slash). Of a bearer JWT the
- * signature is the part nobody can work out (the header is fixed, the payload mostly times and a key held
- * apart), and a log line, a proxy or a vendor that decoded the token may print those bytes their own way;
- * the token's own forms hold the signature only as base64url. Nothing is added for a value of another shape.
+ * The bytes of a signed token's signature, for the other texts they take: hex (lower and upper case) and
+ * standard base64 (`+` and `/`), at each alignment inside a longer blob, as the secret's own bytes are. Of a
+ * bearer JWT the signature is the part nobody can work out (the header is fixed, the payload mostly times
+ * and a key held apart), and a log line, a proxy or a vendor that decoded the token may print those bytes
+ * their own way; the token's own forms hold the signature only as base64url. Undefined for a value of
+ * another shape.
  */
-function jwsSignatureForms(secret: string, add: (form: string) => void): void {
+function jwsSignatureBytes(secret: string): Uint8Array | undefined {
   const signature = jwsCompact.exec(secret)?.[1];
   // A length of 1 modulo 4 is no base64url encoding of whole bytes.
-  if (signature === undefined || signature.length % 4 === 1) return;
+  if (signature === undefined || signature.length % 4 === 1) return undefined;
   const bytes = new Uint8Array(Math.floor((signature.length * 6) / 8));
   let bits = 0;
   let buffer = 0;
   let written = 0;
   for (let index = 0; index < signature.length; index += 1) {
-    const code = signature.charCodeAt(index);
-    buffer = (buffer << 6) | base64urlValue(code);
+    buffer = ((buffer << 6) | base64urlValue(signature.charCodeAt(index))) & 0xffff;
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
@@ -231,20 +238,7 @@ function jwsSignatureForms(secret: string, add: (form: string) => void): void {
       written += 1;
     }
   }
-  let hex = '';
-  for (const byte of bytes) hex += lowerPairs[byte] as string;
-  add(hex);
-  add(hex.toUpperCase());
-  // Encoded again from the bytes, as a printer that decoded them writes them (the token's last character may
-  // carry bits no byte holds).
-  const padded = encodeBase64After(bytes, 0);
-  const standard = padded.replace(/=+$/, '');
-  add(padded);
-  add(standard);
-  if (standard.includes('/')) {
-    add(padded.replaceAll('/', '\\/'));
-    add(standard.replaceAll('/', '\\/'));
-  }
+  return bytes;
 }
 
 // The value of a base64url character (`A-Z`, `a-z`, `0-9`, `-`, `_`), which the caller has checked.
