@@ -287,6 +287,49 @@ const isWordCharacter = (code: number) =>
   (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
 
 /**
+ * Words unilive itself writes in its messages, warnings and issue paths (the neutral model's field and
+ * setting names, its states, the words of its warning types), of {@link fragmentLength} characters or more.
+ * Standing alone as a word, one of them is never taken for a secret cut short: a key that begins with
+ * `restream` would otherwise mask every `restream` of a warning (its `setting`, an issue path, the message),
+ * which says nothing of the key. A secret that is the word itself, whole, is masked as any secret is.
+ */
+const ownWords: ReadonlySet<string> = /* @__PURE__ */ new Set([
+  'broadcasting',
+  'createdAt',
+  'deleteSource',
+  'fallback',
+  'incomplete',
+  'ingestProtocol',
+  'lowLatency',
+  'occurredAt',
+  'playback',
+  'provider',
+  'providerDetails',
+  'providerName',
+  'providerOptions',
+  'recording',
+  'resetting',
+  'restream',
+  'starting',
+  'stopping',
+  'streamKey',
+  'timestamp',
+  'unsupported',
+  'updatedAt',
+  'warnings',
+]);
+
+// Whether `text` holds one of the own words, as a whole word, at [start, end).
+function isOwnWord(text: string, start: number, end: number): boolean {
+  return (
+    end - start <= 15 &&
+    (start === 0 || !isWordCharacter(text.charCodeAt(start - 1))) &&
+    (end === text.length || !isWordCharacter(text.charCodeAt(end))) &&
+    ownWords.has(text.slice(start, end))
+  );
+}
+
+/**
  * Buckets sharing a fingerprint with more secrets than this are searched through their forms kept in
  * sorted order (see {@link SortedForms}): going through every secret of the bucket at each hit would cost
  * a step per secret sharing the head, and keys issued by a counter or URLs on one host all share it.
@@ -607,7 +650,7 @@ export class FragmentIndex {
         for (const kind of kinds) {
           const whole = this.findsWhole ? (end: number) => found(start, end, kind) : undefined;
           const kept = lists[kind].longestCut(text, start, matches, whole);
-          if (kept > 0) found(start, start + kept, kind);
+          if (kept > 0 && !isOwnWord(text, start, start + kept)) found(start, start + kept, kind);
         }
       } else headFragment(text, start, key, this.#secretsOf(heads), matches, found, this.findsWhole);
     }
@@ -619,7 +662,7 @@ export class FragmentIndex {
         matches.exempt(indexWork.steps - before);
         for (const kind of kinds) {
           const kept = lists[kind].longestCut(text, end, matches);
-          if (kept > 0) found(end - kept, end, kind);
+          if (kept > 0 && !isOwnWord(text, end - kept, end)) found(end - kept, end, kind);
         }
       } else tailFragment(text, end, key, this.#secretsOf(tails), matches, found);
     }
@@ -972,7 +1015,8 @@ function headFragment(
       if (kept === form.length) {
         if (whole && !cutOnly) found(start, end, kind);
       } else if (kept >= fragmentLength) {
-        if (end === text.length || !isWordCharacter(text.charCodeAt(end))) found(start, end, kind);
+        if ((end === text.length || !isWordCharacter(text.charCodeAt(end))) && !isOwnWord(text, start, end))
+          found(start, end, kind);
       }
     }
   }
@@ -992,7 +1036,8 @@ function tailFragment(
       const kept = matches.suffixAt(form, end);
       const start = end - kept;
       if (kept >= fragmentLength && kept < form.length) {
-        if (start === 0 || !isWordCharacter(text.charCodeAt(start - 1))) found(start, end, kind);
+        if ((start === 0 || !isWordCharacter(text.charCodeAt(start - 1))) && !isOwnWord(text, start, end))
+          found(start, end, kind);
       }
     }
   }
