@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebhookVerificationError } from '../errors/errors.js';
 import type { LiveStreamEvent } from './live-stream-event.js';
 import { createWebhookHandler, type NodeWebhookRequest } from './webhook-handler.js';
 
@@ -262,5 +263,47 @@ describe('a compressed delivery', () => {
     expect(response.status).toBe(405);
     expect(watched.bodies).toEqual([]);
     expect(watched.heard).toEqual([]);
+  });
+
+  it('whose signature fails says the body was verified decoded, so the sender’s side is where to look', async () => {
+    const handler = createWebhookHandler({
+      parse: async () => {
+        throw new WebhookVerificationError({
+          provider: 'test',
+          operation: 'parseWebhook',
+          reason: 'bad-signature',
+          message: 'the signature does not match the body',
+        });
+      },
+    });
+    const url = await nodeEndpoint(handler);
+    const json = new TextEncoder().encode('{"event":"connected"}');
+    for (const [header, body, note] of [
+      [
+        'gzip',
+        gzipSync(json),
+        ' (the body was verified as decoded from its Content-Encoding, gzip: the signature must cover the bytes before that coding)',
+      ],
+      [
+        'deflate',
+        deflateSync(json),
+        ' (the body was verified as decoded from its Content-Encoding, deflate: the signature must cover the bytes before that coding)',
+      ],
+      ['identity', json, ''],
+    ] as const) {
+      const headers = { 'content-encoding': header };
+      for (const response of [
+        await handler.handleWebhook(
+          new Request('https://app.example/hooks', { method: 'POST', headers, body: new Uint8Array(body) }),
+        ),
+        await fetch(url, { method: 'POST', headers, body: new Uint8Array(body) }),
+      ]) {
+        expect(response.status).toBe(400);
+        expect(await response.json()).toEqual({
+          error: 'bad-signature',
+          message: `the signature does not match the body${note}`,
+        });
+      }
+    }
   });
 });

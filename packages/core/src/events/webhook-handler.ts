@@ -233,7 +233,12 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
       ? { status: 405, body: { error: 'method-not-allowed' }, headers: { allow: 'POST' } }
       : undefined;
 
-  async function process(body: unknown, headers: WebhookHeaders, url: string | undefined): Promise<Outcome> {
+  async function process(
+    body: unknown,
+    headers: WebhookHeaders,
+    url: string | undefined,
+    coding?: BodyCoding,
+  ): Promise<Outcome> {
     // The request target is the sender's (`POST http://[x/hooks/… HTTP/1.1`): one that is no URL is a
     // request this handler cannot check, answered 400 without repeating it (it may hold a path secret).
     if (typeof url === 'string' && !URL.canParse(url, 'http://webhook.invalid')) {
@@ -247,7 +252,13 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
       events = await options.parse({ body: body as Uint8Array, headers, url });
     } catch (error) {
       if (WebhookVerificationError.isInstance(error)) {
-        return { status: 400, body: { error: error.reason, message: error.message } };
+        // A signature computed over the coded bytes fails against the decoded ones: said, so the sender's
+        // side is where the operator looks.
+        const decoded =
+          coding !== undefined && error.reason === 'bad-signature'
+            ? ` (the body was verified as decoded from its Content-Encoding, ${coding}: the signature must cover the bytes before that coding)`
+            : '';
+        return { status: 400, body: { error: error.reason, message: `${error.message}${decoded}` } };
       }
       throw error;
     }
@@ -365,7 +376,8 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
         if (declaredLength(fields.contentLength) > maxBodyBytes) throw new BodyTooLarge();
         const coding = bodyCoding(fields.headers);
         const bytes = await readCapped(requestChunks(fields.body), maxBodyBytes, timeouts);
-        return process(await decodedBody(bytes, coding, maxBodyBytes, timeouts), fields.headers, fields.url);
+        const body = await decodedBody(bytes, coding, maxBodyBytes, timeouts);
+        return process(body, fields.headers, fields.url, coding);
       });
       // Without a prototype: Response reads `statusText` through it, and a polluted one made it throw.
       const init = Object.create(null) as ResponseInit;
@@ -386,8 +398,8 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
         if (fields.body === undefined && fields.readableEnded === true) return bodyAlreadyRead(nodeBodyFix);
         // Handed back wrapped: an async function's result (or an `await`) adopts a thenable, and one in
         // req.body would be awaited, its `then` called, past every body timer.
-        const { body } = await nodeBody(request, fields, maxBodyBytes, timeouts);
-        return process(body, fields.headers, fields.url);
+        const { body, coding } = await nodeBody(request, fields, maxBodyBytes, timeouts);
+        return process(body, fields.headers, fields.url, coding);
       });
       // The application's response: one that cannot be written (no response object, a field or method that
       // throws, an `end` that rejects) is told to onError as an InvalidInputError naming `response`, without
@@ -731,7 +743,7 @@ async function nodeBody(
   fields: NodeRequestFields,
   maxBodyBytes: number,
   timeouts: BodyTimeouts,
-): Promise<{ body: unknown }> {
+): Promise<{ body: unknown; coding?: BodyCoding }> {
   const given = fields.body;
   if (typeof given === 'string') {
     // Weighed by its UTF-8 bytes, as the same text yielded by the stream is: each UTF-16 unit is 1 to 3
@@ -781,7 +793,7 @@ async function nodeBody(
     throw new BodyTooLarge();
   const coding = bodyCoding(fields.headers);
   const bytes = await readCapped(nodeChunks(request), maxBodyBytes, timeouts);
-  return { body: await decodedBody(bytes, coding, maxBodyBytes, timeouts) };
+  return { body: await decodedBody(bytes, coding, maxBodyBytes, timeouts), coding };
 }
 
 /**
