@@ -673,6 +673,41 @@ describe('unilive listen: an app that does not answer', () => {
     expect(err).toEqual([]);
   });
 
+  it('stopped with deliveries waiting behind one the app has not answered: those are dropped as removed, never sent to the stopping listener', async () => {
+    timing({ appMs: 30_000 });
+    const box = await sandbox();
+    const target = await hangingApp();
+    const { out, err, output } = capture();
+    const controller = new AbortController();
+    const listening = main(['listen', '--forward-to', `${target.url}/hooks`, '-p', 'liveapi'], {
+      output,
+      signal: controller.signal,
+      environment: { UNILIVE_SANDBOX_URL: box.url },
+    });
+    await expect.poll(() => out.find((line) => line.startsWith('Forwarding'))).toBeDefined();
+    const client = createLiveStreamClient(liveapi(box.adapterSettings('liveapi')));
+    for (const name of ['first', 'second', 'third']) await client.create({ name });
+    await expect.poll(() => target.requests).toBe(1);
+    controller.abort();
+    expect(await listening).toBe(130);
+    await box.webhooks.settled();
+    // The two waiting behind the one being sent are dropped when the registration goes; that one is then
+    // answered as usual (502: interrupted).
+    expect(box.webhooks.deliveries().map((record) => [record.status ?? record.error, record.reason])).toEqual(
+      [
+        ['dropped', 'removed'],
+        ['dropped', 'removed'],
+        [502, undefined],
+      ],
+    );
+    expect(target.requests).toBe(1);
+    expect(out.slice(1)).toEqual([
+      `liveapi stream-created → ${target.url}/… interrupted before the app answered`,
+      'stopped forwarding',
+    ]);
+    expect(err).toEqual([]);
+  });
+
   it('stopped while the app has not answered: that delivery gets its line before the last one, and the request ends', async () => {
     // Not a bound running out: the shared 30 s limit.
     timing({ appMs: 30_000 });

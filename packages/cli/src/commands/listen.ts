@@ -249,7 +249,9 @@ export const listen: CommandSpec = {
         });
       }
     } finally {
-      stopping.abort();
+      // The registrations go first, and only then the requests still waiting for the app: a delivery
+      // answered (502, interrupted) while its registration stood would have the sandbox send the next one
+      // waiting to a listener on its way out, recorded `unreachable`, where removing it drops them all.
       await watch.stop();
       // The registration Ctrl-C interrupted: the sandbox may have taken it, so its answer is awaited (for
       // at most sandboxMs) and what it took removed with the rest.
@@ -270,9 +272,11 @@ export const listen: CommandSpec = {
       // A registration whose answer never came (lost, or past sandboxMs) is found by its URL: the listing
       // masks the path, and the origin is this listener's own port, which no other process holds.
       if (inFlight !== undefined || unanswered) await removeByOrigin(control, relayUrl);
-      server.closeAllConnections();
-      // Each delivery still on its way has its line (interrupted) before the last one.
+      stopping.abort();
+      // Each delivery still on its way has its line (interrupted) before the last one, and its answer
+      // written (502) before the connections close: the sandbox records it as answered, not unreachable.
       await Promise.all(relaying);
+      server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
     output.out(forwarding ? 'stopped forwarding' : 'stopped before forwarding');
