@@ -305,4 +305,46 @@ describe("a registry's list with a provider's own list options (callOptionNames.
     expect((error as InvalidInputError).message).toContain('did you mean "details"');
     expect(given).toEqual({ a: [], b: [], c: [] });
   });
+
+  it('never skips a provider refusing the value of a list option it declares: the caller’s mistake, as pageSize’s', async () => {
+    const refusing = fakeProvider('vendor-a', { streams: 1 });
+    const others = fakeProvider('vendor-b', { streams: 2 });
+    const warnings: unknown[] = [];
+    const registry = createLiveStreamRegistry({
+      hooks: { onWarning: (event) => warnings.push(event) },
+      providers: {
+        b: others.provider,
+        a: {
+          ...refusing.provider,
+          callOptionNames: { list: ['details'] },
+          list: (options?: { details?: unknown }) => {
+            if (typeof options?.details !== 'boolean')
+              throw new InvalidInputError({
+                provider: 'vendor-a',
+                operation: 'list',
+                message: 'vendor-a list: invalid options: options.details (expected true or false)',
+                issues: [{ path: 'options.details', message: 'expected true or false' }],
+              });
+            return refusing.provider.list(options as never);
+          },
+        } as LiveStreamProvider,
+      },
+    });
+    for (const details of ['no', null, 1]) {
+      const error = await registry
+        .list({ details, onProviderError: 'skip' } as never)
+        .toArray()
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(InvalidInputError);
+      expect((error as InvalidInputError).issues).toEqual([
+        { path: 'options.details', message: 'expected true or false' },
+      ]);
+      expect((error as { providerName?: string }).providerName).toBe('a');
+      expect(warnings).toEqual([]);
+    }
+    // A value it takes walks both.
+    expect(await registry.list({ details: false, onProviderError: 'skip' } as never).toArray()).toHaveLength(
+      3,
+    );
+  });
 });

@@ -873,7 +873,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
   // The list option names each provider adds (`callOptionNames.list`), read once per entry: a client handed
   // in as it is may be one an application wrote, so anything but a list of names counts as none.
   readonly #listNames = new Map<Entry, readonly string[]>();
-  private listNamesOf(entry: Entry): readonly string[] {
+  listNamesOf(entry: Entry): readonly string[] {
     let names = this.#listNames.get(entry);
     if (names === undefined) {
       names = [];
@@ -1027,7 +1027,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
           // setting read at call time): with 'skip' the other providers are still listed.
           const skip =
             onProviderError === 'skip' &&
-            !refusesListOptions(error) &&
+            !refusesListOptions(error, registry.listNamesOf(entry)) &&
             !AbortError.isInstance(error) &&
             !listOptions.signal?.aborted;
           // Named for the call the caller made: `findByName` walks through each client's `list`.
@@ -1652,11 +1652,12 @@ function noCandidate(excluded: readonly RoutingExclusion[]): InvalidInputError {
 }
 
 // An InvalidInputError about one of the list's options (`pageSize`, `timeoutMs`…): a provider's own limit on
-// them, beyond what every provider takes, which the registry checked before walking.
+// them, beyond what every provider takes, which the registry checked before walking; or about one of the
+// list options the provider adds (`providerNames`: Wowza Video's `details`), whose value only it checks.
 // What a provider threw is read without trusting it: a value marked as an `InvalidInputError` (by another copy
 // of core, or an outside adapter) may lack `issues`, hold odd ones or throw on any read. Only issues that
 // name one of the list's own options make it the caller's mistake; anything unreadable is the provider's.
-function refusesListOptions(error: unknown): boolean {
+function refusesListOptions(error: unknown, providerNames: readonly string[]): boolean {
   if (!InvalidInputError.isInstance(error)) return false;
   try {
     const issues: unknown = error.issues;
@@ -1667,7 +1668,11 @@ function refusesListOptions(error: unknown): boolean {
           typeof issue === 'object' && issue !== null ? (issue as { path?: unknown }).path : undefined;
         // `options.pageSize`, and the bare `pageSize` of an adapter built on an earlier core.
         const name = typeof path === 'string' ? path.replace(/^options\./, '').split('.', 1)[0] : undefined;
-        return name !== undefined && name !== '' && Object.hasOwn(listRequestRules, name);
+        return (
+          name !== undefined &&
+          name !== '' &&
+          (Object.hasOwn(listRequestRules, name) || providerNames.includes(name))
+        );
       })
     );
   } catch {
