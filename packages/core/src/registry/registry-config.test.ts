@@ -4,6 +4,8 @@ import { fakeProvider } from '../../test/fake-provider.js';
 import { createLiveStreamClientFromConfig } from '../config/load-client.js';
 import { mayBeCredentialName } from '../config/names.js';
 import { readSettings } from '../config/settings.js';
+import { createContainer } from '../di/container.js';
+import { tokens } from '../di/tokens.js';
 import { InvalidInputError } from '../errors/errors.js';
 import type { LiveStreamProvider } from '../provider.js';
 import { createLiveStreamRegistryFromConfig } from './registry-config.js';
@@ -419,5 +421,45 @@ describe('configuration that cannot be read', () => {
       { path: 'providers.0.name', message: 'expected a name, or the setting left out (null is none)' },
     ]);
     expect(built).toEqual([]);
+  });
+});
+
+describe('createLiveStreamRegistryFromConfig: hook events', () => {
+  it('name the account each client serves (providerName), as a registry made in code does, from options or a container', async () => {
+    // Two accounts of one vendor whose streams carry a warning the client hands to onWarning.
+    const providers = {
+      liveapi: (): LiveStreamProvider => {
+        const fake = fakeProvider('liveapi', { streams: 1 });
+        return {
+          ...fake.provider,
+          get: async (id: string) => ({
+            ...(await fake.provider.get(id)),
+            warnings: [{ type: 'other' as const, message: 'zq note' }],
+          }),
+        };
+      },
+    };
+    const config = {
+      providers: [
+        { provider: 'liveapi', name: 'eu', tokenId: 'e', secretKey: 's1' },
+        { provider: 'liveapi', name: 'us', tokenId: 'u', secretKey: 's2' },
+      ],
+    };
+    const heard: unknown[] = [];
+    const hooks = { onWarning: (event: { providerName?: string }) => heard.push(event.providerName) };
+    const child = createContainer();
+    child.register(tokens.hooks, { useValue: hooks });
+    for (const options of [
+      { providers, hooks },
+      { providers, container: child },
+    ]) {
+      heard.length = 0;
+      const registry = await createLiveStreamRegistryFromConfig(config, options as never);
+      for (const name of ['eu', 'us']) {
+        const [stream] = await registry.list({ providers: [name] }).toArray();
+        await registry.get(stream?.ref ?? '');
+      }
+      expect(heard).toEqual(['eu', 'us']);
+    }
   });
 });

@@ -22,6 +22,7 @@ import {
   containerHooks,
   createLiveStreamRegistry,
   type LiveStreamRegistry,
+  namedHooks,
   withoutOnError,
 } from './registry.js';
 import type { RoutingOptions } from './routing.js';
@@ -122,7 +123,10 @@ export async function createLiveStreamRegistryFromConfig(
   // container's reaches a client, which would hear each of its own calls (a provider failed over from
   // included) besides the registry's.
   const hooks = options.hooks ?? containerHooks(options.container);
-  const clientOptions = hooks ? { ...options, hooks: withoutOnError(hooks) } : options;
+  // Each client's events carry its entry's name (`providerName`), as a registry made in code gives its
+  // clients: two accounts of one vendor are told apart in every request, response, retry and warning.
+  const clientOptions = (registryName: string): ConfigClientOptions =>
+    hooks ? { ...options, hooks: namedHooks(withoutOnError(hooks), registryName) } : options;
   // A Map, so the registry's order is the entries' order: an object would put names that are whole
   // numbers (`'2024'`, an account named by its customer number) first.
   const clients = new Map<string, LiveStreamClient>();
@@ -186,7 +190,10 @@ export async function createLiveStreamRegistryFromConfig(
       );
     }
     try {
-      clients.set(registryName, await createLiveStreamClientFromConfig(settings, clientOptions));
+      clients.set(
+        registryName,
+        await createLiveStreamClientFromConfig(settings, clientOptions(registryName)),
+      );
     } catch (error) {
       // Masked by the whole configuration's credentials as well as the entry's: one account's key pasted
       // into another entry (a copy slip between `eu` and `us`) is a credential of this configuration.

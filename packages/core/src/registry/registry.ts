@@ -1947,7 +1947,8 @@ export function containerHooks(container: DependencyContainer | undefined): Http
  * name as `providerName`, so two accounts of one vendor are told apart in logs and metrics as their
  * errors are. What a hook returns is handed back (an `async` hook's rejection is caught where it is called).
  */
-function namedHooks(hooks: HttpHooks, name: string): HttpHooks {
+/** `hooks` whose events carry `providerName: name` (all but `onError`, which the registry raises). @internal */
+export function namedHooks(hooks: HttpHooks, name: string): HttpHooks {
   const named: HttpHooks = {};
   const wrap = <E extends object>(hook: ((event: E) => void) | undefined) =>
     typeof hook === 'function' ? (event: E) => hook({ ...event, providerName: name }) : undefined;
