@@ -74,6 +74,11 @@ export interface OptionsPlace {
   elsewhere?: Readonly<Record<string, string>>;
 }
 
+/** The issue counting the unknown names a refusal leaves out: `and 1 more unknown setting, not listed`. */
+export function moreUnknown(count: number, noun: 'setting' | 'name'): string {
+  return `and ${count} more unknown ${noun}${count === 1 ? '' : 's'}, not listed`;
+}
+
 /**
  * Reads an options object the way every public entry point of core does: its own properties only (a `hooks`
  * or `rateLimit` left on `Object.prototype` is not the caller's), one defined non-enumerable too (it is the
@@ -207,7 +212,7 @@ export function readOptionsAndIssues<T extends object>(
   if (unknownCount > namedUnknownNames) {
     issues.push({
       path: place.path,
-      message: `and ${unknownCount - namedUnknownNames} more unknown names, not listed`,
+      message: moreUnknown(unknownCount - namedUnknownNames, 'name'),
     });
   }
   return result;

@@ -226,7 +226,10 @@ describe('options of many unknown names', () => {
       if (count > 100) {
         expect(error.issues[100]).toEqual({
           path: 'options',
-          message: `and ${count - 100} more unknown names, not listed`,
+          message:
+            count === 101
+              ? 'and 1 more unknown name, not listed'
+              : `and ${count - 100} more unknown names, not listed`,
         });
       }
     }

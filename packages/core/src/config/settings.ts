@@ -3,7 +3,7 @@ import { quotesNoValue } from '../errors/quotes-no-value.js';
 import { defaultRetryPolicy } from '../http/retry-policy.js';
 import { ownData } from '../inputs.js';
 import type { ProviderId } from '../live-stream.js';
-import { namedUnknownNames } from '../options.js';
+import { moreUnknown, namedUnknownNames } from '../options.js';
 import { isArrayValue, plainObjectProblem, unreadableText } from '../own.js';
 import type { ProviderSettingsBase } from '../provider.js';
 import { minimumSecretLength } from '../redaction/forms.js';
@@ -533,7 +533,7 @@ export function readSettings<Settings extends object>(
   if (unknownCount > namedUnknownNames) {
     issues.push({
       path: '$',
-      message: `and ${unknownCount - namedUnknownNames} more unknown settings, not listed`,
+      message: moreUnknown(unknownCount - namedUnknownNames, 'setting'),
     });
   }
   hideCredentialNames(unknownNames, known, credentialTexts(credentials, own, environmentVariables));

@@ -2,7 +2,7 @@ import { mayBeCredentialName, unknownNameAdvice } from '../config/names.js';
 import { type InputIssue, InvalidInputError } from '../errors/errors.js';
 import { quotesNoValue } from '../errors/quotes-no-value.js';
 import type { ProviderId } from '../live-stream.js';
-import { namedUnknownNames } from '../options.js';
+import { moreUnknown, namedUnknownNames } from '../options.js';
 import { isArrayValue, isUrlObject, plainObjectProblem, prototypePollution } from '../own.js';
 import type { Redactor } from '../secrets.js';
 import { defaultRetryPolicy, maxRetriesLimit, type RetryPolicy } from './retry-policy.js';
@@ -209,7 +209,7 @@ function checkRetry(
       );
   }
   if (unknownCount > namedUnknownNames) {
-    issue('retry', `and ${unknownCount - namedUnknownNames} more unknown settings, not listed`);
+    issue('retry', moreUnknown(unknownCount - namedUnknownNames, 'setting'));
   }
   const own = (key: keyof RetryPolicy) => (Object.hasOwn(given, key) ? given[key] : undefined);
   const policy: RetryPolicy = { ...defaultRetryPolicy };
