@@ -849,3 +849,32 @@ describe('readSettings', () => {
     }
   });
 });
+
+describe('a registry configuration handed to createLiveStreamClientFromConfig', () => {
+  it('is named as one, pointing at createLiveStreamRegistryFromConfig, before any provider is built', async () => {
+    let built = 0;
+    const providers = {
+      liveapi: () => {
+        built += 1;
+        return fakeProvider({});
+      },
+    };
+    for (const config of [
+      { providers: [{ provider: 'liveapi', name: 'eu' }] },
+      { provider: 'liveapi', providers: [] },
+    ]) {
+      const error = (await createLiveStreamClientFromConfig(config as never, { providers }).catch(
+        (caught: unknown) => caught,
+      )) as InvalidInputError;
+      expect(InvalidInputError.isInstance(error)).toBe(true);
+      expect(error.issues).toEqual([
+        {
+          path: 'providers',
+          message:
+            'a list of providers is a registry configuration: load it with createLiveStreamRegistryFromConfig (this loader takes one provider)',
+        },
+      ]);
+    }
+    expect(built).toBe(0);
+  });
+});

@@ -221,6 +221,15 @@ async function loadClient(
   // A configuration's own name spelt another way (`ratelimit`, `rate_limit`, `Provider`) is no setting of
   // any adapter: left to the adapter, its refusal would list the adapter's settings alone, and a misspelt
   // `provider` would be reported as none configured.
+  // A registry's configuration (`{ providers: [...] }`) handed to the loader of one client: named as such,
+  // rather than taken for a misspelt `provider`.
+  if (Object.hasOwn(settings, 'providers') && isArrayValue((settings as { providers?: unknown }).providers)) {
+    throw configurationError(
+      'providers',
+      'a list of providers is a registry configuration: load it with createLiveStreamRegistryFromConfig (this loader takes one provider)',
+      undefined,
+    );
+  }
   for (const key of Object.keys(settings)) {
     const meant = spelledOtherwise(key, configurationNames);
     if (meant !== undefined) {
