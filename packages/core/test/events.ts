@@ -19,3 +19,15 @@ export function eventOf(fields: LiveStreamEventFields & { type: LiveStreamEventT
   if (state !== undefined) event.state = state;
   return event;
 }
+
+/** One `live_stream.connected` event, as a webhook handler's tests have `parse` return it. */
+export const oneConnectedEvent: readonly LiveStreamEvent[] = [
+  {
+    id: 'e1',
+    type: 'live_stream.connected',
+    provider: 'test',
+    streamId: 's1',
+    occurredAt: new Date(Date.UTC(2026, 10, 29, 12)),
+    raw: {},
+  },
+];

@@ -4,24 +4,15 @@ import { Readable } from 'node:stream';
 import { deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { oneConnectedEvent } from '../../test/events.js';
 import { WebhookVerificationError } from '../errors/errors.js';
-import type { LiveStreamEvent } from './live-stream-event.js';
 import { createWebhookHandler, type NodeWebhookRequest } from './webhook-handler.js';
 
 // A sender (or a proxy before the application) may compress a delivery and say so in `Content-Encoding`.
 // What a vendor signs is the body before that coding, so the handler hands `parse` the decoded bytes, within
 // the same `maxBodyBytes` as any body, and answers what it cannot decode without calling `parse`.
 
-const events: LiveStreamEvent[] = [
-  {
-    id: 'e1',
-    type: 'live_stream.connected',
-    provider: 'test',
-    streamId: 's1',
-    occurredAt: new Date(Date.UTC(2026, 10, 29, 12)),
-    raw: {},
-  },
-];
+const events = [...oneConnectedEvent];
 
 function watchedHandler(maxBodyBytes?: number) {
   const heard: unknown[] = [];

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { oneConnectedEvent } from '../../test/events.js';
 import { hostileKinds, makeHostile } from '../../test/hostile-bytes.js';
 import { InvalidInputError } from '../errors/errors.js';
-import type { LiveStreamEvent } from './live-stream-event.js';
 import {
   createWebhookHandler,
   type NodeWebhookRequest,
@@ -13,16 +13,7 @@ import { checkWebhookInput, readWebhookBody, webhookBodyBytes } from './webhook-
 // What the sender or the request's own state gets wrong is the request's, answered 400 or 408 and never
 // heard by onError; what the application's call gets wrong is a named error; neither is a raw TypeError.
 
-const events: LiveStreamEvent[] = [
-  {
-    id: 'e1',
-    type: 'live_stream.connected',
-    provider: 'test',
-    streamId: 's1',
-    occurredAt: new Date(Date.UTC(2026, 10, 29, 12)),
-    raw: {},
-  },
-];
+const events = [...oneConnectedEvent];
 
 function nodeRequest(url: string, chunks: AsyncIterable<unknown>): NodeWebhookRequest {
   return {

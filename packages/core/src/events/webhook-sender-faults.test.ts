@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { type AddressInfo, connect } from 'node:net';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { oneConnectedEvent } from '../../test/events.js';
 import { InvalidInputError } from '../errors/errors.js';
-import type { LiveStreamEvent } from './live-stream-event.js';
 import { createWebhookHandler, type NodeWebhookRequest } from './webhook-handler.js';
 
 // What the sender's connection does is the network's, not the application's: a body cut off by a closed
@@ -11,16 +11,7 @@ import { createWebhookHandler, type NodeWebhookRequest } from './webhook-handler
 // application's failures); a request stream something read to its end before the handler got it is 400
 // `body-not-raw` on node() as a read Request is on handleWebhook.
 
-const events: LiveStreamEvent[] = [
-  {
-    id: 'e1',
-    type: 'live_stream.connected',
-    provider: 'test',
-    streamId: 's1',
-    occurredAt: new Date(Date.UTC(2026, 10, 29, 12)),
-    raw: {},
-  },
-];
+const events = [...oneConnectedEvent];
 
 function watchedHandler() {
   const heard: unknown[] = [];
