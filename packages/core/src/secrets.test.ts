@@ -1131,3 +1131,26 @@ describe('redact: a secret holding a lone surrogate', () => {
     );
   });
 });
+
+describe('a value learned before its stream existed', () => {
+  it('moves to the stream once learned for it, and is forgotten with the stream (generated)', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.stringMatching(/^zq[A-Za-z0-9]{6,12}$/), { minLength: 1, maxLength: 6 }),
+        fc.stringMatching(/^zq-pending-[a-z0-9]{6}$/),
+        (keys, pending) => {
+          const set = new SecretSet();
+          // A create's restream keys, registered before its request, and a value no stream took.
+          set.learn(...keys, pending);
+          set.learnStream('zq-stream', ...keys);
+          // Learned again for the same stream (an update giving back the same targets): still the stream's.
+          set.learn(...keys);
+          set.learnStream('zq-stream', ...keys);
+          expect(set.redact(keys.join(' '))).not.toMatch(/zq[A-Za-z0-9]{6}/);
+          set.forgetStream('zq-stream');
+          expect(set.values()).toEqual([pending]);
+        },
+      ),
+    );
+  });
+});

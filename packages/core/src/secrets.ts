@@ -773,6 +773,14 @@ export class SecretSet implements Redactor, Iterable<string> {
    */
   learnStream(id: string, ...sent: (string | undefined | null)[]): void {
     const values = piecesOf(sent);
+    this.#holdForStream(id, values);
+    // Values learned before the stream existed (a create's restream keys, registered before its request)
+    // are the stream's now: they leave the recent tier, so forgetting the stream forgets them.
+    if (this.#recent.size > 0) this.#leaveRecent(values);
+  }
+
+  // The values learnStream adds to the stream `id`.
+  #holdForStream(id: string, values: readonly (string | undefined | null)[]): void {
     // Reading a stream again (Wowza Real-Time learns its tokens on every `get`) sends the values it sent
     // last time: found in place, nothing is allocated or rebuilt.
     if (this.#knowsInPlace(id, values)) return;
@@ -796,6 +804,17 @@ export class SecretSet implements Redactor, Iterable<string> {
     known.earlier = this.#trimEarlier([...kept, ...added], latest);
     streamSecretWork.rewrites += 1;
     this.#changed();
+  }
+
+  // Drops `values` from the recent tier, where they are (a stream holds them now, so they stay indexed).
+  #leaveRecent(values: readonly (string | undefined | null)[]): void {
+    let changed = false;
+    for (const value of values) {
+      if (typeof value !== 'string' || !this.#recent.delete(value)) continue;
+      this.#indexForms(value, 'remove');
+      changed = true;
+    }
+    if (changed) this.#changed();
   }
 
   // Whether learnStream(id, ...values) would leave the stream as it is: each value (the first time the call

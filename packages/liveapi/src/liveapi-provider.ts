@@ -235,6 +235,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
       operation,
       method: 'GET',
       path: pathOf`live_streams/${id}`,
+      stream: id,
       schema: liveApiStreamReading,
       learn: learnRead,
       options,
@@ -257,6 +258,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
         operation,
         method: 'PATCH',
         path: pathOf`live_streams/${id}`,
+        stream: id,
         body,
         schema: liveApiStreamResponseSchema,
         // Setting the same name or the same `enabled` value twice changes nothing.
@@ -362,6 +364,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
           operation,
           method: 'POST',
           path: pathOf`live_streams/${id}/platforms`,
+          stream: id,
           body: toLiveApiPlatformBody(entry.target),
           options,
         });
@@ -583,6 +586,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
           operation: 'delete',
           method: 'DELETE',
           path: pathOf`live_streams/${id}`,
+          stream: id,
           options,
         });
         secrets.forgetStream(id);

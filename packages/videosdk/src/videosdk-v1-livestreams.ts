@@ -102,6 +102,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
       operation,
       method: 'GET',
       path: pathOf`v1/livestreams/${id}`,
+      stream: id,
       schema: videosdkV1LiveStreamSchema,
       learn: learnAnswer,
       options,
@@ -145,6 +146,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
         operation: 'get',
         method: 'GET',
         path: pathOf`v1/livestreams/${id}`,
+        stream: id,
         schema: videosdkV1LiveStreamSchema,
         learn: learnAnswer,
         options,
@@ -238,6 +240,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
           operation: 'update',
           method: 'POST',
           path: pathOf`v1/livestreams/${id}`,
+          stream: id,
           body,
           schema: videosdkV1LiveStreamSchema,
           idempotent: true,
@@ -278,6 +281,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
         operation: 'delete',
         method: 'DELETE',
         path: pathOf`v1/livestreams/${id}`,
+        stream: id,
         options,
       });
       secrets.forgetStream(id);

@@ -196,6 +196,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       step,
       method: 'GET',
       path: pathOf`v2/rooms/${id}`,
+      stream: id,
       schema: videosdkV2RoomSchema,
       options,
     });
@@ -391,6 +392,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       operation,
       method: 'GET',
       path: pathOf`v2/rooms/${id}`,
+      stream: id,
       schema: videosdkV2RoomSchema,
       options,
     });
@@ -903,6 +905,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
             operation: 'update',
             method: 'POST',
             path: pathOf`v2/rooms/${id}`,
+            stream: id,
             body: { status: request.status },
             schema: videosdkV2RoomSchema,
             // Setting the same status twice changes nothing [2024 reference: "if it is different"].

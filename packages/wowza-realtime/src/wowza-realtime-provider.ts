@@ -205,6 +205,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
       operation,
       method: 'GET',
       path: pathOf`real_time/${id}`,
+      stream: id,
       schema: wowzaRealtimeStreamEnvelopeReadSchema,
       learn: learnAnswer,
       options,
@@ -329,6 +330,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
               operation: 'update',
               method: 'GET',
               path: pathOf`real_time/${id}`,
+              stream: id,
               schema: wowzaRealtimeStreamEnvelopeReadSchema,
               learn: learnAnswer,
               options,
@@ -346,6 +348,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
                   operation: 'update',
                   method: 'GET',
                   path: pathOf`real_time/${id}`,
+                  stream: id,
                   learn: ({ real_time_stream: read }) =>
                     secrets.learnStream(
                       id,
@@ -375,6 +378,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
             operation: 'update',
             method: 'PATCH',
             path: pathOf`real_time/${id}`,
+            stream: id,
             body,
             schema: wowzaRealtimeStreamEnvelopeSchema,
             // Every field sets a value: sending the same PATCH twice leaves the stream as once.
@@ -420,7 +424,13 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
       async delete(id: string, options?: CallOptions): Promise<void> {
         options = startCall(options, providerId, 'delete', http);
         assertValidId(id, { provider: providerId, operation: 'delete' });
-        await http.request({ operation: 'delete', method: 'DELETE', path: pathOf`real_time/${id}`, options });
+        await http.request({
+          operation: 'delete',
+          method: 'DELETE',
+          path: pathOf`real_time/${id}`,
+          stream: id,
+          options,
+        });
         secrets.forgetStream(id);
       },
 
@@ -463,6 +473,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
                 operation: 'stop',
                 method: 'PUT',
                 path: pathOf`real_time/${id}/stop`,
+                stream: id,
                 schema: wowzaRealtimeStopSchema,
                 options,
               },
@@ -489,6 +500,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
           operation: 'status',
           method: 'GET',
           path: pathOf`real_time/${id}/state`,
+          stream: id,
           options,
         });
         return { state: mapWowzaRealtimeState(data.real_time.state), raw };

@@ -284,6 +284,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
       operation,
       method: 'GET',
       path: pathOf`live_streams/${id}`,
+      stream: id,
       schema: wowzaVideoLiveStreamReading,
       learn: learnAnswer,
       options,
@@ -313,6 +314,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
         operation: action,
         method: 'PUT',
         path,
+        stream: id,
         schema: wowzaVideoStateEnvelope,
         // A repeated start or stop that reached Wowza answers ERR-422-InvalidStateChange, which the lifecycle
         // rule reads as done; a repeated reset would restart the transcoder twice.
@@ -509,6 +511,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
             operation: 'update',
             method: 'PATCH',
             path: pathOf`live_streams/${id}`,
+            stream: id,
             body,
             schema: wowzaVideoLiveStreamReading,
             // The same PATCH applied twice leaves the same stream.
@@ -558,6 +561,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
           operation: 'delete',
           method: 'DELETE',
           path: pathOf`live_streams/${id}`,
+          stream: id,
           options,
         });
         secrets.forgetStream(id);
@@ -574,6 +578,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
           operation: 'status',
           method: 'GET',
           path: pathOf`live_streams/${id}/state`,
+          stream: id,
           schema: wowzaVideoStateEnvelope,
           options,
         });
@@ -586,6 +591,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
           operation: 'regenerateConnectionCode',
           method: 'PUT',
           path: pathOf`live_streams/${id}/regenerate_connection_code`,
+          stream: id,
           schema: wowzaVideoConnectionCodeEnvelope,
           // Each call issues a new code and voids the previous one.
           idempotent: false,
@@ -602,6 +608,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
           operation: 'thumbnailUrl',
           method: 'GET',
           path: pathOf`live_streams/${id}/thumbnail_url`,
+          stream: id,
           schema: wowzaVideoThumbnailEnvelope,
           options,
         });

@@ -564,6 +564,43 @@ describe('createHttpClient', () => {
     expect((await read('hls/r-5/active', true).sent).data).toEqual({ stream: { id: 'r-5', state: 'live' } });
   });
 
+  it('forgets the secrets of the stream a request names when the vendor says it is gone (404, 410), after masking the error with them', async () => {
+    const stream = (status: number, name: string, mark: { notFoundIsAnswer?: boolean } = {}) => {
+      const secrets = new SecretSet();
+      secrets.learnStream(name, `zq-key-of-${name}`);
+      secrets.learnStream('zq-other', 'zq-key-of-other');
+      nock(origin)
+        .get(`/api/v2/s/${name}`)
+        .reply(status, { meta: { code: 'X', message: `no stream zq-key-of-${name}` } });
+      const sent = client({ secrets, retry: { maxRetries: 0 } }).request({
+        operation: 'get',
+        method: 'GET',
+        path: `s/${name}`,
+        stream: name,
+        schema,
+        ...mark,
+      });
+      return { secrets, sent };
+    };
+    for (const status of [404, 410]) {
+      const { secrets, sent } = stream(status, `zq-gone-${status}`);
+      const error = await failure(() => sent);
+      expect(NotFoundError.isInstance(error)).toBe(true);
+      expect((error as NotFoundError).vendorMessage).toBe('no stream [REDACTED]');
+      expect(secrets.values()).toEqual(['zq-key-of-other']);
+    }
+    // Any other failure, or a 404 the caller expects, keeps them.
+    for (const [status, mark] of [
+      [500, {}],
+      [403, {}],
+      [404, { notFoundIsAnswer: true }],
+    ] as const) {
+      const { secrets, sent } = stream(status, `zq-kept-${status}`, mark);
+      await sent.catch(() => undefined);
+      expect(secrets.values()).toContain(`zq-key-of-zq-kept-${status}`);
+    }
+  });
+
   // Found by the reliability suite on videosdk v2, whose removals are POSTs (`/v2/rooms/deactivate`,
   // `/v2/hls/end`) answered with a body: the repeat after a lost answer found the room gone.
   it('takes 404 on a removal POST marked goneMeansDone as done after a lost answer, never on the first attempt', async () => {

@@ -230,6 +230,14 @@ export interface HttpRequest<T> {
    */
   notFoundIsAnswer?: boolean;
   /**
+   * The id of the stream the request is about, when its path names one. A 404 or 410 answer to it (a
+   * `NotFoundError`: the vendor says the stream no longer exists, deleted by another process or on the
+   * vendor's dashboard) drops the secrets `secrets` holds for it (`SecretSet.forgetStream`), as a delete
+   * made here does, so a long-running process holds the secrets of the streams the account has, not of
+   * every stream it ever saw. The error itself is masked with them first.
+   */
+  stream?: string | undefined;
+  /**
    * For a request that changes a stream: a 2xx with no body at all (204, an empty 200) resolves with `data`
    * and `body` undefined instead of failing with `ResponseShapeError`, since the vendor accepted the change
    * and said nothing more. A body that is not JSON (an HTML page, a cut answer) still fails: it may not be
@@ -823,6 +831,9 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           cutAfter,
           overCap ? maxResponseBytes : undefined,
         );
+        // Masked with them above; from here on the stream the vendor says is gone holds no secrets.
+        if ((status === 404 || status === 410) && typeof spec.stream === 'string')
+          settings.secrets.forgetStream(spec.stream);
         const statusRetryable = status === 429 || (idempotent && policy.retryStatuses.includes(status));
         failure = {
           error,
@@ -1515,6 +1526,7 @@ function requestOf<T>(given: HttpRequest<T>): HttpRequest<T> {
     acceptEmptySuccess: has(given, 'acceptEmptySuccess') ? given.acceptEmptySuccess : undefined,
     options: has(given, 'options') ? given.options : undefined,
     step: has(given, 'step') ? given.step : undefined,
+    stream: has(given, 'stream') ? given.stream : undefined,
   } as HttpRequest<T>;
 }
 
@@ -1532,6 +1544,7 @@ const unreadRequest = /* @__PURE__ */ Object.freeze({
   acceptEmptySuccess: undefined,
   options: undefined,
   step: undefined,
+  stream: undefined,
 });
 
 /**
