@@ -766,6 +766,18 @@ export class SecretSet implements Redactor, Iterable<string> {
   }
 
   /**
+   * Adds the secrets a call sends about the stream `id` (an update's or a start's restream keys), before its
+   * request: held for the stream ({@link learnStream}), and among the values not tied to a stream
+   * ({@link learn}), so that they stay masked while the call may still be answered even if the stream is
+   * forgotten meanwhile (deleted here, or answered 404 to another call). The second place is bounded as that
+   * tier is (the most recent {@link defaultLearnedSecretLimit} by default).
+   */
+  learnSent(id: string, ...sent: (string | undefined | null)[]): void {
+    this.learn(...sent);
+    this.learnStream(id, ...sent);
+  }
+
+  /**
    * Adds secrets of the stream `id` (a stream key, push password, token or restream key the caller sends).
    * They stay until `forgetStream(id)`, however many other streams are learned: the values of one call all
    * stay (a caller may send any number of restream targets), with the most recent of the stream's earlier
@@ -773,14 +785,6 @@ export class SecretSet implements Redactor, Iterable<string> {
    */
   learnStream(id: string, ...sent: (string | undefined | null)[]): void {
     const values = piecesOf(sent);
-    this.#holdForStream(id, values);
-    // Values learned before the stream existed (a create's restream keys, registered before its request)
-    // are the stream's now: they leave the recent tier, so forgetting the stream forgets them.
-    if (this.#recent.size > 0) this.#leaveRecent(values);
-  }
-
-  // The values learnStream adds to the stream `id`.
-  #holdForStream(id: string, values: readonly (string | undefined | null)[]): void {
     // Reading a stream again (Wowza Real-Time learns its tokens on every `get`) sends the values it sent
     // last time: found in place, nothing is allocated or rebuilt.
     if (this.#knowsInPlace(id, values)) return;
@@ -804,17 +808,6 @@ export class SecretSet implements Redactor, Iterable<string> {
     known.earlier = this.#trimEarlier([...kept, ...added], latest);
     streamSecretWork.rewrites += 1;
     this.#changed();
-  }
-
-  // Drops `values` from the recent tier, where they are (a stream holds them now, so they stay indexed).
-  #leaveRecent(values: readonly (string | undefined | null)[]): void {
-    let changed = false;
-    for (const value of values) {
-      if (typeof value !== 'string' || !this.#recent.delete(value)) continue;
-      this.#indexForms(value, 'remove');
-      changed = true;
-    }
-    if (changed) this.#changed();
   }
 
   // Whether learnStream(id, ...values) would leave the stream as it is: each value (the first time the call

@@ -922,6 +922,36 @@ describe('update', () => {
     expect(requests).toEqual([]);
   });
 
+  it('keeps masking a restream key an update is still sending when another call finds the stream gone meanwhile', async () => {
+    const { provider } = setup();
+    const key = 'zq-in-flight-key-0001';
+    nock(origin).get(`/live_streams/${fixtureStreamId}`).reply(200, bodyOf('get'));
+    // The platform request is answered only after a get finds the stream deleted elsewhere (404), which
+    // forgets the stream's secrets; its 404 then repeats the key the update sent.
+    let releasePost: () => void = () => undefined;
+    const posted = new Promise<void>((resolve) => {
+      releasePost = resolve;
+    });
+    nock(origin)
+      .post(`/live_streams/${fixtureStreamId}/platforms`)
+      .reply(async () => {
+        await posted;
+        return [404, { message: `stream not found for platform key ${key}` }];
+      });
+    const updating = provider
+      .update(fixtureStreamId, { restream: [{ url: 'rtmp://live.twitch.tv/app', streamKey: key }] })
+      .catch((caught: unknown) => caught);
+    await vi.waitFor(() => expect(nock.pendingMocks()).toHaveLength(0));
+    nock(origin).get(`/live_streams/${fixtureStreamId}`).reply(404, { message: 'not found' });
+    expect(
+      NotFoundError.isInstance(await provider.get(fixtureStreamId).catch((caught: unknown) => caught)),
+    ).toBe(true);
+    releasePost();
+    const error = await updating;
+    expect(JSON.stringify(error)).not.toContain(key);
+    expect(String((error as Error).message)).not.toContain(key);
+  });
+
   it('reads a stream whose platforms hold fields of another type, leaving those fields out', async () => {
     const { provider } = setup();
     const youtubePlatform = (bodyOf('get-with-platform').platforms as Record<string, unknown>[])[0];

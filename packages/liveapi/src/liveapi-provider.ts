@@ -518,7 +518,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
         assertValidId(id, { provider, operation: 'update' });
         // Checked as a client checks it, when called without one: a bad field is refused, not sent.
         const patch = providerInput(given, provider, 'update', secrets);
-        secrets.learnStream(id, ...inputSecrets(patch, provider));
+        secrets.learnSent(id, ...inputSecrets(patch, provider));
         const providerOptions = readProviderOptions(patch, provider, liveApiProviderOptionsSchema, 'update', {
           secrets,
         });

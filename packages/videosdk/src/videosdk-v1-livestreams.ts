@@ -216,7 +216,7 @@ export function createVideosdkV1Api(http: HttpClient, secrets: SecretSet): Video
       assertValidId(id, { provider, operation: 'update' });
       // Checked as a client checks it, when called without one: a bad field is refused, not sent.
       const patch = providerInput(given, provider, 'update', secrets);
-      secrets.learnStream(id, ...inputSecrets(patch, provider));
+      secrets.learnSent(id, ...inputSecrets(patch, provider));
       const { body, warnings } = convertToVideosdkV1UpdateBody(patch);
       // v1 cannot change restream targets: a list is accepted only when it is the one the stream has (core's
       // one reading of `restream` on update), which takes a read before anything is sent.

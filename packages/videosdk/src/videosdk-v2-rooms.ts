@@ -893,7 +893,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
         restream: request.start.restream ?? before?.restream,
       };
       held.set(id, next);
-      secrets.learnStream(id, ...inputSecrets(patch, provider));
+      secrets.learnSent(id, ...inputSecrets(patch, provider));
       let reading: VideosdkV2Reading;
       if (request.status === undefined) {
         reading = await read(id, 'update', options);
@@ -1048,7 +1048,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       // What the caller gives on start wins, field by field, over what this client holds for the room
       // (from create, update or an earlier start); the result is held for the next start.
       const given = convertToVideosdkV2StartOptions({ providerOptions }, { secrets });
-      secrets.learnStream(id, ...inputSecrets({ providerOptions }, provider));
+      secrets.learnSent(id, ...inputSecrets({ providerOptions }, provider));
       const before = held.get(id);
       // A start sends the targets and recording it knows, none when nothing names them; from then on that
       // is what the stream has (an egress started without `config.recording` does not record).

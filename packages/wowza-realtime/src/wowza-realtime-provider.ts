@@ -319,7 +319,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
         assertValidId(id, { provider: providerId, operation: 'update' });
         // Checked as a client checks it, when called without one: a bad field is refused, not sent.
         const patch = providerInput(given, providerId, 'update', secrets);
-        secrets.learnStream(id, ...inputSecrets(patch, providerId));
+        secrets.learnSent(id, ...inputSecrets(patch, providerId));
         const { name, fields, warnings, needsStoredExpiry } = convertToWowzaRealtimeUpdate(patch, {
           secrets,
         });

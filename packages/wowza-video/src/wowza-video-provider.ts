@@ -243,6 +243,8 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
     body?: unknown;
     idempotent?: boolean;
     learn?: (data: T, body: unknown) => void;
+    /** The stream the request is about: a 404 or 410 forgets its secrets (see `HttpRequest.stream`). */
+    stream?: string;
     options: CallOptions | undefined;
   }): Promise<{ data: T; body: unknown }> {
     const response = await http.request(spec);
@@ -498,7 +500,7 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
         options = startCall(options, providerId, 'update', http);
         assertValidId(id, { provider: providerId, operation: 'update' });
         const patch = providerInput(given, providerId, 'update', secrets);
-        secrets.learnStream(id, ...inputSecrets(patch, providerId));
+        secrets.learnSent(id, ...inputSecrets(patch, providerId));
         const { body, warnings } = toWowzaVideoUpdateBody(patch, { secrets });
         // Nothing Wowza can change (only warnings, or options for other providers): report the stream.
         if (Object.keys(body.live_stream).length === 0) {
