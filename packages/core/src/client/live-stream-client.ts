@@ -1223,10 +1223,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   ): Readonly<Record<string, OptionRule>> {
     let names = this.#providerNames.get(operation);
     if (names === undefined) {
-      const declared = (this.provider.callOptionNames as Record<string, unknown> | undefined)?.[operation];
-      names = Array.isArray(declared)
-        ? declared.filter((name): name is string => typeof name === 'string' && name !== 'runtime')
-        : [];
+      names = declaredCallOptionNames(this.provider, operation);
       this.#providerNames.set(operation, names);
     }
     if (names.length === 0) return rules;
@@ -1438,6 +1435,26 @@ export { callOptionRules } from '../options.js';
 
 // A name a provider adds to a call: any value, which the adapter checks.
 const providerNameRule: OptionRule = { check: () => true, expected: 'what the provider documents' };
+
+/**
+ * The option names `provider` adds to `operation` (`callOptionNames[operation]`), its strings but `runtime`.
+ * An outside provider's list that cannot be read (a getter or a Proxy that throws, a revoked Proxy) or is no
+ * list adds none: its names are then refused as unknown, never a `TypeError` escaping the call. @internal
+ */
+export function declaredCallOptionNames(provider: LiveStreamProvider, operation: string): readonly string[] {
+  try {
+    const declared = (provider.callOptionNames as Record<string, unknown> | undefined)?.[operation];
+    if (!Array.isArray(declared)) return [];
+    const names: string[] = [];
+    for (let index = 0; index < declared.length; index += 1) {
+      const name: unknown = declared[index];
+      if (typeof name === 'string' && name !== 'runtime') names.push(name);
+    }
+    return names;
+  } catch {
+    return [];
+  }
+}
 
 export { listOptionIssues, listOptionRules, startOptionRules } from '../options.js';
 

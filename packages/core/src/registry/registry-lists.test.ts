@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fakeProvider } from '../../test/fake-provider.js';
+import { createLiveStreamClient } from '../client/live-stream-client.js';
 import { InvalidInputError } from '../errors/errors.js';
 import type { LiveStreamProvider } from '../provider.js';
 import { createLiveStreamRegistry } from './registry.js';
@@ -346,5 +347,73 @@ describe("a registry's list with a provider's own list options (callOptionNames.
     expect(await registry.list({ details: false, onProviderError: 'skip' } as never).toArray()).toHaveLength(
       3,
     );
+  });
+
+  it('takes a provider whose list of names cannot be read as adding none: walked, never a raw error', async () => {
+    const revoked = Proxy.revocable([], {});
+    revoked.revoke();
+    const throwingLength = new Proxy(['details'], {
+      get: (target, key, receiver) => {
+        if (key === 'length' || key === '0') throw new Error('zq-trap-secret');
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const throwingGetter = Object.defineProperty({}, 'list', {
+      get: () => {
+        throw new Error('zq-getter-secret');
+      },
+      enumerable: true,
+    });
+    const unreadable: unknown[] = [{ list: revoked.proxy }, { list: throwingLength }, throwingGetter];
+    for (const callOptionNames of unreadable) {
+      const outside = fakeProvider('vendor-a', { streams: 2 });
+      const provider = { ...outside.provider, callOptionNames } as LiveStreamProvider;
+      const registry = createLiveStreamRegistry({ providers: { a: provider } });
+      expect(await registry.list().toArray()).toHaveLength(2);
+      const client = createLiveStreamClient(provider);
+      expect(await client.list().toArray()).toHaveLength(2);
+      for (const walk of [
+        () => registry.list({ details: false } as never).toArray(),
+        () => client.list({ details: false } as never).toArray(),
+      ]) {
+        const error = await walk().catch((caught: unknown) => caught);
+        expect(InvalidInputError.isInstance(error)).toBe(true);
+        expect((error as InvalidInputError).issues.map((issue) => issue.path)).toEqual(['options.details']);
+        expect(JSON.stringify(error)).not.toContain('zq-');
+      }
+    }
+  });
+
+  it('reads each option of list and findByName once: what was checked is what is walked', async () => {
+    const a = fakeProvider('vendor-a', { streams: 1 });
+    const b = fakeProvider('vendor-b', { streams: 1 });
+    const registry = createLiveStreamRegistry({ providers: { a: a.provider, b: b.provider } });
+    const [onA] = await registry.list({ providers: ['a'] }).toArray();
+    // Getters that answer a valid value first and another after, counting their reads.
+    const reads: Record<string, number> = {};
+    const shifting = () => {
+      const options = {};
+      for (const [name, first, later] of [
+        ['providers', ['a'], ['b']],
+        ['pageSize', 10, 'x'],
+        ['onProviderError', 'throw', 'bogus'],
+      ] as const) {
+        reads[name] = 0;
+        Object.defineProperty(options, name, {
+          enumerable: true,
+          get: () => {
+            reads[name] = (reads[name] ?? 0) + 1;
+            return reads[name] === 1 ? first : later;
+          },
+        });
+      }
+      return options;
+    };
+    const walked = await registry.list(shifting() as never).toArray();
+    expect(walked.map((stream) => stream.ref)).toEqual([onA?.ref]);
+    expect(reads).toEqual({ providers: 1, pageSize: 1, onProviderError: 1 });
+    const found = await registry.findByName(onA?.name ?? '', shifting() as never);
+    expect(found.map((stream) => stream.ref)).toEqual([onA?.ref]);
+    expect(reads).toEqual({ providers: 1, pageSize: 1, onProviderError: 1 });
   });
 });

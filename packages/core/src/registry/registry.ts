@@ -5,6 +5,7 @@ import {
   abortedReason,
   clientOnError,
   createLiveStreamClient,
+  declaredCallOptionNames,
   type LiveStreamClient,
   listOptionIssues,
   listOptionRules as listRequestRules,
@@ -876,20 +877,16 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
   listNamesOf(entry: Entry): readonly string[] {
     let names = this.#listNames.get(entry);
     if (names === undefined) {
-      names = [];
+      let provider: LiveStreamProvider | undefined;
       try {
-        const declared: unknown = (
-          callee(entry).provider?.callOptionNames as Record<string, unknown> | undefined
-        )?.list;
-        if (Array.isArray(declared)) {
-          names = declared.filter(
-            (name): name is string =>
-              typeof name === 'string' && name !== 'runtime' && !Object.hasOwn(listOptionRules, name),
-          );
-        }
+        provider = callee(entry).provider;
       } catch {
-        // A provider whose names cannot be read adds none; its client refuses such an option itself.
+        provider = undefined;
       }
+      names =
+        provider === undefined
+          ? []
+          : declaredCallOptionNames(provider, 'list').filter((name) => !Object.hasOwn(listOptionRules, name));
       this.#listNames.set(entry, names);
     }
     return names;
@@ -1729,14 +1726,10 @@ function callOptions<T extends object>(
   operation: string,
   rules: Readonly<Record<string, OptionRule>>,
 ): T {
-  readOptions(value, rules, { operation, path: 'options' });
-  // Every own name, one defined non-enumerable too, as readOptions has just checked them: a `provider` so
-  // defined is the caller's choice of account, never dropped for the routing order.
-  const fields = Object.create(null) as T;
-  if (value !== undefined && value !== null) {
-    for (const key of Object.getOwnPropertyNames(value))
-      (fields as Record<string, unknown>)[key] = (value as Record<string, unknown>)[key];
-  }
+  // The copy readOptions made as it checked them, each option read once: every own name, one defined
+  // non-enumerable too (a `provider` so defined is the caller's choice of account, never dropped for the
+  // routing order), so a getter answering one thing to the check and another after cannot pass.
+  const fields = readOptions<T>(value, rules, { operation, path: 'options' });
   // A time limit no call can take is the caller's mistake on every provider: refused here as a client would
   // refuse it, rather than tried on each candidate of a create and reported as what each lacks.
   // (Its `signal`'s type is the options' rule's to check.)
