@@ -1434,7 +1434,8 @@ const waitRules: Record<string, OptionRule> = /* @__PURE__ */ (() => ({
 export { callOptionRules } from '../options.js';
 
 // A name a provider adds to a call: any value, which the adapter checks.
-const providerNameRule: OptionRule = { check: () => true, expected: 'what the provider documents' };
+/** The rule of an option name a provider adds (`callOptionNames`): its adapter checks the value. @internal */
+export const providerNameRule: OptionRule = { check: () => true, expected: 'what the provider documents' };
 
 /**
  * The option names `provider` adds to `operation` (`callOptionNames[operation]`), its strings but `runtime`.

@@ -105,10 +105,11 @@ export interface WebhookHandler {
    * Handles a fetch `Request` (Next.js route handlers, Hono, Cloudflare Workers, Deno, Bun): reads the raw
    * body, verifies and normalises it, hands the events on, and answers 200 `{ received }`, 400 `{ error }`
    * for a delivery that cannot be trusted, 405, 413, 415 for a `Content-Encoding` other than `gzip` or
-   * `deflate` (which are decoded, within `maxBodyBytes`, before `parse`), or 500 when `onEvents` failed. A body stream that fails
-   * because the sender's connection closed mid-body (an error with a connection code: `ECONNRESET`,
-   * `ERR_STREAM_PREMATURE_CLOSE`, …) is 400 `body-incomplete`, not heard by `onError`: the network's doing,
-   * not the application's; one that fails otherwise is an `InvalidInputError` naming `request.body`.
+   * `deflate` (which are decoded, within `maxBodyBytes`, before `parse`), or 500 when `onEvents` failed.
+   * A body stream that fails because the sender's connection closed mid-body (an error with a connection
+   * code: `ECONNRESET`, `ERR_STREAM_PREMATURE_CLOSE`, …) is 400 `body-incomplete`, not heard by `onError`:
+   * the network's doing, not the application's; one that fails otherwise is an `InvalidInputError` naming
+   * `request.body`.
    */
   handleWebhook(request: Request): Promise<Response>;
   /**

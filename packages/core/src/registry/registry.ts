@@ -10,6 +10,7 @@ import {
   listOptionIssues,
   listOptionRules as listRequestRules,
   notAborted,
+  providerNameRule,
   quietClient,
   type RequestOptions,
   readHooks,
@@ -901,7 +902,7 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
       else {
         // Without a prototype, so that any name is one of its own keys.
         const rules: Record<string, OptionRule> = Object.assign(Object.create(null), listOptionRules);
-        for (const name of added) rules[name] = providerListNameRule;
+        for (const name of added) rules[name] = providerNameRule;
         this.#listRules = rules;
       }
     }
@@ -1747,9 +1748,6 @@ const createRules: Readonly<Record<string, OptionRule>> = /* @__PURE__ */ (() =>
   provider: providerName,
 }))();
 
-// A list option a provider adds: its adapter checks the value.
-const providerListNameRule: OptionRule = { check: () => true, expected: 'what the provider documents' };
-
 const listOptionRules: Readonly<Record<string, OptionRule>> = /* @__PURE__ */ (() => ({
   ...listRequestRules,
   providers: listRule,
@@ -1939,8 +1937,8 @@ export function containerHooks(container: DependencyContainer | undefined): Http
  * The hooks a registry hands the client it makes for the provider named `name`: each event carries that
  * name as `providerName`, so two accounts of one vendor are told apart in logs and metrics as their
  * errors are. What a hook returns is handed back (an `async` hook's rejection is caught where it is called).
+ * @internal
  */
-/** `hooks` whose events carry `providerName: name` (all but `onError`, which the registry raises). @internal */
 export function namedHooks(hooks: HttpHooks, name: string): HttpHooks {
   const named: HttpHooks = {};
   const wrap = <E extends object>(hook: ((event: E) => void) | undefined) =>
