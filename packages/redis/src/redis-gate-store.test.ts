@@ -8,6 +8,7 @@ import {
   gateKeyOf,
   InvalidInputError,
   type LiveStreamProvider,
+  retryAfterCeilingMs,
   type WarningEvent,
 } from '@unilive/core';
 import liveapi from '@unilive/liveapi';
@@ -588,6 +589,31 @@ describe.skipIf(!redisServer)('the Redis gate store against a real redis-server'
     await expect.poll(() => second.pausedUntil('short')).toBe(0);
     const dump = await redis.dump();
     expect(dump.find((entry) => entry.key === 'unilive:gate:{k}:pause')?.value).toMatch(/^\d+$/);
+  });
+
+  it("holds a pause key longer than a day (another program's) to a day, in Redis itself; a shorter one as it is", async () => {
+    const admin = new Redis(redis.url);
+    try {
+      await redis.flush();
+      const store = open();
+      const day = retryAfterCeilingMs;
+      for (const [written, held] of [
+        [7 * day, day],
+        [day + 1, day],
+        [3_600_000, 3_600_000],
+      ] as const) {
+        await admin.set('unilive:gate:{k}:pause', '5', 'PX', written);
+        const left = (await store.pausedUntil('k')) - Date.now();
+        expect(left).toBeGreaterThan(held - 60_000);
+        expect(left).toBeLessThanOrEqual(held);
+        // Every other process of the account reads the same: the key's own expiry is at most a day now.
+        const ttl = await admin.pttl('unilive:gate:{k}:pause');
+        expect(ttl).toBeGreaterThan(held - 60_000);
+        expect(ttl).toBeLessThanOrEqual(held);
+      }
+    } finally {
+      admin.disconnect();
+    }
   });
 
   it('a pause set by a process whose clock is off lasts what its 429 asked, on every other clock', async () => {

@@ -8,6 +8,7 @@ import {
   maxTimeoutMs,
   nearestName,
   plainObjectProblem,
+  retryAfterCeilingMs,
 } from '@unilive/core';
 import { Redis, type RedisOptions } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
@@ -190,6 +191,12 @@ if tonumber(ARGV[1]) > left then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[
 return 1
 `;
 
+// Brings a pause that ends later than ARGV[1] ms from now down to that: only ever shorter.
+const capPauseScript = `
+if redis.call('PTTL', KEYS[1]) > tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return 1
+`;
+
 /** The slot script's answer: 1 taken, 0 none free, -1 late (nothing taken); Redis's time in ms. */
 type SlotAnswer = [number, number];
 
@@ -202,6 +209,7 @@ interface ScriptedRedis extends Redis {
     deadline: number,
   ): Promise<SlotAnswer>;
   uniliveSetPause(key: string, forMs: number): Promise<number>;
+  uniliveCapPause(key: string, atMostMs: number): Promise<number>;
 }
 
 /**
@@ -296,6 +304,7 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
   const client = connectionOf(url, redisOptions);
   client.defineCommand('uniliveAcquireSlot', { numberOfKeys: 1, lua: acquireSlotScript });
   client.defineCommand('uniliveSetPause', { numberOfKeys: 1, lua: setPauseScript });
+  client.defineCommand('uniliveCapPause', { numberOfKeys: 1, lua: capPauseScript });
   // ioredis reports connection errors as events too; the calls that fail report them to the gate.
   let lastErrorCode: string | undefined;
   client.on('error', (error: unknown) => {
@@ -1057,8 +1066,17 @@ export function createRedisGateStore(options: RedisGateStoreOptions = {}): Redis
     pausedUntil(key) {
       // What is left of the pause, on this process's clock: never an end written by another clock.
       return call(async () => {
-        const left = await client.pttl(keyOf(key, 'pause'));
-        return left > 0 ? Date.now() + left : 0;
+        const pause = keyOf(key, 'pause');
+        const left = await client.pttl(pause);
+        if (left <= 0) return 0;
+        // Longer than any process writes (each at most its `maxRetryAfterMs`): another program's key, held to
+        // the ceiling in Redis itself, so the whole account waits a day at most, as the error says, not the
+        // key's own expiry.
+        if (left > retryAfterCeilingMs) {
+          await client.uniliveCapPause(pause, retryAfterCeilingMs);
+          return Date.now() + retryAfterCeilingMs;
+        }
+        return Date.now() + left;
       });
     },
     close() {
