@@ -230,6 +230,39 @@ describe('rate-limit pauses', () => {
     );
   });
 
+  it("measures a date or an epoch reset from the answer's Date header, the vendor's clock, however far this host's is off (generated)", () => {
+    fc.assert(
+      fc.property(
+        // How far this host's clock is off the vendor's (either way, up to an hour), and the wait asked.
+        fc.integer({ min: -3_600, max: 3_600 }),
+        fc.integer({ min: 0, max: 600 }),
+        fc.constantFrom('retry-after', 'x-ratelimit-retry-after', 'x-ratelimit-reset', 'ratelimit-reset'),
+        fc.constantFrom('http-date', 'epoch-seconds', 'epoch-ms'),
+        (skewSeconds, waitSeconds, name, form) => {
+          const vendorNow = Date.UTC(2026, 11, 6, 12, 0, 0);
+          const hostNow = vendorNow + skewSeconds * 1000;
+          const at = vendorNow + waitSeconds * 1000;
+          // Retry-After takes a date; the reset headers an epoch time.
+          const value =
+            name.includes('reset') && form !== 'http-date'
+              ? String(form === 'epoch-ms' ? at : at / 1000)
+              : new Date(at).toUTCString();
+          if (name.includes('reset') && form === 'http-date') return;
+          const headers = new Headers({ [name]: value, date: new Date(vendorNow).toUTCString() });
+          expect(parseRetryAfter(headers, hostNow)).toBe(waitSeconds * 1000);
+          // Without the vendor's Date, the host's own clock is all there is.
+          const alone = new Headers({ [name]: value });
+          expect(parseRetryAfter(alone, hostNow)).toBe(Math.max(0, (waitSeconds - skewSeconds) * 1000));
+        },
+      ),
+    );
+    // A Date header that is no HTTP date is none.
+    const now = Date.UTC(2026, 11, 6, 12, 0, 0);
+    const at = new Date(now + 5_000).toUTCString();
+    for (const date of ['soon', '', 'Sun, 06 Dec 2026 11:00:00 GMT, Sun, 06 Dec 2026 11:00:00 GMT'])
+      expect(parseRetryAfter(new Headers({ 'retry-after': at, date }), now)).toBe(5_000);
+  });
+
   it('reads Retry-After as delta-seconds or an HTTP date only, never as a date guessed from other text', () => {
     const now = Date.UTC(2026, 10, 30, 12, 0, 0);
     const read = (value: string) => parseRetryAfter(new Headers({ 'retry-after': value }), now);

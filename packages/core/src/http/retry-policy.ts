@@ -63,16 +63,28 @@ const epochMillisecondsFrom = 1_000_000_000_000;
  * 08:49:37 GMT`, `Sun Nov  6 08:49:37 1994`) or an ISO 8601 time; other text is no date, even where
  * `Date.parse` would guess one (`x 2030` as 1 January 2030, a day the month does not have as the next
  * month's). A header sent twice (by the vendor, or by a proxy adding its own) reaches fetch's `Headers`
- * joined with `, `: it reads as the longest wait it names.
+ * joined with `, `: it reads as the longest wait it names. A date or an epoch time is measured from the
+ * answer's `Date` header (the vendor's clock) when it holds an HTTP date, else from `now`.
  */
 export function parseRetryAfter(headers: Headers, now: number): number | undefined {
+  // A time the vendor writes (a date, an epoch reset) is on the vendor's clock: measured from the answer's
+  // own `Date`, also the vendor's, when it has one, so a host whose clock is off by minutes waits what the
+  // vendor asked, not minutes more or none (and, through a shared store, neither do the others).
+  let reference: number | undefined;
+  const since = (time: number) => {
+    if (reference === undefined) {
+      const sent = headers.get('date');
+      reference = (sent === null ? undefined : httpDate(sent.trim(), now)) ?? now;
+    }
+    return time - reference;
+  };
   for (const name of ['retry-after', 'x-ratelimit-retry-after']) {
     const value = headers.get(name);
     if (value === null) continue;
     const wait = longestWait(value, (element) => {
       if (delaySeconds.test(element)) return Number(element) * 1000;
       const date = httpDate(element, now) ?? isoTime(element);
-      return date === undefined ? undefined : date - now;
+      return date === undefined ? undefined : since(date);
     });
     if (wait !== undefined) return wait;
   }
@@ -82,8 +94,8 @@ export function parseRetryAfter(headers: Headers, now: number): number | undefin
     const wait = longestWait(value, (element) => {
       if (!delaySeconds.test(element)) return undefined;
       const number = Number(element);
-      if (number >= epochMillisecondsFrom) return number - now;
-      if (number >= epochSecondsFrom) return number * 1000 - now;
+      if (number >= epochMillisecondsFrom) return since(number);
+      if (number >= epochSecondsFrom) return since(number * 1000);
       return number * 1000;
     });
     if (wait !== undefined) return wait;
