@@ -1,5 +1,5 @@
 // The main entry carries no test runner: the memory provider, fixtures, webhook signing and a webhook
-// receiver, the secret scanner, the recorder of what a client shows, a fetch that loses answers, and an
+// receiver, the secret scanner, the rejection of a call expected to fail, the recorder of what a client shows, a fetch that loses answers, and an
 // AbortController of another realm. The contract suites (vitest, nock) are `@unilive/testing/contract`.
 export {
   createWebhookKeyPair,
@@ -31,6 +31,7 @@ export {
   type OtherRealmSignalQuirk,
   otherRealmAbortController,
 } from './other-realm.js';
+export { rejectionOf } from './rejection.js';
 export { errorTranscript, leakForms, type SecretLeak, SecretScanner } from './secret-scanner.js';
 export {
   type AnswerCutWay,

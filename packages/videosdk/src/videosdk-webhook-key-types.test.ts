@@ -1,5 +1,5 @@
 import { InvalidInputError } from '@unilive/core';
-import { createWebhookKeyPair, signWebhook } from '@unilive/testing';
+import { createWebhookKeyPair, rejectionOf, signWebhook } from '@unilive/testing';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { parseWebhook } from './videosdk-webhooks.js';
@@ -52,15 +52,6 @@ const wrong: Record<string, unknown> = {
   'RSA SHA-1 key': sha1,
 };
 
-async function failure(call: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await call();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
-}
-
 describe('videosdk parseWebhook: a publicKey of the wrong type', () => {
   it('is an InvalidInputError naming publicKey (or its entry), before any request (generated)', async () => {
     const fetch = vi.spyOn(globalThis, 'fetch').mockRejectedValue(new TypeError('fetch failed'));
@@ -77,7 +68,7 @@ describe('videosdk parseWebhook: a publicKey of the wrong type', () => {
                 : place === 'first of two'
                   ? [[bad, vendor.publicKey], 'publicKey.0']
                   : [[rsaVerify, bad], 'publicKey.1'];
-            const caught = await failure(() => parseWebhook(delivery, { publicKey } as never));
+            const caught = await rejectionOf(() => parseWebhook(delivery, { publicKey } as never));
             expect(InvalidInputError.isInstance(caught)).toBe(true);
             expect(caught).toMatchObject({ operation: 'parseWebhook', issues: [{ path }] });
           },
@@ -109,7 +100,7 @@ describe('videosdk parseWebhook: a publicKey of the wrong type', () => {
         [sparse, 'publicKey.1'],
         [[vendor.publicKey, ' '], 'publicKey.1'],
       ] as const) {
-        const caught = await failure(() => parseWebhook(delivery, { publicKey } as never));
+        const caught = await rejectionOf(() => parseWebhook(delivery, { publicKey } as never));
         expect(InvalidInputError.isInstance(caught)).toBe(true);
         expect(caught).toMatchObject({ operation: 'parseWebhook', issues: [{ path }] });
       }
@@ -140,7 +131,7 @@ describe('videosdk parseWebhook: a custom keySource answering no key', () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...Object.keys(answers)), async (kind) => {
         const keySource = { get: async () => answers[kind], refresh: async () => undefined };
-        const caught = await failure(() => parseWebhook(delivery, { keySource } as never));
+        const caught = await rejectionOf(() => parseWebhook(delivery, { keySource } as never));
         expect(InvalidInputError.isInstance(caught)).toBe(true);
         expect(caught).toMatchObject({ operation: 'parseWebhook', issues: [{ path: 'keySource' }] });
       }),
@@ -152,7 +143,7 @@ describe('videosdk parseWebhook: a custom keySource answering no key', () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom<unknown>(5, null, '', 0, false, Number.NaN, {}), async (renewed) => {
         const keySource = { get: async () => stranger.publicKey, refresh: async () => renewed };
-        const caught = await failure(() => parseWebhook(delivery, { keySource } as never));
+        const caught = await rejectionOf(() => parseWebhook(delivery, { keySource } as never));
         expect(caught).toMatchObject({ name: 'InvalidInputError', issues: [{ path: 'keySource' }] });
       }),
       { examples: [[null], [''], [0], [false]] },

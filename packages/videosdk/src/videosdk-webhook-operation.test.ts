@@ -1,5 +1,5 @@
 import { ProviderUnavailableError, UniliveError } from '@unilive/core';
-import { createWebhookKeyPair, signWebhook } from '@unilive/testing';
+import { createWebhookKeyPair, rejectionOf, signWebhook } from '@unilive/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseWebhook, videosdkPublicKey } from './videosdk-webhooks.js';
@@ -15,15 +15,6 @@ const delivery = await signWebhook(
   { privateKey: vendor.privateKey },
 );
 
-async function failure(call: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await call();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
-}
-
 describe('videosdk parseWebhook: a key that cannot be fetched', () => {
   it('fails as parseWebhook, the message naming the key fetch (generated)', async () => {
     await fc.assert(
@@ -36,7 +27,7 @@ describe('videosdk parseWebhook: a key that cannot be fetched', () => {
               headers: { 'content-type': 'application/json' },
             }),
         });
-        const caught = await failure(() => parseWebhook(delivery, { keySource }));
+        const caught = await rejectionOf(() => parseWebhook(delivery, { keySource }));
         expect(UniliveError.isInstance(caught), String(caught)).toBe(true);
         expect(caught).toMatchObject({ provider: 'videosdk', operation: 'parseWebhook', status });
         expect((caught as UniliveError).message).toContain(
@@ -55,7 +46,7 @@ describe('videosdk parseWebhook: a key that cannot be fetched', () => {
       message: 'videosdk get failed (HTTP 503)',
     });
     const keySource = { get: async () => Promise.reject(thrown), refresh: async () => undefined };
-    const caught = await failure(() => parseWebhook(delivery, { keySource }));
+    const caught = await rejectionOf(() => parseWebhook(delivery, { keySource }));
     expect(caught).toBeInstanceOf(ProviderUnavailableError);
     expect(caught).toMatchObject({
       operation: 'parseWebhook',

@@ -6,7 +6,7 @@ import {
   UniliveError,
   type WebhookVerificationError,
 } from '@unilive/core';
-import { createWebhookKeyPair, signWebhook } from '@unilive/testing';
+import { createWebhookKeyPair, rejectionOf, signWebhook } from '@unilive/testing';
 import { loadWebhookFixtures, runWebhookContract } from '@unilive/testing/contract';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
@@ -33,22 +33,13 @@ runWebhookContract({
   },
 });
 
-async function failure(run: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
-}
-
 const payload = fixtures.find((fixture) => fixture.name === 'hls-started')?.webhook;
 
 describe('videosdk parseWebhook', () => {
   it('fails a body re-serialised from the parsed JSON, which the vendor docs sample does', async () => {
     const { body, headers } = await signWebhook('videosdk', payload, { privateKey: vendor.privateKey });
     const reserialised = JSON.stringify(JSON.parse(body as string), null, 2);
-    const error = await failure(() =>
+    const error = await rejectionOf(() =>
       parseWebhook({ body: reserialised, headers }, { publicKey: vendor.publicKey }),
     );
     expect((error as WebhookVerificationError).reason).toBe('bad-signature');
@@ -112,7 +103,8 @@ describe('videosdk parseWebhook', () => {
     });
     const signed = await signWebhook('videosdk', payload, { privateKey: vendor.privateKey });
     expect(
-      ((await failure(() => parseWebhook(signed, { keySource: source }))) as WebhookVerificationError).reason,
+      ((await rejectionOf(() => parseWebhook(signed, { keySource: source }))) as WebhookVerificationError)
+        .reason,
     ).toBe('bad-signature');
     expect(fetches).toBe(1);
     served = vendor.publicKey;
@@ -120,7 +112,7 @@ describe('videosdk parseWebhook', () => {
     expect(await parseWebhook(signed, { keySource: source })).toHaveLength(1);
     expect(fetches).toBe(2);
     const forged = await signWebhook('videosdk', payload, { privateKey: stranger.privateKey });
-    await failure(() => parseWebhook(forged, { keySource: source }));
+    await rejectionOf(() => parseWebhook(forged, { keySource: source }));
     expect(fetches).toBe(2);
   });
 
@@ -166,7 +158,7 @@ describe('videosdk parseWebhook', () => {
           expect(await parseWebhook(signed, { keySource })).toHaveLength(1);
           broken = true;
         }
-        const caught = await failure(() => parseWebhook(later ? forged : signed, { keySource }));
+        const caught = await rejectionOf(() => parseWebhook(later ? forged : signed, { keySource }));
         expect(InvalidInputError.isInstance(caught), String(caught)).toBe(true);
         expect(caught).toMatchObject({
           provider: 'videosdk',
@@ -199,7 +191,7 @@ describe('videosdk parseWebhook', () => {
           return new Response(null, { status: 302, headers: { location } });
         },
       });
-      const error = await failure(() => parseWebhook(signed, { keySource: source }));
+      const error = await rejectionOf(() => parseWebhook(signed, { keySource: source }));
       expect(UniliveError.isInstance(error)).toBe(true);
       expect((error as Error).message).toContain('not followed');
       expect(fetched).toEqual(['https://videosdk.test/v2/public/rsa-public-key']);
@@ -210,11 +202,11 @@ describe('videosdk parseWebhook', () => {
     let status = 503;
     const source = videosdkPublicKey({ fetch: async () => new Response('{}', { status }) });
     const signed = await signWebhook('videosdk', payload, { privateKey: vendor.privateKey });
-    const error = await failure(() => parseWebhook(signed, { keySource: source }));
+    const error = await rejectionOf(() => parseWebhook(signed, { keySource: source }));
     expect(ProviderUnavailableError.isInstance(error)).toBe(true);
     expect((error as ProviderUnavailableError).status).toBe(503);
     status = 200;
-    const noKey = await failure(() => parseWebhook(signed, { keySource: source }));
+    const noKey = await rejectionOf(() => parseWebhook(signed, { keySource: source }));
     expect((noKey as Error).message).toContain('no PEM public key');
   });
 
@@ -230,7 +222,7 @@ describe('videosdk parseWebhook', () => {
       });
       const signed = await signWebhook('videosdk', payload, { privateKey: vendor.privateKey });
       const outcomes = Promise.all(
-        [1, 2, 3].map(() => failure(() => parseWebhook(signed, { keySource: source }))),
+        [1, 2, 3].map(() => rejectionOf(() => parseWebhook(signed, { keySource: source }))),
       );
       // The key endpoint's own limits (10 s an attempt, 20 s in all) end every waiting delivery.
       await vi.advanceTimersByTimeAsync(20_000);
@@ -242,14 +234,14 @@ describe('videosdk parseWebhook', () => {
 
   it('refuses a pinned key that is no PEM public key, and a body without webhookType', async () => {
     const signed = await signWebhook('videosdk', payload, { privateKey: vendor.privateKey });
-    const badKey = await failure(() => parseWebhook(signed, { publicKey: 'not a key' }));
+    const badKey = await rejectionOf(() => parseWebhook(signed, { publicKey: 'not a key' }));
     expect(InvalidInputError.isInstance(badKey)).toBe(true);
     const nameless = await signWebhook(
       'videosdk',
       { data: { meetingId: 'x' } },
       { privateKey: vendor.privateKey },
     );
-    const error = await failure(() => parseWebhook(nameless, { publicKey: vendor.publicKey }));
+    const error = await rejectionOf(() => parseWebhook(nameless, { publicKey: vendor.publicKey }));
     expect((error as WebhookVerificationError).reason).toBe('malformed-body');
   });
 
@@ -357,7 +349,7 @@ describe('videosdk parseWebhook: a key option given as null', () => {
     try {
       await fc.assert(
         fc.asyncProperty(fc.constantFrom('publicKey', 'keySource'), async (option) => {
-          const caught = await failure(() => parseWebhook(signed, { [option]: null } as never));
+          const caught = await rejectionOf(() => parseWebhook(signed, { [option]: null } as never));
           expect(InvalidInputError.isInstance(caught)).toBe(true);
           expect(caught).toMatchObject({ operation: 'parseWebhook', issues: [{ path: option }] });
         }),
@@ -406,7 +398,7 @@ describe('videosdk parseWebhook: a custom key source', () => {
     };
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...Object.keys(shapes)), async (shape) => {
-        const caught = await failure(() => parseWebhook(signed, { keySource: shapes[shape] as never }));
+        const caught = await rejectionOf(() => parseWebhook(signed, { keySource: shapes[shape] as never }));
         expect(InvalidInputError.isInstance(caught)).toBe(true);
         expect(caught).toMatchObject({ operation: 'parseWebhook', issues: [{ path: 'keySource' }] });
       }),
@@ -460,7 +452,7 @@ describe('videosdk parseWebhook: a custom key source', () => {
       [notPem, undefined],
       [throwing, thrown],
     ] as const) {
-      const caught = await failure(() => parseWebhook(signed, { keySource: keySource as never }));
+      const caught = await rejectionOf(() => parseWebhook(signed, { keySource: keySource as never }));
       expect(InvalidInputError.isInstance(caught)).toBe(true);
       expect(caught).toMatchObject({ issues: [{ path: 'keySource' }] });
       // Kept as the cause (a copy, scrubbed of secrets), never in the message.
@@ -475,7 +467,7 @@ describe('videosdk parseWebhook: a custom key source', () => {
         throw new Error('vendor 503');
       },
     };
-    const caught = await failure(() => parseWebhook(forged, { keySource: rejecting }));
+    const caught = await rejectionOf(() => parseWebhook(forged, { keySource: rejecting }));
     expect(caught).toMatchObject({ name: 'WebhookVerificationError', reason: 'bad-signature' });
     expect(await parseWebhook(signed, { keySource: rejecting })).toHaveLength(1);
   });

@@ -1,5 +1,5 @@
 import { SecretSet, type UniliveError } from '@unilive/core';
-import { errorTranscript } from '@unilive/testing';
+import { errorTranscript, rejectionOf } from '@unilive/testing';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { fixtureToken, recordingFetch } from '../test/recording-fetch.js';
@@ -28,14 +28,7 @@ const mapped = (rtmp_url: string) => {
   return { stream: mapWowzaRealtimeStream(read, raw, secrets), secrets };
 };
 
-async function failure(run: () => Promise<unknown>): Promise<UniliveError> {
-  try {
-    await run();
-  } catch (error) {
-    return error as UniliveError;
-  }
-  throw new Error('expected the call to fail');
-}
+const failure = async (run: () => Promise<unknown>) => (await rejectionOf(run)) as UniliveError;
 
 describe('user information in rtmp_url', () => {
   it('is kept in url, left out of server, and named beside it as username and password', () => {

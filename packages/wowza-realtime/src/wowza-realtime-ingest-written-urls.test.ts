@@ -1,5 +1,5 @@
 import type { UniliveError } from '@unilive/core';
-import { errorTranscript } from '@unilive/testing';
+import { errorTranscript, rejectionOf } from '@unilive/testing';
 import { describe, expect, it } from 'vitest';
 import { fixtureToken, recordingFetch } from '../test/recording-fetch.js';
 import { splitRtmpUrl } from './map-wowza-realtime-stream.js';
@@ -29,14 +29,7 @@ const noEndpoint = [
   },
 ];
 
-async function failure(run: () => Promise<unknown>): Promise<UniliveError> {
-  try {
-    await run();
-  } catch (error) {
-    return error as UniliveError;
-  }
-  throw new Error('expected the call to fail');
-}
+const failure = async (run: () => Promise<unknown>) => (await rejectionOf(run)) as UniliveError;
 
 const written: [string, string][] = [
   [`rtmp:usr:Secr3tPassw0rd@h.example.com/v2/pub/${name}?token=${token}`, 'Secr3tPassw0rd'],

@@ -6,7 +6,7 @@ import {
   ProviderUnavailableError,
   type WebhookVerificationError,
 } from '@unilive/core';
-import { signWebhook } from '@unilive/testing';
+import { rejectionOf, signWebhook } from '@unilive/testing';
 import { loadWebhookFixtures, runWebhookContract } from '@unilive/testing/contract';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -45,15 +45,6 @@ runWebhookContract({
   },
 });
 
-async function failure(run: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
-}
-
 describe('wowza-realtime parseWebhook', () => {
   const started = fixtures.find((fixture) => fixture.name === 'feeds.started')?.webhook as {
     timestamp: number;
@@ -70,7 +61,7 @@ describe('wowza-realtime parseWebhook', () => {
           fc.constantFrom<unknown>(undefined, null, 42, { code: 'X' }),
         ),
         async (thrown) => {
-          const error = await failure(() =>
+          const error = await rejectionOf(() =>
             parseWebhook(
               { body, headers },
               {
@@ -102,7 +93,7 @@ describe('wowza-realtime parseWebhook', () => {
       status: 503,
       message: 'wowza-realtime list failed (HTTP 503)',
     });
-    const passed = await failure(() =>
+    const passed = await rejectionOf(() =>
       parseWebhook(
         { body, headers },
         {
@@ -152,7 +143,7 @@ describe('wowza-realtime parseWebhook', () => {
         fc.constantFrom('message', 'cause', 'plain'),
         fc.constantFrom(...forms),
         async (shape, quoted) => {
-          const error = await failure(() =>
+          const error = await rejectionOf(() =>
             parseWebhook(
               { body, headers },
               {
@@ -182,7 +173,7 @@ describe('wowza-realtime parseWebhook', () => {
   it('a clock that answers no finite number is refused by name, never an Invalid Date', async () => {
     const { body, headers } = await signWebhook('wowza-realtime', started, { secret });
     for (const answer of [Number.NaN, 'soon', 10n, Number.POSITIVE_INFINITY]) {
-      const error = await failure(() =>
+      const error = await rejectionOf(() =>
         parseWebhook({ body, headers }, { secret, clock: () => answer as number, resolveStreamId }),
       );
       expect(error).toBeInstanceOf(InvalidInputError);
@@ -203,7 +194,7 @@ describe('wowza-realtime parseWebhook', () => {
     const { createHmac } = await import('node:crypto');
     const body = JSON.stringify(started);
     const withText = `sha1=${createHmac('sha1', secret).update(body).digest('hex')}`;
-    const refused = await failure(() =>
+    const refused = await rejectionOf(() =>
       parseWebhook(
         { body, headers: { 'x-millicast-signature': withText } },
         { secret, clock, resolveStreamId },
@@ -262,7 +253,7 @@ describe('wowza-realtime parseWebhook', () => {
     tampered[9] = 0;
     expect(
       (
-        (await failure(() =>
+        (await rejectionOf(() =>
           parseWebhook({ body: tampered, headers }, { secret, resolveStreamId }),
         )) as WebhookVerificationError
       ).reason,
@@ -285,7 +276,7 @@ describe('wowza-realtime parseWebhook', () => {
           ...(await signWebhook('wowza-realtime', bytes, { secret })).headers,
           ...relabel,
         };
-        const refused = await failure(() =>
+        const refused = await rejectionOf(() =>
           parseWebhook({ body: bytes, headers }, { secret, clock, resolveStreamId }),
         );
         expect((refused as WebhookVerificationError).reason, JSON.stringify(relabel)).toBe('stale-timestamp');
@@ -337,11 +328,13 @@ describe('wowza-realtime parseWebhook', () => {
       [{ type: 'feeds', event: 'started', timestamp: '1764400000000', data: {} }, 'missing-timestamp'],
     ] as const) {
       const { body, headers } = await signWebhook('wowza-realtime', payload, { secret });
-      const error = await failure(() => parseWebhook({ body, headers }, { secret, clock, resolveStreamId }));
+      const error = await rejectionOf(() =>
+        parseWebhook({ body, headers }, { secret, clock, resolveStreamId }),
+      );
       expect((error as WebhookVerificationError).reason).toBe(reason);
     }
     const { body, headers } = await signWebhook('wowza-realtime', started, { secret });
-    const notBase64 = await failure(() =>
+    const notBase64 = await rejectionOf(() =>
       parseWebhook({ body, headers }, { secret: 'not base64!', clock, resolveStreamId }),
     );
     expect((notBase64 as InvalidInputError).issues).toEqual([
@@ -352,13 +345,13 @@ describe('wowza-realtime parseWebhook', () => {
       },
     ]);
     expect(JSON.stringify(notBase64)).not.toContain('not base64!');
-    const noResolver = await failure(() =>
+    const noResolver = await rejectionOf(() =>
       parseWebhook({ body, headers }, { secret, clock } as unknown as Parameters<typeof parseWebhook>[1]),
     );
     expect(InvalidInputError.isInstance(noResolver)).toBe(true);
     expect(
       (
-        (await failure(() =>
+        (await rejectionOf(() =>
           parseWebhook(
             { body, headers: { 'x-millicast-signature': 'md5=00' } },
             { secret, clock, resolveStreamId },

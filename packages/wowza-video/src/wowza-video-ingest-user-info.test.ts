@@ -1,5 +1,5 @@
 import { ResponseShapeError, type UniliveError } from '@unilive/core';
-import { errorTranscript } from '@unilive/testing';
+import { errorTranscript, rejectionOf } from '@unilive/testing';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { fixture, fixtureToken, recordingFetch } from '../test/fixtures.js';
@@ -19,14 +19,7 @@ const issued = { username: 'clientv6ijrh', password: '26b61394' };
 const withSource = (source: Record<string, unknown>, encoder = 'other_rtmp') =>
   parse({ id: 'abc12345', encoder, source_connection_information: source });
 
-async function failure(run: () => Promise<unknown>): Promise<UniliveError> {
-  try {
-    await run();
-  } catch (error) {
-    return error as UniliveError;
-  }
-  throw new Error('expected the call to fail');
-}
+const failure = async (run: () => Promise<unknown>) => (await rejectionOf(run)) as UniliveError;
 
 describe('user information inside primary_server', () => {
   it('is in no endpoint: server is without it, url carries the issued push credentials', () => {

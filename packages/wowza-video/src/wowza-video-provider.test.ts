@@ -12,7 +12,7 @@ import {
   type UniliveError,
   type WarningEvent,
 } from '@unilive/core';
-import { errorTranscript, interceptFixture } from '@unilive/testing';
+import { errorTranscript, interceptFixture, rejectionOf } from '@unilive/testing';
 import fc from 'fast-check';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -28,14 +28,7 @@ const replay = (...names: string[]) => {
 const liveStreamOf = (name: string) =>
   (fixture(name).response.body as { live_stream: Record<string, unknown> }).live_stream;
 
-async function failure(run: () => Promise<unknown>): Promise<UniliveError> {
-  try {
-    await run();
-  } catch (error) {
-    return error as UniliveError;
-  }
-  throw new Error('expected the call to fail');
-}
+const failure = async (run: () => Promise<unknown>) => (await rejectionOf(run)) as UniliveError;
 
 async function collect(iterable: AsyncIterable<LiveStream>): Promise<LiveStream[]> {
   const streams: LiveStream[] = [];
