@@ -8,6 +8,7 @@ import {
   abortedMessage,
   type InputIssue,
   InvalidInputError,
+  NotFoundError,
   ResponseShapeError,
 } from '../errors/errors.js';
 import { maskedValue, requestOf, servedOperation, UniliveError } from '../errors/unilive-error.js';
@@ -437,29 +438,32 @@ class DefaultLiveStreamClient implements LiveStreamClient {
         ),
       );
     } catch (error) {
-      throw this.failed(
-        'get',
-        UniliveError.isInstance(error)
-          ? this.masked(error)
-          : this.unexpected('get', error, this.redactor(), options),
+      throw this.forgottenIfGone(
+        id,
+        this.failed(
+          'get',
+          UniliveError.isInstance(error)
+            ? this.masked(error)
+            : this.unexpected('get', error, this.redactor(), options),
+        ),
       );
     }
   }
 
   update(id: string, patch: UpdateLiveStreamInput, options?: RequestOptions): Promise<LiveStream> {
-    return this.guard('update', () => this.updateUnguarded(id, patch, options), options);
+    return this.guard('update', () => this.updateUnguarded(id, patch, options), options, id);
   }
 
   delete(id: string, options?: RequestOptions): Promise<void> {
-    return this.guard('delete', () => this.deleteUnguarded(id, options), options);
+    return this.guard('delete', () => this.deleteUnguarded(id, options), options, id);
   }
 
   start(id: string, options?: StartRequestOptions): Promise<LiveStream> {
-    return this.guard('start', () => this.startUnguarded(id, options), options);
+    return this.guard('start', () => this.startUnguarded(id, options), options, id);
   }
 
   stop(id: string, options?: RequestOptions): Promise<LiveStream> {
-    return this.guard('stop', () => this.stopUnguarded(id, options), options);
+    return this.guard('stop', () => this.stopUnguarded(id, options), options, id);
   }
 
   waitForState(
@@ -467,29 +471,55 @@ class DefaultLiveStreamClient implements LiveStreamClient {
     state: LiveStreamState | readonly LiveStreamState[],
     options?: WaitForStateOptions,
   ): Promise<LiveStream> {
-    return this.guard('waitForState', () => this.waitForStateUnguarded(id, state, options), options);
+    return this.guard('waitForState', () => this.waitForStateUnguarded(id, state, options), options, id);
   }
 
   waitForBroadcast(id: string, options?: WaitForBroadcastOptions): Promise<LiveStream> {
-    return this.guard('waitForBroadcast', () => this.waitForBroadcastUnguarded(id, options), options);
+    return this.guard('waitForBroadcast', () => this.waitForBroadcastUnguarded(id, options), options, id);
   }
 
   // Every outcome of a client call is a result or a UniliveError: anything else (a bug, or a runtime broken
   // by whatever else runs in the process) is reported as a UniliveError whose cause keeps its name and
   // scrubbed message, with `delivery: 'unknown'`, since nothing tells whether a request went out.
-  private async guard<T>(operation: string, run: () => Promise<T>, options: unknown): Promise<T> {
+  // `id`: the stream a call is about, whose held secrets a NotFoundError about it drops.
+  private async guard<T>(
+    operation: string,
+    run: () => Promise<T>,
+    options: unknown,
+    id?: unknown,
+  ): Promise<T> {
     try {
       this.refuseAborted(options, operation);
       return await run();
     } catch (error) {
       // Named for the call the caller made, whichever provider call inside it failed (a wait's poll).
-      throw this.failed(
-        operation,
-        UniliveError.isInstance(error)
-          ? this.masked(servedOperation(error, operation))
-          : this.unexpected(operation, error, this.redactor(), options),
+      throw this.forgottenIfGone(
+        id,
+        this.failed(
+          operation,
+          UniliveError.isInstance(error)
+            ? this.masked(servedOperation(error, operation))
+            : this.unexpected(operation, error, this.redactor(), options),
+        ),
       );
     }
+  }
+
+  // A stream an outside provider says is not found (deleted by another process, or on the vendor's
+  // dashboard) no longer has its secrets held by this client, as an adapter drops a stream's on a 404 about
+  // it (docs/decisions/2026-12-06-forget-streams-gone.md): a long-running process holds the secrets of the
+  // streams the account has, not of every stream it ever read. Dropped after `error` was masked and
+  // `onError` heard it, so neither shows them; a NotFoundError naming another stream drops nothing.
+  private forgottenIfGone(id: unknown, error: UniliveError): UniliveError {
+    const held = this.#answerSecrets;
+    if (
+      held !== undefined &&
+      typeof id === 'string' &&
+      NotFoundError.isInstance(error) &&
+      (error.streamId === undefined || error.streamId === id)
+    )
+      held.forgetStream(id);
+    return error;
   }
 
   // The call rejects with `error`: `onError` hears it, once, here and nowhere else (the provider is handed

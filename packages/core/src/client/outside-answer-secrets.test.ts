@@ -7,6 +7,7 @@ import {
   createLiveStreamRegistry,
   type LiveStream,
   type LiveStreamProvider,
+  NotFoundError,
   ProviderUnavailableError,
   SecretSet,
 } from '../index.js';
@@ -140,5 +141,74 @@ describe("an outside provider's answers: the secrets they carry are held by the 
     held.holdStream(made.id, [keys.push]);
     const after = await client.delete(made.id).catch((caught: unknown) => caught);
     expect(leaks(everything(after), keys.push)).toEqual([]);
+  });
+});
+
+describe("an outside provider's stream deleted elsewhere", () => {
+  // The provider says the stream is gone in a NotFoundError that quotes its keys (a vendor echoing them):
+  // that error and the `onError` event for it show none, and then the client holds them no more, as an
+  // adapter drops a stream's secrets on a 404 about it. A NotFoundError naming another stream drops nothing.
+  function goneQuoting(keys: Keys, streamIdOf: (id: string) => string | undefined) {
+    const { provider, store, quoted } = outside(undefined);
+    const gone = (operation: string, id: string): never => {
+      throw new NotFoundError({
+        provider: 'outside',
+        operation,
+        status: 404,
+        message: `no stream ${id}: ${Object.values(keys).join(' / ')}`,
+        vendorMessage: Object.values(keys).join(','),
+        delivery: 'refused',
+        ...(streamIdOf(id) === undefined ? {} : { streamId: streamIdOf(id) }),
+      });
+    };
+    const answering = (operation: 'get' | 'start' | 'stop') =>
+      async function (this: unknown, id: string, options?: never) {
+        if (!store.has(id)) return gone(operation, id);
+        return provider[operation].call(provider, id, options);
+      };
+    return {
+      provider: { ...provider, get: answering('get'), start: answering('start'), stop: answering('stop') },
+      store,
+      quoted,
+    };
+  }
+
+  it('masks the NotFoundError and its onError event, then holds its keys no more (generated)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({ push: keyShapes, password: keyShapes, restream: keyShapes }),
+        fc.constantFrom('get', 'start', 'stop', 'waitForState'),
+        fc.constantFrom('same', 'unnamed', 'other'),
+        async (keys, call, named) => {
+          const { provider, store, quoted } = goneQuoting(keys, (id) =>
+            named === 'same' ? id : named === 'other' ? `${id}-other` : undefined,
+          );
+          const heard: unknown[] = [];
+          const client = createLiveStreamClient(provider, {
+            hooks: { onError: (event) => heard.push(event) },
+          });
+          const made = await client.create({ name: 'Launch' });
+          issue(store.get(made.id), keys);
+          await client.get(made.id);
+          store.delete(made.id);
+          const error = await (call === 'waitForState'
+            ? client.waitForState(made.id, 'ready', { timeoutMs: 60_000 })
+            : client[call](made.id)
+          ).catch((caught: unknown) => caught);
+          expect(NotFoundError.isInstance(error), String(error)).toBe(true);
+          for (const key of Object.values(keys)) {
+            expect(leaks(everything(error), key)).toEqual([]);
+            expect(leaks(everything(heard), key)).toEqual([]);
+          }
+          // A later error quoting them (the delete of what is gone): masked only while the client still
+          // holds the stream's keys, that is when the NotFoundError named another stream.
+          quoted.push(keys.push);
+          const later = await client.delete(made.id).catch((caught: unknown) => caught);
+          expect(ProviderUnavailableError.isInstance(later), String(later)).toBe(true);
+          expect(leaks(everything(later), keys.push).length > 0).toBe(named !== 'other');
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });
