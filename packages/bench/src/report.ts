@@ -6,7 +6,7 @@ import { memoryFlatBytes } from './memory.js';
 import { layerDescriptions, layerNames } from './record.js';
 import { startupTargetOverKyMs } from './startup.js';
 import { round } from './stats.js';
-import type { UniliveBundle, VendorBundle } from './weight.js';
+import { type UniliveBundle, type VendorBundle, withinDependencyFloor } from './weight.js';
 
 const number = (value: number, digits = 0) =>
   value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -29,7 +29,7 @@ function weightTable(
 ): string[] {
   const judge = (item: UniliveBundle) =>
     item.variant === 'client' && targets
-      ? `${verdict(item.ratioToDependencyFloor <= targets.maxRatioToFloor)} / ${verdict(item.ownGzipBytes <= targets.maxOwnGzipBytes)}`
+      ? `${verdict(withinDependencyFloor(item))} / ${verdict(item.ownGzipBytes <= targets.maxOwnGzipBytes)}`
       : '–';
   return table(
     [
@@ -108,7 +108,7 @@ export function renderMarkdown(report: BenchReport, previous?: string): string {
     '# Performance',
     '',
     `Figures from one ${report.mode} run of the benchmark harness (\`packages/bench\`) on ${machine.date.slice(0, 10)}. ` +
-      'Every figure below is generated from `docs/performance.json` of the same run; only the analysis paragraphs are written by hand. ' +
+      'Every figure below is generated from `performance.json` beside this file, of the same run; only the analysis paragraphs are written by hand. ' +
       'Benchmarks are not tests: CI runs a small smoke of the harness and asserts no timing.',
     '',
     '## Machine',
@@ -138,7 +138,7 @@ export function renderMarkdown(report: BenchReport, previous?: string): string {
     'npm run bench -- --quick # smaller sizes, rougher figures, about a minute',
     '```',
     '',
-    'Each run rewrites this file and `docs/performance.json` (pass `--out DIR` to write elsewhere, `--no-write` to only print).',
+    'Each full run rewrites this file and `docs/performance.json` (pass `--out DIR` to write elsewhere, `--no-write` to only print); a `--quick` run writes only with `--out DIR`. A relative `DIR` is read from the folder the command was typed in, and checked before anything is measured.',
     '',
     '## Targets',
     '',
@@ -148,7 +148,11 @@ export function renderMarkdown(report: BenchReport, previous?: string): string {
         target.measurement,
         target.target,
         target.figure,
-        target.met === false ? `**missed** by ${target.missedBy}` : verdict(target.met),
+        target.met === false
+          ? `**missed** by ${target.missedBy}`
+          : target.notMeasured !== undefined
+            ? '**not measured**'
+            : verdict(target.met),
       ]),
     ),
     '',
@@ -643,7 +647,7 @@ export function renderSummary(report: BenchReport): string {
     `unilive bench (${report.mode}) on ${machine.cpuModel}, ${machine.cores} cores, ${round(machine.memoryBytes / 1024 ** 3, 1)} GiB, ${machine.os}, Node ${machine.node}, ${machine.date}`,
     ...report.targets.map(
       (target) =>
-        `  ${target.met === null ? '       ' : target.met ? 'met    ' : 'MISSED '} ${target.measurement}: ${target.figure}${target.met === false ? ` (missed by ${target.missedBy})` : ''}`,
+        `  ${target.notMeasured !== undefined ? 'NOT RUN' : target.met === null ? '       ' : target.met ? 'met    ' : 'MISSED '} ${target.measurement}: ${target.figure}${target.met === false ? ` (missed by ${target.missedBy})` : ''}`,
     ),
     `  took ${round(report.durationMs / 1000)} s`,
   ].join('\n');
