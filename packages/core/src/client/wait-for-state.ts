@@ -44,7 +44,8 @@ export interface WaitForStateOptions {
   /**
    * Events about the stream (a webhook event hub, or an async iterable of events): each one makes the wait
    * poll at once, so it ends as soon as the vendor's API agrees instead of at the next interval, though
-   * never more than ten times in a second: a storm of events is one poll per 100 ms at most. Polling goes on
+   * never more than ten times in any second: a storm of events costs ten polls a second at most (the first
+   * ten events of a second each wake one at once, the rest wait for the second to pass). Polling goes on
    * slowly meanwhile (defaults then: first interval 10 s, longest 60 s), so a lost webhook never hangs a
    * wait.
    */
