@@ -41,6 +41,49 @@ describe('unilive CLI', () => {
     expect(JSON.parse(out.pop() ?? '')).toEqual({ id: created.id, deleted: true });
   });
 
+  it('--total-timeout-ms bounds a wait, and start --wait, as the whole command', async () => {
+    const token = 'cli-memory-token-1234';
+    // A stream that, once started, never leaves `starting`.
+    const backend = createMemoryBackend({ token, transitionPolls: 1_000 });
+    const out: string[] = [];
+    const err: string[] = [];
+    const output: Output = {
+      out: (text) => out.push(text),
+      err: (text) => err.push(text),
+      interactive: false,
+    };
+    const loadFactory = async (id: string) =>
+      id === 'memory'
+        ? ((() => createMemoryProvider({ backend, token })) as ConfiguredProviderFactory)
+        : undefined;
+    const run = (...argv: string[]) =>
+      main(argv, { output, loadFactory, environment: { UNILIVE_PROVIDER: 'memory' } });
+    expect(await run('create', '--name', 'Bounded', '--json')).toBe(0);
+    const created = JSON.parse(out.pop() ?? '');
+    // Stopped, never ready: the wait ends at the command's deadline (what is left of 300 ms once the
+    // command has found its provider), a TimeoutError.
+    const leftOf = (limit: number) => {
+      const within = /TimeoutError: memory stream \S+ did not become ready within (\d+) ms/.exec(
+        err.join('\n'),
+      );
+      expect(within, err.join('\n')).not.toBeNull();
+      expect(Number(within?.[1])).toBeGreaterThan(0);
+      expect(Number(within?.[1])).toBeLessThanOrEqual(limit);
+    };
+    expect(await run('wait', created.id, 'ready', '--total-timeout-ms', '300')).toBe(1);
+    leftOf(300);
+    // Both given: the sooner bounds it.
+    err.length = 0;
+    expect(await run('wait', created.id, 'ready', '--total-timeout-ms', '60000', '--timeout-ms', '200')).toBe(
+      1,
+    );
+    expect(err.join('\n')).toMatch(/within 200 ms/);
+    // start --wait: the wait has what the start left of the deadline.
+    err.length = 0;
+    expect(await run('start', created.id, '--wait', '--total-timeout-ms', '400')).toBe(1);
+    leftOf(400);
+  });
+
   it('prints what a streamer needs in readable form', async () => {
     const { run, out } = harness();
     expect(await run('create', '--name', 'Readable')).toBe(0);

@@ -1,5 +1,5 @@
 import { inputSecrets, type LiveStream, type LiveStreamClient, type LiveStreamState } from '@unilive/core';
-import { timeoutFlag } from '../connection.js';
+import { timeoutFlag, totalTimeoutFlag } from '../connection.js';
 import { type Invocation, UsageError } from '../context.js';
 import { describeStream, streamJson } from '../format.js';
 import { startProgress } from '../progress.js';
@@ -33,13 +33,23 @@ export async function waitWithProgress(
   id: string,
   state: LiveStreamState,
   timeoutMs?: number,
+  commandStartedAt: number = Date.now(),
 ): Promise<LiveStream> {
   const { signal, output } = invocation.context;
+  // `--total-timeout-ms` is one deadline for the command's whole call, its wait included: the library's
+  // totalTimeoutMs bounds each of a wait's polls, not the wait, so the wait is given what is left of it
+  // (what `start --wait`'s start left), and `--timeout-ms` when that comes sooner.
+  const total = totalTimeoutFlag(invocation);
+  const limits = [
+    ...(timeoutMs === undefined ? [] : [timeoutMs]),
+    ...(total === undefined ? [] : [Math.max(1, total - (Date.now() - commandStartedAt))]),
+  ];
+  const limit = limits.length === 0 ? undefined : Math.min(...limits);
   const progress = startProgress(output, `waiting for ${id} to be ${state}`);
   try {
     const stream = await client.waitForState(id, state, {
       ...(signal ? { signal } : {}),
-      ...(timeoutMs ? { timeoutMs } : {}),
+      ...(limit === undefined ? {} : { timeoutMs: limit }),
     });
     progress.stop(`${id} is ${state}`);
     return stream;

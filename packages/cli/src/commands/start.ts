@@ -34,6 +34,7 @@ function startOrStop(direction: 'start' | 'stop'): CommandSpec {
     ],
     help: connectionHelp,
     async run(invocation) {
+      const startedAt = Date.now();
       const id = invocation.args[0] ?? '';
       const streams = await streamsFor(invocation);
       const { calls } = streams;
@@ -43,7 +44,9 @@ function startOrStop(direction: 'start' | 'stop'): CommandSpec {
           : await calls.stop(id, callOptions(invocation));
       showStream(
         invocation,
-        invocation.flags.wait === true ? await waitWithProgress(invocation, calls, id, target) : stream,
+        invocation.flags.wait === true
+          ? await waitWithProgress(invocation, calls, id, target, undefined, startedAt)
+          : stream,
       );
       return 0;
     },

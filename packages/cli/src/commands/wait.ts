@@ -12,6 +12,7 @@ export const wait: CommandSpec = {
   options: [showSecretsOption, ...connectionOptions],
   help: connectionHelp,
   async run(invocation) {
+    const startedAt = Date.now();
     const [id = '', state = ''] = invocation.args;
     if (!(liveStreamStates as readonly string[]).includes(state)) {
       throw new UsageError(`wait needs a state: one of ${liveStreamStates.join(', ')}`);
@@ -20,7 +21,7 @@ export const wait: CommandSpec = {
     const { calls } = await streamsFor(invocation);
     showStream(
       invocation,
-      await waitWithProgress(invocation, calls, id, state as LiveStreamState, timeoutMs),
+      await waitWithProgress(invocation, calls, id, state as LiveStreamState, timeoutMs, startedAt),
     );
     return 0;
   },
