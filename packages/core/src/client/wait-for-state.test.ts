@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InvalidInputError, ProviderUnavailableError, TimeoutError } from '../errors/errors.js';
 import type { UniliveError } from '../errors/unilive-error.js';
 import { createHttpClient } from '../http/http-client.js';
-import { type LiveStream, liveStreamStates } from '../live-stream.js';
+import { type LiveStream, type LiveStreamState, liveStreamStates } from '../live-stream.js';
 import type { CallOptions, LiveStreamProvider, LiveStreamStatus } from '../provider.js';
 import { SecretSet } from '../secrets.js';
 import { createLiveStreamClient } from './live-stream-client.js';
@@ -161,6 +161,39 @@ describe('waitForState for a state the provider never reports', () => {
           }
         },
       ),
+    );
+  });
+});
+
+describe("a wait's timeout names what the stream could have become", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('once each, and only the states the provider reports (generated)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.subarray([...liveStreamStates], { minLength: 1 }),
+        fc.array(fc.constantFrom(...liveStreamStates), { minLength: 1, maxLength: 6 }),
+        async (states, drawn) => {
+          // At least one reachable target, or the wait is refused up front (above).
+          const targets = [...drawn, states[0] as LiveStreamState];
+          vi.useFakeTimers({ now: 0 });
+          const { provider } = silentVendor();
+          const client = createLiveStreamClient({ ...provider, capabilities: { ...capabilities, states } });
+          let outcome: unknown;
+          void client.waitForState('s1', targets, { timeoutMs: 500 }).catch((error: unknown) => {
+            outcome = error;
+          });
+          await vi.advanceTimersByTimeAsync(501);
+          vi.useRealTimers();
+          const named = liveStreamStates.filter((state) => targets.includes(state) && states.includes(state));
+          expect(TimeoutError.isInstance(outcome)).toBe(true);
+          const said = /did not become (.+) within 500 ms/.exec((outcome as Error).message)?.[1] ?? '';
+          expect(said.split(' or ').sort()).toEqual([...named].sort());
+        },
+      ),
+      { numRuns: 60 },
     );
   });
 });

@@ -165,9 +165,12 @@ export async function waitForStatus<T = LiveStreamStatus>(
       delivery: 'not-sent',
     });
   }
+  // Named once each, and only those the provider reports (when it lists them): a timeout's message speaks
+  // of what the stream could have become, not of a repeat or a state it never has.
+  const named = [...new Set(targets)].filter((target) => states === undefined || states.includes(target));
   return pollStatus(provider, id, checked, options.signal, runtime, {
     operation: 'waitForState',
-    goal: `become ${targets.join(' or ')}`,
+    goal: `become ${named.join(' or ')}`,
     reached: (status) => (targets.includes(status.state) ? status : undefined),
     // States the stream cannot leave: waiting longer would only time out. One that can be enabled or started
     // again is waited on (anyone may: this process, another, the vendor's console).
