@@ -336,6 +336,7 @@ export {
   readOptions,
   refuseAbortedCall,
   startCall,
+  withCallSignal,
 } from './options.js';
 export {
   isAbortSignal,
@@ -442,6 +443,7 @@ export {
   truncatedKeptLength,
   truncatedSecretLimit,
 } from './secrets.js';
+export { streamChanges } from './stream-changes.js';
 export {
   codePointLength,
   escapeUnprintable,

@@ -685,6 +685,24 @@ export function startCall<O extends object | undefined>(
 }
 
 /**
+ * A call's options with `signal` in place of their own, for one request of the call that must end apart from
+ * the others (videosdk v2 aborts its egress read when the room read fails): everything else they hold is
+ * kept, the call's deadline ({@link startCall}) included, and options core made stay core's, so the request
+ * neither reads them again nor loses the deadline, which a spread (`{ ...options, signal }`) would drop.
+ * Options of the caller's own (a provider called directly without {@link startCall}) come back as a plain
+ * copy with the signal, for the request to read as it reads any caller's.
+ */
+export function withCallSignal<O extends object | undefined>(options: O, signal: AbortSignal): object {
+  const deadline = CallDeadline.of(options);
+  if (deadline !== undefined)
+    return new CallDeadline(deadline, { ...(options as object), signal }, CallDeadline.limitOf(options));
+  if (options === undefined) return markClientOptions({ signal });
+  return isClientOptions(options)
+    ? markClientOptions({ ...(options as object), signal })
+    : { ...(options as object), signal };
+}
+
+/**
  * The error {@link refuseAbortedCall} throws, or `undefined` when the call goes on: for an operation that
  * returns its promise without being `async` (`get(id) { return read(id) }`), which must reject rather than
  * throw.

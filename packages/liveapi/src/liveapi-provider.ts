@@ -35,6 +35,7 @@ import {
   requestChange,
   SecretSet,
   startCall,
+  streamChanges,
   transportSettings,
   UniliveError,
   type UpdateLiveStreamInput,
@@ -117,6 +118,9 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
     secretKey: ['LIVEAPI_SECRET_KEY'],
   });
   const secrets = new SecretSet();
+  // An update that adds restream targets plans from a read of the stream's targets: two at once would each
+  // add theirs to the same read. Updates of one stream made through this provider run one after another.
+  const changes = streamChanges();
   secrets.add(settings.tokenId, settings.secretKey);
 
   const http = createHttpClient({
@@ -516,66 +520,74 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
       async update(id: string, given: UpdateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
         options = startCall(options, provider, 'update', http);
         assertValidId(id, { provider, operation: 'update' });
-        // Checked as a client checks it, when called without one: a bad field is refused, not sent.
-        const patch = providerInput(given, provider, 'update', secrets);
-        secrets.learnSent(id, ...inputSecrets(patch, provider));
-        const providerOptions = readProviderOptions(patch, provider, liveApiProviderOptionsSchema, 'update', {
-          secrets,
-        });
-        const warnings = liveApiInputWarnings(patch, 'update');
-        const body = toLiveApiUpdateBody(patch, providerOptions);
-        // The stream as read before any change, when `restream` needs it planned.
-        let before: LiveStream | undefined;
-        let targetsToAdd: RestreamPlan['add'] = [];
-        let restreamWarnings: Warning[] = [];
-        if (patch.restream !== undefined) {
-          before = await fetchStream(id, 'update', options);
-          const plan = planRestream(before.restream ?? [], patch.restream);
-          if (plan.remove.length > 0) {
-            // Removing a platform is only known from Castr's API; nothing has been changed at this point.
-            throw new InvalidInputError({
-              message: `Invalid input for update: restream: expected every current target to be kept; LiveAPI documents no way to remove a restream target (${plan.remove.length} would be removed). Nothing was changed.`,
+        return changes(id, options, async () => {
+          // Checked as a client checks it, when called without one: a bad field is refused, not sent.
+          const patch = providerInput(given, provider, 'update', secrets);
+          secrets.learnSent(id, ...inputSecrets(patch, provider));
+          const providerOptions = readProviderOptions(
+            patch,
+            provider,
+            liveApiProviderOptionsSchema,
+            'update',
+            {
+              secrets,
+            },
+          );
+          const warnings = liveApiInputWarnings(patch, 'update');
+          const body = toLiveApiUpdateBody(patch, providerOptions);
+          // The stream as read before any change, when `restream` needs it planned.
+          let before: LiveStream | undefined;
+          let targetsToAdd: RestreamPlan['add'] = [];
+          let restreamWarnings: Warning[] = [];
+          if (patch.restream !== undefined) {
+            before = await fetchStream(id, 'update', options);
+            const plan = planRestream(before.restream ?? [], patch.restream);
+            if (plan.remove.length > 0) {
+              // Removing a platform is only known from Castr's API; nothing has been changed at this point.
+              throw new InvalidInputError({
+                message: `Invalid input for update: restream: expected every current target to be kept; LiveAPI documents no way to remove a restream target (${plan.remove.length} would be removed). Nothing was changed.`,
+                provider,
+                operation: 'update',
+                issues: [{ path: 'restream', message: 'expected every current target to be kept' }],
+                delivery: 'not-sent',
+              });
+            }
+            targetsToAdd = plan.add;
+            restreamWarnings = [
+              ...plan.switchedOff.map(liveApiSwitchedOffWarning),
+              ...keptRestreamTargetsWarning(plan.kept),
+            ];
+          }
+          const applied: string[] = [];
+          // The stream as LiveAPI answered it, when an answer held it whole; else what is known of it.
+          let stream: LiveStream | undefined;
+          let known: LiveStream | undefined = before;
+          if (Object.keys(body).length > 0) {
+            const answer = await sendPatch(id, body, 'update', options);
+            applied.push(...Object.keys(body).map(patchedPart));
+            if ('id' in answer) stream = answer;
+            else if (before) known = withPatch(before, body);
+          }
+          if (targetsToAdd.length > 0) {
+            // A PATCH whose answer held no stream does not stop the targets: the stream is known from before.
+            const base = stream ?? known ?? (await fetchStream(id, 'update', options));
+            stream = await addTargets(base, targetsToAdd, 'update', options, applied);
+          } else if (!stream && applied.length > 0) {
+            stream = await readBackAfterChange({
               provider,
               operation: 'update',
-              issues: [{ path: 'restream', message: 'expected every current target to be kept' }],
-              delivery: 'not-sent',
+              id,
+              applied: 'LiveAPI accepted the update',
+              parts: { applied },
+              read: () => fetchStream(id, 'update', options),
+              accepted: known ? () => known as LiveStream : undefined,
+              secrets,
             });
           }
-          targetsToAdd = plan.add;
-          restreamWarnings = [
-            ...plan.switchedOff.map(liveApiSwitchedOffWarning),
-            ...keptRestreamTargetsWarning(plan.kept),
-          ];
-        }
-        const applied: string[] = [];
-        // The stream as LiveAPI answered it, when an answer held it whole; else what is known of it.
-        let stream: LiveStream | undefined;
-        let known: LiveStream | undefined = before;
-        if (Object.keys(body).length > 0) {
-          const answer = await sendPatch(id, body, 'update', options);
-          applied.push(...Object.keys(body).map(patchedPart));
-          if ('id' in answer) stream = answer;
-          else if (before) known = withPatch(before, body);
-        }
-        if (targetsToAdd.length > 0) {
-          // A PATCH whose answer held no stream does not stop the targets: the stream is known from before.
-          const base = stream ?? known ?? (await fetchStream(id, 'update', options));
-          stream = await addTargets(base, targetsToAdd, 'update', options, applied);
-        } else if (!stream && applied.length > 0) {
-          stream = await readBackAfterChange({
-            provider,
-            operation: 'update',
-            id,
-            applied: 'LiveAPI accepted the update',
-            parts: { applied },
-            read: () => fetchStream(id, 'update', options),
-            accepted: known ? () => known as LiveStream : undefined,
-            secrets,
-          });
-        }
-        stream ??= before ?? (await fetchStream(id, 'update', options));
-        const nameWarning = patch.name === undefined ? [] : liveApiNameWarning(stream);
-        return withWarnings(stream, [...warnings, ...nameWarning, ...restreamWarnings]);
+          stream ??= before ?? (await fetchStream(id, 'update', options));
+          const nameWarning = patch.name === undefined ? [] : liveApiNameWarning(stream);
+          return withWarnings(stream, [...warnings, ...nameWarning, ...restreamWarnings]);
+        });
       },
 
       async delete(id: string, options?: CallOptions): Promise<void> {

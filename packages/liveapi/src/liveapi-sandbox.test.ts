@@ -121,3 +121,34 @@ describe('liveapi against the sandbox', () => {
     );
   });
 });
+
+describe('liveapi: updates of one stream made at once', () => {
+  // Each restream update plans from a read of the stream's targets: run together, two would each add
+  // theirs to the same read, and the stream would restream to both though each asked for the whole set.
+  it('are applied one after another, as if made in turn: the second sees the first target and is refused', async () => {
+    const made = await provider.create({ name: 'concurrent restream' });
+    const first = { url: 'rtmp://a.example.test/live', streamKey: 'zqFirstTargetKey1' };
+    const second = { url: 'rtmp://b.example.test/live', streamKey: 'zqSecondTargetKey2' };
+    const [one, two] = await Promise.allSettled([
+      provider.update(made.id, { restream: [first] }),
+      provider.update(made.id, { restream: [second] }),
+    ]);
+    expect(one.status).toBe('fulfilled');
+    expect((one as PromiseFulfilledResult<{ restream?: unknown[] }>).value.restream).toEqual([
+      expect.objectContaining(first),
+    ]);
+    // In turn, LiveAPI's second set would drop the first target, which it documents no way to do.
+    expect(two.status).toBe('rejected');
+    expect(String((two as PromiseRejectedResult).reason)).toMatch(/expected every current target to be kept/);
+    const after = await provider.get(made.id);
+    expect(after.restream?.map((target) => target.url)).toEqual([first.url]);
+    // Updates of another stream are not held behind these.
+    const other = await provider.create({ name: 'another stream' });
+    const [mine, theirs] = await Promise.all([
+      provider.update(made.id, { name: 'renamed' }),
+      provider.update(other.id, { restream: [second] }),
+    ]);
+    expect(mine.id).toBe(made.id);
+    expect(theirs.restream?.map((target) => target.url)).toEqual([second.url]);
+  });
+});

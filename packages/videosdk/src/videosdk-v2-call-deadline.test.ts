@@ -117,6 +117,42 @@ describe('videosdk v2: totalTimeoutMs bounds the whole call', () => {
     );
   });
 
+  it("a get whose egress read never answers ends at the call's deadline, as its room read would", async () => {
+    // The room answers at once; the egress read hangs until it is aborted. Its own attempt limit (60 s)
+    // is far beyond the call's: only the deadline can end it.
+    const sent: string[] = [];
+    const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = input instanceof Request ? input : new Request(input, init);
+      const line = `${request.method} ${new URL(request.url).pathname}`;
+      sent.push(line);
+      if (line === `GET /v2/hls/${room}/active`) {
+        const signal = init?.signal ?? request.signal;
+        return new Promise<Response>((_, reject) => {
+          if (signal.aborted) reject(signal.reason);
+          signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+        });
+      }
+      const { response } = fixture('v2-rooms-get');
+      return new Response(JSON.stringify(response.body), {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+      });
+    }) as typeof globalThis.fetch;
+    const provider = videosdk({
+      token,
+      apiVersion: 'v2',
+      fetch,
+      totalTimeoutMs: 250,
+      timeoutMs: 60_000,
+      retry: { maxRetries: 0 },
+    });
+    const error = await provider.get(room).catch((caught: unknown) => caught);
+    expect(TimeoutError.isInstance(error), String(error)).toBe(true);
+    expect((error as TimeoutError).operation).toBe('get');
+    expect((error as TimeoutError).message).toContain('250 ms');
+    expect([...sent].sort()).toEqual([`GET /v2/hls/${room}/active`, `GET /v2/rooms/${room}`]);
+  });
+
   it('a get that fits the limit is as before', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: Math.ceil(limitMs / 5) - 1 }), async (stepMs) => {

@@ -38,10 +38,12 @@ import {
   type StartOptions,
   safeParseOwn,
   startCall,
+  streamChanges,
   UniliveError,
   type UpdateLiveStreamInput,
   type Warning,
   walkPages,
+  withCallSignal,
 } from '@unilive/core';
 import * as v from 'valibot';
 import {
@@ -183,6 +185,10 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
   // What v2 takes only at start (recording, composition, restream targets), by room id; see
   // convertToVideosdkV2CreateRequest.
   const held = new Map<string, VideosdkV2StartSettings>();
+  // A start, a stop or an update of a running room ends and starts its RTMP-outs as a set, planned from a
+  // read of those running: two at once would each start theirs beside the other's. The changes of one room
+  // made through this provider run one after another.
+  const changes = streamChanges();
 
   /** The room's read: `data` as the schema read it, `body` as the vendor sent it. */
   function fetchRoom(
@@ -419,7 +425,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       path: pathOf`v2/hls/${id}/active`,
       schema: videosdkV2ActiveHlsSchema,
       notFoundIsAnswer: true,
-      options: signal === undefined || linked ? { ...options, signal: hlsStop.signal } : options,
+      options: signal === undefined || linked ? withCallSignal(options, hlsStop.signal) : options,
     });
     hlsRead.catch(ignore);
     let roomAnswer: HttpResponse<VideosdkV2Room>;
@@ -881,143 +887,145 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     async update(id: string, given: UpdateLiveStreamInput, options?: CallOptions) {
       options = startCall(options, provider, 'update', http);
       assertValidId(id, { provider, operation: 'update' });
-      // Checked as a client checks it, when called without one: a bad field is refused, not sent.
-      const patch = providerInput(given, provider, 'update', secrets);
-      const request = convertToVideosdkV2UpdateRequest(patch, { secrets });
-      const warnings = [...request.warnings];
-      const before = held.get(id);
-      const next: VideosdkV2StartSettings = {
-        // Unknown stays unknown: an update without `recording` of a room another process made names none.
-        recording: request.start.recording ?? before?.recording,
-        config: request.start.config ?? before?.config ?? {},
-        restream: request.start.restream ?? before?.restream,
-      };
-      held.set(id, next);
-      secrets.learnSent(id, ...inputSecrets(patch, provider));
-      let reading: VideosdkV2Reading;
-      if (request.status === undefined) {
-        reading = await read(id, 'update', options);
-      } else {
-        // Any 2xx is an accepted toggle, whatever its body held (core's requestChange).
-        const answer = await requestChange(
-          http,
-          {
+      return changes(id, options, async () => {
+        // Checked as a client checks it, when called without one: a bad field is refused, not sent.
+        const patch = providerInput(given, provider, 'update', secrets);
+        const request = convertToVideosdkV2UpdateRequest(patch, { secrets });
+        const warnings = [...request.warnings];
+        const before = held.get(id);
+        const next: VideosdkV2StartSettings = {
+          // Unknown stays unknown: an update without `recording` of a room another process made names none.
+          recording: request.start.recording ?? before?.recording,
+          config: request.start.config ?? before?.config ?? {},
+          restream: request.start.restream ?? before?.restream,
+        };
+        held.set(id, next);
+        secrets.learnSent(id, ...inputSecrets(patch, provider));
+        let reading: VideosdkV2Reading;
+        if (request.status === undefined) {
+          reading = await read(id, 'update', options);
+        } else {
+          // Any 2xx is an accepted toggle, whatever its body held (core's requestChange).
+          const answer = await requestChange(
+            http,
+            {
+              operation: 'update',
+              method: 'POST',
+              path: pathOf`v2/rooms/${id}`,
+              stream: id,
+              body: { status: request.status },
+              schema: videosdkV2RoomSchema,
+              // Setting the same status twice changes nothing [2024 reference: "if it is different"].
+              idempotent: true,
+              options,
+            },
+            { provider, secrets },
+          );
+          const answered = answer.readable ? answer.data : { roomId: id };
+          // The toggle was accepted: a failed read no longer makes the update a failure (core's rule). The
+          // answer is the room; whether an egress runs it does not say, so an enabled room's state is unknown.
+          let fresh: VideosdkV2Reading | undefined;
+          const ingestToken = await deps.ingestToken();
+          const stream = await readBackAfterChange({
+            provider,
             operation: 'update',
-            method: 'POST',
-            path: pathOf`v2/rooms/${id}`,
-            stream: id,
-            body: { status: request.status },
-            schema: videosdkV2RoomSchema,
-            // Setting the same status twice changes nothing [2024 reference: "if it is different"].
-            idempotent: true,
+            id,
+            applied: `the vendor accepted the room status ${request.status}`,
+            parts: { applied: [statusPart] },
+            read: async () => {
+              fresh = await read(id, 'update', options);
+              return mapStream(fresh, ingestToken, warnings);
+            },
+            accepted: () => {
+              const room = { ...answered, roomId: answered.roomId ?? id };
+              // `raw.room` is the toggle's answer as received when it was the room; `{ roomId }` when it
+              // told nothing about the room.
+              const raw: VideosdkV2Raw = { room: answer.readable ? answer.body : { roomId: id } };
+              const accepted = mapStream({ room, raw }, ingestToken, warnings);
+              return room.disabled === true ? accepted : { ...accepted, state: 'unknown' };
+            },
+            secrets,
+          });
+          if (!fresh) {
+            // Nothing tells whether the stream runs: new restream targets wait for the next start.
+            return request.start.restream === undefined
+              ? stream
+              : {
+                  ...stream,
+                  warnings: [
+                    ...(stream.warnings ?? []),
+                    {
+                      type: 'other',
+                      setting: 'restream',
+                      message:
+                        'videosdk update: the stream could not be read, so the new restream targets were not applied to a running egress; they apply from the next start',
+                    },
+                  ],
+                };
+          }
+          reading = fresh;
+        }
+        const state = videosdkV2State(reading);
+        const live = state === 'starting' || state === 'ready';
+        // The list the running RTMP-outs already push to (url and key together, in any order) changes nothing
+        // (core's one reading, `planRestream`): ending and starting them again would cut every destination.
+        const running = (reading.rtmpOuts ?? []).flatMap((out) =>
+          (out.outputs ?? []).map((output) => ({ url: output.url, streamKey: output.streamKey })),
+        );
+        const plan =
+          request.start.restream === undefined ? undefined : planRestream(running, request.start.restream);
+        const unchanged = plan !== undefined && isEmptyRestreamPlan(plan);
+        if (live && request.start.restream !== undefined && plan !== undefined && !unchanged) {
+          const targets = request.start.restream;
+          // Running outputs no input can name (started by another tool) cannot be in the list: the set is
+          // ended and started again whole, so they go back into it, kept as core's plan keeps them.
+          const restarted = plan.kept.length === 0 ? targets : [...targets, ...plan.kept];
+          warnings.push(...keptRestreamTargetsWarning(plan.kept));
+          // What the vendor accepted so far, named for a failure after it (ChangeAppliedError's parts).
+          const applied: string[] = request.status === undefined ? [] : [statusPart];
+          // Outputs cannot be added or removed while they run: end them, then start the new set.
+          if ((reading.rtmpOuts ?? []).length > 0) {
+            try {
+              await endRestream(id, 'update', options);
+            } catch (error) {
+              throw restreamUpdateFailure(id, error, 'end', applied, targets, next, before);
+            }
+            applied.push(endedPart);
+          }
+          if (targets.length > 0) {
+            try {
+              await startRestream(id, restarted, next.config, 'update', options);
+            } catch (error) {
+              throw restreamUpdateFailure(id, error, 'start', applied, targets, next, before);
+            }
+          }
+          return readBack(
+            id,
+            'update',
+            'the vendor accepted the new restream targets',
             options,
-          },
-          { provider, secrets },
-        );
-        const answered = answer.readable ? answer.data : { roomId: id };
-        // The toggle was accepted: a failed read no longer makes the update a failure (core's rule). The
-        // answer is the room; whether an egress runs it does not say, so an enabled room's state is unknown.
-        let fresh: VideosdkV2Reading | undefined;
-        const ingestToken = await deps.ingestToken();
-        const stream = await readBackAfterChange({
-          provider,
-          operation: 'update',
-          id,
-          applied: `the vendor accepted the room status ${request.status}`,
-          parts: { applied: [statusPart] },
-          read: async () => {
-            fresh = await read(id, 'update', options);
-            return mapStream(fresh, ingestToken, warnings);
-          },
-          accepted: () => {
-            const room = { ...answered, roomId: answered.roomId ?? id };
-            // `raw.room` is the toggle's answer as received when it was the room; `{ roomId }` when it
-            // told nothing about the room.
-            const raw: VideosdkV2Raw = { room: answer.readable ? answer.body : { roomId: id } };
-            const accepted = mapStream({ room, raw }, ingestToken, warnings);
-            return room.disabled === true ? accepted : { ...accepted, state: 'unknown' };
-          },
-          secrets,
-        });
-        if (!fresh) {
-          // Nothing tells whether the stream runs: new restream targets wait for the next start.
-          return request.start.restream === undefined
-            ? stream
-            : {
-                ...stream,
-                warnings: [
-                  ...(stream.warnings ?? []),
-                  {
-                    type: 'other',
-                    setting: 'restream',
-                    message:
-                      'videosdk update: the stream could not be read, so the new restream targets were not applied to a running egress; they apply from the next start',
-                  },
-                ],
-              };
+            // The RTMP-outs read were ended: none is left to show, in the mapped fields or in `raw`.
+            () => ({
+              room: reading.room,
+              hls: reading.hls,
+              rtmpOuts: [],
+              raw: { room: reading.raw.room, hls: reading.raw.hls },
+            }),
+            warnings,
+            heldShown,
+            { applied: [...applied, ...targets.map((_, index) => `restream.${index}`)] },
+          );
         }
-        reading = fresh;
-      }
-      const state = videosdkV2State(reading);
-      const live = state === 'starting' || state === 'ready';
-      // The list the running RTMP-outs already push to (url and key together, in any order) changes nothing
-      // (core's one reading, `planRestream`): ending and starting them again would cut every destination.
-      const running = (reading.rtmpOuts ?? []).flatMap((out) =>
-        (out.outputs ?? []).map((output) => ({ url: output.url, streamKey: output.streamKey })),
-      );
-      const plan =
-        request.start.restream === undefined ? undefined : planRestream(running, request.start.restream);
-      const unchanged = plan !== undefined && isEmptyRestreamPlan(plan);
-      if (live && request.start.restream !== undefined && plan !== undefined && !unchanged) {
-        const targets = request.start.restream;
-        // Running outputs no input can name (started by another tool) cannot be in the list: the set is
-        // ended and started again whole, so they go back into it, kept as core's plan keeps them.
-        const restarted = plan.kept.length === 0 ? targets : [...targets, ...plan.kept];
-        warnings.push(...keptRestreamTargetsWarning(plan.kept));
-        // What the vendor accepted so far, named for a failure after it (ChangeAppliedError's parts).
-        const applied: string[] = request.status === undefined ? [] : [statusPart];
-        // Outputs cannot be added or removed while they run: end them, then start the new set.
-        if ((reading.rtmpOuts ?? []).length > 0) {
-          try {
-            await endRestream(id, 'update', options);
-          } catch (error) {
-            throw restreamUpdateFailure(id, error, 'end', applied, targets, next, before);
-          }
-          applied.push(endedPart);
+        if (live && (request.start.recording !== undefined || request.start.config !== undefined)) {
+          warnings.push({
+            type: 'other',
+            setting: request.start.recording !== undefined ? 'recording' : 'providerOptions.videosdk',
+            message:
+              'videosdk v2 cannot change a running HLS egress: the new setting applies from the next start',
+          });
         }
-        if (targets.length > 0) {
-          try {
-            await startRestream(id, restarted, next.config, 'update', options);
-          } catch (error) {
-            throw restreamUpdateFailure(id, error, 'start', applied, targets, next, before);
-          }
-        }
-        return readBack(
-          id,
-          'update',
-          'the vendor accepted the new restream targets',
-          options,
-          // The RTMP-outs read were ended: none is left to show, in the mapped fields or in `raw`.
-          () => ({
-            room: reading.room,
-            hls: reading.hls,
-            rtmpOuts: [],
-            raw: { room: reading.raw.room, hls: reading.raw.hls },
-          }),
-          warnings,
-          heldShown,
-          { applied: [...applied, ...targets.map((_, index) => `restream.${index}`)] },
-        );
-      }
-      if (live && (request.start.recording !== undefined || request.start.config !== undefined)) {
-        warnings.push({
-          type: 'other',
-          setting: request.start.recording !== undefined ? 'recording' : 'providerOptions.videosdk',
-          message:
-            'videosdk v2 cannot change a running HLS egress: the new setting applies from the next start',
-        });
-      }
-      return toStream(reading, warnings);
+        return toStream(reading, warnings);
+      });
     },
 
     async delete(id: string, options?: CallOptions) {
@@ -1045,208 +1053,215 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
         ) ?? ({} as StartOptions);
       // One deadline for the call (totalTimeoutMs): the egress, its RTMP-outs and the read back.
       const options: CallOptions = http.startCall?.(callOptions, 'start') ?? callOptions;
-      // What the caller gives on start wins, field by field, over what this client holds for the room
-      // (from create, update or an earlier start); the result is held for the next start.
-      const given = convertToVideosdkV2StartOptions({ providerOptions }, { secrets });
-      secrets.learnSent(id, ...inputSecrets({ providerOptions }, provider));
-      const before = held.get(id);
-      // A start sends the targets and recording it knows, none when nothing names them; from then on that
-      // is what the stream has (an egress started without `config.recording` does not record).
-      const restream = given?.restream ?? before?.restream ?? [];
-      const settings: VideosdkV2StartSettings = {
-        recording: given?.recording ?? before?.recording ?? false,
-        config: given?.config ?? before?.config ?? {},
-        restream,
-      };
-      held.set(id, settings);
-      const startWarnings: Warning[] =
-        before === undefined && given === undefined
-          ? [
-              {
-                type: 'held-in-memory',
-                message:
-                  'videosdk start: this client holds no start settings for the room (it was not created or updated in this process) and none were given, so the HLS egress starts without recording, composition or restream targets. Settings given at create in another process are not known here: give them as start({ providerOptions: { videosdk: { recording, restream, … } } })',
-              },
-            ]
-          : [];
-      const body: VideosdkV2HlsStartBody = { roomId: id };
-      const config = { ...settings.config, ...(settings.recording ? { recording: { enabled: true } } : {}) };
-      if (Object.keys(config).length > 0) body.config = config;
-      // The egress start's own refusal, told apart from a failure of the calls after it.
-      let refusal: unknown;
-      try {
-        // Core's lifecycle rule: a refusal (409) of a start whose goal already holds returns the stream.
-        return await changeLifecycle({
-          provider,
-          operation: 'start',
-          id,
-          read: () => fetchStream(id, 'start', options),
-          secrets,
-          send: async () => {
-            // Any 2xx is an accepted start, whatever its body held (the egress, a string, nothing at all).
-            const answer = await requestChange(
-              http,
-              {
-                operation: 'start',
-                method: 'POST',
-                path: 'v2/hls/start',
-                body,
-                schema: v.union([videosdkV2HlsSchema, v.string()]),
-                options,
-              },
-              { provider, secrets },
-            ).catch((error: unknown) => {
-              refusal = error;
-              throw error;
-            });
-            const started = answer.readable && typeof answer.data !== 'string' ? answer.data : undefined;
-            const warnings: Warning[] = [...startWarnings];
-            let restreamShown: RestreamShown = heldShown;
-            // Where the RTMP-out start stands, for an abort of the read-back after it.
-            const parts = { applied: ['start'], unknown: [] as string[], notApplied: [] as string[] };
-            if (restream.length > 0) {
-              try {
-                await startRestream(id, restream, settings.config, 'start', options);
-                parts.applied.push(startedPart);
-              } catch (error) {
-                // The egress was accepted: an abort or the call's time (totalTimeoutMs) run out names it,
-                // and whether the RTMP-outs were sent.
-                const interrupted = interruptedAfterAcceptedChange(error, {
-                  provider,
+      return changes(id, options, async () => {
+        // What the caller gives on start wins, field by field, over what this client holds for the room
+        // (from create, update or an earlier start); the result is held for the next start.
+        const given = convertToVideosdkV2StartOptions({ providerOptions }, { secrets });
+        secrets.learnSent(id, ...inputSecrets({ providerOptions }, provider));
+        const before = held.get(id);
+        // A start sends the targets and recording it knows, none when nothing names them; from then on that
+        // is what the stream has (an egress started without `config.recording` does not record).
+        const restream = given?.restream ?? before?.restream ?? [];
+        const settings: VideosdkV2StartSettings = {
+          recording: given?.recording ?? before?.recording ?? false,
+          config: given?.config ?? before?.config ?? {},
+          restream,
+        };
+        held.set(id, settings);
+        const startWarnings: Warning[] =
+          before === undefined && given === undefined
+            ? [
+                {
+                  type: 'held-in-memory',
+                  message:
+                    'videosdk start: this client holds no start settings for the room (it was not created or updated in this process) and none were given, so the HLS egress starts without recording, composition or restream targets. Settings given at create in another process are not known here: give them as start({ providerOptions: { videosdk: { recording, restream, … } } })',
+                },
+              ]
+            : [];
+        const body: VideosdkV2HlsStartBody = { roomId: id };
+        const config = {
+          ...settings.config,
+          ...(settings.recording ? { recording: { enabled: true } } : {}),
+        };
+        if (Object.keys(config).length > 0) body.config = config;
+        // The egress start's own refusal, told apart from a failure of the calls after it.
+        let refusal: unknown;
+        try {
+          // Core's lifecycle rule: a refusal (409) of a start whose goal already holds returns the stream.
+          return await changeLifecycle({
+            provider,
+            operation: 'start',
+            id,
+            read: () => fetchStream(id, 'start', options),
+            secrets,
+            send: async () => {
+              // Any 2xx is an accepted start, whatever its body held (the egress, a string, nothing at all).
+              const answer = await requestChange(
+                http,
+                {
                   operation: 'start',
-                  streamId: id,
-                  parts: (sent) => ({
-                    applied: ['start'],
-                    unknown: sent ? [startedPart] : [],
-                    notApplied: sent ? [] : [startedPart],
-                  }),
-                  secrets,
-                });
-                if (interrupted) throw interrupted;
-                if (!UniliveError.isInstance(error)) throw error;
-                // The egress runs either way (the start is not a failure: core's rule for accepted changes).
-                // What the RTMP-out start did is told by its delivery, as on every change: a refusal (or
-                // nothing sent) started nothing; any other failure (a page or JSON cut short in a 2xx, a
-                // 5xx, a timeout) may have started them, and starting them again would push each stream
-                // twice to one destination with one key (decision restream-targets-once).
-                const delivery: Delivery | undefined = error.delivery;
-                if (delivery === 'refused' || delivery === 'not-sent') {
-                  parts.notApplied.push(startedPart);
-                  // The stream has none of them: the result and later reads list none, and the next start
-                  // sends none (update({ restream }) is what starts them, now or on that start).
-                  held.set(id, { ...settings, restream: [] });
-                  restreamShown = { held: false, shown: [] };
-                  warnings.push({
-                    type: 'other',
-                    setting: 'restream',
-                    message: `videosdk start: the HLS egress started, but the vendor refused the restream targets, so none was started (${error.message}); start them with update({ restream })`,
+                  method: 'POST',
+                  path: 'v2/hls/start',
+                  body,
+                  schema: v.union([videosdkV2HlsSchema, v.string()]),
+                  options,
+                },
+                { provider, secrets },
+              ).catch((error: unknown) => {
+                refusal = error;
+                throw error;
+              });
+              const started = answer.readable && typeof answer.data !== 'string' ? answer.data : undefined;
+              const warnings: Warning[] = [...startWarnings];
+              let restreamShown: RestreamShown = heldShown;
+              // Where the RTMP-out start stands, for an abort of the read-back after it.
+              const parts = { applied: ['start'], unknown: [] as string[], notApplied: [] as string[] };
+              if (restream.length > 0) {
+                try {
+                  await startRestream(id, restream, settings.config, 'start', options);
+                  parts.applied.push(startedPart);
+                } catch (error) {
+                  // The egress was accepted: an abort or the call's time (totalTimeoutMs) run out names it,
+                  // and whether the RTMP-outs were sent.
+                  const interrupted = interruptedAfterAcceptedChange(error, {
+                    provider,
+                    operation: 'start',
+                    streamId: id,
+                    parts: (sent) => ({
+                      applied: ['start'],
+                      unknown: sent ? [startedPart] : [],
+                      notApplied: sent ? [] : [startedPart],
+                    }),
+                    secrets,
                   });
-                } else {
-                  parts.unknown.push(startedPart);
-                  // Only the vendor's own list tells: `restream` is what the read found running (absent
-                  // when the stream could not be read), never the held list shown as if it ran.
-                  restreamShown = { held: false, shown: undefined };
-                  warnings.push({
-                    type: 'other',
-                    setting: 'restream',
-                    message: `videosdk start: the HLS egress started, but whether the vendor started the restream targets is unknown (${error.message}); it may be pushing to them. Read the stream (get) before starting them again: \`restream\` lists the RTMP-outs the vendor runs, and a second start of one that runs pushes it twice`,
-                  });
+                  if (interrupted) throw interrupted;
+                  if (!UniliveError.isInstance(error)) throw error;
+                  // The egress runs either way (the start is not a failure: core's rule for accepted changes).
+                  // What the RTMP-out start did is told by its delivery, as on every change: a refusal (or
+                  // nothing sent) started nothing; any other failure (a page or JSON cut short in a 2xx, a
+                  // 5xx, a timeout) may have started them, and starting them again would push each stream
+                  // twice to one destination with one key (decision restream-targets-once).
+                  const delivery: Delivery | undefined = error.delivery;
+                  if (delivery === 'refused' || delivery === 'not-sent') {
+                    parts.notApplied.push(startedPart);
+                    // The stream has none of them: the result and later reads list none, and the next start
+                    // sends none (update({ restream }) is what starts them, now or on that start).
+                    held.set(id, { ...settings, restream: [] });
+                    restreamShown = { held: false, shown: [] };
+                    warnings.push({
+                      type: 'other',
+                      setting: 'restream',
+                      message: `videosdk start: the HLS egress started, but the vendor refused the restream targets, so none was started (${error.message}); start them with update({ restream })`,
+                    });
+                  } else {
+                    parts.unknown.push(startedPart);
+                    // Only the vendor's own list tells: `restream` is what the read found running (absent
+                    // when the stream could not be read), never the held list shown as if it ran.
+                    restreamShown = { held: false, shown: undefined };
+                    warnings.push({
+                      type: 'other',
+                      setting: 'restream',
+                      message: `videosdk start: the HLS egress started, but whether the vendor started the restream targets is unknown (${error.message}); it may be pushing to them. Read the stream (get) before starting them again: \`restream\` lists the RTMP-outs the vendor runs, and a second start of one that runs pushes it twice`,
+                    });
+                  }
                 }
               }
-            }
-            return readBack(
-              id,
-              'start',
-              'the vendor accepted start (the HLS egress is starting)',
-              options,
-              // Nothing about the room was received: `raw.room` is `{ roomId }`; `raw.hls` is the start
-              // answer as received (whatever it held), left out when it had no body.
-              () => ({
-                room: { roomId: id },
-                hls: started
-                  ? {
-                      ...started,
-                      playbackHlsUrl: undefined,
-                      downstreamUrl: undefined,
-                      livestreamUrl: undefined,
-                    }
-                  : { roomId: id },
-                raw:
-                  answer.body === undefined
-                    ? { room: { roomId: id } }
-                    : { room: { roomId: id }, hls: answer.body },
-              }),
-              warnings,
-              restreamShown,
-              parts,
-            );
-          },
-        });
-      } catch (error) {
-        if (error !== refusal || !NotFoundError.isInstance(error)) throw error;
-        throw await disabledRoomRefusal(id, error, options);
-      }
+              return readBack(
+                id,
+                'start',
+                'the vendor accepted start (the HLS egress is starting)',
+                options,
+                // Nothing about the room was received: `raw.room` is `{ roomId }`; `raw.hls` is the start
+                // answer as received (whatever it held), left out when it had no body.
+                () => ({
+                  room: { roomId: id },
+                  hls: started
+                    ? {
+                        ...started,
+                        playbackHlsUrl: undefined,
+                        downstreamUrl: undefined,
+                        livestreamUrl: undefined,
+                      }
+                    : { roomId: id },
+                  raw:
+                    answer.body === undefined
+                      ? { room: { roomId: id } }
+                      : { room: { roomId: id }, hls: answer.body },
+                }),
+                warnings,
+                restreamShown,
+                parts,
+              );
+            },
+          });
+        } catch (error) {
+          if (error !== refusal || !NotFoundError.isInstance(error)) throw error;
+          throw await disabledRoomRefusal(id, error, options);
+        }
+      });
     },
 
     async stop(id: string, options?: CallOptions) {
       // One deadline for the call (totalTimeoutMs): the reads, the ends and the read back.
       options = startCall(options, provider, 'stop', http);
       assertValidId(id, { provider, operation: 'stop' });
-      const answer = await fetchActiveHls(id, 'stop', options);
-      const found = answer?.data.data;
-      // The egress this stop ends, as read and as received, and its running RTMP-outs.
-      let running: VideosdkV2Hls;
-      let receivedRunning: unknown;
-      let rtmpOuts: readonly VideosdkV2RtmpOut[];
-      if (answer && found && !found.end) {
-        if (videosdkV2State({ hls: found }) === 'starting') throw stopWhileStarting(id);
-        running = found;
-        receivedRunning = receivedHls(answer);
-        rtmpOuts = (await fetchRunningRtmpOuts(id, found.sessionId, 'stop', options)).running;
-      } else {
-        // Stopped (or stopping) at this read: nothing to end, and the stream is read for the result. A start
-        // the vendor accepted between the two reads shows a live egress in that read; returned as it is, the
-        // stop would resolve `starting` while the egress runs on (the stop lost, the caller told it was
-        // done). That egress is ended like one the first read found running: the read holds its session's
-        // RTMP-outs too (docs/decisions/2026-12-01-lifecycle-result-in-its-goal.md).
-        const reading = await read(id, 'stop', options);
-        const state = videosdkV2State(reading);
-        if (state === 'starting') throw stopWhileStarting(id);
-        if (!reading.hls || state !== 'ready') return toStream(reading);
-        running = reading.hls;
-        receivedRunning = reading.raw.hls;
-        rtmpOuts = reading.rtmpOuts ?? [];
-      }
-      const ended = rtmpOuts.length > 0;
-      if (ended) await endRestream(id, 'stop', options);
-      try {
-        await endAction('stop', 'ending the HLS egress', 'v2/hls/end', id, options);
-      } catch (error) {
-        // Nothing accepted yet: the egress end is the call's first change, and its error tells it all.
-        if (!ended) throw error;
-        throw stopFailure(id, error);
-      }
-      // A start accepted after the egress end shows a new egress in the read-back: the stop still resolves
-      // in the state it left the stream in (core's lifecycleResult), never `starting` or `ready`.
-      return lifecycleResult(
-        'stop',
-        await readBack(
-          id,
+      return changes(id, options, async () => {
+        const answer = await fetchActiveHls(id, 'stop', options);
+        const found = answer?.data.data;
+        // The egress this stop ends, as read and as received, and its running RTMP-outs.
+        let running: VideosdkV2Hls;
+        let receivedRunning: unknown;
+        let rtmpOuts: readonly VideosdkV2RtmpOut[];
+        if (answer && found && !found.end) {
+          if (videosdkV2State({ hls: found }) === 'starting') throw stopWhileStarting(id);
+          running = found;
+          receivedRunning = receivedHls(answer);
+          rtmpOuts = (await fetchRunningRtmpOuts(id, found.sessionId, 'stop', options)).running;
+        } else {
+          // Stopped (or stopping) at this read: nothing to end, and the stream is read for the result. A start
+          // the vendor accepted between the two reads shows a live egress in that read; returned as it is, the
+          // stop would resolve `starting` while the egress runs on (the stop lost, the caller told it was
+          // done). That egress is ended like one the first read found running: the read holds its session's
+          // RTMP-outs too (docs/decisions/2026-12-01-lifecycle-result-in-its-goal.md).
+          const reading = await read(id, 'stop', options);
+          const state = videosdkV2State(reading);
+          if (state === 'starting') throw stopWhileStarting(id);
+          if (!reading.hls || state !== 'ready') return toStream(reading);
+          running = reading.hls;
+          receivedRunning = reading.raw.hls;
+          rtmpOuts = reading.rtmpOuts ?? [];
+        }
+        const ended = rtmpOuts.length > 0;
+        if (ended) await endRestream(id, 'stop', options);
+        try {
+          await endAction('stop', 'ending the HLS egress', 'v2/hls/end', id, options);
+        } catch (error) {
+          // Nothing accepted yet: the egress end is the call's first change, and its error tells it all.
+          if (!ended) throw error;
+          throw stopFailure(id, error);
+        }
+        // A start accepted after the egress end shows a new egress in the read-back: the stop still resolves
+        // in the state it left the stream in (core's lifecycleResult), never `starting` or `ready`.
+        return lifecycleResult(
           'stop',
-          'the vendor accepted stop (the HLS egress is ending)',
-          options,
-          // Nothing about the room was received: `raw.room` is `{ roomId }`; `raw.hls` the egress as the
-          // read received it (running then), while the mapped state is `stopping`.
-          () => ({
-            room: { roomId: id },
-            hls: { ...running, end: new Date().toISOString() },
-            raw: { room: { roomId: id }, hls: receivedRunning },
-          }),
-          [],
-          heldShown,
-          { applied: [...(ended ? [endedPart] : []), 'stop'] },
-        ),
-      );
+          await readBack(
+            id,
+            'stop',
+            'the vendor accepted stop (the HLS egress is ending)',
+            options,
+            // Nothing about the room was received: `raw.room` is `{ roomId }`; `raw.hls` the egress as the
+            // read received it (running then), while the mapped state is `stopping`.
+            () => ({
+              room: { roomId: id },
+              hls: { ...running, end: new Date().toISOString() },
+              raw: { room: { roomId: id }, hls: receivedRunning },
+            }),
+            [],
+            heldShown,
+            { applied: [...(ended ? [endedPart] : []), 'stop'] },
+          ),
+        );
+      });
     },
   };
 }

@@ -157,3 +157,36 @@ describe('videosdk v2 update of a live room whose RTMP-out step fails, on the sa
     );
   });
 });
+
+describe('videosdk v2: two restream updates of a live room made at once', () => {
+  // Each plans from a read of the RTMP-outs running; run together, both would read none and start their own
+  // beside the other's: two egresses on one room, and a set neither asked for.
+  it('are applied one after another: the second ends the first set before it starts its own', async () => {
+    const sent: string[] = [];
+    const recording: typeof fetch = async (input, init) => {
+      const request = new Request(input, init);
+      const path = new URL(request.url).pathname;
+      if (request.method === 'POST' && path.includes('/v2/livestreams/'))
+        sent.push(path.slice(path.indexOf('/v2/')));
+      return fetch(request);
+    };
+    const provider = videosdk({
+      ...sandbox.adapterSettings('videosdk'),
+      apiVersion: 'v2',
+      retry: { maxRetries: 0 },
+      fetch: recording,
+    });
+    const created = await provider.create({ name: 'concurrent live updates' });
+    await provider.start(created.id);
+    const first = { url: 'rtmp://first.example.test/live', streamKey: 'zq-first-target-key' };
+    const second = { url: 'rtmp://second.example.test/live', streamKey: 'zq-second-target-key' };
+    const [one, two] = await Promise.all([
+      provider.update(created.id, { restream: [first] }),
+      provider.update(created.id, { restream: [second] }),
+    ]);
+    expect(one.restream?.map((target) => target.url)).toEqual([first.url]);
+    expect(two.restream?.map((target) => target.url)).toEqual([second.url]);
+    expect(sent).toEqual(['/v2/livestreams/start', '/v2/livestreams/end', '/v2/livestreams/start']);
+    expect((await provider.get(created.id)).restream?.map((target) => target.url)).toEqual([second.url]);
+  });
+});

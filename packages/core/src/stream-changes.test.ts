@@ -1,0 +1,141 @@
+import { getEventListeners } from 'node:events';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { streamChanges } from './stream-changes.js';
+
+// A deferred outcome the test settles when it chooses.
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<T>((ok, fail) => {
+    resolve = ok;
+    reject = fail;
+  });
+  return { promise, resolve, reject };
+}
+const turns = async (count = 5) => {
+  for (let index = 0; index < count; index += 1) await Promise.resolve();
+};
+
+describe('streamChanges', () => {
+  it('runs the changes of one stream one after another, in the order made, whatever each ends in (generated)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ stream: fc.constantFrom('a', 'b', 'c'), fails: fc.boolean() }), {
+          minLength: 1,
+          maxLength: 12,
+        }),
+        fc.array(fc.nat(), { minLength: 12, maxLength: 12 }),
+        async (calls, settleOrder) => {
+          const changes = streamChanges();
+          const started: number[] = [];
+          const running = new Map<string, number>();
+          const gates = calls.map(() => deferred<void>());
+          const outcomes = calls.map(({ stream, fails }, index) =>
+            changes(stream, undefined, async () => {
+              // Never two changes of one stream at once.
+              expect(running.get(stream) ?? 0).toBe(0);
+              running.set(stream, 1);
+              started.push(index);
+              await (gates[index] as { promise: Promise<void> }).promise;
+              running.set(stream, 0);
+              if (fails) throw new Error(`change ${index} failed`);
+              return index;
+            }).then(
+              (value) => ({ value }),
+              (error: unknown) => ({ error: (error as Error).message }),
+            ),
+          );
+          // Settled in an order of the generator's choosing, among those that have started.
+          const order = calls
+            .map((_, index) => index)
+            .sort((x, y) => (settleOrder[x] ?? 0) - (settleOrder[y] ?? 0));
+          for (let round = 0; round < calls.length; round += 1) {
+            await turns();
+            const next = order.find((index) => started.includes(index));
+            if (next === undefined) break;
+            order.splice(order.indexOf(next), 1);
+            gates[next]?.resolve();
+          }
+          for (const gate of gates) gate.resolve();
+          const settledOutcomes = await Promise.all(outcomes);
+          for (const stream of ['a', 'b', 'c']) {
+            const made = calls.flatMap((call, index) => (call.stream === stream ? [index] : []));
+            expect(started.filter((index) => made.includes(index))).toEqual(made);
+          }
+          settledOutcomes.forEach((outcome, index) => {
+            expect(outcome).toEqual(
+              calls[index]?.fails ? { error: `change ${index} failed` } : { value: index },
+            );
+          });
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('runs changes of different streams at once', async () => {
+    const changes = streamChanges();
+    const gate = deferred<void>();
+    const started: string[] = [];
+    const first = changes('a', undefined, async () => {
+      started.push('a');
+      await gate.promise;
+    });
+    const second = changes('b', undefined, async () => {
+      started.push('b');
+    });
+    await second;
+    expect(started).toEqual(['a', 'b']);
+    gate.resolve();
+    await first;
+  });
+
+  it('starts a waiting change at once when its signal fires, and one whose signal fired already', async () => {
+    const changes = streamChanges();
+    const gate = deferred<void>();
+    const order: string[] = [];
+    const first = changes('a', undefined, async () => {
+      order.push('first');
+      await gate.promise;
+    });
+    const controller = new AbortController();
+    const second = changes('a', { signal: controller.signal }, async () => {
+      order.push(`second (aborted: ${controller.signal.aborted})`);
+    });
+    await turns();
+    expect(order).toEqual(['first']);
+    controller.abort();
+    await second;
+    expect(order).toEqual(['first', 'second (aborted: true)']);
+    const third = changes('a', { signal: AbortSignal.abort() }, async () => {
+      order.push('third');
+    });
+    await third;
+    expect(order.at(-1)).toBe('third');
+    gate.resolve();
+    await first;
+  });
+
+  it('leaves no listener on a signal that did not fire, and holds nothing once a stream is settled', async () => {
+    const changes = streamChanges();
+    const controller = new AbortController();
+    const gate = deferred<void>();
+    const first = changes('a', undefined, () => gate.promise);
+    const second = changes('a', { signal: controller.signal }, async () => 'done');
+    await turns();
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    gate.resolve();
+    await first;
+    expect(await second).toBe('done');
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    // A later change of the stream runs at once: nothing ahead of it is remembered.
+    await turns();
+    let ran = false;
+    const later = changes('a', undefined, async () => {
+      ran = true;
+    });
+    expect(ran).toBe(true);
+    await later;
+  });
+});
