@@ -303,7 +303,7 @@ describe('createLiveStreamClientFromConfig', () => {
     )) as InvalidInputError;
     expect(InvalidInputError.isInstance(misspelt)).toBe(true);
     expect(misspelt.message).toBe(
-      'Unknown provider "livapi" (did you mean "liveapi"?): set `package` to the adapter package that provides it',
+      'Unknown provider "livapi" (did you mean "liveapi"?): check the name, or, for an adapter published elsewhere, set `package` to the adapter package that provides it',
     );
     expect(misspelt.issues).toEqual([
       { path: 'provider', message: 'unknown provider; did you mean "liveapi"?' },
@@ -313,6 +313,28 @@ describe('createLiveStreamClientFromConfig', () => {
       { providers: { 'acme-cloud': () => fakeProvider({}) } },
     ).catch((e: unknown) => e)) as Error;
     expect(givenId.message).toContain('(did you mean "acme-cloud"?)');
+  });
+
+  it('says a provider id it refuses came from UNILIVE_PROVIDER when the configuration names none', async () => {
+    process.env.UNILIVE_PROVIDER = 'Wowza-Video';
+    try {
+      const shaped = (await createLiveStreamClientFromConfig({}).catch((e: unknown) => e)) as Error;
+      expect(InvalidInputError.isInstance(shaped)).toBe(true);
+      expect(shaped.message).toContain('(read from UNILIVE_PROVIDER: no `provider` is set)');
+      expect(shaped.message).toContain('did you mean "wowza-video"?');
+      process.env.UNILIVE_PROVIDER = 'livepi';
+      const unknown = (await createLiveStreamClientFromConfig({}).catch((e: unknown) => e)) as Error;
+      expect(unknown.message).toBe(
+        'Unknown provider "livepi" (did you mean "liveapi"?) (read from UNILIVE_PROVIDER: no `provider` is set): check the name, or, for an adapter published elsewhere, set `package` to the adapter package that provides it',
+      );
+      // Named in the configuration: nothing is said of the variable, set or not.
+      const written = (await createLiveStreamClientFromConfig({ provider: 'livepi' }).catch(
+        (e: unknown) => e,
+      )) as Error;
+      expect(written.message).not.toContain('UNILIVE_PROVIDER');
+    } finally {
+      delete process.env.UNILIVE_PROVIDER;
+    }
   });
 
   it('asks for a package for an unknown provider id', async () => {

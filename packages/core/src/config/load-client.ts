@@ -262,12 +262,16 @@ async function loadClient(
       ],
     });
   }
+  // Said where the id came from when the configuration names none: a user who wrote no `provider` is told
+  // which variable to fix.
+  const fromEnvironment =
+    configured === undefined ? ' (read from UNILIVE_PROVIDER: no `provider` is set)' : '';
   const idProblem = providerIdProblem(id);
   if (idProblem) {
     const nearest = typeof id === 'string' ? nearestName(id, builtInProviderIds) : undefined;
     throw configurationError(
       'provider',
-      `${idProblem}${nearest ? `; did you mean "${nearest}"?` : ''}`,
+      `${idProblem}${fromEnvironment}${nearest ? `; did you mean "${nearest}"?` : ''}`,
       undefined,
     );
   }
@@ -286,7 +290,7 @@ async function loadClient(
   // be reported, while the configuration reads as if it did.
   const loaded = packageName !== undefined || !(given && Object.hasOwn(given, id));
   const factory = loaded
-    ? await loadFactory(id, packageName, given ? Object.keys(given) : [])
+    ? await loadFactory(id, packageName, given ? Object.keys(given) : [], fromEnvironment)
     : (given[id] as ConfiguredProviderFactory);
   const { container } = options;
   if (settings.fetch === undefined && container?.isRegistered(tokens.fetch, true)) {
@@ -875,6 +879,7 @@ async function loadFactory(
   id: string,
   packageName: string | undefined,
   givenIds: readonly string[],
+  fromEnvironment = '',
 ): Promise<ConfiguredProviderFactory> {
   const isBuiltIn = (builtInProviderIds as readonly string[]).includes(id);
   const name = packageName ?? (isBuiltIn ? `@unilive/${id}` : undefined);
@@ -887,7 +892,8 @@ async function loadFactory(
     throw new InvalidInputError({
       provider: id,
       operation: 'configure',
-      message: `Unknown provider ${describeUnknownName(id, known)}: set \`package\` to the adapter package that provides it`,
+      // A near miss of a known id is a typo to fix; `package` is for an adapter published elsewhere.
+      message: `Unknown provider ${describeUnknownName(id, known)}${fromEnvironment}: ${nearest ? 'check the name, or, for an adapter published elsewhere, ' : ''}set \`package\` to the adapter package that provides it`,
       issues: [
         {
           path: nearest ? 'provider' : 'package',

@@ -86,6 +86,11 @@ export interface CredentialSource {
    * as core's own checks are, naming where the value came from (the setting, or the variable read).
    */
   problem?: ((value: string) => CredentialProblem | undefined) | undefined;
+  /**
+   * The call a missing value's `AuthenticationError` names (`parseWebhook`, for a webhook secret read when a
+   * delivery is parsed); unset for a credential of the vendor's API, whose request names its own call.
+   */
+  operation?: string | undefined;
 }
 
 /** What a {@link CredentialSource}'s `problem` finds wrong with a value, in words that hold none of it. */
@@ -183,6 +188,7 @@ export function loadCredential(source: CredentialSource): string {
     throw quotesNoValue(
       new AuthenticationError({
         provider: source.provider,
+        ...(source.operation === undefined ? {} : { operation: source.operation }),
         message: `${source.provider}: no ${source.setting} configured; pass ${whereFrom(source)}`,
       }),
     );

@@ -530,6 +530,8 @@ describe('webhookSecrets', () => {
     const missing = failure(() => webhookSecrets({ ...source, value: undefined }));
     expect(AuthenticationError.isInstance(missing)).toBe(true);
     expect((missing as Error).message).toContain(`\`secret\` setting or ${variable}`);
+    // Named as the call that read it, as every other refusal of a delivery's parse is.
+    expect((missing as AuthenticationError).operation).toBe('parseWebhook');
     const injected = failure(() => webhookSecrets({ ...source, value: ['ok-secret', 'bad\nsecret-value'] }));
     expect(InvalidInputError.isInstance(injected)).toBe(true);
     expect((injected as InvalidInputError).issues).toEqual([

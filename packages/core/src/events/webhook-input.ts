@@ -689,7 +689,7 @@ export function webhookSecrets(source: {
   const fromText = (given: string | undefined): string[] => {
     const text = given ?? fromEnvironment(source.environmentVariables);
     if (text === undefined || trimWhitespace(text) === '')
-      return [loadCredential({ ...source, value: text })];
+      return [loadCredential({ ...source, value: text, operation: 'parseWebhook' })];
     const parts = webhookSecretText(text);
     if (parts.length === 0) {
       throw mistake(source.setting, 'holds no secret: give one, or several separated by commas');
