@@ -150,6 +150,7 @@ export {
   type NodeWebhookResponse,
   type WebhookHandler,
   type WebhookHandlerOptions,
+  type WebhookRefusal,
 } from './events/webhook-handler.js';
 export {
   checkWebhookInput,

@@ -826,3 +826,124 @@ describe('the options of createWebhookHandler', () => {
     expect(() => createWebhookHandler({ parse, maxBodyBytes: 16 })).not.toThrow();
   });
 });
+
+describe('onRefused', () => {
+  // What a delivery is made of, and what the handler answers it: every 4xx is heard, nothing else.
+  const kinds = {
+    verified: { init: { method: 'POST', headers: signed, body }, status: 200 },
+    'bad signature': {
+      init: { method: 'POST', headers: { ...signed, 'x-test-signature': '1' }, body },
+      status: 400,
+      error: 'bad-signature',
+    },
+    unsigned: {
+      init: { method: 'POST', headers: { 'content-type': 'application/json' }, body },
+      status: 400,
+      error: 'missing-signature',
+    },
+    'another method': {
+      init: { method: 'PUT', headers: signed, body },
+      status: 405,
+      error: 'method-not-allowed',
+    },
+    'too large': {
+      init: { method: 'POST', headers: signed, body: 'x'.repeat(2_000) },
+      status: 413,
+      error: 'body-too-large',
+    },
+    'another coding': {
+      init: { method: 'POST', headers: { ...signed, 'content-encoding': 'br' }, body },
+      status: 415,
+      error: 'unsupported-content-encoding',
+    },
+    'failing onEvents': { init: { method: 'POST', headers: signed, body }, status: 500, fails: true },
+  } as const;
+
+  it('hears every delivery answered 4xx, with the status, code and message answered, and nothing else (generated)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom(...(Object.keys(kinds) as (keyof typeof kinds)[])), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        fc.constantFrom('fetch', 'node'),
+        fc.constantFrom('returns', 'throws', 'rejects'),
+        async (deliveries, surface, observer) => {
+          const heard: unknown[] = [];
+          const errors: unknown[] = [];
+          let failing = false;
+          const handler = createWebhookHandler({
+            parse,
+            maxBodyBytes: 1_000,
+            onEvents: () => {
+              if (failing) throw new Error('database down');
+            },
+            onError: (error) => errors.push(error),
+            onRefused: (refusal) => {
+              heard.push(refusal);
+              // A broken observer changes no answer.
+              if (observer === 'throws') throw new Error('observer broke');
+              if (observer === 'rejects') return Promise.reject(new Error('observer broke')) as never;
+            },
+          });
+          const expected: unknown[] = [];
+          for (const name of deliveries) {
+            const kind = kinds[name];
+            failing = 'fails' in kind;
+            const answer =
+              surface === 'fetch' ? await viaFetch(handler, kind.init) : await viaNode(handler, kind.init);
+            expect(answer.status, name).toBe(kind.status);
+            if (kind.status >= 400 && kind.status < 500) {
+              const sent = answer.body as { error: string; message?: string };
+              expect(sent.error).toBe('error' in kind ? kind.error : undefined);
+              expected.push({
+                status: kind.status,
+                error: sent.error,
+                ...(sent.message === undefined ? {} : { message: sent.message }),
+              });
+            }
+          }
+          expect(heard).toEqual(expected);
+          expect(errors).toHaveLength(deliveries.filter((name) => 'fails' in kinds[name]).length);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  async function viaFetch(
+    handler: ReturnType<typeof createWebhookHandler>,
+    init: { method: string; headers: Record<string, string>; body: string },
+  ) {
+    const response = await handler.handleWebhook(new Request('https://app.example/hooks', init));
+    return { status: response.status, body: (await response.json()) as unknown };
+  }
+
+  // The same delivery through the Node adapter, on a response object that records what is written.
+  async function viaNode(
+    handler: ReturnType<typeof createWebhookHandler>,
+    init: { method: string; headers: Record<string, string>; body: string },
+  ) {
+    const request = Object.assign(Readable.from([Buffer.from(init.body)]), {
+      method: init.method,
+      url: '/hooks',
+      headers: Object.fromEntries(
+        Object.entries(init.headers).map(([name, value]) => [name.toLowerCase(), value]),
+      ),
+    });
+    const written = { status: 0, text: '' };
+    await handler.node(request, {
+      set statusCode(status: number) {
+        written.status = status;
+      },
+      get statusCode() {
+        return written.status;
+      },
+      setHeader: () => undefined,
+      end: (text?: string) => {
+        written.text = text ?? '';
+      },
+    });
+    return { status: written.status, body: JSON.parse(written.text) as unknown };
+  }
+});

@@ -63,6 +63,25 @@ export interface WebhookHandlerOptions {
    * nothing of it; what it throws, or the promise it returns rejects with (an async observer), is ignored.
    */
   onError?: ((error: unknown) => void) | undefined;
+  /**
+   * Hears every delivery the handler refused, answered 4xx: a signature that does not verify under the
+   * configured secret or key (`bad-signature`: the commonest misconfiguration, which otherwise shows only to
+   * the sender, while waits fall back to polling), a body that is not raw, too large, too slow or in a coding
+   * not read, another method than POST. Told the status and the code and message the answer's body carries
+   * ({@link WebhookRefusal}), which hold no secret: the sender reads them too. What it throws, or the promise
+   * it returns rejects with, is ignored and changes no answer.
+   */
+  onRefused?: ((refusal: WebhookRefusal) => void) | undefined;
+}
+
+/** A delivery {@link createWebhookHandler} refused, as `onRefused` hears it. */
+export interface WebhookRefusal {
+  /** The status answered: 400, 405, 408, 413 or 415. */
+  status: number;
+  /** The code the answer's body carries: `bad-signature`, `malformed-body`, `body-too-large`, … */
+  error: string;
+  /** The explanation the answer's body carries, when it has one (the sender reads it too: no secret). */
+  message?: string;
 }
 
 // The names the options have; the two numbers are checked by `createWebhookHandler` itself.
@@ -77,6 +96,7 @@ const handlerOptionRules = /* @__PURE__ */ (() =>
     bodyIdleTimeoutMs: { check: () => true, expected: 'anything' },
     bodyTimeoutMs: { check: () => true, expected: 'anything' },
     onError: optionRules.function,
+    onRefused: optionRules.function,
   }) as const satisfies Record<keyof WebhookHandlerOptions, OptionRule>)();
 
 /** What Node's `http.IncomingMessage` (and Express's `req`) offers that the Node adapter reads. */
@@ -303,7 +323,30 @@ export function createWebhookHandler(given: WebhookHandlerOptions): WebhookHandl
     return { status: 200, body: { received: received.length } };
   }
 
+  // The outcome, and `onRefused` told of a 4xx one.
   async function safely(run: () => Promise<Outcome>): Promise<Outcome> {
+    const outcome = await answered(run);
+    if (outcome.status >= 400 && outcome.status < 500) refusedHeard(outcome);
+    return outcome;
+  }
+
+  function refusedHeard(outcome: Outcome): void {
+    const { error, message } = outcome.body;
+    const refusal: WebhookRefusal = {
+      status: outcome.status,
+      error: typeof error === 'string' ? error : 'refused',
+      ...(typeof message === 'string' ? { message } : {}),
+    };
+    try {
+      // An async observer's rejection is caught too, as onError's is.
+      const returned: unknown = options.onRefused?.(refusal);
+      if (typeof returned === 'object' && returned !== null) Promise.resolve(returned).catch(() => {});
+    } catch {
+      // A broken observer must not change the answer.
+    }
+  }
+
+  async function answered(run: () => Promise<Outcome>): Promise<Outcome> {
     try {
       return await run();
     } catch (error) {
