@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fakeProvider } from '../../test/fake-provider.js';
 import {
   AbortError,
@@ -703,5 +703,73 @@ describe('migrate aborted after the new stream exists', () => {
       }),
       { numRuns: 40 },
     );
+  });
+});
+
+describe("a migration's own warnings and its stop budget", () => {
+  it('reach onWarning, named for the target (what was not carried) or the source (what became of it)', async () => {
+    const source = fakeProvider('wowza-video', { capabilities: { regions: true, lowLatency: true } });
+    // A target with no restream targets: those of the source are not carried, and said so.
+    const target = fakeProvider('liveapi', { capabilities: { restream: false } });
+    const heard: { providerName?: string; operation: string; warning: { type: string; message: string } }[] =
+      [];
+    const registry = createLiveStreamRegistry<string>({
+      providers: { old: source.provider, new: target.provider },
+      hooks: { onWarning: (event) => heard.push(event as (typeof heard)[number]) },
+    });
+    const created = await registry.create({ name: 'Launch', restream: [youtube] }, { provider: 'old' });
+    // The source's delete fails: the new stream exists, the source stays, and the hook hears it.
+    source.provider.delete = async () => {
+      throw new ProviderUnavailableError({
+        provider: 'wowza-video',
+        operation: 'delete',
+        status: 503,
+        message: 'down',
+        delivery: 'refused',
+      });
+    };
+    heard.length = 0;
+    const result = await registry.migrate(created.ref, { to: 'new', deleteSource: true });
+    expect(result.sourceDeleted).toBe(false);
+    const own = result.warnings.filter((warning) => !(result.stream.warnings ?? []).includes(warning));
+    expect(own.length).toBeGreaterThanOrEqual(2);
+    for (const warning of own) {
+      expect(heard).toContainEqual(
+        expect.objectContaining({ operation: 'migrate', warning, providerName: expect.any(String) }),
+      );
+    }
+    const sourceLeft = heard.find((event) => event.warning.message.includes('could not be deleted'));
+    expect(sourceLeft?.providerName).toBe('old');
+    expect(heard.find((event) => event.warning.type === 'not-carried')?.providerName).toBe('new');
+  });
+
+  it('spends stopTimeoutMs on the waits only: a slow stop leaves the wait after it its time', async () => {
+    vi.useFakeTimers({ now: 0 });
+    try {
+      const { source, registry } = setup();
+      const created = await registry.create({ name: 'Launch' }, { provider: 'old' });
+      const stored = source.store.get(created.id);
+      if (!stored) throw new Error('no stream');
+      stored.state = 'ready';
+      // The vendor answers the stop after 800 ms, and every read after 50 ms.
+      const stop = source.provider.stop?.bind(source.provider);
+      source.provider.stop = async (id, options) => {
+        await new Promise((resolve) => setTimeout(resolve, 800));
+        return (stop as NonNullable<typeof stop>)(id, options);
+      };
+      const get = source.provider.get.bind(source.provider);
+      source.provider.get = async (id, options) => {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return get(id, options);
+      };
+      const migrating = registry.migrate(created.ref, { to: 'new', deleteSource: true, stopTimeoutMs: 500 });
+      await vi.advanceTimersByTimeAsync(5_000);
+      const result = await migrating;
+      expect(result.sourceError).toBeUndefined();
+      expect(result.sourceDeleted).toBe(true);
+      expect(source.store.has(created.id)).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

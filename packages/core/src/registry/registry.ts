@@ -168,8 +168,9 @@ export interface MigrateOptions<Name extends string = string> extends MigrationO
   deleteSource?: boolean | undefined;
   /**
    * How long to wait for the source to stop (its start to complete first, when it was starting) before
-   * deleting it, in ms, all waits together: a whole number from 1 to 2 147 483 647, checked before anything
-   * is read. Default 60 000.
+   * deleting it, in ms, all waits together (the stop request itself is bounded by the source provider's own
+   * time limits, not by this): a whole number from 1 to 2 147 483 647, checked before anything is read.
+   * Default 60 000.
    */
   stopTimeoutMs?: number | undefined;
 }
@@ -336,7 +337,8 @@ export interface LiveStreamRegistryOptions<Name extends string = string> {
     | ReadonlyMap<Name, LiveStreamProvider | LiveStreamClient>;
   routing?: RoutingOptions<NoInfer<Name>> | undefined;
   /**
-   * Hooks of every client the registry makes, and where its own warnings (`fallback`, `skipped-provider`) go.
+   * Hooks of every client the registry makes, and where its own warnings go (`fallback`, `skipped-provider`, and
+   * a `migrate`'s: what it did not carry, and a source it could not delete).
    * Events of the requests `migrate`, `planMigration` and `findByName` make name those operations,
    * whichever client call made the request: a client given here keeps its own hooks, and they name them too.
    * `onError` is the registry's own, raised once for each registry call that rejects, with the error the
@@ -1307,6 +1309,18 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     }
     const warnings = [...plan.warnings, ...carried, ...(stream.warnings ?? [])];
     const result: MigrationResult = { source: plan.source, stream, warnings, sourceDeleted: false };
+    // The migration's own warnings reach `onWarning` as the registry's others do (the new stream's own were
+    // heard from its client's create): what was not carried, named for the target; what became of the
+    // source, named for it. An application that watches only its hooks learns of a source left running.
+    const target = this.named(plan.to, 'migrate', 'options.to');
+    const heard = (about: Entry, warning: Warning) =>
+      emit(this.hooks.onWarning, {
+        provider: about.providerId,
+        providerName: about.name,
+        operation: 'migrate',
+        warning,
+      });
+    for (const warning of [...plan.warnings, ...carried]) heard(target, warning);
     if (!deleteSource) return result;
     // What the source's retirement has done, for an abort met in it.
     const retired: Retirement = { stopped: false, step: 'stop-source' };
@@ -1320,20 +1334,24 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
       // Gone already (deleted elsewhere since it was read): what the caller asked for holds.
       if (NotFoundError.isInstance(error)) {
         result.sourceDeleted = true;
-        warnings.push({
+        const gone: Warning = {
           type: 'other',
           setting: 'deleteSource',
           message: `the source ${plan.source.ref} was already gone when it was to be deleted (the vendor answered not found)`,
-        });
+        };
+        warnings.push(gone);
+        heard(source, gone);
         return result;
       }
       const annotated = annotate(servedOperation(error, 'migrate'), source);
       if (UniliveError.isInstance(annotated)) result.sourceError = annotated;
-      warnings.push({
+      const left: Warning = {
         type: 'other',
         setting: 'deleteSource',
         message: `the new stream ${stream.ref} exists, but the source ${plan.source.ref} could not be deleted: ${describeFailure(annotated)}`,
-      });
+      };
+      warnings.push(left);
+      heard(source, left);
     }
     return result;
   }
@@ -1351,12 +1369,21 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
     retired: Retirement,
   ): Promise<void> {
     const client = servingClient(callee(entry), 'migrate');
-    const deadline = monotonicClock() + stopTimeoutMs;
-    const waitFor = (states: LiveStreamState[]) =>
-      client.waitForState(source.id, states, {
-        timeoutMs: Math.max(1, Math.ceil(deadline - monotonicClock())),
-        ...(request.signal ? { signal: request.signal } : {}),
-      });
+    // The waits share `stopTimeoutMs`, and only they spend it: a stop request slow to answer (bounded by the
+    // source's own time limits) leaves the wait after it what the waits have not used, not what is left of
+    // a clock that ran through the stop.
+    let left = stopTimeoutMs;
+    const waitFor = async (states: LiveStreamState[]) => {
+      const started = monotonicClock();
+      try {
+        return await client.waitForState(source.id, states, {
+          timeoutMs: Math.max(1, Math.ceil(left)),
+          ...(request.signal ? { signal: request.signal } : {}),
+        });
+      } finally {
+        left -= monotonicClock() - started;
+      }
+    };
     let state = source.state;
     if (entry.capabilities.stop && settlingStates.includes(state)) {
       retired.step = 'wait-start';
