@@ -117,6 +117,46 @@ describe('streamChanges', () => {
     await first;
   });
 
+  it('holds the changes behind one that started early (its signal fired) until those ahead of it settle', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 3, max: 8 }), fc.nat(), async (count, pick) => {
+        const changes = streamChanges();
+        const aborted = 1 + (pick % (count - 2)); // neither the first nor the last
+        const gates = Array.from({ length: count }, () => deferred<void>());
+        const controller = new AbortController();
+        const running = new Set<number>();
+        const overlaps: string[] = [];
+        const started: number[] = [];
+        const outcomes = gates.map((gate, index) =>
+          changes('a', index === aborted ? { signal: controller.signal } : undefined, async () => {
+            started.push(index);
+            // The aborted one's first request refuses at once: it never runs beside anything.
+            if (index === aborted) throw new Error('aborted');
+            for (const other of running) overlaps.push(`${other} and ${index}`);
+            running.add(index);
+            await gate.promise;
+            running.delete(index);
+          }).catch(() => undefined),
+        );
+        await turns();
+        controller.abort();
+        await turns(20);
+        // Only the first (running) and the aborted one (which refused at once) have started.
+        expect(started).toEqual([0, aborted]);
+        for (const gate of gates) {
+          gate.resolve();
+          await turns(20);
+        }
+        await Promise.all(outcomes);
+        expect(overlaps).toEqual([]);
+        expect(started.filter((index) => index !== aborted)).toEqual(
+          gates.map((_, index) => index).filter((index) => index !== aborted),
+        );
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('leaves no listener on a signal that did not fire, and holds nothing once a stream is settled', async () => {
     const changes = streamChanges();
     const controller = new AbortController();

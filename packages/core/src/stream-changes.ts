@@ -21,7 +21,12 @@ export function streamChanges(): <T>(id: string, options: unknown, run: () => Pr
   return <T>(id: string, options: unknown, run: () => Promise<T>): Promise<T> => {
     const ahead = tails.get(id);
     const result = ahead === undefined ? run() : waitFor(ahead, signalOf(options)).then(run);
-    const tail = result.then(settled, settled);
+    // The next change waits for this one and for every change ahead of it: one that started early (its
+    // signal fired while it waited) must not let those behind it start beside a change still running.
+    const tail =
+      ahead === undefined
+        ? result.then(settled, settled)
+        : Promise.all([ahead, result.then(settled, settled)]).then(settled);
     tails.set(id, tail);
     void tail.then(() => {
       if (tails.get(id) === tail) tails.delete(id);
