@@ -498,6 +498,35 @@ describe('unilive against a running sandbox', () => {
     await silent.close();
   });
 
+  it('--total-timeout-ms bounds the look-up too, as one deadline for the whole command, on every command', async () => {
+    const silent = await silentServer();
+    for (const argv of [
+      ['list', '-p', 'liveapi'],
+      ['wait', 'abcdef123456', 'ready', '-p', 'liveapi'],
+      ['start', 'abcdef123456', '--wait', '-p', 'liveapi'],
+      ['list', '-p', 'liveapi', '-p', 'wowza-video'],
+    ]) {
+      const err: string[] = [];
+      const output: Output = { out: () => {}, err: (text) => err.push(text), interactive: false };
+      // The sooner of the two bounds it: --timeout-ms is the look-up's own limit, 5 s when not given.
+      for (const [flags, within] of [
+        [['--total-timeout-ms', '150'], 150],
+        [['--total-timeout-ms', '60000', '--timeout-ms', '120'], 120],
+      ] as const) {
+        err.length = 0;
+        const code = await main([...argv, '--sandbox', silent.url, ...flags], { output, environment: {} });
+        expect([argv.join(' '), code, err]).toEqual([
+          argv.join(' '),
+          2,
+          [
+            `unilive: InvalidInputError: No sandbox at ${silent.url} (no answer within ${within} ms): start one with \`unilive sandbox\``,
+          ],
+        ]);
+      }
+    }
+    await silent.close();
+  });
+
   // Something listening where --sandbox points that is no unilive sandbox: it may leave credentials out (so
   // that the adapter would read the caller's real ones from the environment), point a base path at another
   // host, or answer a compression bomb. Every request it receives is recorded.

@@ -30,7 +30,13 @@ import {
   stringFlag,
   UsageError,
 } from './context.js';
-import { buildProvider, credentialSettingNames, loadFactory, sandboxSettings } from './providers.js';
+import {
+  buildProvider,
+  credentialSettingNames,
+  loadFactory,
+  sandboxDiscoveryTimeoutMs,
+  sandboxSettings,
+} from './providers.js';
 
 /**
  * Credentials a flag can carry, the setting each becomes, and whether it is a secret: all of them are, the
@@ -272,6 +278,26 @@ export function totalTimeoutFlag(invocation: Invocation): number | undefined {
     max: maxTimeoutMs,
     unit: 'ms',
   });
+}
+
+/**
+ * How long the sandbox look-up may take: `--timeout-ms` (else 5 s), and no longer than `--total-timeout-ms`,
+ * one deadline for the command's whole call, the look-up included.
+ */
+function lookupTimeout(invocation: Invocation): number {
+  const total = totalTimeoutFlag(invocation);
+  const attempt = timeoutFlag(invocation) ?? sandboxDiscoveryTimeoutMs;
+  return total === undefined ? attempt : Math.min(attempt, total);
+}
+
+/**
+ * `--total-timeout-ms` less what the command has spent since `began` (the sandbox look-up; `undefined` when
+ * there was none): what the adapter's `totalTimeoutMs` is given, so that the calls after the look-up end by
+ * the command's deadline.
+ */
+function totalLeft(invocation: Invocation, began: number | undefined): number | undefined {
+  const total = totalTimeoutFlag(invocation);
+  return total === undefined || began === undefined ? total : Math.max(1, total - (Date.now() - began));
 }
 
 /**
@@ -518,7 +544,7 @@ async function registryFor(
   config: LiveStreamRegistryConfig,
 ): Promise<LiveStreamRegistry> {
   const { flags, context } = invocation;
-  const totalTimeoutMs = totalTimeoutFlag(invocation);
+  const began = Date.now();
   const ids = [
     ...new Set(
       config.providers.flatMap((entry) =>
@@ -550,14 +576,16 @@ async function registryFor(
                 ) as typeof entry),
                 ...(await sandboxSettings(sandboxUrl, entry.provider, {
                   signal: context.signal,
-                  timeoutMs: timeoutFlag(invocation),
+                  timeoutMs: lookupTimeout(invocation),
                 })),
               }
             : entry,
         ),
       )
     : config.providers;
-  // The flags' rate limit and total time limit for every entry that sets none of its own.
+  // The flags' rate limit and total time limit for every entry that sets none of its own: the time limit
+  // less what the sandbox look-up spent, so that the calls end by the command's deadline.
+  const totalTimeoutMs = totalLeft(invocation, sandboxUrl ? began : undefined);
   const entries = located.map((entry) => {
     if (typeof entry !== 'object' || entry === null) return entry;
     let out = entry;
@@ -590,7 +618,7 @@ export async function clientFor(invocation: Invocation): Promise<LiveStreamClien
   const id: ProviderId | undefined = given[0] ?? context.environment.UNILIVE_PROVIDER;
   if (!id) throw new UsageError('no provider: pass --provider or set UNILIVE_PROVIDER');
   const settings: Record<string, unknown> = {};
-  const totalTimeoutMs = totalTimeoutFlag(invocation);
+  const began = Date.now();
   const sandboxUrl = nonEmptyFlag(flags, 'sandbox', '--sandbox') ?? context.environment.UNILIVE_SANDBOX_URL;
   if (sandboxUrl) {
     // One rule under a sandbox, as for --config entries: its address and development credentials, whatever
@@ -598,7 +626,7 @@ export async function clientFor(invocation: Invocation): Promise<LiveStreamClien
     ignoredUnderSandbox(invocation);
     Object.assign(
       settings,
-      await sandboxSettings(sandboxUrl, id, { signal: context.signal, timeoutMs: timeoutFlag(invocation) }),
+      await sandboxSettings(sandboxUrl, id, { signal: context.signal, timeoutMs: lookupTimeout(invocation) }),
     );
   } else {
     const baseUrl = stringFlag(flags, 'baseUrl');
@@ -610,6 +638,8 @@ export async function clientFor(invocation: Invocation): Promise<LiveStreamClien
     }
     Object.assign(settings, await credentialSettings(invocation));
   }
+  // Less what the sandbox look-up spent: the calls after it end by the command's deadline.
+  const totalTimeoutMs = totalLeft(invocation, sandboxUrl ? began : undefined);
   if (totalTimeoutMs !== undefined) settings.totalTimeoutMs = totalTimeoutMs;
   const config = rateLimitFlags(invocation);
   const rateLimit = await rateLimitFromConfig(config, { gateStores: await redisStores(config, context) });
