@@ -192,6 +192,24 @@ describe('the start-up verdict', () => {
 });
 
 // A report holding only what the targets below read; every other measurement empty or skipped.
+// The own-cost part of a report holding `results`, under the targets as stated.
+const ownCostWith = (results: BenchReport['ownCost']['results']): BenchReport['ownCost'] => ({
+  calls: 1,
+  runs: 1,
+  warmup: 0,
+  targets: { smallMicros: 20, wowzaVideoMicros: 45, heapOverKyKiB: 10 },
+  results,
+});
+// The stand-in figures of one LiveAPI own-cost result, with `heapOverKyKiB` as given.
+const liveapiOwnCost = (heapOverKyKiB: number) => ({
+  subject: 'liveapi',
+  responseBytes: 1,
+  layers: [],
+  totalAddedMicros: 1,
+  heapOverKyKiB,
+  met: true,
+});
+
 function reportWith(parts: Partial<Omit<BenchReport, 'targets'>>): Omit<BenchReport, 'targets'> {
   return {
     config: {
@@ -200,13 +218,7 @@ function reportWith(parts: Partial<Omit<BenchReport, 'targets'>>): Omit<BenchRep
       media: { samples: 1, publishers: 8, cpuSeconds: 1, clip: { size: '1280x720', seconds: 1 } },
     },
     sideBySide: [],
-    ownCost: {
-      calls: 1,
-      runs: 1,
-      warmup: 0,
-      targets: { smallMicros: 20, wowzaVideoMicros: 45, heapOverKyKiB: 10 },
-      results: [],
-    },
+    ownCost: ownCostWith([]),
     weight: {
       unilive: [],
       vendors: [],
@@ -240,22 +252,7 @@ describe('the targets table', () => {
             { concurrency: 1, comparisons: [comparison(one)] },
             { concurrency: 8, comparisons: [comparison(eight)] },
           ] as BenchReport['sideBySide'],
-          ownCost: {
-            calls: 1,
-            runs: 1,
-            warmup: 0,
-            targets: { smallMicros: 20, wowzaVideoMicros: 45, heapOverKyKiB: 10 },
-            results: [
-              {
-                subject: 'liveapi',
-                responseBytes: 1,
-                layers: [],
-                totalAddedMicros: 1,
-                heapOverKyKiB: standIn,
-                met: true,
-              },
-            ],
-          },
+          ownCost: ownCostWith([liveapiOwnCost(standIn)]),
         });
         const heap = targetsOf(report).find((target) => target.measurement.startsWith('Heap allocated'));
         expect(heap?.met).toBe(one <= heapOverKyKiB && eight <= heapOverKyKiB);
@@ -545,13 +542,7 @@ describe('a missed target says by how much', () => {
           const heap = new Map<Layer, number[]>(layerNames.map((layer) => [layer, [1]]));
           const result = ownCostOf(subject, 100, cpu, heap);
           const report = reportWith({
-            ownCost: {
-              calls: 1,
-              runs: 1,
-              warmup: 0,
-              targets: { smallMicros: 20, wowzaVideoMicros: 45, heapOverKyKiB: 10 },
-              results: [result],
-            },
+            ownCost: ownCostWith([result]),
           });
           const own = targetsOf(report).find((target) => target.measurement.startsWith('Own CPU'));
           expect(own?.met).toBe(false);
@@ -583,22 +574,7 @@ describe('a missed target says by how much', () => {
                 comparisons: [compareRuns(liveapi, [run(50 + heapOverKyKiB + excess)], [run(60)], [run(50)])],
               },
             ] as BenchReport['sideBySide'],
-            ownCost: {
-              calls: 1,
-              runs: 1,
-              warmup: 0,
-              targets: { smallMicros: 20, wowzaVideoMicros: 45, heapOverKyKiB: 10 },
-              results: [
-                {
-                  subject: 'liveapi',
-                  responseBytes: 1,
-                  layers: [],
-                  totalAddedMicros: 1,
-                  heapOverKyKiB: 1,
-                  met: true,
-                },
-              ],
-            },
+            ownCost: ownCostWith([liveapiOwnCost(1)]),
           });
           const heap = targetsOf(report).find((target) => target.measurement.startsWith('Heap allocated'));
           expect(heap?.met).toBe(false);
@@ -621,13 +597,7 @@ describe('a missed target says by how much', () => {
         ['client', [30]],
       ]);
       const report = reportWith({
-        ownCost: {
-          calls: 1,
-          runs: 1,
-          warmup: 0,
-          targets: { smallMicros: 20, wowzaVideoMicros: 45, heapOverKyKiB: 10 },
-          results: [ownCostOf(liveapi, 100, cpu, heap)],
-        },
+        ownCost: ownCostWith([ownCostOf(liveapi, 100, cpu, heap)]),
       });
       return targetsOf(report).find((target) => target.measurement.startsWith('Own CPU'))?.figure ?? '';
     };

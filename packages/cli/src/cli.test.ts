@@ -4,9 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { main } from './cli.js';
 import type { Output } from './progress.js';
 
-function harness() {
+// `transitionPolls`: how many reads a start or stop takes to complete (1_000: a stream that stays starting).
+function harness(transitionPolls = 1) {
   const token = 'cli-memory-token-1234';
-  const backend = createMemoryBackend({ token, transitionPolls: 1 });
+  const backend = createMemoryBackend({ token, transitionPolls });
   const out: string[] = [];
   const err: string[] = [];
   const output: Output = { out: (text) => out.push(text), err: (text) => err.push(text), interactive: false };
@@ -42,22 +43,8 @@ describe('unilive CLI', () => {
   });
 
   it('--total-timeout-ms bounds a wait, and start --wait, as the whole command', async () => {
-    const token = 'cli-memory-token-1234';
     // A stream that, once started, never leaves `starting`.
-    const backend = createMemoryBackend({ token, transitionPolls: 1_000 });
-    const out: string[] = [];
-    const err: string[] = [];
-    const output: Output = {
-      out: (text) => out.push(text),
-      err: (text) => err.push(text),
-      interactive: false,
-    };
-    const loadFactory = async (id: string) =>
-      id === 'memory'
-        ? ((() => createMemoryProvider({ backend, token })) as ConfiguredProviderFactory)
-        : undefined;
-    const run = (...argv: string[]) =>
-      main(argv, { output, loadFactory, environment: { UNILIVE_PROVIDER: 'memory' } });
+    const { run, out, err } = harness(1_000);
     expect(await run('create', '--name', 'Bounded', '--json')).toBe(0);
     const created = JSON.parse(out.pop() ?? '');
     // Stopped, never ready: the wait ends at the command's deadline (what is left of 300 ms once the

@@ -22,13 +22,22 @@ const answers: Record<string, string> = {
   'POST /v2/hls/end': 'v2-hls-end',
 };
 
-function timedVendor(stepMs: number) {
+// `hangs`: a request (`GET /v2/…`) the vendor never answers, until it is aborted; `settings`: the provider's
+// own, over the defaults below.
+function timedVendor(stepMs: number, hangs?: string, settings: Record<string, unknown> = {}) {
   const sent: string[] = [];
   let now = 1_700_000_000_000;
   const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = input instanceof Request ? input : new Request(input, init);
     const line = `${request.method} ${new URL(request.url).pathname}`;
     sent.push(line);
+    if (line === hangs) {
+      const signal = init?.signal ?? request.signal;
+      return new Promise<Response>((_, reject) => {
+        if (signal.aborted) reject(signal.reason);
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      });
+    }
     now += stepMs;
     const name = answers[line];
     if (name === undefined) return new Response('{}', { status: 404 });
@@ -44,6 +53,7 @@ function timedVendor(stepMs: number) {
     fetch,
     totalTimeoutMs: limitMs,
     retry: { maxRetries: 0 },
+    ...settings,
   });
   return { provider, sent, clock: () => now };
 }
@@ -120,31 +130,9 @@ describe('videosdk v2: totalTimeoutMs bounds the whole call', () => {
   it("a get whose egress read never answers ends at the call's deadline, as its room read would", async () => {
     // The room answers at once; the egress read hangs until it is aborted. Its own attempt limit (60 s)
     // is far beyond the call's: only the deadline can end it.
-    const sent: string[] = [];
-    const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
-      const request = input instanceof Request ? input : new Request(input, init);
-      const line = `${request.method} ${new URL(request.url).pathname}`;
-      sent.push(line);
-      if (line === `GET /v2/hls/${room}/active`) {
-        const signal = init?.signal ?? request.signal;
-        return new Promise<Response>((_, reject) => {
-          if (signal.aborted) reject(signal.reason);
-          signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-        });
-      }
-      const { response } = fixture('v2-rooms-get');
-      return new Response(JSON.stringify(response.body), {
-        status: 200,
-        headers: { 'content-type': 'application/json' },
-      });
-    }) as typeof globalThis.fetch;
-    const provider = videosdk({
-      token,
-      apiVersion: 'v2',
-      fetch,
+    const { provider, sent } = timedVendor(0, `GET /v2/hls/${room}/active`, {
       totalTimeoutMs: 250,
       timeoutMs: 60_000,
-      retry: { maxRetries: 0 },
     });
     const error = await provider.get(room).catch((caught: unknown) => caught);
     expect(TimeoutError.isInstance(error), String(error)).toBe(true);
