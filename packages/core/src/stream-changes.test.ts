@@ -1,6 +1,8 @@
 import { getEventListeners } from 'node:events';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { AbortError, TimeoutError } from './errors/errors.js';
+import { CallDeadline } from './options.js';
 import { streamChanges } from './stream-changes.js';
 
 // A deferred outcome the test settles when it chooses.
@@ -27,12 +29,12 @@ describe('streamChanges', () => {
         }),
         fc.array(fc.nat(), { minLength: 12, maxLength: 12 }),
         async (calls, settleOrder) => {
-          const changes = streamChanges();
+          const changes = streamChanges('test');
           const started: number[] = [];
           const running = new Map<string, number>();
           const gates = calls.map(() => deferred<void>());
           const outcomes = calls.map(({ stream, fails }, index) =>
-            changes(stream, undefined, async () => {
+            changes(stream, 'update', undefined, async () => {
               // Never two changes of one stream at once.
               expect(running.get(stream) ?? 0).toBe(0);
               running.set(stream, 1);
@@ -75,14 +77,14 @@ describe('streamChanges', () => {
   });
 
   it('runs changes of different streams at once', async () => {
-    const changes = streamChanges();
+    const changes = streamChanges('test');
     const gate = deferred<void>();
     const started: string[] = [];
-    const first = changes('a', undefined, async () => {
+    const first = changes('a', 'update', undefined, async () => {
       started.push('a');
       await gate.promise;
     });
-    const second = changes('b', undefined, async () => {
+    const second = changes('b', 'update', undefined, async () => {
       started.push('b');
     });
     await second;
@@ -91,36 +93,67 @@ describe('streamChanges', () => {
     await first;
   });
 
-  it('starts a waiting change at once when its signal fires, and one whose signal fired already', async () => {
-    const changes = streamChanges();
+  it('ends a waiting change whose signal fires, or whose deadline passes, without running it: not sent', async () => {
+    const changes = streamChanges('test');
     const gate = deferred<void>();
     const order: string[] = [];
-    const first = changes('a', undefined, async () => {
+    const first = changes('a', 'update', undefined, async () => {
       order.push('first');
       await gate.promise;
     });
     const controller = new AbortController();
-    const second = changes('a', { signal: controller.signal }, async () => {
-      order.push(`second (aborted: ${controller.signal.aborted})`);
+    const second = changes('a', 'update', { signal: controller.signal }, async () => {
+      order.push('second');
     });
     await turns();
-    expect(order).toEqual(['first']);
-    controller.abort();
-    await second;
-    expect(order).toEqual(['first', 'second (aborted: true)']);
-    const third = changes('a', { signal: AbortSignal.abort() }, async () => {
-      order.push('third');
+    controller.abort(new Error('gave up'));
+    const aborted = await second.catch((error: unknown) => error);
+    expect(AbortError.isInstance(aborted)).toBe(true);
+    expect(aborted).toMatchObject({ provider: 'test', operation: 'update', delivery: 'not-sent' });
+    expect(String((aborted as AbortError).cause)).toContain('gave up');
+    // A change whose deadline passes while it waits (its clock, the runtime's) ends as a request the
+    // deadline ended before it was sent, without running.
+    let now = 1_000;
+    const clock = () => now;
+    const timed = changes('a', 'update', new CallDeadline(1_500, { runtime: { clock } }, 500), async () => {
+      order.push('timed');
     });
-    await third;
-    expect(order.at(-1)).toBe('third');
+    now = 2_000;
     gate.resolve();
     await first;
+    const timeout = await timed.catch((error: unknown) => error);
+    expect(TimeoutError.isInstance(timeout)).toBe(true);
+    expect(timeout).toMatchObject({
+      provider: 'test',
+      operation: 'update',
+      delivery: 'not-sent',
+      message:
+        "test update: the call's time limit (totalTimeoutMs 500 ms) ran out before the request could be sent; not sent",
+    });
+    expect(order).toEqual(['first']);
   });
 
-  it('holds the changes behind one that started early (its signal fired) until those ahead of it settle', async () => {
+  it('gives a run that throws, or returns no promise, as a promise, at the head of the queue or behind', async () => {
+    const changes = streamChanges('test');
+    const thrown = new Error('broke');
+    for (const ahead of [false, true]) {
+      const gate = deferred<void>();
+      const head = ahead ? changes('b', 'update', undefined, () => gate.promise) : undefined;
+      const failing = changes('b', 'update', undefined, () => {
+        throw thrown;
+      });
+      const plain = changes('b', 'update', undefined, (() => 'plain') as unknown as () => Promise<string>);
+      gate.resolve();
+      await head;
+      await expect(failing).rejects.toBe(thrown);
+      await expect(plain).resolves.toBe('plain');
+    }
+  });
+
+  it('holds the changes behind one given up while it waited until those ahead of it settle, and never runs that one', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 3, max: 8 }), fc.nat(), async (count, pick) => {
-        const changes = streamChanges();
+        const changes = streamChanges('test');
         const aborted = 1 + (pick % (count - 2)); // neither the first nor the last
         const gates = Array.from({ length: count }, () => deferred<void>());
         const controller = new AbortController();
@@ -128,10 +161,8 @@ describe('streamChanges', () => {
         const overlaps: string[] = [];
         const started: number[] = [];
         const outcomes = gates.map((gate, index) =>
-          changes('a', index === aborted ? { signal: controller.signal } : undefined, async () => {
+          changes('a', 'update', index === aborted ? { signal: controller.signal } : undefined, async () => {
             started.push(index);
-            // The aborted one's first request refuses at once: it never runs beside anything.
-            if (index === aborted) throw new Error('aborted');
             for (const other of running) overlaps.push(`${other} and ${index}`);
             running.add(index);
             await gate.promise;
@@ -141,28 +172,26 @@ describe('streamChanges', () => {
         await turns();
         controller.abort();
         await turns(20);
-        // Only the first (running) and the aborted one (which refused at once) have started.
-        expect(started).toEqual([0, aborted]);
+        // Only the first has started: the one given up never runs, and those behind it wait.
+        expect(started).toEqual([0]);
         for (const gate of gates) {
           gate.resolve();
           await turns(20);
         }
         await Promise.all(outcomes);
         expect(overlaps).toEqual([]);
-        expect(started.filter((index) => index !== aborted)).toEqual(
-          gates.map((_, index) => index).filter((index) => index !== aborted),
-        );
+        expect(started).toEqual(gates.map((_, index) => index).filter((index) => index !== aborted));
       }),
       { numRuns: 100 },
     );
   });
 
   it('leaves no listener on a signal that did not fire, and holds nothing once a stream is settled', async () => {
-    const changes = streamChanges();
+    const changes = streamChanges('test');
     const controller = new AbortController();
     const gate = deferred<void>();
-    const first = changes('a', undefined, () => gate.promise);
-    const second = changes('a', { signal: controller.signal }, async () => 'done');
+    const first = changes('a', 'update', undefined, () => gate.promise);
+    const second = changes('a', 'update', { signal: controller.signal }, async () => 'done');
     await turns();
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
     gate.resolve();
@@ -172,7 +201,7 @@ describe('streamChanges', () => {
     // A later change of the stream runs at once: nothing ahead of it is remembered.
     await turns();
     let ran = false;
-    const later = changes('a', undefined, async () => {
+    const later = changes('a', 'update', undefined, async () => {
       ran = true;
     });
     expect(ran).toBe(true);

@@ -1,28 +1,44 @@
+import { AbortError, abortedMessage, TimeoutError } from './errors/errors.js';
+import type { ProviderId } from './live-stream.js';
+import { callDeadlineOf, callLimitOf } from './options.js';
 import { isAbortSignal, ownValue } from './own.js';
+import { type Clock, systemClock } from './runtime.js';
 
 /**
  * Runs the changes a provider makes to one stream one after another, and those to different streams at
- * once: `changes(id, options, run)` starts `run` once every change of `id` queued before it has settled
- * (fulfilled or rejected), and gives its outcome.
+ * once: `changes(id, operation, options, run)` starts `run` once every change of `id` queued before it has
+ * settled (fulfilled or rejected), and gives its outcome, as a promise whatever `run` does (a `run` that
+ * throws rejects it).
  *
  * For a change planned from a read of the stream (LiveAPI's restream targets, added to those it reads;
  * videosdk v2's RTMP-outs, ended and started again as a set): two such changes made at once would each
  * plan from the same read, and together leave a set that neither asked for. One provider object applies
  * them in the order they were made; processes sharing an account must still order theirs themselves.
  *
- * A change whose `options.signal` fires while it waits starts at once, so that its first request refuses
- * the aborted signal before anything is sent (an `AbortError`, `delivery: 'not-sent'`), rather than after
- * the changes ahead of it. Its deadline (`totalTimeoutMs`, fixed by `startCall` before it is queued) runs
- * while it waits, as the caller's clock does. Nothing is held for a stream once its changes have settled.
+ * A change never runs once the caller has given it up while it waited: its `options.signal` firing ends it
+ * at once with the `AbortError` a call aborted before anything is sent gives (`delivery: 'not-sent'`), and
+ * its deadline (`totalTimeoutMs`, fixed by `startCall` before it is queued) passing with the `TimeoutError`
+ * a request the deadline ended before it was sent gives. `run` is not called, so nothing it would do (state
+ * it holds, a request) happens. The changes behind it keep their places: they start once every change ahead
+ * of them has settled. Nothing is held for a stream once its changes have settled.
  * @internal
  */
-export function streamChanges(): <T>(id: string, options: unknown, run: () => Promise<T>) => Promise<T> {
+export function streamChanges(
+  provider: ProviderId,
+): <T>(id: string, operation: string, options: unknown, run: () => Promise<T>) => Promise<T> {
   const tails = new Map<string, Promise<void>>();
-  return <T>(id: string, options: unknown, run: () => Promise<T>): Promise<T> => {
+  return <T>(id: string, operation: string, options: unknown, run: () => Promise<T>): Promise<T> => {
     const ahead = tails.get(id);
-    const result = ahead === undefined ? run() : waitFor(ahead, signalOf(options)).then(run);
-    // The next change waits for this one and for every change ahead of it: one that started early (its
-    // signal fired while it waited) must not let those behind it start beside a change still running.
+    const result =
+      ahead === undefined
+        ? started(run)
+        : waitFor(ahead, signalOf(options)).then(() => {
+            const given = givenUp(provider, operation, options);
+            if (given !== undefined) throw given;
+            return run();
+          });
+    // The next change waits for this one and for every change ahead of it: one given up while it waited
+    // must not let those behind it start beside a change still running.
     const tail =
       ahead === undefined
         ? result.then(settled, settled)
@@ -37,16 +53,60 @@ export function streamChanges(): <T>(id: string, options: unknown, run: () => Pr
 
 const settled = (): void => undefined;
 
-function signalOf(options: unknown): AbortSignal | undefined {
-  if (typeof options !== 'object' || options === null) return undefined;
-  let signal: unknown;
+// `run`'s outcome as a promise: one that throws before returning one rejects it.
+function started<T>(run: () => Promise<T>): Promise<T> {
   try {
-    signal = ownValue(options, 'signal');
+    return Promise.resolve(run());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+// The error of a change its caller gave up while it waited: its signal fired, or its deadline passed.
+function givenUp(provider: ProviderId, operation: string, options: unknown): unknown {
+  const signal = signalOf(options);
+  if (signal?.aborted) {
+    return new AbortError({
+      provider,
+      operation,
+      message: abortedMessage(provider, operation),
+      cause: signal.reason,
+      delivery: 'not-sent',
+    });
+  }
+  const deadline = callDeadlineOf(options);
+  if (deadline !== undefined && clockOf(options)() >= deadline) {
+    const limit = callLimitOf(options);
+    return new TimeoutError({
+      provider,
+      operation,
+      // Worded as the HTTP layer words a request its call's deadline ended before it was sent.
+      message: `${provider} ${operation}: ${limit === undefined ? "the call's time limit" : `the call's time limit (totalTimeoutMs ${limit} ms)`} ran out before the request could be sent; not sent`,
+      delivery: 'not-sent',
+    });
+  }
+  return undefined;
+}
+
+function signalOf(options: unknown): AbortSignal | undefined {
+  const signal = read(options, 'signal');
+  return isAbortSignal(signal) ? signal : undefined;
+}
+
+// The clock the call's deadline was fixed by (its runtime's), as the HTTP layer reads it.
+function clockOf(options: unknown): Clock {
+  const clock = read(read(options, 'runtime'), 'clock');
+  return typeof clock === 'function' ? (clock as Clock) : systemClock;
+}
+
+function read(value: unknown, key: string): unknown {
+  if (typeof value !== 'object' || value === null) return undefined;
+  try {
+    return ownValue(value, key);
   } catch {
-    // Options that cannot be read are the request's to refuse: waited as any other.
+    // Options that cannot be read are the request's to refuse.
     return undefined;
   }
-  return isAbortSignal(signal) ? signal : undefined;
 }
 
 // Until `ahead` settles, or `signal` fires (one listener, removed when either comes first).

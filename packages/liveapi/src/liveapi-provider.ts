@@ -120,7 +120,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
   const secrets = new SecretSet();
   // An update that adds restream targets plans from a read of the stream's targets: two at once would each
   // add theirs to the same read. Updates of one stream made through this provider run one after another.
-  const changes = streamChanges();
+  const changes = streamChanges(provider);
   secrets.add(settings.tokenId, settings.secretKey);
 
   const http = createHttpClient({
@@ -520,7 +520,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
       async update(id: string, given: UpdateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
         options = startCall(options, provider, 'update', http);
         assertValidId(id, { provider, operation: 'update' });
-        return changes(id, options, async () => {
+        return changes(id, 'update', options, async () => {
           // Checked as a client checks it, when called without one: a bad field is refused, not sent.
           const patch = providerInput(given, provider, 'update', secrets);
           secrets.learnSent(id, ...inputSecrets(patch, provider));

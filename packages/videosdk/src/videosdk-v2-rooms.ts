@@ -188,7 +188,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
   // A start, a stop or an update of a running room ends and starts its RTMP-outs as a set, planned from a
   // read of those running: two at once would each start theirs beside the other's. The changes of one room
   // made through this provider run one after another.
-  const changes = streamChanges();
+  const changes = streamChanges(provider);
 
   /** The room's read: `data` as the schema read it, `body` as the vendor sent it. */
   function fetchRoom(
@@ -887,7 +887,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
     async update(id: string, given: UpdateLiveStreamInput, options?: CallOptions) {
       options = startCall(options, provider, 'update', http);
       assertValidId(id, { provider, operation: 'update' });
-      return changes(id, options, async () => {
+      return changes(id, 'update', options, async () => {
         // Checked as a client checks it, when called without one: a bad field is refused, not sent.
         const patch = providerInput(given, provider, 'update', secrets);
         const request = convertToVideosdkV2UpdateRequest(patch, { secrets });
@@ -1053,7 +1053,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
         ) ?? ({} as StartOptions);
       // One deadline for the call (totalTimeoutMs): the egress, its RTMP-outs and the read back.
       const options: CallOptions = http.startCall?.(callOptions, 'start') ?? callOptions;
-      return changes(id, options, async () => {
+      return changes(id, 'start', options, async () => {
         // What the caller gives on start wins, field by field, over what this client holds for the room
         // (from create, update or an earlier start); the result is held for the next start.
         const given = convertToVideosdkV2StartOptions({ providerOptions }, { secrets });
@@ -1205,7 +1205,7 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
       // One deadline for the call (totalTimeoutMs): the reads, the ends and the read back.
       options = startCall(options, provider, 'stop', http);
       assertValidId(id, { provider, operation: 'stop' });
-      return changes(id, options, async () => {
+      return changes(id, 'stop', options, async () => {
         const answer = await fetchActiveHls(id, 'stop', options);
         const found = answer?.data.data;
         // The egress this stop ends, as read and as received, and its running RTMP-outs.

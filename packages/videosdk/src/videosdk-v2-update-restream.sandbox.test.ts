@@ -190,3 +190,44 @@ describe('videosdk v2: two restream updates of a live room made at once', () => 
     expect((await provider.get(created.id)).restream?.map((target) => target.url)).toEqual([second.url]);
   });
 });
+
+describe('videosdk v2: a change given up while it waits its turn', () => {
+  it('changes nothing: an update aborted behind a start holds no new targets, and none is started', async () => {
+    const sent: string[] = [];
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slowStart: typeof fetch = async (input, init) => {
+      const request = new Request(input, init);
+      const path = new URL(request.url).pathname;
+      if (request.method === 'POST')
+        sent.push(`${path.slice(path.indexOf('/v2/'))} ${await request.clone().text()}`);
+      // The egress start is answered once the test lets it: the update is queued behind it meanwhile.
+      if (request.method === 'POST' && path.endsWith('/v2/hls/start')) await held;
+      return fetch(request);
+    };
+    const provider = videosdk({
+      ...sandbox.adapterSettings('videosdk'),
+      apiVersion: 'v2',
+      retry: { maxRetries: 0 },
+      fetch: slowStart,
+    });
+    const created = await provider.create({ name: 'given up' });
+    const starting = provider.start(created.id);
+    await expect.poll(() => sent.some((line) => line.startsWith('/v2/hls/start'))).toBe(true);
+    const controller = new AbortController();
+    const withdrawn = { url: 'rtmp://withdrawn.example.test/live', streamKey: 'zq-withdrawn-target-key' };
+    const updating = provider.update(created.id, { restream: [withdrawn] }, { signal: controller.signal });
+    controller.abort(new Error('the caller withdrew it'));
+    const error = await updating.catch((caught: unknown) => caught);
+    expect(AbortError.isInstance(error)).toBe(true);
+    expect((error as AbortError).delivery).toBe('not-sent');
+    release();
+    const started = await starting;
+    expect(started.restream ?? []).toEqual([]);
+    const again = await provider.start(created.id).catch((caught: unknown) => caught);
+    expect(String(again)).not.toContain('withdrawn');
+    expect(sent.filter((line) => line.includes(withdrawn.streamKey))).toEqual([]);
+  });
+});
