@@ -74,12 +74,20 @@ describe('registry hook events', () => {
           });
           const [source] = [...a.store.values()];
           if (!source) throw new Error('the fake provider made no stream');
-          if (call === 'migrate') await registry.migrate(`a:${source.id}`, { to: 'b' });
+          let migrated: { warnings: { type: string }[]; stream: { warnings?: unknown[] } } | undefined;
+          if (call === 'migrate') migrated = await registry.migrate(`a:${source.id}`, { to: 'b' });
           else if (call === 'findByName') await registry.findByName(source.name ?? '');
           else if (call === 'list') await registry.list().toArray();
           else await registry.create({ name: 'new' }, { provider: 'b' });
           const expected = {
-            migrate: [['vendor-b', 'migrate', 'other']],
+            // The new stream's own warning, and the migration's own (what it did not carry), named for the
+            // target: every warning of the result, each heard once.
+            migrate: [
+              ['vendor-b', 'migrate', 'other'],
+              ...(migrated?.warnings ?? [])
+                .filter((warning) => !(migrated?.stream.warnings ?? []).includes(warning))
+                .map((warning) => ['vendor-b', 'migrate', warning.type]),
+            ],
             findByName: [
               ['vendor-a', 'findByName', 'skipped-record'],
               ['vendor-b', 'findByName', 'skipped-record'],
