@@ -133,6 +133,19 @@ describe('streamChanges', () => {
     expect(order).toEqual(['first']);
   });
 
+  it('ends a waiting change at its deadline, not when the change ahead settles', async () => {
+    const changes = streamChanges('test');
+    const ahead = deferred<void>();
+    const first = changes('a', 'update', undefined, () => ahead.promise);
+    // A deadline 20 ms away by the system clock; the change ahead never settles until the end.
+    const timed = changes('a', 'update', new CallDeadline(Date.now() + 20, {}, 20), async () => 'ran');
+    const outcome = await timed.catch((error: unknown) => error);
+    expect(TimeoutError.isInstance(outcome)).toBe(true);
+    expect((outcome as TimeoutError).delivery).toBe('not-sent');
+    ahead.resolve();
+    await first;
+  });
+
   it('gives a run that throws, or returns no promise, as a promise, at the head of the queue or behind', async () => {
     const changes = streamChanges('test');
     const thrown = new Error('broke');

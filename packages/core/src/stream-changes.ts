@@ -32,8 +32,8 @@ export function streamChanges(
     const result =
       ahead === undefined
         ? started(run)
-        : waitFor(ahead, signalOf(options)).then(() => {
-            const given = givenUp(provider, operation, options);
+        : waitFor(ahead, signalOf(options), msToDeadline(options)).then((ended) => {
+            const given = givenUp(provider, operation, options, ended === 'deadline');
             if (given !== undefined) throw given;
             return run();
           });
@@ -63,7 +63,9 @@ function started<T>(run: () => Promise<T>): Promise<T> {
 }
 
 // The error of a change its caller gave up while it waited: its signal fired, or its deadline passed.
-function givenUp(provider: ProviderId, operation: string, options: unknown): unknown {
+// `timedOut`: the deadline's timer ended the wait, which counts as the deadline passed whatever the clock
+// reads when it fires (on Node a millisecond or two early), as the HTTP layer counts it.
+function givenUp(provider: ProviderId, operation: string, options: unknown, timedOut: boolean): unknown {
   const signal = signalOf(options);
   if (signal?.aborted) {
     return new AbortError({
@@ -75,7 +77,7 @@ function givenUp(provider: ProviderId, operation: string, options: unknown): unk
     });
   }
   const deadline = callDeadlineOf(options);
-  if (deadline !== undefined && clockOf(options)() >= deadline) {
+  if (deadline !== undefined && (timedOut || clockOf(options)() >= deadline)) {
     const limit = callLimitOf(options);
     return new TimeoutError({
       provider,
@@ -109,16 +111,35 @@ function read(value: unknown, key: string): unknown {
   }
 }
 
-// Until `ahead` settles, or `signal` fires (one listener, removed when either comes first).
-function waitFor(ahead: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
-  if (signal === undefined) return ahead;
-  if (signal.aborted) return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    const done = () => {
-      signal.removeEventListener('abort', done);
-      resolve();
+// How long until the call's deadline (`startCall`'s, by its runtime's clock), or undefined without one.
+function msToDeadline(options: unknown): number | undefined {
+  const deadline = callDeadlineOf(options);
+  if (deadline === undefined || !Number.isFinite(deadline)) return undefined;
+  return Math.max(0, deadline - clockOf(options)());
+}
+
+// Until `ahead` settles, `signal` fires or `deadlineMs` passes, saying which came first: one listener and one
+// timer, both removed when the first of them comes.
+function waitFor(
+  ahead: Promise<void>,
+  signal: AbortSignal | undefined,
+  deadlineMs: number | undefined,
+): Promise<'ahead' | 'signal' | 'deadline'> {
+  if (signal === undefined && deadlineMs === undefined) return ahead.then(() => 'ahead');
+  if (signal?.aborted) return Promise.resolve('signal');
+  if (deadlineMs === 0) return Promise.resolve('deadline');
+  return new Promise((resolve) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const done = (ended: 'ahead' | 'signal' | 'deadline') => () => {
+      signal?.removeEventListener('abort', bySignal);
+      if (timer !== undefined) clearTimeout(timer);
+      resolve(ended);
     };
-    signal.addEventListener('abort', done, { once: true });
-    void ahead.then(done);
+    const bySignal = done('signal');
+    signal?.addEventListener('abort', bySignal, { once: true });
+    // A timer of more than 2^31 − 1 ms fires at once: such a deadline is as good as none.
+    if (deadlineMs !== undefined && deadlineMs <= 2_147_483_647)
+      timer = setTimeout(done('deadline'), deadlineMs);
+    void ahead.then(done('ahead'));
   });
 }

@@ -675,6 +675,18 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
             emit(hooks.onRequest, event(), settings.secrets);
             timer = timers.start(Math.max(0, attemptLimit - (before - started)), abortAttempt, timeoutMarker);
             if (signal?.aborted) throw abortError(errorOptions, signal.reason, outcome('not-sent'));
+            // The call's deadline counts the hook's time (the caller's clock ran through it): a hook that
+            // used up what was left ends the request here, unsent, as the check before the hook would have.
+            if (now() >= deadline) {
+              throw byDeadline(
+                new TimeoutError(
+                  errorOptions({
+                    message: `${settings.provider} ${named}: ${deadlineLimit} ran out before the request could be sent; not sent`,
+                    delivery: outcome('not-sent'),
+                  }),
+                ),
+              );
+            }
             pollutedNow = prototypePollution();
           }
           if (pollutedNow !== undefined)
