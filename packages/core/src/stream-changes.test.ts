@@ -146,6 +146,20 @@ describe('streamChanges', () => {
     await first;
   });
 
+  it("ends a waiting change at a runtime deadline given to it (a wait's), named as one", async () => {
+    const changes = streamChanges('test');
+    const ahead = deferred<void>();
+    const first = changes('a', 'update', undefined, () => ahead.promise);
+    const timed = changes('a', 'update', { runtime: { deadline: Date.now() + 20 } }, async () => 'ran');
+    const outcome = await timed.catch((error: unknown) => error);
+    expect(TimeoutError.isInstance(outcome)).toBe(true);
+    expect((outcome as TimeoutError).message).toBe(
+      "test update: the wait's time limit ran out before the request could be sent; not sent",
+    );
+    ahead.resolve();
+    await first;
+  });
+
   it('gives a run that throws, or returns no promise, as a promise, at the head of the queue or behind', async () => {
     const changes = streamChanges('test');
     const thrown = new Error('broke');

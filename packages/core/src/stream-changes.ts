@@ -76,14 +76,15 @@ function givenUp(provider: ProviderId, operation: string, options: unknown, time
       delivery: 'not-sent',
     });
   }
-  const deadline = callDeadlineOf(options);
-  if (deadline !== undefined && (timedOut || clockOf(options)() >= deadline)) {
-    const limit = callLimitOf(options);
+  const deadline = deadlineOf(options);
+  if (deadline !== undefined && (timedOut || clockOf(options)() >= deadline.at)) {
+    // Named as the HTTP layer names it: the call's `totalTimeoutMs`, or a runtime deadline (a wait's).
+    const limit = deadline.byCall ? callLimitOf(options) : undefined;
     return new TimeoutError({
       provider,
       operation,
       // Worded as the HTTP layer words a request its call's deadline ended before it was sent.
-      message: `${provider} ${operation}: ${limit === undefined ? "the call's time limit" : `the call's time limit (totalTimeoutMs ${limit} ms)`} ran out before the request could be sent; not sent`,
+      message: `${provider} ${operation}: ${limit === undefined ? "the wait's time limit" : `the call's time limit (totalTimeoutMs ${limit} ms)`} ran out before the request could be sent; not sent`,
       delivery: 'not-sent',
     });
   }
@@ -111,11 +112,25 @@ function read(value: unknown, key: string): unknown {
   }
 }
 
-// How long until the call's deadline (`startCall`'s, by its runtime's clock), or undefined without one.
+// The call's deadline, by its runtime's clock: the one `startCall` fixed, or a runtime `deadline` given
+// (a wait's, or a caller's) when that comes first, which `startCall` leaves where it is; and whether it is
+// the first, named by its `totalTimeoutMs`.
+function deadlineOf(options: unknown): { at: number; byCall: boolean } | undefined {
+  const byCall = callDeadlineOf(options);
+  const given = read(read(options, 'runtime'), 'deadline');
+  const byRuntime = typeof given === 'number' && !Number.isNaN(given) ? given : undefined;
+  if (byCall === undefined && byRuntime === undefined) return undefined;
+  if (byRuntime === undefined || (byCall !== undefined && byCall <= byRuntime)) {
+    return { at: byCall as number, byCall: true };
+  }
+  return { at: byRuntime, byCall: false };
+}
+
+// How long until the call's deadline, or undefined without one.
 function msToDeadline(options: unknown): number | undefined {
-  const deadline = callDeadlineOf(options);
-  if (deadline === undefined || !Number.isFinite(deadline)) return undefined;
-  return Math.max(0, deadline - clockOf(options)());
+  const deadline = deadlineOf(options);
+  if (deadline === undefined || !Number.isFinite(deadline.at)) return undefined;
+  return Math.max(0, deadline.at - clockOf(options)());
 }
 
 // Until `ahead` settles, `signal` fires or `deadlineMs` passes, saying which came first: one listener and one

@@ -340,6 +340,29 @@ describe('UniliveError', () => {
     }
   });
 
+  it("gives the error's cause the system code found down its chain, as toJSON does (generated)", () => {
+    fc.assert(
+      fc.property(
+        // Up to 5 levels in all, as deep as a cause chain is kept (ky's: 3).
+        fc.integer({ min: 0, max: 3 }),
+        fc.constantFrom('ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'UND_ERR_SOCKET'),
+        fc.option(fc.constantFrom('ETIMEDOUT'), { nil: undefined }),
+        (depth, deepest, own) => {
+          // ky's NetworkError wrapping fetch's TypeError wrapping the socket's error, `depth` levels deep.
+          let cause: Error = Object.assign(new Error('connect failed'), { code: deepest });
+          for (let level = 0; level < depth; level += 1) cause = new TypeError('fetch failed', { cause });
+          const top = new Error('Request failed due to a network error', { cause });
+          top.name = 'NetworkError';
+          if (own !== undefined) Object.assign(top, { code: own });
+          const error = new ProviderUnavailableError({ message: 'x', cause: top });
+          const expected = own ?? deepest;
+          expect((error.cause as { code?: unknown }).code).toBe(expected);
+          expect((error.toJSON().cause as { code?: unknown }).code).toBe(expected);
+        },
+      ),
+    );
+  });
+
   it('shows control, format and separator characters of every text as escapes', () => {
     const esc = 'bad \u001b[2J\u001b]52;c;ZXZpbA==\u0007 \u009b31m\u200b\u2028\u202eevil\u{E0041}\r\nend';
     const error = new UniliveError({

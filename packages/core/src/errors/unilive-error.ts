@@ -513,7 +513,10 @@ function sanitizeReadableCause(cause: unknown, secrets: Redactor, depth: number)
     return Object.freeze(new Error(scrubText(describe(cause), secrets, errorTextLimits.causeMessage)));
   const safe = new Error(scrubText(String(cause.message), secrets, errorTextLimits.causeMessage));
   safe.name = causeName(cause, secrets);
-  const code = systemCode(cause);
+  // The error's own cause carries the system code found along its chain when it has none of its own (ky's
+  // NetworkError wraps fetch's TypeError, which wraps the socket's ECONNREFUSED): `error.cause.code` says
+  // what failed, as `toJSON()` does; the chain below is kept as it is.
+  const code = systemCode(cause) ?? (depth === 0 ? codeInChain(cause) : undefined);
   if (code && isSystemCode(secrets.redact(code))) {
     Object.defineProperty(safe, 'code', dataProperty(code, { enumerable: true }));
   }
@@ -563,7 +566,8 @@ function describe(value: unknown): string {
 
 function codeInChain(error: Error): string | undefined {
   let current: unknown = error;
-  for (let depth = 0; current instanceof Error && depth < 5; depth += 1) {
+  // An Error of another realm is followed as one of this realm (`isError`), as its reduction keeps it.
+  for (let depth = 0; isError(current) && depth < 5; depth += 1) {
     const code = systemCode(current);
     if (code) return code;
     current = current.cause;
