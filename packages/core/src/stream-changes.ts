@@ -1,6 +1,6 @@
 import { AbortError, abortedMessage, TimeoutError } from './errors/errors.js';
 import type { ProviderId } from './live-stream.js';
-import { callDeadlineOf, callLimitOf } from './options.js';
+import { abortedReason, callDeadlineOf, callLimitOf, notAborted } from './options.js';
 import { isAbortSignal, ownValue } from './own.js';
 import { type Clock, systemClock } from './runtime.js';
 
@@ -66,13 +66,15 @@ function started<T>(run: () => Promise<T>): Promise<T> {
 // `timedOut`: the deadline's timer ended the wait, which counts as the deadline passed whatever the clock
 // reads when it fires (on Node a millisecond or two early), as the HTTP layer counts it.
 function givenUp(provider: ProviderId, operation: string, options: unknown, timedOut: boolean): unknown {
-  const signal = signalOf(options);
-  if (signal?.aborted) {
+  // Read by core's one rule for a call's signal (a data property holding a signal; a reason that cannot be
+  // read named as such).
+  const reason = abortedReason(options);
+  if (reason !== notAborted) {
     return new AbortError({
       provider,
       operation,
       message: abortedMessage(provider, operation),
-      cause: signal.reason,
+      cause: reason,
       delivery: 'not-sent',
     });
   }
