@@ -1526,6 +1526,19 @@ function serveMedia(
     });
     return;
   }
+  // videosdk v2's egress URLs (`…/meetings-hls/<key>/index.m3u8`) keep the vendor's path: rooms take WebRTC,
+  // which the sandbox does not carry, so none has media.
+  if (provider === 'videosdk' && name === 'meetings-hls' && extra.length > 0) {
+    send(response, {
+      status: 404,
+      headers: cors,
+      body: {
+        error:
+          "the sandbox carries no WebRTC, so a videosdk v2 room has no media: this egress URL has the vendor's path and serves nothing here. A videosdk v1 stream (apiVersion: 'v1') takes RTMP and plays here.",
+      },
+    });
+    return;
+  }
   const extension = name.slice(name.lastIndexOf('.') + 1);
   // A playlist is read whole (ffmpeg replaces it at once) to add what ffmpeg leaves out; a segment streams.
   const playlist =

@@ -157,7 +157,12 @@ describe('videosdk v2 sandbox dialect', () => {
     const started = bodyOf(
       await call('POST', '/v2/hls/start', { body: { roomId, config: { quality: 'high' } } }),
     );
-    expect(started.playbackHlsUrl).toMatch(/^https:\/\/cdn\.videosdk\.live\/meetings-hls\/.+\/index\.m3u8$/);
+    // The vendor's path under the sandbox's own origin, never the vendor's CDN.
+    expect(started.playbackHlsUrl).toMatch(
+      new RegExp(
+        `^http://127\\.0\\.0\\.1(:\\d+)?/media/videosdk/${roomId}/meetings-hls/[0-9a-z-]+/index\\.m3u8$`,
+      ),
+    );
     expect(started.livestreamUrl).toMatch(/\/live\.m3u8$/);
     const starting = bodyOf(await active());
     expect(starting.code).toBe(200);

@@ -85,12 +85,18 @@ interface RtmpOutRecord {
 }
 
 const apiHost = 'https://api.videosdk.live';
-const cdn = 'https://cdn.videosdk.live/meetings-hls';
+// The vendor serves an egress at `https://cdn.videosdk.live/meetings-hls/<key>/index.m3u8`. The sandbox keeps
+// the path's shape under its own origin (`/media/videosdk/<room>/meetings-hls/<key>/…`), where a 404 says why
+// nothing plays: the sandbox carries no WebRTC, so no room has media. A vendor host would send a developer's
+// player off the machine, for a key the vendor never issued.
+const hlsFolder = 'meetings-hls';
 const defaultPageSize = 20;
 const maxPageSize = 100;
 
 const messages = {
   invalidToken: '`token` is invalid.',
+  noWhip:
+    "the sandbox takes no WHIP: a videosdk v2 room gets no media here. To push video through the sandbox, use a videosdk v1 stream (apiVersion: 'v1') and RTMP.",
   unauthorizedToken:
     'Unauthorised access to V2 API, please provide valid payload version. Your role must be a CRAWLER in token payload to use V2 API.',
   roomId: 'Please provide a valid `roomId` in body params.',
@@ -127,6 +133,10 @@ export function videosdkV2OperationOf(request: SandboxRequest): FaultOperation |
 
 /** Answers one v2 request, authentication included. */
 export function handleVideosdkV2(request: SandboxRequest, context: DialectContext): SandboxResponse {
+  // The WHIP address the adapter hands out (`{base}/v2/whip`, as the vendor's server SDK builds it) points
+  // here. SANDBOX CHOICE: the sandbox carries no WebRTC, and says so whatever the token, rather than
+  // refusing a participant's token this API would not take (a 401 that reads as a bad token).
+  if (trim(request.path) === '/v2/whip') return fail(501, messages.noWhip);
   const claims = verifiedClaims(request.headers.get('authorization'), context.settings, context.now());
   if (!claims) return fail(401, messages.invalidToken);
   const roles = Array.isArray(claims.roles) ? claims.roles : [];
@@ -616,9 +626,9 @@ function hlsBody(hls: HlsRecord, context: DialectContext, withUrls: boolean) {
     },
     ...(withUrls
       ? {
-          playbackHlsUrl: `${cdn}/${hls.key}/index.m3u8`,
-          livestreamUrl: `${cdn}/${hls.key}/live.m3u8`,
-          downstreamUrl: `${cdn}/${hls.key}/index.m3u8`,
+          playbackHlsUrl: context.mediaUrl(hls.roomId, `${hlsFolder}/${hls.key}/index.m3u8`),
+          livestreamUrl: context.mediaUrl(hls.roomId, `${hlsFolder}/${hls.key}/live.m3u8`),
+          downstreamUrl: context.mediaUrl(hls.roomId, `${hlsFolder}/${hls.key}/index.m3u8`),
         }
       : {}),
   };
