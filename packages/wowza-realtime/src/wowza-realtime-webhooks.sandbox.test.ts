@@ -68,6 +68,39 @@ describe('wowza-realtime webhooks from the sandbox', () => {
     }
   });
 
+  it('a stream made after the resolver walked: its first feeds event names it, and its broadcast wait ends', async () => {
+    const sandbox = await startSandbox({ media: false });
+    const provider = wowzaRealtime(sandbox.adapterSettings('wowza-realtime'));
+    const hub = createEventHub();
+    // The provider page's set-up: one resolver for every delivery, its refreshMs the default 30 s.
+    const resolveStreamId = wowzaRealtimeStreamNames(provider);
+    const receiver = await startWebhookReceiver({
+      hub,
+      parse: (input) => parseWebhook(input, { secret: sandbox.webhooks.secret, resolveStreamId }),
+    });
+    try {
+      sandbox.webhooks.register('wowza-realtime', receiver.url);
+      const client = createLiveStreamClient(provider);
+      const wait = { events: hub, intervalMs: 30_000, maxIntervalMs: 30_000, timeoutMs: 60_000 };
+      // Each stream goes live a moment after it is made, as an application's encoders do.
+      const streams = [];
+      for (const name of ['zq first', 'zq second', 'zq third']) {
+        const stream = await client.create({ name });
+        streams.push(stream);
+        const waiting = client.waitForBroadcast(stream.id, wait);
+        sandbox.setEncoder('wowza-realtime', stream.id, true);
+        expect((await waiting).broadcasting).toBe(true);
+      }
+      await sandbox.webhooks.settled();
+      expect(receiver.events.map((event) => [event.type, event.streamId])).toEqual(
+        streams.map((stream) => ['live_stream.connected', stream.id]),
+      );
+    } finally {
+      await receiver.close();
+      await sandbox.close();
+    }
+  });
+
   it('a stream deleted while an encoder publishes: feeds ended names it, and the hub no longer has it broadcasting', async () => {
     const sandbox = await startSandbox({ media: false });
     const provider = wowzaRealtime(sandbox.adapterSettings('wowza-realtime'));

@@ -362,6 +362,13 @@ describe('wowza-realtime parseWebhook', () => {
   });
 });
 
+// Polls a condition a test's own code makes true, never a duration.
+async function until(check: () => boolean): Promise<void> {
+  for (let tries = 0; tries < 1_000 && !check(); tries += 1)
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  expect(check()).toBe(true);
+}
+
 describe('wowzaRealtimeStreamNames', () => {
   const stream = (id: string, streamName: string): LiveStream => ({
     id,
@@ -374,8 +381,8 @@ describe('wowzaRealtimeStreamNames', () => {
     raw: {},
   });
 
-  it('walks the streams once, answers from memory, walks again for an unknown name at most every refreshMs', async () => {
-    let now = 0;
+  it('walks the streams once, answers from memory, and finds a stream made since the last walk at its first lookup', async () => {
+    const now = 0;
     const streams = [stream('a1', 'name-a')];
     let walks = 0;
     const source = {
@@ -387,17 +394,91 @@ describe('wowzaRealtimeStreamNames', () => {
     const resolve = wowzaRealtimeStreamNames(source, { refreshMs: 1_000, clock: () => now });
     expect(await Promise.all([resolve('name-a'), resolve('name-a')])).toEqual(['a1', 'a1']);
     expect(walks).toBe(1);
+    // Made a moment after the walk, its encoder connecting at once: its first event names it well within
+    // refreshMs, and is about it (no vendor resends an event answered 200).
     streams.push(stream('b2', 'name-b'));
-    expect(await resolve('name-b')).toBeUndefined();
-    expect(walks).toBe(1);
-    now = 1_000;
     expect(await resolve('name-b')).toBe('b2');
     expect(walks).toBe(2);
     expect(await resolve('name-a')).toBe('a1');
-    expect(walks).toBe(2);
     // The vendor's `accountId/name` form is the name.
     expect(await resolve('ZG6NWV/name-b')).toBe('b2');
     expect(walks).toBe(2);
+  });
+
+  it('looks a name no walk found up again only refreshMs later, each such name on its own', async () => {
+    let now = 0;
+    const streams = [stream('a1', 'name-a')];
+    let walks = 0;
+    const source = {
+      async *list() {
+        walks += 1;
+        yield* streams;
+      },
+    };
+    const resolve = wowzaRealtimeStreamNames(source, { refreshMs: 1_000, clock: () => now });
+    expect(await resolve('gone')).toBeUndefined();
+    expect(walks).toBe(1);
+    now = 999;
+    expect(await resolve('gone')).toBeUndefined();
+    expect(walks).toBe(1);
+    // Another name not looked up before is looked up at once.
+    expect(await resolve('gone-too')).toBeUndefined();
+    expect(walks).toBe(2);
+    now = 1_000;
+    streams.push(stream('g3', 'gone'));
+    expect(await resolve('gone')).toBe('g3');
+    expect(walks).toBe(3);
+    // `gone-too` was missed at 999: not due before 1,999.
+    expect(await resolve('gone-too')).toBeUndefined();
+    expect(walks).toBe(3);
+  });
+
+  it('lookups asking while a walk runs wait for it, then share one walk begun after them', async () => {
+    const streams = [stream('a1', 'name-a')];
+    let walks = 0;
+    const gates: (() => void)[] = [];
+    const source = {
+      async *list() {
+        walks += 1;
+        // Each walk lists what the account holds when it begins, then waits to be let go.
+        const listed = [...streams];
+        await new Promise<void>((resolve) => gates.push(resolve));
+        yield* listed;
+      },
+    };
+    const resolve = wowzaRealtimeStreamNames(source, { refreshMs: 60_000 });
+    const first = resolve('name-a');
+    await until(() => gates.length === 1);
+    // Made after the first walk listed the account: only a walk begun after these lookups lists them.
+    streams.push(stream('b2', 'name-b'), stream('c3', 'name-c'));
+    const later = [resolve('name-b'), resolve('name-c'), resolve('name-b')];
+    gates[0]?.();
+    expect(await first).toBe('a1');
+    await until(() => gates.length === 2);
+    gates[1]?.();
+    expect(await Promise.all(later)).toEqual(['b2', 'c3', 'b2']);
+    expect(walks).toBe(2);
+  });
+
+  it('remembers at most 1,024 names no walk found, the oldest dropped first', async () => {
+    let now = 0;
+    let walks = 0;
+    const source = {
+      async *list() {
+        walks += 1;
+        yield* [] as LiveStream[];
+      },
+    };
+    const resolve = wowzaRealtimeStreamNames(source, { refreshMs: 1_000, clock: () => now });
+    for (let index = 0; index < 1_025; index += 1) expect(await resolve(`zq-${index}`)).toBeUndefined();
+    expect(walks).toBe(1_025);
+    now = 500;
+    // The last 1,024 are held off; the first was dropped, so it walks again.
+    expect(await resolve('zq-1024')).toBeUndefined();
+    expect(await resolve('zq-1')).toBeUndefined();
+    expect(walks).toBe(1_025);
+    expect(await resolve('zq-0')).toBeUndefined();
+    expect(walks).toBe(1_026);
   });
 
   // A clock that throws, or answers no finite number of ms (NaN would never walk again), is the option

@@ -540,7 +540,12 @@ function resolverFailed(error: unknown, secrets: readonly string[], keys: readon
 
 /** Options of {@link wowzaRealtimeStreamNames}. */
 export interface WowzaRealtimeStreamNamesOptions {
-  /** A name not found is looked up again at most this often, in ms. Default 30 000. */
+  /**
+   * A name that a walk begun after its lookup did not find (a stream deleted since, or one the listed
+   * account does not hold) is looked up again at most this often, in ms. Default 30 000. A name not looked
+   * up before is looked up at once, by a walk begun after the lookup (shared with the lookups asking
+   * meanwhile): a stream made since the last walk is found by its first event.
+   */
   refreshMs?: number | undefined;
   /**
    * The time in ms, read after each walk and when a name is not found: only the time between two readings
@@ -561,8 +566,12 @@ const streamNamesOptionNames = {
 
 /**
  * A stream-name resolver that reads the account's streams (`list`, which reads every stream in full) and
- * keeps `providerDetails['wowza-realtime'].sdk.streamName → id` in memory. A name it does not know triggers one new walk, at most every
- * `refreshMs`; concurrent lookups share a walk. For many streams, prefer a lookup in your own records.
+ * keeps `providerDetails['wowza-realtime'].sdk.streamName → id` in memory. A name it does not know triggers a
+ * new walk, begun after the lookup (so a stream made since the last walk is found by its first event);
+ * concurrent lookups share a walk. A name such a walk did not find is looked up again only `refreshMs`
+ * later (the last 1,024 such names are remembered), which bounds the walks a vendor's events can cause.
+ * Each walk reads every stream (`list`, one request per stream on Wowza Real-Time): for many streams, or
+ * streams made often, prefer a lookup in your own records.
  *
  * A lookup stops waiting when the `signal` `parseWebhook` hands it aborts (at `readTimeoutMs`); the walk is
  * handed a signal of its own (`list({ signal })`), aborted when no lookup waits for it any more, and a walk
@@ -616,8 +625,16 @@ export function wowzaRealtimeStreamNames(
   // monotonicClock), so a wall clock stepped back cannot hold walks off until it catches up.
   const clock = webhookClock(provider, options.clock ?? monotonicClock, 'resolveStreamId.clock');
   let names = new Map<string, string>();
-  let walkedAt: number | undefined;
-  let walking: SharedRead<void> | undefined;
+  // The walk under way, numbered in the order walks began: a walk numbered above the count taken when a
+  // lookup began was begun after it, so it lists every stream the vendor could have sent an event about
+  // by then (numbered once its list call starts; until then, above every count).
+  let walking: { read: SharedRead<void>; number: number } | undefined;
+  let walksBegun = 0;
+  // Names that a walk begun after their lookup did not find, with the time that walk ended: each is
+  // looked up again only `refreshMs` later (a stream deleted since, or one of another account), which is
+  // what bounds the walks a vendor's events can cause. Oldest first; at most missedLimit of them.
+  const missed = new Map<string, number>();
+  const missedLimit = 1_024;
   // The newest walk started: only its result is kept.
   let generation = 0;
 
@@ -635,7 +652,38 @@ export function wowzaRealtimeStreamNames(
     }
     if (signal.aborted || mine !== generation) return;
     names = found;
-    walkedAt = clock();
+  };
+
+  const begin = () => {
+    // Numbered when its list call is about to be made, not when it is asked for: lookups asking before
+    // that, in the same turn, are listed by it.
+    const started = {
+      read: sharedRead((signal) => {
+        walksBegun += 1;
+        started.number = walksBegun;
+        return walk(signal);
+      }),
+      number: Number.POSITIVE_INFINITY,
+    };
+    walking = started;
+    started.read.done
+      .finally(() => {
+        if (walking === started) walking = undefined;
+      })
+      .catch(() => {});
+    return started;
+  };
+
+  // Waits for a walk begun after `asked` walks had begun: the one under way when it was, or else one begun
+  // now, once any older walk under way has ended (a newer walk begun beside it would drop what the older one
+  // finds, and the lookups waiting for it would find nothing). Lookups asking at once share each walk.
+  const walkBegunAfter = async (asked: number, signal: AbortSignal | undefined) => {
+    for (;;) {
+      // A walk that ended is no longer `walking` by the time its lookups go on (cleared as it settles).
+      const current = walking !== undefined && !walking.read.abandoned ? walking : begin();
+      await current.read.join(signal);
+      if (current.number > asked) return;
+    }
   };
 
   return async (given, bound) => {
@@ -646,21 +694,27 @@ export function wowzaRealtimeStreamNames(
     const streamName = typeof given === 'string' ? (nameOf(given) ?? given) : given;
     const known = names.get(streamName);
     if (known !== undefined) return known;
-    // A negative elapsed time is a clock that stepped back: time enough, or a stream created since the
-    // last walk would stay unknown until the clock caught up (an hour for an hour's step).
-    const elapsed = walkedAt === undefined ? Number.POSITIVE_INFINITY : clock() - walkedAt;
+    const asked = walksBegun;
+    const missedAt = missed.get(streamName);
+    // A negative elapsed time is a clock that stepped back: time enough, or a name would stay unknown until
+    // the clock caught up (an hour for an hour's step).
+    const elapsed = missedAt === undefined ? Number.POSITIVE_INFINITY : clock() - missedAt;
     if (elapsed < 0 || elapsed >= refreshMs) {
-      if (!walking || walking.abandoned) {
-        const started = sharedRead(walk);
-        walking = started;
-        started.done
-          .finally(() => {
-            if (walking === started) walking = undefined;
-          })
-          .catch(() => {});
+      // A name not known yet is most often a stream made since the last walk, its encoder connecting now:
+      // looked up at once, never left unknown for refreshMs (its event would be lost: no vendor resends one
+      // answered 200).
+      await walkBegunAfter(asked, signal);
+      const found = names.get(streamName);
+      if (found !== undefined) {
+        missed.delete(streamName);
+        return found;
       }
-      await walking.join(signal);
-    } else if (walking && !walking.abandoned) await walking.join(signal);
+      missed.delete(streamName);
+      if (missed.size >= missedLimit) missed.delete(missed.keys().next().value as string);
+      missed.set(streamName, clock());
+      return undefined;
+    }
+    if (walking && !walking.read.abandoned) await walking.read.join(signal);
     return names.get(streamName);
   };
 }
