@@ -102,7 +102,8 @@ export interface LiveStreamEventHub {
    * (`broadcasting` set), one per feed (`data.feedId`, Wowza Real-Time's redundant ingest; an event without
    * one speaks for the whole stream, and a feed's event older than it no longer counts, nor it once a
    * feed's event is at least as new: see `docs/webhooks.md`), and of the newest that told a state (`state` set), by `occurredAt` (of equal
-   * times, the one published last), oldest first; one entry when one event told both. At most 32 feeds a
+   * times, the one published last, except that the end of a transition outranks its beginning: `ready`
+   * over `starting`, `stopped` over `stopping`, whichever arrives last), oldest first; one entry when one event told both. At most 32 feeds a
    * stream. Empty for a stream never heard of or forgotten (beyond `retainStreams` or `retainBytes`); a
    * `live_stream.deleted` forgets every event dated no later than it, whether heard before it or arriving
    * late (a re-sent deletion changes nothing), so what is kept does not depend on the order of arrival.
@@ -200,6 +201,15 @@ export function isEventHub(value: unknown): value is LiveStreamEventHub {
   return (
     typeof value === 'object' && value !== null && (value as { [hubMarker]?: unknown })[hubMarker] === true
   );
+}
+
+// Whether `held` told the end of the transition `incoming` tells the beginning of (`ready` after
+// `starting`, `stopped` after `stopping`): of two state events at one time, the end is kept whatever the
+// order they arrive in.
+function endsTransition(held: LiveStreamEvent, incoming: LiveStreamEvent): boolean {
+  const begun = ownValue(incoming, 'state');
+  const ended = ownValue(held, 'state');
+  return (begun === 'starting' && ended === 'ready') || (begun === 'stopping' && ended === 'stopped');
 }
 
 /**
@@ -344,7 +354,14 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
     if (held?.deletedAt !== undefined && time <= held.deletedAt) return;
     const entry: Newest = held ?? Object.create(null);
     newest.delete(key);
-    const later = (kept: LiveStreamEvent | undefined) => !kept || time >= timeOfDate(kept.occurredAt);
+    // Of two state events at one time, the one published last counts, except that a transition's end
+    // outranks its beginning: Wowza Video sends `stop.requested` and `stop.complete` with one `event_time`,
+    // and delivered the other way round they would leave the stream `stopping` for good.
+    const tellsNewerState = (heldState: LiveStreamEvent | undefined): boolean => {
+      if (!heldState) return true;
+      const heldTime = timeOfDate(heldState.occurredAt);
+      return time > heldTime || (time === heldTime && !endsTransition(heldState, event));
+    };
     // The event as the hub read it (see eventList) without its `raw`, handed to nobody: kept as it is,
     // copied when handed out. `raw` (the whole body: megabytes for some, stream keys for others) is what
     // would make ten thousand streams' memory unbounded in bytes; what `latest` decides by is the rest.
@@ -353,7 +370,7 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
       entry.feeds ??= new BroadcastFeeds();
       entry.feeds.hear(kept);
     }
-    if (tellsState && later(entry.state)) entry.state = kept;
+    if (tellsState && tellsNewerState(entry.state)) entry.state = kept;
     newest.set(key, entry);
     trim(key);
   };
