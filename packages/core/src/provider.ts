@@ -74,7 +74,7 @@ export interface CreateLiveStreamInput {
    * should end with. Their stream keys are credentials,
    * scrubbed from every error from the start.
    */
-  restream?: RestreamTargetInput[] | undefined;
+  restream?: readonly RestreamTargetInput[] | undefined;
   /**
    * Keyed by provider id; passed to that vendor's body after validation by its adapter. Typed per provider
    * once its adapter is imported (see {@link ProviderOptionsRegistry}). Plain objects only, at both levels:

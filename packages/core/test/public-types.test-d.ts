@@ -155,3 +155,12 @@ export function eventMembers(type: LiveStreamEventType, event: LiveStreamEvent):
   const back: LiveStreamEvent['type'] = type;
   void [noState, changed, stateOf, wrong, types, back];
 }
+
+// A restream list the application keeps read-only (`as const`, a `readonly` field) is taken as it is: the
+// client never changes the list it is given.
+export async function readonlyRestream(targets: readonly { url: string; streamKey: string }[]): Promise<void> {
+  const fixed = [{ url: 'rtmps://live.example.com/app', streamKey: 'zq-key' }] as const;
+  await client.create({ name: 'fixed targets', restream: fixed });
+  await client.update('s1', { restream: targets });
+  await registry.create({ name: 'kept targets', restream: targets });
+}

@@ -80,7 +80,7 @@ export interface VideosdkCreateOptions {
   /** Your own id for the room, 1–256 characters [V2-REPO create-room.js]; create is idempotent on it (server SDK). */
   customRoomId?: string;
   /** Room webhook subscription: an `https://` endpoint of at most 512 characters, and the event names. */
-  webhook?: { endPoint: string; events: string[] };
+  webhook?: { endPoint: string; events: readonly string[] };
   /** When the vendor closes the room; `duration` in minutes per the reference (seconds per the server SDK). */
   autoCloseConfig?: { type: 'session-ends' | 'session-end-and-deactivate'; duration?: number };
   /** Composition of the HLS (and RTMP-out) output; `gridSize` 1–25. */
@@ -112,7 +112,7 @@ export interface VideosdkUpdateOptions
 export interface VideosdkStartOptions
   extends Omit<VideosdkCreateOptions, 'customRoomId' | 'webhook' | 'autoCloseConfig'> {
   recording?: boolean;
-  restream?: RestreamTargetInput[];
+  restream?: readonly RestreamTargetInput[];
 }
 
 // With this package imported, `providerOptions.videosdk` is typed.

@@ -26,6 +26,15 @@ export async function typed(): Promise<void> {
     },
   });
 
+  // Lists the application keeps read-only are taken as they are.
+  const targets = [{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: 'k' }] as const;
+  const events = ['hls-playable', 'hls-stopped'] as const;
+  await client.start('abcd-efgh-ijkl', { providerOptions: { videosdk: { restream: targets } } });
+  await client.create({
+    name: 'launch',
+    providerOptions: { videosdk: { webhook: { endPoint: 'https://example.com/hooks', events } } },
+  });
+
   // @ts-expect-error room fields are not start options
   await client.start('abcd-efgh-ijkl', { providerOptions: { videosdk: { customRoomId: 'x' } } });
 
