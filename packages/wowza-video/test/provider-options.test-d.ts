@@ -55,3 +55,13 @@ export const sameOptions: CreateOptions extends WowzaVideoCreateOptions ? true :
 export const updateKey: UpdateKeys = 'remove_video_poster_image';
 // @ts-expect-error an update takes no billing_mode
 export const notAnUpdateKey: UpdateKeys = 'billing_mode';
+
+// The client keeps the provider's type: Wowza Video's own calls are reached through `client.provider`. With a
+// container, whose registration may override the provider, it is a LiveStreamProvider.
+export async function vendorCalls(container: import('@unilive/core').DependencyContainer): Promise<void> {
+  const reset: import('@unilive/core').LiveStream = await client.provider.reset('abcd1234');
+  const contained = createLiveStreamClient(wowzaVideo({ token: 'type-test' }), { container });
+  // @ts-expect-error a container may supply another provider
+  await contained.provider.reset('abcd1234');
+  void reset;
+}

@@ -122,11 +122,15 @@ export interface LiveStreamList extends AsyncIterable<LiveStream> {
  * `client.get(…)` does, given the same arguments (`ids.map(client.get)` would also pass each index as the
  * options: write `ids.map((id) => client.get(id))`).
  */
-export interface LiveStreamClient {
+export interface LiveStreamClient<P extends LiveStreamProvider = LiveStreamProvider> {
   readonly providerId: ProviderId;
   readonly capabilities: ProviderCapabilities;
-  /** The wrapped provider, for vendor-specific calls. */
-  readonly provider: LiveStreamProvider;
+  /**
+   * The wrapped provider, for vendor-specific calls (Wowza Video's `reset`): typed
+   * as the provider given to {@link createLiveStreamClient}, or `LiveStreamProvider` for a client whose
+   * provider a container may supply.
+   */
+  readonly provider: P;
   /** Creates a stream. Invalid input throws `InvalidInputError` before any request. */
   create(input: CreateLiveStreamInput, options?: RequestOptions): Promise<LiveStream>;
   get(id: string, options?: RequestOptions): Promise<LiveStream>;
@@ -228,8 +232,21 @@ export interface LiveStreamClientOptions {
 /**
  * Wraps a provider in a client. The provider may come from an adapter factory
  * (`createLiveStreamClient(wowzaVideo({ token }))`) or be registered on the given container under
- * `tokens.provider`.
+ * `tokens.provider`. Given a provider and no container, the client's `provider` keeps the provider's type
+ * (`client.provider.reset(id)` on Wowza Video); with a container, whose registration may override it, it
+ * is a `LiveStreamProvider`.
+ * @throws InvalidInputError (`operation: 'configure'`, `delivery: 'not-sent'`) naming the option: no
+ *   provider (none given, none on the container), options that are no plain object or a name it does not
+ *   take, a hook that is no function, `rateLimit` fields out of range.
  */
+export function createLiveStreamClient<P extends LiveStreamProvider>(
+  provider: P,
+  given?: LiveStreamClientOptions & { container?: undefined },
+): LiveStreamClient<P>;
+export function createLiveStreamClient(
+  provider?: LiveStreamProvider,
+  given?: LiveStreamClientOptions,
+): LiveStreamClient;
 export function createLiveStreamClient(
   provider?: LiveStreamProvider,
   given?: LiveStreamClientOptions,
