@@ -12,6 +12,7 @@ export {
   type RequestOptions,
   type StartRequestOptions,
 } from './client/live-stream-client.js';
+export { outsideStreamProblem } from './client/outside-answer.js';
 export type { WaitForBroadcastOptions } from './client/wait-for-broadcast.js';
 export { minWaitIntervalMs, type WaitForStateOptions } from './client/wait-for-state.js';
 export {

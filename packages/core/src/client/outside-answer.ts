@@ -366,3 +366,16 @@ function copyStream(
   optional(fields, 'providerDetails', '', details, copy);
   copy.raw = fields.raw;
 }
+
+/**
+ * What a client would refuse in `stream` had a provider outside this repository answered with it: the first
+ * field that does not fit its neutral type (`providerDetails.x.y (expected …)`), or undefined when a client
+ * would take it. For `@unilive/testing`'s contract suite, which marks the adapter it tests as built-in (its
+ * answers handed on as they are) and must still hold them to what a client takes from any provider.
+ */
+export function outsideStreamProblem(stream: unknown, provider: ProviderId): string | undefined {
+  const read = readOutsideStream(stream, provider);
+  if (!('problem' in read)) return undefined;
+  const { path, expected } = read.problem;
+  return `${path} (expected ${expected})`;
+}

@@ -202,6 +202,42 @@ export const mutants: Record<string, Mutant> = {
     fails: ['create returns a well-formed stream'],
   },
 
+  // What a client refuses from a provider it does not know, which the suite's mark as built-in would let
+  // through unchecked: a Map in providerDetails, a warning of no known type, a URL with a space in it.
+  'a Map in providerDetails': {
+    mutate: (provider) =>
+      mapStreams(provider, (stream) => ({
+        ...stream,
+        providerDetails: {
+          memory: { renditions: new Map([['720p', 1]]) } as unknown as Record<string, unknown>,
+        },
+      })),
+    fails: ['create returns a well-formed stream'],
+  },
+  'a warning of no known type': {
+    mutate: (provider) =>
+      mapStreams(provider, (stream) => ({
+        ...stream,
+        warnings: [
+          { type: 'zq-made-up', message: 'made up' } as unknown as NonNullable<
+            LiveStream['warnings']
+          >[number],
+        ],
+      })),
+    fails: ['create returns a well-formed stream'],
+  },
+  'a playback URL with a space': {
+    mutate: (provider) =>
+      mapStreams(provider, (stream) => ({
+        ...stream,
+        playback: stream.playback.map((endpoint) => ({
+          ...endpoint,
+          url: `${endpoint.url}?name=zq two`,
+        })),
+      })),
+    fails: ['create returns a well-formed stream'],
+  },
+
   // A playback protocol mislabelled as one the capabilities do not list.
   'HLS labelled DASH': {
     mutate: (provider) =>
