@@ -133,6 +133,18 @@ export interface LiveStreamClient<P extends LiveStreamProvider = LiveStreamProvi
   readonly provider: P;
   /** Creates a stream. Invalid input throws `InvalidInputError` before any request. */
   create(input: CreateLiveStreamInput, options?: RequestOptions): Promise<LiveStream>;
+  /**
+   * Reads one stream as the vendor has it now: a new object each call, its `raw` the vendor's answer.
+   * Each attempt is bounded by `timeoutMs` (default 15 s) and the call, retries included, by
+   * `totalTimeoutMs` (default 60 s); reads are retried after a timeout, 408, 429 or 5xx (2 retries by
+   * default).
+   * @throws InvalidInputError (`delivery: 'not-sent'`) for an id that is no text the vendor's ids can be,
+   *   or options it does not take, before any request.
+   * @throws NotFoundError when the vendor has no such stream (404, or 410).
+   * @throws AuthenticationError, RateLimitError, ProviderUnavailableError, TimeoutError, AbortError or
+   *   ResponseShapeError, each naming provider, operation `get`, status and the vendor's code and message
+   *   (`docs/errors.md`).
+   */
   get(id: string, options?: RequestOptions): Promise<LiveStream>;
   /**
    * Every stream, fetched page by page as the iteration goes. Options other than those of
@@ -147,7 +159,27 @@ export interface LiveStreamClient<P extends LiveStreamProvider = LiveStreamProvi
    * handed to it as given; on a provider that declares none they are refused like any unknown name.
    */
   list(options?: Omit<ListOptions, 'runtime'> & ProviderListOptions): LiveStreamList;
+  /**
+   * Changes the fields `patch` gives (`restream` is the whole set of targets the stream ends with) and
+   * resolves with the stream as the vendor then has it. Time limits as for {@link LiveStreamClient.get};
+   * a change is retried only where it is safe (`docs/errors.md`).
+   * @throws InvalidInputError (`delivery: 'not-sent'`) before any request: an empty patch, values the
+   *   neutral input refuses, provider options this provider does not take. A field the vendor cannot
+   *   change (`capabilities.updatable`) is refused or warned of as the provider's page says.
+   * @throws NotFoundError when the vendor has no such stream.
+   * @throws ChangeAppliedError when the vendor accepted part of the change and a later request of the call
+   *   failed (the read back, a restream target), naming the parts `applied`, `unknown` and `notApplied`;
+   *   and the errors {@link LiveStreamClient.get} names, `delivery` saying whether the change may have
+   *   been made.
+   */
   update(id: string, patch: UpdateLiveStreamInput, options?: RequestOptions): Promise<LiveStream>;
+  /**
+   * Deletes the stream. A retry that finds the stream gone after an attempt that got no answer resolves:
+   * the lost attempt deleted it. Time limits as for {@link LiveStreamClient.get}.
+   * @throws InvalidInputError (`delivery: 'not-sent'`) for a malformed id, before any request.
+   * @throws NotFoundError when the stream did not exist (a second delete of one stream), and the errors
+   *   {@link LiveStreamClient.get} names.
+   */
   delete(id: string, options?: RequestOptions): Promise<void>;
   /**
    * Starts the stream; see the provider's `capabilities.lifecycle` for what that means there.
