@@ -145,6 +145,26 @@ describe('several providers from --config', () => {
     }
   });
 
+  it('entries named by ordinary words holding a credential word print references and names whole', async () => {
+    const config = await configFile('words.json', {
+      providers: [
+        { provider: 'liveapi', name: 'turkey' },
+        { provider: 'liveapi', name: 'hockey' },
+      ],
+    });
+    const { run, json, out } = capture({ UNILIVE_CONFIG: config });
+    expect(await run('create', '--name', 'Hockey:Finals', '--on', 'turkey', '--json')).toBe(0);
+    const stream = json();
+    expect(stream.ref).toBe(`turkey:${stream.id}`);
+    expect(stream.name).toBe('Hockey:Finals');
+    expect(await run('get', stream.ref)).toBe(0);
+    expect(out.pop()?.split('\n')[0]).toBe(`Hockey:Finals  [liveapi ${stream.ref}]`);
+    expect(await run('list')).toBe(0);
+    expect(out.pop()).toContain(stream.ref);
+    expect(await run('delete', stream.ref)).toBe(0);
+    expect(out.pop()).toBe(`deleted ${stream.ref}`);
+  });
+
   it('two accounts of one vendor under two names, and a migration planned, then made', async () => {
     const config = await configFile('registry.json', {
       providers: [

@@ -90,10 +90,24 @@ export const harmlessNames = [
   'monkey',
   'pass_through',
   'passThrough',
+  // Words a stream, a region or a registry entry is named by.
+  'turkey',
+  'Turkey',
+  'hockey',
+  'Hockey',
+  'keystone',
+  'keyboard_layout',
+  'secretary',
+  'whiskey',
+  'donkey',
+  'jockey',
 ];
 // Names a vendor writes for a credential, some holding a harmless word too: always masked.
 export const compoundCredentialNames = [
   'authmod_token',
+  'keystone_token',
+  'turkey_secret',
+  'passkey',
   'streamkey',
   'stream_key',
   'streamKey',

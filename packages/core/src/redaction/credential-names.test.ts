@@ -349,3 +349,23 @@ describe('credential fields whose value is a list of strings', () => {
     );
   });
 });
+
+describe('a name and a value in running text, written as a registry reference or a stream name', () => {
+  it('are left readable when the name is an ordinary word, and masked when it is a credential word', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('turkey', 'Turkey', 'hockey', 'Hockey', 'keystone', 'whiskey', 'jockey', 'secretary'),
+        fc.constantFrom(':', '=', ': '),
+        fc.stringMatching(/^[a-z0-9]{8,24}$/),
+        fc.constantFrom('', ']', ' ready', '\n'),
+        (name, separator, value, after) => {
+          const line = `REF ${name}${separator}${value}${after}`;
+          expect(redact(line)).toBe(line);
+          expect(redact(`{"${name}": "${value}"}`)).toBe(`{"${name}": "${value}"}`);
+        },
+      ),
+    );
+    expect(redact('passkey=zq0123456789')).toBe('passkey=[REDACTED]');
+    expect(redact('turkey_token=zq0123456789')).toBe('turkey_token=[REDACTED]');
+  });
+});

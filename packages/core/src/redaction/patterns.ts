@@ -18,8 +18,10 @@ const credentialParts: ReadonlySet<string> = /* @__PURE__ */ new Set(['sig', 'pa
 // Ordinary words that hold a credential word but name no credential, matched as a whole part or two parts
 // read together (`key_frame_interval`, `keyFrame`): a vendor's encoder settings (Wowza Video's `keyframes`,
 // `keyframe_interval`), ad keywords (`ad_keywords`), a video's author, a URL's authority, RTMP's `authmod`, a pass-through
-// transcoder, and the word `monkey`. A name holding one is still a credential's when another part holds a
-// credential word (`keyframe_key`).
+// transcoder, and English words a stream, a region or a registry entry is named by (`turkey`, `hockey`:
+// a registry's reference `turkey:<id>` and a stream named `Hockey:Finals` read as a name and a value). A
+// name holding one is still a credential's when another part holds a credential word (`keyframe_key`,
+// `keystone_token`); `passkey` and `turnkey_secret` are credentials'.
 const harmlessWords: ReadonlySet<string> = /* @__PURE__ */ new Set([
   'author',
   'authors',
@@ -32,6 +34,24 @@ const harmlessWords: ReadonlySet<string> = /* @__PURE__ */ new Set([
   'keywords',
   'monkey',
   'passthrough',
+  // Words ending or beginning in `key`, `auth` or holding `secret`: sports, animals, drinks, keyboards.
+  'authentic',
+  'donkey',
+  'hockey',
+  'jockey',
+  'keyboard',
+  'keyboards',
+  'keynote',
+  'keynotes',
+  'keypad',
+  'keystone',
+  'keystroke',
+  'keystrokes',
+  'lackey',
+  'secretary',
+  'turkey',
+  'turnkey',
+  'whiskey',
 ]);
 
 // The parts of a name: an upper-case run (an acronym, `HMAC` of `HMACSignature`), a word with or without a
@@ -55,7 +75,7 @@ const judgedNames = /* @__PURE__ */ new Map<string, boolean>();
  * `secret`, `password`, `passwd`, `passphrase`, `signature`, `auth`, `streamid` or `credential` anywhere, or
  * has `sig`, `pass`, `pwd`, `jwt` or `hmac` as a whole part (split at `_`, `-`, `.`, brackets, camelCase and
  * digit runs), unless the word is inside a harmless one (`keyframe`, `keyword`, `author`, `authority`, `authmod`,
- * `passthrough`, `monkey`) or the name's last part is a time (`access_token_expires_at`). See
+ * `passthrough`, and English words such as `monkey`, `turkey`, `hockey`, `keystone`, `secretary`) or the name's last part is a time (`access_token_expires_at`). See
  * docs/decisions/2026-11-30-credential-names.md.
  */
 export function isCredentialName(name: string): boolean {
