@@ -13,9 +13,12 @@ if (major < 22 || (major === 22 && minor < 12)) {
 const { enableCliCompileCache } = await import('./compile-cache.js');
 enableCliCompileCache();
 
-const { main, stopOnSignals } = await import('./cli.js');
+const { main, outputFailure, stopOnSignals } = await import('./cli.js');
 const signal = stopOnSignals(process, (code) => process.exit(code));
-process.exitCode = await main(process.argv.slice(2), { signal });
+const code = await main(process.argv.slice(2), { signal });
+// Output that could not be written (a full disk) is incomplete: the process says so with 1, whatever the
+// command returned (the failure may be heard before the command ends, or after, as the stream reports it).
+process.exitCode = code === 0 && outputFailure() !== undefined ? 1 : code;
 // After an interrupt, nothing left running may hold the process: a read of a named pipe nobody writes
 // waits in a worker thread that no signal ends.
 if (signal.aborted) process.exit(process.exitCode);

@@ -20,6 +20,9 @@ import {
   UsageError,
 } from './context.js';
 import { type Output, processOutput } from './progress.js';
+
+export { outputFailure } from './progress.js';
+
 import { credentialVariables, type FactoryLoader, importFactory } from './providers.js';
 import { jsonText, neutralise } from './text.js';
 import { version } from './version.js';

@@ -19,17 +19,34 @@ export const processOutput: Output = {
 // `unilive --help | head -1`) makes Node report EPIPE as an 'error' event on the stream, which, unheard,
 // ended the process with a stack trace: a sandbox stopped serving because nobody read its log. What is
 // written after that has no reader and is dropped; the command goes on (a sandbox keeps serving) and ends
-// with its own exit code. Any other failure of the stream is thrown as before.
+// with its own exit code. Any other failure to write (a full disk, `>/dev/full`, an I/O error) is said once
+// on stderr while stderr can still be written, as every error of the CLI is, in one line; what is written
+// after it is dropped too, the command goes on, and the process ends with 1 however the command ended
+// (what it printed is incomplete: see outputFailure).
 const readerGone = new WeakSet<NodeJS.WritableStream>();
 const heard = new WeakSet<NodeJS.WritableStream>();
+let failure: string | undefined;
 
-/** Listens for `stream`'s reader going away (EPIPE), once per stream; see {@link writeLine}. */
+/**
+ * Why the process's output could not be written (`ENOSPC: no space left on device, write`), once it could
+ * not; undefined while it can. A reader going away (EPIPE) is no failure. The binary ends with 1 when this is
+ * set, whatever the command returned.
+ */
+export function outputFailure(): string | undefined {
+  return failure;
+}
+
+/** Listens for `stream`'s failures, once per stream; see {@link writeLine}. */
 export function hearReaderGone(stream: NodeJS.WritableStream): void {
   if (heard.has(stream)) return;
   heard.add(stream);
   stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
     readerGone.add(stream);
+    if (error.code === 'EPIPE' || failure !== undefined) return;
+    failure = typeof error.message === 'string' && error.message !== '' ? error.message : String(error.code);
+    // Said on stderr unless stderr is what failed (or is gone too).
+    if (stream !== process.stderr) writeLine(process.stderr, `unilive: cannot write output: ${failure}`);
+    if (!process.exitCode) process.exitCode = 1;
   });
 }
 
