@@ -489,10 +489,11 @@ describe('unilive against a running sandbox', () => {
       output,
       environment: {},
     });
+    // A time-out, exit 1, never bad usage: the sandbox may be there, and busy.
     expect([code, err]).toEqual([
-      2,
+      1,
       [
-        `unilive: InvalidInputError: No sandbox at ${silent.url} (no answer within 100 ms): start one with \`unilive sandbox\``,
+        `unilive: TimeoutError: The sandbox at ${silent.url} gave no answer within 100 ms: is it busy, or is something else listening there? (--timeout-ms raises the limit; \`unilive sandbox\` starts one)`,
       ],
     ]);
     await silent.close();
@@ -517,9 +518,9 @@ describe('unilive against a running sandbox', () => {
         const code = await main([...argv, '--sandbox', silent.url, ...flags], { output, environment: {} });
         expect([argv.join(' '), code, err]).toEqual([
           argv.join(' '),
-          2,
+          1,
           [
-            `unilive: InvalidInputError: No sandbox at ${silent.url} (no answer within ${within} ms): start one with \`unilive sandbox\``,
+            `unilive: TimeoutError: The sandbox at ${silent.url} gave no answer within ${within} ms: is it busy, or is something else listening there? (--timeout-ms raises the limit; \`unilive sandbox\` starts one)`,
           ],
         ]);
       }

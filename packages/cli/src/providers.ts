@@ -9,6 +9,7 @@ import {
   nearestName,
   type ProviderId,
   readCappedText,
+  TimeoutError,
 } from '@unilive/core';
 
 /** Loads an adapter's factory by provider id; injectable for tests. */
@@ -86,12 +87,20 @@ export async function sandboxSettings(
     if (options.signal?.aborted) {
       throw new AbortError({ operation: 'configure', message: 'Interrupted while looking for the sandbox' });
     }
+    // Something took the connection and did not answer in time: a sandbox that is busy (thousands of
+    // streams, a paused debugger) as often as none. Said as the time-out it is (exit 1, retryable), never
+    // as bad usage (exit 2) telling the user to start a sandbox that is running.
+    if (timeout.aborted && !(error instanceof DiscoveryTooLarge)) {
+      throw new TimeoutError({
+        operation: 'configure',
+        message: `The sandbox at ${origin} gave no answer within ${timeoutMs} ms: is it busy, or is something else listening there? (--timeout-ms raises the limit; \`unilive sandbox\` starts one)`,
+        delivery: 'unknown',
+      });
+    }
     const why =
       error instanceof DiscoveryTooLarge
         ? `its answer is larger than ${maxDiscoveryBytes / 1024} KiB`
-        : timeout.aborted
-          ? `no answer within ${timeoutMs} ms`
-          : 'no sandbox answers';
+        : 'no sandbox answers';
     throw new InvalidInputError({
       operation: 'configure',
       message: `No sandbox at ${origin} (${why}): start one with \`unilive sandbox\``,
