@@ -372,6 +372,11 @@ function expectKeyCarried(endpoint: IngestEndpoint): void {
   if (key !== undefined) {
     expect(key.length, 'streamKey is empty').toBeGreaterThan(0);
     expect(bare.endsWith(`/${key}`), `${label}: ends with streamKey`).toBe(true);
+    // Once: a key appended to a server that already ended with it (`…/app/KEY/KEY`) names no stream.
+    expect(
+      bare.slice(0, bare.length - key.length - 1).endsWith(`/${key}`),
+      `${label}: the stream key twice at its end`,
+    ).toBe(false);
   }
   if (endpoint.server !== undefined) {
     // The two OBS fields go together: a server alone leaves the encoder nothing for its key field.
@@ -1840,6 +1845,16 @@ export function runLiveStreamContract(options: ContractOptions): void {
         const flagged = created.warnings?.filter((warning) => warning.type === 'read-back-failed') ?? [];
         expect(flagged).toHaveLength(readBack ? 1 : 0);
         expect(created.ingest.length).toBeGreaterThan(0);
+        // The targets' stream keys are secrets as the ingest's are: given, and as the vendor answers them.
+        expectSecretsExposed(harness.provider, {
+          ...streamSecretsOf(created),
+          ...Object.fromEntries(
+            contractRestreamInput.restream.map((target, index) => [
+              `restream.${index}.streamKey given`,
+              target.streamKey,
+            ]),
+          ),
+        });
       });
     });
 

@@ -204,6 +204,20 @@ export const mutants: Record<string, Mutant> = {
 
   // What a client refuses from a provider it does not know, which the suite's mark as built-in would let
   // through unchecked: a Map in providerDetails, a warning of no known type, a URL with a space in it.
+  // The key appended to a server that already ended with it: `rtmp://host/app/KEY/KEY`, refused by any
+  // ingest, caught without real media.
+  'the stream key twice in the ingest URL': {
+    mutate: (provider) =>
+      mapStreams(provider, (stream) => ({
+        ...stream,
+        ingest: stream.ingest.map((endpoint) =>
+          endpoint.streamKey
+            ? { ...endpoint, url: `${endpoint.url}/${endpoint.streamKey}`, server: endpoint.url }
+            : endpoint,
+        ),
+      })),
+    fails: ['create returns a well-formed stream'],
+  },
   'a Map in providerDetails': {
     mutate: (provider) =>
       mapStreams(provider, (stream) => ({
