@@ -353,5 +353,5 @@ export interface ProviderSettingsBase {
    * Retry policy overrides; `{ maxRetries: 0 }` turns retries off. `maxRetries` is a whole number from 0 to
    * 10, delays are above 0; unknown keys are refused.
    */
-  retry?: Partial<RetryPolicy> | undefined;
+  retry?: { [Field in keyof RetryPolicy]?: RetryPolicy[Field] | undefined } | undefined;
 }

@@ -4,12 +4,15 @@ import {
   ConflictError,
   createLiveStreamClient,
   createLiveStreamRegistry,
+  type LiveStreamConfig,
   type LiveStreamEvent,
   type LiveStreamEventOf,
   type LiveStreamEventType,
   type LiveStreamProvider,
   type LiveStreamState,
+  type RateLimitConfig,
   RateLimitError,
+  type RegistryProviderConfig,
   type TimeoutError,
   UniliveError,
   type WebhookReadOptions,
@@ -158,9 +161,26 @@ export function eventMembers(type: LiveStreamEventType, event: LiveStreamEvent):
 
 // A restream list the application keeps read-only (`as const`, a `readonly` field) is taken as it is: the
 // client never changes the list it is given.
-export async function readonlyRestream(targets: readonly { url: string; streamKey: string }[]): Promise<void> {
+export async function readonlyRestream(
+  targets: readonly { url: string; streamKey: string }[],
+): Promise<void> {
   const fixed = [{ url: 'rtmps://live.example.com/app', streamKey: 'zq-key' }] as const;
   await client.create({ name: 'fixed targets', restream: fixed });
   await client.update('s1', { restream: targets });
   await registry.create({ name: 'kept targets', restream: targets });
+}
+
+// Values read from the environment or a configuration may be undefined: an optional setting takes
+// `undefined` as absent under `exactOptionalPropertyTypes`, as the run time does.
+export function settingsFromTheEnvironment(
+  number: (name: string) => number | undefined,
+  text?: string,
+): void {
+  createLiveStreamClient(provider, {
+    rateLimit: { requestsPerSecond: number('RPS'), maxConcurrency: number('CONCURRENCY') },
+  });
+  const limits: RateLimitConfig = { requestsPerSecond: number('RPS'), url: text, keyPrefix: text };
+  const config: LiveStreamConfig = { provider: 'liveapi', package: text, rateLimit: limits };
+  const entry: RegistryProviderConfig = { provider: 'liveapi', name: text };
+  void [config, entry];
 }

@@ -119,9 +119,10 @@ export interface WowzaVideoListOptions extends ListOptions {
   /**
    * Overrides the provider's `listDetails` setting for this call: `false` yields the list items alone.
    * Taken by a client's `list` too (declared in `callOptionNames`). Anything but `true` or `false` is an
-   * `InvalidInputError` naming `details` when the walk begins, before any request.
+   * `InvalidInputError` naming `details` when the walk begins, before any request (`undefined` is
+   * absent: the provider's `listDetails`).
    */
-  details?: boolean;
+  details?: boolean | undefined;
 }
 
 // With this package imported, a client's `list` takes `details` in its type too (a client of another
@@ -129,7 +130,7 @@ export interface WowzaVideoListOptions extends ListOptions {
 declare module '@unilive/core' {
   interface ProviderListOptions {
     /** Wowza Video only: whether `list` fetches each stream's details (see `WowzaVideoListOptions`). */
-    details?: boolean;
+    details?: boolean | undefined;
   }
 }
 

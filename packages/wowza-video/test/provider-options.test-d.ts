@@ -65,3 +65,14 @@ export async function vendorCalls(container: import('@unilive/core').DependencyC
   await contained.provider.reset('abcd1234');
   void reset;
 }
+
+// Optional values that may be undefined (read from the environment) are taken as absent.
+export async function undefinedOptions(
+  maybe: boolean | undefined,
+  retries: number | undefined,
+): Promise<void> {
+  const fromEnvironment = createLiveStreamClient(
+    wowzaVideo({ token: 'type-test', retry: { maxRetries: retries } }),
+  );
+  for await (const stream of fromEnvironment.list({ details: maybe })) void stream;
+}

@@ -37,7 +37,10 @@ function refusing(
           delivery: 'unknown',
         });
   };
-  const keyOf = (input: { restream?: readonly { streamKey: string }[] | undefined; providerOptions?: unknown }) =>
+  const keyOf = (input: {
+    restream?: readonly { streamKey: string }[] | undefined;
+    providerOptions?: unknown;
+  }) =>
     input.restream?.[0]?.streamKey ??
     ((input.providerOptions as Record<string, Record<string, string>> | undefined)?.outside
       ?.password as string);

@@ -52,9 +52,9 @@ export interface LiveStreamConfig {
    * configuration on another vendor than the one named. Beside a built-in id it may name a package of
    * its own that builds that id (a patched adapter); `@unilive/<another id>` is refused before it is loaded.
    */
-  package?: string;
+  package?: string | undefined;
   /** Paces the client's requests, in memory or, for a fleet, in Redis (see {@link RateLimitConfig}). */
-  rateLimit?: RateLimitConfig;
+  rateLimit?: RateLimitConfig | undefined;
   /** Settings passed to the adapter's factory. */
   [setting: string]: unknown;
 }
@@ -66,20 +66,20 @@ export interface LiveStreamConfig {
  */
 export interface RateLimitConfig {
   /** Requests started per second. Unlimited when absent. */
-  requestsPerSecond?: number;
+  requestsPerSecond?: number | undefined;
   /** Requests in flight at once. Unlimited when absent. */
-  maxConcurrency?: number;
+  maxConcurrency?: number | undefined;
   /**
    * `'memory'` (the default: this process alone), `'redis'` (loads `@unilive/redis`, which must be
    * installed), or a `GateStore` made in code.
    */
   store?: 'memory' | 'redis' | GateStore | undefined;
   /** With `store: 'redis'`: the Redis URL. Default: the `UNILIVE_REDIS_URL` environment variable. */
-  url?: string;
+  url?: string | undefined;
   /** With `store: 'redis'`: `'fallback'` (default) or `'fail'` while Redis cannot be reached. */
-  onUnavailable?: GateStoreUnavailableMode;
+  onUnavailable?: GateStoreUnavailableMode | undefined;
   /** With `store: 'redis'`: put before every key. Default `'unilive:gate:'`. */
-  keyPrefix?: string;
+  keyPrefix?: string | undefined;
 }
 
 /** What `@unilive/redis`'s default export takes: the Redis settings of a {@link RateLimitConfig}. */

@@ -159,7 +159,7 @@ export interface HttpClientSettings {
    * that (an adapter that does not call it) gets the limit from the moment it is made. Default 60 s.
    */
   totalTimeoutMs?: number | undefined;
-  retry?: Partial<RetryPolicy> | undefined;
+  retry?: { [Field in keyof RetryPolicy]?: RetryPolicy[Field] | undefined } | undefined;
   /** Values to scrub from errors and events. */
   secrets: SecretSet;
   /** Reads the vendor's code and message out of an error body (already JSON-parsed when it was JSON). */

@@ -9,9 +9,9 @@ import { retryAfterCeilingMs } from './retry-policy.js';
 /** Limits for the requests one client sends. */
 export interface RateLimitOptions {
   /** Requests started per second. Unlimited when absent. */
-  requestsPerSecond?: number;
+  requestsPerSecond?: number | undefined;
   /** Requests in flight at once. Unlimited when absent. */
-  maxConcurrency?: number;
+  maxConcurrency?: number | undefined;
   /**
    * Where the budget lives. Default: this client's memory, so each client (and each process) paces alone.
    * A store shared by several processes (`createRedisGateStore` of `@unilive/redis`) gives a fleet that

@@ -39,7 +39,7 @@ export interface RegistryProviderConfig extends LiveStreamConfig {
    * Its name in the registry: 1–64 letters, digits, `_` and `-`, beginning with a letter or a digit.
    * Default the provider id, so two accounts of one vendor need a name each.
    */
-  name?: string;
+  name?: string | undefined;
   /**
    * Paces this provider's requests (see `LiveStreamClientOptions.rateLimit`), in memory or, with
    * `store: 'redis'`, in a budget shared by every process that uses the same account.
