@@ -67,7 +67,12 @@ describe('videosdk v2 webhooks from the sandbox', () => {
         ['hls-stopped', 'live_stream.state_changed', stream.id, 'stopped'],
       ]);
       // The started and playable events name the HLS playback URL the stream reports; starting names none.
-      expect(ready.playback[0]?.url).toMatch(/^https:\/\/.+\/index\.m3u8$/);
+      // On the sandbox's own origin, with the vendor's path (the sandbox carries no room's media).
+      expect(ready.playback[0]?.url).toMatch(
+        new RegExp(
+          `^${new URL(sandbox.url).origin}/media/videosdk/${stream.id}/meetings-hls/.+/index\\.m3u8$`,
+        ),
+      );
       expect(receiver.events.map((event) => event.data?.playbackUrl)).toEqual([
         undefined,
         ready.playback[0]?.url,
