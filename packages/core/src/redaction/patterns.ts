@@ -15,13 +15,12 @@ const credentialWords = /key|token|secret|password|passwd|passphrase|signature|a
 // signature; `url_sig`, `X-Sig`, `userPass`, `pwd`, `jwtToken`, `hmac_sha256`).
 const credentialParts: ReadonlySet<string> = /* @__PURE__ */ new Set(['sig', 'pass', 'pwd', 'jwt', 'hmac']);
 
-// Ordinary words that hold a credential word but name no credential, matched as a whole part or two parts
-// read together (`key_frame_interval`, `keyFrame`): a vendor's encoder settings (Wowza Video's `keyframes`,
-// `keyframe_interval`), ad keywords (`ad_keywords`), a video's author, a URL's authority, RTMP's `authmod`, a pass-through
-// transcoder, and English words a stream, a region or a registry entry is named by (`turkey`, `hockey`:
-// a registry's reference `turkey:<id>` and a stream named `Hockey:Finals` read as a name and a value). A
-// name holding one is still a credential's when another part holds a credential word (`keyframe_key`,
-// `keystone_token`); `passkey` and `turnkey_secret` are credentials'.
+// Ordinary words that hold a credential word but name no credential, matched as a whole part: a vendor's
+// encoder settings (Wowza Video's `keyframes`, `keyframe_interval`), ad keywords (`ad_keywords`), a video's
+// author, a URL's authority, RTMP's `authmod`, a pass-through transcoder, and English words a stream, a
+// region or a registry entry is named by (`turkey`, `hockey`: a registry's reference `turkey:<id>` and a
+// stream named `Hockey:Finals` read as a name and a value). A name holding one is still a credential's when
+// another part holds a credential word (`keyframe_key`, `keystone_token`); `passkey` is a credential's.
 const harmlessWords: ReadonlySet<string> = /* @__PURE__ */ new Set([
   'author',
   'authors',
@@ -50,8 +49,18 @@ const harmlessWords: ReadonlySet<string> = /* @__PURE__ */ new Set([
   'lackey',
   'secretary',
   'turkey',
-  'turnkey',
   'whiskey',
+]);
+
+// The harmless words also read from two parts written apart (`key_frame_interval`, `keyFrame`,
+// `pass_through`, `ad_key_words`): compounds a vendor writes either way. Never the English words above:
+// `turn_key`, `mon_key` and `key_stone` are a key (a TURN server's, say) under a name of two words.
+const harmlessCompounds: ReadonlySet<string> = /* @__PURE__ */ new Set([
+  'keyframe',
+  'keyframes',
+  'keyword',
+  'keywords',
+  'passthrough',
 ]);
 
 // The parts of a name: an upper-case run (an acronym, `HMAC` of `HMACSignature`), a word with or without a
@@ -106,7 +115,7 @@ function judgeName(name: string): boolean {
     const word = part[0].toLowerCase();
     const next = parts[index + 1];
     let end = -1;
-    if (next && harmlessWords.has(word + next[0].toLowerCase())) {
+    if (next && harmlessCompounds.has(word + next[0].toLowerCase())) {
       end = next.index + next[0].length;
       index += 1;
     } else if (harmlessWords.has(word)) {
