@@ -101,6 +101,40 @@ describe('wowza-realtime webhooks from the sandbox', () => {
     }
   });
 
+  it("a stream deleted as another goes live: the other's walk no longer lists it, and its feed's end still names it", async () => {
+    const sandbox = await startSandbox({ media: false });
+    const provider = wowzaRealtime(sandbox.adapterSettings('wowza-realtime'));
+    const hub = createEventHub();
+    const resolveStreamId = wowzaRealtimeStreamNames(provider);
+    const receiver = await startWebhookReceiver({
+      hub,
+      parse: (input) => parseWebhook(input, { secret: sandbox.webhooks.secret, resolveStreamId }),
+    });
+    try {
+      sandbox.webhooks.register('wowza-realtime', receiver.url);
+      const client = createLiveStreamClient(provider);
+      const first = await client.create({ name: 'zq deleted' });
+      sandbox.setEncoder('wowza-realtime', first.id, true);
+      await sandbox.webhooks.settled();
+      const second = await client.create({ name: 'zq goes live' });
+      // The second's first event walks the account; the first is deleted meanwhile, its feed ending.
+      sandbox.setEncoder('wowza-realtime', second.id, true);
+      await client.delete(first.id);
+      await sandbox.webhooks.settled();
+      expect(receiver.events.map((event) => [event.type, event.streamId])).toEqual([
+        ['live_stream.connected', first.id],
+        ['live_stream.connected', second.id],
+        ['live_stream.disconnected', first.id],
+      ]);
+      expect(
+        hub.latest({ provider: 'wowza-realtime', streamId: first.id }).map((event) => event.broadcasting),
+      ).toEqual([false]);
+    } finally {
+      await receiver.close();
+      await sandbox.close();
+    }
+  });
+
   it('a stream deleted while an encoder publishes: feeds ended names it, and the hub no longer has it broadcasting', async () => {
     const sandbox = await startSandbox({ media: false });
     const provider = wowzaRealtime(sandbox.adapterSettings('wowza-realtime'));

@@ -460,6 +460,38 @@ describe('wowzaRealtimeStreamNames', () => {
     expect(walks).toBe(2);
   });
 
+  it("keeps a deleted stream's name when a walk made for another stream no longer lists it, the last 1,024", async () => {
+    const streams = [stream('a1', 'name-a')];
+    let walks = 0;
+    const source = {
+      async *list() {
+        walks += 1;
+        yield* streams;
+      },
+    };
+    const resolve = wowzaRealtimeStreamNames(source, { refreshMs: 60_000 });
+    expect(await resolve('name-a')).toBe('a1');
+    // A deleted; B made and live: B's first event walks, and the walk no longer lists A.
+    streams.splice(0, 1, stream('b2', 'name-b'));
+    expect(await resolve('name-b')).toBe('b2');
+    expect(walks).toBe(2);
+    // A's feed ends after: its event still names A, with no walk.
+    expect(await resolve('name-a')).toBe('a1');
+    expect(walks).toBe(2);
+    // Bounded: 1,024 more streams gone after A, and A's name is no longer held.
+    for (let index = 0; index < 1_024; index += 1) streams.push(stream(`g${index}`, `zq-gone-${index}`));
+    expect(await resolve('zq-gone-0')).toBe('g0');
+    streams.splice(0, streams.length, stream('c3', 'name-c'));
+    expect(await resolve('name-c')).toBe('c3');
+    // Gone now: B and the 1,024 others after A, so the oldest two are no longer held.
+    const walked = walks;
+    expect(await resolve('zq-gone-1023')).toBe('g1023');
+    expect(await resolve('zq-gone-0')).toBe('g0');
+    expect(walks).toBe(walked);
+    expect(await resolve('name-a')).toBeUndefined();
+    expect(walks).toBe(walked + 1);
+  });
+
   it('remembers at most 1,024 names no walk found, the oldest dropped first', async () => {
     let now = 0;
     let walks = 0;

@@ -569,7 +569,9 @@ const streamNamesOptionNames = {
  * keeps `providerDetails['wowza-realtime'].sdk.streamName → id` in memory. A name it does not know triggers a
  * new walk, begun after the lookup (so a stream made since the last walk is found by its first event);
  * concurrent lookups share a walk. A name such a walk did not find is looked up again only `refreshMs`
- * later (the last 1,024 such names are remembered), which bounds the walks a vendor's events can cause.
+ * later (the last 1,024 such names are remembered), which bounds the walks a vendor's events can cause. A
+ * stream a later walk no longer lists (deleted since) keeps its name, so its feed's end still names it (the
+ * last 1,024 such names).
  * Each walk reads every stream (`list`, one request per stream on Wowza Real-Time): for many streams, or
  * streams made often, prefer a lookup in your own records.
  *
@@ -625,6 +627,9 @@ export function wowzaRealtimeStreamNames(
   // monotonicClock), so a wall clock stepped back cannot hold walks off until it catches up.
   const clock = webhookClock(provider, options.clock ?? monotonicClock, 'resolveStreamId.clock');
   let names = new Map<string, string>();
+  // The names of streams a walk listed and a later walk did not (deleted since), oldest first.
+  const gone = new Map<string, string>();
+  const goneLimit = 1_024;
   // The walk under way, numbered in the order walks began: a walk numbered above the count taken when a
   // lookup began was begun after it, so it lists every stream the vendor could have sent an event about
   // by then (numbered once its list call starts; until then, above every count).
@@ -651,8 +656,18 @@ export function wowzaRealtimeStreamNames(
       if (streamName) found.set(streamName, stream.id);
     }
     if (signal.aborted || mine !== generation) return;
+    // A stream the walk no longer lists (deleted since) keeps its name: its feed's end, or its recording's,
+    // may arrive after a walk made for another stream's first event. The last 1,024 such names are kept.
+    for (const [streamName, id] of names) {
+      if (found.has(streamName)) continue;
+      gone.delete(streamName);
+      gone.set(streamName, id);
+      if (gone.size > goneLimit) gone.delete(gone.keys().next().value as string);
+    }
+    for (const streamName of found.keys()) gone.delete(streamName);
     names = found;
   };
+  const nameOfStream = (streamName: string) => names.get(streamName) ?? gone.get(streamName);
 
   const begin = () => {
     // Numbered when its list call is about to be made, not when it is asked for: lookups asking before
@@ -692,7 +707,7 @@ export function wowzaRealtimeStreamNames(
     const signal = readWebhookReadOptions(provider, bound);
     // Events name a stream as `accountId/name` too; the map holds the names alone.
     const streamName = typeof given === 'string' ? (nameOf(given) ?? given) : given;
-    const known = names.get(streamName);
+    const known = nameOfStream(streamName);
     if (known !== undefined) return known;
     const asked = walksBegun;
     const missedAt = missed.get(streamName);
@@ -704,7 +719,7 @@ export function wowzaRealtimeStreamNames(
       // looked up at once, never left unknown for refreshMs (its event would be lost: no vendor resends one
       // answered 200).
       await walkBegunAfter(asked, signal);
-      const found = names.get(streamName);
+      const found = nameOfStream(streamName);
       if (found !== undefined) {
         missed.delete(streamName);
         return found;
@@ -715,6 +730,6 @@ export function wowzaRealtimeStreamNames(
       return undefined;
     }
     if (walking && !walking.read.abandoned) await walking.read.join(signal);
-    return names.get(streamName);
+    return nameOfStream(streamName);
   };
 }
