@@ -101,9 +101,10 @@ export interface LiveStreamEventHub {
    * what is kept for ten thousand streams must not grow with the size of a body), that told whether video arrives
    * (`broadcasting` set), one per feed (`data.feedId`, Wowza Real-Time's redundant ingest; an event without
    * one speaks for the whole stream, and a feed's event older than it no longer counts, nor it once a
-   * feed's event is at least as new: see `docs/webhooks.md`), and of the newest that told a state (`state` set), by `occurredAt` (of equal
-   * times, the one published last, except that the end of a transition outranks its beginning: `ready`
-   * over `starting`, `stopped` over `stopping`, whichever arrives last), oldest first; one entry when one event told both. At most 32 feeds a
+   * feed's event is at least as new: see `docs/webhooks.md`), and of the newest that told a state (`state` set), by `occurredAt` (of several
+   * at one time, the end of the chain of transitions they form, starting → ready → stopping → stopped →
+   * starting, whatever order they arrived in: `ready`, `stopping` and `stopped` at one time give `stopped`;
+   * when they form no single chain, the one published last), oldest first; one entry when one event told both. At most 32 feeds a
    * stream. Empty for a stream never heard of or forgotten (beyond `retainStreams` or `retainBytes`); a
    * `live_stream.deleted` forgets every event dated no later than it, whether heard before it or arriving
    * late (a re-sent deletion changes nothing), so what is kept does not depend on the order of arrival.
@@ -203,13 +204,32 @@ export function isEventHub(value: unknown): value is LiveStreamEventHub {
   );
 }
 
-// Whether `held` told the end of the transition `incoming` tells the beginning of (`ready` after
-// `starting`, `stopped` after `stopping`): of two state events at one time, the end is kept whatever the
-// order they arrive in.
-function endsTransition(held: LiveStreamEvent, incoming: LiveStreamEvent): boolean {
-  const begun = ownValue(incoming, 'state');
-  const ended = ownValue(held, 'state');
-  return (begun === 'starting' && ended === 'ready') || (begun === 'stopping' && ended === 'stopped');
+// The state that follows each in a stream's lifecycle: starting → ready → stopping → stopped → starting.
+function nextState(state: unknown): string | undefined {
+  if (state === 'starting') return 'ready';
+  if (state === 'ready') return 'stopping';
+  if (state === 'stopping') return 'stopped';
+  if (state === 'stopped') return 'starting';
+  return undefined;
+}
+
+// Of the state events told at one time (one per state, in the order they were published), the one kept:
+// the end of the chain of transitions they form (`ready`, `stopping`, `stopped` at one time end at
+// `stopped`; `stopped`, `starting` at `starting`), whatever order they arrived in. When they form no single
+// chain (a state outside the lifecycle, two ends, or the whole cycle), the one published last.
+function stateAtOneTime(events: readonly LiveStreamEvent[]): LiveStreamEvent {
+  const last = events[events.length - 1] as LiveStreamEvent;
+  if (events.length === 1) return last;
+  const states = new Set(events.map((each) => ownValue(each, 'state')));
+  let end: LiveStreamEvent | undefined;
+  for (const each of events) {
+    const next = nextState(ownValue(each, 'state'));
+    if (next === undefined) return last;
+    if (states.has(next)) continue;
+    if (end !== undefined) return last;
+    end = each;
+  }
+  return end ?? last;
 }
 
 /**
@@ -340,7 +360,10 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
       entry.deletedAt = Math.max(time, entry.deletedAt ?? time);
       const deletedAt = entry.deletedAt;
       entry.feeds?.forgetUntil(deletedAt);
-      if (entry.state && timeOfDate(entry.state.occurredAt) <= deletedAt) delete entry.state;
+      if (entry.state && timeOfDate(entry.state.occurredAt) <= deletedAt) {
+        delete entry.state;
+        delete entry.tied;
+      }
       newest.delete(key);
       newest.set(key, entry);
       trim(key);
@@ -354,14 +377,6 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
     if (held?.deletedAt !== undefined && time <= held.deletedAt) return;
     const entry: Newest = held ?? Object.create(null);
     newest.delete(key);
-    // Of two state events at one time, the one published last counts, except that a transition's end
-    // outranks its beginning: Wowza Video sends `stop.requested` and `stop.complete` with one `event_time`,
-    // and delivered the other way round they would leave the stream `stopping` for good.
-    const tellsNewerState = (heldState: LiveStreamEvent | undefined): boolean => {
-      if (!heldState) return true;
-      const heldTime = timeOfDate(heldState.occurredAt);
-      return time > heldTime || (time === heldTime && !endsTransition(heldState, event));
-    };
     // The event as the hub read it (see eventList) without its `raw`, handed to nobody: kept as it is,
     // copied when handed out. `raw` (the whole body: megabytes for some, stream keys for others) is what
     // would make ten thousand streams' memory unbounded in bytes; what `latest` decides by is the rest.
@@ -370,7 +385,24 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
       entry.feeds ??= new BroadcastFeeds();
       entry.feeds.hear(kept);
     }
-    if (tellsState && tellsNewerState(entry.state)) entry.state = kept;
+    if (tellsState) {
+      const heldTime = entry.state ? timeOfDate(entry.state.occurredAt) : Number.NEGATIVE_INFINITY;
+      if (time > heldTime) {
+        entry.state = kept;
+        delete entry.tied;
+      } else if (time === heldTime) {
+        // Several states told at one time (Wowza Video dates a stop's `stop.requested` and `stop.complete`
+        // alike): kept together, one per state, and the state decided from all of them, so that the order
+        // they arrive in does not change what `latest` gives (see stateAtOneTime).
+        const state = ownValue(kept, 'state');
+        const tied = (entry.tied ?? [entry.state as LiveStreamEvent]).filter(
+          (each) => ownValue(each, 'state') !== state,
+        );
+        tied.push(kept);
+        entry.tied = tied;
+        entry.state = stateAtOneTime(tied);
+      }
+    }
     newest.set(key, entry);
     trim(key);
   };
@@ -379,6 +411,7 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
   const bytesOf = (entry: Newest): number => {
     const events = new Set(entry.feeds?.held() ?? []);
     if (entry.state) events.add(entry.state);
+    for (const each of entry.tied ?? []) events.add(each);
     let bytes = 0;
     for (const each of events) bytes += eventSize(each).kept;
     return bytes;
@@ -515,6 +548,8 @@ interface Newest {
   /** The newest events that told whether video arrives, one per feed. */
   feeds?: BroadcastFeeds;
   state?: LiveStreamEvent;
+  /** The state events told at `state`'s time when there are several, one per state, oldest first. */
+  tied?: LiveStreamEvent[];
   /** When the stream was reported deleted (ms): an event not later than this is not kept. */
   deletedAt?: number;
 }
