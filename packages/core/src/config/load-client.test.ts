@@ -415,6 +415,25 @@ describe('rateLimit in configuration', () => {
       return (error as InvalidInputError).issues.map((issue) => issue.path);
     };
     expect(await paths({ store: 'postgres' })).toEqual(['rateLimit.store']);
+    // A mistyped store is what is named, not the Redis settings beside it, with the store it may mean.
+    for (const [store, meant] of [
+      ['Redis', "'redis'"],
+      [' REDIS ', "'redis'"],
+      ['Memory', "'memory'"],
+    ] as const) {
+      const error = (await rateLimitFromConfig({
+        store,
+        url: 'redis://127.0.0.1:6379',
+        keyPrefix: 'zq:',
+      } as never).catch((caught: unknown) => caught)) as InvalidInputError;
+      expect(error.issues).toEqual([
+        {
+          path: 'rateLimit.store',
+          message: `expected 'memory', 'redis' or a GateStore (did you mean ${meant}?)`,
+        },
+      ]);
+    }
+    expect(await paths({ store: 'postgres', url: 'redis://127.0.0.1:6379' })).toEqual(['rateLimit.store']);
     expect(await paths({ url: 'redis://127.0.0.1:6379', onUnavailable: 'fail' })).toEqual([
       'rateLimit.url',
       'rateLimit.onUnavailable',

@@ -778,18 +778,28 @@ export async function rateLimitFromConfig(
     ...(limits.maxConcurrency === undefined ? {} : { maxConcurrency: limits.maxConcurrency }),
     ...(chosen ? { store: chosen } : {}),
   });
+  // The store is named first: a mistyped one (`'Redis'`) is what is wrong, not the `url` beside it.
+  if (
+    store !== undefined &&
+    store !== 'memory' &&
+    store !== 'redis' &&
+    (typeof store !== 'object' || store === null)
+  ) {
+    const given: unknown = store;
+    const near =
+      typeof given === 'string' && ['memory', 'redis'].includes(given.trim().toLowerCase())
+        ? ` (did you mean '${given.trim().toLowerCase()}'?)`
+        : '';
+    throw rateLimitError([
+      { path: 'rateLimit.store', message: `expected 'memory', 'redis' or a GateStore${near}` },
+    ]);
+  }
   if (store !== 'redis') {
     const misplaced = Object.entries({ url, onUnavailable, keyPrefix })
       .filter(([, value]) => value !== undefined)
       .map(([name]) => ({ path: `rateLimit.${name}`, message: "only with store: 'redis'" }));
     if (misplaced.length > 0) throw rateLimitError(misplaced);
-    if (store === undefined || store === 'memory') return limitsOf();
-    if (typeof store !== 'object' || store === null) {
-      throw rateLimitError([
-        { path: 'rateLimit.store', message: "expected 'memory', 'redis' or a GateStore" },
-      ]);
-    }
-    return limitsOf(store);
+    return store === undefined || store === 'memory' ? limitsOf() : limitsOf(store);
   }
   const factory =
     readGateStores(options).redis ??
