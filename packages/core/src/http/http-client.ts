@@ -558,6 +558,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
             key,
             holdMs: limit + 5_000,
             onWarning: (warning) => emit(hooks.onWarning, { ...base, warning }),
+            maxPauseMs: policy.maxRetryAfterMs,
           });
         } catch (error) {
           const refused = gateError(
@@ -1156,9 +1157,13 @@ function gateError(
 ): UniliveError {
   if (isInstanceOf(error, GateDeadlineError)) {
     if (error.reason === 'paused') {
+      const beyond =
+        error.maxPauseMs === undefined
+          ? "past this call's deadline"
+          : `longer than this client waits for one (retry.maxRetryAfterMs ${error.maxPauseMs} ms)`;
       return new RateLimitError(
         errorOptions({
-          message: `${provider}: the vendor's rate limit holds requests for ${Math.ceil((error.waitMs ?? 0) / 1000)} s more (after a 429), past this call's deadline; not sent`,
+          message: `${provider}: the vendor's rate limit holds requests for ${Math.ceil((error.waitMs ?? 0) / 1000)} s more (after a 429), ${beyond}; not sent`,
           ...(error.waitMs === undefined ? {} : { retryAfterMs: error.waitMs }),
           delivery,
         }),

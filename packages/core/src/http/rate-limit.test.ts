@@ -115,6 +115,65 @@ describe('rate-limit pauses', () => {
     void http;
   });
 
+  it("a pause longer than this client's retry.maxRetryAfterMs (another's, in a shared budget) refuses at once, unsent (generated)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1_000, max: 30_000 }),
+        fc.integer({ min: 1, max: 60_000 }),
+        async (maxRetryAfterMs, pausedMs) => {
+          const time = virtualTime();
+          // One gate for both clients, as one shared store gives processes configured alike: another client,
+          // with the default 60 s ceiling, paused the budget after its own 429.
+          const gate = createRequestGate({}, time.clock, time.sleep);
+          gate.pause(time.clock() + pausedMs, await vendorKey);
+          const requests: string[] = [];
+          const http = createHttpClient({
+            provider: 'test-vendor',
+            baseUrl: 'https://api.vendor.test',
+            headers: () => ({}),
+            secrets: new SecretSet(),
+            totalTimeoutMs: 120_000,
+            retry: { maxRetryAfterMs },
+            fetch: (async () => {
+              requests.push('GET /streams/a');
+              return ok();
+            }) as typeof fetch,
+          });
+          const result = await http
+            .request({
+              operation: 'get',
+              method: 'GET',
+              path: 'streams/a',
+              schema,
+              options: { runtime: { gate, clock: time.clock, sleep: time.sleep } },
+            })
+            .catch((caught: unknown) => caught as UniliveError);
+          if (pausedMs <= maxRetryAfterMs) {
+            // Within its own ceiling: waited out, then sent.
+            expect(time.sleeps).toEqual([pausedMs]);
+            expect(requests).toEqual(['GET /streams/a']);
+            return;
+          }
+          expect(RateLimitError.isInstance(result)).toBe(true);
+          expect(result).toMatchObject({ retryAfterMs: pausedMs, delivery: 'not-sent', operation: 'get' });
+          expect((result as UniliveError).message).toBe(
+            `test-vendor: the vendor's rate limit holds requests for ${Math.ceil(pausedMs / 1000)} s more (after a 429), longer than this client waits for one (retry.maxRetryAfterMs ${maxRetryAfterMs} ms); not sent`,
+          );
+          expect(time.sleeps).toEqual([]);
+          expect(requests).toEqual([]);
+        },
+      ),
+      {
+        numRuns: 50,
+        examples: [
+          [5_000, 5_000],
+          [5_000, 5_001],
+          [5_000, 56_000],
+        ],
+      },
+    );
+  });
+
   it('a call queued behind the concurrency limit honours its own deadline and signal', async () => {
     const time = virtualTime();
     const gate = createRequestGate({ maxConcurrency: 1 }, time.clock, time.sleep);

@@ -83,6 +83,13 @@ export interface GateAcquireOptions {
   holdMs?: number | undefined;
   /** Hears a `fallback` warning when a shared store fails and the request is paced in memory instead. */
   onWarning?: ((warning: Warning) => void) | undefined;
+  /**
+   * The longest vendor pause (after a 429) the request waits out, in ms: a longer one in force rejects at
+   * once with {@link GateDeadlineError} (`reason: 'paused'`, `maxPauseMs` set). The HTTP layer gives its
+   * `retry.maxRetryAfterMs`, so a pause another process wrote with a longer ceiling holds this request no
+   * longer than its own 429 would. Default: no bound but `deadline`.
+   */
+  maxPauseMs?: number | undefined;
 }
 
 /**
@@ -116,6 +123,8 @@ export class GateDeadlineError extends Error {
     readonly waitMs?: number,
     /** For a store that did not answer: its description (`rateLimit.store.description`). */
     readonly store?: string,
+    /** For a pause longer than the caller waits for one (`maxPauseMs`): that bound, in ms. */
+    readonly maxPauseMs?: number,
   ) {
     super(`the request could not start before its deadline (${reason})`);
   }
@@ -364,9 +373,18 @@ export function createRequestGate(
   }
 
   // Waits until the pause ends; a pause that outlasts the deadline fails at once.
-  async function waitOutPause(until: number, deadline: number, signal: AbortSignal | undefined) {
+  async function waitOutPause(
+    until: number,
+    deadline: number,
+    signal: AbortSignal | undefined,
+    maxPauseMs: number,
+  ) {
     const now = clock();
     if (until >= deadline) throw new GateDeadlineError('paused', until - now);
+    // Longer than this caller waits for a vendor's pause (its `retry.maxRetryAfterMs`): a pause another
+    // client or process wrote after its own 429, with its own ceiling, refuses this request as the 429
+    // would have, at once.
+    if (until - now > maxPauseMs) throw new GateDeadlineError('paused', until - now, undefined, maxPauseMs);
     waitingFor = 'paused';
     await waitFor(until - now, signal);
   }
@@ -376,11 +394,12 @@ export function createRequestGate(
     deadline: number,
     signal: AbortSignal | undefined,
     onWarning: ((warning: Warning) => void) | undefined,
+    maxPauseMs: number,
   ): Promise<void> {
     for (;;) {
       const until = await pausedUntil(key, onWarning, { deadline, signal });
       if (until <= clock()) return;
-      await waitOutPause(until, deadline, signal);
+      await waitOutPause(until, deadline, signal, maxPauseMs);
     }
   }
 
@@ -397,6 +416,7 @@ export function createRequestGate(
     deadline: number,
     signal: AbortSignal | undefined,
     onWarning: ((warning: Warning) => void) | undefined,
+    maxPauseMs: number,
   ): Promise<GateStore> {
     for (;;) {
       if (signal?.aborted) throw signal.reason;
@@ -420,7 +440,7 @@ export function createRequestGate(
       if (until > clock()) {
         // Paused: nobody may start, so the slot goes back until the pause is over.
         if (slot.value) release(slot.store, key, holder);
-        await waitOutPause(until, deadline, signal);
+        await waitOutPause(until, deadline, signal, maxPauseMs);
         continue;
       }
       if (slot.value) return slot.store;
@@ -463,6 +483,7 @@ export function createRequestGate(
     deadline: number,
     signal: AbortSignal | undefined,
     onWarning: ((warning: Warning) => void) | undefined,
+    maxPauseMs: number,
   ): Promise<void> {
     for (;;) {
       const bound = { deadline, signal };
@@ -472,7 +493,7 @@ export function createRequestGate(
         () => {},
       );
       if (until > clock()) {
-        await waitOutPause(until, deadline, signal);
+        await waitOutPause(until, deadline, signal, maxPauseMs);
         continue;
       }
       const waitMs = token.value;
@@ -532,7 +553,14 @@ export function createRequestGate(
   // code handed one copy (a wrapping provider) must not be able to rewrite `acquire` and so turn the limit
   // off for every later call of the client. It can still use it, as its API says.
   const gate: RequestGate = {
-    async acquire({ signal, deadline = Number.POSITIVE_INFINITY, key = 'default', holdMs, onWarning } = {}) {
+    async acquire({
+      signal,
+      deadline = Number.POSITIVE_INFINITY,
+      key = 'default',
+      holdMs,
+      onWarning,
+      maxPauseMs = Number.POSITIVE_INFINITY,
+    } = {}) {
       if (signal?.aborted) throw signal.reason;
       const holder = `${instance}:${++holders}`;
       let holding: GateStore | undefined;
@@ -553,11 +581,12 @@ export function createRequestGate(
             deadline,
             signal,
             onWarning,
+            maxPauseMs,
           );
         }
         if (requestsPerSecond !== undefined)
-          await takeToken(key, requestsPerSecond, deadline, signal, onWarning);
-        else if (holding === undefined) await pauseOver(key, deadline, signal, onWarning);
+          await takeToken(key, requestsPerSecond, deadline, signal, onWarning, maxPauseMs);
+        else if (holding === undefined) await pauseOver(key, deadline, signal, onWarning, maxPauseMs);
       } catch (error) {
         if (holding) release(holding, key, holder);
         throw error;
