@@ -184,3 +184,15 @@ export function settingsFromTheEnvironment(
   const entry: RegistryProviderConfig = { provider: 'liveapi', name: text };
   void [config, entry];
 }
+
+// A reference in object form names one of the registry's providers: another name fails to compile.
+export async function registryReferences(): Promise<void> {
+  const named = createLiveStreamRegistry({ providers: { eu: provider, us: provider } });
+  await named.get({ provider: 'eu', id: 'abc123' });
+  await named.get('eu:abc123');
+  await named.get({ ref: 'us:abc123' });
+  // @ts-expect-error 'euu' is no provider of this registry
+  await named.get({ provider: 'euu', id: 'abc123' });
+  // @ts-expect-error 'euu' is no provider of this registry
+  await named.delete({ provider: 'euu', id: 'abc123' });
+}

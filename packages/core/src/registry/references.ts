@@ -14,8 +14,13 @@ const namePattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
  * (`{ provider: 'eu', id: 'abc123' }`), where `provider` is the name the provider has in the registry, not
  * the vendor's id, or an object carrying `ref`, such as a stream a registry returned: its `ref` is what
  * counts, since its `provider` is the vendor's id (`liveapi`), which may also be another account's name.
+ * `Name`: the registry's provider names, so that an object naming none of them fails to compile (a string
+ * reference is checked when the call is made).
  */
-export type StreamReference = string | { provider: string; id: string } | { ref: string; id?: string };
+export type StreamReference<Name extends string = string> =
+  | string
+  | { provider: Name; id: string }
+  | { ref: string; id?: string };
 
 /** A reference taken apart: the provider's registry name and the vendor's stream id. */
 export interface ParsedStreamReference {

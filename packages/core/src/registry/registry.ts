@@ -252,7 +252,7 @@ export interface LiveStreamRegistry<Name extends string = string> {
    *   may have made the stream (no failover then), or when every candidate failed.
    */
   create(input: CreateLiveStreamInput, options?: RegistryCreateOptions<Name>): Promise<RoutedLiveStream>;
-  get(reference: StreamReference, options?: RequestOptions): Promise<RegistryLiveStream>;
+  get(reference: StreamReference<Name>, options?: RequestOptions): Promise<RegistryLiveStream>;
   /**
    * Every stream of every provider, one provider after the other, each page fetched as the walk goes.
    * A provider's own list options (typed in `ProviderListOptions`: Wowza Video's `details`) are taken when
@@ -262,23 +262,23 @@ export interface LiveStreamRegistry<Name extends string = string> {
    */
   list(options?: RegistryListOptions<Name> & ProviderListOptions): RegistryStreamList;
   update(
-    reference: StreamReference,
+    reference: StreamReference<Name>,
     patch: UpdateLiveStreamInput,
     options?: RequestOptions,
   ): Promise<RegistryLiveStream>;
-  delete(reference: StreamReference, options?: RequestOptions): Promise<void>;
+  delete(reference: StreamReference<Name>, options?: RequestOptions): Promise<void>;
   /** Starts the stream; `providerOptions` as on the client's `start`. */
-  start(reference: StreamReference, options?: StartRequestOptions): Promise<RegistryLiveStream>;
-  stop(reference: StreamReference, options?: RequestOptions): Promise<RegistryLiveStream>;
+  start(reference: StreamReference<Name>, options?: StartRequestOptions): Promise<RegistryLiveStream>;
+  stop(reference: StreamReference<Name>, options?: RequestOptions): Promise<RegistryLiveStream>;
   /** The client's `waitForState` on the stream's provider (`events` included). */
   waitForState(
-    reference: StreamReference,
+    reference: StreamReference<Name>,
     state: LiveStreamState | readonly LiveStreamState[],
     options?: Parameters<LiveStreamClient['waitForState']>[2],
   ): Promise<RegistryLiveStream>;
   /** The client's `waitForBroadcast` on the stream's provider (`events` included). */
   waitForBroadcast(
-    reference: StreamReference,
+    reference: StreamReference<Name>,
     options?: Parameters<LiveStreamClient['waitForBroadcast']>[1],
   ): Promise<RegistryLiveStream>;
   /**
@@ -309,7 +309,7 @@ export interface LiveStreamRegistry<Name extends string = string> {
    * @throws InvalidInputError for a bad reference, `to`, `input` or option, before the source is read.
    * @throws AbortError when `signal` fires (first of all when it has already).
    */
-  planMigration(reference: StreamReference, options: MigrationOptions<Name>): Promise<MigrationPlan>;
+  planMigration(reference: StreamReference<Name>, options: MigrationOptions<Name>): Promise<MigrationPlan>;
   /**
    * Creates the equivalent of a stream on another provider (see {@link MigrationPlan}) and, when asked,
    * deletes the source once the new stream exists. A failure to delete the source does not fail the
@@ -320,7 +320,7 @@ export interface LiveStreamRegistry<Name extends string = string> {
    *   `delivery: 'unknown'`, parts `create`, `stop-source` (a running source) and `delete-source` as
    *   `applied`, `unknown` (the step whose request it cut off) or `notApplied`; never a `sourceError`.
    */
-  migrate(reference: StreamReference, options: MigrateOptions<Name>): Promise<MigrationResult>;
+  migrate(reference: StreamReference<Name>, options: MigrateOptions<Name>): Promise<MigrationResult>;
 }
 
 /** Options of {@link createLiveStreamRegistry}. */
