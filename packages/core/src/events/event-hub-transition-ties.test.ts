@@ -108,3 +108,27 @@ describe('an event hub given several state events at one time', () => {
     expect(latestState(hub)).toBeUndefined();
   });
 });
+
+describe('several state events at one time near the byte bound', () => {
+  it('keep the state decided from them rather than forget the stream, when together they pass retainBytes', () => {
+    // Each event some 12 kB as the hub weighs it (6,000 characters of data): one fits 16 kB, two do not.
+    const heavy = (id: string, state: LiveStreamState): LiveStreamEvent => ({
+      ...stateEvent(id, state),
+      data: { note: 'x'.repeat(6_000) },
+    });
+    for (const order of [
+      ['ready', 'stopping', 'stopped'],
+      ['stopped', 'stopping', 'ready'],
+    ] as LiveStreamState[][]) {
+      const hub = createEventHub({ retainBytes: 16_000 });
+      const seen: (LiveStreamState | undefined)[] = [];
+      for (const [index, state] of order.entries()) {
+        hub.publish(heavy(`zq-${index}`, state));
+        seen.push(latestState(hub));
+      }
+      // Never forgotten; and each answer is one the states told so far could give.
+      expect(seen[0]).toBe(order[0]);
+      expect(seen.every((state) => state !== undefined)).toBe(true);
+    }
+  });
+});

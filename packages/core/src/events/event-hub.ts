@@ -424,7 +424,13 @@ export function createEventHub(options: EventHubOptions = {}): LiveStreamEventHu
   const trim = (key: string): void => {
     const entry = newest.get(key);
     if (entry !== undefined) {
-      const bytes = bytesOf(entry);
+      let bytes = bytesOf(entry);
+      // The states told at one time are kept together while `retainBytes` allows; beyond it, the state
+      // decided from them is kept alone rather than the stream forgotten for their weight.
+      if (entry.tied !== undefined && retained - (weights.get(key) ?? 0) + bytes > retainBytes) {
+        delete entry.tied;
+        bytes = bytesOf(entry);
+      }
       retained += bytes - (weights.get(key) ?? 0);
       weights.set(key, bytes);
     }
