@@ -1,6 +1,6 @@
 import { createEventHub, createLiveStreamClient, tokens } from '@unilive/core';
 import { createContainer } from '@unilive/core/container';
-import { startSandbox } from '@unilive/sandbox';
+import { type Sandbox, startSandbox } from '@unilive/sandbox';
 import { sleepUntilWoken, startWebhookReceiver } from '@unilive/testing';
 import { describe, expect, it } from 'vitest';
 import { wowzaRealtime } from './wowza-realtime-provider.js';
@@ -10,6 +10,33 @@ import { parseWebhook, wowzaRealtimeStreamNames } from './wowza-realtime-webhook
 // `feeds` webhook to a local handler, which resolves the stream name to the id; a waitForBroadcast that
 // polls every 30 s (with a sleep that never ends by itself) ends on the event. The API cannot tell
 // whether video arrives, so the event decides there.
+// A sandbox whose Real-Time webhooks reach a local handler that names streams with one resolver, as the
+// provider page sets it up (one `wowzaRealtimeStreamNames` for every delivery, refreshMs its default).
+async function withResolvedWebhooks(
+  run: (parts: {
+    sandbox: Sandbox;
+    hub: ReturnType<typeof createEventHub>;
+    receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+    client: ReturnType<typeof createLiveStreamClient>;
+  }) => Promise<void>,
+): Promise<void> {
+  const sandbox = await startSandbox({ media: false });
+  const provider = wowzaRealtime(sandbox.adapterSettings('wowza-realtime'));
+  const hub = createEventHub();
+  const resolveStreamId = wowzaRealtimeStreamNames(provider);
+  const receiver = await startWebhookReceiver({
+    hub,
+    parse: (input) => parseWebhook(input, { secret: sandbox.webhooks.secret, resolveStreamId }),
+  });
+  try {
+    sandbox.webhooks.register('wowza-realtime', receiver.url);
+    await run({ sandbox, hub, receiver, client: createLiveStreamClient(provider) });
+  } finally {
+    await receiver.close();
+    await sandbox.close();
+  }
+}
+
 describe('wowza-realtime webhooks from the sandbox', () => {
   it('encoder connected → feeds started → the broadcast wait ends; disconnected → feeds ended', async () => {
     const sandbox = await startSandbox();
@@ -69,18 +96,8 @@ describe('wowza-realtime webhooks from the sandbox', () => {
   });
 
   it('a stream made after the resolver walked: its first feeds event names it, and its broadcast wait ends', async () => {
-    const sandbox = await startSandbox({ media: false });
-    const provider = wowzaRealtime(sandbox.adapterSettings('wowza-realtime'));
-    const hub = createEventHub();
     // The provider page's set-up: one resolver for every delivery, its refreshMs the default 30 s.
-    const resolveStreamId = wowzaRealtimeStreamNames(provider);
-    const receiver = await startWebhookReceiver({
-      hub,
-      parse: (input) => parseWebhook(input, { secret: sandbox.webhooks.secret, resolveStreamId }),
-    });
-    try {
-      sandbox.webhooks.register('wowza-realtime', receiver.url);
-      const client = createLiveStreamClient(provider);
+    await withResolvedWebhooks(async ({ sandbox, hub, receiver, client }) => {
       const wait = { events: hub, intervalMs: 30_000, maxIntervalMs: 30_000, timeoutMs: 60_000 };
       // Each stream goes live a moment after it is made, as an application's encoders do.
       const streams = [];
@@ -95,24 +112,11 @@ describe('wowza-realtime webhooks from the sandbox', () => {
       expect(receiver.events.map((event) => [event.type, event.streamId])).toEqual(
         streams.map((stream) => ['live_stream.connected', stream.id]),
       );
-    } finally {
-      await receiver.close();
-      await sandbox.close();
-    }
+    });
   });
 
   it("a stream deleted as another goes live: the other's walk no longer lists it, and its feed's end still names it", async () => {
-    const sandbox = await startSandbox({ media: false });
-    const provider = wowzaRealtime(sandbox.adapterSettings('wowza-realtime'));
-    const hub = createEventHub();
-    const resolveStreamId = wowzaRealtimeStreamNames(provider);
-    const receiver = await startWebhookReceiver({
-      hub,
-      parse: (input) => parseWebhook(input, { secret: sandbox.webhooks.secret, resolveStreamId }),
-    });
-    try {
-      sandbox.webhooks.register('wowza-realtime', receiver.url);
-      const client = createLiveStreamClient(provider);
+    await withResolvedWebhooks(async ({ sandbox, hub, receiver, client }) => {
       const first = await client.create({ name: 'zq deleted' });
       sandbox.setEncoder('wowza-realtime', first.id, true);
       await sandbox.webhooks.settled();
@@ -129,26 +133,13 @@ describe('wowza-realtime webhooks from the sandbox', () => {
       expect(
         hub.latest({ provider: 'wowza-realtime', streamId: first.id }).map((event) => event.broadcasting),
       ).toEqual([false]);
-    } finally {
-      await receiver.close();
-      await sandbox.close();
-    }
+    });
   });
 
   it('a stream deleted while an encoder publishes: feeds ended names it, and the hub no longer has it broadcasting', async () => {
-    const sandbox = await startSandbox({ media: false });
-    const provider = wowzaRealtime(sandbox.adapterSettings('wowza-realtime'));
-    const hub = createEventHub();
     // One resolver for every delivery: it remembers the names it has read, so it still names a stream
     // that is gone by the time its feed's end arrives (a walk made then would no longer find it).
-    const resolveStreamId = wowzaRealtimeStreamNames(provider);
-    const receiver = await startWebhookReceiver({
-      hub,
-      parse: (input) => parseWebhook(input, { secret: sandbox.webhooks.secret, resolveStreamId }),
-    });
-    try {
-      sandbox.webhooks.register('wowza-realtime', receiver.url);
-      const client = createLiveStreamClient(provider);
+    await withResolvedWebhooks(async ({ sandbox, hub, receiver, client }) => {
       const stream = await client.create({ name: 'deleted live' });
       sandbox.setEncoder('wowza-realtime', stream.id, true);
       expect((await client.waitForBroadcast(stream.id, { events: hub, intervalMs: 100 })).broadcasting).toBe(
@@ -167,10 +158,7 @@ describe('wowza-realtime webhooks from the sandbox', () => {
           .map((event) => [event.type, event.broadcasting]),
       ).toEqual([['live_stream.disconnected', false]]);
       expect(receiver.statuses).toEqual([200, 200]);
-    } finally {
-      await receiver.close();
-      await sandbox.close();
-    }
+    });
   });
 
   it('a handler with another secret refuses every delivery (400), and nothing reaches the hub', async () => {

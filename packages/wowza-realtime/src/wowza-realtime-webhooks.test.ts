@@ -381,56 +381,58 @@ describe('wowzaRealtimeStreamNames', () => {
     raw: {},
   });
 
+  // An account whose `list` yields `streams` as they are when each walk begins, counting the walks.
+  const account = (streams: LiveStream[]) => {
+    let walked = 0;
+    return {
+      source: {
+        async *list() {
+          walked += 1;
+          yield* [...streams];
+        },
+      },
+      walks: () => walked,
+    };
+  };
+
   it('walks the streams once, answers from memory, and finds a stream made since the last walk at its first lookup', async () => {
     const now = 0;
     const streams = [stream('a1', 'name-a')];
-    let walks = 0;
-    const source = {
-      async *list() {
-        walks += 1;
-        yield* streams;
-      },
-    };
+    const { source, walks } = account(streams);
     const resolve = wowzaRealtimeStreamNames(source, { refreshMs: 1_000, clock: () => now });
     expect(await Promise.all([resolve('name-a'), resolve('name-a')])).toEqual(['a1', 'a1']);
-    expect(walks).toBe(1);
+    expect(walks()).toBe(1);
     // Made a moment after the walk, its encoder connecting at once: its first event names it well within
     // refreshMs, and is about it (no vendor resends an event answered 200).
     streams.push(stream('b2', 'name-b'));
     expect(await resolve('name-b')).toBe('b2');
-    expect(walks).toBe(2);
+    expect(walks()).toBe(2);
     expect(await resolve('name-a')).toBe('a1');
     // The vendor's `accountId/name` form is the name.
     expect(await resolve('ZG6NWV/name-b')).toBe('b2');
-    expect(walks).toBe(2);
+    expect(walks()).toBe(2);
   });
 
   it('looks a name no walk found up again only refreshMs later, each such name on its own', async () => {
     let now = 0;
     const streams = [stream('a1', 'name-a')];
-    let walks = 0;
-    const source = {
-      async *list() {
-        walks += 1;
-        yield* streams;
-      },
-    };
+    const { source, walks } = account(streams);
     const resolve = wowzaRealtimeStreamNames(source, { refreshMs: 1_000, clock: () => now });
     expect(await resolve('gone')).toBeUndefined();
-    expect(walks).toBe(1);
+    expect(walks()).toBe(1);
     now = 999;
     expect(await resolve('gone')).toBeUndefined();
-    expect(walks).toBe(1);
+    expect(walks()).toBe(1);
     // Another name not looked up before is looked up at once.
     expect(await resolve('gone-too')).toBeUndefined();
-    expect(walks).toBe(2);
+    expect(walks()).toBe(2);
     now = 1_000;
     streams.push(stream('g3', 'gone'));
     expect(await resolve('gone')).toBe('g3');
-    expect(walks).toBe(3);
+    expect(walks()).toBe(3);
     // `gone-too` was missed at 999: not due before 1,999.
     expect(await resolve('gone-too')).toBeUndefined();
-    expect(walks).toBe(3);
+    expect(walks()).toBe(3);
   });
 
   it('lookups asking while a walk runs wait for it, then share one walk begun after them', async () => {
@@ -462,55 +464,43 @@ describe('wowzaRealtimeStreamNames', () => {
 
   it("keeps a deleted stream's name when a walk made for another stream no longer lists it, the last 1,024", async () => {
     const streams = [stream('a1', 'name-a')];
-    let walks = 0;
-    const source = {
-      async *list() {
-        walks += 1;
-        yield* streams;
-      },
-    };
+    const { source, walks } = account(streams);
     const resolve = wowzaRealtimeStreamNames(source, { refreshMs: 60_000 });
     expect(await resolve('name-a')).toBe('a1');
     // A deleted; B made and live: B's first event walks, and the walk no longer lists A.
     streams.splice(0, 1, stream('b2', 'name-b'));
     expect(await resolve('name-b')).toBe('b2');
-    expect(walks).toBe(2);
+    expect(walks()).toBe(2);
     // A's feed ends after: its event still names A, with no walk.
     expect(await resolve('name-a')).toBe('a1');
-    expect(walks).toBe(2);
+    expect(walks()).toBe(2);
     // Bounded: 1,024 more streams gone after A, and A's name is no longer held.
     for (let index = 0; index < 1_024; index += 1) streams.push(stream(`g${index}`, `zq-gone-${index}`));
     expect(await resolve('zq-gone-0')).toBe('g0');
     streams.splice(0, streams.length, stream('c3', 'name-c'));
     expect(await resolve('name-c')).toBe('c3');
     // Gone now: B and the 1,024 others after A, so the oldest two are no longer held.
-    const walked = walks;
+    const walked = walks();
     expect(await resolve('zq-gone-1023')).toBe('g1023');
     expect(await resolve('zq-gone-0')).toBe('g0');
-    expect(walks).toBe(walked);
+    expect(walks()).toBe(walked);
     expect(await resolve('name-a')).toBeUndefined();
-    expect(walks).toBe(walked + 1);
+    expect(walks()).toBe(walked + 1);
   });
 
   it('remembers at most 1,024 names no walk found, the oldest dropped first', async () => {
     let now = 0;
-    let walks = 0;
-    const source = {
-      async *list() {
-        walks += 1;
-        yield* [] as LiveStream[];
-      },
-    };
+    const { source, walks } = account([]);
     const resolve = wowzaRealtimeStreamNames(source, { refreshMs: 1_000, clock: () => now });
     for (let index = 0; index < 1_025; index += 1) expect(await resolve(`zq-${index}`)).toBeUndefined();
-    expect(walks).toBe(1_025);
+    expect(walks()).toBe(1_025);
     now = 500;
     // The last 1,024 are held off; the first was dropped, so it walks again.
     expect(await resolve('zq-1024')).toBeUndefined();
     expect(await resolve('zq-1')).toBeUndefined();
-    expect(walks).toBe(1_025);
+    expect(walks()).toBe(1_025);
     expect(await resolve('zq-0')).toBeUndefined();
-    expect(walks).toBe(1_026);
+    expect(walks()).toBe(1_026);
   });
 
   // A clock that throws, or answers no finite number of ms (NaN would never walk again), is the option

@@ -66,6 +66,36 @@ const ok = () =>
   new Response(JSON.stringify({ id: 'a' }), { headers: { 'content-type': 'application/json' } });
 const tooMany = (headers: Record<string, string>) => () => new Response('{}', { status: 429, headers });
 
+/** A GET of `streams/a` by a client of the test vendor with `settings`, drawing on `gate`: what it ended in and sent. */
+async function gatedGet(
+  gate: ReturnType<typeof createRequestGate>,
+  time: ReturnType<typeof virtualTime>,
+  settings: { totalTimeoutMs: number; retry?: { maxRetryAfterMs: number } },
+) {
+  const requests: string[] = [];
+  const http = createHttpClient({
+    provider: 'test-vendor',
+    baseUrl: 'https://api.vendor.test',
+    headers: () => ({}),
+    secrets: new SecretSet(),
+    ...settings,
+    fetch: (async () => {
+      requests.push('GET /streams/a');
+      return ok();
+    }) as typeof fetch,
+  });
+  const result = await http
+    .request({
+      operation: 'get',
+      method: 'GET',
+      path: 'streams/a',
+      schema,
+      options: { runtime: { gate, clock: time.clock, sleep: time.sleep } },
+    })
+    .catch((caught: unknown) => caught as UniliveError);
+  return { result, requests };
+}
+
 describe('rate-limit pauses', () => {
   it('a Retry-After of a day fails the call and pauses the others no longer than maxRetryAfterMs', async () => {
     const time = virtualTime();
@@ -89,30 +119,13 @@ describe('rate-limit pauses', () => {
     const time = virtualTime();
     const gate = createRequestGate({}, time.clock, time.sleep);
     gate.pause(time.clock() + 50_000, await vendorKey);
-    const { http, requests } = vendor([ok]);
-    const http2 = createHttpClient({
-      provider: 'test-vendor',
-      baseUrl: 'https://api.vendor.test',
-      headers: () => ({}),
-      secrets: new SecretSet(),
-      totalTimeoutMs: 10_000,
-      fetch: (async () => ok()) as typeof fetch,
-    });
-    const error = await http2
-      .request({
-        operation: 'get',
-        method: 'GET',
-        path: 'streams/a',
-        schema,
-        options: { runtime: { gate, clock: time.clock, sleep: time.sleep } },
-      })
-      .catch((caught: unknown) => caught as UniliveError);
+    // The call's own request (the old test vendor's `requests` stayed empty whatever this call did).
+    const { result: error, requests } = await gatedGet(gate, time, { totalTimeoutMs: 10_000 });
     expect(RateLimitError.isInstance(error)).toBe(true);
     expect((error as UniliveError).retryAfterMs).toBe(50_000);
     expect((error as UniliveError).delivery).toBe('not-sent');
     expect(time.sleeps).toEqual([]);
     expect(requests).toEqual([]);
-    void http;
   });
 
   it("a pause longer than this client's retry.maxRetryAfterMs (another's, in a shared budget) refuses at once, unsent (generated)", async () => {
@@ -126,28 +139,10 @@ describe('rate-limit pauses', () => {
           // with the default 60 s ceiling, paused the budget after its own 429.
           const gate = createRequestGate({}, time.clock, time.sleep);
           gate.pause(time.clock() + pausedMs, await vendorKey);
-          const requests: string[] = [];
-          const http = createHttpClient({
-            provider: 'test-vendor',
-            baseUrl: 'https://api.vendor.test',
-            headers: () => ({}),
-            secrets: new SecretSet(),
+          const { result, requests } = await gatedGet(gate, time, {
             totalTimeoutMs: 120_000,
             retry: { maxRetryAfterMs },
-            fetch: (async () => {
-              requests.push('GET /streams/a');
-              return ok();
-            }) as typeof fetch,
           });
-          const result = await http
-            .request({
-              operation: 'get',
-              method: 'GET',
-              path: 'streams/a',
-              schema,
-              options: { runtime: { gate, clock: time.clock, sleep: time.sleep } },
-            })
-            .catch((caught: unknown) => caught as UniliveError);
           if (pausedMs <= maxRetryAfterMs) {
             // Within its own ceiling: waited out, then sent.
             expect(time.sleeps).toEqual([pausedMs]);
