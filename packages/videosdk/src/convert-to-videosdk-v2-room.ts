@@ -78,17 +78,17 @@ type ProviderOptions = v.InferOutput<typeof providerOptionsSchema>;
  */
 export interface VideosdkCreateOptions {
   /** Your own id for the room, 1–256 characters [V2-REPO create-room.js]; create is idempotent on it (server SDK). */
-  customRoomId?: string;
+  customRoomId?: string | undefined;
   /** Room webhook subscription: an `https://` endpoint of at most 512 characters, and the event names. */
-  webhook?: { endPoint: string; events: readonly string[] };
+  webhook?: { endPoint: string; events: readonly string[] } | undefined;
   /** When the vendor closes the room; `duration` in minutes per the reference (seconds per the server SDK). */
-  autoCloseConfig?: { type: 'session-ends' | 'session-end-and-deactivate'; duration?: number };
+  autoCloseConfig?: { type: 'session-ends' | 'session-end-and-deactivate'; duration?: number } | undefined;
   /** Composition of the HLS (and RTMP-out) output; `gridSize` 1–25. */
-  layout?: VideosdkV2Layout;
-  orientation?: 'landscape' | 'portrait';
-  theme?: 'DARK' | 'LIGHT' | 'DEFAULT';
-  mode?: 'video-and-audio' | 'audio';
-  quality?: 'low' | 'med' | 'high';
+  layout?: VideosdkV2Layout | undefined;
+  orientation?: 'landscape' | 'portrait' | undefined;
+  theme?: 'DARK' | 'LIGHT' | 'DEFAULT' | undefined;
+  mode?: 'video-and-audio' | 'audio' | undefined;
+  quality?: 'low' | 'med' | 'high' | undefined;
 }
 
 /**
@@ -98,7 +98,7 @@ export interface VideosdkCreateOptions {
  */
 export interface VideosdkUpdateOptions
   extends Omit<VideosdkCreateOptions, 'customRoomId' | 'webhook' | 'autoCloseConfig'> {
-  disabled?: boolean;
+  disabled?: boolean | undefined;
 }
 
 /**
@@ -111,8 +111,8 @@ export interface VideosdkUpdateOptions
  */
 export interface VideosdkStartOptions
   extends Omit<VideosdkCreateOptions, 'customRoomId' | 'webhook' | 'autoCloseConfig'> {
-  recording?: boolean;
-  restream?: readonly RestreamTargetInput[];
+  recording?: boolean | undefined;
+  restream?: readonly RestreamTargetInput[] | undefined;
 }
 
 // With this package imported, `providerOptions.videosdk` is typed.

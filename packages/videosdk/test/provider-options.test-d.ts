@@ -53,3 +53,13 @@ export async function typed(): Promise<void> {
   // @ts-expect-error a misspelled setting fails to compile (and throws at run time from JavaScript)
   videosdk({ token: 'jwt', baseURL: 'http://127.0.0.1:4010' });
 }
+
+// Options read from the environment may be undefined: taken as absent, as the run time takes them.
+export async function fromTheEnvironment(room: string | undefined, flag: boolean | undefined): Promise<void> {
+  await client.create({
+    name: 'launch',
+    providerOptions: { videosdk: { customRoomId: room, quality: undefined } },
+  });
+  await client.update('abcd-efgh-ijkl', { providerOptions: { videosdk: { disabled: flag } } });
+  await client.start('abcd-efgh-ijkl', { providerOptions: { videosdk: { recording: flag } } });
+}

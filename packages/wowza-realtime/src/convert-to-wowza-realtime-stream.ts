@@ -149,33 +149,35 @@ const updateOptionsSchema = /* @__PURE__ */ (() =>
  * and is converted to the vendor's `YYYY-MM-DD HH:MM:SS UTC`.
  */
 export interface WowzaRealtimeCreateOptions {
-  description?: string;
+  description?: string | undefined;
   /** Viewers must present the stream's `subscribe_token`; needs `expires_on`. */
-  enable_secure_viewer?: boolean;
+  enable_secure_viewer?: boolean | undefined;
   /** When the subscribe token expires. */
-  expires_on?: Date | string;
+  expires_on?: Date | string | undefined;
   /** Up to 70 characters from a-z A-Z 0-9 !@#$%^&*()-_+=:;,.?~|, echoed in webhooks. */
-  reference_id?: string;
+  reference_id?: string | undefined;
   /** Player configuration id (created in the Wowza Video UI). */
-  player_id?: string;
-  hosted_page?: { title?: string; description?: string; logo_image_url?: string; sharing_icons?: boolean };
+  player_id?: string | undefined;
+  hosted_page?:
+    | { title?: string; description?: string; logo_image_url?: string; sharing_icons?: boolean }
+    | undefined;
   /** Base64-encoded GIF, JPEG or PNG. */
-  logo_image?: string;
-  logo_position?: 'top-left' | 'top-right' | 'bottom-left' | 'bottom-right';
+  logo_image?: string | undefined;
+  logo_position?: 'top-left' | 'top-right' | 'bottom-left' | 'bottom-right' | undefined;
   /** Base64-encoded GIF, JPEG or PNG. */
-  video_poster_image?: string;
-  width?: number;
+  video_poster_image?: string | undefined;
+  width?: number | undefined;
   /** Only with `recording: true`: an MP4 for download, no VOD stream. Create-only. */
-  disable_vod_encoder?: boolean;
+  disable_vod_encoder?: boolean | undefined;
   /** Default true. Create-only. */
-  enable_player_and_hosted_page?: boolean;
+  enable_player_and_hosted_page?: boolean | undefined;
 }
 
 /** `providerOptions['wowza-realtime']` accepted by `update`: the create options that can change, plus removals. */
 export interface WowzaRealtimeUpdateOptions
   extends Omit<WowzaRealtimeCreateOptions, 'disable_vod_encoder' | 'enable_player_and_hosted_page'> {
-  remove_logo_image?: boolean;
-  remove_video_poster_image?: boolean;
+  remove_logo_image?: boolean | undefined;
+  remove_video_poster_image?: boolean | undefined;
 }
 
 // With this package imported, `providerOptions['wowza-realtime']` is typed: options autocomplete and a

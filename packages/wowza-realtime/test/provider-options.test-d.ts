@@ -28,3 +28,12 @@ export async function typed(): Promise<void> {
     providerOptions: { wowzarealtime: { description: 'x' } },
   });
 }
+
+// Options read from the environment may be undefined: taken as absent, as the run time takes them.
+export async function fromTheEnvironment(text: string | undefined, width: number | undefined): Promise<void> {
+  const stream = await client.create({
+    name: 'launch',
+    providerOptions: { 'wowza-realtime': { description: text, player_id: text, width } },
+  });
+  await client.update(stream.id, { providerOptions: { 'wowza-realtime': { remove_logo_image: undefined } } });
+}
