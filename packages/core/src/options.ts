@@ -712,7 +712,20 @@ export function abortedCallError(
   provider: ProviderId,
   operation: string,
 ): AbortError | undefined {
-  if (isClientOptions(options)) return undefined;
+  return isClientOptions(options) ? undefined : abortedSignalError(options, provider, operation);
+}
+
+/**
+ * The `AbortError` (`delivery: 'not-sent'`, the signal's reason as `cause`) of a call whose options' signal
+ * has aborted, read by core's one rule for a call's signal ({@link abortedReason}); `undefined` while it has
+ * not. Whoever checked before (a client, for its call) is not asked: a change queued behind another one
+ * asks again when its turn comes.
+ */
+export function abortedSignalError(
+  options: unknown,
+  provider: ProviderId,
+  operation: string,
+): AbortError | undefined {
   const reason = abortedReason(options);
   if (reason === notAborted) return undefined;
   return new AbortError({

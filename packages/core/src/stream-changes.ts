@@ -1,6 +1,6 @@
-import { AbortError, abortedMessage, TimeoutError } from './errors/errors.js';
+import { TimeoutError } from './errors/errors.js';
 import type { ProviderId } from './live-stream.js';
-import { abortedReason, callDeadlineOf, callLimitOf, notAborted } from './options.js';
+import { abortedSignalError, callDeadlineOf, callLimitOf } from './options.js';
 import { isAbortSignal, ownValue } from './own.js';
 import { type Clock, systemClock } from './runtime.js';
 
@@ -68,16 +68,8 @@ function started<T>(run: () => Promise<T>): Promise<T> {
 function givenUp(provider: ProviderId, operation: string, options: unknown, timedOut: boolean): unknown {
   // Read by core's one rule for a call's signal (a data property holding a signal; a reason that cannot be
   // read named as such).
-  const reason = abortedReason(options);
-  if (reason !== notAborted) {
-    return new AbortError({
-      provider,
-      operation,
-      message: abortedMessage(provider, operation),
-      cause: reason,
-      delivery: 'not-sent',
-    });
-  }
+  const aborted = abortedSignalError(options, provider, operation);
+  if (aborted !== undefined) return aborted;
   const deadline = deadlineOf(options);
   if (deadline !== undefined && (timedOut || clockOf(options)() >= deadline.at)) {
     // Named as the HTTP layer names it: the call's `totalTimeoutMs`, or a runtime deadline (a wait's).
