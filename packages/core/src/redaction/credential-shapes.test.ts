@@ -185,3 +185,163 @@ describe('credential-shaped parameters, in other spellings', () => {
     );
   });
 });
+
+// Forms a credential's name takes outside a URL or a JSON document: a name of several words, an assignment
+// with blanks around its `=`, an `=` written as an HTML character reference, an XML element, an HTML form
+// control or meta entry.
+const wordedCredentialNames = ['api token', 'Stream Key', 'client secret', 'API Key', 'Access Token ID'];
+const wordedOrdinaryNames = ['page size', 'Stream Name', 'created at', 'region'];
+const plainCredentialNames = ['api_key', 'token', 'streamKey', 'client_secret', 'X-Sig', 'password'];
+const plainOrdinaryNames = ['page', 'region', 'keyframes', 'author', 'signal'];
+
+describe('credential names in other forms', () => {
+  it('a quoted name of a few words has its value masked, in JSON and as Python prints a dictionary', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...wordedCredentialNames, ...wordedOrdinaryNames),
+        values,
+        fc.constantFrom('"', "'"),
+        (name, value, quote) => {
+          const masked = wordedCredentialNames.includes(name) ? '[REDACTED]' : value;
+          const text = (shown: string) =>
+            `{${quote}${name}${quote}: ${quote}${shown}${quote}, ${quote}n${quote}: 1}`;
+          expect(redact(text(value))).toBe(text(masked));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('an assignment with blanks beside its = has its value masked; ==, => and prose stay', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...plainCredentialNames, ...plainOrdinaryNames),
+        values,
+        fc.constantFrom(' ', '\t', '  ', ''),
+        fc.constantFrom(' ', '\t', ''),
+        (name, value, before, after) => {
+          fc.pre(before !== '' || after !== '');
+          // Words of letters alone are what code or prose puts there (`const key = provider.id + …`), not a key.
+          const masked =
+            plainCredentialNames.includes(name) && !/^[A-Za-z_]+$/.test(value) ? '[REDACTED]' : value;
+          // The value ends its line: a lower-case word followed by more words reads as prose, and stays.
+          const line = (shown: string) => `config: ${name}${before}=${after}${shown}\nloaded`;
+          expect(redact(line(value))).toBe(line(masked));
+        },
+      ),
+      { numRuns: 300 },
+    );
+    for (const text of [
+      'if token == expected then',
+      'token => value',
+      'password = unknown field',
+      'const key = provider + "/" + stream.id;',
+      'const key = provider.id + "/" + stream.id;',
+      'api_key = process.env.API_KEY',
+      'token = None',
+      'api_key = null',
+      'api_key =\nnext line',
+    ])
+      expect(redact(text)).toBe(text);
+  });
+
+  it('a base64 blob padded with = before a word is no assignment: the word stays', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 4, maxLength: 90 }),
+        fc.constantFrom('status', 'failed', 'zq'),
+        fc.constantFrom(' ', '\t', '  '),
+        (bytes, word, blank) => {
+          const blob = Buffer.from(bytes).toString('base64');
+          // A blob reading as a credential's name before `==` has its second `=` taken for a value, as
+          // `token==x` has `=x`: the word after it is what must stay.
+          expect(redact(`status ${blob}${blank}${word}`)).toMatch(new RegExp(`^status \\S+${blank}${word}$`));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('an = written as an HTML character reference is read as one', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...plainCredentialNames, ...plainOrdinaryNames),
+        values,
+        fc.constantFrom('&#61;', '&#x3D;', '&#x3d;', '&#X3D;', '&#0061;', '&equals;', '&#x003d;'),
+        (name, value, equals) => {
+          const masked = plainCredentialNames.includes(name) ? '[REDACTED]' : value;
+          const url = (shown: string) =>
+            `<a href="https://cdn.example.test/a.m3u8?${name}${equals}${shown}&amp;page=2">`;
+          expect(redact(url(value))).toBe(url(masked));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('an XML element named like a credential has its text masked, and nothing else of the document', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...plainCredentialNames, ...plainOrdinaryNames, 'ns:StreamKey', 'wsse:Password'),
+        values,
+        fc.constantFrom('', ' type="string"', '\n  xmlns="urn:x"'),
+        fc.constantFrom(['', ''], ['\n  ', '\n'], ['<![CDATA[', ']]>']),
+        (name, value, attributes, [before, after]) => {
+          const masked = plainOrdinaryNames.includes(name) ? value : '[REDACTED]';
+          const document = (shown: string) =>
+            `<fault><code>403</code><${name}${attributes}>${before}${shown}${after}</${name}><page>2</page></fault>`;
+          expect(redact(document(value))).toBe(document(masked));
+        },
+      ),
+      { numRuns: 300 },
+    );
+    for (const text of [
+      '<credentials><user>ada</user></credentials>',
+      '<token/> and <token /> are empty',
+      'use <token> then </b>',
+      'use <token> then',
+      '<token>abc</tokens>',
+      '<keyframes>2</keyframes>',
+    ])
+      expect(redact(text)).toBe(text);
+  });
+
+  it('a form control or meta entry named like a credential has its value masked, its attributes in any order', () => {
+    const attribute = (name: string, value: string, quote: string) => `${name}=${quote}${value}${quote}`;
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...plainCredentialNames, ...plainOrdinaryNames, 'csrf-token', 'user[password]'),
+        values,
+        fc.constantFrom('name', 'id', 'NAME', 'property'),
+        fc.constantFrom('value', 'content', 'VALUE'),
+        fc.constantFrom('"', "'", '', '\\"'),
+        fc.boolean(),
+        fc.constantFrom('input', 'meta', 'param', 'add'),
+        fc.constantFrom('>', '/>', ' />'),
+        (controlName, value, nameAttribute, valueAttribute, quote, valueFirst, element, close) => {
+          // An unquoted HTML attribute value takes the `/` of a `/>` right after it as its own.
+          fc.pre(!(quote === '' && valueFirst === false && close === '/>'));
+          const credential = !plainOrdinaryNames.includes(controlName);
+          const tag = (shown: string) => {
+            const named = attribute(nameAttribute, controlName, quote);
+            const held = attribute(valueAttribute, shown, quote);
+            const attributes = valueFirst ? [held, 'class="field"', named] : ['type="text"', named, held];
+            return `<form><${element} ${attributes.join(' ')}${close}</form>`;
+          };
+          expect(redact(tag(value))).toBe(tag(credential ? '[REDACTED]' : value));
+        },
+      ),
+      { numRuns: 500 },
+    );
+    // `key=` is a credential-named parameter of its own, so both values go.
+    expect(redact('<add key="ApiKey" value="zq8a7b6c5d"/>')).toBe(
+      '<add key="[REDACTED]" value="[REDACTED]"/>',
+    );
+    expect(redact('<input type="password" name="pw" value="hunter2-zq">')).toBe(
+      '<input type="password" name="pw" value="[REDACTED]">',
+    );
+    expect(redact('<input type="email" name="email" value="ada@example.test">')).toBe(
+      '<input type="email" name="email" value="ada@example.test">',
+    );
+  });
+});

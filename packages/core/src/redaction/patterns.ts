@@ -279,6 +279,9 @@ function decodedName(text: string, start: number, end: number): string {
  * `{ token: '…' }` as `util.inspect` writes it): the value, or what follows an authorization scheme
  * (`Authorization: Token …`), unless it reads as prose (a word followed by more words: `password: unknown
  * field`), is `true`, `false` or `null`, or opens with a bracket (`stream key:  (hidden; …)`).
+ *
+ * And `api_key = …` (a blank beside the `=`), read as a header's value, words of letters alone staying as
+ * code (`const key = provider.id`); `api_key&#61;…`; `'api token': '…'`, a quoted name of a few words.
  */
 function credentialParameters(text: string, found: Found): void {
   // A name starts the text or follows an opener; `encoded` when that opener was percent-encoded.
@@ -289,20 +292,37 @@ function credentialParameters(text: string, found: Found): void {
   let plainNameStart = -2;
   let escapedOpener = text.includes('\\u00') ? -2 : -1;
   for (;;) {
-    const end = nameEnd(text, start);
+    let end = nameEnd(text, start);
     let resume = end;
     if (end > start) {
+      const opener = text.charCodeAt(start - 1);
+      // A quoted name of a few words (`'api token': '…'`) is read to its closing quote.
+      if ((opener === 39 || opener === 34) && text.charCodeAt(end) === 32) end = wordsEnd(text, end, opener);
+      resume = end;
       const next = text.charCodeAt(end);
       let equals = next === 61 ? 1 : 0;
       if (equals === 0 && (next === 37 || next === 92)) {
         const length = escapeLength(text, end);
         if (escapeCode === 61) equals = length;
+      } else if (equals === 0 && next === 38) {
+        // `=` written as an HTML character reference (`api_key&#61;…`, `&#x3D;`, `&equals;`).
+        equalsReference.lastIndex = end;
+        if (equalsReference.test(text)) equals = equalsReference.lastIndex - end;
       }
-      if (equals > 0 && isDecodedCredentialName(decodedName(text, start, end))) {
+      // `api_key = …`, `token= …`: an assignment in running text, a configuration file or a log line, with
+      // blanks around its `=` (never `==` or `=>`), whose value reads as a header's does (prose stays).
+      const assignment = equals === 1 || next === 32 || next === 9 ? looseAssignment(text, end) : -1;
+      if (assignment !== -1) {
+        const name = decodedName(text, start, end);
+        // With no blank before its `=`, a name must be written as a person writes one: a base64 blob's
+        // padding (`…AJwtAA= next`) is no assignment.
+        const written = assignment - 1 > end || writtenName.test(name);
+        if (written && isDecodedCredentialName(name)) resume = headerValue(text, assignment, found, true);
+      } else if (equals > 0 && isDecodedCredentialName(decodedName(text, start, end))) {
         resume = parameterValue(text, end + equals, encoded || equals > 1, found);
       } else if (next === 58 && isHeaderName(text, start, end)) {
         resume = headerValue(text, end + 1, found);
-      } else if ((next === 39 || next === 34) && text.charCodeAt(start - 1) === next) {
+      } else if ((next === 39 || next === 34) && opener === next) {
         resume = quotedKeyValue(text, start, end, found);
       }
     }
@@ -338,6 +358,39 @@ function nextEscapedOpener(text: string, from: number): number {
       return at - 1;
   }
   return -1;
+}
+
+// A name as a person writes one: `api_key`, `stream.key`, `API_KEY`, `apiKey`, `ApiKey`, `X-Api-Key`. A base64
+// blob's letters change case at random (`AJwtAAAAAA`), and it has none of these forms.
+const writtenName =
+  /^(?:[a-z][a-z0-9]*(?:[_.-][a-z0-9]+)*|[A-Z][A-Z0-9]*(?:[_.-][A-Z0-9]+)*|[A-Za-z][a-z0-9]*(?:[A-Z][a-z0-9]+)*|[A-Z][a-z0-9]*(?:-[A-Z][a-z0-9]*)+)$/;
+
+// `=` as an HTML character reference: decimal, hexadecimal (any case, any leading zeros) or named.
+const equalsReference = /&(?:#0*61|#x0*3d|equals);/iy;
+
+// Where the value of an assignment with a blank beside its `=` starts (`name = value`, `name= value`,
+// `name =value`; the name ending at `end`), or -1 when `end` starts none: no blank on either side, `==`,
+// `=>`, or the value on another line.
+function looseAssignment(text: string, end: number): number {
+  const equals = scanWhile(text, end, isBlank);
+  if (text.charCodeAt(equals) !== 61) return -1;
+  const after = text.charCodeAt(equals + 1);
+  if (after === 61 || after === 62) return -1;
+  if (equals === end && !isBlank(after)) return -1;
+  return equals + 1;
+}
+
+// Where a quoted name of a few words ends (`"api token"`, `'Stream Key'`): from `end`, the end of its first
+// word, across single spaces to the last of at most four words, when the quote `quote` closes it right
+// after; `end` itself otherwise. A quoted phrase is read once: what was read is never read again.
+function wordsEnd(text: string, end: number, quote: number): number {
+  let cursor = end;
+  for (let words = 1; words < 4 && text.charCodeAt(cursor) === 32; words += 1) {
+    const next = nameEnd(text, cursor + 1);
+    if (next === cursor + 1) break;
+    cursor = next;
+  }
+  return text.charCodeAt(cursor) === quote ? cursor : end;
 }
 
 // What a parameter's or a header's name follows, besides the text's start: a space, what opens a parameter
@@ -382,6 +435,9 @@ const authorizationScheme = /^(?:bearer|basic|digest|token|negotiate)$/i;
 // A word as prose writes it (`unknown`, `Expected`), and the JSON literals: never a credential.
 const proseWord = /^[A-Za-z][a-z]*$/;
 const literal = /^(?:true|false|null)$/;
+// Words of letters alone, joined by `.` or `_` (`provider`, `None`, `stream.id`, `process.env.API_KEY`): no
+// digit, as a vendor's generated keys hold.
+const wordsOfLetters = /^[A-Za-z_$]+(?:\.[A-Za-z_$]+)*$/;
 const isLetter = (code: number) => (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 const isBlank = (code: number) => code === 32 || code === 9;
 
@@ -406,8 +462,10 @@ function isHeaderName(text: string, start: number, end: number): boolean {
   return !name.endsWith('Error') && !name.endsWith('Exception') && isDecodedCredentialName(name);
 }
 
-// Reports the value of a `Name: value` line from just after its colon; returns where it ends.
-function headerValue(text: string, afterColon: number, found: Found): number {
+// Reports the value of a `Name: value` line from just after its colon; returns where it ends. With
+// `assigned`, the value of `name = value`, where words of letters alone are no credential but what code or
+// prose puts there (`const key = provider.id + …`, `token = None`, `password = unknown`).
+function headerValue(text: string, afterColon: number, found: Found, assigned = false): number {
   const start = scanWhile(text, afterColon, isBlank);
   const quoted = quotedValue(text, start, found);
   if (quoted !== -1) return quoted;
@@ -421,7 +479,7 @@ function headerValue(text: string, afterColon: number, found: Found): number {
     if (credentialEnd > credentialStart) found(credentialStart, credentialEnd);
     return credentialEnd;
   }
-  if (literal.test(value)) return end;
+  if (literal.test(value) || (assigned && wordsOfLetters.test(value))) return end;
   if (proseWord.test(value) && text.charCodeAt(end) === 32 && isLetter(text.charCodeAt(end + 1))) return end;
   found(start, end);
   return end;
@@ -437,7 +495,9 @@ function credentialFields(text: string, found: Found): void {
   let from = 0;
   for (let quote = text.indexOf('"', from); quote !== -1; quote = text.indexOf('"', from)) {
     const nameStart = quote + 1;
-    const end = nameEnd(text, nameStart);
+    let end = nameEnd(text, nameStart);
+    // A name of a few words (`"api token"`, `"Stream Key"`), as a form or a spreadsheet names a field.
+    if (text.charCodeAt(end) === 32) end = wordsEnd(text, end, 34);
     from = end;
     if (end === nameStart) continue;
     // How many backslashes escape the field's quotes: none in a plain document, 1 (then 3, 7…) in one carried
@@ -531,6 +591,99 @@ function quotedValue(text: string, start: number, found: Found, straightOnly = f
 }
 
 /**
+ * `<api_key>…</api_key>`, `<ns:Token type="string">…</ns:Token>`: the text of an XML element named like a
+ * credential (a SOAP fault, an XML API's echo), up to the next tag, which must be its own closing tag
+ * (`<![CDATA[…]]>` read to its end), its blanks at either end left out. A tag is read once: the search
+ * resumes after what it read.
+ */
+function credentialElements(text: string, found: Found): void {
+  const tag = /<([A-Za-z_][\w.:-]*)(?:[ \t\r\n][^<>]*)?>/g;
+  for (let match = tag.exec(text); match; match = tag.exec(text)) {
+    const name = match[1] as string;
+    if (!mayBeCredential.test(name) || text.charCodeAt(tag.lastIndex - 2) === 47) continue;
+    if (!isDecodedCredentialName(name)) continue;
+    let start = tag.lastIndex;
+    let end: number;
+    if (text.startsWith('<![CDATA[', start)) {
+      start += 9;
+      end = text.indexOf(']]>', start);
+      if (end === -1) end = text.length;
+    } else {
+      // Only the element's own closing tag ends its text: `use <token> then </b>` is prose.
+      end = text.indexOf('<', start);
+      if (end === -1 || !closesElement(text, end, name)) continue;
+    }
+    start = scanWhile(text, start, isSpace);
+    while (end > start && isSpace(text.charCodeAt(end - 1))) end -= 1;
+    if (end > start) found(start, end);
+    tag.lastIndex = Math.max(tag.lastIndex, end);
+  }
+}
+
+// Whether `</name>` (or `</name >`) starts at `at`.
+function closesElement(text: string, at: number, name: string): boolean {
+  if (text.charCodeAt(at + 1) !== 47 || !text.startsWith(name, at + 2)) return false;
+  const after = text.charCodeAt(at + 2 + name.length);
+  return after === 62 || isSpace(after);
+}
+
+// The attributes that name a form control or a meta entry, and those that hold its value.
+const controlNames: ReadonlySet<string> = /* @__PURE__ */ new Set(['name', 'id', 'property', 'key']);
+const controlValues: ReadonlySet<string> = /* @__PURE__ */ new Set(['value', 'content']);
+
+/**
+ * `<input name="api_key" value="…">`, `<meta name="csrf-token" content="…">`, `<param name="token"
+ * value="…"/>`, `<input type="password" value="…">`: the value of an HTML or XML element's `value` or
+ * `content` attribute when the element is named like a credential (`name`, `id`, `property`, `key`) or is a
+ * password field, in whatever order its attributes come, quoted (straight quotes, or escaped as in a JSON
+ * string: `name=\"token\"`) or not. A tag is read once, up to its `>`.
+ */
+function credentialControls(text: string, found: Found): void {
+  const open = /<[A-Za-z][\w:-]*[ \t\r\n]/g;
+  const attribute = /[ \t\r\n]*([A-Za-z_:][\w.:-]*)[ \t]*(=[ \t]*)?/y;
+  let valueStart = -1;
+  let valueEnd = -1;
+  const value: Found = (start, end) => {
+    valueStart = start;
+    valueEnd = end;
+  };
+  for (let match = open.exec(text); match; match = open.exec(text)) {
+    let cursor = open.lastIndex;
+    let named = false;
+    let heldStart = -1;
+    let heldEnd = -1;
+    for (;;) {
+      attribute.lastIndex = cursor;
+      const read = attribute.exec(text);
+      if (!read) break;
+      cursor = attribute.lastIndex;
+      if (read[2] === undefined) continue;
+      valueStart = -1;
+      const after = quotedValue(text, cursor, value, true);
+      if (after === -1) {
+        valueStart = cursor;
+        valueEnd = scanWhile(text, cursor, (code) => code !== 62 && !endsUrl(code));
+        cursor = valueEnd;
+      } else {
+        cursor = after;
+      }
+      const name = (read[1] as string).toLowerCase();
+      const held = valueStart === -1 ? '' : text.slice(valueStart, valueEnd);
+      if (controlValues.has(name)) {
+        heldStart = valueStart;
+        heldEnd = valueEnd;
+      } else if (
+        controlNames.has(name) ? isCredentialName(held) : name === 'type' && /^password$/i.test(held)
+      ) {
+        named = true;
+      }
+    }
+    if (named && heldStart !== -1 && heldEnd > heldStart) found(heldStart, heldEnd);
+    open.lastIndex = Math.max(cursor, open.lastIndex);
+  }
+}
+
+/**
  * `rtmp://host/app/<stream key>`: the last path segment of an RTMP(S) URL with an application path, written
  * plain or JSON-escaped (`rtmp:\/\/host\/app\/<stream key>`).
  */
@@ -575,6 +728,10 @@ export function scanCredentialPatterns(text: string, found: Found, rtmpKeySegmen
   jsonWebTokens(text, found);
   credentialParameters(text, found);
   credentialFields(text, found);
+  if (text.includes('<')) {
+    credentialElements(text, found);
+    credentialControls(text, found);
+  }
   if (rtmpKeySegments) rtmpStreamKeys(text, found);
   urlUserInformation(text, found);
 }
