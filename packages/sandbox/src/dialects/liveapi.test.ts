@@ -5,7 +5,12 @@ import { createEngine } from '../engine.js';
 import { startSandbox } from '../server.js';
 import type { SandboxRequest, SandboxResponse } from '../types.js';
 import { liveapiDialect } from './liveapi.js';
-import { undocumentedNameLimit, undocumentedPlatformLimits, undocumentedSettingsLimits } from './names.js';
+import {
+  hasLoneSurrogate,
+  undocumentedNameLimit,
+  undocumentedPlatformLimits,
+  undocumentedSettingsLimits,
+} from './names.js';
 
 const credentials = liveapiDialect.defaultCredentials();
 const basic = `Basic ${Buffer.from(`${credentials.tokenId}:${credentials.secretKey}`).toString('base64')}`;
@@ -400,5 +405,110 @@ describe('liveapi dialect', () => {
         },
       ),
     );
+  });
+});
+
+// Temporary recordings (vendor reference §10.1): `GET /live_streams/{id}/temporary_recordings` answers a bare
+// JSON array (D5), `GET …/{recording_id}` one recording and `POST …/{recording_id}` `{ from, duration }`
+// converts it to a VOD (G1). The sandbox keeps no recording of a broadcast, so the array is empty and every
+// recording id unknown.
+describe('liveapi temporary recordings', () => {
+  // The convert body of the vendor fixture `live_stream.temporary_recording.convert.request.json`.
+  const convert = { from: '2022-03-29T15:16:01.000Z', duration: 100 };
+  // Any id text but one holding a lone surrogate, which no URL can carry (`encodeURIComponent` throws).
+  const anyId = fc.oneof(
+    fc.stringMatching(/^[0-9a-f]{24}$/),
+    fc.string({ minLength: 1, maxLength: 40 }).filter((id) => !hasLoneSurrogate(id)),
+  );
+
+  it('lists them as a bare array, empty before, during and after a broadcast', async () => {
+    const { engine, call } = setup();
+    const id = String((await call('POST', '/live_streams', {})).body._id);
+    const list = () => call('GET', `/live_streams/${id}/temporary_recordings`);
+    expect(await list()).toEqual({ status: 200, body: [] });
+    engine.setEncoder('liveapi', id, true);
+    expect(await list()).toEqual({ status: 200, body: [] });
+    engine.setEncoder('liveapi', id, false);
+    expect(await list()).toEqual({ status: 200, body: [] });
+    // A disabled stream still has its recordings' list (recordings are kept three days whatever the toggle).
+    await call('PATCH', `/live_streams/${id}`, { enabled: false });
+    expect(await list()).toEqual({ status: 200, body: [] });
+  });
+
+  it('answers a stream it does not have 404 Live stream not found, on every recording route', async () => {
+    const { call } = setup();
+    await call('POST', '/live_streams', {});
+    await fc.assert(
+      fc.asyncProperty(anyId, anyId, async (streamId, recordingId) => {
+        const stream = `/live_streams/${encodeURIComponent(streamId)}/temporary_recordings`;
+        const gone = { status: 404, body: { message: 'Live stream not found' } };
+        expect(await call('GET', stream)).toEqual(gone);
+        expect(await call('GET', `${stream}/${encodeURIComponent(recordingId)}`)).toEqual(gone);
+        expect(await call('POST', `${stream}/${encodeURIComponent(recordingId)}`, convert)).toEqual(gone);
+      }),
+    );
+    // A segment that does not decode names no stream.
+    expect(await call('GET', '/live_streams/%E0%A4%A/temporary_recordings')).toEqual({
+      status: 404,
+      body: { message: 'Live stream not found' },
+    });
+  });
+
+  it('answers any recording id of a stream 404 Temporary recording not found, to a read and a convert', async () => {
+    const { call } = setup();
+    const id = String((await call('POST', '/live_streams', {})).body._id);
+    const notFound = { status: 404, body: { message: 'Temporary recording not found' } };
+    await fc.assert(
+      fc.asyncProperty(anyId, async (recordingId) => {
+        const path = `/live_streams/${id}/temporary_recordings/${encodeURIComponent(recordingId)}`;
+        expect(await call('GET', path)).toEqual(notFound);
+        expect(await call('POST', path, convert)).toEqual(notFound);
+        // Nothing was converted: no recording, so the list stays empty.
+        expect(await call('GET', `/live_streams/${id}/temporary_recordings`)).toEqual({
+          status: 200,
+          body: [],
+        });
+      }),
+    );
+  });
+
+  it('asks for Basic credentials first, and answers other methods 404 Not found', async () => {
+    const { call } = setup();
+    const id = String((await call('POST', '/live_streams', {})).body._id);
+    const list = `/live_streams/${id}/temporary_recordings`;
+    const one = `${list}/624322b9dbe478395adc8077`;
+    for (const path of [list, one]) {
+      expect(await call('GET', path, undefined, null)).toEqual({
+        status: 401,
+        body: { message: 'Unauthorized' },
+      });
+    }
+    for (const method of ['POST', 'PATCH', 'PUT', 'DELETE']) {
+      expect(await call(method, list, {}), method).toEqual({ status: 404, body: { message: 'Not found' } });
+    }
+    for (const method of ['PATCH', 'PUT', 'DELETE']) {
+      expect(await call(method, one, {}), method).toEqual({ status: 404, body: { message: 'Not found' } });
+    }
+  });
+
+  it('serves the empty list over HTTP as the JSON text []', async () => {
+    const sandbox = await startSandbox({ port: 0, media: false, log: () => {} });
+    try {
+      const headers = { authorization: basic };
+      const created = await fetch(`${sandbox.baseUrl('liveapi')}/live_streams`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      const { _id: id } = (await created.json()) as { _id: string };
+      const response = await fetch(`${sandbox.baseUrl('liveapi')}/live_streams/${id}/temporary_recordings`, {
+        headers,
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      expect(await response.text()).toBe('[]');
+    } finally {
+      await sandbox.close();
+    }
   });
 });

@@ -28,6 +28,11 @@ import { decodeSegment } from './path.js';
 // SANDBOX CHOICES no LiveAPI document shows, left out with `documentedOnly`: the stream's `name` (only Castr
 // keeps one), the list's paging fields (`total`, `limit`, `page`, `pages`: only `docs` is seen, so the list
 // is then one page of every stream) and each platform's own `broadcasting_status` (placement inferred).
+// Temporary recordings (`/live_streams/{id}/temporary_recordings[/{recording_id}]`, vendor reference §10.1: the list
+// is a bare JSON array, D5; one recording and its convert-to-VOD POST, G1): LiveAPI records every broadcast, but
+// the sandbox keeps no recording of any (its media routes serve live HLS only), so the list is always `[]` and
+// every recording id is unknown: 404, the convert POST included. SANDBOX CHOICE, unverified: the message
+// `Temporary recording not found` (LiveAPI's error bodies are undocumented, as for streams).
 
 interface PlatformRecord {
   id: string;
@@ -74,6 +79,8 @@ const streamPath = /^\/live_streams\/([^/]+)$/;
 // A segment that does not decode names no stream: as an unknown id.
 const decode = (segment: string | undefined): string => decodeSegment(segment) ?? '';
 const platformsPath = /^\/live_streams\/([^/]+)\/platforms$/;
+const recordingsPath = /^\/live_streams\/([^/]+)\/temporary_recordings$/;
+const recordingPath = /^\/live_streams\/([^/]+)\/temporary_recordings\/([^/]+)$/;
 
 /** LiveAPI's dialect: `/live_streams` with Basic auth, the `enabled` toggle and platforms. */
 export const liveapiDialect: SandboxDialect = {
@@ -129,6 +136,23 @@ export const liveapiDialect: SandboxDialect = {
       if (!stream) return failure(404, 'Live stream not found');
       if (method === 'GET') return json(200, render(stream, context).platforms);
       if (method === 'POST') return addPlatform(stream, request.body, context);
+      return failure(404, 'Not found');
+    }
+
+    const recordingsMatch = recordingsPath.exec(path);
+    if (recordingsMatch) {
+      if (!streams.get(decode(recordingsMatch[1]))) return failure(404, 'Live stream not found');
+      // A bare array, not the `docs` envelope (D5). The sandbox keeps no recording: none to list.
+      if (method === 'GET') return json(200, []);
+      return failure(404, 'Not found');
+    }
+
+    const recordingMatch = recordingPath.exec(path);
+    if (recordingMatch) {
+      if (!streams.get(decode(recordingMatch[1]))) return failure(404, 'Live stream not found');
+      // GET reads one recording (G1); POST `{ from, duration }` converts it into a VOD (G1, D5). With no
+      // recording kept, every id is unknown to both: 404 before the convert body is read.
+      if (method === 'GET' || method === 'POST') return failure(404, 'Temporary recording not found');
       return failure(404, 'Not found');
     }
 

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { holdsRestreamLimits } from '../../test/restream-limit.js';
 import { createEngine } from '../engine.js';
 import type { SandboxResponse } from '../types.js';
-import { autoCloseTypes, roomWebhookLimits, undocumentedNameLimit } from './names.js';
+import { autoCloseTypes, hasLoneSurrogate, roomWebhookLimits, undocumentedNameLimit } from './names.js';
 import { videosdkDialect } from './videosdk.js';
 
 const { apiKey, secret } = videosdkDialect.defaultCredentials() as { apiKey: string; secret: string };
@@ -504,5 +504,276 @@ describe('videosdk v2 sandbox dialect', () => {
     const big = await call('POST', '/v2/rooms', { body: { autoCloseConfig: { type: 'a'.repeat(500_000) } } });
     expect(big.status).toBe(400);
     expect(JSON.stringify((await call('GET', '/v2/rooms')).body).length).toBe(before);
+  });
+});
+
+// The same engine as `sandbox()`, on a clock the test holds (`clock.at`), so every time an answer carries
+// (`start`, `end`, `duration`) is known exactly. Tokens are checked on it too: it starts at the real time.
+function clocked(transition = transitionMs) {
+  const clock = { at: Date.now() };
+  const engine = createEngine({ dialects: [videosdkDialect], transitionMs: transition, now: () => clock.at });
+  engines.push(engine);
+  const call = async (
+    method: string,
+    path: string,
+    options: { body?: unknown; query?: string; authorization?: string } = {},
+  ): Promise<SandboxResponse> => {
+    const outcome = await engine.handle('videosdk', {
+      method,
+      path,
+      query: new URLSearchParams(options.query ?? ''),
+      headers: new Headers({ authorization: options.authorization ?? serverToken() }),
+      body: options.body,
+    });
+    if (outcome.kind !== 'respond') throw new Error('dropped');
+    return outcome.response;
+  };
+  return { clock, call };
+}
+
+// Ids no room, session or egress of these tests has: the sandbox's own forms and any other text a URL carries.
+const strangerId = fc.oneof(
+  fc.stringMatching(/^[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}$/),
+  fc.stringMatching(/^[0-9a-f]{24}$/),
+  fc.string({ minLength: 1, maxLength: 40 }).filter((id) => !hasLoneSurrogate(id) && id.trim() === id),
+);
+
+describe('videosdk v2: validate a room (GET /v2/rooms/validate/{roomId})', () => {
+  it('answers the room, by its roomId or its customRoomId, as a get does (validate-room.json)', async () => {
+    const call = sandbox();
+    const created = bodyOf(await call('POST', '/v2/rooms', { body: { customRoomId: 'demo-room' } }));
+    const roomId = String(created.roomId);
+    expect(await call('GET', `/v2/rooms/validate/${roomId}`)).toEqual({ status: 200, body: created });
+    expect(await call('GET', '/v2/rooms/validate/demo-room')).toEqual({ status: 200, body: created });
+    // The reference's answer: the room fields, `id` and `links`, nothing else.
+    expect(Object.keys(created)).toEqual([
+      'roomId',
+      'customRoomId',
+      'userId',
+      'disabled',
+      'createdAt',
+      'updatedAt',
+      'id',
+      'links',
+    ]);
+    // A room toggled off is still there: its `disabled` says so.
+    await call('POST', `/v2/rooms/${roomId}`, { body: { status: 'disabled' } });
+    const disabled = await call('GET', `/v2/rooms/validate/${roomId}`);
+    expect(disabled).toEqual({ status: 200, body: (await call('GET', `/v2/rooms/${roomId}`)).body });
+    expect(bodyOf(disabled).disabled).toBe(true);
+  });
+
+  it('answers a room it does not have 404 Room not found., a deactivated one included', async () => {
+    const call = sandbox();
+    const { roomId } = bodyOf(await call('POST', '/v2/rooms', { body: { customRoomId: 'kept' } })) as {
+      roomId: string;
+    };
+    const notFound = { status: 404, body: { message: 'Room not found.' } };
+    await fc.assert(
+      fc.asyncProperty(
+        strangerId.filter((id) => id !== roomId && id !== 'kept'),
+        async (id) => {
+          expect(await call('GET', `/v2/rooms/validate/${encodeURIComponent(id)}`)).toEqual(notFound);
+        },
+      ),
+    );
+    expect(await call('GET', '/v2/rooms/validate/%E0%A4%A')).toEqual(notFound);
+    await call('POST', '/v2/rooms/deactivate', { body: { roomId } });
+    expect(await call('GET', `/v2/rooms/validate/${roomId}`)).toEqual(notFound);
+    expect(await call('GET', '/v2/rooms/validate/kept')).toEqual(notFound);
+  });
+
+  it('asks for the v2 token first, and takes GET alone', async () => {
+    const call = sandbox();
+    const { roomId } = bodyOf(await call('POST', '/v2/rooms', { body: {} })) as { roomId: string };
+    const path = `/v2/rooms/validate/${roomId}`;
+    expect(await call('GET', path, { authorization: 'not-a-token' })).toEqual({
+      status: 401,
+      body: { message: '`token` is invalid.' },
+    });
+    expect(await call('POST', path, { body: {} })).toEqual({
+      status: 404,
+      body: { message: `Cannot POST ${path}` },
+    });
+  });
+});
+
+describe('videosdk v2: HLS egresses by room (GET /v2/hls?roomId=…, GET /v2/hls/{hlsId})', () => {
+  it('lists a room’s egresses in the page envelope, ended and running, as fetch-all-hls shows them', async () => {
+    const { clock, call } = clocked();
+    const t0 = clock.at;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const room = async (customRoomId: string) =>
+      String(bodyOf(await call('POST', '/v2/rooms', { body: { customRoomId } })).roomId);
+    const a = await room('room-a');
+    const b = await room('room-b');
+    const playable = async (roomId: string) =>
+      until(
+        async () =>
+          (bodyOf(await call('GET', `/v2/hls/${roomId}/active`)).data as Record<string, unknown> | undefined)
+            ?.playbackHlsUrl !== undefined,
+      );
+    const start = async (roomId: string) => {
+      const started = bodyOf(await call('POST', '/v2/hls/start', { body: { roomId } }));
+      await playable(roomId);
+      return started;
+    };
+    const item = (started: Record<string, unknown>, end: number | null, at: number) => ({
+      id: started.id,
+      sessionId: started.sessionId,
+      roomId: started.roomId,
+      start: started.start,
+      end: end === null ? null : iso(end),
+      duration: ((end ?? at) - Date.parse(String(started.start))) / 1000,
+      links: {
+        get_room: `https://api.videosdk.live/v2/rooms/${String(started.roomId)}`,
+        get_session: `https://api.videosdk.live/v2/sessions/${String(started.sessionId)}`,
+      },
+      playbackHlsUrl: started.playbackHlsUrl,
+      livestreamUrl: started.livestreamUrl,
+      downstreamUrl: started.downstreamUrl,
+    });
+
+    // Room A: one egress that ran 75.173 s and ended, then one that runs; room B: one that runs.
+    const a1 = await start(a);
+    clock.at = t0 + 75_173;
+    await call('POST', '/v2/hls/end', { body: { roomId: a } });
+    await until(async () => (await call('GET', `/v2/hls/${a}/active`)).status === 404);
+    clock.at = t0 + 80_000;
+    const a2 = await start(a);
+    const b1 = await start(b);
+    clock.at = t0 + 90_000;
+    const [a1Item, a2Item, b1Item] = [
+      item(a1, t0 + 75_173, clock.at),
+      item(a2, null, clock.at),
+      item(b1, null, clock.at),
+    ];
+    expect(a1Item).toMatchObject({ start: iso(t0), duration: 75.173 });
+    expect(a2Item).toMatchObject({ start: iso(t0 + 80_000), duration: 10 });
+
+    expect(await call('GET', '/v2/hls', { query: `roomId=${a}` })).toEqual({
+      status: 200,
+      body: { pageInfo: { currentPage: 1, perPage: 20, lastPage: 1, total: 2 }, data: [a1Item, a2Item] },
+    });
+    // The reference's own path ends in a slash: the same route.
+    expect(await call('GET', '/v2/hls/', { query: `roomId=${b}` })).toEqual({
+      status: 200,
+      body: { pageInfo: { currentPage: 1, perPage: 20, lastPage: 1, total: 1 }, data: [b1Item] },
+    });
+    expect(await call('GET', '/v2/hls', { query: `roomId=${a}&sessionId=${String(a2.sessionId)}` })).toEqual({
+      status: 200,
+      body: { pageInfo: { currentPage: 1, perPage: 20, lastPage: 1, total: 1 }, data: [a2Item] },
+    });
+    // One egress by its id, ended or running.
+    for (const [started, expected] of [
+      [a1, a1Item],
+      [a2, a2Item],
+      [b1, b1Item],
+    ] as const) {
+      expect(await call('GET', `/v2/hls/${String(started.id)}`)).toEqual({ status: 200, body: expected });
+    }
+
+    // Any page of the whole list (no roomId: every egress, oldest first), perPage at most 100.
+    const all = [a1Item, a2Item, b1Item];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 150 }),
+        async (page, asked) => {
+          const perPage = Math.min(100, asked);
+          expect(await call('GET', '/v2/hls', { query: `page=${page}&perPage=${asked}` })).toEqual({
+            status: 200,
+            body: {
+              pageInfo: { currentPage: page, perPage, lastPage: Math.ceil(3 / perPage), total: 3 },
+              data: all.slice((page - 1) * perPage, page * perPage),
+            },
+          });
+        },
+      ),
+    );
+  });
+
+  it('lists an egress still starting without playback URLs, as the active route shows it', async () => {
+    // A transition longer than the test: the egress stays `starting`.
+    const { clock, call } = clocked(600_000);
+    const { roomId } = bodyOf(await call('POST', '/v2/rooms', { body: {} })) as { roomId: string };
+    const started = bodyOf(await call('POST', '/v2/hls/start', { body: { roomId } }));
+    clock.at += 2_500;
+    const expected = {
+      id: started.id,
+      sessionId: started.sessionId,
+      roomId,
+      start: started.start,
+      end: null,
+      duration: 2.5,
+      links: {
+        get_room: `https://api.videosdk.live/v2/rooms/${roomId}`,
+        get_session: `https://api.videosdk.live/v2/sessions/${String(started.sessionId)}`,
+      },
+    };
+    expect(await call('GET', '/v2/hls', { query: `roomId=${roomId}` })).toEqual({
+      status: 200,
+      body: { pageInfo: { currentPage: 1, perPage: 20, lastPage: 1, total: 1 }, data: [expected] },
+    });
+    expect(await call('GET', `/v2/hls/${String(started.id)}`)).toEqual({ status: 200, body: expected });
+    expect(bodyOf(await call('GET', `/v2/hls/${roomId}/active`)).data as Record<string, unknown>).toEqual(
+      expected,
+    );
+  });
+
+  it('answers a room with no egress an empty page, and an egress id it does not have 404 HLS not found.', async () => {
+    const call = sandbox();
+    const { roomId } = bodyOf(await call('POST', '/v2/rooms', { body: {} })) as { roomId: string };
+    await call('POST', '/v2/hls/start', { body: { roomId } });
+    const empty = {
+      status: 200,
+      body: { pageInfo: { currentPage: 1, perPage: 20, lastPage: 1, total: 0 }, data: [] },
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        strangerId.filter((id) => id !== roomId),
+        async (id) => {
+          expect(
+            await call('GET', '/v2/hls', { query: new URLSearchParams({ roomId: id }).toString() }),
+          ).toEqual(empty);
+          expect(await call('GET', `/v2/hls/${encodeURIComponent(id)}`)).toEqual({
+            status: 404,
+            body: { message: 'HLS not found.' },
+          });
+        },
+      ),
+    );
+    expect(await call('GET', '/v2/hls', { authorization: 'not-a-token' })).toEqual({
+      status: 401,
+      body: { message: '`token` is invalid.' },
+    });
+  });
+});
+
+describe('videosdk v2: the WHIP address answers a browser', () => {
+  const cors = {
+    'access-control-allow-origin': '*',
+    'access-control-allow-methods': 'POST, OPTIONS',
+    'access-control-allow-headers': 'authorization, content-type',
+  };
+  const noWhip =
+    "the sandbox takes no WHIP: a videosdk v2 room gets no media here. To push video through the sandbox, use a videosdk v1 stream (apiVersion: 'v1') and RTMP.";
+
+  it('grants the preflight, and its 501 carries the same CORS headers, whatever the token', async () => {
+    const call = sandbox();
+    expect(await call('OPTIONS', '/v2/whip', { authorization: '' })).toEqual({
+      status: 204,
+      headers: { ...cors, 'access-control-max-age': '600' },
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.constant(serverToken()), fc.string({ maxLength: 60 })), async (token) => {
+        const sdp = 'v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n';
+        expect(await call('POST', '/v2/whip', { authorization: token, body: sdp })).toEqual({
+          status: 501,
+          headers: cors,
+          body: { message: noWhip },
+        });
+      }),
+    );
   });
 });

@@ -18,10 +18,10 @@ import { decodeSegment } from './path.js';
 import { isObject, positiveInteger, userIdOf, verifiedClaims } from './videosdk.js';
 
 /**
- * videosdk.live v2, the part a live stream uses: rooms (`/v2/rooms`), their sessions (`/v2/sessions`), the
- * HLS egress (`/v2/hls/start|end`, `/v2/hls/{roomId}/active`) and RTMP-outs (`/v2/livestreams/start|end`,
- * `/v2/livestreams`), as the v2 reference (videosdk-docs, 2024), its live pages (2025) and the vendor's
- * server SDK describe them.
+ * videosdk.live v2, the part a live stream uses: rooms (`/v2/rooms`, `/v2/rooms/validate/{roomId}`), their
+ * sessions (`/v2/sessions`), the HLS egress (`/v2/hls/start|end`, `/v2/hls/{roomId}/active`, `/v2/hls?roomId=…`,
+ * `/v2/hls/{hlsId}`) and RTMP-outs (`/v2/livestreams/start|end`, `/v2/livestreams`), as the v2 reference
+ * (videosdk-docs, 2024), its live pages (2025) and the vendor's server SDK describe them.
  *
  * - Authentication: the v1 check (HS256 with the account secret, `apikey`, `exp`/`nbf`) and, as the v2
  *   error table says, `version: 2` with the `crawler` role: else 403 "Unauthorised access to V2 API…".
@@ -112,6 +112,13 @@ const messages = {
   gridPositive: 'grid Size must be a positive number.',
 } as const;
 
+/** What the WHIP address answers a browser with: the preflight's grant and the 501's readability. */
+const whipCors = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'POST, OPTIONS',
+  'access-control-allow-headers': 'authorization, content-type',
+} as const;
+
 /** True for the paths of v2, which this file answers. */
 export function isVideosdkV2Path(path: string): boolean {
   return path === '/v2' || path.startsWith('/v2/');
@@ -136,7 +143,17 @@ export function handleVideosdkV2(request: SandboxRequest, context: DialectContex
   // The WHIP address the adapter hands out (`{base}/v2/whip`, as the vendor's server SDK builds it) points
   // here. SANDBOX CHOICE: the sandbox carries no WebRTC, and says so whatever the token, rather than
   // refusing a participant's token this API would not take (a 401 that reads as a bad token).
-  if (trim(request.path) === '/v2/whip') return fail(501, messages.noWhip);
+  // A browser's WHIP client (`Content-Type: application/sdp` and `Authorization: Bearer …`, so preflighted) reads
+  // that answer only with CORS headers: the preflight is answered 204 and the 501 carries them too, or the page
+  // sees a CORS failure instead of the message. The policy is the media routes' (`*`, never credentials: an
+  // `Authorization` header a page sets needs none, only its name in the allowed headers). No header is exposed:
+  // the 501 carries its message in the body, and `Content-Type` is safelisted.
+  if (trim(request.path) === '/v2/whip') {
+    if (request.method === 'OPTIONS') {
+      return { status: 204, headers: { ...whipCors, 'access-control-max-age': '600' } };
+    }
+    return { ...fail(501, messages.noWhip), headers: whipCors };
+  }
   const claims = verifiedClaims(request.headers.get('authorization'), context.settings, context.now());
   if (!claims) return fail(401, messages.invalidToken);
   const roles = Array.isArray(claims.roles) ? claims.roles : [];
@@ -169,6 +186,17 @@ export function handleVideosdkV2(request: SandboxRequest, context: DialectContex
     };
   }
   if (path === '/v2/rooms/deactivate' && method === 'POST') return deactivate(body, store, context);
+  // Validate a room: `GET /v2/rooms/validate/{roomId}`, "your roomId or customRoomId", answering the room as a
+  // get does (V2-REPO validate-room.json; the vendor's server SDK and token-server sample call it with GET, the
+  // reference's endpoint list says POST: GET alone is served). A room that is not there: the reference shows no
+  // error answer; the server SDK's comments say an unknown room answers 400, 402 or 404 and class 402 and 404
+  // both as "room not found". The sandbox answers 404 "Room not found.", as its get does (unverified which of
+  // the three the vendor sends); a deactivated room is not there, as for a get (a sandbox choice).
+  const validateMatch = /^\/v2\/rooms\/validate\/([^/]+)$/.exec(path);
+  if (validateMatch && method === 'GET') {
+    const room = findRoom(store, decode(validateMatch[1]));
+    return room ? { status: 200, body: roomBody(room) } : fail(404, messages.roomNotFound);
+  }
   const roomMatch = /^\/v2\/rooms\/([^/]+)$/.exec(path);
   if (roomMatch) {
     const room = findRoom(store, decode(roomMatch[1]));
@@ -184,6 +212,25 @@ export function handleVideosdkV2(request: SandboxRequest, context: DialectContex
     const hls = room ? activeHls(store, room.id) : undefined;
     if (!hls) return fail(404, messages.hlsNotFound);
     return { status: 200, body: { code: 200, data: hlsBody(hls, context, hls.phase !== 'starting') } };
+  }
+  // The HLS egresses, by room: `GET /v2/hls/?roomId&sessionId&page&perPage` in the page envelope
+  // (V2-REPO fetch-all-hls.json, V2-WEB25; fixture v2-hls-list.response.json), each as the active route
+  // renders it (its playback URLs once playable, an ended one's `end` and duration). The reference marks
+  // `roomId` required; the sandbox filters by it as it does RTMP-outs and sessions, and lists every egress
+  // without it, a room it does not know having none (unverified: no source shows the vendor's answer to
+  // either). One egress: `GET /v2/hls/{hlsId}` (V2-REPO fetch-an-hls.json), 404 "HLS not found." else.
+  if (path === '/v2/hls' && method === 'GET') {
+    const egresses = filterByQuery([...store.hls.values()], request.query);
+    return page(
+      request.query,
+      egresses.map((hls) => hlsBody(hls, context, hls.phase !== 'starting')),
+    );
+  }
+  const hlsMatch = /^\/v2\/hls\/([^/]+)$/.exec(path);
+  if (hlsMatch && method === 'GET') {
+    const hls = store.hls.get(decode(hlsMatch[1]));
+    if (!hls) return fail(404, messages.hlsNotFound);
+    return { status: 200, body: hlsBody(hls, context, hls.phase !== 'starting') };
   }
   if (path === '/v2/livestreams/start' && method === 'POST') return startRtmpOut(body, store, context);
   if (path === '/v2/livestreams/end' && method === 'POST') return endRtmpOut(body, store, context);
