@@ -345,3 +345,86 @@ describe('credential names in other forms', () => {
     );
   });
 });
+
+// Markup as another text carries it: inside JSON as Go's `encoding/json` writes it (`<`, `>` and quotes as
+// `\u003c`, `\u003e`, `\u0022`), or shown by an error page as HTML character references (`&lt;`, `&quot;`).
+const markupEncodings: Record<string, (markup: string) => string> = {
+  plain: (markup) => markup,
+  'Go JSON': (markup) =>
+    JSON.stringify({ body: markup })
+      .replaceAll('<', '\\u003c')
+      .replaceAll('>', '\\u003e')
+      .replaceAll('&', '\\u0026'),
+  'JSON, quotes as \\u0022': (markup) =>
+    JSON.stringify({ body: markup.replaceAll('"', '\u0000') }).replaceAll('\\u0000', '\\u0022'),
+  'HTML references': (markup) =>
+    markup.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;'),
+  'HTML numeric references': (markup) =>
+    markup
+      .replaceAll('<', '&#60;')
+      .replaceAll('>', '&#x3E;')
+      .replaceAll('"', '&#34;')
+      .replaceAll("'", '&#39;'),
+};
+
+describe('credential names in markup carried inside another text', () => {
+  it('a control or an element named like a credential has its whole value hidden, spaces included', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...Object.keys(markupEncodings)),
+        fc.constantFrom(...plainCredentialNames, ...plainOrdinaryNames),
+        fc.tuple(values, values),
+        fc.constantFrom('control', 'element'),
+        (encoding, name, [first, second], form) => {
+          const encode = markupEncodings[encoding] as (markup: string) => string;
+          const value = `${first} ${second}`;
+          const markup =
+            form === 'control'
+              ? `<form><input type="text" name="${name}" value="${value}"></form>`
+              : `<fault><${name}>${value}</${name}></fault>`;
+          const shown = redact(`upstream said: ${encode(markup)} (HTTP 502)`);
+          const credential = plainCredentialNames.includes(name);
+          // Nothing of the value is left where it is a credential's; all of it, where it is not.
+          expect(shown.includes(first) || shown.includes(second)).toBe(!credential);
+          expect(shown.startsWith('upstream said: ')).toBe(true);
+          expect(shown.endsWith(' (HTTP 502)')).toBe(true);
+          if (credential) expect(shown).toContain('[REDACTED]');
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('hides exactly the value, its escapes around it kept', () => {
+    expect(redact('{"body":"\\u003cinput name=\\"api_key\\" value=\\"zq a7 b6\\"\\u003e"}')).toBe(
+      '{"body":"\\u003cinput name=\\"api_key\\" value=\\"[REDACTED]\\"\\u003e"}',
+    );
+    expect(redact('&lt;wsse:Password&gt;zq a7 b6&lt;/wsse:Password&gt;')).toBe(
+      '&lt;wsse:Password&gt;[REDACTED]&lt;/wsse:Password&gt;',
+    );
+    expect(redact('<input type="password" value=&quot;correct horse zq7&quot;>')).toBe(
+      '<input type="password" value=&quot;[REDACTED]&quot;>',
+    );
+  });
+});
+
+describe('credential names in the printouts of other languages', () => {
+  it('Go, PHP: name := value, [name] => value', () => {
+    expect(redact('token := "zq8a7b6c5d"')).toBe('token := "[REDACTED]"');
+    expect(redact('Array\n(\n    [password] => zq8a7b6c5d\n    [page] => 2\n)')).toBe(
+      'Array\n(\n    [password] => [REDACTED]\n    [page] => 2\n)',
+    );
+    expect(redact('    [page] => zq8a7b6c5d')).toBe('    [page] => zq8a7b6c5d');
+    expect(redact('tokens.map(token => token.trim())')).toBe('tokens.map(token => token.trim())');
+  });
+
+  it('a line of code assigning a call or an index keeps it', () => {
+    for (const text of [
+      'password = input("Password: ")',
+      'token = os.environ["TOKEN"]',
+      'api_key = getenv("API_KEY")',
+      'secret = cfg.get(section)',
+    ])
+      expect(redact(text)).toBe(text);
+  });
+});

@@ -321,7 +321,10 @@ function credentialParameters(text: string, found: Found): void {
       } else if (equals > 0 && isDecodedCredentialName(decodedName(text, start, end))) {
         resume = parameterValue(text, end + equals, encoded || equals > 1, found);
       } else if (next === 58 && isHeaderName(text, start, end)) {
-        resume = headerValue(text, end + 1, found);
+        // A quoted prompt (`input("Password: ")`) ends where its value would start.
+        const closes =
+          (opener === 34 || opener === 39) && text.charCodeAt(scanWhile(text, end + 1, isBlank)) === opener;
+        if (!closes) resume = headerValue(text, end + 1, found);
       } else if ((next === 39 || next === 34) && opener === next) {
         resume = quotedKeyValue(text, start, end, found);
       }
@@ -369,10 +372,18 @@ const writtenName =
 const equalsReference = /&(?:#0*61|#x0*3d|equals);/iy;
 
 // Where the value of an assignment with a blank beside its `=` starts (`name = value`, `name= value`,
-// `name =value`; the name ending at `end`), or -1 when `end` starts none: no blank on either side, `==`,
-// `=>`, or the value on another line.
+// `name =value`, Go's `name := value`, and `[name] => value` as PHP's `print_r` writes an array; the name
+// ending at `end`), or -1 when `end` starts none: no blank on either side, `==`, another `=>`, or the value
+// on another line.
 function looseAssignment(text: string, end: number): number {
-  const equals = scanWhile(text, end, isBlank);
+  let equals = scanWhile(text, end, isBlank);
+  if (text.charCodeAt(equals) === 58 && text.charCodeAt(equals + 1) === 61 && equals > end) equals += 1;
+  else if (
+    text.charCodeAt(end - 1) === 93 &&
+    text.charCodeAt(equals) === 61 &&
+    text.charCodeAt(equals + 1) === 62
+  )
+    return isBlank(text.charCodeAt(equals + 2)) && equals > end ? equals + 2 : -1;
   if (text.charCodeAt(equals) !== 61) return -1;
   const after = text.charCodeAt(equals + 1);
   if (after === 61 || after === 62) return -1;
@@ -438,6 +449,8 @@ const literal = /^(?:true|false|null)$/;
 // Words of letters alone, joined by `.` or `_` (`provider`, `None`, `stream.id`, `process.env.API_KEY`): no
 // digit, as a vendor's generated keys hold.
 const wordsOfLetters = /^[A-Za-z_$]+(?:\.[A-Za-z_$]+)*$/;
+// A call or an index in code (`input("Password: ")`, `os.environ["TOKEN"]`, `getenv(`): a traceback's line.
+const codeCall = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*[([]/;
 const isLetter = (code: number) => (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 const isBlank = (code: number) => code === 32 || code === 9;
 
@@ -479,7 +492,7 @@ function headerValue(text: string, afterColon: number, found: Found, assigned = 
     if (credentialEnd > credentialStart) found(credentialStart, credentialEnd);
     return credentialEnd;
   }
-  if (literal.test(value) || (assigned && wordsOfLetters.test(value))) return end;
+  if (literal.test(value) || (assigned && (wordsOfLetters.test(value) || codeCall.test(value)))) return end;
   if (proseWord.test(value) && text.charCodeAt(end) === 32 && isLetter(text.charCodeAt(end + 1))) return end;
   found(start, end);
   return end;
@@ -683,6 +696,44 @@ function credentialControls(text: string, found: Found): void {
   }
 }
 
+// Markup carried inside another text: a `<` or a quote JSON-escaped as Go's `encoding/json` writes them
+// (`\u003c`, `\u0022`), or written as an HTML character reference, as an error page shows an upstream body
+// (`&lt;`, `&quot;`, `&#39;`).
+const escapedMarkup = /\\u00(?:3c|22|27)|&(?:lt|quot|apos|#0*(?:60|34|39)|#x0*(?:3c|22|27));/i;
+// Every escape `markupView` reads as the character it stands for.
+const markupEscape =
+  /\\u00(?:3[ce]|2[267])|&(?:lt|gt|quot|apos|amp|#0*(?:60|62|34|39|38)|#x0*(?:3c|3e|22|27|26));/gi;
+
+function markupCharacter(escape: string): string {
+  const lower = escape.toLowerCase();
+  if (lower.startsWith('\\u00')) return String.fromCharCode(Number.parseInt(lower.slice(2), 16));
+  if (lower.startsWith('&#x')) return String.fromCharCode(Number.parseInt(lower.slice(3, -1), 16));
+  if (lower.startsWith('&#')) return String.fromCharCode(Number.parseInt(lower.slice(2, -1), 10));
+  return { '&lt;': '<', '&gt;': '>', '&quot;': '"', '&apos;': "'", '&amp;': '&' }[lower] ?? escape;
+}
+
+/**
+ * `text` with the escapes of markup read as the characters they stand for, and `at`: for each of its
+ * characters (and its end) where it starts in `text`, so a stretch found in the view is hidden in the text
+ * whole, escapes included. Built in one pass.
+ */
+function markupView(text: string): { text: string; at: Int32Array } {
+  const pieces: string[] = [];
+  // The view is never longer than the text: each escape stands for one character.
+  const at = new Int32Array(text.length + 1);
+  let length = 0;
+  let cursor = 0;
+  markupEscape.lastIndex = 0;
+  for (let match = markupEscape.exec(text); match; match = markupEscape.exec(text)) {
+    pieces.push(text.slice(cursor, match.index), markupCharacter(match[0]));
+    for (let index = cursor; index <= match.index; index += 1) at[length++] = index;
+    cursor = match.index + match[0].length;
+  }
+  pieces.push(text.slice(cursor));
+  for (let index = cursor; index <= text.length; index += 1) at[length++] = index;
+  return { text: pieces.join(''), at: at.subarray(0, length) };
+}
+
 /**
  * `rtmp://host/app/<stream key>`: the last path segment of an RTMP(S) URL with an application path, written
  * plain or JSON-escaped (`rtmp:\/\/host\/app\/<stream key>`).
@@ -728,7 +779,12 @@ export function scanCredentialPatterns(text: string, found: Found, rtmpKeySegmen
   jsonWebTokens(text, found);
   credentialParameters(text, found);
   credentialFields(text, found);
-  if (text.includes('<')) {
+  if (escapedMarkup.test(text)) {
+    const view = markupView(text);
+    const foundInText: Found = (start, end) => found(view.at[start] as number, view.at[end] as number);
+    credentialElements(view.text, foundInText);
+    credentialControls(view.text, foundInText);
+  } else if (text.includes('<')) {
     credentialElements(text, found);
     credentialControls(text, found);
   }
