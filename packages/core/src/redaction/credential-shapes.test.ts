@@ -418,6 +418,26 @@ describe('credential names in the printouts of other languages', () => {
     expect(redact('tokens.map(token => token.trim())')).toBe('tokens.map(token => token.trim())');
   });
 
+  it('Ruby: a hash as inspect writes it, its keys symbols', () => {
+    expect(redact('{:api_key=>"zq8a7b6c5d", :page=>2}')).toBe('{:api_key=>"[REDACTED]", :page=>2}');
+    expect(redact(`{:region=>"zq8a7b6c5d", :token=>'zq1a2b3c'}`)).toBe(
+      `{:region=>"zq8a7b6c5d", :token=>'[REDACTED]'}`,
+    );
+    expect(redact('a ternary ? x :token=>y')).toBe('a ternary ? x :token=>y');
+  });
+
+  it('an element named like a credential by an attribute, holding its value as text', () => {
+    expect(
+      redact(
+        '<resources><string name="api_key">zq8a7b6c5d</string><string name="app">Zq</string></resources>',
+      ),
+    ).toBe('<resources><string name="api_key">[REDACTED]</string><string name="app">Zq</string></resources>');
+    expect(redact('<entry key="password">zq8a7b6c5d</entry>')).toBe(
+      '<entry key="[REDACTED]">[REDACTED]</entry>',
+    );
+    expect(redact('<label id="token">see below</span>')).toBe('<label id="token">see below</span>');
+  });
+
   it('a line of code assigning a call or an index keeps it', () => {
     for (const text of [
       'password = input("Password: ")',

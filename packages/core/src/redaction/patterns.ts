@@ -311,7 +311,7 @@ function credentialParameters(text: string, found: Found): void {
       }
       // `api_key = …`, `token= …`: an assignment in running text, a configuration file or a log line, with
       // blanks around its `=` (never `==` or `=>`), whose value reads as a header's does (prose stays).
-      const assignment = equals === 1 || next === 32 || next === 9 ? looseAssignment(text, end) : -1;
+      const assignment = equals === 1 || next === 32 || next === 9 ? looseAssignment(text, start, end) : -1;
       if (assignment !== -1) {
         const name = decodedName(text, start, end);
         // With no blank before its `=`, a name must be written as a person writes one: a base64 blob's
@@ -372,18 +372,19 @@ const writtenName =
 const equalsReference = /&(?:#0*61|#x0*3d|equals);/iy;
 
 // Where the value of an assignment with a blank beside its `=` starts (`name = value`, `name= value`,
-// `name =value`, Go's `name := value`, and `[name] => value` as PHP's `print_r` writes an array; the name
-// ending at `end`), or -1 when `end` starts none: no blank on either side, `==`, another `=>`, or the value
+// `name =value`, Go's `name := value`, `[name] => value` as PHP's `print_r` writes an array, and a Ruby
+// hash's `:name=>value`; the name from `start` to `end`), or -1 when `end` starts none: no blank on either side, `==`, another `=>`, or the value
 // on another line.
-function looseAssignment(text: string, end: number): number {
+function looseAssignment(text: string, start: number, end: number): number {
   let equals = scanWhile(text, end, isBlank);
   if (text.charCodeAt(equals) === 58 && text.charCodeAt(equals + 1) === 61 && equals > end) equals += 1;
-  else if (
-    text.charCodeAt(end - 1) === 93 &&
-    text.charCodeAt(equals) === 61 &&
-    text.charCodeAt(equals + 1) === 62
-  )
-    return isBlank(text.charCodeAt(equals + 2)) && equals > end ? equals + 2 : -1;
+  else if (text.charCodeAt(equals) === 61 && text.charCodeAt(equals + 1) === 62) {
+    // `[name] => value` (PHP's `print_r`, blanks around it) and `:name=>value` (a Ruby symbol, as `inspect`
+    // writes a hash): other arrows are code (`token => token.trim()`).
+    if (text.charCodeAt(start - 1) === 58) return equals + 2;
+    const printed = text.charCodeAt(end - 1) === 93 && equals > end && isBlank(text.charCodeAt(equals + 2));
+    return printed ? equals + 2 : -1;
+  }
   if (text.charCodeAt(equals) !== 61) return -1;
   const after = text.charCodeAt(equals + 1);
   if (after === 61 || after === 62) return -1;
@@ -404,11 +405,12 @@ function wordsEnd(text: string, end: number, quote: number): number {
   return text.charCodeAt(cursor) === quote ? cursor : end;
 }
 
-// What a parameter's or a header's name follows, besides the text's start: a space, what opens a parameter
+// What a parameter's or a header's name follows, besides the text's start: a space, a Ruby symbol's `:`
+// (`{:api_key=>…}`, after a space, `{` or `,`), what opens a parameter
 // (`?`, `&`, `;`, `#`, plain, percent-encoded once or twice, or JSON-escaped as Go writes `&` in a URL:
 // `\u0026`, found by `nextEscapedOpener`), a bracket, a comma, a quote. A name inside a value
 // (`?page=abc=key=…`, `%3Dsig%3D`) is not one.
-const nameOpener = /[\s?&;#(,{"'`<>]|%(?:25)?(?:3[fb]|2[36])/gi;
+const nameOpener = /[\s?&;#(,{"'`<>]|(?<=[\s{,]):|%(?:25)?(?:3[fb]|2[36])/gi;
 
 // Reports a parameter's value from `start`; returns where it ends.
 function parameterValue(text: string, start: number, encoded: boolean, found: Found): number {
@@ -692,6 +694,18 @@ function credentialControls(text: string, found: Found): void {
       }
     }
     if (named && heldStart !== -1 && heldEnd > heldStart) found(heldStart, heldEnd);
+    else if (named && heldStart === -1 && text.charCodeAt(cursor) === 62) {
+      // An element named so holding its value as text: Android's `<string name="api_key">…</string>`, a
+      // properties file's `<entry key="password">…</entry>`; up to its own closing tag.
+      const textEnd = text.indexOf('<', cursor + 1);
+      if (textEnd !== -1 && closesElement(text, textEnd, match[0].slice(1, -1))) {
+        const start = scanWhile(text, cursor + 1, isSpace);
+        let end = textEnd;
+        while (end > start && isSpace(text.charCodeAt(end - 1))) end -= 1;
+        if (end > start) found(start, end);
+        cursor = textEnd;
+      }
+    }
     open.lastIndex = Math.max(cursor, open.lastIndex);
   }
 }
