@@ -235,6 +235,12 @@ export interface ContractHarness {
 /** How long a slow fault holds its answer: longer than any test may run. */
 const heldMs = 600_000;
 
+/**
+ * The `timeoutMs` a call held by a slow fault is given: what ends it, never a clock the test reads. Short, so
+ * a call tried three times costs the suite little; the held answer outlasts it however loaded the machine.
+ */
+const heldCallTimeoutMs = 100;
+
 function sameValues(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((value, index) => value === b[index]);
 }
@@ -1377,9 +1383,73 @@ export function runLiveStreamContract(options: ContractOptions): void {
       it('a response slower than timeoutMs becomes TimeoutError', async (context) => {
         if (!(await fault('get', { type: 'slow', delayMs: heldMs, times: 3 })))
           return context.skip('no slow faults');
-        const error = await captureError(() => client.get(subjectRef ?? '', { timeoutMs: 100 }));
+        const error = await captureError(() =>
+          client.get(subjectRef ?? '', { timeoutMs: heldCallTimeoutMs }),
+        );
         expectTyped(error, TimeoutError, undefined, ['unknown'], 'get');
+        // Ended by the limit the caller gave, not the provider's own (docs/errors.md: the message names it).
+        expect((error as Error).message).toContain(`within ${heldCallTimeoutMs} ms (timeoutMs)`);
       });
+
+      // A wait's `timeoutMs` bounds the whole wait, its polls included (the status call where the provider
+      // has one, else get): a poll the vendor holds ends the wait at that limit, the wait's own TimeoutError,
+      // without `delivery` (a wait only reads); an abort as the poll is held ends it at once.
+      for (const ending of ['timeout', 'abort'] as const) {
+        const title =
+          ending === 'timeout'
+            ? 'a poll slower than the wait’s timeoutMs ends waitForState with TimeoutError'
+            : 'aborting the signal ends waitForState at once with AbortError while a poll is held';
+        it(title, async (context) => {
+          const poll: FaultOperation = harness.provider.getStatus ? 'status' : 'get';
+          const controller = new AbortController();
+          // Whether the backend held a request of the wait: a wait whose polls were all answered would end at
+          // its deadline too, and prove nothing about a held one.
+          let held = false;
+          const slow: Fault = {
+            type: 'slow',
+            delayMs: heldMs,
+            times: 3,
+            onHold: () => {
+              if (!requests.some((request) => request.operation === 'waitForState')) return;
+              held = true;
+              if (ending === 'abort') controller.abort();
+            },
+          };
+          // A status call may read the stream first (videosdk v2 reads the room, then its egress): that read
+          // is held as well, so the poll waits on a held answer whichever it sends first; each is planned in
+          // case the poll makes it, and `held` says one was.
+          if (!(await harness.injectFault(poll, slow, { id: subject, unused: 'allowed' })))
+            return context.skip(`no slow faults on ${poll}`);
+          if (poll === 'status') await harness.injectFault('get', slow, { id: subject, unused: 'allowed' });
+          requests.length = 0;
+          const error = await captureError(() =>
+            client.waitForState(
+              subjectRef ?? '',
+              'ready',
+              ending === 'timeout' ? { timeoutMs: heldCallTimeoutMs } : { signal: controller.signal },
+            ),
+          );
+          expect(held, 'a poll of the wait was held').toBe(true);
+          if (ending === 'abort') {
+            expectTyped(error, AbortError, undefined, ['unknown'], 'waitForState');
+            expect(attemptsOf('waitForState')).toBe(1);
+            return;
+          }
+          expect(TimeoutError.isInstance(error), `expected TimeoutError, got ${String(error)}`).toBe(true);
+          const typed = error as TimeoutError;
+          expect([typed.provider, typed.operation, typed.delivery]).toEqual([
+            harness.provider.id,
+            'waitForState',
+            undefined,
+          ]);
+          expect(typed.message).toContain(`${heldCallTimeoutMs} ms`);
+          expect(types.isNativeError(error)).toBe(true);
+          // Ended by the wait's deadline, not by a limit of the poll's own: the held poll was cut there and
+          // never tried again, since no request of a wait is sent past its deadline (a poll that ignores
+          // it runs on to its own limit and retries, and the wait reports its own timeout all the same).
+          expect(attemptsOf('waitForState'), 'poll attempts, past the wait’s deadline included').toBe(1);
+        });
+      }
 
       // The abort lands on an event, never a timer: as the backend starts holding the request (so it was sent
       // and the vendor may carry it out: delivery `unknown`), or before the call (nothing sent: `not-sent`).
@@ -1461,22 +1531,35 @@ export function runLiveStreamContract(options: ContractOptions): void {
         expect(sent).toEqual([]);
       });
 
-      // Every call takes the caller's signal, not only get: one that drops it cannot be cancelled.
-      for (const operation of ['create', 'list', 'update', 'start', 'stop', 'delete'] as const) {
-        it(`aborting the signal ends ${operation} at once with AbortError`, async (context) => {
+      // Every call takes the caller's signal and its `timeoutMs`, not only get: one that drops its signal cannot
+      // be cancelled, and one that drops `timeoutMs` waits out the provider's own limit (15 s by default)
+      // however short a limit its caller gave. One table, each call ended each way, on a stream of its own:
+      // the held request may still be carried out once the harness lets it go.
+      const heldCalls = (['create', 'list', 'update', 'start', 'stop', 'delete'] as const).flatMap(
+        (operation) => (['abort', 'timeout'] as const).map((ending) => ({ operation, ending })),
+      );
+      for (const { operation, ending } of heldCalls) {
+        const title =
+          ending === 'abort'
+            ? `aborting the signal ends ${operation} at once with AbortError`
+            : `a response slower than timeoutMs ends ${operation} with TimeoutError`;
+        it(title, async (context) => {
           if (operation !== 'create' && operation !== 'list' && !caps()[operation])
             return context.skip(`${harness.provider.id} has no ${operation} (capabilities.${operation})`);
+          // The timeout rows make the same requests as the abort rows (a stream of their own, the held call, its
+          // removal), so they are served by the same recorded exchanges.
           if (
             harness.supports &&
             !(harness.supports('abort-calls') && harness.supports(`abort-${operation}`))
           )
             return context.skip('the backend has no recorded exchanges for this step');
           await prepare(`abort-${operation}`, undefined);
-          // A stream of its own: an aborted change may still be carried out once the held answer goes.
+          // A stream of its own: an aborted or timed-out change may still be carried out once the held answer
+          // goes.
           let target = subjectRef ?? '';
           let targetId = subject;
           if (operation === 'create' && caps().names) {
-            // The aborted create was sent, so the backend may carry it out: once the harness let the held
+            // The held create was sent, so the backend may carry it out: once the harness let the held
             // request go, at most one such stream exists (the client never sent it again), and it is removed.
             onTestFinished(async () => {
               await prepare('abort-create-cleanup', undefined);
@@ -1484,7 +1567,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
                 (stream) => stream.name === 'unilive aborted create',
               );
               for (const stream of made) await client.delete(idOf(stream));
-              expect(made.length, 'streams made by one aborted create').toBeLessThanOrEqual(1);
+              expect(made.length, 'streams made by one held create').toBeLessThanOrEqual(1);
             });
           }
           if (operation !== 'create' && operation !== 'list') {
@@ -1492,7 +1575,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
             target = idOf(own);
             targetId = own.id;
             // Removed once the harness let the held request go, so the shared backend keeps no stream of
-            // this step (an aborted delete may already have removed it).
+            // this step (a held delete may already have removed it).
             onTestFinished(async () => {
               await prepare(`abort-${operation}-cleanup`, own.id);
               await client.delete(idOf(own)).catch((error: unknown) => {
@@ -1511,52 +1594,94 @@ export function runLiveStreamContract(options: ContractOptions): void {
             }
           }
           const controller = new AbortController();
-          if (
-            !(await harness.injectFault(
-              operation,
-              { type: 'slow', delayMs: heldMs, times: 3, onHold: abortOnceSent(controller, operation) },
+          // The abort lands as the backend holds a request of the call (after any read the call makes first,
+          // such as videosdk v2's egress read before stop): sent, so the vendor may carry it out. A timeout
+          // row's request is held past its limit on every attempt the call may make (a change safe to repeat
+          // is tried three times), with a spare for a late request of an earlier test.
+          const hold = (faulted: FaultOperation) =>
+            harness.injectFault(
+              faulted,
+              {
+                type: 'slow',
+                delayMs: heldMs,
+                times: 4,
+                ...(ending === 'abort' ? { onHold: abortOnceSent(controller, operation) } : {}),
+              },
               { id: targetId },
-            ))
-          )
-            return context.skip(`no slow faults on ${operation}`);
-          requests.length = 0;
-          // Aborted as the backend holds the change (after any read the call makes first, such as videosdk
-          // v2's egress read before stop): sent, so the vendor may carry it out.
-          const { signal } = controller;
+            );
+          if (!(await hold(operation))) return context.skip(`no slow faults on ${operation}`);
+          const callOptions =
+            ending === 'abort' ? { signal: controller.signal } : { timeoutMs: heldCallTimeoutMs };
           const call = async () => {
             switch (operation) {
               case 'create':
-                return client.create({ name: 'unilive aborted create' }, { signal });
+                return client.create({ name: 'unilive aborted create' }, callOptions);
               case 'list':
-                return client.list({ signal }).toArray();
+                return client.list(callOptions).toArray();
               case 'update':
-                return client.update(target, { name: 'unilive aborted update (renamed)' }, { signal });
+                return client.update(target, { name: 'unilive aborted update (renamed)' }, callOptions);
               default:
-                return client[operation](target, { signal });
+                return client[operation](target, callOptions);
             }
           };
-          const outcome = await call().then(
-            () => undefined,
-            (caught: unknown) => {
-              scanner.recordError(caught);
-              return caught;
-            },
-          );
+          const run = async () => {
+            requests.length = 0;
+            return call().then(
+              () => undefined,
+              (caught: unknown) => {
+                scanner.recordError(caught);
+                return caught;
+              },
+            );
+          };
+          let outcome = await run();
+          // The request held: the call's change, or the read a rename that sends no change waits on.
+          let heldMethod: 'change' | 'GET' = 'change';
           if (outcome === undefined) {
             // Only a call with nothing to send may finish: a vendor that keeps no name sends no update.
             const changes = requests.filter(
               (request) => request.operation === operation && request.method !== 'GET',
             );
             expect(changes, `${operation} sent a change yet ended before the held answer`).toEqual([]);
-            return context.skip(`${harness.provider.id} sends nothing for this ${operation}`);
+            // Such a rename keeps the name on unilive's side and reads the stream (videosdk v2 reads the room):
+            // that read is what the call waits on, so it is held instead, its unused fault dropped first.
+            if (operation !== 'update' || !harness.clearFaults)
+              return context.skip(`${harness.provider.id} sends nothing for this ${operation}`);
+            await harness.clearFaults();
+            if (!(await hold('get'))) return context.skip('no slow faults on the read of the update');
+            heldMethod = 'GET';
+            outcome = await run();
+            if (outcome === undefined) throw new Error('an update whose read was held ended before it');
           }
-          expectTyped(outcome, AbortError, undefined, ['unknown'], operation);
-          expect((outcome as Error).name).toBe('AbortError');
-          // Sent once and never again after the abort: an aborted create makes one stream at most.
-          const held = requests.filter(
-            (request) => request.operation === operation && request.method !== 'GET',
-          );
-          if (operation !== 'list') expect(held.map((request) => request.attempt)).toEqual([1]);
+          if (ending === 'abort') {
+            expectTyped(outcome, AbortError, undefined, ['unknown'], operation);
+            expect((outcome as Error).name).toBe('AbortError');
+          } else {
+            expectTyped(outcome, TimeoutError, undefined, ['unknown'], operation);
+            // Ended by the limit the caller gave, not the provider's own: the message names the limit that
+            // ended the request (docs/errors.md).
+            expect((outcome as Error).message).toContain(`within ${heldCallTimeoutMs} ms (timeoutMs)`);
+          }
+          if (operation === 'create') {
+            // Sent once and never again, whatever ended it: a create that may have reached the vendor is never
+            // repeated, so it makes one stream at most.
+            expect(attemptsOf('create'), 'attempts of a create that may have reached the vendor').toBe(1);
+            // Through a registry: the stream may exist, so the caller looks before creating it again.
+            const { maybeCreated, providerName } = outcome as UniliveError;
+            expect(maybeCreated, 'maybeCreated of a create that may have reached the vendor').not.toBe(false);
+            if (providerName !== undefined) expect(maybeCreated).toBe(true);
+          }
+          // An aborted call sends nothing more once aborted: its change once, a read it waited on never again
+          // (videosdk v2's rename reads the room and its egress, each once).
+          if (ending === 'abort' && operation !== 'list') {
+            if (heldMethod === 'GET') expect(attemptsOf(operation), 'attempts of the held read').toBe(1);
+            else {
+              const changes = requests.filter(
+                (request) => request.operation === operation && request.method !== 'GET',
+              );
+              expect(changes.map((request) => request.attempt)).toEqual([1]);
+            }
+          }
         });
       }
     });

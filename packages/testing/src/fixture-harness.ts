@@ -141,8 +141,10 @@ export function fixtureHarness(options: FixtureHarnessOptions): () => ContractHa
               await held;
               return [recorded.status, JSON.stringify(recorded.body ?? null)] as [number, string];
             };
-            // The first slow answer must be asked for; spares (planned in case a late request takes one)
-            // need not be. nock registers an interceptor when it gets its reply, so the required one goes first.
+            // The first slow answer must be asked for, unless the adapter may never send the request (see
+            // `unused`); spares (planned in case a late request takes one) need not be. nock registers an
+            // interceptor when it gets its reply, so the required one goes first.
+            if (unused === 'allowed') interceptor.optionally();
             interceptor.times(1).reply(slowly);
             if (times > 1) {
               nock(options.origin)

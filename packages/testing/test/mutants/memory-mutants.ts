@@ -149,6 +149,12 @@ function withoutSignal<O extends CallOptions>(options: O | undefined): O | undef
   return rest as O;
 }
 
+function withoutTimeout<O extends CallOptions>(options: O | undefined): O | undefined {
+  if (!options) return options;
+  const { timeoutMs: _dropped, ...rest } = options;
+  return rest as O;
+}
+
 export const mutants: Record<string, Mutant> = {
   // The provider as it is: every test passes.
   unchanged: { mutate: (provider) => provider, fails: [] },
@@ -189,6 +195,16 @@ export const mutants: Record<string, Mutant> = {
       list: (options) => provider.list(withoutSignal(options)),
     }),
     fails: ['aborting the signal ends start', 'aborting the signal ends list'],
+  },
+
+  // The caller's `timeoutMs` dropped on the way to the request: the create waits the adapter's own limit
+  // (5 s here) however short a limit its caller gave, and a registry deciding on `maybeCreated` waits too.
+  'create ignores timeoutMs': {
+    mutate: (provider) => ({
+      ...copy(provider),
+      create: (input, options) => provider.create(input, withoutTimeout(options)),
+    }),
+    fails: ['a response slower than timeoutMs ends create'],
   },
 
   // Dates mapped carelessly: an Invalid Date from an unreadable value, or the vendor's string kept.
