@@ -448,3 +448,59 @@ describe('credential names in the printouts of other languages', () => {
       expect(redact(text)).toBe(text);
   });
 });
+
+// What a second probe from outside found: forms just beside the ones above, and ordinary text they damaged.
+describe('credential names: neighbours of the forms above, and what is no credential', () => {
+  it('a 401 keeps its reason: a challenge and prose after a scheme are no token', () => {
+    for (const text of [
+      'Unauthorized: token expired',
+      'Unauthorized: token is invalid',
+      'WWW-Authenticate: Bearer realm="example", error="invalid_token"',
+      'Bearer token missing',
+      'Authorization: Basic required',
+    ])
+      expect(redact(text)).toBe(text);
+    expect(redact('Authorization: Bearer zq8a7b6c5d4e')).toBe('Authorization: Bearer [REDACTED]');
+    // Longer than a word of prose: a token of letters alone.
+    expect(redact('Authorization: Bearer abcdefghijklmnopq')).toBe('Authorization: Bearer [REDACTED]');
+  });
+
+  it('an unset value is shown as what it is', () => {
+    for (const text of [
+      'streamKey: undefined',
+      'token: None',
+      'password: nil',
+      'api_key = NULL',
+      'secret: NaN',
+    ])
+      expect(redact(text)).toBe(text);
+  });
+
+  it('markup in a document carried as a string twice, a blank before >, Go := with no blank', () => {
+    expect(redact('{"a":"{\\"b\\":\\"\\\\u003cpassword\\\\u003ezq a7\\\\u003c/password\\\\u003e\\"}"}')).toBe(
+      '{"a":"{\\"b\\":\\"\\\\u003cpassword\\\\u003e[REDACTED]\\\\u003c/password\\\\u003e\\"}"}',
+    );
+    expect(redact('<string name="api_key" >zq8a7b6c5d</string>')).toBe(
+      '<string name="api_key" >[REDACTED]</string>',
+    );
+    expect(redact('apiKey:="zq8a7b6c5d"')).toBe('apiKey:="[REDACTED]"');
+    expect(redact('apiKey:= "zq8a7b6c5d"')).toBe('apiKey:= "[REDACTED]"');
+  });
+
+  it('a parameter whose quotes are escapes hides its value to the closing one, and keeps what follows', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('\\u0022', '\\\\u0022', '&quot;', '&#34;', '&#x22;', '\\u0027', '&#39;'),
+        fc.tuple(values, values),
+        (quote, [first, second]) => {
+          const text = (shown: string) =>
+            `\\u003centry key=${quote}${shown}${quote}\\u003e30\\u003c/entry\\u003e page=2`;
+          const shown = redact(text(`${first} ${second}`));
+          expect(shown).toBe(text('[REDACTED]'));
+          expect(redact(shown)).toBe(shown);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

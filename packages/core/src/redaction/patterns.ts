@@ -158,10 +158,21 @@ function authorizationValues(text: string, found: Found): void {
   for (let match = scheme.exec(text); match; match = scheme.exec(text)) {
     const start = match.index + match[0].length;
     const end = scanWhile(text, start, isToken68);
-    if (end > start) found(start, end);
+    if (end > start && !namesNoCredential(text, start, end)) found(start, end);
     scheme.lastIndex = Math.max(end, start);
   }
 }
+
+// What follows an authorization scheme but is no credential: a challenge's parameter (`Bearer realm="api"`,
+// `error="invalid_token"`, as a 401's `WWW-Authenticate` writes them) or a word of prose (`Bearer token
+// missing`, `Unauthorized: token expired`): a lower-case word of at most 12 letters, which no issued token
+// is.
+function namesNoCredential(text: string, start: number, end: number): boolean {
+  const value = text.slice(start, end);
+  return proseAfterScheme.test(value) || (challengeParameter.test(value) && text.charCodeAt(end) === 34);
+}
+const proseAfterScheme = /^[a-z]{1,12}$/;
+const challengeParameter = /^[a-z_]+=$/;
 
 /** JSON Web Tokens: `eyJ…` (a JSON header's base64url) and two more dot-separated parts. */
 function jsonWebTokens(text: string, found: Found): void {
@@ -311,7 +322,9 @@ function credentialParameters(text: string, found: Found): void {
       }
       // `api_key = …`, `token= …`: an assignment in running text, a configuration file or a log line, with
       // blanks around its `=` (never `==` or `=>`), whose value reads as a header's does (prose stays).
-      const assignment = equals === 1 || next === 32 || next === 9 ? looseAssignment(text, start, end) : -1;
+      const goAssignment = next === 58 && text.charCodeAt(end + 1) === 61;
+      const assignment =
+        equals === 1 || next === 32 || next === 9 || goAssignment ? looseAssignment(text, start, end) : -1;
       if (assignment !== -1) {
         const name = decodedName(text, start, end);
         // With no blank before its `=`, a name must be written as a person writes one: a base64 blob's
@@ -377,7 +390,7 @@ const equalsReference = /&(?:#0*61|#x0*3d|equals);/iy;
 // on another line.
 function looseAssignment(text: string, start: number, end: number): number {
   let equals = scanWhile(text, end, isBlank);
-  if (text.charCodeAt(equals) === 58 && text.charCodeAt(equals + 1) === 61 && equals > end) equals += 1;
+  if (text.charCodeAt(equals) === 58 && text.charCodeAt(equals + 1) === 61) equals += 1;
   else if (text.charCodeAt(equals) === 61 && text.charCodeAt(equals + 1) === 62) {
     // `[name] => value` (PHP's `print_r`, blanks around it) and `:name=>value` (a Ruby symbol, as `inspect`
     // writes a hash): other arrows are code (`token => token.trim()`).
@@ -414,9 +427,23 @@ const nameOpener = /[\s?&;#(,{"'`<>]|(?<=[\s{,]):|%(?:25)?(?:3[fb]|2[36])/gi;
 
 // Reports a parameter's value from `start`; returns where it ends.
 function parameterValue(text: string, start: number, encoded: boolean, found: Found): number {
-  // A quoted value (`oauth_token="…"`, `TOKEN='…'`) is read to its closing quote.
+  // A quoted value (`oauth_token="…"`, `TOKEN='…'`) is read to its closing quote, and so is one whose
+  // quotes are escapes (`key=\u0022…\u0022` in markup Go wrote into JSON, `key=&quot;…&quot;`).
   const quoted = quotedValue(text, start, found, true);
   if (quoted !== -1) return quoted;
+  escapedQuote.lastIndex = start;
+  if (escapedQuote.test(text)) {
+    // Up to the next escaped quote, whatever its spelling (each stretch is searched once: no escaped quote
+    // lies between a value's start and the one found), or the line's end before it.
+    const valueStart = escapedQuote.lastIndex;
+    nextEscapedQuote.lastIndex = valueStart;
+    const close = nextEscapedQuote.exec(text);
+    const closeAt = close ? close.index : text.length;
+    const newline = text.slice(valueStart, closeAt).indexOf('\n');
+    const valueEnd = newline === -1 ? closeAt : valueStart + newline;
+    if (valueEnd > valueStart) found(valueStart, valueEnd);
+    return close && valueEnd === closeAt ? closeAt + close[0].length : valueEnd;
+  }
   let end = start;
   while (end < text.length) {
     const code = text.charCodeAt(end);
@@ -438,6 +465,9 @@ function parameterValue(text: string, start: number, encoded: boolean, found: Fo
   return end;
 }
 
+// A quote written as an escape: JSON's behind any number of backslashes, or an HTML character reference.
+const escapedQuote = /\\+u00(?:22|27)|&(?:quot|apos|#0*(?:34|39)|#x0*(?:22|27));/iy;
+const nextEscapedQuote = /\\+u00(?:22|27)|&(?:quot|apos|#0*(?:34|39)|#x0*(?:22|27));/gi;
 // An `&` or `#` encoded once (`%26`) or twice (`%2526`, a URL carried inside one carried in another).
 const encodedSeparator = /%(?:25)?2[36]/y;
 // What follows the backslashes of a JSON-escaped `&` or `#`.
@@ -447,7 +477,9 @@ const escapedSeparator = /u002[36]/y;
 const authorizationScheme = /^(?:bearer|basic|digest|token|negotiate)$/i;
 // A word as prose writes it (`unknown`, `Expected`), and the JSON literals: never a credential.
 const proseWord = /^[A-Za-z][a-z]*$/;
-const literal = /^(?:true|false|null)$/;
+// JSON's literals and the empty values of other languages (`None`, `nil`, `undefined`): an unset key is no
+// secret, and a user whose bug it is must see it.
+const literal = /^(?:true|false|null|True|False|TRUE|FALSE|NULL|None|nil|undefined|NaN)$/;
 // Words of letters alone, joined by `.` or `_` (`provider`, `None`, `stream.id`, `process.env.API_KEY`): no
 // digit, as a vendor's generated keys hold.
 const wordsOfLetters = /^[A-Za-z_$]+(?:\.[A-Za-z_$]+)*$/;
@@ -490,8 +522,12 @@ function headerValue(text: string, afterColon: number, found: Found, assigned = 
   const value = text.slice(start, end);
   if (authorizationScheme.test(value) && text.charCodeAt(end) === 32) {
     const credentialStart = scanWhile(text, end, isBlank);
-    const credentialEnd = scanWhile(text, credentialStart, (code) => !endsUrl(code));
-    if (credentialEnd > credentialStart) found(credentialStart, credentialEnd);
+    let credentialEnd = scanWhile(text, credentialStart, (code) => !endsUrl(code));
+    // A challenge's parameter ends at its `=`, where its quoted value starts.
+    const parameterEnd = text.indexOf('="', credentialStart);
+    if (parameterEnd !== -1 && parameterEnd < credentialEnd) credentialEnd = parameterEnd + 1;
+    if (credentialEnd > credentialStart && !namesNoCredential(text, credentialStart, credentialEnd))
+      found(credentialStart, credentialEnd);
     return credentialEnd;
   }
   if (literal.test(value) || (assigned && (wordsOfLetters.test(value) || codeCall.test(value)))) return end;
@@ -694,7 +730,8 @@ function credentialControls(text: string, found: Found): void {
       }
     }
     if (named && heldStart !== -1 && heldEnd > heldStart) found(heldStart, heldEnd);
-    else if (named && heldStart === -1 && text.charCodeAt(cursor) === 62) {
+    else if (named && heldStart === -1 && text.charCodeAt(scanWhile(text, cursor, isSpace)) === 62) {
+      cursor = scanWhile(text, cursor, isSpace);
       // An element named so holding its value as text: Android's `<string name="api_key">…</string>`, a
       // properties file's `<entry key="password">…</entry>`; up to its own closing tag.
       const textEnd = text.indexOf('<', cursor + 1);
@@ -716,14 +753,16 @@ function credentialControls(text: string, found: Found): void {
 const escapedMarkup = /\\u00(?:3c|22|27)|&(?:lt|quot|apos|#0*(?:60|34|39)|#x0*(?:3c|22|27));/i;
 // Every escape `markupView` reads as the character it stands for.
 const markupEscape =
-  /\\u00(?:3[ce]|2[267])|&(?:lt|gt|quot|apos|amp|#0*(?:60|62|34|39|38)|#x0*(?:3c|3e|22|27|26));/gi;
+  /\\+u00(?:3[ce]|2[267])|&(?:lt|gt|quot|apos|amp|#0*(?:60|62|34|39|38)|#x0*(?:3c|3e|22|27|26));/gi;
 
-function markupCharacter(escape: string): string {
-  const lower = escape.toLowerCase();
-  if (lower.startsWith('\\u00')) return String.fromCharCode(Number.parseInt(lower.slice(2), 16));
+function markupCharacter(written: string): string {
+  const lower = written.toLowerCase();
+  // A JSON escape behind any number of backslashes: markup in a document carried as a string by another.
+  if (lower.startsWith('\\'))
+    return String.fromCharCode(Number.parseInt(lower.slice(lower.indexOf('u') + 1), 16));
   if (lower.startsWith('&#x')) return String.fromCharCode(Number.parseInt(lower.slice(3, -1), 16));
   if (lower.startsWith('&#')) return String.fromCharCode(Number.parseInt(lower.slice(2, -1), 10));
-  return { '&lt;': '<', '&gt;': '>', '&quot;': '"', '&apos;': "'", '&amp;': '&' }[lower] ?? escape;
+  return { '&lt;': '<', '&gt;': '>', '&quot;': '"', '&apos;': "'", '&amp;': '&' }[lower] ?? written;
 }
 
 /**
