@@ -467,7 +467,7 @@ function parameterValue(text: string, start: number, encoded: boolean, found: Fo
 
 // A quote written as an escape: JSON's behind any number of backslashes, or an HTML character reference.
 const escapedQuote = /\\+u00(?:22|27)|&(?:quot|apos|#0*(?:34|39)|#x0*(?:22|27));/iy;
-const nextEscapedQuote = /\\+u00(?:22|27)|&(?:quot|apos|#0*(?:34|39)|#x0*(?:22|27));/gi;
+const nextEscapedQuote = /* @__PURE__ */ new RegExp(escapedQuote.source, 'gi');
 // An `&` or `#` encoded once (`%26`) or twice (`%2526`, a URL carried inside one carried in another).
 const encodedSeparator = /%(?:25)?2[36]/y;
 // What follows the backslashes of a JSON-escaped `&` or `#`.
