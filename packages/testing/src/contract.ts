@@ -126,11 +126,15 @@ export const contractRestreamInput = {
   restream: [{ url: 'rtmp://a.rtmp.youtube.com/live2', streamKey: 'unilive-contract-restream-key' }],
 } as const satisfies CreateLiveStreamInput;
 
-/** The calls the suite makes. A client over the provider by default; a harness may give its own. */
+/**
+ * The calls the suite makes. A client over the provider by default; a harness may give its own. One without
+ * `waitForBroadcast` (a harness's client written before the suite called it) has those tests skipped.
+ */
 export type ContractClient = Pick<
   LiveStreamClient,
   'create' | 'get' | 'list' | 'update' | 'delete' | 'start' | 'stop' | 'waitForState'
->;
+> &
+  Partial<Pick<LiveStreamClient, 'waitForBroadcast'>>;
 
 /** What a harness gives the suite: a provider and a way to make its backend fail. */
 export interface ContractHarness {
@@ -1393,13 +1397,30 @@ export function runLiveStreamContract(options: ContractOptions): void {
 
       // A wait's `timeoutMs` bounds the whole wait, its polls included (the status call where the provider
       // has one, else get): a poll the vendor holds ends the wait at that limit, the wait's own TimeoutError,
-      // without `delivery` (a wait only reads); an abort as the poll is held ends it at once.
-      for (const ending of ['timeout', 'abort'] as const) {
+      // without `delivery` (a wait only reads); an abort as the poll is held ends it at once. `waitForBroadcast`
+      // polls the same way wherever it can without events: where the API reports broadcasting
+      // (`capabilities.broadcastingStatus`) or the provider has a call for it (`getBroadcasting`).
+      const heldWaits = (['waitForState', 'waitForBroadcast'] as const).flatMap((wait) =>
+        (['timeout', 'abort'] as const).map((ending) => ({ wait, ending })),
+      );
+      for (const { wait, ending } of heldWaits) {
         const title =
           ending === 'timeout'
-            ? 'a poll slower than the wait’s timeoutMs ends waitForState with TimeoutError'
-            : 'aborting the signal ends waitForState at once with AbortError while a poll is held';
+            ? `a poll slower than the wait’s timeoutMs ends ${wait} with TimeoutError`
+            : `aborting the signal ends ${wait} at once with AbortError while a poll is held`;
         it(title, async (context) => {
+          if (
+            wait === 'waitForBroadcast' &&
+            !caps().broadcastingStatus &&
+            typeof harness.provider.getBroadcasting !== 'function'
+          )
+            return context.skip(
+              caps().broadcastingEvents === false
+                ? `${harness.provider.id} tells whether video arrives neither in its API nor in its webhooks: waitForBroadcast refuses before any request`
+                : `${harness.provider.id} tells whether video arrives only in webhook events (capabilities.broadcastingStatus is false, no getBroadcasting): waitForBroadcast polls only when given events`,
+            );
+          if (wait === 'waitForBroadcast' && typeof client.waitForBroadcast !== 'function')
+            return context.skip('the harness’s client has no waitForBroadcast');
           const poll: FaultOperation = harness.provider.getStatus ? 'status' : 'get';
           const controller = new AbortController();
           // Whether the backend held a request of the wait: a wait whose polls were all answered would end at
@@ -1410,7 +1431,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
             delayMs: heldMs,
             times: 3,
             onHold: () => {
-              if (!requests.some((request) => request.operation === 'waitForState')) return;
+              if (!requests.some((request) => request.operation === wait)) return;
               held = true;
               if (ending === 'abort') controller.abort();
             },
@@ -1422,24 +1443,24 @@ export function runLiveStreamContract(options: ContractOptions): void {
             return context.skip(`no slow faults on ${poll}`);
           if (poll === 'status') await harness.injectFault('get', slow, { id: subject, unused: 'allowed' });
           requests.length = 0;
+          const waitOptions =
+            ending === 'timeout' ? { timeoutMs: heldCallTimeoutMs } : { signal: controller.signal };
           const error = await captureError(() =>
-            client.waitForState(
-              subjectRef ?? '',
-              'ready',
-              ending === 'timeout' ? { timeoutMs: heldCallTimeoutMs } : { signal: controller.signal },
-            ),
+            wait === 'waitForState'
+              ? client.waitForState(subjectRef ?? '', 'ready', waitOptions)
+              : (client.waitForBroadcast?.(subjectRef ?? '', waitOptions) ?? Promise.resolve()),
           );
           expect(held, 'a poll of the wait was held').toBe(true);
           if (ending === 'abort') {
-            expectTyped(error, AbortError, undefined, ['unknown'], 'waitForState');
-            expect(attemptsOf('waitForState')).toBe(1);
+            expectTyped(error, AbortError, undefined, ['unknown'], wait);
+            expect(attemptsOf(wait)).toBe(1);
             return;
           }
           expect(TimeoutError.isInstance(error), `expected TimeoutError, got ${String(error)}`).toBe(true);
           const typed = error as TimeoutError;
           expect([typed.provider, typed.operation, typed.delivery]).toEqual([
             harness.provider.id,
-            'waitForState',
+            wait,
             undefined,
           ]);
           expect(typed.message).toContain(`${heldCallTimeoutMs} ms`);
@@ -1447,7 +1468,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
           // Ended by the wait's deadline, not by a limit of the poll's own: the held poll was cut there and
           // never tried again, since no request of a wait is sent past its deadline (a poll that ignores
           // it runs on to its own limit and retries, and the wait reports its own timeout all the same).
-          expect(attemptsOf('waitForState'), 'poll attempts, past the wait’s deadline included').toBe(1);
+          expect(attemptsOf(wait), 'poll attempts, past the wait’s deadline included').toBe(1);
         });
       }
 

@@ -207,6 +207,35 @@ export const mutants: Record<string, Mutant> = {
     fails: ['a response slower than timeoutMs ends create'],
   },
 
+  // A poll of `waitForBroadcast` sent without the wait's deadline and signal (its `timeoutMs`, the runtime's
+  // `deadline`, the caller's `signal` all dropped): a held poll runs on to the adapter's own limit (5 s here)
+  // and is tried again, however short a limit the caller gave or whether it aborted. The memory vendor cannot
+  // tell whether video arrives, so the mutant also gives it a `getBroadcasting` that cannot say (undefined):
+  // without one the wait refuses before any request, and polls nothing the mistake could touch.
+  'waitForBroadcast polls ignore the wait': {
+    mutate: (provider) => {
+      const { getStatus } = provider;
+      const loose = <O extends CallOptions>(options: O | undefined): O | undefined => {
+        if (options?.runtime?.operation !== 'waitForBroadcast') return options;
+        const { signal: _signal, timeoutMs: _timeoutMs, runtime, ...rest } = options;
+        const { deadline: _deadline, ...kept } = runtime;
+        return { ...rest, runtime: kept } as O;
+      };
+      return {
+        ...copy(provider),
+        get: (id, options) => provider.get(id, loose(options)),
+        ...(getStatus
+          ? { getStatus: (id: string, options?: CallOptions) => getStatus.call(provider, id, loose(options)) }
+          : {}),
+        getBroadcasting: async () => undefined,
+      };
+    },
+    fails: [
+      'a poll slower than the wait’s timeoutMs ends waitForBroadcast',
+      'aborting the signal ends waitForBroadcast',
+    ],
+  },
+
   // Dates mapped carelessly: an Invalid Date from an unreadable value, or the vendor's string kept.
   'createdAt an Invalid Date': {
     mutate: (provider) => mapStreams(provider, (stream) => ({ ...stream, createdAt: new Date(Number.NaN) })),
