@@ -667,11 +667,17 @@ function credentialElements(text: string, found: Found): void {
       end = text.indexOf('<', start);
       if (end === -1 || !closesElement(text, end, name)) continue;
     }
-    start = scanWhile(text, start, isSpace);
-    while (end > start && isSpace(text.charCodeAt(end - 1))) end -= 1;
-    if (end > start) found(start, end);
+    foundText(text, start, end, found);
     tag.lastIndex = Math.max(tag.lastIndex, end);
   }
+}
+
+// Reports an element's text from `start` to `end`, its blanks at either end left out.
+function foundText(text: string, start: number, end: number, found: Found): void {
+  const first = scanWhile(text, start, isSpace);
+  let last = end;
+  while (last > first && isSpace(text.charCodeAt(last - 1))) last -= 1;
+  if (last > first) found(first, last);
 }
 
 // Whether `</name>` (or `</name >`) starts at `at`.
@@ -733,16 +739,13 @@ function credentialControls(text: string, found: Found): void {
       }
     }
     if (named && heldStart !== -1 && heldEnd > heldStart) found(heldStart, heldEnd);
-    else if (named && heldStart === -1 && text.charCodeAt(scanWhile(text, cursor, isSpace)) === 62) {
-      cursor = scanWhile(text, cursor, isSpace);
+    else if (named && heldStart === -1) {
       // An element named so holding its value as text: Android's `<string name="api_key">…</string>`, a
       // properties file's `<entry key="password">…</entry>`; up to its own closing tag.
-      const textEnd = text.indexOf('<', cursor + 1);
+      const close = scanWhile(text, cursor, isSpace);
+      const textEnd = text.charCodeAt(close) === 62 ? text.indexOf('<', close + 1) : -1;
       if (textEnd !== -1 && closesElement(text, textEnd, match[0].slice(1, -1))) {
-        const start = scanWhile(text, cursor + 1, isSpace);
-        let end = textEnd;
-        while (end > start && isSpace(text.charCodeAt(end - 1))) end -= 1;
-        if (end > start) found(start, end);
+        foundText(text, close + 1, textEnd, found);
         cursor = textEnd;
       }
     }
