@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { redact } from '../index.js';
+import { isCredentialName } from './patterns.js';
 
 // Credential-shaped parameters are masked whether or not their value is a known secret: signed URLs
 // (`?sig=`, `&X-Amz-Signature=`), bearer tokens in a query or a fragment (`?token=`, `#access_token=`). The
@@ -446,6 +447,60 @@ describe('credential names in the printouts of other languages', () => {
       'secret = cfg.get(section)',
     ])
       expect(redact(text)).toBe(text);
+  });
+});
+
+describe('credential names as entries: a name element and its value element after it', () => {
+  // A property list (`<key>…</key><string>…</string>`) and an XML-RPC struct member (`<name>…</name><value>
+  // <string>…</string></value>`), as a vendor's or a tool's error may echo one, raw or escaped in a JSON string.
+  const entries = fc.constantFrom(
+    (name: string, value: string, blank: string) => `<key>${name}</key>${blank}<string>${value}</string>`,
+    (name: string, value: string, blank: string) => `<key>${name}</key>${blank}<data>${value}</data>`,
+    (name: string, value: string, blank: string) =>
+      `<member>${blank}<name>${name}</name>${blank}<value>${blank}<string>${value}</string>${blank}</value></member>`,
+    (name: string, value: string, blank: string) =>
+      `<member><name>${name}</name>${blank}<value>${value}</value></member>`,
+    (name: string, value: string, blank: string) =>
+      `<key>${name}</key>${blank}<string><![CDATA[${value}]]></string>`,
+  );
+
+  it('an entry named like a credential has its value masked; its name, other entries and the rest stay', () => {
+    fc.assert(
+      fc.property(
+        entries,
+        fc.constantFrom(...plainCredentialNames, 'Password', 'APIKey', ...plainOrdinaryNames, 'CFBundleName'),
+        values,
+        fc.constantFrom('', '\n', '\n\t  '),
+        fc.boolean(),
+        (entry, name, value, blank, escaped) => {
+          const credential = isCredentialName(name);
+          const document = (shown: string) =>
+            `<dict>${blank}${entry(name, shown, blank)}${blank}${entry('region', 'zq-eu-1', blank)}</dict>`;
+          // Escaped as Go's encoding/json writes markup inside a JSON string.
+          const carried = (text: string) =>
+            escaped ? JSON.stringify(text).replaceAll('<', '\\u003c') : text;
+          expect(redact(carried(document(value)))).toBe(carried(document(credential ? '[REDACTED]' : value)));
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('a name element followed by no value element is read as before', () => {
+    // `<key>` alone is an element named like a credential: its text may be one.
+    expect(redact('<credentials><key>zq8a7b6c5d</key></credentials>')).toBe(
+      '<credentials><key>[REDACTED]</key></credentials>',
+    );
+    for (const text of [
+      '<member><name>token</name></member><value>zq8a7b6c5d</value>',
+      '<name>token</name> <string>zq8a7b6c5d</string>',
+    ])
+      expect(redact(text)).toBe(text);
+    // The entry's shape says what the text is: masked to the next tag, or to the end of a text cut short.
+    expect(redact('<key>token</key><string>zq8a7b6c5d<b>x</b></string>')).toBe(
+      '<key>token</key><string>[REDACTED]<b>x</b></string>',
+    );
+    expect(redact('…<key>token</key><string>zq8a7b6c5d')).toBe('…<key>token</key><string>[REDACTED]');
   });
 });
 

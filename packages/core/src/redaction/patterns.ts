@@ -666,9 +666,54 @@ function credentialElements(text: string, found: Found): void {
       // Only the element's own closing tag ends its text: `use <token> then </b>` is prose.
       end = text.indexOf('<', start);
       if (end === -1 || !closesElement(text, end, name)) continue;
+      // A property list's `<key>` holds the name of the value after it (namedEntries), not a key.
+      if (name === 'key' && entryValue(text, text.indexOf('>', end) + 1, name) !== -1) continue;
     }
     foundText(text, start, end, found);
     tag.lastIndex = Math.max(tag.lastIndex, end);
+  }
+}
+
+// An entry's name element and what may follow it: a property list's `<key>` its value's element; an XML-RPC
+// member's `<name>` its `<value>`, holding the value as text or in an element of its type. The blanks between
+// may be written as a JSON string escapes them (`\n\t`), in a document carried inside one.
+const plistValue = /(?:\s|\\+[nrt])*<(?:string|data|integer|real|date)>/y;
+const memberValue =
+  /(?:\s|\\+[nrt])*<value>(?:(?:\s|\\+[nrt])*<(?:string|base64|i4|i8|int|double|dateTime\.iso8601)>)?/y;
+
+/**
+ * Where the text of the value after an entry's name element begins, when `at` (just after `</key>` or
+ * `</name>`) is followed by the value's element; -1 when it is not.
+ */
+function entryValue(text: string, at: number, nameElement: string): number {
+  const value = nameElement === 'key' ? plistValue : memberValue;
+  value.lastIndex = at;
+  return value.exec(text) === null ? -1 : value.lastIndex;
+}
+
+/**
+ * `<key>password</key><string>…</string>` (an Apple property list), `<name>token</name><value><string>…
+ * </string></value>` (an XML-RPC struct's member): an entry whose name is an element of its own and its value
+ * the element after it. The value's text is masked, up to the next tag, when the name is a credential's;
+ * the name stays, as it does in `"token": "…"`.
+ */
+function namedEntries(text: string, found: Found): void {
+  const entry = /<(key|name)>([^<]*)<\/\1>/g;
+  for (let match = entry.exec(text); match; match = entry.exec(text)) {
+    let start = entryValue(text, entry.lastIndex, match[1] as string);
+    if (start === -1 || !isCredentialName((match[2] as string).trim())) continue;
+    let end: number;
+    if (text.startsWith('<![CDATA[', start)) {
+      start += 9;
+      end = text.indexOf(']]>', start);
+      if (end === -1) end = text.length;
+    } else {
+      // The entry's shape already says what the text is: it ends at the next tag, or where the text was cut.
+      end = text.indexOf('<', start);
+      if (end === -1) end = text.length;
+    }
+    foundText(text, start, end, found);
+    entry.lastIndex = end;
   }
 }
 
@@ -843,9 +888,11 @@ export function scanCredentialPatterns(text: string, found: Found, rtmpKeySegmen
     const foundInText: Found = (start, end) => found(view.at[start] as number, view.at[end] as number);
     credentialElements(view.text, foundInText);
     credentialControls(view.text, foundInText);
+    namedEntries(view.text, foundInText);
   } else if (text.includes('<')) {
     credentialElements(text, found);
     credentialControls(text, found);
+    namedEntries(text, found);
   }
   if (rtmpKeySegments) rtmpStreamKeys(text, found);
   urlUserInformation(text, found);
