@@ -23,8 +23,10 @@ export const credentialWords = [
   'auth',
   'streamid',
 ];
-// Parts that name nothing secret, placed around a credential word.
-const plainParts = ['user', 'client', 'url', 'x', 'api', 'publish', 'stream', 'access', 'my', 'v2', 'ttl'];
+// Parts that name nothing secret, placed around a credential word. A setting's part (`ttl`, `type`) only
+// before it: last, it names a setting about the credential (`token_ttl`; see harmlessNames).
+const plainParts = ['user', 'client', 'url', 'x', 'api', 'publish', 'stream', 'access', 'my', 'v2'];
+const leadingParts = [...plainParts, 'ttl', 'type'];
 // Names holding a short credential word inside a longer one, and ordinary names: never credentials.
 export const ordinaryWords = [
   'passthrough',
@@ -60,7 +62,7 @@ const styles: readonly Style[] = [
 export const nameOf = (words: readonly string[]) =>
   fc
     .tuple(
-      fc.array(fc.constantFrom(...plainParts), { maxLength: 2 }),
+      fc.array(fc.constantFrom(...leadingParts), { maxLength: 2 }),
       fc.constantFrom(...words),
       fc.array(fc.constantFrom(...plainParts), { maxLength: 2 }),
       fc.constantFrom(...styles),
@@ -74,6 +76,18 @@ export const harmlessNames = [
   'access_token_expires_at',
   'subscribeTokenExpiresAt',
   'token_expiry',
+  // Settings about a credential: its lifetime, where it is kept, its kind, its name.
+  'token_ttl',
+  'tokenTTL',
+  'key_file',
+  'PASSWORD_FILE',
+  'key-path',
+  'token_type',
+  'signature_method',
+  'oauth_signature_method',
+  'key_length',
+  'secretName',
+  'auth_mode',
   'keyframes',
   'keyframe_interval',
   'keyframe_interval_metric',
@@ -136,4 +150,9 @@ export const compoundCredentialNames = [
   'author_token',
   'keywordSecret',
   'key',
+  // An identifier is a credential's: LiveAPI's token id, an access key's id.
+  'tokenId',
+  'key_id',
+  'AccessKeyId',
+  'type_token',
 ];

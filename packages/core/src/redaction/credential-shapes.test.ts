@@ -520,6 +520,26 @@ describe('credential names: neighbours of the forms above, and what is no creden
     expect(redact('Authorization: Bearer abcdefghijklmnopq')).toBe('Authorization: Bearer [REDACTED]');
   });
 
+  it('a setting about a credential keeps its value: its lifetime, its file, its kind', () => {
+    for (const text of [
+      'token_ttl: 3600',
+      'key_file = /etc/unilive/key.pem',
+      'PASSWORD_FILE=/run/secrets/db',
+      '{"token_type": "Bearer", "expires_in": 3600}',
+      '?oauth_signature_method=HMAC-SHA1&oauth_version=1.0',
+      '<KeyLength>2048</KeyLength>',
+      'secretName: unilive-credentials',
+    ])
+      expect(redact(text)).toBe(text);
+    // The credential beside them still goes; an identifier is a credential's.
+    expect(redact('{"access_token": "zq8a7b6c5d", "token_type": "Bearer", "key_id": "zqAKIA42"}')).toBe(
+      '{"access_token": "[REDACTED]", "token_type": "Bearer", "key_id": "[REDACTED]"}',
+    );
+    expect(redact('?oauth_signature_method=HMAC-SHA1&oauth_signature=zq8a7b6c5d')).toBe(
+      '?oauth_signature_method=HMAC-SHA1&oauth_signature=[REDACTED]',
+    );
+  });
+
   it('an unset value is shown as what it is', () => {
     for (const text of [
       'streamKey: undefined',

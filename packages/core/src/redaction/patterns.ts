@@ -67,9 +67,33 @@ const harmlessCompounds: ReadonlySet<string> = /* @__PURE__ */ new Set([
 // capital, a run of digits.
 const namePart = /[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g;
 
-// Last parts that make a name a time, whatever credential it is the time of: `access_token_expires_at`
-// (Wowza Video), `subscribeTokenExpiresAt` (Wowza Real-Time), `token_expiry`.
-const timeParts: ReadonlySet<string> = /* @__PURE__ */ new Set(['at', 'expires', 'expiry', 'expiration']);
+// Last parts that make a name a time or a setting about a credential, not the credential: its time
+// (`access_token_expires_at` of Wowza Video, `subscribeTokenExpiresAt` of Wowza Real-Time, `token_expiry`),
+// its lifetime and size (`token_ttl: 3600`, `key_length`), where it is kept (`key_file`, `password_path`),
+// its kind and how it is made (`token_type: Bearer`, `signature_method: HMAC-SHA1`, `auth_mode`), and what it
+// is called (`secret_name`). An identifier (`key_id`, LiveAPI's `tokenId`) stays a credential's.
+const settingParts: ReadonlySet<string> = /* @__PURE__ */ new Set([
+  'at',
+  'expires',
+  'expiry',
+  'expiration',
+  'ttl',
+  'lifetime',
+  'length',
+  'len',
+  'size',
+  'count',
+  'file',
+  'path',
+  'type',
+  'method',
+  'algorithm',
+  'alg',
+  'version',
+  'format',
+  'mode',
+  'name',
+]);
 
 // Any letters a credential name needs: a name without them is read no further.
 const mayBeCredential = /key|token|secret|pass|sig|auth|streamid|credential|pwd|jwt|hmac/i;
@@ -84,7 +108,7 @@ const judgedNames = /* @__PURE__ */ new Map<string, boolean>();
  * `secret`, `password`, `passwd`, `passphrase`, `signature`, `auth`, `streamid` or `credential` anywhere, or
  * has `sig`, `pass`, `pwd`, `jwt` or `hmac` as a whole part (split at `_`, `-`, `.`, brackets, camelCase and
  * digit runs), unless the word is inside a harmless one (`keyframe`, `keyword`, `author`, `authority`, `authmod`,
- * `passthrough`, and English words such as `monkey`, `turkey`, `hockey`, `keystone`, `secretary`) or the name's last part is a time (`access_token_expires_at`). See
+ * `passthrough`, and English words such as `monkey`, `turkey`, `hockey`, `keystone`, `secretary`) or the name's last part makes it a time or a setting about a credential (`access_token_expires_at`, `token_ttl`, `key_file`, `token_type`, `secret_name`). See
  * docs/decisions/2026-11-30-credential-names.md.
  */
 export function isCredentialName(name: string): boolean {
@@ -106,7 +130,7 @@ function isDecodedCredentialName(name: string): boolean {
 
 function judgeName(name: string): boolean {
   const parts = [...name.matchAll(namePart)];
-  if (timeParts.has(parts[parts.length - 1]?.[0].toLowerCase() ?? '')) return false;
+  if (parts.length > 1 && settingParts.has(parts[parts.length - 1]?.[0].toLowerCase() ?? '')) return false;
   // The name without its harmless words, built in one pass (a name may be as long as the text).
   let rest = '';
   let cursor = 0;
