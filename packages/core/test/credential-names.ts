@@ -79,6 +79,7 @@ export const harmlessNames = [
   // Settings about a credential: its lifetime, where it is kept, its kind, its name.
   'token_ttl',
   'tokenTTL',
+  'tokenTtlSeconds',
   'key_file',
   'PASSWORD_FILE',
   'key-path',

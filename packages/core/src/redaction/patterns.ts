@@ -69,7 +69,7 @@ const namePart = /[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g;
 
 // Last parts that make a name a time or a setting about a credential, not the credential: its time
 // (`access_token_expires_at` of Wowza Video, `subscribeTokenExpiresAt` of Wowza Real-Time, `token_expiry`),
-// its lifetime and size (`token_ttl: 3600`, `key_length`), where it is kept (`key_file`, `password_path`),
+// its lifetime and size (`token_ttl: 3600`, `tokenTtlSeconds`, `key_length`), where it is kept (`key_file`, `password_path`),
 // its kind and how it is made (`token_type: Bearer`, `signature_method: HMAC-SHA1`, `auth_mode`), and what it
 // is called (`secret_name`). An identifier (`key_id`, LiveAPI's `tokenId`) stays a credential's.
 const settingParts: ReadonlySet<string> = /* @__PURE__ */ new Set([
@@ -79,6 +79,9 @@ const settingParts: ReadonlySet<string> = /* @__PURE__ */ new Set([
   'expiration',
   'ttl',
   'lifetime',
+  'seconds',
+  'ms',
+  'minutes',
   'length',
   'len',
   'size',
