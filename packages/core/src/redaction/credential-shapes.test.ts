@@ -7,11 +7,18 @@ import { isCredentialName } from './patterns.js';
 // (`?sig=`, `&X-Amz-Signature=`), bearer tokens in a query or a fragment (`?token=`, `#access_token=`). The
 // names of ordinary parameters that merely contain those letters (`signal`, `design`) are left alone.
 
-// A value as a vendor signs or issues it: base64url, hex or percent-encoded base64.
+// A value as a vendor signs or issues it: base64url, hex or percent-encoded base64. Not one whose letters
+// before an encoded `=` spell a credential's name (`kEY00AA0%3Daa`): that reads as a parameter of a URL
+// carried percent-encoded (`?page=key%3D…`), and is masked as one.
 const values = fc.oneof(
   fc.stringMatching(/^[A-Za-z0-9_-]{8,64}$/),
   fc.stringMatching(/^[a-f0-9]{16,64}$/),
-  fc.stringMatching(/^[A-Za-z0-9]{6,30}(%2B|%2F|%3D)[A-Za-z0-9]{2,20}(%3D){0,2}$/),
+  fc
+    .stringMatching(/^[A-Za-z0-9]{6,30}(%2B|%2F|%3D)[A-Za-z0-9]{2,20}(%3D){0,2}$/)
+    .filter(
+      (value) =>
+        !/(?:key|token|secret|pass|sig|auth|pwd|jwt|hmac|streamid|credential)[A-Za-z0-9]*%3D/i.test(value),
+    ),
 );
 
 const credentialNames = [
