@@ -158,8 +158,13 @@ describe('wowza-realtime sandbox dialect', () => {
       "Expires on can't be blank",
     ],
     [
-      'an ISO expiry',
-      { real_time_stream: { name: 'x', expires_on: '2030-01-01T00:00:00Z' } },
+      'an expiry in neither documented form',
+      { real_time_stream: { name: 'x', expires_on: '01/01/2030 00:00' } },
+      'Expires on is invalid',
+    ],
+    [
+      'a date-time without its zone',
+      { real_time_stream: { name: 'x', expires_on: '2030-01-01T00:00:00' } },
       'Expires on is invalid',
     ],
     [
@@ -179,6 +184,24 @@ describe('wowza-realtime sandbox dialect', () => {
       meta(422, 'ERR-422-RecordInvalid', `The request couldn't be processed. ${problem}`),
     );
   });
+
+  it.each([
+    '2030-01-01 00:00:00 UTC',
+    '2030-01-01 00:00:00',
+    '2030-01-01',
+    '2030-01-01T00:00:00Z',
+    '2030-01-01T10:00:00.000Z',
+    '2030-01-01T12:00:00+02:00',
+  ])(
+    'takes the expiry %s, in the described form or the schema date-time, and keeps it as sent',
+    async (expiry) => {
+      const created = await call('POST', '/real_time', {
+        real_time_stream: { name: 'x', enable_secure_viewer: true, expires_on: expiry },
+      });
+      expect(created.status).toBe(201);
+      expect(streamOf(created)).toMatchObject({ expires_on: expiry });
+    },
+  );
 
   it('fetches a stream, and answers 404 ERR-404-RecordNotFound for an unknown id or route', async () => {
     const created = await create();

@@ -276,8 +276,11 @@ function renderItem(record: RealTimeRecord): Record<string, unknown> {
   };
 }
 
-// `expires_on` as the vendor documents it: "YYYY-MM-DD HH:MM:SS" in UTC, or a date alone.
-const expiresOnPattern = /^\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}:\d{2}(?: UTC)?)?$/;
+// `expires_on` in either form the vendor gives it: its description's "YYYY-MM-DD HH:MM:SS" in UTC (example
+// `2021-10-27 23:08:55 UTC`), or a date alone, and its schema's `format: date-time` (RFC 3339,
+// `2021-10-27T23:08:55Z`). Kept as sent: no answer of the vendor shows a stream's `expires_on`.
+const expiresOnPattern =
+  /^\d{4}-\d{2}-\d{2}(?:(?: \d{2}:\d{2}:\d{2}(?: UTC)?)|(?:[Tt]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})))?$/;
 const referenceIdPattern = /^[A-Za-z0-9!@#$%^&*()\-_+=:;,.?~|]{0,70}$/;
 
 /** Checks the fields both create and update take; returns the vendor-style problem, if any. */

@@ -757,6 +757,7 @@ describe('vendor envelopes', () => {
   it('videosdk: an egress starting is hls-starting then hls-started with its URL; playable later is hls-playable', () => {
     const render = createEnvelopeRenderer();
     const playbackHlsUrl = 'https://cdn.videosdk.live/meetings-hls/r1/index.m3u8';
+    const livestreamUrl = 'https://cdn.videosdk.live/meetings-hls/r1/live.m3u8';
     const state = (name: string) =>
       render({
         kind: 'state-changed',
@@ -767,7 +768,7 @@ describe('vendor envelopes', () => {
         record: {
           roomId: 'r1',
           webhook: { endPoint: 'https://app.example/v', events: ['hls*'] },
-          hls: { sessionId: 's', playbackHlsUrl },
+          hls: { sessionId: 's', playbackHlsUrl, livestreamUrl },
         },
       });
     const starting = state('hls-starting');
@@ -783,7 +784,10 @@ describe('vendor envelopes', () => {
     expect(state('hls-playable').map((webhook) => [webhook.name, webhook.payload])).toEqual([
       [
         'hls-playable',
-        { webhookType: 'hls-playable', data: { meetingId: 'r1', sessionId: 's', playbackHlsUrl } },
+        {
+          webhookType: 'hls-playable',
+          data: { meetingId: 'r1', sessionId: 's', playbackHlsUrl, livestreamUrl },
+        },
       ],
     ]);
     expect(

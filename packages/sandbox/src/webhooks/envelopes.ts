@@ -126,10 +126,13 @@ function videosdk(change: StreamChange, record: Record<string, unknown>): Vendor
     roomSubscription: subscription,
   });
   const url = typeof playbackHlsUrl === 'string' ? { playbackHlsUrl } : {};
+  // The vendor's text (2025) says `hls-playable` carries `livestreamUrl` beside `playbackHlsUrl`; its example
+  // shows only the first. Sent, as the text says: a reader of either finds it.
+  const livestreamUrl = typeof hls.livestreamUrl === 'string' ? { livestreamUrl: hls.livestreamUrl } : {};
   // The egress is up as soon as it is started, its playback URL known (hls/start answers it at once) but
   // not playable until `transitionMs` later: the vendor's `hls-started` then, and `hls-playable` at the end.
   if (change.state === 'hls-starting') return [webhook('hls-starting'), webhook('hls-started', url)];
-  if (change.state === 'hls-playable') return [webhook('hls-playable', url)];
+  if (change.state === 'hls-playable') return [webhook('hls-playable', { ...url, ...livestreamUrl })];
   return [webhook(change.state)];
 }
 
