@@ -527,6 +527,26 @@ describe('credential names: neighbours of the forms above, and what is no creden
     expect(redact('Authorization: Bearer abcdefghijklmnopq')).toBe('Authorization: Bearer [REDACTED]');
   });
 
+  it('punctuation ending a value in running text is the sentence, and stays, and a second masking changes nothing', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('Authorization: Bearer ', 'X-Api-Key: ', 'token: ', 'api_key = ', '(stream_key: '),
+        values,
+        fc.constantFrom(',', ';', '.', ')', '),', '.)'),
+        fc.constantFrom('', ' then', ' region = eu', '\n'),
+        (opening, value, punctuation, after) => {
+          const text = (shown: string) => `refused: ${opening}${shown}${punctuation}${after}`;
+          const once = redact(text(value));
+          expect(once).toBe(text('[REDACTED]'));
+          expect(redact(once)).toBe(once);
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // Punctuation alone is no value.
+    expect(redact('token: ...')).toBe('token: ...');
+  });
+
   it('a setting about a credential keeps its value: its lifetime, its file, its kind', () => {
     for (const text of [
       'token_ttl: 3600',

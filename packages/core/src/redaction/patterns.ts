@@ -185,7 +185,9 @@ function authorizationValues(text: string, found: Found): void {
   for (let match = scheme.exec(text); match; match = scheme.exec(text)) {
     const start = match.index + match[0].length;
     const end = scanWhile(text, start, isToken68);
-    if (end > start && !namesNoCredential(text, start, end)) found(start, end);
+    // A sentence's full stop after the token is not the token's.
+    const shownFrom = punctuationStart(text, start, end);
+    if (shownFrom > start && !namesNoCredential(text, start, end)) found(start, shownFrom);
     scheme.lastIndex = Math.max(end, start);
   }
 }
@@ -556,14 +558,26 @@ function headerValue(text: string, afterColon: number, found: Found, assigned = 
     // Looked for within the value only: a text of many such lines is read once.
     const parameterEnd = text.slice(credentialStart, credentialEnd).indexOf('="');
     if (parameterEnd !== -1) credentialEnd = credentialStart + parameterEnd + 1;
-    if (credentialEnd > credentialStart && !namesNoCredential(text, credentialStart, credentialEnd))
-      found(credentialStart, credentialEnd);
+    const shownFrom = punctuationStart(text, credentialStart, credentialEnd);
+    if (shownFrom > credentialStart && !namesNoCredential(text, credentialStart, credentialEnd))
+      found(credentialStart, shownFrom);
     return credentialEnd;
   }
   if (literal.test(value) || (assigned && (wordsOfLetters.test(value) || codeCall.test(value)))) return end;
   if (proseWord.test(value) && text.charCodeAt(end) === 32 && isLetter(text.charCodeAt(end + 1))) return end;
-  found(start, end);
+  const shownFrom = punctuationStart(text, start, end);
+  if (shownFrom > start) found(start, shownFrom);
   return end;
+}
+
+// Where the punctuation that ends a value in running text starts (`token: abc, then`, `(key: abc)`, `…abc;`,
+// `…abc.`): a list's or a sentence's, never a credential's last character, which no issuer ends one with.
+// Not `]`, which ends the mask a second masking reads.
+const isClosingPunctuation = (code: number) => code === 44 || code === 59 || code === 46 || code === 41;
+function punctuationStart(text: string, start: number, end: number): number {
+  let last = end;
+  while (last > start && isClosingPunctuation(text.charCodeAt(last - 1))) last -= 1;
+  return last;
 }
 
 /**
