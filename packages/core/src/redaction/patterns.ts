@@ -698,12 +698,9 @@ function credentialElements(text: string, found: Found): void {
     if (!mayBeCredential.test(name) || text.charCodeAt(tag.lastIndex - 2) === 47) continue;
     if (!isDecodedCredentialName(name)) continue;
     let start = tag.lastIndex;
-    let end: number;
-    if (text.startsWith('<![CDATA[', start)) {
-      start += 9;
-      end = text.indexOf(']]>', start);
-      if (end === -1) end = text.length;
-    } else {
+    let end = cdataEnd(text, start);
+    if (end !== -1) start += 9;
+    else {
       // Only the element's own closing tag ends its text: `use <token> then </b>` is prose.
       end = text.indexOf('<', start);
       if (end === -1 || !closesElement(text, end, name)) continue;
@@ -743,12 +740,9 @@ function namedEntries(text: string, found: Found): void {
   for (let match = entry.exec(text); match; match = entry.exec(text)) {
     let start = entryValue(text, entry.lastIndex, match[1] as string);
     if (start === -1 || !isCredentialName((match[2] as string).trim())) continue;
-    let end: number;
-    if (text.startsWith('<![CDATA[', start)) {
-      start += 9;
-      end = text.indexOf(']]>', start);
-      if (end === -1) end = text.length;
-    } else {
+    let end = cdataEnd(text, start);
+    if (end !== -1) start += 9;
+    else {
       // The entry's shape already says what the text is: it ends at the next tag, or where the text was cut.
       end = text.indexOf('<', start);
       if (end === -1) end = text.length;
@@ -756,6 +750,14 @@ function namedEntries(text: string, found: Found): void {
     foundText(text, start, end, found);
     entry.lastIndex = end;
   }
+}
+
+// Where the text of a CDATA section opening at `at` ends (its `]]>`, or the end of a text cut short); -1 when
+// none opens there.
+function cdataEnd(text: string, at: number): number {
+  if (!text.startsWith('<![CDATA[', at)) return -1;
+  const end = text.indexOf(']]>', at + 9);
+  return end === -1 ? text.length : end;
 }
 
 // Reports an element's text from `start` to `end`, its blanks at either end left out.
