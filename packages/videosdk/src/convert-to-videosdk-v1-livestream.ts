@@ -26,7 +26,8 @@ export interface VideosdkV1Request<Body> {
 }
 
 /**
- * Builds the body of `POST /v1/livestreams` [v1 guide]: `name`, `record`, `restream[{ url, streamKey }]`.
+ * Builds the body of `POST /v1/livestreams` [v1 reference, create page]: `name`, `record`,
+ * `restream[{ url, streamKey }]`.
  * Inputs v1 cannot honour follow core's one rule: an `ingestProtocol` other than RTMP (and any provider
  * option) fails before any request; `region` and `lowLatency`, preferences v1 has no setting for, come back
  * as warnings.

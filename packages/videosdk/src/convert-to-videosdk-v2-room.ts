@@ -77,7 +77,10 @@ type ProviderOptions = v.InferOutput<typeof providerOptionsSchema>;
  * (`config` of `POST /v2/hls/start`; layout and theme also of the RTMP-out start). Values are the vendor's.
  */
 export interface VideosdkCreateOptions {
-  /** Your own id for the room, 1–256 characters [V2-REPO create-room.js]; create is idempotent on it (server SDK). */
+  /**
+   * Your own id for the room [V2-REPO create-room.js]; 1–256 characters is unilive's own bound (no source gives
+   * a limit); create is idempotent on it (server SDK).
+   */
   customRoomId?: string | undefined;
   /** Room webhook subscription: an `https://` endpoint of at most 512 characters, and the event names. */
   webhook?: { endPoint: string; events: readonly string[] } | undefined;

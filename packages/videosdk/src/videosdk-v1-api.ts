@@ -20,8 +20,9 @@ export const videosdkV1RestreamTargetSchema = /* @__PURE__ */ (() =>
   }))();
 
 /**
- * A v1 live stream (`/v1/livestreams`). Shapes differ by date: the 2021 v1 guide has no `streamUrl` and uses
- * `live.zujonow.com` media hosts; from 2022-01-28 `streamUrl` appears and hosts are `live.videosdk.live`.
+ * A v1 live stream (`/v1/livestreams`). Shapes differ by date: the 2021 v1 reference (its create page at
+ * commit `c572fc7e`) has no `streamUrl` and uses `live.zujonow.com` media hosts; from 2022-01-28 `streamUrl`
+ * appears and hosts are `live.videosdk.live`.
  * `upstreamUrl` is in every version, so it is the one ingest field required. No status field exists.
  */
 export const videosdkV1LiveStreamSchema = /* @__PURE__ */ (() =>
@@ -79,7 +80,7 @@ export const videosdkV1PageWalkSchema = /* @__PURE__ */ (() =>
     data: v.array(v.unknown()),
   }))();
 
-/** The body of `POST /v1/livestreams` [v1 guide]. */
+/** The body of `POST /v1/livestreams` [v1 reference, create page]. */
 export interface VideosdkV1CreateBody {
   name: string;
   record?: boolean;

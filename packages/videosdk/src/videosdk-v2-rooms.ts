@@ -1060,7 +1060,8 @@ export function createVideosdkV2Api(deps: VideosdkV2Dependencies): VideosdkApiIm
         secrets.learnSent(id, ...inputSecrets({ providerOptions }, provider));
         const before = held.get(id);
         // A start sends the targets and recording it knows, none when nothing names them; from then on that
-        // is what the stream has (an egress started without `config.recording` does not record).
+        // is what the stream has (`recording: false` when none was sent: that an egress started without
+        // `config.recording` does not record is unverified, since no source gives its default).
         const restream = given?.restream ?? before?.restream ?? [];
         const settings: VideosdkV2StartSettings = {
           recording: given?.recording ?? before?.recording ?? false,

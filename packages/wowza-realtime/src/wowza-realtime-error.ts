@@ -41,8 +41,10 @@ export function classifyWowzaRealtimeError(failure: VendorFailure): VendorErrorC
   if (failure.status !== 422) return undefined;
   if (failure.operation === 'stop' && !failure.code) return ConflictError;
   if (failure.bodyLost === true) return ProviderUnavailableError;
-  // ERR-422-InvalidStateChange is an illegal transition; ERR-422-NotAvailable means "wait until
-  // processing is complete": both are about the resource's state, not about the request.
+  // ERR-422-InvalidStateChange is a conflict with the stream's current state or configuration (Wowza's
+  // examples: an illegal transition, "There must be at least one WebRTC output for this transcoder."); a
+  // change of the stream resolves it, not a retry as it is. ERR-422-NotAvailable means "wait until
+  // processing is complete". Both are conflicts, not malformed input.
   if (failure.code === 'ERR-422-InvalidStateChange' || failure.code === 'ERR-422-NotAvailable') {
     return ConflictError;
   }

@@ -136,9 +136,10 @@ function pushProtocolOf(encoder: string | undefined, primaryServer: string): Ing
  *   application and stream names a WebRTC publisher asks for.
  * - RTMP (`primary_server`, `host_port`, `application` or `application_name`, `stream_name`, `username`,
  *   `password`): `url` is `rtmp://username:password@server:port/application/stream`, the push credentials
- *   as its user information while source authentication is on (`disable_authentication` not true), so an
- *   encoder given the URL alone pushes (Wowza's RTMP push authentication is Adobe's, which ffmpeg and other
- *   one-URL encoders answer from the URL's user information); `server` is the URL without the stream name
+ *   as its user information while source authentication is on (`disable_authentication` not true), for an
+ *   encoder given the URL alone (unverified: no Wowza source names its RTMP push authentication scheme or
+ *   says an encoder may answer it from the URL's user information; one that does not needs `username` and
+ *   `password` entered separately); `server` is the URL without the stream name
  *   and without the credentials (OBS takes them in its "Use authentication" fields), `streamKey` the stream
  *   name, `username` and `password` the credentials again. A `primary_server` that already carries a scheme
  *   is used as it is, and given the application only when its path does not already end in it. User

@@ -82,8 +82,9 @@ export const wowzaVideoCornerPositions = ['top-left', 'top-right', 'bottom-left'
 export const wowzaVideoGeoblockModes = ['allow', 'deny', 'disabled'] as const;
 export const wowzaVideoTargetDeliveryProtocols = ['hls-https'] as const;
 /**
- * Direct playback protocols. The OpenAPI description leaves the items untyped; these are the documented
- * defaults ("By default, rtmp, rtsp, webrtc, and wowz are enabled").
+ * Direct playback protocols the options accept. The OpenAPI description leaves the items untyped and names
+ * these four only as the defaults ("By default, rtmp, rtsp, webrtc, and wowz are enabled"): accepting only
+ * them is unilive's choice, not a rule Wowza documents. Whether Wowza accepts other values is unverified.
  */
 export const wowzaVideoDeliveryProtocols = ['rtmp', 'rtsp', 'webrtc', 'wowz'] as const;
 

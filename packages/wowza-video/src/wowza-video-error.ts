@@ -27,8 +27,11 @@ export function readWowzaVideoError(body: unknown): VendorErrorDetails {
 
 /**
  * Picks the error class where Wowza's code says more than the HTTP status:
- * - `ERR-422-InvalidStateChange` (start while started, stop while stopped…) is a state conflict, not bad
- *   input; so is `ERR-422-NotAvailable` (the asset behind the stream is still processing).
+ * - `ERR-422-InvalidStateChange` is a conflict with the stream's current state or configuration, not bad
+ *   input: a change of the stream resolves it, not a retry as it is. Wowza uses it for transitions (stop
+ *   while stopped) and for configuration refusals (OpenAPI `Error422` examples 3 and 5: "There must be at
+ *   least one WebRTC output for this transcoder.", "The broadcast location can't be updated when using
+ *   autostart."). So is `ERR-422-NotAvailable` (the asset behind the stream is still processing).
  * - 409 on create is the "limit reached" answer to more than 10 live streams created within 3 hours
  *   ("Wowza Video REST API limits"): a quota that frees up with time, so {@link RateLimitError}. It is not
  *   retried by the HTTP layer (only 429 is), and no `Retry-After` is documented.
