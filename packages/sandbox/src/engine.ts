@@ -486,9 +486,13 @@ export function createEngine(options: EngineOptions) {
       if (retryAfter !== undefined) {
         stats.rateLimited += 1;
         const response = dialect.error('rate-limit', 429, 'Too many requests');
+        const cors = dialect.crossOriginHeaders?.(request);
         return {
           kind: 'respond',
-          response: { ...response, headers: { ...response.headers, 'retry-after': String(retryAfter) } },
+          response: {
+            ...response,
+            headers: { ...response.headers, ...cors, 'retry-after': String(retryAfter) },
+          },
         };
       }
       stats.inFlight += 1;

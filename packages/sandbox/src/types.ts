@@ -347,6 +347,12 @@ export interface SandboxDialect {
   operationOf(request: SandboxRequest): FaultOperation | undefined;
   /** Renders a failure in the vendor's own error shape. */
   error(kind: ErrorKind, status: number, message: string): SandboxResponse;
+  /**
+   * The CORS headers a route a browser calls directly carries on every answer (videosdk's WHIP address), or
+   * undefined for an API route: the engine adds them to what it answers itself there (a 429 of the rate
+   * limit), so a page reads the refusal instead of a CORS failure.
+   */
+  crossOriginHeaders?(request: SandboxRequest): Readonly<Record<string, string>> | undefined;
   /** Answers a request, authentication included. */
   handle(request: SandboxRequest, context: DialectContext): SandboxResponse | Promise<SandboxResponse>;
   /**

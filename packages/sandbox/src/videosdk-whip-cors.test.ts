@@ -85,4 +85,41 @@ describe('videosdk v2 WHIP over HTTP: what a browser page on this machine reads'
     expect(response.status).toBe(403);
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
   });
+
+  it('a preflight and a POST the rate limit refuses carry the same headers, so the page reads the 429', async () => {
+    // A fixed clock: the bucket (one request at 0.5 a second) cannot refill between the requests.
+    const limited = await startSandbox({
+      port: 0,
+      media: false,
+      log: () => {},
+      rateLimit: { requestsPerSecond: 0.5 },
+      now: () => 1_000_000,
+    });
+    try {
+      const address = `${limited.baseUrl('videosdk')}/v2/whip?roomId=abcd-efgh-ijkl`;
+      // The bucket's one request.
+      expect(
+        (await fetch(address, { method: 'OPTIONS', headers: { origin: 'http://localhost:3000' } })).status,
+      ).toBe(204);
+      for (const method of ['OPTIONS', 'POST']) {
+        const response = await fetch(address, {
+          method,
+          headers: { origin: 'http://localhost:3000', 'content-type': 'application/sdp' },
+          ...(method === 'POST' ? { body: 'v=0\r\n' } : {}),
+        });
+        expect(response.status).toBe(429);
+        expect(response.headers.get('retry-after')).toBe('2');
+        expect(response.headers.get('access-control-allow-origin')).toBe('*');
+        expect(response.headers.get('access-control-allow-methods')).toBe('POST, OPTIONS');
+        expect(response.headers.get('access-control-allow-headers')).toBe('authorization, content-type');
+        expect(response.headers.get('access-control-allow-credentials')).toBeNull();
+      }
+      // An API route's 429 stays without them: it is called by servers, not pages.
+      const api = await fetch(`${limited.baseUrl('videosdk')}/v2/rooms`);
+      expect(api.status).toBe(429);
+      expect(api.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await limited.close();
+    }
+  });
 });

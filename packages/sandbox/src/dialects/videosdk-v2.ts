@@ -119,6 +119,11 @@ const whipCors = {
   'access-control-allow-headers': 'authorization, content-type',
 } as const;
 
+/** The CORS headers of a v2 route a browser calls directly: the WHIP address's, on every answer. */
+export function videosdkV2CrossOriginHeaders(request: SandboxRequest): typeof whipCors | undefined {
+  return trim(request.path) === '/v2/whip' ? whipCors : undefined;
+}
+
 /** True for the paths of v2, which this file answers. */
 export function isVideosdkV2Path(path: string): boolean {
   return path === '/v2' || path.startsWith('/v2/');
@@ -148,7 +153,7 @@ export function handleVideosdkV2(request: SandboxRequest, context: DialectContex
   // sees a CORS failure instead of the message. The policy is the media routes' (`*`, never credentials: an
   // `Authorization` header a page sets needs none, only its name in the allowed headers). No header is exposed:
   // the 501 carries its message in the body, and `Content-Type` is safelisted.
-  if (trim(request.path) === '/v2/whip') {
+  if (videosdkV2CrossOriginHeaders(request)) {
     if (request.method === 'OPTIONS') {
       return { status: 204, headers: { ...whipCors, 'access-control-max-age': '600' } };
     }

@@ -14,6 +14,7 @@ import {
   describeVideosdkV2Room,
   handleVideosdkV2,
   isVideosdkV2Path,
+  videosdkV2CrossOriginHeaders,
   videosdkV2OperationOf,
   videosdkV2Rooms,
 } from './videosdk-v2.js';
@@ -106,6 +107,8 @@ export const videosdkDialect: SandboxDialect = {
     if (request.method === 'DELETE') return 'delete';
     return undefined;
   },
+
+  crossOriginHeaders: videosdkV2CrossOriginHeaders,
 
   error(kind: ErrorKind, status: number, message: string): SandboxResponse {
     // Both versions answer errors alike: `{ message }`, and 409 for a conflict (v2 can have real ones: an
