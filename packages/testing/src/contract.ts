@@ -4,6 +4,7 @@ import {
   AuthenticationError,
   ConflictError,
   type CreateLiveStreamInput,
+  createEventHub,
   createLiveStreamClient,
   type DependencyContainer,
   endpointSchemes,
@@ -1398,8 +1399,9 @@ export function runLiveStreamContract(options: ContractOptions): void {
       // A wait's `timeoutMs` bounds the whole wait, its polls included (the status call where the provider
       // has one, else get): a poll the vendor holds ends the wait at that limit, the wait's own TimeoutError,
       // without `delivery` (a wait only reads); an abort as the poll is held ends it at once. `waitForBroadcast`
-      // polls the same way wherever it can without events: where the API reports broadcasting
-      // (`capabilities.broadcastingStatus`) or the provider has a call for it (`getBroadcasting`).
+      // polls the same way: without events where the API reports broadcasting
+      // (`capabilities.broadcastingStatus`) or the provider has a call for it (`getBroadcasting`), and elsewhere
+      // given an event hub, as its caller must, that hears nothing: its polls then check the stream.
       const heldWaits = (['waitForState', 'waitForBroadcast'] as const).flatMap((wait) =>
         (['timeout', 'abort'] as const).map((ending) => ({ wait, ending })),
       );
@@ -1409,15 +1411,14 @@ export function runLiveStreamContract(options: ContractOptions): void {
             ? `a poll slower than the wait’s timeoutMs ends ${wait} with TimeoutError`
             : `aborting the signal ends ${wait} at once with AbortError while a poll is held`;
         it(title, async (context) => {
-          if (
+          // Where only webhook events tell whether video arrives, the wait polls only when given events.
+          const needsEvents =
             wait === 'waitForBroadcast' &&
             !caps().broadcastingStatus &&
-            typeof harness.provider.getBroadcasting !== 'function'
-          )
+            typeof harness.provider.getBroadcasting !== 'function';
+          if (needsEvents && caps().broadcastingEvents === false)
             return context.skip(
-              caps().broadcastingEvents === false
-                ? `${harness.provider.id} tells whether video arrives neither in its API nor in its webhooks: waitForBroadcast refuses before any request`
-                : `${harness.provider.id} tells whether video arrives only in webhook events (capabilities.broadcastingStatus is false, no getBroadcasting): waitForBroadcast polls only when given events`,
+              `${harness.provider.id} tells whether video arrives neither in its API nor in its webhooks: waitForBroadcast refuses before any request`,
             );
           if (wait === 'waitForBroadcast' && typeof client.waitForBroadcast !== 'function')
             return context.skip('the harness’s client has no waitForBroadcast');
@@ -1443,8 +1444,10 @@ export function runLiveStreamContract(options: ContractOptions): void {
             return context.skip(`no slow faults on ${poll}`);
           if (poll === 'status') await harness.injectFault('get', slow, { id: subject, unused: 'allowed' });
           requests.length = 0;
-          const waitOptions =
-            ending === 'timeout' ? { timeoutMs: heldCallTimeoutMs } : { signal: controller.signal };
+          const waitOptions = {
+            ...(ending === 'timeout' ? { timeoutMs: heldCallTimeoutMs } : { signal: controller.signal }),
+            ...(needsEvents ? { events: createEventHub() } : {}),
+          };
           const error = await captureError(() =>
             wait === 'waitForState'
               ? client.waitForState(subjectRef ?? '', 'ready', waitOptions)
