@@ -493,6 +493,74 @@ describe('credential names as entries: a name element and its value element afte
     );
   });
 
+  it('in the forms other writers use: attributes, blanks, comments, case, escapes inside the value', () => {
+    // What a value's element may carry, and what may stand between it and the name.
+    const valueTag = fc.constantFrom(
+      'string',
+      'STRING',
+      'string xml:space="preserve"',
+      'string ',
+      'string\n',
+    );
+    const between = fc.constantFrom('', '\n  ', '<!-- note -->', '\n<!-- a - b -->\n');
+    // A value holding an escaped `<` (which the markup view reads as a tag), a split CDATA, a comment.
+    const inner = fc.constantFrom(
+      (value: string) => value,
+      (value: string) => `${value.slice(0, 3)}&lt;${value.slice(3)}`,
+      (value: string) => `${value.slice(0, 3)}&#60;${value.slice(3)}`,
+      (value: string) => `<![CDATA[${value.slice(0, 3)}]]><![CDATA[${value.slice(3)}]]>`,
+      (value: string) => `${value.slice(0, 3)}<!-- c -->${value.slice(3)}`,
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom('key', 'KEY', 'Name', 'name'),
+        valueTag,
+        between,
+        inner,
+        fc.constantFrom(...plainCredentialNames),
+        values,
+        (nameTag, tag, gap, written, name, value) => {
+          const closing = tag.trim().split(' ')[0] as string;
+          const valueElement = nameTag.toLowerCase() === 'key' ? `<${tag}>` : `<Value>${gap}<${tag}>`;
+          const valueClose = nameTag.toLowerCase() === 'key' ? `</${closing}>` : `</${closing}></Value>`;
+          const document = (shown: string) =>
+            `<dict><${nameTag}>${name}</${nameTag}>${gap}${valueElement}${shown}${valueClose}<${nameTag}>region</${nameTag}>${valueElement}zq-eu-1${valueClose}</dict>`;
+          const masked = redact(document(written(value)));
+          expect(masked).toBe(document('[REDACTED]'));
+          expect(redact(masked)).toBe(masked);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('in Wowza Streaming Engine properties, a Java map, a .NET setting', () => {
+    expect(
+      redact(
+        '<Property>\n  <Name>securityPublishPassword</Name>\n  <Value>zq8a7b6c5d</Value>\n  <Type>String</Type>\n</Property>',
+      ),
+    ).toBe(
+      '<Property>\n  <Name>securityPublishPassword</Name>\n  <Value>[REDACTED]</Value>\n  <Type>String</Type>\n</Property>',
+    );
+    expect(redact('<entry><key>password</key><value>zq8a7b6c5d</value></entry>')).toBe(
+      '<entry><key>password</key><value>[REDACTED]</value></entry>',
+    );
+    expect(
+      redact('<setting name="Password" serializeAs="String">\n  <value>zq8a7b6c5d</value>\n</setting>'),
+    ).toBe('<setting name="Password" serializeAs="String">\n  <value>[REDACTED]</value>\n</setting>');
+  });
+
+  it('a key followed by any element of a property list is a name, and stays', () => {
+    for (const text of [
+      '<key>NSAppTransportSecurity</key><dict><key>NSAllowsArbitraryLoads</key><true/></dict>',
+      '<key>UIApplicationSupportsMultipleScenes</key>\n<false/>',
+      '<key>keychain-access-groups</key><array><string>ZQ.group</string></array>',
+      '<key>password</key><string/><key>user</key><string>ada</string>',
+      '<key>password</key><string /><key>user</key><string>ada</string>',
+    ])
+      expect(redact(text)).toBe(text);
+  });
+
   it('a name element followed by no value element is read as before', () => {
     // `<key>` alone is an element named like a credential: its text may be one.
     expect(redact('<credentials><key>zq8a7b6c5d</key></credentials>')).toBe(
@@ -503,9 +571,9 @@ describe('credential names as entries: a name element and its value element afte
       '<name>token</name> <string>zq8a7b6c5d</string>',
     ])
       expect(redact(text)).toBe(text);
-    // The entry's shape says what the text is: masked to the next tag, or to the end of a text cut short.
+    // The entry's shape says what the text is: masked to the next closing tag, or to the end of a text cut short.
     expect(redact('<key>token</key><string>zq8a7b6c5d<b>x</b></string>')).toBe(
-      '<key>token</key><string>[REDACTED]<b>x</b></string>',
+      '<key>token</key><string>[REDACTED]</b></string>',
     );
     expect(redact('…<key>token</key><string>zq8a7b6c5d')).toBe('…<key>token</key><string>[REDACTED]');
   });

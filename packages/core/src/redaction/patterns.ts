@@ -704,48 +704,55 @@ function credentialElements(text: string, found: Found): void {
       // Only the element's own closing tag ends its text: `use <token> then </b>` is prose.
       end = text.indexOf('<', start);
       if (end === -1 || !closesElement(text, end, name)) continue;
-      // A property list's `<key>` holds the name of the value after it (namedEntries), not a key.
-      if (name === 'key' && entryValue(text, text.indexOf('>', end) + 1, name) !== -1) continue;
+      // A `<key>` followed by a value's element is the name of that value (namedEntries), not a key: a
+      // property list's `<key>NSAppTransportSecurity</key><dict>`, a map's `<key>…</key><value>`.
+      if (name.toLowerCase() === 'key') {
+        entryFollower.lastIndex = text.indexOf('>', end) + 1;
+        if (entryFollower.test(text)) continue;
+      }
     }
     foundText(text, start, end, found);
     tag.lastIndex = Math.max(tag.lastIndex, end);
   }
 }
 
-// An entry's name element and what may follow it: a property list's `<key>` its value's element; an XML-RPC
-// member's `<name>` its `<value>`, holding the value as text or in an element of its type. The blanks between
-// may be written as a JSON string escapes them (`\n\t`), in a document carried inside one.
-const plistValue = /(?:\s|\\+[nrt])*<(?:string|data|integer|real|date)>/y;
-const memberValue =
-  /(?:\s|\\+[nrt])*<value>(?:(?:\s|\\+[nrt])*<(?:string|base64|i4|i8|int|double|dateTime\.iso8601)>)?/y;
-
-/**
- * Where the text of the value after an entry's name element begins, when `at` (just after `</key>` or
- * `</name>`) is followed by the value's element; -1 when it is not.
- */
-function entryValue(text: string, at: number, nameElement: string): number {
-  const value = nameElement === 'key' ? plistValue : memberValue;
-  value.lastIndex = at;
-  return value.exec(text) === null ? -1 : value.lastIndex;
-}
+// After an entry's name element, its value's element. Between them: blanks (written as a JSON string escapes
+// them too, `\n\t`, in a document carried inside one) and comments of at most 256 characters (so an unclosed
+// one is never read to the end of the text again and again). A value's element: a property list's typed one,
+// or a map's or an XML-RPC member's `<value>`, which may hold the value as text or in an element of its type;
+// attributes and a blank before `>` allowed, in any case (Wowza Streaming Engine writes `<Name>…</Name>
+// <Value>…</Value>`).
+const keyValue =
+  /(?:\s|\\+[nrt]|<!--(?:[^-]|-(?!->)){0,256}-->)*(?:<(?:string|data|integer|real|date)(?:\s[^<>]*)?(?<!\/)>|<value(?:\s[^<>]*)?(?<!\/)>(?:(?:\s|\\+[nrt]|<!--(?:[^-]|-(?!->)){0,256}-->)*<(?:string|base64|i4|i8|int|double|boolean|dateTime\.iso8601)(?:\s[^<>]*)?(?<!\/)>)?)/iy;
+const nameValue =
+  /(?:\s|\\+[nrt]|<!--(?:[^-]|-(?!->)){0,256}-->)*<value(?:\s[^<>]*)?(?<!\/)>(?:(?:\s|\\+[nrt]|<!--(?:[^-]|-(?!->)){0,256}-->)*<(?:string|base64|i4|i8|int|double|boolean|dateTime\.iso8601)(?:\s[^<>]*)?(?<!\/)>)?/iy;
+// Any element of a property list, or a map's value, after a `<key>`: the key is then a name, whatever it names.
+const entryFollower =
+  /(?:\s|\\+[nrt]|<!--(?:[^-]|-(?!->)){0,256}-->)*<(?:string|data|integer|real|date|dict|array|true|false|value)[\s/>]/iy;
 
 /**
  * `<key>password</key><string>…</string>` (an Apple property list), `<name>token</name><value><string>…
- * </string></value>` (an XML-RPC struct's member): an entry whose name is an element of its own and its value
- * the element after it. The value's text is masked, up to the next tag, when the name is a credential's;
+ * </string></value>` (an XML-RPC struct's member), `<Name>securityPublishPassword</Name><Value>…</Value>`
+ * (Wowza Streaming Engine's properties), `<key>password</key><value>…</value>` (a map as Java writes one): an
+ * entry whose name is an element of its own and its value the element after it. The value's text is masked,
+ * up to the next closing tag, when the name is a credential's (CDATA sections and comments in it included);
  * the name stays, as it does in `"token": "…"`.
  */
 function namedEntries(text: string, found: Found): void {
-  const entry = /<(key|name)>([^<]*)<\/\1>/g;
+  const entry = /<(key|name)(?:\s[^<>]*)?>([^<]*)<\/\1\s*>/gi;
   for (let match = entry.exec(text); match; match = entry.exec(text)) {
-    let start = entryValue(text, entry.lastIndex, match[1] as string);
-    if (start === -1 || !isCredentialName((match[2] as string).trim())) continue;
-    let end = cdataEnd(text, start);
-    if (end !== -1) start += 9;
-    else {
-      // The entry's shape already says what the text is: it ends at the next tag, or where the text was cut.
-      end = text.indexOf('<', start);
-      if (end === -1) end = text.length;
+    const value = (match[1] as string).toLowerCase() === 'key' ? keyValue : nameValue;
+    value.lastIndex = entry.lastIndex;
+    if (!value.test(text) || !isCredentialName((match[2] as string).trim())) continue;
+    let start = value.lastIndex;
+    // The entry's shape already says what the text is: it ends at the next closing tag, or where the text was
+    // cut short. A value that is one CDATA section keeps its markup.
+    let end = text.indexOf('</', start);
+    if (end === -1) end = text.length;
+    const section = cdataEnd(text, start);
+    if (section !== -1 && (section === text.length || text.startsWith('</', section + 3))) {
+      start += 9;
+      end = section;
     }
     foundText(text, start, end, found);
     entry.lastIndex = end;
@@ -835,6 +842,14 @@ function credentialControls(text: string, found: Found): void {
       if (textEnd !== -1 && closesElement(text, textEnd, match[0].slice(1, -1))) {
         foundText(text, close + 1, textEnd, found);
         cursor = textEnd;
+      } else if (textEnd !== -1) {
+        // Or in a `<value>` of its own: .NET's `<setting name="Password" serializeAs="String"><value>…</value>`.
+        nameValue.lastIndex = close + 1;
+        if (nameValue.test(text)) {
+          const valueEnd = text.indexOf('</', nameValue.lastIndex);
+          foundText(text, nameValue.lastIndex, valueEnd === -1 ? text.length : valueEnd, found);
+          cursor = nameValue.lastIndex;
+        }
       }
     }
     open.lastIndex = Math.max(cursor, open.lastIndex);
@@ -926,15 +941,20 @@ export function scanCredentialPatterns(text: string, found: Found, rtmpKeySegmen
   jsonWebTokens(text, found);
   credentialParameters(text, found);
   credentialFields(text, found);
-  if (escapedMarkup.test(text)) {
+  const escaped = escapedMarkup.test(text);
+  if (escaped) {
     const view = markupView(text);
     const foundInText: Found = (start, end) => found(view.at[start] as number, view.at[end] as number);
     credentialElements(view.text, foundInText);
     credentialControls(view.text, foundInText);
     namedEntries(view.text, foundInText);
-  } else if (text.includes('<')) {
+  }
+  // Markup holding escapes in an element's text (`<string>a&lt;b</string>`) is read as written too: the view
+  // decodes them into tags, which would end the text early. Not the controls: a value quoted by escapes
+  // (`value=&quot;…&quot;`) is the view's to read.
+  if (text.includes('<')) {
     credentialElements(text, found);
-    credentialControls(text, found);
+    if (!escaped) credentialControls(text, found);
     namedEntries(text, found);
   }
   if (rtmpKeySegments) rtmpStreamKeys(text, found);
