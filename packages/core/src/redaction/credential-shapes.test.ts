@@ -615,6 +615,94 @@ describe('credential names: neighbours of the forms above, and what is no creden
     expect(redact('token: ...')).toBe('token: ...');
   });
 
+  it('a value starting with a symbol passwords begin with is masked whole; a bracket still opens prose', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('password: ', 'X-Api-Key: ', 'token: ', 'api_key = ', 'secret := '),
+        fc.constantFrom('!', '#', '$', '%', '&', '*', '@', '^', '|', '?'),
+        values,
+        (opening, symbol, value) => {
+          // `$` and letters after an `=` read as code (`api_key = $API_KEY`), as the docs say.
+          fc.pre(!(opening.includes('=') && symbol === '$' && /^[A-Za-z_]+$/.test(value)));
+          const text = (shown: string) => `refused: ${opening}${shown}\nnext line`;
+          expect(redact(text(`${symbol}${value}`))).toBe(text('[REDACTED]'));
+        },
+      ),
+      { numRuns: 300 },
+    );
+    for (const text of [
+      'password: (hidden)',
+      'stream key:  (hidden; --show-secrets prints it)',
+      'api_key = $API_KEY',
+    ])
+      expect(redact(text)).toBe(text);
+  });
+
+  it('after Authorization, any scheme keeps its name and its credential is masked', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('Authorization', 'authorization', 'Proxy-Authorization'),
+        fc.constantFrom('SharedKey', 'AWS', 'SSWS', 'Key', 'Bot', 'ApiKey', 'Bearer', 'Digest'),
+        values,
+        fc.constantFrom('', 'zqaccount:', 'AKIA42ZQ:'),
+        (header, scheme, value, prefix) => {
+          // A lower-case word of at most 12 letters after a scheme is prose, as the docs say.
+          fc.pre(!/^[a-z]{1,12}$/.test(prefix + value));
+          const text = (shown: string) => `sent ${header}: ${scheme} ${shown}\nthen 401`;
+          expect(redact(text(`${prefix}${value}`))).toBe(text('[REDACTED]'));
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(redact('Authorization: missing header')).toBe('Authorization: missing header');
+  });
+
+  it('a field after a scheme, on the same line or the next, is another field, not its credential', () => {
+    for (const text of [
+      'token_type: Bearer\nexpires_in: 3600',
+      'token_type=Bearer expires_in=3600',
+      'AUTH_TYPE=basic\nDEBUG=true',
+    ])
+      expect(redact(text)).toBe(text);
+    // A token before a colon is still one: `Bearer sk_live_…: expired` says which was refused.
+    expect(redact('Bearer sk_live_zqabcdef: expired')).toBe('Bearer [REDACTED]: expired');
+    expect(redact('AUTH_TYPE=basic\nAUTH_PASSWORD=zq8a7b6c5d')).toBe(
+      'AUTH_TYPE=basic\nAUTH_PASSWORD=[REDACTED]',
+    );
+  });
+
+  it('a run of more than two marks after a value is the value own', () => {
+    expect(redact('password: zq8a7b.,;)')).toBe('password: [REDACTED];)');
+    expect(redact('token: ...')).toBe('token: ...');
+  });
+
+  it('a JSON entry naming its value by a field of its own has the value masked when the name is a credential', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(
+          ['name', 'value'],
+          ['Name', 'Value'],
+          ['key', 'value'],
+          ['ParameterKey', 'ParameterValue'],
+        ),
+        fc.constantFrom('DB_PASSWORD', '/prod/db/password', 'apiToken', 'REGION', 'token_ttl', 'page'),
+        values,
+        fc.constantFrom('', ' '),
+        ([nameField, valueField], name, value, blank) => {
+          const credential = isCredentialName(name);
+          const entry = (shown: string) =>
+            `{"${nameField}":${blank}"${name}",${blank}"${valueField}":${blank}"${shown}",${blank}"Type":"String"}`;
+          const masked = redact(`[${entry(value)},${entry('zq-eu-1')}]`);
+          // The name field's own value may be masked too, where its field is named like one (`key`).
+          expect(masked.includes(value)).toBe(!credential);
+          expect(masked).toContain(`"${valueField}":${blank}"${credential ? '[REDACTED]' : value}"`);
+          expect(redact(masked)).toBe(masked);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('a setting about a credential keeps its value: its lifetime, its file, its kind', () => {
     for (const text of [
       'token_ttl: 3600',

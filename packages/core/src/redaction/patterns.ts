@@ -181,7 +181,8 @@ function scanWhile(text: string, from: number, test: (code: number) => boolean):
 
 /** `Bearer <token>` and `Basic <credentials>`, case-insensitively. */
 function authorizationValues(text: string, found: Found): void {
-  const scheme = /\b(?:bearer|basic)\s+/gi;
+  // Blanks only: a value on the next line is another line's (`AUTH_TYPE=basic` then `DEBUG=true`).
+  const scheme = /\b(?:bearer|basic)[ \t]+/gi;
   for (let match = scheme.exec(text); match; match = scheme.exec(text)) {
     const start = match.index + match[0].length;
     const end = scanWhile(text, start, isToken68);
@@ -198,10 +199,17 @@ function authorizationValues(text: string, found: Found): void {
 // is.
 function namesNoCredential(text: string, start: number, end: number): boolean {
   const value = text.slice(start, end);
-  return proseAfterScheme.test(value) || (challengeParameter.test(value) && text.charCodeAt(end) === 34);
+  return (
+    proseAfterScheme.test(value) ||
+    (challengeParameter.test(value) && text.charCodeAt(end) === 34) ||
+    // Another field, `token_type=Bearer expires_in=3600`: a lower-case name and its `=` inside the value (a
+    // token68 holds `=` only as its padding, at its end).
+    nextField.test(value)
+  );
 }
 const proseAfterScheme = /^[a-z]{1,12}$/;
 const challengeParameter = /^[a-z_]+=$/;
+const nextField = /^[a-z][a-z_]*=[^=]/;
 
 /** JSON Web Tokens: `eyJ…` (a JSON header's base64url) and two more dot-separated parts. */
 function jsonWebTokens(text: string, found: Found): void {
@@ -366,7 +374,8 @@ function credentialParameters(text: string, found: Found): void {
         // A quoted prompt (`input("Password: ")`) ends where its value would start.
         const closes =
           (opener === 34 || opener === 39) && text.charCodeAt(scanWhile(text, end + 1, isBlank)) === opener;
-        if (!closes) resume = headerValue(text, end + 1, found);
+        if (!closes)
+          resume = headerValue(text, end + 1, found, false, authorizationHeader.test(text.slice(start, end)));
       } else if ((next === 39 || next === 34) && opener === next) {
         resume = quotedKeyValue(text, start, end, found);
       }
@@ -506,6 +515,21 @@ const escapedSeparator = /u002[36]/y;
 
 // Authorization schemes written before the credential in a header (`Authorization: Bearer …`).
 const authorizationScheme = /^(?:bearer|basic|digest|token|negotiate)$/i;
+const anyScheme = /^[A-Za-z][\w-]{0,31}$/;
+const authorizationHeader = /^(?:proxy-)?authorization$/i;
+// What else may start a secret: the symbols passwords begin with (`!`, `#`, `$`, `%`, `&`, `*`, `@`, `^`,
+// `|`, `?`); not a bracket, a quote or a list's punctuation, which open prose (`(hidden)`) or an object.
+const startsSecret = (code: number) =>
+  code === 33 ||
+  code === 35 ||
+  code === 36 ||
+  code === 37 ||
+  code === 38 ||
+  code === 42 ||
+  code === 64 ||
+  code === 94 ||
+  code === 124 ||
+  code === 63;
 // A word as prose writes it (`unknown`, `Expected`), and the JSON literals: never a credential.
 const proseWord = /^[A-Za-z][a-z]*$/;
 // JSON's literals and the empty values of other languages (`None`, `nil`, `undefined`): an unset key is no
@@ -543,15 +567,23 @@ function isHeaderName(text: string, start: number, end: number): boolean {
 // Reports the value of a `Name: value` line from just after its colon; returns where it ends. With
 // `assigned`, the value of `name = value`, where words of letters alone are no credential but what code or
 // prose puts there (`const key = provider.id + …`, `token = None`, `password = unknown`).
-function headerValue(text: string, afterColon: number, found: Found, assigned = false): number {
+function headerValue(
+  text: string,
+  afterColon: number,
+  found: Found,
+  assigned = false,
+  authorization = false,
+): number {
   const start = scanWhile(text, afterColon, isBlank);
   const quoted = quotedValue(text, start, found);
   if (quoted !== -1) return quoted;
   const first = text.charCodeAt(start);
-  if (!isToken68(first) && first !== 37) return start;
+  if (!isToken68(first) && !startsSecret(first)) return start;
   const end = scanWhile(text, start, (code) => !endsUrl(code));
   const value = text.slice(start, end);
-  if (authorizationScheme.test(value) && text.charCodeAt(end) === 32) {
+  // After `Authorization:`, any word is a scheme (`SharedKey`, `AWS`, `SSWS`, `Bot`), the credential after it.
+  const scheme = authorizationScheme.test(value) || (authorization && anyScheme.test(value));
+  if (scheme && text.charCodeAt(end) === 32) {
     const credentialStart = scanWhile(text, end, isBlank);
     let credentialEnd = scanWhile(text, credentialStart, (code) => !endsUrl(code));
     // A challenge's parameter ends at its `=`, where its quoted value starts.
@@ -577,7 +609,9 @@ const isClosingPunctuation = (code: number) => code === 44 || code === 59 || cod
 function punctuationStart(text: string, start: number, end: number): number {
   let last = end;
   while (last > start && isClosingPunctuation(text.charCodeAt(last - 1))) last -= 1;
-  return last;
+  // Punctuation alone is no value; after one, at most two marks are a sentence's (`(key: …).`), and a longer
+  // run (`abc.,;)`) is the value's own.
+  return last === start ? start : Math.max(last, end - 2);
 }
 
 /**
@@ -729,6 +763,28 @@ const nameValue =
 // Any element of a property list, or a map's value, after a `<key>`: the key is then a name, whatever it names.
 const entryFollower =
   /(?:\s|\\+[nrt]|<!--(?:[^-]|-(?!->)){0,256}-->)*<(?:string|data|integer|real|date|dict|array|true|false|value)[\s/>]/iy;
+
+// A JSON entry naming its value by a field of its own: Kubernetes' and ECS's `{"name": "DB_PASSWORD", "value":
+// "…"}`, AWS SSM's `{"Name": "/prod/db/password", "Value": "…"}`, CloudFormation's `{"ParameterKey":
+// "DBPassword", "ParameterValue": "…"}`, a map written as `{"key": "…", "value": "…"}`: the name field, then
+// the value field, in one object.
+const jsonEntry =
+  /"(?:name|Name|key|Key|ParameterKey|parameterKey)"\s*:\s*"((?:[^"\\\n]|\\.){1,256})"\s*,\s*"(?:value|Value|ParameterValue|parameterValue)"\s*:\s*"/g;
+
+/**
+ * The string of a JSON entry's value field when its name field names a credential (`jsonEntry`), to its
+ * closing quote.
+ */
+function jsonEntries(text: string, found: Found): void {
+  jsonEntry.lastIndex = 0;
+  for (let match = jsonEntry.exec(text); match; match = jsonEntry.exec(text)) {
+    if (!isCredentialName(match[1] as string)) continue;
+    const start = jsonEntry.lastIndex;
+    const end = stringEnd(text, start, 34, 0);
+    if (end > start) found(start, end);
+    jsonEntry.lastIndex = Math.max(end, start);
+  }
+}
 
 /**
  * `<key>password</key><string>…</string>` (an Apple property list), `<name>token</name><value><string>…
@@ -941,6 +997,7 @@ export function scanCredentialPatterns(text: string, found: Found, rtmpKeySegmen
   jsonWebTokens(text, found);
   credentialParameters(text, found);
   credentialFields(text, found);
+  if (text.includes('"')) jsonEntries(text, found);
   const escaped = escapedMarkup.test(text);
   if (escaped) {
     const view = markupView(text);
