@@ -703,6 +703,97 @@ describe('credential names: neighbours of the forms above, and what is no creden
     );
   });
 
+  it('a JSON entry is read in any order, other fields between, inside a JSON string, or under a credential field', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(
+          ['name', 'value'],
+          ['Name', 'Value'],
+          ['ParameterName', 'ParameterValue'],
+          ['OptionName', 'Value'],
+        ),
+        fc.constantFrom('DB_PASSWORD', '/prod/db/password', 'REGION'),
+        values,
+        fc.boolean(),
+        fc.constantFrom('', '"Type":"SecureString",', '"slotSetting":false,'),
+        fc.integer({ min: 0, max: 2 }),
+        ([nameField, valueField], name, value, valueFirst, between, depth) => {
+          const credential = isCredentialName(name);
+          const nameText = `"${nameField}":"${name}",`;
+          const valueText = (shown: string) => `"${valueField}":"${shown}",`;
+          const object = (shown: string) =>
+            `{${valueFirst ? valueText(shown) + between + nameText : nameText + between + valueText(shown)}"Version":1}`;
+          let text = object(value);
+          let expected = object(credential ? '[REDACTED]' : value);
+          for (let level = 0; level < depth; level += 1) {
+            text = JSON.stringify({ body: text });
+            expected = JSON.stringify({ body: expected });
+          }
+          expect(redact(text)).toBe(expected);
+        },
+      ),
+      { numRuns: 400 },
+    );
+    expect(
+      redact('{"parameters":{"adminPassword":{"value":"zq8a7b6c5d"},"location":{"value":"westeurope"}}}'),
+    ).toBe('{"parameters":{"adminPassword":{"value":"[REDACTED]"},"location":{"value":"westeurope"}}}');
+  });
+
+  it('more of the forms vendors and tools write a credential in', () => {
+    const cases: [string, string][] = [
+      [
+        '<meta-data android:name="com.google.android.geo.API_KEY" android:value="zqAIza8a7b6c5d"/>',
+        '<meta-data android:name="com.google.android.geo.API_KEY" android:value="[REDACTED]"/>',
+      ],
+      [
+        'Authorization: Token token="zq8a7b6c5d", realm="api"',
+        'Authorization: Token token="[REDACTED]", realm="api"',
+      ],
+      [
+        "1 validation error detected: Value 'zq8a7b6c5d' at 'masterUserPassword' failed to satisfy constraint",
+        "1 validation error detected: Value '[REDACTED]' at 'masterUserPassword' failed to satisfy constraint",
+      ],
+      [
+        "The value 'zq8a7b6c5d' of parameter 'adminPassword' is not valid.",
+        "The value '[REDACTED]' of parameter 'adminPassword' is not valid.",
+      ],
+      [
+        'curl -u admin:zq8a7b6c5d https://api.example.test/x',
+        'curl -u admin:[REDACTED] https://api.example.test/x',
+      ],
+      ["curl --user 'admin:zq8a7b6c5d' https://x", "curl --user 'admin:[REDACTED]' https://x"],
+      [
+        'settings:\n  password: |\n    zq8a7b6c5d\n    zq-second\n\n  region: eu\n',
+        'settings:\n  password: |\n    [REDACTED]\n    [REDACTED]\n\n  region: eu\n',
+      ],
+      ['password: >-\n  zq8a7b6c5d\nnext: 1', 'password: >-\n  [REDACTED]\nnext: 1'],
+      [
+        '<Property><Name>securityPublishPassword</Name><Type>String</Type><Value>zq8a7b6c5d</Value></Property>',
+        '<Property><Name>securityPublishPassword</Name><Type>String</Type><Value>[REDACTED]</Value></Property>',
+      ],
+      // Neighbours that stay.
+      ["Value 'db.t3.micro' at 'dbInstanceClass' failed to satisfy constraint", ''],
+      ['a | b: table', ''],
+      ['region: |\n  eu-west-1\n', ''],
+    ];
+    for (const [text, masked] of cases) {
+      expect(redact(text)).toBe(masked || text);
+      expect(redact(redact(text))).toBe(redact(text));
+    }
+  });
+
+  it('a field after a scheme stays one on a second masking', () => {
+    for (const text of [
+      'Bearer access_token=zqX8a7b6c5d',
+      'token: Bearer x=$zqPass99',
+      'Bearer scope=read',
+    ]) {
+      const once = redact(text);
+      expect(redact(once)).toBe(once);
+    }
+    expect(redact('token: Bearer x=$zqPass99')).toBe('token: Bearer [REDACTED]');
+  });
+
   it('a setting about a credential keeps its value: its lifetime, its file, its kind', () => {
     for (const text of [
       'token_ttl: 3600',

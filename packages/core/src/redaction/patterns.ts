@@ -202,14 +202,20 @@ function namesNoCredential(text: string, start: number, end: number): boolean {
   return (
     proseAfterScheme.test(value) ||
     (challengeParameter.test(value) && text.charCodeAt(end) === 34) ||
-    // Another field, `token_type=Bearer expires_in=3600`: a lower-case name and its `=` inside the value (a
-    // token68 holds `=` only as its padding, at its end).
-    nextField.test(value)
+    // Another field, `token_type=Bearer expires_in=3600`: a lower-case name of three letters or more and its
+    // `=` inside the value (a token68 holds `=` only as its padding, at its end), its value a mask already
+    // when the text was masked before (`access_token=[REDACTED]`).
+    isNextField(text, value, end)
   );
+}
+function isNextField(text: string, value: string, end: number): boolean {
+  if (!nextField.test(value)) return false;
+  const after = value.indexOf('=') + 1;
+  return after < value.length ? value.charCodeAt(after) !== 61 : text.charCodeAt(end) === 91;
 }
 const proseAfterScheme = /^[a-z]{1,12}$/;
 const challengeParameter = /^[a-z_]+=$/;
-const nextField = /^[a-z][a-z_]*=[^=]/;
+const nextField = /^[a-z][a-z_]{2,}=/;
 
 /** JSON Web Tokens: `eyJ…` (a JSON header's base64url) and two more dot-separated parts. */
 function jsonWebTokens(text: string, found: Found): void {
@@ -577,6 +583,8 @@ function headerValue(
   const start = scanWhile(text, afterColon, isBlank);
   const quoted = quotedValue(text, start, found);
   if (quoted !== -1) return quoted;
+  blockScalar.lastIndex = start;
+  if (!assigned && blockScalar.test(text)) return blockLines(text, afterColon, blockScalar.lastIndex, found);
   const first = text.charCodeAt(start);
   if (!isToken68(first) && !startsSecret(first)) return start;
   const end = scanWhile(text, start, (code) => !endsUrl(code));
@@ -588,8 +596,21 @@ function headerValue(
     let credentialEnd = scanWhile(text, credentialStart, (code) => !endsUrl(code));
     // A challenge's parameter ends at its `=`, where its quoted value starts.
     // Looked for within the value only: a text of many such lines is read once.
-    const parameterEnd = text.slice(credentialStart, credentialEnd).indexOf('="');
-    if (parameterEnd !== -1) credentialEnd = credentialStart + parameterEnd + 1;
+    let parameterEnd = text.slice(credentialStart, credentialEnd).indexOf('="');
+    if (
+      parameterEnd === -1 &&
+      text.charCodeAt(credentialEnd - 1) === 61 &&
+      text.charCodeAt(credentialEnd) === 34
+    )
+      parameterEnd = credentialEnd - 1 - credentialStart;
+    if (parameterEnd !== -1) {
+      credentialEnd = credentialStart + parameterEnd + 1;
+      // A parameter named like a credential holds one in its quotes: Rails' `Token token="…"`.
+      if (isCredentialName(text.slice(credentialStart, credentialEnd - 1))) {
+        const quoted = quotedValue(text, credentialEnd, found, true);
+        if (quoted !== -1) return quoted;
+      }
+    }
     const shownFrom = punctuationStart(text, credentialStart, credentialEnd);
     if (shownFrom > credentialStart && !namesNoCredential(text, credentialStart, credentialEnd))
       found(credentialStart, shownFrom);
@@ -600,6 +621,53 @@ function headerValue(
   const shownFrom = punctuationStart(text, start, end);
   if (shownFrom > start) found(start, shownFrom);
   return end;
+}
+
+// A YAML block scalar's indicator (`|`, `>-`, `|+2`) ending its line: the value is on the lines below.
+const blockScalar = /[|>][+-]?[1-9]?[+-]?[ \t]*(?=\r?\n)/y;
+
+// Reports each line of a YAML block scalar (`password: |` then the secret, indented, on the lines below): the
+// lines indented more than the line of its name, blank ones among them; returns where the last one ends.
+function blockLines(text: string, afterColon: number, lineEnd: number, found: Found): number {
+  const nameLine = text.lastIndexOf('\n', afterColon - 1) + 1;
+  const indent = scanWhile(text, nameLine, isBlank) - nameLine;
+  let end = lineEnd;
+  for (let at = lineEnd; at < text.length; ) {
+    const lineStart = text.indexOf('\n', at) + 1;
+    if (lineStart === 0) break;
+    let next = text.indexOf('\n', lineStart);
+    if (next === -1) next = text.length;
+    const content = scanWhile(text, lineStart, isBlank);
+    const blank = content >= next || (text.charCodeAt(content) === 13 && content + 1 >= next);
+    if (!blank && content - lineStart <= indent) break;
+    if (!blank) foundText(text, content, next, found);
+    end = next;
+    at = next;
+  }
+  return end;
+}
+
+// A vendor's validation message naming a value before the field it was given for: AWS's `Value 'x' at
+// 'masterUserPassword' failed to satisfy constraint`, Azure's `The value 'x' of parameter 'adminPassword' is
+// not valid.` The value is masked when the field is named like a credential.
+const valueBeforeName =
+  /\b[Vv]alue (['"])((?:(?!\1)[^\n]){1,1024})\1 (?:at|of parameter|for parameter|for field|for) (['"])([^'"\n]{1,256})\3/dg;
+function valuesBeforeNames(text: string, found: Found): void {
+  valueBeforeName.lastIndex = 0;
+  for (let match = valueBeforeName.exec(text); match; match = valueBeforeName.exec(text)) {
+    const value = match.indices?.[2];
+    if (value && isCredentialName(match[4] as string)) found(value[0], value[1]);
+  }
+}
+
+// curl's `-u user:password` (`--user`), as a command line in a log shows it: the password.
+const curlUser = /(?:^|\s)(?:-u|--user)(?:[ \t]+|=)(['"]?)[^\s:'"]{1,256}:([^\s'"]{1,1024})\1/dg;
+function curlUsers(text: string, found: Found): void {
+  curlUser.lastIndex = 0;
+  for (let match = curlUser.exec(text); match; match = curlUser.exec(text)) {
+    const password = match.indices?.[2];
+    if (password) found(password[0], password[1]);
+  }
 }
 
 // Where the punctuation that ends a value in running text starts (`token: abc, then`, `(key: abc)`, `…abc;`,
@@ -759,31 +827,64 @@ function credentialElements(text: string, found: Found): void {
 const keyValue =
   /(?:\s|\\+[nrt]|<!--(?:[^-]|-(?!->)){0,256}-->)*(?:<(?:string|data|integer|real|date)(?:\s[^<>]*)?(?<!\/)>|<value(?:\s[^<>]*)?(?<!\/)>(?:(?:\s|\\+[nrt]|<!--(?:[^-]|-(?!->)){0,256}-->)*<(?:string|base64|i4|i8|int|double|boolean|dateTime\.iso8601)(?:\s[^<>]*)?(?<!\/)>)?)/iy;
 const nameValue =
-  /(?:\s|\\+[nrt]|<!--(?:[^-]|-(?!->)){0,256}-->)*<value(?:\s[^<>]*)?(?<!\/)>(?:(?:\s|\\+[nrt]|<!--(?:[^-]|-(?!->)){0,256}-->)*<(?:string|base64|i4|i8|int|double|boolean|dateTime\.iso8601)(?:\s[^<>]*)?(?<!\/)>)?/iy;
+  /(?:\s|\\+[nrt]|<!--(?:[^-]|-(?!->)){0,256}-->|<type>[^<]{0,64}<\/type>)*<value(?:\s[^<>]*)?(?<!\/)>(?:(?:\s|\\+[nrt]|<!--(?:[^-]|-(?!->)){0,256}-->)*<(?:string|base64|i4|i8|int|double|boolean|dateTime\.iso8601)(?:\s[^<>]*)?(?<!\/)>)?/iy;
 // Any element of a property list, or a map's value, after a `<key>`: the key is then a name, whatever it names.
 const entryFollower =
   /(?:\s|\\+[nrt]|<!--(?:[^-]|-(?!->)){0,256}-->)*<(?:string|data|integer|real|date|dict|array|true|false|value)[\s/>]/iy;
 
-// A JSON entry naming its value by a field of its own: Kubernetes' and ECS's `{"name": "DB_PASSWORD", "value":
-// "…"}`, AWS SSM's `{"Name": "/prod/db/password", "Value": "…"}`, CloudFormation's `{"ParameterKey":
-// "DBPassword", "ParameterValue": "…"}`, a map written as `{"key": "…", "value": "…"}`: the name field, then
-// the value field, in one object.
-const jsonEntry =
-  /"(?:name|Name|key|Key|ParameterKey|parameterKey)"\s*:\s*"((?:[^"\\\n]|\\.){1,256})"\s*,\s*"(?:value|Value|ParameterValue|parameterValue)"\s*:\s*"/g;
+// A JSON entry naming its value by a field of its own, in one object and in any order, other fields between:
+// Kubernetes' and ECS's `{"name": "DB_PASSWORD", "value": "…"}`, AWS SSM's `{"Name": "/prod/db/password",
+// "Type": "SecureString", "Value": "…"}`, CloudFormation's `ParameterKey` and `ParameterValue`, RDS's
+// `ParameterName`, Elastic Beanstalk's `OptionName`, a map written as `{"key": "…", "value": "…"}`; and an
+// object that is the value of a credential's field (an Azure parameter file's `"adminPassword": {"value":
+// "…"}`). Also inside a JSON string, its quotes escaped (`{\"name\":\"…\"}`), at the name's escape level.
+const jsonNameField =
+  /(\\*)"(?:name|Name|key|Key|ParameterKey|parameterKey|ParameterName|OptionName)\1"\s*:\s*\1"([^"\\]{1,256})\1"/;
+const jsonValueField = /(\\*)"(?:value|Value|ParameterValue|parameterValue)\1"\s*:\s*\1"/g;
 
-/**
- * The string of a JSON entry's value field when its name field names a credential (`jsonEntry`), to its
- * closing quote.
- */
+/** The string of each value field of a JSON entry whose name is a credential's (`jsonNameField`). */
 function jsonEntries(text: string, found: Found): void {
-  jsonEntry.lastIndex = 0;
-  for (let match = jsonEntry.exec(text); match; match = jsonEntry.exec(text)) {
-    if (!isCredentialName(match[1] as string)) continue;
-    const start = jsonEntry.lastIndex;
-    const end = stringEnd(text, start, 34, 0);
-    if (end > start) found(start, end);
-    jsonEntry.lastIndex = Math.max(end, start);
+  for (let open = text.indexOf('{'); open !== -1; open = text.indexOf('{', open + 1)) {
+    // An object holding no other, of at most 4,096 characters: each stretch of the text is read once.
+    const limit = Math.min(text.length, open + 4096);
+    let close = open + 1;
+    while (close < limit && text.charCodeAt(close) !== 123 && text.charCodeAt(close) !== 125) close += 1;
+    if (text.charCodeAt(close) !== 125) continue;
+    const body = text.slice(open, close);
+    jsonValueField.lastIndex = 0;
+    let value = jsonValueField.exec(body);
+    if (value === null) continue;
+    const named = jsonNameField.exec(body);
+    const level =
+      named !== null && isCredentialName(named[2] as string)
+        ? (named[1] as string).length
+        : credentialOwnerLevel(text, open);
+    if (level === -1) continue;
+    for (; value; value = jsonValueField.exec(body)) {
+      if ((value[1] as string).length !== level) continue;
+      const start = open + value.index + value[0].length;
+      const end = stringEnd(text, start, 34, level);
+      if (end > start) found(start, end);
+    }
   }
+}
+
+// When the object opening at `open` is the value of a field named like a credential (`"adminPassword": {`),
+// the escape level of that field's quotes; -1 otherwise. Read backwards over at most 256 characters of name.
+function credentialOwnerLevel(text: string, open: number): number {
+  let at = open - 1;
+  while (at >= 0 && isSpace(text.charCodeAt(at))) at -= 1;
+  if (text.charCodeAt(at) !== 58) return -1;
+  at -= 1;
+  while (at >= 0 && isSpace(text.charCodeAt(at))) at -= 1;
+  if (text.charCodeAt(at) !== 34) return -1;
+  const nameEndAt = at;
+  const quote = text.lastIndexOf('"', nameEndAt - 1);
+  if (quote === -1 || nameEndAt - quote > 257) return -1;
+  let level = 0;
+  while (nameEndAt - 1 - level > quote && text.charCodeAt(nameEndAt - 1 - level) === 92) level += 1;
+  const name = text.slice(quote + 1, nameEndAt - level);
+  return isCredentialName(name) ? level : -1;
 }
 
 /**
@@ -878,7 +979,9 @@ function credentialControls(text: string, found: Found): void {
       } else {
         cursor = after;
       }
-      const name = (read[1] as string).toLowerCase();
+      // A namespaced attribute by its local name: Android's `android:name`, `android:value`.
+      const written = (read[1] as string).toLowerCase();
+      const name = written.slice(written.lastIndexOf(':') + 1);
       const held = valueStart === -1 ? '' : text.slice(valueStart, valueEnd);
       if (controlValues.has(name)) {
         heldStart = valueStart;
@@ -902,9 +1005,10 @@ function credentialControls(text: string, found: Found): void {
         // Or in a `<value>` of its own: .NET's `<setting name="Password" serializeAs="String"><value>…</value>`.
         nameValue.lastIndex = close + 1;
         if (nameValue.test(text)) {
+          // No closing tag after it: the value runs to the text's end, and nothing after it is read again.
           const valueEnd = text.indexOf('</', nameValue.lastIndex);
           foundText(text, nameValue.lastIndex, valueEnd === -1 ? text.length : valueEnd, found);
-          cursor = nameValue.lastIndex;
+          cursor = valueEnd === -1 ? text.length : valueEnd;
         }
       }
     }
@@ -998,6 +1102,8 @@ export function scanCredentialPatterns(text: string, found: Found, rtmpKeySegmen
   credentialParameters(text, found);
   credentialFields(text, found);
   if (text.includes('"')) jsonEntries(text, found);
+  if (text.includes('alue ')) valuesBeforeNames(text, found);
+  if (text.includes('-u')) curlUsers(text, found);
   const escaped = escapedMarkup.test(text);
   if (escaped) {
     const view = markupView(text);
