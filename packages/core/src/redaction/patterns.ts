@@ -879,8 +879,9 @@ function credentialOwnerLevel(text: string, open: number): number {
   while (at >= 0 && isSpace(text.charCodeAt(at))) at -= 1;
   if (text.charCodeAt(at) !== 34) return -1;
   const nameEndAt = at;
-  const quote = text.lastIndexOf('"', nameEndAt - 1);
-  if (quote === -1 || nameEndAt - quote > 257) return -1;
+  let quote = nameEndAt - 1;
+  while (quote >= 0 && nameEndAt - quote <= 257 && text.charCodeAt(quote) !== 34) quote -= 1;
+  if (quote < 0 || text.charCodeAt(quote) !== 34) return -1;
   let level = 0;
   while (nameEndAt - 1 - level > quote && text.charCodeAt(nameEndAt - 1 - level) === 92) level += 1;
   const name = text.slice(quote + 1, nameEndAt - level);
