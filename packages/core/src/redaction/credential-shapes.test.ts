@@ -794,6 +794,45 @@ describe('credential names: neighbours of the forms above, and what is no creden
     expect(redact('token: Bearer x=$zqPass99')).toBe('token: Bearer [REDACTED]');
   });
 
+  it('a value read to a terminator a mask replaced stops at the mask on a second masking', () => {
+    for (const text of [
+      '<key>token</key><string>a password: "q</b>" tail',
+      `token: 'x {"token":"'q'"} tail`,
+      '{"token":"zq8a7b6c5d"token: \'zq9x8y7w6v\'',
+    ]) {
+      const once = redact(text);
+      expect(redact(once)).toBe(once);
+    }
+    // A name right after a closing quote is read.
+    expect(redact('{"token":"zq8a7b6c5d"token: \'zq9x8y7w6v\'')).toBe(
+      '{"token":"[REDACTED]"token: \'[REDACTED]\'',
+    );
+  });
+
+  it('what the settings and flags of a credential say stays readable', () => {
+    for (const text of [
+      '<Name>securityPublishRequirePassword</Name><Value>true</Value>',
+      'password_policy: |\n  min 12\nkey_rotation: |\n  90 days\ntokenizer: |\n  whitespace\n',
+      'token: |',
+      'Authorization: Bearer\nnext',
+      'Authorization: Basic',
+      '<key>TokenRefreshInterval</key><integer>3600</integer>',
+      '<setting name="PasswordPolicy"><value>Strict</value></setting>',
+      'git log -u user:main',
+    ])
+      expect(redact(text)).toBe(text);
+    for (const [text, masked] of [
+      ['curl -uadmin:zqPASS123 https://x', 'curl -uadmin:[REDACTED] https://x'],
+      ['password: | # the db one\n  zqsecret123\n', 'password: | # the db one\n  [REDACTED]\n'],
+      [
+        '<Property><Name>securityPublishPassword</Name><Description>the pw</Description><Value>zqsecret123</Value></Property>',
+        '<Property><Name>securityPublishPassword</Name><Description>the pw</Description><Value>[REDACTED]</Value></Property>',
+      ],
+      ['Authorization: zqabc123token', 'Authorization: [REDACTED]'],
+    ])
+      expect(redact(text as string)).toBe(masked);
+  });
+
   it('a setting about a credential keeps its value: its lifetime, its file, its kind', () => {
     for (const text of [
       'token_ttl: 3600',

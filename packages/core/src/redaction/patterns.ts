@@ -50,6 +50,10 @@ const harmlessWords: ReadonlySet<string> = /* @__PURE__ */ new Set([
   'secretary',
   'turkey',
   'whiskey',
+  // A text's tokens, not a credential: `tokenizer`, `tokenize`.
+  'tokenize',
+  'tokenizer',
+  'tokenizers',
 ]);
 
 // The harmless words also read from two parts written apart (`key_frame_interval`, `keyFrame`,
@@ -96,6 +100,9 @@ const settingParts: ReadonlySet<string> = /* @__PURE__ */ new Set([
   'format',
   'mode',
   'name',
+  'interval',
+  'policy',
+  'rotation',
 ]);
 
 // Any letters a credential name needs: a name without them is read no further.
@@ -513,7 +520,7 @@ function parameterValue(text: string, start: number, encoded: boolean, found: Fo
 const escapedQuote = /\\+u00(?:22|27)|&(?:quot|apos|#0*(?:34|39)|#x0*(?:22|27));/iy;
 // The same, searched for: written out as a literal, since a bundler keeps a top-level `new RegExp(x.source)`
 // in every bundle (reading `source` may have effects), and the bench's client-reach test holds it out.
-const nextEscapedQuote = /\\+u00(?:22|27)|&(?:quot|apos|#0*(?:34|39)|#x0*(?:22|27));/gi;
+const nextEscapedQuote = /(?<!\\)\\+u00(?:22|27)|&(?:quot|apos|#0*(?:34|39)|#x0*(?:22|27));/gi;
 // An `&` or `#` encoded once (`%26`) or twice (`%2526`, a URL carried inside one carried in another).
 const encodedSeparator = /%(?:25)?2[36]/y;
 // What follows the backslashes of a JSON-escaped `&` or `#`.
@@ -559,7 +566,13 @@ function quotedKeyValue(text: string, start: number, end: number, found: Found):
   else return end;
   if (!isDecodedCredentialName(decodedName(text, start, end))) return end;
   const quoted = quotedValue(text, scanWhile(text, cursor, isBlank), found);
-  return quoted === -1 ? end : quoted;
+  return quoted === -1 ? end : afterQuoted(text, quoted);
+}
+
+// Where the scan goes on after a quoted value ending at `quoted`: at its closing quote when a name follows it
+// at once (`"token":"…"token: '…'`), so that quote opens the name.
+function afterQuoted(text: string, quoted: number): number {
+  return isWord(text.charCodeAt(quoted)) ? quoted - 1 : quoted;
 }
 
 // A credential's name before a colon, unless the colon opens a URL's `//` or the name is an error's
@@ -582,7 +595,7 @@ function headerValue(
 ): number {
   const start = scanWhile(text, afterColon, isBlank);
   const quoted = quotedValue(text, start, found);
-  if (quoted !== -1) return quoted;
+  if (quoted !== -1) return afterQuoted(text, quoted);
   blockScalar.lastIndex = start;
   if (!assigned && blockScalar.test(text)) return blockLines(text, afterColon, blockScalar.lastIndex, found);
   const first = text.charCodeAt(start);
@@ -616,6 +629,8 @@ function headerValue(
       found(credentialStart, shownFrom);
     return credentialEnd;
   }
+  // A scheme alone (`Authorization: Bearer` at a line's end) names no credential.
+  if (authorizationScheme.test(value)) return end;
   if (literal.test(value) || (assigned && (wordsOfLetters.test(value) || codeCall.test(value)))) return end;
   if (proseWord.test(value) && text.charCodeAt(end) === 32 && isLetter(text.charCodeAt(end + 1))) return end;
   const shownFrom = punctuationStart(text, start, end);
@@ -624,7 +639,7 @@ function headerValue(
 }
 
 // A YAML block scalar's indicator (`|`, `>-`, `|+2`) ending its line: the value is on the lines below.
-const blockScalar = /[|>][+-]?[1-9]?[+-]?[ \t]*(?=\r?\n)/y;
+const blockScalar = /[|>][+-]?[1-9]?[+-]?[ \t]*(?:#[^\n]*)?(?=\r?\n|$)/y;
 
 // Reports each line of a YAML block scalar (`password: |` then the secret, indented, on the lines below): the
 // lines indented more than the line of its name, blank ones among them; returns where the last one ends.
@@ -660,8 +675,9 @@ function valuesBeforeNames(text: string, found: Found): void {
   }
 }
 
-// curl's `-u user:password` (`--user`), as a command line in a log shows it: the password.
-const curlUser = /(?:^|\s)(?:-u|--user)(?:[ \t]+|=)(['"]?)[^\s:'"]{1,256}:([^\s'"]{1,1024})\1/dg;
+// curl's `-u user:password` (`--user`, `-uuser:password`), as a command line in a log shows it: the password.
+const curlUser =
+  /\bcurl(?:[ \t][^\n]{0,1024}?)?[ \t](?:-u[ \t]*|--user(?:[ \t]+|=))(['"]?)[^\s:'"]{1,256}:([^\s'"]{1,1024})\1/dg;
 function curlUsers(text: string, found: Found): void {
   curlUser.lastIndex = 0;
   for (let match = curlUser.exec(text); match; match = curlUser.exec(text)) {
@@ -827,8 +843,10 @@ function credentialElements(text: string, found: Found): void {
 const keyValue =
   /(?:\s|\\+[nrt]|<!--(?:[^-]|-(?!->)){0,256}-->)*(?:<(?:string|data|integer|real|date)(?:\s[^<>]*)?(?<!\/)>|<value(?:\s[^<>]*)?(?<!\/)>(?:(?:\s|\\+[nrt]|<!--(?:[^-]|-(?!->)){0,256}-->)*<(?:string|base64|i4|i8|int|double|boolean|dateTime\.iso8601)(?:\s[^<>]*)?(?<!\/)>)?)/iy;
 const nameValue =
-  /(?:\s|\\+[nrt]|<!--(?:[^-]|-(?!->)){0,256}-->|<type>[^<]{0,64}<\/type>)*<value(?:\s[^<>]*)?(?<!\/)>(?:(?:\s|\\+[nrt]|<!--(?:[^-]|-(?!->)){0,256}-->)*<(?:string|base64|i4|i8|int|double|boolean|dateTime\.iso8601)(?:\s[^<>]*)?(?<!\/)>)?/iy;
+  /(?:(?:\s|\\+[nrt])+(?![\s\\])|<!--(?:[^-]|-(?!->)){0,256}-->|<([a-z]+)(?:\s[^<>]*)?>[^<]{0,256}<\/\1>){0,16}<value(?:\s[^<>]*)?(?<!\/)>(?:(?:\s|\\+[nrt]|<!--(?:[^-]|-(?!->)){0,256}-->)*<(?:string|base64|i4|i8|int|double|boolean|dateTime\.iso8601)(?:\s[^<>]*)?(?<!\/)>)?/iy;
 // Any element of a property list, or a map's value, after a `<key>`: the key is then a name, whatever it names.
+// A value's text that is a literal, up to its closing tag: `true`, `false`, `null`, as a header's is.
+const literalValue = /\s*(?:true|false|null)\s*<\//iy;
 const entryFollower =
   /(?:\s|\\+[nrt]|<!--(?:[^-]|-(?!->)){0,256}-->)*<(?:string|data|integer|real|date|dict|array|true|false|value)[\s/>]/iy;
 
@@ -839,8 +857,8 @@ const entryFollower =
 // object that is the value of a credential's field (an Azure parameter file's `"adminPassword": {"value":
 // "…"}`). Also inside a JSON string, its quotes escaped (`{\"name\":\"…\"}`), at the name's escape level.
 const jsonNameField =
-  /(\\*)"(?:name|Name|key|Key|ParameterKey|parameterKey|ParameterName|OptionName)\1"\s*:\s*\1"([^"\\]{1,256})\1"/;
-const jsonValueField = /(\\*)"(?:value|Value|ParameterValue|parameterValue)\1"\s*:\s*\1"/g;
+  /(?<!\\)(\\*)"(?:name|Name|key|Key|ParameterKey|parameterKey|ParameterName|OptionName)\1"\s*:\s*\1"([^"\\]{1,256})\1"/;
+const jsonValueField = /(?<!\\)(\\*)"(?:value|Value|ParameterValue|parameterValue)\1"\s*:\s*\1"/g;
 
 /** The string of each value field of a JSON entry whose name is a credential's (`jsonNameField`). */
 function jsonEntries(text: string, found: Found): void {
@@ -902,6 +920,9 @@ function namedEntries(text: string, found: Found): void {
     const value = (match[1] as string).toLowerCase() === 'key' ? keyValue : nameValue;
     value.lastIndex = entry.lastIndex;
     if (!value.test(text) || !isCredentialName((match[2] as string).trim())) continue;
+    // A flag about a credential (`securityPublishRequirePassword` `true`) holds none.
+    literalValue.lastIndex = value.lastIndex;
+    if (literalValue.test(text)) continue;
     let start = value.lastIndex;
     // The entry's shape already says what the text is: it ends at the next closing tag, or where the text was
     // cut short. A value that is one CDATA section keeps its markup.
@@ -1023,7 +1044,7 @@ function credentialControls(text: string, found: Found): void {
 const escapedMarkup = /\\u00(?:3c|22|27)|&(?:lt|quot|apos|#0*(?:60|34|39)|#x0*(?:3c|22|27));/i;
 // Every escape `markupView` reads as the character it stands for.
 const markupEscape =
-  /\\+u00(?:3[ce]|2[267])|&(?:lt|gt|quot|apos|amp|#0*(?:60|62|34|39|38)|#x0*(?:3c|3e|22|27|26));/gi;
+  /(?<!\\)\\+u00(?:3[ce]|2[267])|&(?:lt|gt|quot|apos|amp|#0*(?:60|62|34|39|38)|#x0*(?:3c|3e|22|27|26));/gi;
 
 function markupCharacter(written: string): string {
   const lower = written.toLowerCase();
@@ -1093,18 +1114,29 @@ function urlUserInformation(text: string, found: Found): void {
   }
 }
 
+// The mask a masking writes (`redactedMarker`, spelled here: the redaction modules do not depend on the
+// secrets module).
+const earlierMask = '[REDACTED]';
+
 /**
  * Runs every shape-based scanner over `text`; `rtmpKeySegments: false` leaves out the one that takes the last
  * path segment of an RTMP URL for a stream key (see `serverRedactor`).
  */
-export function scanCredentialPatterns(text: string, found: Found, rtmpKeySegments = true): void {
+export function scanCredentialPatterns(text: string, given: Found, rtmpKeySegments = true): void {
+  // A stretch starting at a mask an earlier masking wrote ends with that mask: a shape read to a terminator
+  // the mask replaced (a closing tag, a quote) would otherwise run on past it, and a second masking would
+  // hide more than the first (`<string>[REDACTED]" tail`).
+  const found: Found = text.includes(earlierMask)
+    ? (start, end) =>
+        given(start, text.startsWith(earlierMask, start) ? Math.min(end, start + earlierMask.length) : end)
+    : given;
   authorizationValues(text, found);
   jsonWebTokens(text, found);
   credentialParameters(text, found);
   credentialFields(text, found);
   if (text.includes('"')) jsonEntries(text, found);
   if (text.includes('alue ')) valuesBeforeNames(text, found);
-  if (text.includes('-u')) curlUsers(text, found);
+  if (text.includes('curl')) curlUsers(text, found);
   const escaped = escapedMarkup.test(text);
   if (escaped) {
     const view = markupView(text);
