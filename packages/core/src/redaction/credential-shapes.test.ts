@@ -833,6 +833,33 @@ describe('credential names: neighbours of the forms above, and what is no creden
       expect(redact(text as string)).toBe(masked);
   });
 
+  it('an .npmrc token and a YAML env entry are masked; ordinary entries and route patterns stay', () => {
+    expect(
+      redact(
+        '//registry.npmjs.org/:_authToken=zqAbC123xyz\n//npm.pkg.github.com/:_authToken=zq9x8y7w6v\nregistry=https://r',
+      ),
+    ).toBe(
+      '//registry.npmjs.org/:_authToken=[REDACTED]\n//npm.pkg.github.com/:_authToken=[REDACTED]\nregistry=https://r',
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom('', '    ', '\t'),
+        fc.constantFrom('- ', ''),
+        fc.constantFrom('DB_PASSWORD', 'API_TOKEN', 'LOG_LEVEL', 'REGION'),
+        fc.constantFrom('', '"', "'"),
+        values,
+        (indent, dash, name, quote, value) => {
+          const credential = isCredentialName(name);
+          const document = (shown: string) =>
+            `${indent}env:\n${indent}${dash}name: ${name}\n${indent}${dash ? '  ' : ''}value: ${quote}${shown}${quote}\n${indent}${dash}name: REGION\n${indent}${dash ? '  ' : ''}value: eu-west-1\n`;
+          expect(redact(document(value))).toBe(document(credential ? '[REDACTED]' : value));
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(redact('app.get("/users/:id", handler)')).toBe('app.get("/users/:id", handler)');
+  });
+
   it('a setting about a credential keeps its value: its lifetime, its file, its kind', () => {
     for (const text of [
       'token_ttl: 3600',

@@ -470,11 +470,12 @@ function wordsEnd(text: string, end: number, quote: number): number {
 }
 
 // What a parameter's or a header's name follows, besides the text's start: a space, a Ruby symbol's `:`
-// (`{:api_key=>…}`, after a space, `{` or `,`), what opens a parameter
+// (`{:api_key=>…}`, after a space, `{` or `,`), the `:` after a registry's path in `.npmrc`
+// (`//registry.npmjs.org/:_authToken=…`), what opens a parameter
 // (`?`, `&`, `;`, `#`, plain, percent-encoded once or twice, or JSON-escaped as Go writes `&` in a URL:
 // `\u0026`, found by `nextEscapedOpener`), a bracket, a comma, a quote. A name inside a value
 // (`?page=abc=key=…`, `%3Dsig%3D`) is not one.
-const nameOpener = /[\s?&;#(,{"'`<>]|(?<=[\s{,]):|%(?:25)?(?:3[fb]|2[36])/gi;
+const nameOpener = /[\s?&;#(,{"'`<>]|(?<=[\s{,/]):|%(?:25)?(?:3[fb]|2[36])/gi;
 
 // Reports a parameter's value from `start`; returns where it ends.
 function parameterValue(text: string, start: number, encoded: boolean, found: Found): number {
@@ -660,6 +661,23 @@ function blockLines(text: string, afterColon: number, lineEnd: number, found: Fo
     at = next;
   }
   return end;
+}
+
+// A YAML list entry naming its value by a field of its own, the value on the next line: Kubernetes'
+// `- name: DB_PASSWORD` then `value: …` (an env entry as `kubectl` prints it), quoted or not.
+const yamlEntry =
+  /^([ \t]*)(?:-[ \t]+)?name:[ \t]*(["']?)([^\s"'#]{1,256})\2[ \t]*\r?\n\1[ \t]*value:[ \t]*/gm;
+function yamlEntries(text: string, found: Found): void {
+  yamlEntry.lastIndex = 0;
+  for (let match = yamlEntry.exec(text); match; match = yamlEntry.exec(text)) {
+    if (!isCredentialName(match[3] as string)) continue;
+    const start = yamlEntry.lastIndex;
+    const quoted = quotedValue(text, start, found, true);
+    if (quoted !== -1) continue;
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    foundText(text, start, end, found);
+  }
 }
 
 // A vendor's validation message naming a value before the field it was given for: AWS's `Value 'x' at
@@ -1136,6 +1154,7 @@ export function scanCredentialPatterns(text: string, given: Found, rtmpKeySegmen
   credentialFields(text, found);
   if (text.includes('"')) jsonEntries(text, found);
   if (text.includes('alue ')) valuesBeforeNames(text, found);
+  if (text.includes('value:')) yamlEntries(text, found);
   if (text.includes('curl')) curlUsers(text, found);
   const escaped = escapedMarkup.test(text);
   if (escaped) {
