@@ -17,6 +17,7 @@ import {
 } from './own.js';
 import type { CallRuntime, ListOptions } from './provider.js';
 import { maskedFailure } from './provider-secrets.js';
+import { redactedMarker } from './redaction/marker.js';
 import type { Redactor } from './secrets.js';
 
 // Defined beside the input checks, which use it for a start's `providerOptions`; exported here with the
@@ -169,7 +170,7 @@ export function readOptionsAndIssues<T extends object>(
       // secrets instead, and keep the names a caller may give them).
       if (place.operation === 'configure' && mayBeCredentialName(key)) {
         issues.push({
-          path: place.keys === 'bare' ? '[REDACTED]' : `${place.path}.[REDACTED]`,
+          path: place.keys === 'bare' ? redactedMarker : `${place.path}.${redactedMarker}`,
           message: `unknown option (its name is not shown: it may be a credential); expected one of ${known.join(', ')}`,
         });
         continue;

@@ -9,6 +9,7 @@ import {
   sortedBucketSize,
 } from './redaction/fingerprints.js';
 import { classifiedSecretForms, isBase64Character, minimumSecretLength } from './redaction/forms.js';
+import { redactedMarker } from './redaction/marker.js';
 import { scanCredentialPatterns } from './redaction/patterns.js';
 import { readNumericReferences } from './redaction/references.js';
 import {
@@ -22,10 +23,8 @@ import {
 import { codePointLength } from './text.js';
 
 export { minimumSecretLength, numericReferenceForms, secretForms } from './redaction/forms.js';
+export { redactedMarker } from './redaction/marker.js';
 export { minimumTruncatedLength, truncatedKeptLength, truncatedSecretLimit } from './redaction/truncated.js';
-
-/** What every hidden stretch of text becomes. */
-export const redactedMarker = '[REDACTED]';
 
 /** Anything that can scrub a text: a {@link SecretSet}, or what {@link toRedactor} makes of a list. */
 export interface Redactor {

@@ -7,6 +7,7 @@ import { moreUnknown, namedUnknownNames } from '../options.js';
 import { isArrayValue, plainObjectProblem, unreadableText } from '../own.js';
 import type { ProviderSettingsBase } from '../provider.js';
 import { minimumSecretLength } from '../redaction/forms.js';
+import { redactedMarker } from '../redaction/marker.js';
 import { knownValuesRedactor } from '../secrets.js';
 import { isWellFormed } from '../text.js';
 import { mayBeCredentialName, unknownNameAdvice } from './names.js';
@@ -599,7 +600,7 @@ function hideCredentialNames(
       !short.has(name.toLowerCase())
     )
       continue;
-    issue.path = redactedName;
+    issue.path = redactedMarker;
     issue.message = symbol
       ? `unknown setting (a symbol, whose description is not shown: it may be a credential); settings are named by text: ${known.join(', ')}`
       : `unknown setting (its name is not shown: it may be a credential); expected one of ${known.join(', ')}`;
@@ -625,8 +626,6 @@ function credentialTexts(
   }
   return texts.map((text) => trimWhitespace(text)).filter((text) => text.length >= minimumSecretLength);
 }
-
-const redactedName = '[REDACTED]';
 
 // The shortest credential looked for inside a longer setting name.
 const minimumContainedLength = 8;

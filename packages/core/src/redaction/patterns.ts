@@ -1,3 +1,5 @@
+import { redactedMarker } from './marker.js';
+
 // Credentials found by their shape rather than their value. Each scanner walks the text once: every search
 // resumes after the stretch it has read, so no input (a 90 kB run of `?keykey…` included) costs more than
 // linear time. Each reports the stretch to hide; what names it (`Bearer `, `?api_key=`, the RTMP server)
@@ -858,15 +860,29 @@ function credentialElements(text: string, found: Found): void {
 // or a map's or an XML-RPC member's `<value>`, which may hold the value as text or in an element of its type;
 // attributes and a blank before `>` allowed, in any case (Wowza Streaming Engine writes `<Name>…</Name>
 // <Value>…</Value>`).
-const keyValue =
-  /(?:\s|\\+[nrt]|<!--(?:[^-]|-(?!->)){0,256}-->)*(?:<(?:string|data|integer|real|date)(?:\s[^<>]*)?(?<!\/)>|<value(?:\s[^<>]*)?(?<!\/)>(?:(?:\s|\\+[nrt]|<!--(?:[^-]|-(?!->)){0,256}-->)*<(?:string|base64|i4|i8|int|double|boolean|dateTime\.iso8601)(?:\s[^<>]*)?(?<!\/)>)?)/iy;
-const nameValue =
-  /(?:(?:\s|\\+[nrt])+(?![\s\\])|<!--(?:[^-]|-(?!->)){0,256}-->|<([a-z]+)(?:\s[^<>]*)?>[^<]{0,256}<\/\1>){0,16}<value(?:\s[^<>]*)?(?<!\/)>(?:(?:\s|\\+[nrt]|<!--(?:[^-]|-(?!->)){0,256}-->)*<(?:string|base64|i4|i8|int|double|boolean|dateTime\.iso8601)(?:\s[^<>]*)?(?<!\/)>)?/iy;
-// Any element of a property list, or a map's value, after a `<key>`: the key is then a name, whatever it names.
+const comment = '<!--(?:[^-]|-(?!->)){0,256}-->';
+const between = `(?:\\s|\\\\+[nrt]|${comment})*`;
+// An opening tag's attributes and its `>`, a blank before it allowed; never a self-closing tag's.
+const attributes = '(?:\\s[^<>]*)?(?<!\\/)>';
+const plistTypes = 'string|data|integer|real|date';
+const memberValue = `<value${attributes}(?:${between}<(?:string|base64|i4|i8|int|double|boolean|dateTime\\.iso8601)${attributes})?`;
+const keyValue = /* @__PURE__ */ new RegExp(
+  `${between}(?:<(?:${plistTypes})${attributes}|${memberValue})`,
+  'iy',
+);
+// After a `<name>`, up to 16 blank runs, comments or simple elements (Wowza's `<Type>String</Type>`) may come
+// first: bounded, since one text's entries would otherwise each read the same elements after them.
+const nameValue = /* @__PURE__ */ new RegExp(
+  `(?:(?:\\s|\\\\+[nrt])+(?![\\s\\\\])|${comment}|<([a-z]+)(?:\\s[^<>]*)?>[^<]{0,256}<\\/\\1>){0,16}${memberValue}`,
+  'iy',
+);
 // A value's text that is a literal, up to its closing tag: `true`, `false`, `null`, as a header's is.
 const literalValue = /\s*(?:true|false|null)\s*<\//iy;
-const entryFollower =
-  /(?:\s|\\+[nrt]|<!--(?:[^-]|-(?!->)){0,256}-->)*<(?:string|data|integer|real|date|dict|array|true|false|value)[\s/>]/iy;
+// Any element of a property list, or a map's value, after a `<key>`: the key is then a name, whatever it names.
+const entryFollower = /* @__PURE__ */ new RegExp(
+  `${between}<(?:${plistTypes}|dict|array|true|false|value)[\\s/>]`,
+  'iy',
+);
 
 // A JSON entry naming its value by a field of its own, in one object and in any order, other fields between:
 // Kubernetes' and ECS's `{"name": "DB_PASSWORD", "value": "…"}`, AWS SSM's `{"Name": "/prod/db/password",
@@ -942,10 +958,8 @@ function namedEntries(text: string, found: Found): void {
     literalValue.lastIndex = value.lastIndex;
     if (literalValue.test(text)) continue;
     let start = value.lastIndex;
-    // The entry's shape already says what the text is: it ends at the next closing tag, or where the text was
-    // cut short. A value that is one CDATA section keeps its markup.
-    let end = text.indexOf('</', start);
-    if (end === -1) end = text.length;
+    // The entry's shape already says what the text is. A value that is one CDATA section keeps its markup.
+    let end = nextClosingTag(text, start);
     const section = cdataEnd(text, start);
     if (section !== -1 && (section === text.length || text.startsWith('</', section + 3))) {
       start += 9;
@@ -954,6 +968,12 @@ function namedEntries(text: string, found: Found): void {
     foundText(text, start, end, found);
     entry.lastIndex = end;
   }
+}
+
+// Where a value read from `from` ends: at the next closing tag, or at the end of a text cut short.
+function nextClosingTag(text: string, from: number): number {
+  const end = text.indexOf('</', from);
+  return end === -1 ? text.length : end;
 }
 
 // Where the text of a CDATA section opening at `at` ends (its `]]>`, or the end of a text cut short); -1 when
@@ -1045,10 +1065,9 @@ function credentialControls(text: string, found: Found): void {
         // Or in a `<value>` of its own: .NET's `<setting name="Password" serializeAs="String"><value>…</value>`.
         nameValue.lastIndex = close + 1;
         if (nameValue.test(text)) {
-          // No closing tag after it: the value runs to the text's end, and nothing after it is read again.
-          const valueEnd = text.indexOf('</', nameValue.lastIndex);
-          foundText(text, nameValue.lastIndex, valueEnd === -1 ? text.length : valueEnd, found);
-          cursor = valueEnd === -1 ? text.length : valueEnd;
+          // Nothing after the value's end is read again (a value never closed ends with the text).
+          cursor = nextClosingTag(text, nameValue.lastIndex);
+          foundText(text, nameValue.lastIndex, cursor, found);
         }
       }
     }
@@ -1132,10 +1151,6 @@ function urlUserInformation(text: string, found: Found): void {
   }
 }
 
-// The mask a masking writes (`redactedMarker`, spelled here: the redaction modules do not depend on the
-// secrets module).
-const earlierMask = '[REDACTED]';
-
 /**
  * Runs every shape-based scanner over `text`; `rtmpKeySegments: false` leaves out the one that takes the last
  * path segment of an RTMP URL for a stream key (see `serverRedactor`).
@@ -1144,9 +1159,12 @@ export function scanCredentialPatterns(text: string, given: Found, rtmpKeySegmen
   // A stretch starting at a mask an earlier masking wrote ends with that mask: a shape read to a terminator
   // the mask replaced (a closing tag, a quote) would otherwise run on past it, and a second masking would
   // hide more than the first (`<string>[REDACTED]" tail`).
-  const found: Found = text.includes(earlierMask)
+  const found: Found = text.includes(redactedMarker)
     ? (start, end) =>
-        given(start, text.startsWith(earlierMask, start) ? Math.min(end, start + earlierMask.length) : end)
+        given(
+          start,
+          text.startsWith(redactedMarker, start) ? Math.min(end, start + redactedMarker.length) : end,
+        )
     : given;
   authorizationValues(text, found);
   jsonWebTokens(text, found);

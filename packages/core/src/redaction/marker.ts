@@ -1,0 +1,2 @@
+/** What every hidden stretch of text becomes. */
+export const redactedMarker = '[REDACTED]';
