@@ -482,16 +482,24 @@ export function createEngine(options: EngineOptions) {
       if (!dialect)
         return { kind: 'respond', response: { status: 404, body: { error: 'unknown provider' } } };
       stats.requests += 1;
-      const retryAfter = overRateLimit();
+      const cors = dialect.crossOriginHeaders?.(request);
+      // A browser's preflight is not metered: one refused reads as a CORS failure, never as the 429 (the
+      // media routes' preflights are not metered either).
+      const retryAfter = cors && request.method === 'OPTIONS' ? undefined : overRateLimit();
       if (retryAfter !== undefined) {
         stats.rateLimited += 1;
         const response = dialect.error('rate-limit', 429, 'Too many requests');
-        const cors = dialect.crossOriginHeaders?.(request);
         return {
           kind: 'respond',
           response: {
             ...response,
-            headers: { ...response.headers, ...cors, 'retry-after': String(retryAfter) },
+            headers: {
+              ...response.headers,
+              ...cors,
+              // A page on another origin reads `Retry-After` only when it is exposed.
+              ...(cors ? { 'access-control-expose-headers': 'retry-after' } : {}),
+              'retry-after': String(retryAfter),
+            },
           },
         };
       }

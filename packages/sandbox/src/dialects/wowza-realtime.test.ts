@@ -167,6 +167,33 @@ describe('wowza-realtime sandbox dialect', () => {
       { real_time_stream: { name: 'x', expires_on: '2030-01-01T00:00:00' } },
       'Expires on is invalid',
     ],
+    ...[
+      '2030-02-31',
+      '2030-02-29 00:00:00 UTC',
+      '2100-02-29T00:00:00Z',
+      '2030-13-01T00:00:00Z',
+      '2030-01-01 25:00:00',
+      '2030-01-01T24:00:00Z',
+      '2030-01-01T00:60:00Z',
+      '2030-01-01T00:00:00+24:00',
+    ].map((expiry): [string, unknown, string] => [
+      `a day or a time that does not exist (${expiry})`,
+      { real_time_stream: { name: 'x', expires_on: expiry } },
+      'Expires on is invalid',
+    ]),
+    // Only text is read: a list or an object is never taken for the text it would print.
+    ...[['2030-01-01'], { toString: '2030-01-01' }, { toString: 1 }, 20300101].map(
+      (expiry): [string, unknown, string] => [
+        `an expiry that is no text (${JSON.stringify(expiry)})`,
+        { real_time_stream: { name: 'x', enable_secure_viewer: true, expires_on: expiry } },
+        'Expires on is invalid',
+      ],
+    ),
+    [
+      'a region that is no text',
+      { real_time_stream: { name: 'x', region: ['phoenix'] } },
+      'Region is not included in the list',
+    ],
     [
       'disable_vod_encoder without recording',
       { real_time_stream: { name: 'x', disable_vod_encoder: true } },
@@ -192,6 +219,8 @@ describe('wowza-realtime sandbox dialect', () => {
     '2030-01-01T00:00:00Z',
     '2030-01-01T10:00:00.000Z',
     '2030-01-01T12:00:00+02:00',
+    '2028-02-29T23:59:59.1234567890123Z',
+    '2000-02-29',
   ])(
     'takes the expiry %s, in the described form or the schema date-time, and keeps it as sent',
     async (expiry) => {

@@ -280,7 +280,33 @@ function renderItem(record: RealTimeRecord): Record<string, unknown> {
 // `2021-10-27 23:08:55 UTC`), or a date alone, and its schema's `format: date-time` (RFC 3339,
 // `2021-10-27T23:08:55Z`). Kept as sent: no answer of the vendor shows a stream's `expires_on`.
 const expiresOnPattern =
-  /^\d{4}-\d{2}-\d{2}(?:(?: \d{2}:\d{2}:\d{2}(?: UTC)?)|(?:[Tt]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})))?$/;
+  /^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2}):(\d{2})(?: UTC)?|[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2})))?$/;
+
+/** Whether `value` is an `expires_on` in one of its forms, naming a day and a time that exist. */
+function isExpiresOn(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const parts = expiresOnPattern.exec(value);
+  if (!parts) return false;
+  const number = (at: number) => Number(parts[at] ?? 0);
+  const [year, month, day] = [number(1), number(2), number(3)];
+  // The time of the described form (groups 4 to 6) or of the schema's (7 to 9), and the offset's (10, 11).
+  const time = parts[4] === undefined ? 7 : 4;
+  const [hour, minute, second] = [number(time), number(time + 1), number(time + 2)];
+  const [offsetHour, offsetMinute] = [number(10), number(11)];
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return (
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= days &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second <= 59 &&
+    offsetHour <= 23 &&
+    offsetMinute <= 59
+  );
+}
 const referenceIdPattern = /^[A-Za-z0-9!@#$%^&*()\-_+=:;,.?~|]{0,70}$/;
 
 /** Checks the fields both create and update take; returns the vendor-style problem, if any. */
@@ -300,10 +326,14 @@ function checkFields(fields: Record<string, unknown>): string | undefined {
     if (fields[field] !== undefined && typeof fields[field] !== 'string')
       return `${label(field)} must be a string`;
   }
-  if (fields.region !== undefined && !regions.includes(String(fields.region))) {
+  // Only text is read: a list or an object (whose `toString` may be anything) is refused, never coerced.
+  if (
+    fields.region !== undefined &&
+    (typeof fields.region !== 'string' || !regions.includes(fields.region))
+  ) {
     return 'Region is not included in the list';
   }
-  if (fields.expires_on !== undefined && !expiresOnPattern.test(String(fields.expires_on))) {
+  if (fields.expires_on !== undefined && !isExpiresOn(fields.expires_on)) {
     return 'Expires on is invalid';
   }
   if (
