@@ -845,8 +845,8 @@ function credentialElements(text: string, found: Found): void {
       // A `<key>` followed by a value's element is the name of that value (namedEntries), not a key: a
       // property list's `<key>NSAppTransportSecurity</key><dict>`, a map's `<key>…</key><value>`.
       if (name.toLowerCase() === 'key') {
-        entryFollower.lastIndex = text.indexOf('>', end) + 1;
-        if (entryFollower.test(text)) continue;
+        entryPatterns.entryFollower.lastIndex = text.indexOf('>', end) + 1;
+        if (entryPatterns.entryFollower.test(text)) continue;
       }
     }
     foundText(text, start, end, found);
@@ -860,29 +860,29 @@ function credentialElements(text: string, found: Found): void {
 // or a map's or an XML-RPC member's `<value>`, which may hold the value as text or in an element of its type;
 // attributes and a blank before `>` allowed, in any case (Wowza Streaming Engine writes `<Name>…</Name>
 // <Value>…</Value>`).
-const comment = '<!--(?:[^-]|-(?!->)){0,256}-->';
-const between = `(?:\\s|\\\\+[nrt]|${comment})*`;
-// An opening tag's attributes and its `>`, a blank before it allowed; never a self-closing tag's.
-const attributes = '(?:\\s[^<>]*)?(?<!\\/)>';
-const plistTypes = 'string|data|integer|real|date';
-const memberValue = `<value${attributes}(?:${between}<(?:string|base64|i4|i8|int|double|boolean|dateTime\\.iso8601)${attributes})?`;
-const keyValue = /* @__PURE__ */ new RegExp(
-  `${between}(?:<(?:${plistTypes})${attributes}|${memberValue})`,
-  'iy',
-);
-// After a `<name>`, up to 16 blank runs, comments or simple elements (Wowza's `<Type>String</Type>`) may come
-// first: bounded, since one text's entries would otherwise each read the same elements after them.
-const nameValue = /* @__PURE__ */ new RegExp(
-  `(?:(?:\\s|\\\\+[nrt])+(?![\\s\\\\])|${comment}|<([a-z]+)(?:\\s[^<>]*)?>[^<]{0,256}<\\/\\1>){0,16}${memberValue}`,
-  'iy',
-);
+// Built once from shared pieces, inside a call marked pure: a bundle that never masks keeps none of it.
+const entryPatterns = /* @__PURE__ */ (() => {
+  const comment = '<!--(?:[^-]|-(?!->)){0,256}-->';
+  const between = `(?:\\s|\\\\+[nrt]|${comment})*`;
+  // An opening tag's attributes and its `>`, a blank before it allowed; never a self-closing tag's.
+  const attributes = '(?:\\s[^<>]*)?(?<!\\/)>';
+  const plistTypes = 'string|data|integer|real|date';
+  const memberValue = `<value${attributes}(?:${between}<(?:string|base64|i4|i8|int|double|boolean|dateTime\\.iso8601)${attributes})?`;
+  return {
+    keyValue: new RegExp(`${between}(?:<(?:${plistTypes})${attributes}|${memberValue})`, 'iy'),
+    // After a `<name>`, up to 16 blank runs, comments or simple elements (Wowza's `<Type>String</Type>`) may
+    // come first: bounded, since one text's entries would otherwise each read the same elements after them.
+    nameValue: new RegExp(
+      `(?:(?:\\s|\\\\+[nrt])+(?![\\s\\\\])|${comment}|<([a-z]+)(?:\\s[^<>]*)?>[^<]{0,256}<\\/\\1>){0,16}${memberValue}`,
+      'iy',
+    ),
+    // Any element of a property list, or a map's value, after a `<key>`: the key is then a name, whatever it
+    // names.
+    entryFollower: new RegExp(`${between}<(?:${plistTypes}|dict|array|true|false|value)[\\s/>]`, 'iy'),
+  };
+})();
 // A value's text that is a literal, up to its closing tag: `true`, `false`, `null`, as a header's is.
 const literalValue = /\s*(?:true|false|null)\s*<\//iy;
-// Any element of a property list, or a map's value, after a `<key>`: the key is then a name, whatever it names.
-const entryFollower = /* @__PURE__ */ new RegExp(
-  `${between}<(?:${plistTypes}|dict|array|true|false|value)[\\s/>]`,
-  'iy',
-);
 
 // A JSON entry naming its value by a field of its own, in one object and in any order, other fields between:
 // Kubernetes' and ECS's `{"name": "DB_PASSWORD", "value": "…"}`, AWS SSM's `{"Name": "/prod/db/password",
@@ -951,7 +951,8 @@ function credentialOwnerLevel(text: string, open: number): number {
 function namedEntries(text: string, found: Found): void {
   const entry = /<(key|name)(?:\s[^<>]*)?>([^<]*)<\/\1\s*>/gi;
   for (let match = entry.exec(text); match; match = entry.exec(text)) {
-    const value = (match[1] as string).toLowerCase() === 'key' ? keyValue : nameValue;
+    const value =
+      (match[1] as string).toLowerCase() === 'key' ? entryPatterns.keyValue : entryPatterns.nameValue;
     value.lastIndex = entry.lastIndex;
     if (!value.test(text) || !isCredentialName((match[2] as string).trim())) continue;
     // A flag about a credential (`securityPublishRequirePassword` `true`) holds none.
@@ -1063,6 +1064,7 @@ function credentialControls(text: string, found: Found): void {
         cursor = textEnd;
       } else if (textEnd !== -1) {
         // Or in a `<value>` of its own: .NET's `<setting name="Password" serializeAs="String"><value>…</value>`.
+        const { nameValue } = entryPatterns;
         nameValue.lastIndex = close + 1;
         if (nameValue.test(text)) {
           // Nothing after the value's end is read again (a value never closed ends with the text).
