@@ -457,8 +457,9 @@ const directProtocols: Record<string, PlaybackProtocol> = {
   webrtc: 'webrtc',
 };
 
-// An answer lists some 30 of these, nearly all with a name and nothing else read: that shape is made whole in
-// one literal (fields added later to an object cost it a second allocation), any other field by field.
+// An answer lists some 30 of these, nearly all with a name and nothing else read, the WebRTC ones with a name,
+// an application and a stream name: those two shapes are made whole in one literal (fields added later to an
+// object cost it a second allocation), any other field by field.
 function directEndpoint(
   protocol: PlaybackProtocol,
   entry: {
@@ -469,12 +470,15 @@ function directEndpoint(
   },
 ): PlaybackEndpoint {
   const { url, name } = entry;
-  if (!entry.application_name && !entry.stream_name)
-    return name ? { protocol, url, rendition: name } : { protocol, url };
+  const applicationName = entry.application_name;
+  const streamName = entry.stream_name;
+  if (!applicationName && !streamName) return name ? { protocol, url, rendition: name } : { protocol, url };
+  if (name && applicationName && streamName)
+    return { protocol, url, rendition: name, applicationName, streamName };
   const endpoint: PlaybackEndpoint = { protocol, url };
   if (name) endpoint.rendition = name;
-  if (entry.application_name) endpoint.applicationName = entry.application_name;
-  if (entry.stream_name) endpoint.streamName = entry.stream_name;
+  if (applicationName) endpoint.applicationName = applicationName;
+  if (streamName) endpoint.streamName = streamName;
   return endpoint;
 }
 
