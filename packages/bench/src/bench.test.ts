@@ -198,7 +198,9 @@ describe('the benchmark harness', () => {
       'hostile',
       'hostile',
       'hostile',
+      'hostile',
     ]);
+    expect(redaction.results.map((result) => result.text)).toContain('`\\u003c` then a run of `\\`');
     // The last: 256 learned keys of `a`s of as many lengths, against a text of `a`s.
     expect(redaction.results.at(-1)?.secrets).toBe(256);
     for (const result of redaction.results) {

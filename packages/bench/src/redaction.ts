@@ -190,6 +190,16 @@ export function measureRedaction(options: RedactionOptions): RedactionReport {
     if (referenced.length >= largest) break;
   }
   push('hostile', referenced, 'vendor text as `&#…;` references', compiled, credentials, false);
+  // An escaped `<` and then a long run of backslashes: the searches for escaped markup and quotes tried the
+  // run from each of its backslashes, 47 s for 256 kB (docs/decisions/2026-11-30-credential-names.md).
+  push(
+    'hostile',
+    `\\u003c${'\\'.repeat(largest - 6)}`,
+    '`\\u003c` then a run of `\\`',
+    compiled,
+    credentials,
+    false,
+  );
   // Learned values a vendor made share their first characters at many lengths, against a text of those
   // characters: every place held every length (docs/decisions/2026-12-04-learned-values-scan-bound.md).
   const runKeys = Array.from({ length: 256 }, (_, at) => 'a'.repeat(8 + at));
