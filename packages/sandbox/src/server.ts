@@ -33,6 +33,7 @@ import * as v from 'valibot';
 import { createDashboard } from './dashboard/dashboard.js';
 import { allDialects } from './dialects/index.js';
 import { decodeSegment } from './dialects/path.js';
+import { videosdkV1MediaFolder, videosdkV1StreamOfKey } from './dialects/videosdk.js';
 import { createEngine, type EngineOptions, type SandboxEngine } from './engine.js';
 import { type MediaOptions, type MediaService, startMediaService } from './media/media-service.js';
 import { openRegularFile } from './media/regular-file.js';
@@ -1222,7 +1223,7 @@ async function serve(
   // preflight that streams one without a length would otherwise be read whole.
   const text = await readBody(request, maxBodyBytes);
   if (url.pathname.startsWith('/media/')) {
-    serveMedia(media, request, response, url.pathname);
+    serveMedia(engine, media, request, response, url.pathname);
     return;
   }
   let body: unknown;
@@ -1488,9 +1489,11 @@ const mediaTypes: Record<string, string> = {
 
 /**
  * `/media/<provider>/<id>/<file>`: a stream's HLS playlist and segments while (and after) an encoder
- * publishes, readable from any origin so a browser player on another page can load them.
+ * publishes, readable from any origin so a browser player on another page can load them. videosdk v1's
+ * playback URLs name the stream by its key instead, in the vendor's path: `/media/videosdk/live/<key>/<file>`.
  */
 function serveMedia(
+  engine: SandboxEngine,
   media: MediaService | undefined,
   request: IncomingMessage,
   response: ServerResponse,
@@ -1506,13 +1509,23 @@ function serveMedia(
     response.end();
     return;
   }
-  const [, , provider = '', id = '', name = '', ...extra] = pathname.split('/').map((part) => {
+  let [, , provider = '', id = '', name = '', ...extra] = pathname.split('/').map((part) => {
     try {
       return decodeURIComponent(part);
     } catch {
       return '';
     }
   });
+  // videosdk v1's `downstreamUrl` and `recordingUrl` carry the stream key where the vendor's do
+  // (`…/live/<streamKey>/index.m3u8`, see `videosdkV1MediaFolder`): the key is resolved to the stream as the
+  // RTMP ingest resolves it, and the rest of the path is read as under `/media/videosdk/<id>/`. A key no
+  // stream has now (unknown, or its stream deleted) names no stream (`''`), so it is answered as an unknown
+  // id is: 404 for a read, 405 for another method.
+  if (provider === 'videosdk' && id === videosdkV1MediaFolder) {
+    const context = engine.contextOf('videosdk');
+    id = (context && videosdkV1StreamOfKey(name, context)) ?? '';
+    [name = '', ...extra] = extra;
+  }
   // videosdk v1's recording URL (`…/storage/index.m3u8`) has the vendor's shape: the sandbox keeps no
   // recording, and says so rather than "no output at this address", which reads as a wrong URL.
   if (provider === 'videosdk' && name === 'storage' && extra.length > 0) {

@@ -306,7 +306,11 @@ export interface StreamSummary {
   acceptsVideo: boolean;
   /** What an encoder is given, as the vendor's API shows it; `secret` values are shown masked. */
   ingest: { label: string; value: string; secret?: boolean }[];
-  /** The HLS playback URL the vendor's API returns, when it has one. */
+  /**
+   * The HLS playback URL the vendor's API returns, when it has one; where that URL holds a secret (videosdk
+   * v1's carries the stream key), the sandbox's own address of the same HLS by the stream's id, since the
+   * dashboard's overview serves no secret.
+   */
   hlsUrl?: string;
 }
 

@@ -149,6 +149,8 @@ const streamUrl = fc.constantFrom(
 );
 const hls = fc.constantFrom(
   'http://127.0.0.1:40495/media/videosdk/a/index.m3u8',
+  // The sandbox's v1 shape: the stream key in the vendor's path, as `https://live.videosdk.live/live/<key>/…`.
+  'http://127.0.0.1:40495/media/videosdk/live/0b6e5f0a-3c1d-4e2f-9a8b-7c6d5e4f3a2b/index.m3u8',
   'https://live.videosdk.live/a/index.m3u8',
   'ftp://x/y.m3u8',
   '',

@@ -125,11 +125,12 @@ describe('videosdk sandbox dialect', () => {
       userId: expect.stringMatching(/^[0-9a-f]{24}$/),
       name: 'Nickname for livestream',
       streamKey: key,
-      // The vendor's `live` application and key on the sandbox's ingest; HLS at the sandbox's media route.
+      // The vendor's `live` application and key on the sandbox's ingest; HLS at the sandbox's media route,
+      // in the vendor's path, the stream key in it (`https://live.videosdk.live/live/<key>/index.m3u8`).
       streamUrl: 'rtmp://127.0.0.1:1935/live/',
       upstreamUrl: `rtmp://127.0.0.1:1935/live/${key}`,
-      downstreamUrl: `http://127.0.0.1/media/videosdk/${body.id}/index.m3u8`,
-      recordingUrl: `http://127.0.0.1/media/videosdk/${body.id}/storage/index.m3u8`,
+      downstreamUrl: `http://127.0.0.1/media/videosdk/live/${key}/index.m3u8`,
+      recordingUrl: `http://127.0.0.1/media/videosdk/live/${key}/storage/index.m3u8`,
       restream: [
         {
           _id: expect.stringMatching(/^[0-9a-f]{24}$/),
@@ -176,6 +177,35 @@ describe('videosdk sandbox dialect', () => {
     expect(deleted).toMatchObject({ status: 200, body: { id: created.id, name: 'b' } });
     expect(await call('GET', path)).toEqual({ status: 404, body: { message: 'Livestream not found.' } });
     expect((await call('DELETE', path)).status).toBe(404);
+  });
+
+  // The vendor's playback URLs put the stream key in the path, not the id: every answer carrying the stream
+  // carries them so, with the stream's own key.
+  it('names the stream key in downstreamUrl and recordingUrl on every answer: create, get, list, update, delete', async () => {
+    const call = sandbox();
+    const urls = (key: string) => ({
+      downstreamUrl: `http://127.0.0.1/media/videosdk/live/${key}/index.m3u8`,
+      recordingUrl: `http://127.0.0.1/media/videosdk/live/${key}/storage/index.m3u8`,
+    });
+    const created = (await call('POST', '/v1/livestreams', { body: { name: 'a' } })).body as {
+      id: string;
+      streamKey: string;
+    };
+    const other = (await call('POST', '/v1/livestreams', { body: { name: 'b' } })).body as {
+      id: string;
+      streamKey: string;
+    };
+    expect(created.streamKey).not.toBe(other.streamKey);
+    expect(created).toMatchObject(urls(created.streamKey));
+    const path = `/v1/livestreams/${created.id}`;
+    expect((await call('GET', path)).body).toMatchObject({ id: created.id, ...urls(created.streamKey) });
+    const listed = (await call('GET', '/v1/livestreams')).body as { data: Record<string, unknown>[] };
+    expect(listed.data).toEqual([
+      expect.objectContaining({ id: created.id, ...urls(created.streamKey) }),
+      expect.objectContaining({ id: other.id, ...urls(other.streamKey) }),
+    ]);
+    expect((await call('POST', path, { body: { name: 'c' } })).body).toMatchObject(urls(created.streamKey));
+    expect((await call('DELETE', path)).body).toMatchObject(urls(created.streamKey));
   });
 
   it('pages with page and perPage, pageInfo without total', async () => {

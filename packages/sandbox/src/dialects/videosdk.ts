@@ -58,16 +58,42 @@ interface VideosdkLiveStreamRecord {
 // sandbox's addresses on every answer, so a persisted stream follows a sandbox restarted on other ports.
 const ingestApplication = 'live';
 
+/**
+ * The folder of the media route under which v1's playback URLs name a stream by its key. The vendor plays a
+ * stream at `https://live.videosdk.live/live/<streamKey>/index.m3u8` (its recording at
+ * `…/live/<streamKey>/storage/index.m3u8`): the key, not the id, is in the path, so anyone holding a
+ * playback URL holds the publishing key. The sandbox keeps that path under its own origin and media route,
+ * `/media/videosdk/live/<streamKey>/…`, so an adapter meets the key where users meet it, and the route
+ * resolves the key to the stream as the RTMP ingest does ({@link videosdkV1StreamOfKey}): a deleted stream's
+ * key, or one no stream has, plays nothing. v1 ids are 24 hex digits and v2 room ids `xxxx-xxxx-xxxx`, so
+ * no stream's id is `live`.
+ */
+export const videosdkV1MediaFolder = ingestApplication;
+
 function render(stream: VideosdkLiveStreamRecord, context: DialectContext): VideosdkLiveStreamRecord {
   const streamUrl = `${context.ingestOrigin}/${ingestApplication}/`;
+  const key = encodeURIComponent(stream.streamKey);
   return {
     ...stream,
     streamUrl,
     upstreamUrl: `${streamUrl}${stream.streamKey}`,
-    downstreamUrl: context.mediaUrl(stream.id, 'index.m3u8'),
+    downstreamUrl: context.mediaUrl(videosdkV1MediaFolder, `${key}/index.m3u8`),
     // No recording is kept by the sandbox: the URL has the vendor's shape and serves nothing.
-    recordingUrl: context.mediaUrl(stream.id, 'storage/index.m3u8'),
+    recordingUrl: context.mediaUrl(videosdkV1MediaFolder, `${key}/storage/index.m3u8`),
   };
+}
+
+/**
+ * The id of the v1 stream whose key is `key`, or undefined when none has it: what both the RTMP ingest
+ * (`rtmp://…/live/<streamKey>`) and the media route (`/media/videosdk/live/<streamKey>/…`) resolve a key
+ * with, so a stream that is deleted, or whose key is no longer the one asked, is found by neither.
+ */
+export function videosdkV1StreamOfKey(key: string, context: DialectContext): string | undefined {
+  if (key === '') return undefined;
+  for (const stream of context.collection<VideosdkLiveStreamRecord>(collectionName).values()) {
+    if (stream.streamKey === key) return stream.id;
+  }
+  return undefined;
 }
 
 const defaultPageSize = 20;
@@ -155,10 +181,10 @@ export const videosdkDialect: SandboxDialect = {
   ingest: {
     match(request, context) {
       if (request.application !== ingestApplication) return undefined;
-      const stream = [...context.collection<VideosdkLiveStreamRecord>(collectionName).values()].find(
-        (candidate) => candidate.streamKey === request.streamName,
-      );
-      return stream ? { accept: true, streamId: stream.id } : { accept: false, reason: 'unknown stream key' };
+      const streamId = videosdkV1StreamOfKey(request.streamName, context);
+      return streamId !== undefined
+        ? { accept: true, streamId }
+        : { accept: false, reason: 'unknown stream key' };
     },
   },
 
@@ -176,7 +202,9 @@ export const videosdkDialect: SandboxDialect = {
           { label: 'streamUrl', value: rendered.streamUrl },
           { label: 'streamKey', value: stream.streamKey, secret: true },
         ],
-        hlsUrl: rendered.downstreamUrl,
+        // The API's `downstreamUrl` holds the stream key, which the overview never shows (it is a secret
+        // above): the dashboard names the sandbox's own address of the same HLS, by the stream's id.
+        hlsUrl: context.mediaUrl(stream.id, 'index.m3u8'),
       };
     });
     return [...v1, ...videosdkV2Rooms(context)];

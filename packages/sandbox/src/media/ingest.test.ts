@@ -273,6 +273,50 @@ describe.skipIf(!ffmpeg)('RTMP ingest: the publish an encoder makes with what th
     expect((await first.done).ok).toBe(true);
   });
 
+  it('serves a videosdk v1 stream’s HLS at its downstreamUrl, which names the stream key as the vendor’s does, until the stream is deleted', async () => {
+    const { sandbox, clients, changes, logs } = context;
+    const stream = await clients.videosdk!.create('Played by key');
+    const id = String(stream.id);
+    const key = String(stream.streamKey);
+    // The vendor's path (`https://live.videosdk.live/live/<streamKey>/index.m3u8`) under the sandbox's media route.
+    const hlsUrl = `${sandbox.url}/media/videosdk/live/${key}/index.m3u8`;
+    expect(stream.downstreamUrl).toBe(hlsUrl);
+    expect(stream.recordingUrl).toBe(`${sandbox.url}/media/videosdk/live/${key}/storage/index.m3u8`);
+    const connected = changes.next((change) => change.kind === 'encoder-connected' && change.id === id);
+    const push = testPush({ url: String(stream.upstreamUrl) }, { durationSeconds: 60 });
+    await whilePushing(push, connected, logs);
+    const { playlist, text, segment } = await whilePushing(push, firstSegment(hlsUrl), logs);
+    expect(playlist.headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
+    expect(playlist.headers.get('access-control-allow-origin')).toBe('*');
+    expect(text.startsWith('#EXTM3U')).toBe(true);
+    const segmentUrl = new URL(segment, hlsUrl).href;
+    expect(segmentUrl.startsWith(`${sandbox.url}/media/videosdk/live/${key}/`)).toBe(true);
+    const media = await fetch(segmentUrl);
+    expect(media.status).toBe(200);
+    expect(media.headers.get('content-type')).toBe('video/mp2t');
+    expect(new Uint8Array(await media.arrayBuffer())[0]).toBe(0x47);
+    // A key no stream has is a 404, as an unknown id is, while this stream plays.
+    const unknown = await fetch(
+      `${sandbox.url}/media/videosdk/live/${key.replace(/.$/, (last) => (last === '0' ? '1' : '0'))}/index.m3u8`,
+    );
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ error: 'no HLS output at this address' });
+    expect(
+      (await fetch(`${sandbox.url}/media/videosdk/live/${key}/index.m3u8`, { method: 'POST' })).status,
+    ).toBe(405);
+
+    // Deleted: its old URLs, playlist and segment, serve nothing any more.
+    const gone = changes.next((change) => change.kind === 'encoder-disconnected' && change.id === id);
+    expect((await clients.videosdk!.delete(id)).status).toBe(200);
+    await gone;
+    await push.done;
+    for (const url of [hlsUrl, segmentUrl]) {
+      const after = await fetch(url);
+      expect({ url, status: after.status }).toEqual({ url, status: 404 });
+      expect(await after.json()).toEqual({ error: 'no HLS output at this address' });
+    }
+  });
+
   // A Wowza Video stream without push authentication, started, with an encoder publishing to it.
   const pushingToWowza = async (name: string) => {
     const { clients, changes, logs } = context;
