@@ -595,6 +595,50 @@ describe('credential names: neighbours of the forms above, and what is no creden
     expect(redact('Authorization: Bearer abcdefghijklmnopq')).toBe('Authorization: Bearer [REDACTED]');
   });
 
+  it('HTTP Digest: the response, a hash of the password, is masked; the other parameters and the challenge stay', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('Authorization', 'authorization', 'Proxy-Authorization'),
+        fc.constantFrom('Digest', 'digest', 'DIGEST'),
+        fc.stringMatching(/^[a-f0-9]{32}$|^[a-f0-9]{64}$/),
+        fc.constantFrom('"', ''),
+        fc.shuffledSubarray([
+          'realm="api@example.test"',
+          'nonce="dcd98b7102dd2f0e"',
+          'uri="/v2/live_streams"',
+          'qop=auth',
+          'nc=00000001',
+          'cnonce="0a4f113b"',
+        ]),
+        fc.boolean(),
+        (header, scheme, digest, quote, others, escaped) => {
+          const at = others.length >> 1;
+          // `username` first, as clients write it (an unquoted parameter right after the scheme reads as a
+          // token).
+          const parameters = [
+            'username="bob"',
+            ...others.slice(0, at),
+            `response=${quote}${digest}${quote}`,
+            ...others.slice(at),
+          ];
+          const line = `${header}: ${scheme} ${parameters.join(', ')}`;
+          const expected = line.replace(digest, '[REDACTED]');
+          // As written, and as a JSON string carries it (its quotes escaped).
+          const text = escaped ? JSON.stringify({ request: line }) : line;
+          const masked = redact(text);
+          expect(masked).toBe(escaped ? JSON.stringify({ request: expected }) : expected);
+          expect(redact(masked)).toBe(masked);
+        },
+      ),
+    );
+    for (const text of [
+      'WWW-Authenticate: Digest realm="api@example.test", nonce="dcd98b7102dd2f0e", qop="auth"',
+      'the server said response="ok"',
+      'Authorization: Digest username="bob"\nresponse="6629fae49393a05397450978507c4ef1"',
+    ])
+      expect(redact(text)).toBe(text);
+  });
+
   it('punctuation ending a value in running text is the sentence, and stays, and a second masking changes nothing', () => {
     fc.assert(
       fc.property(

@@ -609,6 +609,7 @@ function headerValue(
   const scheme = authorizationScheme.test(value) || (authorization && anyScheme.test(value));
   if (scheme && text.charCodeAt(end) === 32) {
     const credentialStart = scanWhile(text, end, isBlank);
+    if (digestScheme.test(value)) digestResponses(text, credentialStart, found);
     let credentialEnd = scanWhile(text, credentialStart, (code) => !endsUrl(code));
     // A challenge's parameter ends at its `=`, where its quoted value starts.
     // Looked for within the value only: a text of many such lines is read once.
@@ -639,6 +640,22 @@ function headerValue(
   const shownFrom = punctuationStart(text, start, end);
   if (shownFrom > start) found(start, shownFrom);
   return end;
+}
+
+// HTTP Digest's `response` (RFC 7616 §3.4): a hash of the password with the nonce and the request, from which
+// the password can be guessed offline. Digest's other parameters (`username`, `realm`, `nonce`, `uri`) stay.
+const digestScheme = /^digest$/i;
+const digestResponse = /\bresponse=(?:(\\*)"([^"\\\n]{1,256})\1"|([0-9A-Fa-f]{16,256})\b)/dg;
+// Within the header's line, read to 4,096 characters at most: a text of many Digest lines is read once.
+function digestResponses(text: string, from: number, found: Found): void {
+  const window = text.slice(from, from + 4096);
+  const lineEnd = window.indexOf('\n');
+  const line = lineEnd === -1 ? window : window.slice(0, lineEnd);
+  digestResponse.lastIndex = 0;
+  for (let match = digestResponse.exec(line); match; match = digestResponse.exec(line)) {
+    const value = match.indices?.[2] ?? match.indices?.[3];
+    if (value) found(from + value[0], from + value[1]);
+  }
 }
 
 // A YAML block scalar's indicator (`|`, `>-`, `|+2`) ending its line: the value is on the lines below.
