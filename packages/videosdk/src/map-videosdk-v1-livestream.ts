@@ -59,6 +59,7 @@ export function learnVideosdkV1Secrets(record: unknown, raw: unknown, secrets: S
   const upstreamUrl = ownValue(record, 'upstreamUrl');
   if (typeof upstreamUrl === 'string')
     values.push(upstreamUrl.slice(upstreamUrl.lastIndexOf('/') + 1), urlPassword(upstreamUrl));
+  values.push(playbackKey(ownValue(record, 'downstreamUrl')), playbackKey(ownValue(record, 'recordingUrl')));
   const restream = ownValue(record, 'restream');
   if (Array.isArray(restream)) {
     for (const target of restream) {
@@ -84,7 +85,9 @@ export function mapVideosdkV1LiveStream(
   const ingest = mapIngest(data);
   // A password in a URL's user information is a credential too, echoed alone or not.
   const ingestPassword = urlPassword(data.upstreamUrl);
-  secrets.learnStream(data.id, data.streamKey, ingest?.streamKey, ingestPassword);
+  // The key the playback URLs carry: the same as `streamKey` in every answer the vendor documents.
+  const playbackKeys = [playbackKey(data.downstreamUrl), playbackKey(data.recordingUrl)];
+  secrets.learnStream(data.id, data.streamKey, ingest?.streamKey, ingestPassword, ...playbackKeys);
   // The vendor's id of each target: `_id` in every example, `id` in the schema table.
   const restream = data.restream?.map((target): RestreamTarget => {
     const targetId = target._id ?? target.id;
@@ -93,7 +96,7 @@ export function mapVideosdkV1LiveStream(
     return mapped;
   });
   // Every secret of the answer at once: all of them are kept, however many targets it lists.
-  const held = [data.streamKey, ingest?.streamKey, ingestPassword];
+  const held = [data.streamKey, ingest?.streamKey, ingestPassword, ...playbackKeys];
   if (restream) for (const target of restream) held.push(target.streamKey, urlPassword(target.url));
   secrets.holdStream(data.id, held);
   // Every read maps here: the optional fields are set one by one rather than spread from objects made and
@@ -182,6 +185,34 @@ function mapPlayback(data: VideosdkV1LiveStream): PlaybackEndpoint[] {
     playback.push({ protocol: 'hls', url: data.recordingUrl, rendition: videosdkRecordingRendition });
   }
   return playback;
+}
+
+/**
+ * The stream key a v1 playback URL carries, the path segment after `live` followed by a file:
+ * `https://live.videosdk.live/live/<streamKey>/index.m3u8`, `…/live/<streamKey>/storage/index.m3u8` [v1
+ * reference]; the sandbox keeps that path under its media route. Anyone holding the URL holds the publishing
+ * key, so it is learned beside `streamKey`: an answer that carries the key only there (no `streamKey`, an
+ * `upstreamUrl` ending in `/`) or another key there still has it masked wherever the URL is repeated.
+ * Undefined for a URL of another shape. Read with string searches, not a URL parse: every `get` reads two.
+ */
+function playbackKey(url: unknown): string | undefined {
+  if (typeof url !== 'string') return undefined;
+  const from = url.indexOf('//') + 2;
+  // The path ends at the query or the fragment: a `/live/` after them is no segment.
+  const query = url.indexOf('?', from);
+  const fragment = url.indexOf('#', from);
+  const pathEnd = Math.min(query === -1 ? url.length : query, fragment === -1 ? url.length : fragment);
+  const at = url.indexOf('/live/', from);
+  if (at === -1 || at >= pathEnd) return undefined;
+  const start = at + '/live/'.length;
+  const end = url.indexOf('/', start);
+  if (end <= start || end >= pathEnd) return undefined;
+  const segment = url.slice(start, end);
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 const rtmpsScheme = /^rtmps:/i;

@@ -25,17 +25,40 @@ import { type VideosdkV1LiveStream, videosdkV1LiveStreamSchema } from './videosd
 
 const token = 'eyJhbGciOiJIUzI1NiJ9.eyJhcGlrZXkiOiJ0ZXN0LWtleSJ9.c2lnbmF0dXJlLW9mLXRlc3Q';
 
+// The path segment after `live` in a playback URL, when a file follows it, parsed as a URL: an independent
+// reading of what the mapping reads with string searches.
+function keyOfPlaybackUrl(url: string | null | undefined): string | undefined {
+  if (typeof url !== 'string') return undefined;
+  let path: string[];
+  try {
+    path = new URL(url).pathname.split('/');
+  } catch {
+    return undefined;
+  }
+  const at = path.indexOf('live');
+  const segment = path[at + 1];
+  if (at === -1 || segment === undefined || segment === '' || at + 2 >= path.length) return undefined;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 // The mapping as it was: the reference every read is held to.
 function mapBefore(raw: VideosdkV1LiveStream, received: unknown, secrets: SecretSet): LiveStream {
   // An `upstreamUrl` ending in `/` ends in no key: no endpoint, and a warning saying so.
   const ingest = raw.upstreamUrl.endsWith('/') ? undefined : ingestBefore(raw);
   const ingestPassword = urlPassword(raw.upstreamUrl);
-  secrets.learnStream(raw.id, raw.streamKey, ingest?.streamKey, ingestPassword);
+  // The key of each playback URL (`…/live/<streamKey>/index.m3u8`), learned since an outside probe found one
+  // an answer held only there shown in an error.
+  const playbackKeys = [keyOfPlaybackUrl(raw.downstreamUrl), keyOfPlaybackUrl(raw.recordingUrl)];
+  secrets.learnStream(raw.id, raw.streamKey, ingest?.streamKey, ingestPassword, ...playbackKeys);
   const restream = raw.restream?.map((target): RestreamTarget => {
     const targetId = target._id ?? target.id;
     return { url: target.url, streamKey: target.streamKey, ...(targetId ? { id: targetId } : {}) };
   });
-  const held = [raw.streamKey, ingest?.streamKey, ingestPassword];
+  const held = [raw.streamKey, ingest?.streamKey, ingestPassword, ...playbackKeys];
   for (const target of restream ?? []) held.push(target.streamKey, urlPassword(target.url));
   secrets.holdStream(raw.id, held);
   const recording = raw.record ?? undefined;
@@ -152,6 +175,16 @@ const hls = fc.constantFrom(
   // The sandbox's v1 shape: the stream key in the vendor's path, as `https://live.videosdk.live/live/<key>/…`.
   'http://127.0.0.1:40495/media/videosdk/live/0b6e5f0a-3c1d-4e2f-9a8b-7c6d5e4f3a2b/index.m3u8',
   'https://live.videosdk.live/a/index.m3u8',
+  // The vendor's: the key after `live`, for the live HLS and the recording's.
+  'https://live.videosdk.live/live/7f1d2c3b-aaaa-4bbb-8ccc-0123456789ab/index.m3u8',
+  'https://live.videosdk.live/live/7f1d2c3b-aaaa-4bbb-8ccc-0123456789ab/storage/index.m3u8',
+  // Shapes whose `live` names no key: in the query or the fragment, an empty segment, no file after it.
+  'https://cdn.example.test/x/index.m3u8?next=/live/abcd1234efgh/y',
+  'https://cdn.example.test/x/index.m3u8#/live/abcd1234efgh/y',
+  'https://live.videosdk.live/live//index.m3u8',
+  'https://live.videosdk.live/live/abcd1234efgh',
+  // A key written with escapes, read as the vendor's server reads it.
+  'https://live.videosdk.live/live/%41bcd1234-%7Ekey/index.m3u8',
   'ftp://x/y.m3u8',
   '',
   'not a url',
