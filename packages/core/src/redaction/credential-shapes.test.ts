@@ -595,35 +595,51 @@ describe('credential names: neighbours of the forms above, and what is no creden
     expect(redact('Authorization: Bearer abcdefghijklmnopq')).toBe('Authorization: Bearer [REDACTED]');
   });
 
-  it('HTTP Digest: the response, a hash of the password, is masked; the other parameters and the challenge stay', () => {
+  it('HTTP Digest: the response and rspauth, hashes of the password, are masked; the other parameters and the challenge stay', () => {
+    // The quote a value is written with, and the same text as a JSON string carries it.
+    const quotes = fc.constantFrom('"', "'", '', '\\u0022', '&quot;', '&#34;');
+    const others = fc.shuffledSubarray(
+      [
+        'realm="api@example.test"',
+        'nonce="dcd98b7102dd2f0e"',
+        // Values a user chooses, holding the secret parameter's name.
+        'uri="/search?q=response="',
+        'cnonce="response=rspauth="',
+        'qop=auth',
+        'nc=00000001',
+        'algorithm=MD5',
+      ],
+      { minLength: 1 },
+    );
+    const blanks = fc.constantFrom('', ' ', '\t');
     fc.assert(
       fc.property(
-        fc.constantFrom('Authorization', 'authorization', 'Proxy-Authorization'),
-        fc.constantFrom('Digest', 'digest', 'DIGEST'),
+        fc.constantFrom(
+          ['Authorization: Digest', 'response'],
+          ['authorization: digest', 'Response'],
+          ['Proxy-Authorization: DIGEST', 'RESPONSE'],
+          ['Authentication-Info:', 'rspauth'],
+          ['Proxy-Authentication-Info:', 'RspAuth'],
+        ),
         fc.stringMatching(/^[a-f0-9]{32}$|^[a-f0-9]{64}$/),
-        fc.constantFrom('"', ''),
-        fc.shuffledSubarray([
-          'realm="api@example.test"',
-          'nonce="dcd98b7102dd2f0e"',
-          'uri="/v2/live_streams"',
-          'qop=auth',
-          'nc=00000001',
-          'cnonce="0a4f113b"',
-        ]),
+        quotes,
+        blanks,
+        blanks,
+        others,
         fc.boolean(),
-        (header, scheme, digest, quote, others, escaped) => {
-          const at = others.length >> 1;
+        fc.boolean(),
+        ([header, name], digest, quote, before, after, parameters, cut, escaped) => {
+          const at = parameters.length >> 1;
+          const secret = cut
+            ? `${name}${before}=${after}${quote}${digest}`
+            : `${name}${before}=${after}${quote}${digest}${quote}`;
           // `username` first, as clients write it (an unquoted parameter right after the scheme reads as a
-          // token).
-          const parameters = [
-            'username="bob"',
-            ...others.slice(0, at),
-            `response=${quote}${digest}${quote}`,
-            ...others.slice(at),
-          ];
-          const line = `${header}: ${scheme} ${parameters.join(', ')}`;
+          // token); a line cut inside the secret's quotes ends there.
+          const list = cut
+            ? ['username="bob"', ...parameters, secret]
+            : ['username="bob"', ...parameters.slice(0, at), secret, ...parameters.slice(at)];
+          const line = `${header} ${list.join(', ')}`;
           const expected = line.replace(digest, '[REDACTED]');
-          // As written, and as a JSON string carries it (its quotes escaped).
           const text = escaped ? JSON.stringify({ request: line }) : line;
           const masked = redact(text);
           expect(masked).toBe(escaped ? JSON.stringify({ request: expected }) : expected);
@@ -635,6 +651,7 @@ describe('credential names: neighbours of the forms above, and what is no creden
       'WWW-Authenticate: Digest realm="api@example.test", nonce="dcd98b7102dd2f0e", qop="auth"',
       'the server said response="ok"',
       'Authorization: Digest username="bob"\nresponse="6629fae49393a05397450978507c4ef1"',
+      'Authorization: Digest username="bob", nc=00000001, qop=auth',
     ])
       expect(redact(text)).toBe(text);
   });

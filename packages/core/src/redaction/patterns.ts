@@ -389,8 +389,17 @@ function credentialParameters(text: string, found: Found): void {
         // A quoted prompt (`input("Password: ")`) ends where its value would start.
         const closes =
           (opener === 34 || opener === 39) && text.charCodeAt(scanWhile(text, end + 1, isBlank)) === opener;
-        if (!closes)
-          resume = headerValue(text, end + 1, found, false, authorizationHeader.test(text.slice(start, end)));
+        if (!closes) {
+          const header = text.slice(start, end);
+          resume = headerValue(
+            text,
+            end + 1,
+            found,
+            false,
+            authorizationHeader.test(header),
+            authenticationInfoHeader.test(header),
+          );
+        }
       } else if ((next === 39 || next === 34) && opener === next) {
         resume = quotedKeyValue(text, start, end, found);
       }
@@ -595,8 +604,14 @@ function headerValue(
   found: Found,
   assigned = false,
   authorization = false,
+  authenticationInfo = false,
 ): number {
   const start = scanWhile(text, afterColon, isBlank);
+  // `Authentication-Info: rspauth="…", …`: a list of Digest parameters, whose `rspauth` is masked.
+  if (authenticationInfo) {
+    const listEnd = digestParameters(text, start, found, 'rspauth');
+    if (listEnd > start) return listEnd;
+  }
   const quoted = quotedValue(text, start, found);
   if (quoted !== -1) return afterQuoted(text, quoted);
   blockScalar.lastIndex = start;
@@ -609,7 +624,11 @@ function headerValue(
   const scheme = authorizationScheme.test(value) || (authorization && anyScheme.test(value));
   if (scheme && text.charCodeAt(end) === 32) {
     const credentialStart = scanWhile(text, end, isBlank);
-    if (digestScheme.test(value)) digestResponses(text, credentialStart, found);
+    // Digest's credential is a parameter of its list, `response`; none of the others is one.
+    if (digestScheme.test(value)) {
+      const listEnd = digestParameters(text, credentialStart, found, 'response');
+      if (listEnd > credentialStart) return credentialStart;
+    }
     let credentialEnd = scanWhile(text, credentialStart, (code) => !endsUrl(code));
     // A challenge's parameter ends at its `=`, where its quoted value starts.
     // Looked for within the value only: a text of many such lines is read once.
@@ -642,20 +661,118 @@ function headerValue(
   return end;
 }
 
-// HTTP Digest's `response` (RFC 7616 §3.4): a hash of the password with the nonce and the request, from which
-// the password can be guessed offline. Digest's other parameters (`username`, `realm`, `nonce`, `uri`) stay.
+// HTTP Digest's `response` (RFC 7616 §3.4) and the server's `rspauth` (`Authentication-Info`, §3.5): hashes
+// of the password with the nonce and the request, from which the password can be guessed offline. Digest's
+// other parameters (`username`, `realm`, `nonce`, `uri`, `qop`, `nc`, `cnonce`) stay.
 const digestScheme = /^digest$/i;
-const digestResponse = /\bresponse=(?:(\\*)"([^"\\\n]{1,256})\1"|([0-9A-Fa-f]{16,256})\b)/dg;
-// Within the header's line, read to 4,096 characters at most: a text of many Digest lines is read once.
-function digestResponses(text: string, from: number, found: Found): void {
-  const window = text.slice(from, from + 4096);
-  const lineEnd = window.indexOf('\n');
-  const line = lineEnd === -1 ? window : window.slice(0, lineEnd);
-  digestResponse.lastIndex = 0;
-  for (let match = digestResponse.exec(line); match; match = digestResponse.exec(line)) {
-    const value = match.indices?.[2] ?? match.indices?.[3];
-    if (value) found(from + value[0], from + value[1]);
+const authenticationInfoHeader = /^(?:proxy-)?authentication-info$/i;
+// A parameter's name (a token, RFC 9110 §5.6.2), read in any case.
+const isTokenCharacter = (code: number) =>
+  isLetter(code) || (code >= 48 && code <= 57) || code === 45 || code === 95 || code === 46;
+// A quote a value opens with, as written or escaped: `"`, `'`, behind backslashes (a JSON string's `\"`), or
+// as an escape (`\u0022`, `&quot;`, `&#34;`, `&#x22;`).
+const openingQuote = /(\\*)(?:(["'])|(\\u00(?:22|27)|&(?:quot|apos|#0*(?:34|39)|#x0*(?:22|27));))/iy;
+
+/**
+ * Reads the parameter list of a Digest header from `from` (`name=value, name="value", …`: blanks around
+ * `=` and `,`, values quoted, escaped or bare, names in any case), hiding the value of the parameter named
+ * `secret`: to its closing quote, or, when a cut line leaves it open, to the first blank, comma or line end.
+ * Returns where the list ends (`from` when none starts there): each header's list is read once.
+ */
+function digestParameters(text: string, from: number, found: Found, secret: string): number {
+  const limit = Math.min(text.length, from + 4096);
+  let at = from;
+  let listEnd = from;
+  for (;;) {
+    const nameStart = at;
+    const nameEnd = scanWhile(text, nameStart, isTokenCharacter);
+    if (nameEnd === nameStart || nameEnd >= limit) return listEnd;
+    let cursor = digestBlanks(text, nameEnd);
+    if (text.charCodeAt(cursor) !== 61) return listEnd;
+    cursor = digestBlanks(text, cursor + 1);
+    const hidden = text.slice(nameStart, nameEnd).toLowerCase() === secret;
+    let valueEnd: number;
+    openingQuote.lastIndex = cursor;
+    const quote = openingQuote.exec(text);
+    if (quote !== null) {
+      const valueStart = openingQuote.lastIndex;
+      const close = closingQuoteOf(text, valueStart, limit, quote);
+      if (close === -1) {
+        // A line cut inside the value: what is left of it, up to a blank, a comma or the line's end.
+        valueEnd = scanWhile(text, valueStart, (code) => !isDigestSeparator(code));
+        if (hidden && valueEnd > valueStart) found(valueStart, valueEnd);
+        return valueEnd;
+      }
+      if (hidden && close > valueStart) found(valueStart, close);
+      valueEnd = close + quote[0].length;
+    } else {
+      valueEnd = scanWhile(text, cursor, (code) => !isDigestSeparator(code));
+      if (hidden && valueEnd > cursor) found(cursor, valueEnd);
+    }
+    listEnd = valueEnd;
+    cursor = digestBlanks(text, valueEnd);
+    if (text.charCodeAt(cursor) !== 44) return listEnd;
+    at = digestBlanks(text, cursor + 1);
   }
+}
+
+// Past blanks, a tab JSON-escaped (`\\t`, as a JSON string carries the header) among them.
+function digestBlanks(text: string, from: number): number {
+  let at = from;
+  for (;;) {
+    const code = text.charCodeAt(at);
+    if (code === 32 || code === 9) at += 1;
+    else if (code === 92 && text.charCodeAt(at + 1) === 116) at += 2;
+    else return at;
+  }
+}
+
+// Where a bare or cut value ends: a blank, a comma, the line's end, or a quote, backslash or markup that ends
+// the text carrying the header (a JSON string's `"`, an escape's `\\`, an element's `<`). A Digest hash is hex.
+const isDigestSeparator = (code: number) =>
+  code === 44 ||
+  code === 32 ||
+  code === 9 ||
+  code === 10 ||
+  code === 13 ||
+  code === 34 ||
+  code === 39 ||
+  code === 92 ||
+  code === 38 ||
+  code === 60 ||
+  code === 59;
+
+// Where the quote that closes a value opened by `quote` starts, searched from `from` to `limit` on its line,
+// or -1. A quote written plainly closes at the same quote not escaped by a backslash (RFC 9110's
+// quoted-pair); one behind backslashes or written as an escape closes at the same spelling.
+function closingQuoteOf(text: string, from: number, limit: number, quote: RegExpExecArray): number {
+  const backslashes = (quote[1] as string).length;
+  const plain = quote[2];
+  for (let at = from; at < limit; at += 1) {
+    const code = text.charCodeAt(at);
+    if (code === 10) return -1;
+    if (plain !== undefined) {
+      if (code === 92 && backslashes === 0) {
+        at += 1;
+        continue;
+      }
+      if (code === plain.charCodeAt(0) && backslashRunBefore(text, at, from) === backslashes)
+        return at - backslashes;
+    } else if (
+      text.startsWith(quote[3] as string, at) &&
+      backslashRunBefore(text, at, from) === backslashes
+    ) {
+      return at - backslashes;
+    }
+  }
+  return -1;
+}
+
+// How many backslashes stand right before `at`, counted back no further than `from`.
+function backslashRunBefore(text: string, at: number, from: number): number {
+  let count = 0;
+  while (at - count - 1 >= from && text.charCodeAt(at - count - 1) === 92) count += 1;
+  return count;
 }
 
 // A YAML block scalar's indicator (`|`, `>-`, `|+2`) ending its line: the value is on the lines below.
