@@ -656,6 +656,51 @@ describe('credential names: neighbours of the forms above, and what is no creden
       expect(redact(text)).toBe(text);
   });
 
+  it('HTTP Digest: the hash is masked in whatever carries the header, and the other parameters stay', () => {
+    // How logs, dumps and pages carry a header: the raw request in a JSON string, Go's and Java's maps,
+    // logfmt and CGI variables, Node's raw header list, an HTML table, a CDATA section.
+    const carriers: ((header: string, list: string) => string)[] = [
+      (header, list) => JSON.stringify({ request: `GET /a HTTP/1.1\r\nHost: x\r\n${header}: ${list}\r\n` }),
+      (header, list) => `map[${header}:[${list}]]`,
+      (header, list) => `{${header}=[${list}]}`,
+      (header, list) => `${header.toLowerCase().replaceAll('-', '_')}=${list}`,
+      (header, list) => `HTTP_${header.toUpperCase().replaceAll('-', '_')}=${list}`,
+      (header, list) => `[ '${header}', '${list}' ]`,
+      (header, list) => `<td>${header}</td><td>${list.replaceAll('"', '&quot;')}</td>`,
+      (header, list) => `<![CDATA[${header}: ${list}]]>`,
+    ];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(
+          ['Authorization', 'Digest ', 'response'],
+          ['Proxy-Authorization', 'digest\t', 'Response'],
+          ['Authentication-Info', '', 'rspauth'],
+        ),
+        fc.stringMatching(/^[a-f0-9]{32}$|^[a-f0-9]{64}$/),
+        fc.constantFrom(...carriers),
+        fc.shuffledSubarray(
+          [
+            "username*=UTF-8''J%C3%A4s",
+            `uri="/${'a'.repeat(5000)}"`,
+            'realm="api@example.test"',
+            'nonce="dcd98b7102dd2f0e"',
+            'qop=auth',
+            '',
+          ],
+          { minLength: 1 },
+        ),
+        ([header, scheme, name], digest, carry, parameters) => {
+          const list = `${scheme}${[...parameters, `${name}="${digest}"`].join(', ')}`;
+          const masked = redact(carry(header, list));
+          expect(masked).not.toContain(digest);
+          expect(masked).toContain('[REDACTED]');
+          if (parameters.includes('nonce="dcd98b7102dd2f0e"')) expect(masked).toContain('dcd98b7102dd2f0e');
+          expect(redact(masked)).toBe(masked);
+        },
+      ),
+    );
+  });
+
   it('punctuation ending a value in running text is the sentence, and stays, and a second masking changes nothing', () => {
     fc.assert(
       fc.property(

@@ -666,22 +666,68 @@ function headerValue(
 // other parameters (`username`, `realm`, `nonce`, `uri`, `qop`, `nc`, `cnonce`) stay.
 const digestScheme = /^digest$/i;
 const authenticationInfoHeader = /^(?:proxy-)?authentication-info$/i;
-// A parameter's name (a token, RFC 9110 §5.6.2), read in any case.
+// Where a Digest parameter list starts, whatever carries it (a log line, a map, a JSON string, a table: no
+// header name need be found before it): after the word `Digest` and blanks, and after the header name
+// `Authentication-Info`, at the first parameter within a few characters (`: `, `:[`, `</td><td>`).
+const digestWord = /digest|authentication-info/i;
+const digestListStart = /\b(digest)(?:[ \t]|\\t)+|\b(?:proxy-)?authentication-info\b/gi;
+const parameterAhead = /[A-Za-z0-9_.*-]{1,64}(?:[ \t]|\\t)*=/y;
+// A parameter's name (a token, RFC 9110 §5.6.2, and RFC 7616's `username*`), read in any case.
 const isTokenCharacter = (code: number) =>
-  isLetter(code) || (code >= 48 && code <= 57) || code === 45 || code === 95 || code === 46;
-// A quote a value opens with, as written or escaped: `"`, `'`, behind backslashes (a JSON string's `\"`), or
-// as an escape (`\u0022`, `&quot;`, `&#34;`, `&#x22;`).
-const openingQuote = /(\\*)(?:(["'])|(\\u00(?:22|27)|&(?:quot|apos|#0*(?:34|39)|#x0*(?:22|27));))/iy;
+  isLetter(code) || (code >= 48 && code <= 57) || code === 45 || code === 95 || code === 46 || code === 42;
+// A quote a value opens with, as written or escaped: `"`, `'`, behind backslashes (a JSON string's `\"`, at
+// most eight: a string escaped three times), or as an escape (`\u0022`, `&quot;`, `&#34;`, `&#x22;`).
+const openingQuote = /(\\{0,8})(?:(["'])|(\\u00(?:22|27)|&(?:quot|apos|#0*(?:34|39)|#x0*(?:22|27));))/iy;
+// How far one list is read: a parameter list longer than this (a signed `uri` runs to thousands of
+// characters) is read to here.
+const digestListLimit = 16_384;
 
 /**
- * Reads the parameter list of a Digest header from `from` (`name=value, name="value", …`: blanks around
- * `=` and `,`, values quoted, escaped or bare, names in any case), hiding the value of the parameter named
- * `secret`: to its closing quote, or, when a cut line leaves it open, to the first blank, comma or line end.
- * Returns where the list ends (`from` when none starts there): each header's list is read once.
+ * Masks the `response` of every Digest parameter list and every `rspauth` in `text`. Each search resumes
+ * after the list it read, and a closing quote looked for in vain is not looked for again over the same
+ * stretch ({@link NoClose}), so the text is read a bounded number of times.
  */
-function digestParameters(text: string, from: number, found: Found, secret: string): number {
-  const limit = Math.min(text.length, from + 4096);
+function digestLists(text: string, found: Found): void {
+  const noClose: NoClose = new Map();
+  digestListStart.lastIndex = 0;
+  for (let match = digestListStart.exec(text); match; match = digestListStart.exec(text)) {
+    const digest = match[1] !== undefined;
+    let listStart = digestListStart.lastIndex;
+    if (!digest) {
+      // The header's name: its list starts at the first `name=` within the next 32 characters.
+      let ahead = listStart;
+      for (parameterAhead.lastIndex = ahead; ahead < listStart + 32 && !parameterAhead.test(text); ) {
+        ahead += 1;
+        parameterAhead.lastIndex = ahead;
+      }
+      if (ahead >= listStart + 32) continue;
+      listStart = ahead;
+    }
+    const end = digestParameters(text, listStart, found, digest ? 'response' : 'rspauth', noClose);
+    if (end > digestListStart.lastIndex) digestListStart.lastIndex = end;
+  }
+}
+
+/** Per quote spelling, a stretch of the text known to hold no closing quote of that spelling. */
+type NoClose = Map<string, { from: number; to: number }>;
+
+/**
+ * Reads the Digest parameter list at `from` (`name=value, name="value", …`: blanks around `=` and `,`, empty
+ * items, values quoted, escaped or bare, names in any case), hiding the value of the parameter named
+ * `secret`: to its closing quote, or, when a cut line leaves it open, to the first blank, comma, quote or line
+ * end. Returns where the list ends (`from` when none starts there).
+ */
+function digestParameters(
+  text: string,
+  from: number,
+  found: Found,
+  secret: string,
+  noClose: NoClose = new Map(),
+): number {
+  const limit = Math.min(text.length, from + digestListLimit);
+  // Empty items between commas are allowed (RFC 9110 §5.6.1), at the list's start too.
   let at = from;
+  while (text.charCodeAt(at) === 44) at = digestBlanks(text, at + 1);
   let listEnd = from;
   for (;;) {
     const nameStart = at;
@@ -691,12 +737,14 @@ function digestParameters(text: string, from: number, found: Found, secret: stri
     if (text.charCodeAt(cursor) !== 61) return listEnd;
     cursor = digestBlanks(text, cursor + 1);
     const hidden = text.slice(nameStart, nameEnd).toLowerCase() === secret;
+    // RFC 8187's extended value (`username*=UTF-8''J%C3%A4s`) holds apostrophes of its own.
+    const extended = text.charCodeAt(nameEnd - 1) === 42;
     let valueEnd: number;
     openingQuote.lastIndex = cursor;
-    const quote = openingQuote.exec(text);
+    const quote = extended ? null : openingQuote.exec(text);
     if (quote !== null) {
       const valueStart = openingQuote.lastIndex;
-      const close = closingQuoteOf(text, valueStart, limit, quote);
+      const close = closingQuoteOf(text, valueStart, limit, quote, noClose);
       if (close === -1) {
         // A line cut inside the value: what is left of it, up to a blank, a comma or the line's end.
         valueEnd = scanWhile(text, valueStart, (code) => !isDigestSeparator(code));
@@ -706,17 +754,34 @@ function digestParameters(text: string, from: number, found: Found, secret: stri
       if (hidden && close > valueStart) found(valueStart, close);
       valueEnd = close + quote[0].length;
     } else {
-      valueEnd = scanWhile(text, cursor, (code) => !isDigestSeparator(code));
+      valueEnd = bareValueEnd(text, cursor, extended);
       if (hidden && valueEnd > cursor) found(cursor, valueEnd);
     }
     listEnd = valueEnd;
     cursor = digestBlanks(text, valueEnd);
     if (text.charCodeAt(cursor) !== 44) return listEnd;
-    at = digestBlanks(text, cursor + 1);
+    // Empty items between commas are allowed (RFC 9110 §5.6.1).
+    do cursor = digestBlanks(text, cursor + 1);
+    while (text.charCodeAt(cursor) === 44);
+    at = cursor;
   }
 }
 
-// Past blanks, a tab JSON-escaped (`\\t`, as a JSON string carries the header) among them.
+// Where a bare value from `from` ends. An apostrophe ends it, as it ends a text quoted with them (Python's
+// `['Digest response=…', …]`), unless a letter follows it (`realm=Bob's`) or the value is RFC 8187's
+// (`UTF-8''J%C3%A4s`).
+function bareValueEnd(text: string, from: number, extended: boolean): number {
+  let end = from;
+  for (;;) {
+    end = scanWhile(text, end, (code) => !isDigestSeparator(code));
+    if (text.charCodeAt(end) !== 39) return end;
+    const after = scanWhile(text, end + 1, (code) => code === 39);
+    if (!extended && !isTokenCharacter(text.charCodeAt(after))) return end;
+    end = after;
+  }
+}
+
+// Past blanks, a tab JSON-escaped (`\t`, as a JSON string carries the header) among them.
 function digestBlanks(text: string, from: number): number {
   let at = from;
   for (;;) {
@@ -728,7 +793,7 @@ function digestBlanks(text: string, from: number): number {
 }
 
 // Where a bare or cut value ends: a blank, a comma, the line's end, or a quote, backslash or markup that ends
-// the text carrying the header (a JSON string's `"`, an escape's `\\`, an element's `<`). A Digest hash is hex.
+// the text carrying the header (a JSON string's `"`, an escape's `\`, an element's `<`). A Digest hash is hex.
 const isDigestSeparator = (code: number) =>
   code === 44 ||
   code === 32 ||
@@ -744,20 +809,35 @@ const isDigestSeparator = (code: number) =>
 
 // Where the quote that closes a value opened by `quote` starts, searched from `from` to `limit` on its line,
 // or -1. A quote written plainly closes at the same quote not escaped by a backslash (RFC 9110's
-// quoted-pair); one behind backslashes or written as an escape closes at the same spelling.
-function closingQuoteOf(text: string, from: number, limit: number, quote: RegExpExecArray): number {
+// quoted-pair: `"a\\"` ends after the escaped backslash); one behind backslashes or written as an escape
+// closes at the same spelling. A search that found nothing is remembered for its spelling, and a later one
+// starting within that stretch goes on from its end.
+function closingQuoteOf(
+  text: string,
+  from: number,
+  limit: number,
+  quote: RegExpExecArray,
+  noClose: NoClose,
+): number {
+  const spelling = quote[0];
   const backslashes = (quote[1] as string).length;
   const plain = quote[2];
-  for (let at = from; at < limit; at += 1) {
+  const known = noClose.get(spelling);
+  let at = from;
+  if (known !== undefined && known.from <= from && from < known.to) {
+    if (known.to >= limit || text.charCodeAt(known.to) === 10) return -1;
+    at = known.to;
+  }
+  for (; at < limit; at += 1) {
     const code = text.charCodeAt(at);
-    if (code === 10) return -1;
+    if (code === 10) break;
     if (plain !== undefined) {
-      if (code === 92 && backslashes === 0) {
-        at += 1;
-        continue;
-      }
-      if (code === plain.charCodeAt(0) && backslashRunBefore(text, at, from) === backslashes)
+      if (backslashes === 0) {
+        if (code === 92) at += 1;
+        else if (code === plain.charCodeAt(0)) return at;
+      } else if (code === plain.charCodeAt(0) && backslashRunBefore(text, at, from) === backslashes) {
         return at - backslashes;
+      }
     } else if (
       text.startsWith(quote[3] as string, at) &&
       backslashRunBefore(text, at, from) === backslashes
@@ -765,6 +845,7 @@ function closingQuoteOf(text: string, from: number, limit: number, quote: RegExp
       return at - backslashes;
     }
   }
+  noClose.set(spelling, { from: known !== undefined && known.from <= from ? known.from : from, to: at });
   return -1;
 }
 
@@ -1303,6 +1384,7 @@ export function scanCredentialPatterns(text: string, given: Found, rtmpKeySegmen
         )
     : given;
   authorizationValues(text, found);
+  if (digestWord.test(text)) digestLists(text, found);
   jsonWebTokens(text, found);
   credentialParameters(text, found);
   credentialFields(text, found);
