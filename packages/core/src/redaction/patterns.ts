@@ -669,15 +669,18 @@ const authenticationInfoHeader = /^(?:proxy-)?authentication-info$/i;
 // Where a Digest parameter list starts, whatever carries it (a log line, a map, a JSON string, a table: no
 // header name need be found before it): after the word `Digest` and blanks, and after the header name
 // `Authentication-Info`, at the first parameter within a few characters (`: `, `:[`, `</td><td>`).
-const digestWord = /digest|authentication-info/i;
-const digestListStart = /\b(digest)(?:[ \t]|\\t)+|\b(?:proxy-)?authentication-info\b/gi;
+const digestWord = /digest|authentication[-_]info/i;
+const digestListStart =
+  /\b(digest)(?:[ \t]|\\t)+|(?<![A-Za-z0-9])(?:proxy[-_])?authentication[-_]info(?![A-Za-z0-9])/gi;
 const parameterAhead = /[A-Za-z0-9_.*-]{1,64}(?:[ \t]|\\t)*=/y;
 // A parameter's name (a token, RFC 9110 §5.6.2, and RFC 7616's `username*`), read in any case.
 const isTokenCharacter = (code: number) =>
   isLetter(code) || (code >= 48 && code <= 57) || code === 45 || code === 95 || code === 46 || code === 42;
 // A quote a value opens with, as written or escaped: `"`, `'`, behind backslashes (a JSON string's `\"`, at
-// most eight: a string escaped three times), or as an escape (`\u0022`, `&quot;`, `&#34;`, `&#x22;`).
-const openingQuote = /(\\{0,8})(?:(["'])|(\\u00(?:22|27)|&(?:quot|apos|#0*(?:34|39)|#x0*(?:22|27));))/iy;
+// most eight: a string escaped three times), or as an escape (`\u0022`, nginx's log's `\x22`, `&quot;`,
+// `&#34;`, `&#x22;`).
+const openingQuote =
+  /(\\{0,8})(?:(["'])|(\\u00(?:22|27)|\\x(?:22|27)|&(?:quot|apos|#0*(?:34|39)|#x0*(?:22|27));))/iy;
 // How far one list is read: a parameter list longer than this (a signed `uri` runs to thousands of
 // characters) is read to here.
 const digestListLimit = 16_384;
@@ -741,7 +744,9 @@ function digestParameters(
     const extended = text.charCodeAt(nameEnd - 1) === 42;
     let valueEnd: number;
     openingQuote.lastIndex = cursor;
-    const quote = extended ? null : openingQuote.exec(text);
+    let quote = openingQuote.exec(text);
+    // An extended value's apostrophes are its own (`UTF-8''…`); one in double quotes is quoted.
+    if (extended && quote?.[2] === "'") quote = null;
     if (quote !== null) {
       const valueStart = openingQuote.lastIndex;
       const close = closingQuoteOf(text, valueStart, limit, quote, noClose);
