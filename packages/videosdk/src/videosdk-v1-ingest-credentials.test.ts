@@ -1,24 +1,13 @@
-import { fileURLToPath } from 'node:url';
 import type { UniliveError } from '@unilive/core';
-import { loadFixture } from '@unilive/testing';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { id, recorded, token, withoutVideosdkEnvironment } from '../test/v1-get-fixture.js';
 import { videosdk } from './index.js';
 
 // User information in v1's push URL (no documented answer has any) is push credentials: `ingest[0].url`
 // keeps it (an encoder given the URL alone presents it), `server` never carries it (IngestEndpoint's TSDoc:
 // OBS takes them in its own fields), and they are `username` and `password`, as Wowza Video's are.
 
-const directory = fileURLToPath(new URL('../../../test-fixtures/videosdk', import.meta.url));
-const fixture = loadFixture(directory, 'get-livestream');
-const token = fixture.request.headers?.authorization ?? '';
-const recorded = fixture.response.body as Record<string, unknown>;
-const id = String(recorded.id);
-
-beforeEach(() => {
-  for (const name of ['VIDEOSDK_TOKEN', 'VIDEOSDK_API_KEY', 'VIDEOSDK_SECRET', 'VIDEOSDK_API_VERSION'])
-    vi.stubEnv(name, '');
-});
-afterEach(() => vi.unstubAllEnvs());
+withoutVideosdkEnvironment();
 
 function vendor(answers: { status: number; body: unknown }[]) {
   const calls: string[] = [];

@@ -1,25 +1,14 @@
-import { fileURLToPath } from 'node:url';
 import { createLiveStreamClient, type ErrorEvent } from '@unilive/core';
-import { loadFixture } from '@unilive/testing';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { id, recorded, token, withoutVideosdkEnvironment } from '../test/v1-get-fixture.js';
 import { videosdk } from './index.js';
 
 // Found by an outside probe: v1's playback URLs carry the stream key (`…/live/<streamKey>/index.m3u8`), and
 // a key an answer held only there (no `streamKey`, an `upstreamUrl` ending in `/`), or another key there than
 // in `streamKey`, was not learned: an error repeating the URL showed it.
 
-const directory = fileURLToPath(new URL('../../../test-fixtures/videosdk', import.meta.url));
-const fixture = loadFixture(directory, 'get-livestream');
-const token = fixture.request.headers?.authorization ?? '';
-const recorded = fixture.response.body as Record<string, unknown>;
-const id = String(recorded.id);
-
-beforeEach(() => {
-  for (const name of ['VIDEOSDK_TOKEN', 'VIDEOSDK_API_KEY', 'VIDEOSDK_SECRET', 'VIDEOSDK_API_VERSION'])
-    vi.stubEnv(name, '');
-});
-afterEach(() => vi.unstubAllEnvs());
+withoutVideosdkEnvironment();
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });

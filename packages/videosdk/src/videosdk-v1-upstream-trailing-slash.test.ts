@@ -1,23 +1,13 @@
-import { fileURLToPath } from 'node:url';
-import { loadFixture } from '@unilive/testing';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { id, recorded, token, withoutVideosdkEnvironment } from '../test/v1-get-fixture.js';
 import { videosdk } from './index.js';
 
 // Found by an outside probe (EA, finding 9): an `upstreamUrl` ending in `/` (`rtmp://host/live/<key>/`) gave a
 // `server` holding the stream key, and `server` + `/` + `streamKey` opened another path than `url`.
 
-const directory = fileURLToPath(new URL('../../../test-fixtures/videosdk', import.meta.url));
-const fixture = loadFixture(directory, 'get-livestream');
-const token = fixture.request.headers?.authorization ?? '';
-const recorded = fixture.response.body as Record<string, unknown>;
-const id = String(recorded.id);
 const key = String(recorded.streamKey);
 
-beforeEach(() => {
-  for (const name of ['VIDEOSDK_TOKEN', 'VIDEOSDK_API_KEY', 'VIDEOSDK_SECRET', 'VIDEOSDK_API_VERSION'])
-    vi.stubEnv(name, '');
-});
-afterEach(() => vi.unstubAllEnvs());
+withoutVideosdkEnvironment();
 
 function vendor(body: Record<string, unknown>) {
   const fetch: typeof globalThis.fetch = async () =>
