@@ -702,6 +702,53 @@ describe('credential names: neighbours of the forms above, and what is no creden
     );
   });
 
+  it("a vendor's validation message under a credential's name is the reason, and stays; a value after its words is masked", () => {
+    const names = fc.constantFrom('stream_key', 'password', 'token', 'api_key', 'streamKey', 'secret');
+    const messages = fc.constantFrom(
+      "can't be blank",
+      'can’t be blank',
+      'is invalid',
+      'is required',
+      'is too short (minimum is 8 characters)',
+      'is too long (maximum is 255 characters)',
+      'has already been taken',
+      'is not included in the list',
+      'must be at least 8 characters',
+      'must be 16 to 64 characters long.',
+      'should not be the same as your email',
+      "doesn't match Password",
+      'expired',
+      'field required',
+    );
+    // How vendors and frameworks render a record's errors: Rails' `{"errors": {field: [messages]}}`, a plain
+    // field, Python's printed dict, a header-like line.
+    const carriers: ((name: string, message: string) => string)[] = [
+      (name, message) => JSON.stringify({ errors: { [name]: [message] } }),
+      (name, message) => JSON.stringify({ [name]: message }),
+      // Python quotes a string holding an apostrophe with double quotes.
+      (name, message) => `{'${name}': ${message.includes("'") ? `"${message}"` : `'${message}'`}}`,
+      (name, message) => `${name}: ${message}`,
+    ];
+    fc.assert(
+      fc.property(names, messages, fc.constantFrom(...carriers), (name, message, carry) => {
+        const text = carry(name, message);
+        expect(redact(text)).toBe(text);
+      }),
+    );
+    // A token after the words, or a message's words around one, is no message: the value is masked.
+    fc.assert(
+      fc.property(
+        names,
+        fc.constantFrom('must be ', 'does not match ', 'is invalid: ', ''),
+        fc.stringMatching(/^[a-z]{2,6}[0-9][A-Za-z0-9]{6,24}$/),
+        (name, words, token) => {
+          const masked = redact(JSON.stringify({ [name]: `${words}${token}` }));
+          expect(masked).not.toContain(token);
+        },
+      ),
+    );
+  });
+
   it('punctuation ending a value in running text is the sentence, and stays, and a second masking changes nothing', () => {
     fc.assert(
       fc.property(

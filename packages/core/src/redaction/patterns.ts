@@ -560,6 +560,16 @@ const proseWord = /^[A-Za-z][a-z]*$/;
 // JSON's literals and the empty values of other languages (`None`, `nil`, `undefined`): an unset key is no
 // secret, and a user whose bug it is must see it.
 const literal = /^(?:true|false|null|True|False|TRUE|FALSE|NULL|None|nil|undefined|NaN)$/;
+// A validation message a vendor writes under the field it is about (`{"errors": {"stream_key": ["can't be
+// blank"]}}` as Rails renders a record's errors, `password: is too short (minimum is 8 characters)`): the
+// reason a call was refused, in fixed words no credential is made of. Read whole, up to the value's end; what
+// follows `must be` or `does not match` is words of letters and short numbers apart (`at least 8
+// characters`), never a token (`must be zq8a7b6c`).
+const validationMessage =
+  /^(?:can(?:'|\u2019|\\u0027|\\')?t be (?:blank|empty|null|nil)|(?:is|was) (?:required|invalid|missing|blank|empty|reserved|expired|not (?:valid|allowed|permitted|supported|included in the list|a (?:valid )?[a-z ]{1,40})|too (?:short|long)(?: \((?:minimum|maximum) is \d{1,6} characters?\))?|the wrong length(?: \(should be \d{1,6} characters?\))?|already (?:taken|in use)|already been taken)|has already been taken|(?:must|should) (?:be|not be|have|contain|match|include|start with|end with) (?:(?:[A-Za-z]{1,20}|\d{1,6})(?:[ ,;:()'/-]+|\.(?!\w)|$)){1,24}|(?:doesn't|does not) match (?:(?:[A-Za-z]{1,20}|\d{1,6})(?:[ ,;:()'/-]+|\.(?!\w)|$)){1,24}|(?:field )?required|missing|invalid|expired)[.!]?$/i;
+function readsAsValidationMessage(text: string, start: number, end: number): boolean {
+  return end - start <= 200 && validationMessage.test(text.slice(start, end));
+}
 // Words of letters alone, joined by `.` or `_` (`provider`, `None`, `stream.id`, `process.env.API_KEY`): no
 // digit, as a vendor's generated keys hold.
 const wordsOfLetters = /^[A-Za-z_$]+(?:\.[A-Za-z_$]+)*$/;
@@ -656,6 +666,7 @@ function headerValue(
   if (authorizationScheme.test(value)) return end;
   if (literal.test(value) || (assigned && (wordsOfLetters.test(value) || codeCall.test(value)))) return end;
   if (proseWord.test(value) && text.charCodeAt(end) === 32 && isLetter(text.charCodeAt(end + 1))) return end;
+  if (readsAsValidationMessage(text, start, lineEndWithin(text, start, 200))) return end;
   const shownFrom = punctuationStart(text, start, end);
   if (shownFrom > start) found(start, shownFrom);
   return end;
@@ -861,6 +872,14 @@ function backslashRunBefore(text: string, at: number, from: number): number {
   return count;
 }
 
+// Where the line from `start` ends, looked for no further than `within` characters (the text's end or that
+// bound when no line break comes first).
+function lineEndWithin(text: string, start: number, within: number): number {
+  const window = text.slice(start, start + within + 1);
+  const end = window.search(/[\r\n]/);
+  return start + (end === -1 ? window.length : end);
+}
+
 // A YAML block scalar's indicator (`|`, `>-`, `|+2`) ending its line: the value is on the lines below.
 const blockScalar = /[|>][+-]?[1-9]?[+-]?[ \t]*(?:#[^\n]*)?(?=\r?\n|$)/y;
 
@@ -973,7 +992,8 @@ function credentialFields(text: string, found: Found): void {
     if (valueQuote - cursor !== level || text.charCodeAt(valueQuote) !== 34) continue;
     const valueStart = valueQuote + 1;
     const valueEnd = stringEnd(text, valueStart, 34, level);
-    if (valueEnd > valueStart) found(valueStart, valueEnd);
+    if (valueEnd > valueStart && !readsAsValidationMessage(text, valueStart, valueEnd))
+      found(valueStart, valueEnd);
     from = valueEnd + level + 1;
   }
 }
@@ -988,7 +1008,7 @@ function stringList(text: string, start: number, level: number, found: Found): n
     const quote = scanWhile(text, cursor, isBackslash);
     if (quote - cursor !== level || text.charCodeAt(quote) !== 34) return cursor;
     const end = stringEnd(text, quote + 1, 34, level);
-    if (end > quote + 1) found(quote + 1, end);
+    if (end > quote + 1 && !readsAsValidationMessage(text, quote + 1, end)) found(quote + 1, end);
     if (end >= text.length) return end;
     cursor = end + level + 1;
   }
@@ -1039,7 +1059,7 @@ function quotedValue(text: string, start: number, found: Found, straightOnly = f
   const close = level === 0 && !straightOnly ? closingQuote(open) : open === 34 || open === 39 ? open : 0;
   if (close === 0) return -1;
   const end = stringEnd(text, quote + 1, close, level);
-  if (end > quote + 1) found(quote + 1, end);
+  if (end > quote + 1 && !readsAsValidationMessage(text, quote + 1, end)) found(quote + 1, end);
   return Math.min(end + level + 1, text.length);
 }
 
