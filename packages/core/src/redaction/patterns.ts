@@ -561,14 +561,33 @@ const proseWord = /^[A-Za-z][a-z]*$/;
 // secret, and a user whose bug it is must see it.
 const literal = /^(?:true|false|null|True|False|TRUE|FALSE|NULL|None|nil|undefined|NaN)$/;
 // A validation message a vendor writes under the field it is about (`{"errors": {"stream_key": ["can't be
-// blank"]}}` as Rails renders a record's errors, `password: is too short (minimum is 8 characters)`): the
-// reason a call was refused, in fixed words no credential is made of. Read whole, up to the value's end; what
-// follows `must be` or `does not match` is words of letters and short numbers apart (`at least 8
-// characters`), never a token (`must be zq8a7b6c`).
-const validationMessage =
-  /^(?:can(?:'|\u2019|\\u0027|\\')?t be (?:blank|empty|null|nil)|(?:is|was) (?:required|invalid|missing|blank|empty|reserved|expired|not (?:valid|allowed|permitted|supported|included in the list|a (?:valid )?[a-z ]{1,40})|too (?:short|long)(?: \((?:minimum|maximum) is \d{1,6} characters?\))?|the wrong length(?: \(should be \d{1,6} characters?\))?|already (?:taken|in use)|already been taken)|has already been taken|(?:must|should) (?:be|not be|have|contain|match|include|start with|end with) (?:(?:[A-Za-z]{1,20}|\d{1,6})(?:[ ,;:()'/-]+|\.(?!\w)|$)){1,24}|(?:doesn't|does not) match (?:(?:[A-Za-z]{1,20}|\d{1,6})(?:[ ,;:()'/-]+|\.(?!\w)|$)){1,24}|(?:field )?required|missing|invalid|expired)[.!]?$/i;
+// blank"]}}` as Rails renders a record's errors, `password: is too short (minimum is 8 characters)`,
+// Laravel's `The password field is required.`): the reason a call was refused, in fixed words no credential is
+// made of. Read whole, in lower case but for its first letter, and only in the forms below: a length is
+// numbers and fixed words (`at least 8 characters`), a format a few letters (`a valid string`), never free
+// text after `must be`, so an echoed value (`must be at least 12 characters (got Summer-2024)`) is masked.
+const validationMessage = /* @__PURE__ */ new RegExp(
+  [
+    '^(?:(?:the|this|that) [a-z_ ]{1,40} |(?:string|input|value) |ensure this value )?(?:',
+    [
+      "can(?:'|\u2019|\\\\u0027|\\\\')?t be (?:blank|empty|null|nil)",
+      '(?:cannot|may not) be (?:blank|empty|null)',
+      '(?:is|was) (?:required|invalid|missing|blank|empty|reserved|expired|too weak|too common|already (?:taken|in use)|not (?:valid|allowed|permitted|supported|included in the list|a valid [a-z ]{1,30})|too (?:short|long)(?: \\((?:minimum|maximum) is \\d{1,6} characters?\\))?|the wrong length(?: \\(should be \\d{1,6} characters?\\))?)',
+      'has (?:expired|already been taken)',
+      '(?:must|should) (?:not )?(?:be|have|contain) (?:at least|at most|no more than|no fewer than|fewer than|more than|between) \\d{1,6}(?: (?:and|to) \\d{1,6})? (?:characters?|chars|digits?|letters?|bytes?)(?: long)?',
+      '(?:must|should) (?:not )?be \\d{1,6}(?: (?:to|-) \\d{1,6})? (?:characters?|chars|digits?|letters?|bytes?)(?: long)?',
+      '(?:must|should) (?:not )?be (?:blank|empty|null|present|unique|provided|set|a string|a valid [a-z ]{1,30}|the same as (?:the |your )?[a-z ]{1,30})',
+      "(?:doesn't|does not) match(?: the)? (?:[Pp]assword(?: confirmation)?|[Cc]onfirmation|pattern|format|expected format|required format)",
+      'field (?:is )?required',
+      'required|missing|invalid|expired',
+    ].join('|'),
+    ')[.!]?$',
+  ].join(''),
+);
 function readsAsValidationMessage(text: string, start: number, end: number): boolean {
-  return end - start <= 200 && validationMessage.test(text.slice(start, end));
+  if (end - start > 200 || end <= start) return false;
+  const value = text.slice(start, end);
+  return validationMessage.test(value.charAt(0).toLowerCase() + value.slice(1));
 }
 // Words of letters alone, joined by `.` or `_` (`provider`, `None`, `stream.id`, `process.env.API_KEY`): no
 // digit, as a vendor's generated keys hold.
