@@ -741,6 +741,27 @@ describe('credential names: neighbours of the forms above, and what is no creden
         expect(redact(text)).toBe(text);
       }),
     );
+    // A passphrase dressed as a message (free words before a form, or after `a valid`) is masked.
+    fc.assert(
+      fc.property(
+        names,
+        fc.constantFrom('the ', 'this ', 'that ', 'must be a valid ', 'Input should be a valid ', ''),
+        fc
+          .stringMatching(/^(?:[a-z]{3,9} ){1,4}[a-z]{3,12}$/) // Words of the forms themselves would make a message.
+          .filter(
+            (words) =>
+              !/\b(?:field|has|is|was|must|should|required|invalid|expired|missing|cannot|may|match|blank|empty)\b/.test(
+                words,
+              ),
+          ),
+        fc.constantFrom(' is required', ' has expired', ' is invalid', ''),
+        (name, before, words, after) => {
+          const masked = redact(JSON.stringify({ [name]: `${before}${words}${after}` }));
+          expect(masked).not.toContain(words);
+          expect(redact(masked)).toBe(masked);
+        },
+      ),
+    );
     // A value after a message's words, or a message with a value in it, is no message: the value is masked,
     // whole, in one masking. Passwords people choose (`Summer-2024`, a passphrase in capitals) included.
     fc.assert(
