@@ -644,9 +644,10 @@ function headerValue(
   authenticationInfo = false,
 ): number {
   const start = scanWhile(text, afterColon, isBlank);
-  // `Authentication-Info: rspauth="…", …`: a list of Digest parameters, whose `rspauth` is masked.
+  // `Authentication-Info: rspauth="…", …`: a list of Digest parameters, whose `rspauth` is masked; read here to
+  // its end, so that no rule for a single value reads `rspauth`'s otherwise.
   if (authenticationInfo) {
-    const listEnd = digestParameters(text, start, found, 'rspauth');
+    const listEnd = digestParameters(text, start, found, 'rspauth', new Map());
     if (listEnd > start) return listEnd;
   }
   const quoted = quotedValue(text, start, found);
@@ -661,11 +662,9 @@ function headerValue(
   const scheme = authorizationScheme.test(value) || (authorization && anyScheme.test(value));
   if (scheme && text.charCodeAt(end) === 32) {
     const credentialStart = scanWhile(text, end, isBlank);
-    // Digest's credential is a parameter of its list, `response`; none of the others is one.
-    if (digestScheme.test(value)) {
-      const listEnd = digestParameters(text, credentialStart, found, 'response');
-      if (listEnd > credentialStart) return credentialStart;
-    }
+    // Digest's credential is a parameter of its list, `response`, masked where the list is read
+    // (digestLists); none of the others is one.
+    if (digestScheme.test(value) && startsParameterList(text, credentialStart)) return credentialStart;
     let credentialEnd = scanWhile(text, credentialStart, (code) => !endsUrl(code));
     // A challenge's parameter ends at its `=`, where its quoted value starts.
     // Looked for within the value only: a text of many such lines is read once.
@@ -763,7 +762,7 @@ function digestParameters(
   from: number,
   found: Found,
   secret: string,
-  noClose: NoClose = new Map(),
+  noClose: NoClose,
 ): number {
   const limit = Math.min(text.length, from + digestListLimit);
   // Empty items between commas are allowed (RFC 9110 §5.6.1), at the list's start too.
@@ -808,6 +807,14 @@ function digestParameters(
     while (text.charCodeAt(cursor) === 44);
     at = cursor;
   }
+}
+
+// Whether a parameter list (`name=…`) starts at `at`, after any empty items.
+function startsParameterList(text: string, at: number): boolean {
+  let cursor = at;
+  while (text.charCodeAt(cursor) === 44) cursor = digestBlanks(text, cursor + 1);
+  parameterAhead.lastIndex = cursor;
+  return parameterAhead.test(text);
 }
 
 // Where a bare value from `from` ends. An apostrophe ends it, as it ends a text quoted with them (Python's
