@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { liveapi } from '@unilive/liveapi';
@@ -296,6 +296,25 @@ describe('several providers from --config', () => {
     const twice = await configFile('twice.json', {
       providers: [{ provider: 'liveapi' }, { provider: 'liveapi' }],
     });
+    const loop = join(folder, 'loop.json');
+    await symlink(loop, loop);
+    const throughFile = join(notJson, 'config.json');
+    const repeatedProviders = join(folder, 'repeated.json');
+    await writeFile(
+      repeatedProviders,
+      '{"providers": [{"provider": "liveapi", "name": "eu"}], "routing": {}, "provid\\u0065rs": [{"provider": "wowza-video"}]}',
+    );
+    const repeatedDeep = join(folder, 'repeated-deep.json');
+    await writeFile(
+      repeatedDeep,
+      '{"providers": [\n  {"provider": "liveapi", "name": "a", "x": 1},\n  {"provider": "liveapi", "x": {"x": 1}, "secret-value-2 x": [], "name": "b", "secret-value-2 x": 2}\n]}',
+    );
+    const unknownProvider = await configFile('unknown.json', {
+      providers: [
+        { provider: 'liveapi', name: 'a' },
+        { provider: '__proto__', name: 'b' },
+      ],
+    });
     const cases: [string[], string][] = [
       [['list', '--config', join(folder, 'missing.json')], 'unilive: --config: no such file'],
       [['list', '--config', notJson], 'unilive: --config: the file is not JSON'],
@@ -308,6 +327,28 @@ describe('several providers from --config', () => {
         'unilive: InvalidInputError: Invalid registry configuration: providers.1.name: expected a name no earlier entry has: give each account of one vendor its own name',
       ],
       [['list', '--config', twice, '-p', 'liveapi'], 'unilive: --config and --provider: give one of them'],
+      // A blank path is refused as such, never read as a file.
+      [['list', '--config', ''], 'unilive: --config needs a value'],
+      [['list', '--config', '  '], 'unilive: --config needs a value'],
+      [
+        ['list', '--config', loop],
+        'unilive: --config: too many symbolic links (a link that leads back to itself)',
+      ],
+      [['list', '--config', throughFile], 'unilive: --config: a part of its path is no folder'],
+      // JSON keeps the last of two keys: a merge that wrote `providers` twice would drop the first list.
+      [
+        ['list', '--config', repeatedProviders],
+        'unilive: --config: a key is written twice in one object (the second time at line 1, column 71); JSON keeps the last and drops the first, so write each key once',
+      ],
+      [
+        ['list', '--config', repeatedDeep],
+        'unilive: --config: a key is written twice in one object (the second time at line 3, column 79); JSON keeps the last and drops the first, so write each key once',
+      ],
+      // An unknown provider (`__proto__` too) is placed at its entry, as a refused setting is.
+      [
+        ['list', '--config', unknownProvider],
+        'unilive: InvalidInputError: Invalid registry configuration: providers.1: Unknown provider: expected one of wowza-video, wowza-realtime, liveapi, videosdk',
+      ],
     ];
     for (const [argv, message] of cases) {
       const { run, err } = capture();

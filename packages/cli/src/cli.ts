@@ -2,6 +2,7 @@ import { constants, createReadStream, open as openDescriptor } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import {
+  AuthenticationError,
   environmentView,
   InvalidInputError,
   knownValuesRedactor,
@@ -496,8 +497,11 @@ function reportFailure(error: unknown, output: Output, json: boolean): number {
     output.err(`unilive: ${error.name}: ${error.message}`);
     if (json) output.out(jsonText({ error: error.toJSON() }));
     if (error.name === 'AbortError') return 130;
-    // Refused before any request (a bad setting, a bad input): a usage error.
-    return InvalidInputError.isInstance(error) && error.status === undefined ? 2 : 1;
+    // Refused before any request (a bad setting, a bad input, credentials missing or unusable): a usage
+    // error. An AuthenticationError the vendor answered has a status; one without is the account's settings.
+    if (error.status !== undefined) return 1;
+    if (InvalidInputError.isInstance(error)) return 2;
+    return AuthenticationError.isInstance(error) && error.delivery === 'not-sent' ? 2 : 1;
   }
   const message = `unexpected failure: ${(error as Error)?.message ?? String(error)}`;
   output.err(`unilive: ${message}`);

@@ -7,6 +7,7 @@ import {
   escapeUnprintable,
   type GateStoreFactory,
   type HttpHooks,
+  InvalidInputError,
   type LiveStreamClient,
   type LiveStreamProvider,
   type LiveStreamRegistry,
@@ -20,6 +21,7 @@ import {
   redactStable,
   type Warning,
 } from '@unilive/core';
+import { createScanner } from 'jsonc-parser';
 import {
   type CommandContext,
   type Invocation,
@@ -169,7 +171,11 @@ async function readInputFile(
           ? 'permission denied'
           : code === 'EISDIR'
             ? 'it is a folder'
-            : 'it cannot be read';
+            : code === 'ELOOP'
+              ? 'too many symbolic links (a link that leads back to itself)'
+              : code === 'ENOTDIR'
+                ? 'a part of its path is no folder'
+                : 'it cannot be read';
     throw new UsageError(`${flag}: ${why}`);
   } finally {
     signal?.removeEventListener('abort', onAbort);
@@ -464,8 +470,11 @@ export async function streamsFor(invocation: Invocation): Promise<Streams> {
   if (repeated !== undefined) {
     throw new UsageError(`--provider ${escapeUnprintable(repeated)} is given twice: name each provider once`);
   }
+  // A blank path is refused as a blank --host or --sandbox is (`--config "$UNSET"`), never read as a file.
+  // (A blank UNILIVE_CONFIG is absent, as every blank variable is: `environmentView`.)
   const configPath =
-    stringFlag(flags, 'config') ?? (providers.length === 0 ? context.environment.UNILIVE_CONFIG : undefined);
+    nonEmptyFlag(flags, 'config', '--config') ??
+    (providers.length === 0 ? context.environment.UNILIVE_CONFIG : undefined);
   if (configPath !== undefined && providers.length > 0) {
     throw new UsageError('--config and --provider: give one of them');
   }
@@ -522,18 +531,80 @@ async function readRegistryConfig(
     stdin: false,
   });
   let parsed: unknown;
+  let json = text;
   try {
     // A byte-order mark (Windows Notepad, PowerShell 5's Out-File) is no part of the JSON text: RFC 8259
     // section 8.1 lets a parser ignore it, and JSON.parse would not.
-    parsed = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
+    json = text.startsWith('\uFEFF') ? text.slice(1) : text;
+    parsed = JSON.parse(json);
   } catch {
     throw new UsageError(`${label}: the file is not JSON`);
+  }
+  const repeated = repeatedKey(json);
+  if (repeated !== undefined) {
+    throw new UsageError(
+      `${label}: a key is written twice in one object (the second time at line ${repeated.line}, column ${repeated.column}); JSON keeps the last and drops the first, so write each key once`,
+    );
   }
   const providers = (parsed as { providers?: unknown } | null)?.providers;
   if (typeof parsed !== 'object' || parsed === null || !Array.isArray(providers)) {
     throw new UsageError(`${label}: expected {"providers": [{"provider": "<id>", "name": "<name>"}, …]}`);
   }
   return parsed as LiveStreamRegistryConfig;
+}
+
+// The tokens of jsonc-parser's `SyntaxKind` read here (a const enum, which this build cannot import by name).
+const token = {
+  openBrace: 1,
+  closeBrace: 2,
+  openBracket: 3,
+  closeBracket: 4,
+  comma: 5,
+  string: 10,
+  end: 17,
+} as const;
+
+/**
+ * Where the first key a JSON text writes twice in one object is written the second time (1-based line and
+ * column), or `undefined`: `JSON.parse` keeps the last of them, so a merge that left two `providers` lists
+ * would drop the first list's accounts without a word. The names are compared as JSON reads them
+ * (`"provid\\u0065rs"` is `providers`); the message names the place, never the name (a usage error never
+ * repeats the file's text). The text is JSON already (parsed first); it is read token by token with a stack
+ * of its own, so a file nested thousands deep costs no call stack.
+ */
+function repeatedKey(text: string): { line: number; column: number } | undefined {
+  // Per open object, the names it has written and whether a name comes next; `undefined` for an array.
+  const open: ({ names: Set<string>; expectsKey: boolean } | undefined)[] = [];
+  const scanner = createScanner(text, true);
+  for (let kind: number = scanner.scan(); kind !== token.end; kind = scanner.scan()) {
+    const top = open[open.length - 1];
+    if (kind === token.openBrace) open.push({ names: new Set(), expectsKey: true });
+    else if (kind === token.openBracket) open.push(undefined);
+    else if (kind === token.closeBrace || kind === token.closeBracket) open.pop();
+    else if (kind === token.comma && top !== undefined) top.expectsKey = true;
+    else if (kind === token.string && top?.expectsKey === true) {
+      top.expectsKey = false;
+      const name = scanner.getTokenValue();
+      if (top.names.has(name))
+        return { line: scanner.getTokenStartLine() + 1, column: scanner.getTokenStartCharacter() + 1 };
+      top.names.add(name);
+    }
+  }
+  return undefined;
+}
+
+// A refusal of an entry's provider (no such id, its package not installed), placed at the first entry naming
+// it as core places a refusal of an entry's settings: `providers.<index>`, in the message and each issue's path.
+function atEntry(error: unknown, index: number): unknown {
+  if (!InvalidInputError.isInstance(error) || index < 0) return error;
+  const at = `providers.${index}`;
+  return new InvalidInputError({
+    ...(error.provider === undefined ? {} : { provider: error.provider }),
+    operation: 'configure',
+    message: `Invalid registry configuration: ${at}: ${error.message}`,
+    issues: (error.issues ?? []).map((issue) => ({ ...issue, path: `${at}.${issue.path}` })),
+    cause: error,
+  });
 }
 
 // Each entry as createLiveStreamRegistryFromConfig builds it; with a sandbox, its address and development
@@ -555,7 +626,16 @@ async function registryFor(
     ),
   ];
   const factories: Record<string, ConfiguredProviderFactory> = {};
-  for (const id of ids) factories[id] = await loadFactory(id, context.loadFactory);
+  for (const id of ids) {
+    try {
+      factories[id] = await loadFactory(id, context.loadFactory);
+    } catch (error) {
+      throw atEntry(
+        error,
+        config.providers.findIndex((entry) => entry?.provider === id),
+      );
+    }
+  }
   const rateLimit = rateLimitFlags(invocation);
   const entryLimits = config.providers.map((entry) =>
     typeof entry === 'object' && entry !== null && entry.rateLimit !== undefined

@@ -114,10 +114,16 @@ export interface WalkPagesSettings<Record, Item, Output = Item> {
   /** The page size asked for: a shorter page ends the walk when the vendor says nothing else. */
   pageSize?: number | undefined;
   /**
-   * The call's options: `strict`, `maxPages`, `name` (see `nameOf`), and the runtime whose `onWarning` hook
-   * hears the warnings.
+   * Why the vendor's pages take no size, when they take none (LiveAPI documents no page-size parameter): a
+   * call that gives `pageSize` then hears, once as the walk starts, an `unsupported-setting` warning (setting
+   * `pageSize`) saying it is not sent, rather than the option doing nothing unheard.
    */
-  options?: Pick<ListOptions, 'strict' | 'runtime' | 'maxPages' | 'name'> | undefined;
+  noPageSize?: string | undefined;
+  /**
+   * The call's options: `strict`, `maxPages`, `name` (see `nameOf`), `pageSize` (see `noPageSize`), and the
+   * runtime whose `onWarning` hook hears the warnings.
+   */
+  options?: Pick<ListOptions, 'strict' | 'runtime' | 'maxPages' | 'name' | 'pageSize'> | undefined;
   /** Values to scrub from an error's text: the provider's `SecretSet`, or a list of values. */
   secrets?: SecretSource | undefined;
   /**
@@ -178,6 +184,13 @@ export async function* walkPages<Record, Item = Record, Output = Item>(
       operation: warnedAs,
       warning,
     });
+  if (settings.noPageSize !== undefined && settings.options?.pageSize !== undefined) {
+    warn({
+      type: 'unsupported-setting',
+      setting: 'pageSize',
+      message: `${settings.provider} ${label}: pageSize is not sent: ${settings.noPageSize}`,
+    });
+  }
   // Every id met on a page, considered or passed over by name: what the walk counts against the vendor's
   // count and what makes a page bring something new.
   const met = new Set<string>();

@@ -11,7 +11,7 @@ import {
 import { classifiedSecretForms, isBase64Character, minimumSecretLength } from './redaction/forms.js';
 import { redactedMarker } from './redaction/marker.js';
 import { scanCredentialPatterns } from './redaction/patterns.js';
-import { readNumericReferences } from './redaction/references.js';
+import { firstEscape, readEscapes } from './redaction/references.js';
 import {
   detached,
   minimumTruncatedLength,
@@ -416,7 +416,7 @@ class Scrubber implements Redactor {
     };
     for (const index of this.indexes) index.scan(text, found);
     if (this.shapes !== 'none') scanCredentialPatterns(text, found, this.shapes === 'all');
-    if (this.indexes.length > 0) scanWithReferencesRead(text, this.indexes, starts, ends);
+    if (this.indexes.length > 0) scanWithEscapesRead(text, this.indexes, starts, ends);
     return [starts, ends];
   }
 }
@@ -433,49 +433,67 @@ export function stretchesToHide(text: string, secrets: readonly string[]): [star
 }
 
 /**
- * Finds the known secrets in `text` read with its HTML numeric character references as the characters they
- * stand for (`&#83;`, `&#x53;`, `&#X053;`: decimal or hex, any case, leading zeros, `;` required), each
- * stretch found there mapped back to the references and characters it was read from. An echo that wrote
- * every character of a secret as a reference, or only some (an encoder of the non-alphanumeric ones, a
- * filter-defeating mix), is found in every form the indexes hold, without a form per mix, and a secret
- * costs no numeric forms of its own (they are 5 to 8 characters per character). A reading that still holds
- * `&#` is read once more ({@link referenceReadings} in all): an echo escaped twice, its references' `&`
- * written as `&#38;` by a second escaper (`&#38;#83;ecret`), reads as the secret only then. A text without
- * `&#` costs one search; one with references is read at most twice more, each reading no longer than the
- * one before, in time linear in its length.
+ * Finds the known secrets in `text` read with its escapes as the characters they stand for
+ * ({@link readEscapes}: HTML numeric character references, `&#83;`, `&#x53;`, `&#X053;`; JSON's `\uXXXX`;
+ * percent-encoded bytes, a UTF-8 sequence as its character and any other byte as its Latin-1 one), each
+ * stretch found there mapped back to the escapes and characters it was read from. An echo that wrote every
+ * character of a secret escaped, or only some (an encoder of the non-alphanumeric ones, a filter-defeating
+ * mix, a server percent-encoding the Latin-1 bytes of a header it received), is found in every form the
+ * indexes hold, without a form per mix, and a secret costs no numeric forms of its own (they are 5 to 8
+ * characters per character). A reading that still holds an escape is read once more
+ * ({@link referenceReadings} in all): an echo escaped twice (`&#38;#83;ecret`, `%2545`) reads as the secret
+ * only then. A text without escapes costs one search for one; one with escapes is read at most twice more,
+ * each reading no longer than the one before, in time linear in its length.
  */
-function scanWithReferencesRead(
+function scanWithEscapesRead(
   text: string,
   indexes: readonly SecretIndex[],
   starts: number[],
   ends: number[],
 ) {
-  let reading = text;
-  let first = text.indexOf('&#');
-  // Where a unit of the current reading starts in `text`, and where in `text` it ends (exclusive).
-  let startOf = (unit: number) => unit;
-  let endOf = (unit: number) => unit + 1;
-  for (let depth = 0; depth < referenceReadings && first !== -1; depth += 1) {
-    const read = readNumericReferences(reading, first);
-    if (read === undefined) return;
-    const { decoded } = read;
-    const [outerStart, outerEnd] = [startOf, endOf];
-    startOf = (unit) => outerStart(read.startOf(unit));
-    endOf = (unit) => outerEnd(read.endOf(unit) - 1);
-    const [placeStart, placeEnd] = [startOf, endOf];
-    const found = (start: number, end: number, kind: PatternKind = 0) => {
-      if (kind === 1) [start, end] = widenInBlob(decoded, start, end);
-      addStretch(starts, ends, placeStart(start), placeEnd(end - 1));
-    };
-    for (const index of indexes) index.scan(decoded, found);
-    reading = decoded;
-    first = decoded.indexOf('&#');
-  }
+  const first = firstEscape(text);
+  if (first !== -1)
+    scanReadings(
+      text,
+      first,
+      0,
+      (unit) => unit,
+      (unit) => unit + 1,
+      indexes,
+      starts,
+      ends,
+    );
+}
+
+// Scans the reading of `reading` (a reading of the original text, `depth` readings deep, placed in it by
+// `outerStart` and `outerEnd`), and reads that again while it still holds an escape, up to referenceReadings.
+function scanReadings(
+  reading: string,
+  first: number,
+  depth: number,
+  outerStart: (unit: number) => number,
+  outerEnd: (unit: number) => number,
+  indexes: readonly SecretIndex[],
+  starts: number[],
+  ends: number[],
+): void {
+  const read = readEscapes(reading, first);
+  if (read === undefined) return;
+  const { decoded } = read;
+  const startOf = (unit: number) => outerStart(read.startOf(unit));
+  const endOf = (unit: number) => outerEnd(read.endOf(unit) - 1);
+  const found = (start: number, end: number, kind: PatternKind = 0) => {
+    if (kind === 1) [start, end] = widenInBlob(decoded, start, end);
+    addStretch(starts, ends, startOf(start), endOf(end - 1));
+  };
+  for (const index of indexes) index.scan(decoded, found);
+  const next = depth + 1 < referenceReadings ? firstEscape(decoded) : -1;
+  if (next !== -1) scanReadings(decoded, next, depth + 1, startOf, endOf, indexes, starts, ends);
 }
 
 /**
- * How many times a text is read with its numeric references decoded: the second reading decodes a
- * reference whose `&` an echo escaped as a reference too. Bounded, so a text nesting escapes deeper
+ * How many times a text is read with its escapes decoded: the second reading decodes an escape whose
+ * `&` or `%` an echo escaped too. Bounded, so a text nesting escapes deeper
  * (`&#38;#38;#38;…`) costs at most that many scans.
  * @internal
  */

@@ -748,6 +748,45 @@ describe('list', () => {
     expect(error).toMatchObject({ name: 'ResponseShapeError', operation: 'list' });
   });
 
+  it('a pageSize given is not sent, and an unsupported-setting warning says so once; none without one', async () => {
+    for (const pageSize of [1, 2, 50, undefined]) {
+      const { provider, requests } = setup();
+      nock(origin)
+        .get('/live_streams')
+        .reply(200, page(['a1', 'a2'], { page: 1, pages: 2 }))
+        .get('/live_streams?page=2')
+        .reply(200, page(['a3'], { page: 2, pages: 2 }));
+      const warnings: unknown[] = [];
+      const ids = await collect(
+        provider.list({
+          ...(pageSize === undefined ? {} : { pageSize }),
+          runtime: { hooks: { onWarning: (event) => warnings.push(event) } },
+        }),
+      );
+      expect(ids).toEqual(['a1', 'a2', 'a3']);
+      expect(requests.map((request) => request.url)).toEqual([
+        `${origin}/live_streams`,
+        `${origin}/live_streams?page=2`,
+      ]);
+      expect(warnings).toEqual(
+        pageSize === undefined
+          ? []
+          : [
+              {
+                provider: 'liveapi',
+                operation: 'list',
+                warning: {
+                  type: 'unsupported-setting',
+                  setting: 'pageSize',
+                  message:
+                    'liveapi list: pageSize is not sent: LiveAPI documents no page-size parameter; its pages are the size it chooses',
+                },
+              },
+            ],
+      );
+    }
+  });
+
   it('yields a stream once when pages shift while walking ([a, b] then [b, c])', async () => {
     const { provider } = setup();
     nock(origin)

@@ -449,7 +449,8 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
         return fetchStream(id, 'get', http.startCall?.(options, 'get') ?? options);
       },
 
-      // LiveAPI documents no page-size parameter, so `pageSize` is not sent. Pages are walked by core with
+      // LiveAPI documents no page-size parameter, so `pageSize` is not sent (a call giving one hears an
+      // `unsupported-setting` warning, `noPageSize`). Pages are walked by core with
       // whatever the answer tells (`page`/`pages`/`total`/`limit`, or `totalDocs`/`totalPages`/`hasNextPage`/
       // `nextPage`); an answer with none of them is one unpaged page. Each record is read on its own, so one
       // LiveAPI could not have sent (an unusable id) is skipped with a warning.
@@ -464,6 +465,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
           provider,
           options,
           secrets,
+          noPageSize: 'LiveAPI documents no page-size parameter; its pages are the size it chooses',
           fetchPage: async (page) => {
             const { data } = await http.request({
               operation: 'list',

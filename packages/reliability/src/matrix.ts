@@ -339,6 +339,20 @@ async function runCase(context: CaseContext): Promise<CaseRecord> {
         expectError('ResponseShapeError');
         if (UniliveError.isInstance(error) && error.delivery !== 'unknown')
           problems.push(`expected delivery 'unknown', got '${error.delivery}'`);
+        // A change the fault answered says so in words too, in the same words on every adapter, whether it
+        // reads its answer (videosdk v2's delete, a POST deactivating the room) or only checks it; a read
+        // (a get, a wait's poll, a change's read before or after it) does not.
+        const change = first !== undefined && first.method !== 'GET';
+        if (
+          change &&
+          UniliveError.isInstance(error) &&
+          !error.message.endsWith(
+            ", which may not be the vendor's: whether the request was carried out is unknown",
+          )
+        )
+          problems.push(
+            `expected the message to say whether the change was carried out is unknown: ${error.message}`,
+          );
       } else if (error !== undefined && errorName !== 'ResponseShapeError') {
         problems.push(`expected success or ResponseShapeError, got ${describeError(error)}`);
       }

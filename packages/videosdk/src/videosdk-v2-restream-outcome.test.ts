@@ -109,7 +109,7 @@ describe('videosdk v2 start: the outcome of the RTMP-out start', () => {
             {
               type: 'other',
               setting: 'restream',
-              message: `videosdk start: the HLS egress started, but whether the vendor started the restream targets is unknown (videosdk start (starting the RTMP-outs): expected a JSON body, received ${answer.type} that is not JSON (HTTP ${answer.status})); it may be pushing to them. Read the stream (get) before starting them again: \`restream\` lists the RTMP-outs the vendor runs, and a second start of one that runs pushes it twice`,
+              message: `videosdk start: the HLS egress started, but whether the vendor started the restream targets is unknown (videosdk start (starting the RTMP-outs): expected a JSON body, received ${answer.type} that is not JSON (HTTP ${answer.status}), which may not be the vendor's: whether the request was carried out is unknown); it may be pushing to them. Read the stream (get) before starting them again: \`restream\` lists the RTMP-outs the vendor runs, and a second start of one that runs pushes it twice`,
             },
           ]);
           // What the vendor runs, as its RTMP-outs read tells: never the held list shown as if it ran.

@@ -56,7 +56,7 @@ function stepMessage(c: Case): string {
   if (c.how === 'refused' || c.how === 'server-error')
     return `${named} failed (HTTP ${c.status}): no egress for ${c.running ? '[REDACTED]' : 'that room'} here`;
   if (c.how === 'cut')
-    return `${named}: expected a JSON body, received application/json; charset=utf-8 that is not JSON (HTTP ${c.status})`;
+    return `${named}: expected a JSON body, received application/json; charset=utf-8 that is not JSON (HTTP ${c.status}), which may not be the vendor's: whether the request was carried out is unknown`;
   return 'videosdk stop was aborted';
 }
 

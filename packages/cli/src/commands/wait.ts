@@ -15,7 +15,12 @@ export const wait: CommandSpec = {
     const startedAt = Date.now();
     const [id = '', state = ''] = invocation.args;
     if (!(liveStreamStates as readonly string[]).includes(state)) {
-      throw new UsageError(`wait needs a state: one of ${liveStreamStates.join(', ')}`);
+      // The value given is not repeated (a usage error never repeats one).
+      throw new UsageError(
+        state === ''
+          ? `wait needs a state: one of ${liveStreamStates.join(', ')}`
+          : `wait: the state given is none of ${liveStreamStates.join(', ')}`,
+      );
     }
     const timeoutMs = timeoutFlag(invocation);
     const { calls } = await streamsFor(invocation);

@@ -1933,11 +1933,15 @@ function notJson(
 ): ResponseShapeError {
   const type = response.headers.get('content-type') ?? 'no content type';
   const received = `received ${text.length === 0 ? 'an empty body' : `${type} that is not JSON`} (HTTP ${response.status})`;
+  // A change answered so (a proxy's HTML page on a 200) may or may not have been carried out, whether its
+  // answer is read (videosdk v2's room deactivated by a POST) or only checked: the same hint on every adapter.
+  const uncertain = ", which may not be the vendor's: whether the request was carried out is unknown";
+  const change = spec.method !== 'GET';
   return new ResponseShapeError({
     ...errorOptions({
       message: unread
-        ? `${settings.provider} ${labelOf(spec)}: expected no body or a JSON body, ${received}, which may not be the vendor's: whether the request was carried out is unknown`
-        : `${settings.provider} ${labelOf(spec)}: expected a JSON body, ${received}`,
+        ? `${settings.provider} ${labelOf(spec)}: expected no body or a JSON body, ${received}${uncertain}`
+        : `${settings.provider} ${labelOf(spec)}: expected a JSON body, ${received}${change ? uncertain : ''}`,
       status: response.status,
       delivery,
     }),

@@ -10,7 +10,7 @@ const base64Alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
  * all upper case (hex tokens are case-insensitive, and URL parsing lower-cases a host); a secret holding
  * numeric references of its own (`ab&#59;cd`), with them read back (`ab;cd`, as a page shows it); URL-encoded as a
  * path or query component (upper- and lower-case hex, `+` for spaces), with every byte percent-encoded, and
- * URL-encoded twice; JSON-escaped (with `\/`, with `\uXXXX` for non-ASCII, with every character as
+ * URL-encoded twice, and a Latin-1 secret with its characters past ASCII as their Latin-1 bytes (`%E9`); JSON-escaped (with `\/`, with `\uXXXX` for non-ASCII, with every character as
  * `\uXXXX`, and as Go's `encoding/json` writes it: `<`, `>`, `&`, U+2028 and U+2029 as `\u003c`, `\u003e`,
  * `\u0026`, `\u2028`, `\u2029`, in lower- or upper-case hex); HTML-escaped (`&amp;`, `&lt;`, `&gt;` or `&#38;`,
  * `&#60;`, `&#62;`, and the quotes as `&quot;` or `&#34;` and `&#39;`, `&#x27;`, `&apos;` or `&#039;`; as Go's
@@ -102,6 +102,14 @@ export function classifiedSecretForms(secret: string): {
       add(encoded);
       add(lowerHex(encoded));
       for (const twice of urlForms(encoded)) add(twice);
+    }
+    // A Latin-1 secret as a server percent-encodes the bytes of the header that carried it (a header carries
+    // a Latin-1 character as one byte): `%E9` for `é`. Redaction reads a text's percent escapes as UTF-8
+    // first, so Latin-1 bytes that spell a UTF-8 sequence (`%DF%A7`, `ß§`) are found by this form only.
+    const latin1 = latin1UrlForm(secret);
+    if (latin1 !== undefined) {
+      add(latin1);
+      add(lowerHex(latin1));
     }
   }
   // A lone surrogate's bytes are those of U+FFFD (EF BF BD), as every encoder writes it (TextEncoder, a
@@ -329,6 +337,23 @@ function urlForms(given: string): string[] {
     ? component.replace(formEncodedAll, (sequence) => formEncodings[sequence] as string)
     : component;
   return [component, encodeURI(secret), query];
+}
+
+// `secret` URL-encoded as a component with its characters past ASCII as their Latin-1 bytes; `undefined` when
+// it holds none, or one past Latin-1, which no Latin-1 byte writes.
+function latin1UrlForm(secret: string): string | undefined {
+  let out = '';
+  let beyondAscii = false;
+  for (let index = 0; index < secret.length; index += 1) {
+    const code = secret.charCodeAt(index);
+    if (code > 0xff) return undefined;
+    if (code < 0x80) out += encodeURIComponent(secret[index] as string);
+    else {
+      beyondAscii = true;
+      out += `%${upperPairs[code] as string}`;
+    }
+  }
+  return beyondAscii ? out : undefined;
 }
 
 const formEncoded = /%20|[!'()~]/;

@@ -1,4 +1,5 @@
 import { redactedMarker } from './marker.js';
+import { hexValue } from './references.js';
 
 // Credentials found by their shape rather than their value. Each scanner walks the text once: every search
 // resumes after the stretch it has read, so no input (a 90 kB run of `?keykey…` included) costs more than
@@ -286,13 +287,6 @@ function unicodeEscapeLength(text: string, index: number): number {
   }
   escapeCode = code;
   return at + 5 - index;
-}
-
-function hexValue(code: number): number {
-  if (code >= 48 && code <= 57) return code - 48;
-  if (code >= 65 && code <= 70) return code - 55;
-  if (code >= 97 && code <= 102) return code - 87;
-  return -1;
 }
 
 // Where a parameter or field name starting at `start` ends: its characters, and percent or JSON escapes

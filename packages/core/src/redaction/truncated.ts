@@ -8,6 +8,7 @@ import {
   sortedBucketSize,
 } from './fingerprints.js';
 import { classifiedSecretForms, isBase64Character } from './forms.js';
+import { hexValue, percentByte, percentEncodedCharacter } from './references.js';
 
 /**
  * The shortest beginning of a secret `SecretSet.learnTruncated` learns, in code points (a surrogate pair
@@ -236,46 +237,11 @@ function isKeyCharacter(code: number): boolean {
   return code !== 0x2039 && code !== 0x203a;
 }
 
-function hexValue(code: number): number {
-  if (code >= 48 && code <= 57) return code - 48;
-  if (code >= 65 && code <= 70) return code - 55;
-  if (code >= 97 && code <= 102) return code - 87;
-  return -1;
-}
-
 // Whether the character an escape stands for continues a secret: a key character, a `%` (a value
 // URL-encoded twice: `%2541`), a `\` (which, as it stands, continues one: see continuesPlain), or a byte of
 // a UTF-8 sequence (one that starts a whole sequence is read with it first: see percentEncodedCharacter).
 function escapedContinues(code: number): boolean {
   return isKeyCharacter(code) || code === 0x25 || code === 0x5c || (code >= 0x80 && code <= 0xff);
-}
-
-// The byte `%XX` at `index` stands for, or -1 when no such escape is there.
-function percentByte(text: string, index: number): number {
-  if (text.charCodeAt(index) !== 0x25) return -1;
-  const high = hexValue(text.charCodeAt(index + 1));
-  const low = hexValue(text.charCodeAt(index + 2));
-  return high < 0 || low < 0 ? -1 : high * 16 + low;
-}
-
-// The character (a code point) that the UTF-8 sequence percent-encoded from `index` on stands for, its lead
-// byte being `lead` (`%E2%80%A6`: U+2026), or -1 when no whole, valid sequence starts there (a byte alone,
-// a sequence cut short, an overlong or surrogate encoding), which is then read byte by byte as before.
-function percentEncodedCharacter(text: string, index: number, lead: number): number {
-  let count: number;
-  let code: number;
-  let least: number;
-  if (lead >= 0xc2 && lead <= 0xdf) [count, code, least] = [1, lead & 0x1f, 0x80];
-  else if (lead >= 0xe0 && lead <= 0xef) [count, code, least] = [2, lead & 0x0f, 0x800];
-  else if (lead >= 0xf0 && lead <= 0xf4) [count, code, least] = [3, lead & 0x07, 0x10000];
-  else return -1;
-  for (let at = 1; at <= count; at += 1) {
-    const byte = percentByte(text, index + 3 * at);
-    if (byte < 0x80 || byte > 0xbf) return -1;
-    code = code * 64 + (byte & 0x3f);
-  }
-  if (code < least || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return -1;
-  return code;
 }
 
 // Whether the character at `index` continues a secret in one of its plain forms (as it is, in either case,

@@ -139,11 +139,15 @@ export const videosdkDialect: SandboxDialect = {
   error(kind: ErrorKind, status: number, message: string): SandboxResponse {
     // Both versions answer errors alike: `{ message }`, and 409 for a conflict (v2 can have real ones: an
     // egress that is starting or stopping).
-    // v1 has no state that could conflict: every call there succeeds or fails on its own. The nearest
-    // honest answer is the status the vendor's server SDK reads as a conflict, 409, whatever the engine
-    // proposes (422 is a validation failure at this vendor: `invalid_object`).
+    // A conflict here is a planned fault (v1 has no state that could conflict; v2's own conflicts are
+    // answered by its routes). The nearest honest answer is the status the vendor's server SDK reads as a
+    // conflict, 409, whatever the engine proposes (422 is a validation failure at this vendor:
+    // `invalid_object`); its text names neither version, since both answer it.
     if (kind === 'conflict') {
-      return { status: 409, body: { message: 'videosdk v1 has no state conflicts; this 409 was planned.' } };
+      return {
+        status: 409,
+        body: { message: 'this 409 was planned: a conflict fault the sandbox was asked for' },
+      };
     }
     return { status, body: { message } };
   },

@@ -1,0 +1,89 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { capturedOutput } from '../test/secrets.js';
+import { main } from './cli.js';
+import { credentialVariables } from './providers.js';
+
+// The exit code tells a script what kind of failure it met: 2 for anything refused before any request (a
+// setting the library refuses, credentials missing included), 1 for an operation that failed. Missing
+// credentials exited 1, as if a vendor had refused them.
+
+let vendor: Server;
+let vendorUrl: string;
+beforeAll(async () => {
+  // A vendor refusing every token: its 401 is the operation's failure, not a usage error.
+  vendor = createServer((request, response) => {
+    request.resume();
+    response.writeHead(401, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ message: 'Invalid token', code: 'ERR-401-InvalidToken' }));
+  });
+  await new Promise<void>((resolve) => vendor.listen(0, '127.0.0.1', resolve));
+  vendorUrl = `http://127.0.0.1:${(vendor.address() as AddressInfo).port}/`;
+});
+afterAll(async () => {
+  await new Promise((resolve) => vendor.close(resolve));
+});
+// The adapters read their credentials from the process's environment: none here but what a test sets (a
+// blank variable is an absent one).
+beforeEach(() => {
+  for (const variable of credentialVariables) vi.stubEnv(variable, '');
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe('exit codes', () => {
+  it.each(['wowza-video', 'wowza-realtime', 'liveapi', 'videosdk'])(
+    '%s without credentials: AuthenticationError, not sent, exit 2, in text and JSON',
+    async (provider) => {
+      for (const json of [false, true]) {
+        const { out, err, output } = capturedOutput();
+        const code = await main(['get', 'abc123', '-p', provider, ...(json ? ['--json'] : [])], {
+          output,
+          environment: {},
+        });
+        expect(code, err.join('\n')).toBe(2);
+        expect(err[0]).toMatch(/^unilive: AuthenticationError: /);
+        if (json) {
+          const document = JSON.parse(out.at(-1) ?? 'null') as { error: Record<string, unknown> };
+          expect(document.error).toMatchObject({
+            name: 'AuthenticationError',
+            operation: 'get',
+            delivery: 'not-sent',
+            isRetryable: false,
+          });
+          expect(document.error.status).toBeUndefined();
+        }
+      }
+    },
+  );
+
+  it('a vendor refusing the token: AuthenticationError with its status, exit 1', async () => {
+    vi.stubEnv('WOWZA_VIDEO_TOKEN', 'cli-exit-code-token-0001');
+    const { err, output } = capturedOutput();
+    const code = await main(['get', 'abc123', '-p', 'wowza-video', '--base-url', vendorUrl], {
+      output,
+      environment: {},
+    });
+    expect(code, err.join('\n')).toBe(1);
+    expect(err[0]).toMatch(/^unilive: AuthenticationError: wowza-video get failed \(HTTP 401/);
+  });
+
+  it('wait with a state that is none says so, without repeating it; with none, that one is needed', async () => {
+    for (const [state, message] of [
+      [
+        'broadcasting',
+        'unilive: wait: the state given is none of stopped, starting, ready, stopping, resetting, disabled, unknown',
+      ],
+      [
+        '',
+        'unilive: wait needs a state: one of stopped, starting, ready, stopping, resetting, disabled, unknown',
+      ],
+    ] as const) {
+      const { err, output } = capturedOutput();
+      expect(await main(['wait', 'abc123', state, '-p', 'liveapi'], { output, environment: {} })).toBe(2);
+      expect(err[0]).toBe(message);
+    }
+  });
+});
