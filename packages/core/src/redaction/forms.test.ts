@@ -51,6 +51,18 @@ function referenceForms(secret: string): {
     add(lowerHex(encoded));
     for (const twice of urlForms(encoded)) add(twice);
   }
+  // Latin-1 past ASCII (and nothing past Latin-1): URL-encoded with its Latin-1 bytes.
+  if (/^[\u0000-\u00ff]*$/.test(secret) && /[\u0080-\u00ff]/.test(secret)) {
+    const latin1 = [...secret]
+      .map((character) =>
+        character.charCodeAt(0) < 0x80
+          ? encodeURIComponent(character)
+          : `%${character.charCodeAt(0).toString(16).toUpperCase()}`,
+      )
+      .join('');
+    add(latin1);
+    add(lowerHex(latin1));
+  }
   // A lone surrogate is written as U+FFFD by every byte encoder.
   const utf8 = new TextEncoder().encode(secret);
   const hex = [...utf8].map((byte) => byte.toString(16).padStart(2, '0')).join('');
