@@ -1,17 +1,8 @@
-import { inspect } from 'node:util';
 import fc from 'fast-check';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { fakeProvider } from '../../test/fake-provider.js';
-import {
-  createHttpClient,
-  createLiveStreamClient,
-  type HttpHooks,
-  type LiveStreamProvider,
-  redact,
-  SecretSet,
-  UniliveError,
-} from '../index.js';
+import { failedGetEchoing, shownOf } from '../../test/echo-call.js';
+import { redact, SecretSet } from '../index.js';
 
 // A vendor (or a proxy in front of it) that echoes a credential with some of its characters escaped and the
 // rest as they are: a JSON writer escaping one character as `\uXXXX`, a server percent-encoding the bytes of
@@ -89,56 +80,8 @@ const partlyEscaped = fc
     return { secret, echoed };
   });
 
-async function failedCallEchoing(
-  secret: string,
-  echoed: string,
-  status: number,
-): Promise<{ error: UniliveError; events: unknown[] }> {
-  nock(origin)
-    .get('/v1/streams/abc123')
-    .reply(
-      status,
-      JSON.stringify({ error: { code: 'bad_key', message: `upstream rejected key ${echoed}` } }),
-      { 'content-type': 'application/json', 'x-request-id': echoed },
-    );
-  const secrets = new SecretSet();
-  secrets.add(secret);
-  const events: unknown[] = [];
-  const hooks: HttpHooks = {
-    onRequest: (event) => events.push(event),
-    onResponse: (event) => events.push(event),
-    onRetry: (event) => events.push(event),
-    onError: (event) => events.push(event),
-  };
-  const http = createHttpClient({
-    provider: 'escaping-vendor',
-    baseUrl: `${origin}/v1`,
-    headers: () => ({ authorization: 'Bearer not-the-secret-0000' }),
-    secrets,
-    readError: (body) => {
-      const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
-      return { code: error?.code, message: error?.message };
-    },
-    retry: { maxRetries: 0 },
-    random: () => 0.5,
-  });
-  const provider: LiveStreamProvider = {
-    ...fakeProvider('escaping-vendor').provider,
-    async get(id, options) {
-      await http.request({ operation: 'get', method: 'GET', path: `streams/${id}`, options });
-      throw new Error('unreachable: the vendor answered with an error');
-    },
-  };
-  let caught: unknown;
-  try {
-    await createLiveStreamClient(provider, { hooks }).get('abc123');
-  } catch (error) {
-    caught = error;
-  }
-  nock.cleanAll();
-  expect(UniliveError.isInstance(caught)).toBe(true);
-  return { error: caught as UniliveError, events };
-}
+const failedCallEchoing = (secret: string, echoed: string, status: number) =>
+  failedGetEchoing('escaping-vendor', origin, secret, echoed, status);
 
 describe('a secret echoed with some of its characters escaped', () => {
   it('any mix of JSON \\uXXXX, percent-encoded UTF-8 or Latin-1 bytes, numeric references and plain characters: hidden from the typed error, its requestId and every hook event', async () => {
@@ -147,14 +90,7 @@ describe('a secret echoed with some of its characters escaped', () => {
         const { error, events } = await failedCallEchoing(secret, echoed, status);
         expect(error.message).toContain('upstream rejected key [REDACTED]');
         expect(error.requestId).toBe('[REDACTED]');
-        const shown = [
-          error.message,
-          String(error),
-          error.stack,
-          JSON.stringify(error.toJSON()),
-          inspect(error, { depth: 8 }),
-          inspect(events, { depth: 8 }),
-        ].join('\n');
+        const shown = shownOf(error, events);
         expect(shown).not.toContain(secret);
         expect(shown).not.toContain(echoed);
       }),

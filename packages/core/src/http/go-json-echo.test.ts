@@ -1,11 +1,9 @@
-import { inspect } from 'node:util';
 import fc from 'fast-check';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { echoingHttpClient, keptHooks, shownOf } from '../../test/echo-call.js';
 import { UniliveError } from '../errors/unilive-error.js';
 import { SecretSet } from '../secrets.js';
-import type { HttpHooks } from './hooks.js';
-import { createHttpClient } from './http-client.js';
 
 // Go's `encoding/json` (several vendors' APIs are written in Go) escapes `<`, `>` and `&` as
 // `\u003c`, `\u003e`, `\u0026`, and U+2028 / U+2029 as `\u2028` / `\u2029`, and leaves every other
@@ -68,24 +66,8 @@ describe('a secret echoed as Go writes JSON', () => {
           const secrets = new SecretSet();
           secrets.add(secret);
           const events: unknown[] = [];
-          const hooks: HttpHooks = {
-            onRequest: (event) => events.push(event),
-            onResponse: (event) => events.push(event),
-            onRetry: (event) => events.push(event),
-            onError: (event) => events.push(event),
-          };
-          const http = createHttpClient({
-            provider: 'go-vendor',
-            baseUrl: `${origin}/v1`,
-            headers: () => ({ authorization: 'Bearer not-the-secret-0000' }),
-            secrets,
-            readError: (body) => {
-              const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
-              return { code: error?.code, message: error?.message };
-            },
-            retry: { maxRetries: 0 },
-            random: () => 0.5,
-          });
+          const hooks = keptHooks(events);
+          const http = echoingHttpClient('go-vendor', origin, secrets);
           let caught: unknown;
           try {
             await http.request({
@@ -101,14 +83,7 @@ describe('a secret echoed as Go writes JSON', () => {
           expect(UniliveError.isInstance(caught)).toBe(true);
           const error = caught as UniliveError;
           expect(error.message).toContain('rejected {"value":"[REDACTED]"}');
-          const shown = [
-            error.message,
-            String(error),
-            error.stack,
-            JSON.stringify(error.toJSON()),
-            inspect(error, { depth: 8 }),
-            inspect(events, { depth: 8 }),
-          ].join('\n');
+          const shown = shownOf(error, events);
           for (const form of [secret, echoed, goJson(secret, !upper)]) expect(shown).not.toContain(form);
           nock.cleanAll();
         },

@@ -1,16 +1,8 @@
-import { inspect } from 'node:util';
 import fc from 'fast-check';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { fakeProvider } from '../../test/fake-provider.js';
-import {
-  createHttpClient,
-  createLiveStreamClient,
-  type HttpHooks,
-  type LiveStreamProvider,
-  SecretSet,
-  UniliveError,
-} from '../index.js';
+import { failedGetEchoing, shownOf } from '../../test/echo-call.js';
+import { SecretSet, UniliveError } from '../index.js';
 
 // A vendor (or a proxy or error page in front of it) that HTML-escapes what it echoes: every character as
 // a numeric character reference (`&#83;&#101;…`, `&#x53;&#x65;…`), or only the characters an escaper
@@ -80,76 +72,15 @@ const specialSecret = fc
   )
   .map(([head, one, tail]) => [...head, one, ...tail].join(''));
 
-async function failedCallEchoing(
-  secret: string,
-  echoed: string,
-  status: number,
-): Promise<{ error: UniliveError; events: unknown[] }> {
-  nock(origin)
-    .get('/v1/streams/abc123')
-    .reply(
-      status,
-      JSON.stringify({ error: { code: 'bad_key', message: `upstream rejected key ${echoed}` } }),
-      { 'content-type': 'application/json', 'x-request-id': echoed },
-    );
-  const secrets = new SecretSet();
-  secrets.add(secret);
-  const events: unknown[] = [];
-  const hooks: HttpHooks = {
-    onRequest: (event) => events.push(event),
-    onResponse: (event) => events.push(event),
-    onRetry: (event) => events.push(event),
-    onError: (event) => events.push(event),
-  };
-  const http = createHttpClient({
-    provider: 'html-vendor',
-    baseUrl: `${origin}/v1`,
-    headers: () => ({ authorization: 'Bearer not-the-secret-0000' }),
-    secrets,
-    readError: (body) => {
-      const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
-      return { code: error?.code, message: error?.message };
-    },
-    retry: { maxRetries: 0 },
-    random: () => 0.5,
-  });
-  // An adapter whose get goes through core's HTTP layer, called through a client, which raises onError.
-  const provider: LiveStreamProvider = {
-    ...fakeProvider('html-vendor').provider,
-    async get(id, options) {
-      await http.request({ operation: 'get', method: 'GET', path: `streams/${id}`, options });
-      throw new Error('unreachable: the vendor answered with an error');
-    },
-  };
-  let caught: unknown;
-  try {
-    await createLiveStreamClient(provider, { hooks }).get('abc123');
-  } catch (error) {
-    caught = error;
-  }
-  nock.cleanAll();
-  expect(UniliveError.isInstance(caught)).toBe(true);
-  return { error: caught as UniliveError, events };
-}
-
-function shown(error: UniliveError, events: unknown[]): string {
-  return [
-    error.message,
-    String(error),
-    error.stack,
-    error.requestId,
-    JSON.stringify(error.toJSON()),
-    inspect(error, { depth: 8 }),
-    inspect(events, { depth: 8 }),
-  ].join('\n');
-}
+const failedCallEchoing = (secret: string, echoed: string, status: number) =>
+  failedGetEchoing('html-vendor', origin, secret, echoed, status);
 
 // The echo is hidden from the typed error, its message and requestId, and every hook event.
 async function expectEchoHidden(secret: string, echoed: string, status: number): Promise<unknown[]> {
   const { error, events } = await failedCallEchoing(secret, echoed, status);
   expect(error.message).toContain('upstream rejected key [REDACTED]');
   expect(error.requestId).toBe('[REDACTED]');
-  const text = shown(error, events);
+  const text = shownOf(error, events);
   expect(text).not.toContain(secret);
   expect(text).not.toContain(echoed);
   return events;
@@ -191,7 +122,7 @@ describe('a secret echoed as HTML character references', () => {
           const secret = `eyJhbGciOiJIUzI1NiJ9.${body}.c2ln`;
           const echoed = numericReferences(secret, reference);
           const { error, events } = await failedCallEchoing(secret, echoed, 401);
-          const text = shown(error, events);
+          const text = shownOf(error, events);
           expect(text).not.toContain(echoed.slice(0, 120));
           expect(text).not.toContain(secret.slice(0, 40));
         },
