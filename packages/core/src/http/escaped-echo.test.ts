@@ -205,6 +205,63 @@ describe('a secret echoed with some of its characters escaped', () => {
     expect(secrets.redact('key SECR&#38;#69;Ttok12345678+/=9 refused')).toBe('key [REDACTED] refused');
   });
 
+  it('a secret holding escapes of its own (pass%41word, Ab\\u0022Zq, ab&#59;cd), echoed with other characters escaped: hidden', () => {
+    // The echo's reading decodes the secret's own escapes too, so the secret as written is not in it: the
+    // secret read back is a form of its own. An escaper that rewrites only the quote (PHP's JSON_HEX_QUOT, he)
+    // gives such an echo.
+    const ownEscape = fc.constantFrom('%41', '%4D', '%c3%a9', '\\u0022', '\\u00e9', '&#59;', '&#x22;');
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof({ weight: 4, arbitrary: secretCharacter }, { weight: 1, arbitrary: ownEscape }), {
+          minLength: 8,
+          maxLength: 20,
+        }),
+        fc.array(fc.integer({ min: -1, max: 4 }), { minLength: 20, maxLength: 20 }),
+        (pieces, styles) => {
+          fc.pre(pieces.some((piece) => piece.length > 2));
+          const secret = pieces.join('');
+          // The pieces that are plain characters escaped by style (at least one), the secret's own escapes
+          // left as they are.
+          let escapedOne = false;
+          const echoed = pieces
+            .map((piece, index) => {
+              const style = (styles[index] ?? -1) as Style;
+              const ascii = (piece.codePointAt(0) as number) <= 0x7e;
+              if (piece.length > 2 || (style === -1 && ascii)) return piece;
+              escapedOne = true;
+              return escapeCharacter(piece, style === -1 ? 2 : style);
+            })
+            .join('');
+          fc.pre(escapedOne);
+          const secrets = new SecretSet();
+          secrets.add(secret);
+          expect(secrets.redact(`refused: ${echoed} (400)`)).toBe('refused: [REDACTED] (400)');
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('an echo JSON-escaped twice (a JSON document quoted as a string in another): hidden', () => {
+    fc.assert(
+      fc.property(partlyEscaped, ({ secret, echoed }) => {
+        // The echo (its `\\u` escapes a JSON writer's) quoted as a string in another JSON document: its
+        // backslashes escaped once more.
+        const twice = JSON.stringify(echoed).slice(1, -1);
+        const secrets = new SecretSet();
+        secrets.add(secret);
+        // A space after the echo: a `\\` right after a key may be read as part of it (a key may hold one).
+        expect(secrets.redact(`{"error":"upstream said: {\\"message\\": \\"bad key ${twice} \\"}"}`)).toBe(
+          '{"error":"upstream said: {\\"message\\": \\"bad key [REDACTED] \\"}"}',
+        );
+      }),
+      { numRuns: 300 },
+    );
+    const secrets = new SecretSet();
+    secrets.add('p\u00e4ssw\u00f6rd-\u00f1o\u00f1o');
+    expect(secrets.redact('x p\\\\u00e4ssw\\\\u00f6rd-\\\\u00f1o\\\\u00f1o y')).toBe('x [REDACTED] y');
+  });
+
   it('escapes that spell no known secret leave the text as it is', () => {
     fc.assert(
       fc.property(

@@ -25,6 +25,49 @@ function referenceNumericForms(secret: string): string[] {
   ];
 }
 
+// A text's HTML numeric references, JSON escapes and percent-encoded bytes (a well-formed UTF-8 run as its
+// character, any other byte as its Latin-1 one) replaced by what they stand for, in one pass.
+function escapesReadBack(text: string): string {
+  const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+  return text.replace(
+    /&#(?:([0-9]+)|[xX]([0-9a-fA-F]+));|((?:%[0-9A-Fa-f]{2})+)|\\u([0-9A-Fa-f]{4})|\\(["\\/])/g,
+    (whole, decimal?: string, hex?: string, percent?: string, unit?: string, character?: string) => {
+      if (decimal !== undefined || hex !== undefined) {
+        const code =
+          decimal !== undefined ? Number.parseInt(decimal, 10) : Number.parseInt(hex as string, 16);
+        return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+      }
+      if (unit !== undefined) return String.fromCharCode(Number.parseInt(unit, 16));
+      if (character !== undefined) return character;
+      const bytes = (percent as string)
+        .split('%')
+        .slice(1)
+        .map((pair) => Number.parseInt(pair, 16));
+      let out = '';
+      for (let index = 0; index < bytes.length; ) {
+        const lead = bytes[index] as number;
+        const length = lead >= 0xf0 && lead <= 0xf4 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc2 ? 2 : 1;
+        let read: string | undefined;
+        if (length > 1 && lead <= 0xf4) {
+          try {
+            read = strictUtf8.decode(new Uint8Array(bytes.slice(index, index + length)));
+          } catch {
+            read = undefined;
+          }
+        }
+        if (read !== undefined && bytes.length >= index + length) {
+          out += read;
+          index += length;
+        } else {
+          out += String.fromCharCode(lead);
+          index += 1;
+        }
+      }
+      return out;
+    },
+  );
+}
+
 function referenceForms(secret: string): {
   plain: string[];
   encoded: string[];
@@ -37,15 +80,9 @@ function referenceForms(secret: string): {
   add(secret);
   add(secret.toLowerCase());
   add(secret.toUpperCase());
-  // Its own numeric references read back, as written out in one pass here.
-  if (/&#(?:[0-9]+|[xX][0-9a-fA-F]+);/.test(secret))
-    add(
-      secret.replace(/&#(?:([0-9]+)|[xX]([0-9a-fA-F]+));/g, (whole, decimal?: string, hex?: string) => {
-        const code =
-          decimal !== undefined ? Number.parseInt(decimal, 10) : Number.parseInt(hex as string, 16);
-        return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-      }),
-    );
+  // Its own escapes read back, as written out in one pass here.
+  if (/&#(?:[0-9]+|[xX][0-9a-fA-F]+);|%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\\["\\/]/.test(secret))
+    add(escapesReadBack(secret));
   for (const encoded of urlForms(secret)) {
     add(encoded);
     add(lowerHex(encoded));

@@ -1,4 +1,4 @@
-import { readNumericReferences } from './references.js';
+import { readEscapes } from './references.js';
 
 /** Values shorter than this are too likely to match ordinary text to be replaced blindly. */
 export const minimumSecretLength = 4;
@@ -8,7 +8,8 @@ const base64Alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
 /**
  * Every text a secret can take where a vendor or a library echoes it: the value itself, all lower case and
  * all upper case (hex tokens are case-insensitive, and URL parsing lower-cases a host); a secret holding
- * numeric references of its own (`ab&#59;cd`), with them read back (`ab;cd`, as a page shows it); URL-encoded as a
+ * escapes of its own (`ab&#59;cd`, `pass%41word`), with them read back (`ab;cd`, `passAword`, as a page or a decoder
+ * shows it); URL-encoded as a
  * path or query component (upper- and lower-case hex, `+` for spaces), with every byte percent-encoded, and
  * URL-encoded twice, and a Latin-1 secret with its characters past ASCII as their Latin-1 bytes (`%E9`); JSON-escaped (with `\/`, with `\uXXXX` for non-ASCII, with every character as
  * `\uXXXX`, and as Go's `encoding/json` writes it: `<`, `>`, `&`, U+2028 and U+2029 as `\u003c`, `\u003e`,
@@ -91,10 +92,11 @@ export function classifiedSecretForms(secret: string): {
   add(secret);
   add(secret.toLowerCase());
   add(secret.toUpperCase());
-  // A secret holding numeric references of its own (`ab&#59;cd`), as a page shows it (`ab;cd`): redaction
-  // reads a text's references back before it looks again, so an echo that also writes other characters
-  // of the secret as references (`&#97;b&#59;cd`) reads as this form.
-  const read = secret.includes('&#') ? readNumericReferences(secret)?.decoded : undefined;
+  // A secret holding escapes of its own (`ab&#59;cd`, `pass%41word`, `Ab\u0022Zq`), with them read back as a
+  // page or a decoder shows it (`ab;cd`, `passAword`, `Ab"Zq`): redaction reads a text's escapes back before
+  // it looks again, so an echo that also escapes other characters of the secret (`&#97;b&#59;cd`,
+  // `pass%41%77ord`) reads as this form, where the secret as written is no longer there to be found.
+  const read = readEscapes(secret)?.decoded;
   if (read !== undefined) add(read);
   // Characters every URL encoding keeps as they are: the forms below would all be the secret itself.
   if (!urlSafe.test(secret)) {

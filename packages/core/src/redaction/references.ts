@@ -1,7 +1,7 @@
-// A text read with its escapes as the characters they stand for: HTML numeric character references alone
-// (a secret's own, read back as a page shows it), or those, JSON's `\uXXXX` and percent-encoded bytes
-// (a text redaction reads a second time, so a secret echoed with any or all of its characters escaped is
-// found without a form per mix).
+// A text read with its escapes as the characters they stand for: HTML numeric character references, JSON's
+// escapes and percent-encoded bytes. Redaction reads a text so a second time, so a secret echoed with any or
+// all of its characters escaped is found without a form per mix; a secret holding escapes of its own is
+// looked for read so too.
 
 /**
  * A reading of a text: the text with some escapes replaced by the characters they stand for, and, for a
@@ -13,26 +13,11 @@ export interface Reading {
   endOf(unit: number): number;
 }
 
-/**
- * `text` with each numeric character reference replaced by the character it stands for (a {@link Reading});
- * `undefined` when `text` holds no reference. A reference to no character (0, past U+10FFFF) stays as it is
- * written. Only the references are recorded (where each begins in the result and in `text`), so the map
- * costs memory in the number of references, not the length of the text; a unit is placed by a binary search
- * among them.
- */
-export function readNumericReferences(text: string, first = text.indexOf('&#')): Reading | undefined {
-  const reading = new ReadingBuilder(text);
-  for (let position = first; position !== -1; position = text.indexOf('&#', position)) {
-    const end = referenceEnd(text, position);
-    if (end === -1) position += 1;
-    else position = reading.replace(position, end, String.fromCodePoint(referenceCode));
-  }
-  return reading.finish();
-}
-
 // The escapes a text is read through: a numeric reference's start, a percent-encoded byte, a JSON escape of
-// a UTF-16 unit. Each alternative is fixed-length, so a search costs time linear in the text.
-const escapeStart = /&#|%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}/g;
+// a UTF-16 unit or one of JSON's two-character escapes of a backslash, a quote or a slash. Each alternative
+// is fixed-length, so a search costs time linear in the text; `\\` is found before the `\u` it may stand
+// before (`\\u00e4`, JSON escaped twice, is `\u00e4` once read, `ä` read again).
+const escapeStart = /&#|%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\\["\\/]/g;
 
 /** Where the first escape {@link readEscapes} reads stands in `text`, or -1 when it holds none. */
 export function firstEscape(text: string): number {
@@ -43,10 +28,11 @@ export function firstEscape(text: string): number {
 /**
  * `text` read with every escape an echo may write a secret's characters in replaced by what it stands for,
  * wherever it stands and whatever is around it (a {@link Reading}); `undefined` when it holds none:
- * - an HTML numeric character reference (`&#83;`, `&#x53;`, `&#X053;`; `;` required), as
- *   {@link readNumericReferences} reads it;
+ * - an HTML numeric character reference (`&#83;`, `&#x53;`, `&#X053;`: decimal, or hex in either case, leading
+ *   zeros; `;` required; a reference to no character, 0 or past U+10FFFF, stays as it is written);
  * - JSON's `\uXXXX` (either case of hex digit), one UTF-16 unit each, so a surrogate pair written as two
- *   escapes reads as its character;
+ *   escapes reads as its character, and JSON's `\\`, `\"` and `\/`, so a text JSON-escaped twice (a JSON
+ *   document quoted as a string in another) reads as escaped once, and read again as it was;
  * - percent-encoded bytes (`%45`, `%c3%a9`): a run of them that is a well-formed UTF-8 sequence reads as its
  *   character, and any other byte as its Latin-1 character (`%E9` is `é` as a server that percent-encodes
  *   the bytes of a Latin-1 header writes it). Bytes of Latin-1 characters that happen to spell a UTF-8
@@ -69,13 +55,13 @@ export function readEscapes(text: string, first = firstEscape(text)): Reading | 
     } else if (marker === 37) {
       const end = percentEnd(text, position);
       escapeStart.lastIndex = reading.replace(position, end, String.fromCodePoint(percentCode));
-    } else {
+    } else if (text.charCodeAt(position + 1) === 117) {
       escapeStart.lastIndex = reading.replace(
         position,
         position + 6,
         String.fromCharCode(Number.parseInt(text.slice(position + 2, position + 6), 16)),
       );
-    }
+    } else escapeStart.lastIndex = reading.replace(position, position + 2, text[position + 1] as string);
   }
   return reading.finish();
 }
