@@ -89,7 +89,8 @@ function referenceForms(secret: string): {
     for (const twice of urlForms(encoded)) add(twice);
   }
   // Latin-1 past ASCII (and nothing past Latin-1): URL-encoded with its Latin-1 bytes.
-  if (/^[\u0000-\u00ff]*$/.test(secret) && /[\u0080-\u00ff]/.test(secret)) {
+  const codes = [...secret].map((character) => character.charCodeAt(0));
+  if (codes.every((code) => code <= 0xff) && codes.some((code) => code >= 0x80)) {
     const latin1 = [...secret]
       .map((character) =>
         character.charCodeAt(0) < 0x80
