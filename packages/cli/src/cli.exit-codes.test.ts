@@ -1,4 +1,7 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { capturedOutput } from '../test/secrets.js';
@@ -10,10 +13,12 @@ import { credentialVariables } from './providers.js';
 // credentials exited 1, as if a vendor had refused them.
 
 let vendor: Server;
+let requests = 0;
 let vendorUrl: string;
 beforeAll(async () => {
   // A vendor refusing every token: its 401 is the operation's failure, not a usage error.
   vendor = createServer((request, response) => {
+    requests += 1;
     request.resume();
     response.writeHead(401, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ message: 'Invalid token', code: 'ERR-401-InvalidToken' }));
@@ -28,6 +33,7 @@ afterAll(async () => {
 // blank variable is an absent one).
 beforeEach(() => {
   for (const variable of credentialVariables) vi.stubEnv(variable, '');
+  requests = 0;
 });
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -68,6 +74,43 @@ describe('exit codes', () => {
     });
     expect(code, err.join('\n')).toBe(1);
     expect(err[0]).toMatch(/^unilive: AuthenticationError: wowza-video get failed \(HTTP 401/);
+  });
+
+  it('a credential file that is not UTF-8 is refused, exit 2, nothing sent; a UTF-8 one cut by the size limit is refused for its size', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'unilive-cli-utf8-'));
+    try {
+      const latin1 = join(folder, 'token');
+      await writeFile(
+        latin1,
+        Buffer.concat([Buffer.from('cli-exit-code-tok'), Buffer.from([0xe9]), Buffer.from('n')]),
+      );
+      const { err, output } = capturedOutput();
+      const code = await main(
+        ['get', 'abc123', '-p', 'wowza-video', '--base-url', vendorUrl, '--token-file', latin1],
+        {
+          output,
+          environment: {},
+        },
+      );
+      expect(code).toBe(2);
+      expect(err.at(-1)).toBe(
+        'unilive: --token-file: it is not UTF-8 text (a byte no UTF-8 character holds; save it as UTF-8)',
+      );
+      expect(requests).toBe(0);
+      // 64 KiB of two-byte characters and one more: the limit falls inside a character.
+      const large = join(folder, 'large');
+      await writeFile(large, 'é'.repeat(32 * 1024 + 1));
+      const over = capturedOutput();
+      expect(
+        await main(['get', 'abc123', '-p', 'wowza-video', '--base-url', vendorUrl, '--token-file', large], {
+          output: over.output,
+          environment: {},
+        }),
+      ).toBe(2);
+      expect(over.err.at(-1)).toMatch(/^unilive: --token-file: larger than 64 KiB/);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it('wait with a state that is none says so, without repeating it; with none, that one is needed', async () => {

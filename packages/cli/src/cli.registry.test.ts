@@ -309,6 +309,16 @@ describe('several providers from --config', () => {
       repeatedDeep,
       '{"providers": [\n  {"provider": "liveapi", "name": "a", "x": 1},\n  {"provider": "liveapi", "x": {"x": 1}, "secret-value-2 x": [], "name": "b", "secret-value-2 x": 2}\n]}',
     );
+    // A Latin-1 `é` in a key: decoded, it would be U+FFFD, and a credential that is not the file's sent.
+    const latin1 = join(folder, 'latin1.json');
+    await writeFile(
+      latin1,
+      Buffer.concat([
+        Buffer.from('{"providers": [{"provider": "liveapi", "name": "eu", "tokenId": "a", "secretKey": "caf'),
+        Buffer.from([0xe9]),
+        Buffer.from('secret"}]}'),
+      ]),
+    );
     const unknownProvider = await configFile('unknown.json', {
       providers: [
         { provider: 'liveapi', name: 'a' },
@@ -343,6 +353,14 @@ describe('several providers from --config', () => {
       [
         ['list', '--config', repeatedDeep],
         'unilive: --config: a key is written twice in one object (the second time at line 3, column 79); JSON keeps the last and drops the first, so write each key once',
+      ],
+      [
+        ['list', '--config', latin1],
+        'unilive: --config: it is not UTF-8 text (a byte no UTF-8 character holds; save it as UTF-8)',
+      ],
+      [
+        ['list', '--config', join(folder, 'x'.repeat(300))],
+        'unilive: --config: its name is too long for the file system',
       ],
       // An unknown provider (`__proto__` too) is placed at its entry, as a refused setting is.
       [

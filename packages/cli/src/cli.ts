@@ -45,7 +45,11 @@ const exitCodes =
 
 /**
  * Reads a stream to its end, or to `maxBytes` and one byte more: a secret file of gigabytes (`/dev/zero`, a
- * wrong path) costs a few kilobytes before it is refused, never the process's memory.
+ * wrong path) costs a few kilobytes before it is refused, never the process's memory. The bytes must be
+ * UTF-8: anything else rejects with `code: 'EILSEQ'`, where decoding it would put U+FFFD in place of each bad
+ * byte and send a credential that is not the one in the file (a Latin-1 `é` in a key), and two keys that
+ * differ only there would be the same. A read past `maxBytes` is refused for its size by the reader, so its
+ * bytes are not checked.
  */
 async function readBounded(stream: AsyncIterable<unknown>, limits: ReadLimits | undefined): Promise<string> {
   const maxBytes = limits?.maxBytes ?? Number.POSITIVE_INFINITY;
@@ -57,7 +61,15 @@ async function readBounded(stream: AsyncIterable<unknown>, limits: ReadLimits | 
     total += bytes.length;
     if (total > maxBytes) break;
   }
-  return Buffer.concat(chunks).toString('utf8');
+  // Past the limit the read is refused for its size, whatever its last bytes: the text only has to be
+  // longer than the limit, which a character the limit cut is (U+FFFD, three bytes, in its place).
+  if (total > maxBytes) return Buffer.concat(chunks).toString('utf8');
+  try {
+    // The byte-order mark is kept: the readers drop it where a format allows one.
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw Object.assign(new Error('the bytes read are not UTF-8'), { code: 'EILSEQ' });
+  }
 }
 
 /** Reads the process's standard input, as {@link readBounded} does. */

@@ -175,7 +175,11 @@ async function readInputFile(
               ? 'too many symbolic links (a link that leads back to itself)'
               : code === 'ENOTDIR'
                 ? 'a part of its path is no folder'
-                : 'it cannot be read';
+                : code === 'ENAMETOOLONG'
+                  ? 'its name is too long for the file system'
+                  : code === 'EILSEQ'
+                    ? 'it is not UTF-8 text (a byte no UTF-8 character holds; save it as UTF-8)'
+                    : 'it cannot be read';
     throw new UsageError(`${flag}: ${why}`);
   } finally {
     signal?.removeEventListener('abort', onAbort);
