@@ -98,3 +98,21 @@ export function shownOf(error: UniliveError, events: unknown[]): string {
     inspect(events, { depth: 8 }),
   ].join('\n');
 }
+
+/**
+ * `secret` known, the echo between the pieces `before` and `after` (joined by `separator`) is hidden as one
+ * `[REDACTED]`, and nothing around it changes.
+ */
+export function expectOnlyEchoHidden(
+  secret: string,
+  echoed: string,
+  before: readonly string[],
+  after: readonly string[],
+  separator = '',
+): void {
+  const secrets = new SecretSet();
+  secrets.add(secret);
+  const prefix = `${before.join('')}${separator}`;
+  const suffix = `${separator}${after.join('')}`;
+  expect(secrets.redact(`${prefix}${echoed}${suffix}`)).toBe(`${prefix}[REDACTED]${suffix}`);
+}

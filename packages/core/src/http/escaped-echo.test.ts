@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { failedGetEchoing, shownOf } from '../../test/echo-call.js';
+import { expectOnlyEchoHidden, failedGetEchoing, shownOf } from '../../test/echo-call.js';
 import { redact, SecretSet } from '../index.js';
 
 // A vendor (or a proxy in front of it) that echoes a credential with some of its characters escaped and the
@@ -175,11 +175,7 @@ describe('a secret echoed with some of its characters escaped', () => {
           const echoed = [...secret]
             .map((character, index) => escapeCharacter(character, styles[index] as Style))
             .join('');
-          const secrets = new SecretSet();
-          secrets.add(secret);
-          const prefix = before.join('');
-          const suffix = after.join('');
-          expect(secrets.redact(`${prefix} ${echoed} ${suffix}`)).toBe(`${prefix} [REDACTED] ${suffix}`);
+          expectOnlyEchoHidden(secret, echoed, before, after, ' ');
         },
       ),
       { numRuns: 500 },
