@@ -150,7 +150,7 @@ describe('redact: known secrets sharing their first characters', () => {
     const before = indexWork.steps;
     const coarse = indexWork.coarseFinishes;
     const out = redactText(text, secrets);
-    // Per reading of the text (it holds no `&#`, so one): the budget, the comparison that overran it (at
+    // Per reading of the text (it holds no escape, so one): the budget, the comparison that overran it (at
     // most 64 characters and one), and the coarse pass's fingerprints of the forms' ends.
     const forms = secrets.reduce((total, secret) => total + secretForms(secret).length, 0);
     expect(indexWork.steps - before).toBeLessThanOrEqual(fragmentScanBudget(text.length) + 65 + 16 * forms);
