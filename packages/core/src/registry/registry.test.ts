@@ -266,6 +266,37 @@ describe('configuration that cannot be read', () => {
   });
 });
 
+describe('a second argument', () => {
+  // A client takes its options second (`createLiveStreamClient(provider, { hooks })`); a registry takes
+  // them in its one argument, and a second one would otherwise be dropped with the hooks in it.
+  it('is refused before anything is built, naming where its options go; undefined is no argument', () => {
+    const registryOf = createLiveStreamRegistry as (...args: unknown[]) => unknown;
+    const onError = () => {};
+    for (const second of [{ hooks: { onError } }, {}, null, 0, 'hooks'] as const) {
+      const fake = fakeProvider('a', { streams: 1 });
+      let caught: unknown;
+      try {
+        registryOf({ providers: { a: fake.provider } }, second);
+      } catch (error) {
+        caught = error;
+      }
+      expect(InvalidInputError.isInstance(caught)).toBe(true);
+      const error = caught as InvalidInputError;
+      expect([error.operation, error.delivery]).toEqual(['configure', 'not-sent']);
+      expect(error.issues).toEqual([
+        {
+          path: 'arguments',
+          message:
+            'expected one argument, the options: hooks, container and rateLimit are fields of it (createLiveStreamRegistry({ providers, hooks }))',
+        },
+      ]);
+      expect(fake.calls).toEqual([]);
+    }
+    const fake = fakeProvider('a', { streams: 1 });
+    expect(() => registryOf({ providers: { a: fake.provider } }, undefined)).not.toThrow();
+  });
+});
+
 describe('list', () => {
   it('walks the providers one after the other, lazily, each stream once with its reference', async () => {
     const a = fakeProvider('vendor-a', { streams: 2 });

@@ -378,7 +378,8 @@ const settlingStates: readonly LiveStreamState[] = ['starting', 'resetting'];
  * const stream = await registry.create({ name: 'Launch', ingestProtocol: 'srt' }); // on wowza: it takes SRT
  * await registry.start(stream.ref);
  * ```
- * @throws InvalidInputError (`operation: 'configure'`) for no providers, a name that could make references
+ * @throws InvalidInputError (`operation: 'configure'`) for a second argument (`arguments`: hooks and the
+ *   other options go in the first), no providers, a name that could make references
  *   ambiguous, something that is neither a provider nor a client, capabilities (of a provider or of a
  *   client's provider) whose protocol lists, `maxNameLength` or flags routing reads are not of their types
  *   (`providers.<name>.capabilities.<field>`), a routing order that is not every name
@@ -387,8 +388,20 @@ const settlingStates: readonly LiveStreamState[] = ['starting', 'resetting'];
  */
 export function createLiveStreamRegistry<const Name extends string = string>(
   input: LiveStreamRegistryOptions<Name>,
+): LiveStreamRegistry<Name>;
+export function createLiveStreamRegistry<const Name extends string = string>(
+  input: LiveStreamRegistryOptions<Name>,
+  ...more: readonly unknown[]
 ): LiveStreamRegistry<Name> {
   try {
+    // A second argument is what a client takes (`createLiveStreamClient(provider, { hooks })`); here it
+    // would be dropped without a word, and with it the hooks a caller counts on to log or to alert.
+    if (more.some((value) => value !== undefined)) {
+      throw configurationError(
+        'arguments',
+        'expected one argument, the options: hooks, container and rateLimit are fields of it (createLiveStreamRegistry({ providers, hooks }))',
+      );
+    }
     return buildRegistry(input);
   } catch (error) {
     throw maskedByGivenProviders(error, input);
