@@ -212,6 +212,30 @@ describe('unilive against a running sandbox', () => {
     },
   );
 
+  it.each(['wowza-video', 'wowza-realtime', 'liveapi', 'videosdk'])(
+    '%s: list --page-size walks pages of that size, or says at once that the vendor takes none',
+    async (provider) => {
+      const { out, err, run } = capture();
+      const ids: string[] = [];
+      for (const name of ['paged one', 'paged two']) {
+        expect(await run('create', '-p', provider, '--name', name, '--json')).toBe(0);
+        ids.push((JSON.parse(out.pop() ?? '{}') as { id: string }).id);
+      }
+      err.length = 0;
+      expect(await run('list', '-p', provider, '--page-size', '1', '--json')).toBe(0);
+      const listed = (JSON.parse(out.pop() ?? '[]') as { id: string }[]).map((stream) => stream.id);
+      expect(listed).toEqual(expect.arrayContaining(ids));
+      expect(err).toEqual(
+        provider === 'liveapi'
+          ? [
+              'unilive: warning: liveapi list: pageSize is not sent: LiveAPI documents no page-size parameter; its pages are the size it chooses',
+            ]
+          : [],
+      );
+      for (const id of ids) expect(await run('delete', id, '-p', provider)).toBe(0);
+    },
+  );
+
   it('wowza-video list: streams whose detail read is answered 404 are named on stderr, in text and --json', async () => {
     // A sandbox of its own: the streams listed are exactly the ones made here.
     const own = await startSandbox({ transitionMs: 100 });

@@ -135,6 +135,20 @@ function flagOf(message: string): string {
 }
 
 /**
+ * An option written in camelCase as the library's own option is (`--pageSize`, `--timeoutMs=5`) whose
+ * kebab-case form is an option of `command` (`--page-size`): the name typed, shown because it spells a
+ * known option, and that option. Any other token that is no lowercase flag name stays unshown (flagOf).
+ */
+function kebabOptionOf(command: Command, given: string): { given: string; option: string } | undefined {
+  const typed = given.split('=')[0] ?? given;
+  if (!/^--[a-z]+(?:[A-Z][a-z]*)+$/.test(typed)) return undefined;
+  const option = `--${typed.slice(2).replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+  return command.options.some((candidate) => candidate.long === option)
+    ? { given: typed, option }
+    : undefined;
+}
+
+/**
  * The long name of a known option that lacks its value: commander quotes its flags as declared
  * (`'-p, --provider <id>'`), which hold nothing the user typed.
  */
@@ -183,6 +197,8 @@ function parseErrorLine(error: CommanderError, command: Command | undefined, pro
       if (known) {
         return `${where}: ${flag} takes no value: give ${flag} alone${known.opposite ? ` or ${known.opposite}` : ', or leave it out'}`;
       }
+      const kebab = kebabOptionOf(command ?? program, given);
+      if (kebab) return `${where}: unknown option ${kebab.given} (did you mean ${kebab.option}?)`;
       return `${where}: unknown option ${flag}${suggestionOf(error.message)}`;
     }
     case optionAsValueCode: {

@@ -136,6 +136,69 @@ describe('usage errors', () => {
     expect(out).toEqual([]);
   });
 
+  // The library's options are camelCase (`pageSize`), the command line's kebab-case (`--page-size`).
+  it('names an option typed in camelCase and the kebab-case option it spells; any other stays unshown', async () => {
+    const listed: unknown[] = [];
+    for (const [typed, line] of [
+      [['--pageSize', '2'], 'unilive list: unknown option --pageSize (did you mean --page-size?)'],
+      [['--pageSize=2'], 'unilive list: unknown option --pageSize (did you mean --page-size?)'],
+      [['--showSecrets'], 'unilive list: unknown option --showSecrets (did you mean --show-secrets?)'],
+      [['--timeoutMs=5'], 'unilive list: unknown option --timeoutMs (did you mean --timeout-ms?)'],
+      // No option of `list` is spelt so: a camelCase password is never repeated.
+      [['--correctHorse'], 'unilive list: unknown option (not shown: it is not an option name)'],
+      // commander's own suggestion, which names only options that exist, stays.
+      [
+        ['--pageSizes'],
+        'unilive list: unknown option (not shown: it is not an option name) (did you mean --page-size?)',
+      ],
+      [
+        ['--PageSize'],
+        'unilive list: unknown option (not shown: it is not an option name) (did you mean --page-size?)',
+      ],
+    ] as const) {
+      const { run, err, out } = harness();
+      expect(await run('list', ...typed)).toBe(2);
+      expect(err[0]).toBe(line);
+      expect(out).toEqual([]);
+      listed.push(typed);
+    }
+    expect(listed).toHaveLength(7);
+  });
+
+  it('list --page-size asks each vendor page for that many streams; a value that is no whole number is refused', async () => {
+    const backend = createMemoryBackend({ token, transitionPolls: 1 });
+    const pageSizes: unknown[] = [];
+    const loadFactory = async () =>
+      (() => {
+        const provider = createMemoryProvider({ backend, token });
+        return {
+          ...provider,
+          list: (options?: { pageSize?: number }) => {
+            pageSizes.push(options?.pageSize);
+            return provider.list(options);
+          },
+        };
+      }) as unknown as ConfiguredProviderFactory;
+    const out: string[] = [];
+    const err: string[] = [];
+    const output: Output = {
+      out: (text) => out.push(text),
+      err: (text) => err.push(text),
+      interactive: false,
+    };
+    const run = (...argv: string[]) =>
+      main(argv, { output, loadFactory, environment: { UNILIVE_PROVIDER: 'memory' } });
+    expect(await run('list', '--page-size', '2', '--json')).toBe(0);
+    expect(await run('list', '--json')).toBe(0);
+    expect(pageSizes).toEqual([2, undefined]);
+    for (const value of ['0', '-1', '2.5', 'x']) {
+      err.length = 0;
+      expect(await run('list', `--page-size=${value}`)).toBe(2);
+      expect(err[0]).toMatch(/^unilive: --page-size expects a whole number/);
+    }
+    expect(pageSizes).toHaveLength(2);
+  });
+
   it('suggests the command meant', async () => {
     const { run, err } = harness();
     expect(await run('lsit')).toBe(2);
@@ -913,6 +976,7 @@ describe('numeric and host flags', () => {
       line: '--total-timeout-ms expects a whole number of ms from 1 to 2147483647',
     },
     { flag: '--limit', min: 1, line: '--limit expects a whole number, at least 1' },
+    { flag: '--page-size', min: 1, line: '--page-size expects a whole number, at least 1' },
     { flag: '--max-concurrency', min: 1, line: '--max-concurrency expects a whole number, at least 1' },
     { flag: '--max-pending', min: 1, line: '--max-pending expects a whole number, at least 1' },
   ];

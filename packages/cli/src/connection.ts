@@ -404,7 +404,8 @@ function callWarnings(invocation: Invocation): HttpHooks {
   const { context } = invocation;
   return {
     onWarning: ({ warning }) => {
-      if (warning.setting === 'rateLimit.store')
+      // Said at once, as a setting the call was given: a rate-limit store unused, a page size not sent.
+      if (warning.setting === 'rateLimit.store' || warning.setting === 'pageSize')
         context.output.err(`unilive: warning: ${escapeUnprintable(warning.message)}`);
       else if (walkWarningTypes.has(warning.type)) {
         const held = heldWarnings.get(context) ?? [];

@@ -11,6 +11,11 @@ export const list: CommandSpec = {
   summary: 'list live streams',
   options: [
     { flags: '--limit <n>', description: 'at most this many streams' },
+    {
+      flags: '--page-size <n>',
+      description:
+        'streams asked for per vendor page (capped at the vendor maximum; not sent where the vendor takes none)',
+    },
     showSecretsOption,
     ...connectionOptions,
   ],
@@ -18,11 +23,15 @@ export const list: CommandSpec = {
   async run(invocation) {
     const { flags, context } = invocation;
     const limit = integerFlag(flags, 'limit', '--limit', { min: 1 });
+    const pageSize = integerFlag(flags, 'pageSize', '--page-size', { min: 1 });
     const { calls } = await streamsFor(invocation);
     const showSecrets = flags.showSecrets === true;
     const streams: LiveStream[] = [];
     try {
-      for await (const stream of calls.list(callOptions(invocation))) {
+      for await (const stream of calls.list({
+        ...callOptions(invocation),
+        ...(pageSize === undefined ? {} : { pageSize }),
+      })) {
         streams.push(stream);
         if (limit !== undefined && streams.length >= limit) break;
       }
