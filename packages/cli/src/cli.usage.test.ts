@@ -199,6 +199,26 @@ describe('usage errors', () => {
     expect(pageSizes).toHaveLength(2);
   });
 
+  it('--config - reads the configuration from standard input; UNILIVE_CONFIG=- names a file', async () => {
+    const { run, out, err, setStdin, backend } = harness({});
+    setStdin(JSON.stringify({ providers: [{ provider: 'memory', name: 'piped', token }] }));
+    expect(await run('create', '--config', '-', '--name', 'From a pipe', '--json')).toBe(0);
+    expect(JSON.parse(out.pop() ?? '{}')).toMatchObject({
+      name: 'From a pipe',
+      ref: expect.stringMatching(/^piped:/),
+    });
+    expect(err).toEqual([]);
+    setStdin('{"providers": [');
+    expect(await run('list', '--config', '-')).toBe(2);
+    expect(err.pop()).toBe('unilive: --config: the file is not JSON');
+    const requests = backend.counts.requests;
+    const fromEnvironment = harness({ UNILIVE_CONFIG: '-' });
+    fromEnvironment.setStdin(JSON.stringify({ providers: [{ provider: 'memory', token }] }));
+    expect(await fromEnvironment.run('list')).toBe(2);
+    expect(fromEnvironment.err[0]).toBe('unilive: UNILIVE_CONFIG: no such file');
+    expect(backend.counts.requests).toBe(requests);
+  });
+
   it('suggests the command meant', async () => {
     const { run, err } = harness();
     expect(await run('lsit')).toBe(2);

@@ -62,7 +62,8 @@ export const connectionOptions: readonly OptionSpec[] = [
   },
   {
     flags: '--config <file>',
-    description: 'a JSON file of several providers, each with a name (default: $UNILIVE_CONFIG)',
+    description:
+      'a JSON file of several providers, each with a name; - reads it from standard input (default: $UNILIVE_CONFIG)',
   },
   { flags: '--sandbox <url>', description: 'talk to a running sandbox (default: $UNILIVE_SANDBOX_URL)' },
   { flags: '--base-url <url>', description: "the vendor API root, instead of the vendor's own" },
@@ -521,7 +522,7 @@ export async function streamsFor(invocation: Invocation): Promise<Streams> {
 }
 
 /**
- * Reads `--config`: a JSON object with a `providers` list, at most {@link maxConfigFileBytes}, read as
+ * Reads `--config` (`-`: standard input): a JSON object with a `providers` list, at most {@link maxConfigFileBytes}, read as
  * {@link readInputFile} reads, a leading UTF-8 byte-order mark ignored; the message never repeats the
  * file's text.
  */
@@ -533,7 +534,9 @@ async function readRegistryConfig(
   const text = await readInputFile(invocation, label, path, {
     maxBytes: maxConfigFileBytes,
     tooLarge: 'expected a JSON file of providers',
-    stdin: false,
+    // `--config -` reads standard input, as a credential's `--<flag>-file -` does (`… | unilive list --config -`);
+    // no credential flag goes with --config, so nothing else reads it. UNILIVE_CONFIG names a file.
+    stdin: label === '--config',
   });
   let parsed: unknown;
   let json = text;
