@@ -209,6 +209,37 @@ describe('wowza-realtime parseWebhook', () => {
     expect(events).toHaveLength(1);
   });
 
+  it('reads the signature whatever the case of its scheme name and hex digits; another scheme or a changed digit is refused', async () => {
+    const { createHmac } = await import('node:crypto');
+    const body = JSON.stringify(started);
+    const hex = createHmac('sha1', Buffer.from(secret, 'base64')).update(body).digest('hex');
+    const parse = (signature: string) =>
+      parseWebhook(
+        { body, headers: { 'x-millicast-signature': signature } },
+        { secret, clock, resolveStreamId },
+      );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.boolean(), { minLength: 4 + hex.length, maxLength: 4 + hex.length }),
+        async (upper) => {
+          const cased = [...`sha1${hex}`].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join('');
+          const signature = `${cased.slice(0, 4)}=${cased.slice(4)}`;
+          expect((await parse(signature))[0]?.type).toBe('live_stream.connected');
+          const changed = `${signature.slice(0, -1)}${signature.endsWith('0') ? '1' : '0'}`;
+          expect(((await rejectionOf(() => parse(changed))) as WebhookVerificationError).reason).toBe(
+            'bad-signature',
+          );
+        },
+      ),
+      { numRuns: 30 },
+    );
+    for (const signature of [`sha256=${hex}`, `sha1:${hex}`, hex, `sha1 =${hex}`]) {
+      expect(((await rejectionOf(() => parse(signature))) as WebhookVerificationError).reason).toBe(
+        'bad-signature',
+      );
+    }
+  });
+
   it('verifies a JPEG thumbnail over its bytes and reports it as unknown, with the stream named', async () => {
     const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70, 73, 70]);
     const signed = await signWebhook('wowza-realtime', jpeg, { secret });

@@ -458,7 +458,8 @@ async function verifySignature(
       message: `${provider} webhook: no x-millicast-signature header (not sent by the vendor, or removed by a proxy)`,
     });
   }
-  const given = decodeHex(/^sha1=([0-9a-fA-F]+)$/.exec(header.trim())?.[1] ?? '');
+  // The scheme name in any case (`SHA1=`, as a proxy may rewrite it): the hex names the same bytes either way.
+  const given = decodeHex(/^sha1=([0-9a-fA-F]+)$/i.exec(header.trim())?.[1] ?? '');
   let matched = false;
   // Every key is tried, so the time taken does not tell which one matched.
   for (const key of keys) {
