@@ -231,7 +231,8 @@ export interface LiveStreamClient<P extends LiveStreamProvider = LiveStreamProvi
   /**
    * Resolves with the stream once video arrives (or, with `broadcasting: false`, once it stops). Where the
    * vendor's API reports it (`capabilities.broadcastingStatus`) the API decides and `events` only make it
-   * poll at once; elsewhere the newest `connected` / `disconnected` event about the stream decides, so
+   * poll at once; elsewhere the newest event about the stream that sets `broadcasting` decides (a parsed
+   * `connected` / `disconnected`, or any event a confirming read or the application set it on), so
    * `events` are required there (else `UnsupportedOperationError`, before any request). The API has the
    * last word over an event: a stream a poll reads `stopped` or `disabled` is not broadcasting, whatever the
    * newest event said (waiting for video there fails fast with `ConflictError` where it is disabled for good,

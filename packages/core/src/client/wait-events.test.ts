@@ -368,6 +368,31 @@ describe('waitForBroadcast', () => {
     expect(polls).toEqual(['status s1', 'status s1', 'get s1']);
   });
 
+  // A confirming read sets `broadcasting` on the event it confirms, whatever its type (LiveAPI reads it with
+  // a state change), and so may the application: the event that tells is the newest that sets it.
+  it('goes by the newest event that sets broadcasting, whatever its type; one that sets none decides nothing', async () => {
+    for (const type of ['live_stream.state_changed', 'live_stream.updated', 'unknown'] as const) {
+      const { provider } = stubProvider({ broadcastingStatus: false });
+      const hub = createEventHub();
+      const client = createLiveStreamClient(provider);
+      let done = false;
+      const waiting = client.waitForBroadcast('s1', { events: hub, intervalMs: 30_000 }).then((stream) => {
+        done = true;
+        return stream;
+      });
+      await settle();
+      const at = (seconds: number) => new Date(Date.parse('2026-11-29T12:00:00Z') + seconds * 1000);
+      hub.publish(event({ id: 'on', type: 'live_stream.connected', occurredAt: at(1) }));
+      const state = type === 'live_stream.state_changed' ? ({ state: 'ready' } as const) : {};
+      hub.publish(event({ id: 'off', type, ...state, broadcasting: false, occurredAt: at(2) }));
+      await settle();
+      expect(done).toBe(false);
+      hub.publish(event({ id: 'on-again', type, ...state, broadcasting: true, occurredAt: at(3) }));
+      await settle();
+      expect((await waiting).broadcasting).toBe(true);
+    }
+  });
+
   it('goes by the newest event, by occurredAt, whatever order they arrive in', async () => {
     const { provider } = stubProvider({ broadcastingStatus: false });
     const hub = createEventHub();

@@ -21,8 +21,9 @@ export interface WaitForBroadcastOptions extends WaitForStateOptions {
  * Polls until the stream's video is arriving (or has stopped). What decides, in order: the API's
  * `broadcasting` where the stream read reports it (`capabilities.broadcastingStatus`); the vendor's own
  * call for it where there is one (`provider.getBroadcasting`, asked only while the stream is `ready`: a
- * stream that is not ready takes no video); the newest event about the stream that tells
- * (`live_stream.connected` / `disconnected`, by `occurredAt`, those a hub heard before the wait included;
+ * stream that is not ready takes no video); the newest event about the stream that tells, whatever its type
+ * (`broadcasting` set: a parsed `live_stream.connected` / `disconnected`, or an event a confirming read or the
+ * application set it on), by `occurredAt`, those a hub heard before the wait included;
  * feed by feed where events carry `data.feedId`: video arrives while any feed's newest event says so),
  * and polling checks that the stream still exists and can broadcast: a stream a poll reads `stopped` or
  * `disabled` takes no video whatever the newest event said (a `connected` whose `disconnected` was late or
