@@ -93,7 +93,10 @@ export interface VideosdkPublicKeySource {
   /**
    * A key fetched again after a signature did not verify (a rotation): a `CryptoKey` or PEM text as `get`
    * answers, or `undefined` for no new key (the delivery is then `bad-signature`); as it is, or through a
-   * promise (or any thenable).
+   * promise (or any thenable). It is called after every delivery whose signature does not verify, forged
+   * ones included: a source that fetches spaces its fetches itself (answering `undefined` in between, as
+   * the built-in source does for `refreshMs`), or anyone who knows the webhook URL makes it fetch once per
+   * forged delivery.
    */
   refresh(
     options?: WebhookReadOptions,
