@@ -573,7 +573,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           throw report(
             hooks,
             event,
-            isInstanceOf(error, GateDeadlineError) && TimeoutError.isInstance(refused)
+            GateDeadlineError.from(error) !== undefined && TimeoutError.isInstance(refused)
               ? byDeadline(refused)
               : refused,
           );
@@ -1148,14 +1148,16 @@ function bodyTooLarge(
 
 // The gate held the request: aborted, or its wait would have passed the call's deadline.
 function gateError(
-  error: unknown,
+  thrown: unknown,
   errorOptions: (extra: UniliveErrorOptions) => UniliveErrorOptions,
   signal: AbortSignal | undefined,
   delivery: Delivery,
   provider: ProviderId,
   deadlineLimit: string,
 ): UniliveError {
-  if (isInstanceOf(error, GateDeadlineError)) {
+  // The gate is the client's, which may be another copy of core than this HTTP layer's.
+  const error = GateDeadlineError.from(thrown) ?? GateStoreUnavailableError.from(thrown) ?? thrown;
+  if (error instanceof GateDeadlineError) {
     if (error.reason === 'paused') {
       const beyond =
         error.maxPauseMs === undefined
@@ -1185,7 +1187,7 @@ function gateError(
     );
   }
   if (signal?.aborted) return abortError(errorOptions, signal.reason, delivery);
-  if (isInstanceOf(error, GateStoreUnavailableError)) {
+  if (error instanceof GateStoreUnavailableError) {
     return new ProviderUnavailableError(
       errorOptions({
         message: `${provider}: the rate limit store (${error.store}) is unavailable (${error.reason}) and rateLimit is set to fail then; not sent`,

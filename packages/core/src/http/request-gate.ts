@@ -113,9 +113,53 @@ export interface RequestGate {
  */
 export type GateWaitReason = 'paused' | 'rate' | 'concurrency' | 'store';
 
+// What a gate's refusal is, told by a registered symbol rather than its class: the gate a client makes and
+// the HTTP layer an adapter calls may come from two copies of core in one application (an adapter that
+// brought its own), where `instanceof` fails and the typed error (RateLimitError with its retryAfterMs, a
+// TimeoutError naming the limit) would become a bare "gate failed".
+const gateRefusalMarker = /* @__PURE__ */ Symbol.for('unilive.gate-refusal');
+const gateWaitReasons: readonly string[] = ['paused', 'rate', 'concurrency', 'store'];
+
+/** A field of a branded refusal, of the type it has when core made it; undefined otherwise. */
+function fieldOf(value: object, key: string, type: 'string' | 'number'): unknown {
+  try {
+    const field = (value as Record<string, unknown>)[key];
+    return typeof field === type && (type === 'string' || Number.isFinite(field)) ? field : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function brandOf(value: unknown): string | undefined {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return undefined;
+  try {
+    const brand = (value as { [gateRefusalMarker]?: unknown })[gateRefusalMarker];
+    return typeof brand === 'string' ? brand : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The gate could not let a request start before its deadline; the HTTP layer reports it as a typed error. */
 export class GateDeadlineError extends Error {
   override readonly name = 'GateDeadlineError';
+  /**
+   * Whether `value` is a GateDeadlineError, made by this copy of core or another (`instanceof` tells only
+   * this copy's), read into this copy's class with the fields it holds; undefined when it is none.
+   */
+  static from(value: unknown): GateDeadlineError | undefined {
+    if (value instanceof GateDeadlineError) return value;
+    if (brandOf(value) !== 'deadline') return undefined;
+    const held = value as object;
+    const reason = fieldOf(held, 'reason', 'string');
+    if (typeof reason !== 'string' || !gateWaitReasons.includes(reason)) return undefined;
+    return new GateDeadlineError(
+      reason as GateWaitReason,
+      fieldOf(held, 'waitMs', 'number') as number | undefined,
+      fieldOf(held, 'store', 'string') as string | undefined,
+      fieldOf(held, 'maxPauseMs', 'number') as number | undefined,
+    );
+  }
   constructor(
     /** What held the request: the vendor's pause, the rate or the concurrency limit. */
     readonly reason: GateWaitReason,
@@ -127,6 +171,7 @@ export class GateDeadlineError extends Error {
     readonly maxPauseMs?: number,
   ) {
     super(`the request could not start before its deadline (${reason})`);
+    Object.defineProperty(this, gateRefusalMarker, { value: 'deadline' });
   }
 }
 
@@ -136,6 +181,16 @@ export class GateDeadlineError extends Error {
  */
 export class GateStoreUnavailableError extends Error {
   override readonly name = 'GateStoreUnavailableError';
+  /** As {@link GateDeadlineError.from}: one made by any copy of core, read into this copy's class. */
+  static from(value: unknown): GateStoreUnavailableError | undefined {
+    if (value instanceof GateStoreUnavailableError) return value;
+    if (brandOf(value) !== 'store-unavailable') return undefined;
+    const store = fieldOf(value as object, 'store', 'string');
+    const reason = fieldOf(value as object, 'reason', 'string');
+    return typeof store === 'string' && typeof reason === 'string'
+      ? new GateStoreUnavailableError(store, reason)
+      : undefined;
+  }
   constructor(
     /** The store, as it names itself (never a password). */
     readonly store: string,
@@ -143,6 +198,7 @@ export class GateStoreUnavailableError extends Error {
     readonly reason: string,
   ) {
     super(`${store} is unavailable (${reason})`);
+    Object.defineProperty(this, gateRefusalMarker, { value: 'store-unavailable' });
   }
 }
 
