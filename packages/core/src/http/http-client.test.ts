@@ -344,6 +344,17 @@ describe('createHttpClient', () => {
     const dropped = await failure(() => createOn(client()));
     expect(ProviderUnavailableError.isInstance(dropped)).toBe(true);
     expect(dropped.status).toBeUndefined();
+    // Never "could not reach" for a connection that may have carried the create: it says it may have.
+    expect([dropped.message, dropped.delivery]).toEqual([
+      `test-vendor create: the connection to ${new URL(origin).host} failed before an answer came (ECONNRESET): whether the request was carried out is unknown`,
+      'unknown',
+    ]);
+    nock(origin).post('/api/v2/s').replyWithError(refused()).post('/api/v2/s').replyWithError(refused());
+    const unreached = await failure(() => createOn(client({ retry: { maxRetries: 1 } })));
+    expect([unreached.message, unreached.delivery]).toEqual([
+      `test-vendor create: could not reach ${new URL(origin).host} (ECONNREFUSED)`,
+      'not-sent',
+    ]);
 
     nock(origin)
       .post('/api/v2/s')
@@ -1067,13 +1078,21 @@ describe('createHttpClient', () => {
         () => {
           throw new TypeError('fetch failed');
         },
-        'could not reach api.vendor.test',
+        'the connection to api.vendor.test failed before an answer came',
       ],
       [
         () => {
           throw Object.assign(new Error('socket reset'), { code: 'ECONNRESET' });
         },
-        'could not reach api.vendor.test (ECONNRESET)',
+        'the connection to api.vendor.test failed before an answer came (ECONNRESET)',
+      ],
+      [
+        () => {
+          throw new TypeError('fetch failed', {
+            cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }),
+          });
+        },
+        'the connection to api.vendor.test failed before an answer came (UND_ERR_SOCKET)',
       ],
     ];
     await fc.assert(
@@ -1095,7 +1114,11 @@ describe('createHttpClient', () => {
           }),
         );
         expect(error.name).toBe('ProviderUnavailableError');
-        expect(error.message).toBe(`test-vendor ${idempotent ? 'get' : 'create'}: ${text}`);
+        // A failure that may have come after the request left says, on a change, that it may have been made.
+        const unknown = !idempotent && text.startsWith('the connection');
+        expect(error.message).toBe(
+          `test-vendor ${idempotent ? 'get' : 'create'}: ${text}${unknown ? ': whether the request was carried out is unknown' : ''}`,
+        );
         expect(error.message).not.toContain('secret-looking');
         expect(error.delivery).toBe('unknown');
         expect(calls).toBe(idempotent ? 2 : 1);

@@ -937,13 +937,21 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           // its limit, a 1xx it does not expect): the vendor, or what stands in its way, was reached and
           // answered, and may have carried the request out; "could not reach" would say nothing was made.
           const malformed = notSent ? undefined : notHttpAnswer(caught);
+          const host = new URL(url).host;
+          // A connection refused or a name not found reached nothing; any other failure (a reset, a socket
+          // closed by the other side) may have come after the request left: "could not reach" would tell
+          // the caller of a change that nothing was made, and invite a second create.
+          const shown = code ?? undiciCodeOf(caught);
+          const lost = `the connection to ${host} failed before an answer came${shown ? ` (${shown})` : ''}`;
           const error = new ProviderUnavailableError(
             errorOptions({
               message: badPort
                 ? `${settings.provider} ${named}: fetch never connects to port ${new URL(url).port} (one of the Fetch standard's bad ports); use another port in baseUrl`
                 : malformed !== undefined
-                  ? `${settings.provider} ${named}: ${new URL(url).host} answered something that is not valid HTTP (${malformed})`
-                  : `${settings.provider} ${named}: could not reach ${new URL(url).host}${code ? ` (${code})` : ''}`,
+                  ? `${settings.provider} ${named}: ${host} answered something that is not valid HTTP (${malformed})`
+                  : notSent
+                    ? `${settings.provider} ${named}: could not reach ${host} (${code})`
+                    : `${settings.provider} ${named}: ${lost}${idempotent ? '' : ': whether the request was carried out is unknown'}`,
               cause: caught,
               delivery: outcome(delivery),
             }),
@@ -2072,6 +2080,21 @@ function systemCodeOf(error: unknown): string | undefined {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
     current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+// undici's own code for a connection it lost (`UND_ERR_SOCKET`: the other side closed it), named where no
+// system code is: a cause whose reads throw names none.
+function undiciCodeOf(error: unknown): string | undefined {
+  try {
+    for (let current: unknown = error, depth = 0; current && depth < 5; depth += 1) {
+      const code = (current as { code?: unknown }).code;
+      if (typeof code === 'string' && /^UND_ERR_[A-Z_]{1,40}$/.test(code)) return code;
+      current = (current as { cause?: unknown }).cause;
+    }
+  } catch {
+    // No platform error.
   }
   return undefined;
 }
