@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
+import { virtualTime } from '../../test/virtual-time.js';
 import { ProviderUnavailableError, RateLimitError, TimeoutError } from '../errors/errors.js';
 import type { UniliveError } from '../errors/unilive-error.js';
-import type { Sleep } from '../runtime.js';
 import { SecretSet } from '../secrets.js';
 import { gateKeyOf } from './gate-key.js';
 import type { GateStore } from './gate-store.js';
@@ -18,17 +18,6 @@ const otherCopyUrl = './request-gate.js?another-copy-of-core';
 const otherCopy = (await import(/* @vite-ignore */ otherCopyUrl)) as typeof thisCopy;
 
 const vendorKey = gateKeyOf('test-vendor', 'https://api.vendor.test/', undefined);
-
-function virtualTime(start = 1_700_000_000_000) {
-  let now = start;
-  const sleeps: number[] = [];
-  const sleep: Sleep = async (ms, signal) => {
-    if (signal?.aborted) throw signal.reason;
-    sleeps.push(ms);
-    now += ms;
-  };
-  return { clock: () => now, sleep, sleeps };
-}
 
 /** A GET through this copy's HTTP layer, drawing on `gate`: what it ended in, and the requests it sent. */
 async function gatedGet(

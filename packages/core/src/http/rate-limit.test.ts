@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
+import { virtualTime } from '../../test/virtual-time.js';
 import { AbortError, RateLimitError, TimeoutError } from '../errors/errors.js';
 import type { UniliveError } from '../errors/unilive-error.js';
 import type { CallOptions } from '../provider.js';
@@ -15,18 +16,6 @@ const schema = v.looseObject({ id: v.string() });
 
 // The budget the test vendor's client draws on: its base URL's, as it names no account.
 const vendorKey = gateKeyOf('test-vendor', 'https://api.vendor.test/', undefined);
-
-// A virtual clock whose sleep moves time on and records each wait.
-function virtualTime(start = 1_700_000_000_000) {
-  let now = start;
-  const sleeps: number[] = [];
-  const sleep: Sleep = async (ms, signal) => {
-    if (signal?.aborted) throw signal.reason;
-    sleeps.push(ms);
-    now += ms;
-  };
-  return { clock: () => now, sleep, sleeps };
-}
 
 function vendor(answers: (() => Response)[]) {
   const requests: string[] = [];
