@@ -345,6 +345,26 @@ describe('waitForState with events', () => {
   });
 });
 
+/** A time of the test's events: seconds after a fixed moment. */
+const at = (seconds: number) => new Date(Date.parse('2026-11-29T12:00:00Z') + seconds * 1000);
+
+/**
+ * A waitForBroadcast, polling every 30 s, on a stream whose API cannot tell (the events decide), listening to
+ * a hub; `done` tells whether it has ended.
+ */
+async function waitForVideoOnHub() {
+  const { provider } = stubProvider({ broadcastingStatus: false });
+  const hub = createEventHub();
+  const client = createLiveStreamClient(provider);
+  let ended = false;
+  const waiting = client.waitForBroadcast('s1', { events: hub, intervalMs: 30_000 }).then((stream) => {
+    ended = true;
+    return stream;
+  });
+  await settle();
+  return { hub, waiting, done: () => ended };
+}
+
 describe('waitForBroadcast', () => {
   it('needs events where the API does not tell, and says so before any request', async () => {
     const { provider, polls } = stubProvider({ broadcastingStatus: false });
@@ -372,21 +392,12 @@ describe('waitForBroadcast', () => {
   // a state change), and so may the application: the event that tells is the newest that sets it.
   it('goes by the newest event that sets broadcasting, whatever its type; one that sets none decides nothing', async () => {
     for (const type of ['live_stream.state_changed', 'live_stream.updated', 'unknown'] as const) {
-      const { provider } = stubProvider({ broadcastingStatus: false });
-      const hub = createEventHub();
-      const client = createLiveStreamClient(provider);
-      let done = false;
-      const waiting = client.waitForBroadcast('s1', { events: hub, intervalMs: 30_000 }).then((stream) => {
-        done = true;
-        return stream;
-      });
-      await settle();
-      const at = (seconds: number) => new Date(Date.parse('2026-11-29T12:00:00Z') + seconds * 1000);
+      const { hub, waiting, done } = await waitForVideoOnHub();
       hub.publish(event({ id: 'on', type: 'live_stream.connected', occurredAt: at(1) }));
       const state = type === 'live_stream.state_changed' ? ({ state: 'ready' } as const) : {};
       hub.publish(event({ id: 'off', type, ...state, broadcasting: false, occurredAt: at(2) }));
       await settle();
-      expect(done).toBe(false);
+      expect(done()).toBe(false);
       hub.publish(event({ id: 'on-again', type, ...state, broadcasting: true, occurredAt: at(3) }));
       await settle();
       expect((await waiting).broadcasting).toBe(true);
@@ -394,23 +405,14 @@ describe('waitForBroadcast', () => {
   });
 
   it('goes by the newest event, by occurredAt, whatever order they arrive in', async () => {
-    const { provider } = stubProvider({ broadcastingStatus: false });
-    const hub = createEventHub();
-    const client = createLiveStreamClient(provider);
-    let done = false;
-    const waiting = client.waitForBroadcast('s1', { events: hub, intervalMs: 30_000 }).then((stream) => {
-      done = true;
-      return stream;
-    });
-    await settle();
-    const at = (seconds: number) => new Date(Date.parse('2026-11-29T12:00:00Z') + seconds * 1000);
+    const { hub, waiting, done } = await waitForVideoOnHub();
     // The disconnect happened after the connect, though it arrives first.
     hub.publish(
       event({ id: 'off', type: 'live_stream.disconnected', broadcasting: false, occurredAt: at(2) }),
     );
     hub.publish(event({ id: 'on', type: 'live_stream.connected', broadcasting: true, occurredAt: at(1) }));
     await settle();
-    expect(done).toBe(false);
+    expect(done()).toBe(false);
     hub.publish(
       event({ id: 'on-again', type: 'live_stream.connected', broadcasting: true, occurredAt: at(3) }),
     );
