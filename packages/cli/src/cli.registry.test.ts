@@ -322,7 +322,20 @@ describe('several providers from --config', () => {
     const unknownProvider = await configFile('unknown.json', {
       providers: [
         { provider: 'liveapi', name: 'a' },
+        { provider: 'livapi', name: 'b' },
+      ],
+    });
+    const protoProvider = await configFile('proto.json', {
+      providers: [
+        { provider: 'liveapi', name: 'a' },
         { provider: '__proto__', name: 'b' },
+      ],
+    });
+    // Entry 0's own setting is refused before entry 1's unknown provider: entries are checked in order.
+    const refusedFirst = await configFile('order.json', {
+      providers: [
+        { provider: 'liveapi', name: 'a', rateLimit: { requestsPerSecond: -1 } },
+        { provider: 'nosuch', name: 'b' },
       ],
     });
     const cases: [string[], string][] = [
@@ -362,10 +375,18 @@ describe('several providers from --config', () => {
         ['list', '--config', join(folder, 'x'.repeat(300))],
         'unilive: --config: its name is too long for the file system',
       ],
-      // An unknown provider (`__proto__` too) is placed at its entry, as a refused setting is.
+      // An unknown provider is placed at its entry, as a refused setting is; `__proto__` is no id at all.
       [
         ['list', '--config', unknownProvider],
-        'unilive: InvalidInputError: Invalid registry configuration: providers.1: Unknown provider: expected one of wowza-video, wowza-realtime, liveapi, videosdk',
+        'unilive: InvalidInputError: Invalid registry configuration: providers.1: Unknown provider: expected one of wowza-video, wowza-realtime, liveapi, videosdk; did you mean "liveapi"?',
+      ],
+      [
+        ['list', '--config', protoProvider],
+        'unilive: InvalidInputError: Invalid registry configuration: providers.1: Invalid configuration: provider: expected 1–64 lower-case letters, digits, and inner "-" or "." (such as "wowza-video")',
+      ],
+      [
+        ['list', '--config', refusedFirst],
+        'unilive: InvalidInputError: Invalid registry configuration: providers.0: invalid rateLimit: rateLimit.requestsPerSecond (expected a finite number above 0)',
       ],
     ];
     for (const [argv, message] of cases) {

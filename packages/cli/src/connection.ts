@@ -601,20 +601,6 @@ function repeatedKey(text: string): { line: number; column: number } | undefined
   return undefined;
 }
 
-// A refusal of an entry's provider (no such id, its package not installed), placed at the first entry naming
-// it as core places a refusal of an entry's settings: `providers.<index>`, in the message and each issue's path.
-function atEntry(error: unknown, index: number): unknown {
-  if (!InvalidInputError.isInstance(error) || index < 0) return error;
-  const at = `providers.${index}`;
-  return new InvalidInputError({
-    ...(error.provider === undefined ? {} : { provider: error.provider }),
-    operation: 'configure',
-    message: `Invalid registry configuration: ${at}: ${error.message}`,
-    issues: (error.issues ?? []).map((issue) => ({ ...issue, path: `${at}.${issue.path}` })),
-    cause: error,
-  });
-}
-
 // Each entry as createLiveStreamRegistryFromConfig builds it; with a sandbox, its address and development
 // credentials replace the entry's own (the file's credentials are never sent to a sandbox), and the entry's
 // other settings stay.
@@ -634,14 +620,24 @@ async function registryFor(
     ),
   ];
   const factories: Record<string, ConfiguredProviderFactory> = {};
+  // An id no package provides is refused at its entry as the entries are built, in order: an earlier entry's
+  // own problem is reported first, as it would be were every id known.
+  const unloaded = new Set<string>();
   for (const id of ids) {
     try {
       factories[id] = await loadFactory(id, context.loadFactory);
     } catch (error) {
-      throw atEntry(
-        error,
-        config.providers.findIndex((entry) => entry?.provider === id),
-      );
+      if (!InvalidInputError.isInstance(error)) throw error;
+      unloaded.add(id);
+      // Defined, not assigned: an id such as `__proto__` must be an entry of its own, not the prototype.
+      Object.defineProperty(factories, id, {
+        value: () => {
+          throw error;
+        },
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
   }
   const rateLimit = rateLimitFlags(invocation);
@@ -657,7 +653,10 @@ async function registryFor(
   const located = sandboxUrl
     ? await Promise.all(
         config.providers.map(async (entry) =>
-          typeof entry === 'object' && entry !== null && typeof entry.provider === 'string'
+          typeof entry === 'object' &&
+          entry !== null &&
+          typeof entry.provider === 'string' &&
+          !unloaded.has(entry.provider)
             ? {
                 ...(Object.fromEntries(
                   Object.entries(entry).filter(([name]) => !credentialSettingNames.includes(name)),
