@@ -41,6 +41,36 @@ function setup(
 }
 
 describe('planMigration', () => {
+  it('says a name may not be kept where the target keeps none on every stream, and still sends it, cut to fit', async () => {
+    for (const [capabilities, name, sent] of [
+      [{ names: false }, 'Launch', 'Launch'],
+      [{ names: false, maxNameLength: 4 }, 'Launch', 'Laun'],
+      [{ names: true, maxNameLength: 4 }, 'Launch', 'Laun'],
+      [{ names: true }, 'Launch', 'Launch'],
+    ] as const) {
+      const { registry } = setup({ target: { capabilities } });
+      const created = await registry.create({ name }, { provider: 'old' });
+      const plan = await registry.planMigration(created.ref, { to: 'new' });
+      expect(plan.input.name).toBe(sent);
+      const named = plan.warnings.filter((warning) => warning.setting === 'name');
+      expect(named.map((warning) => [warning.type, warning.message])).toEqual(
+        !capabilities.names
+          ? [
+              [
+                'not-carried',
+                'new does not keep a name on every stream (capabilities.names): the new stream may have none',
+              ],
+            ]
+          : sent === name
+            ? []
+            : [['not-carried', 'new keeps 4 code points: the name is cut']],
+      );
+      // What the plan says is what migrate does.
+      const result = await registry.migrate(created.ref, { to: 'new' });
+      expect(result.warnings.filter((warning) => warning.setting === 'name')).toEqual(named);
+    }
+  });
+
   it('carries name, recording, restream targets that are on and the ingest protocol; says what stays behind', async () => {
     const { source, target, registry } = setup({
       target: { capabilities: { ingestProtocols: ['rtmp', 'srt'] } },
@@ -459,6 +489,30 @@ describe('migrate', () => {
       type: 'other',
       setting: 'deleteSource',
       message: `the new stream new:liveapi1 exists, but the source ${created.ref} could not be deleted: ConflictError 409: in use`,
+    });
+  });
+
+  it('a running source whose stop fails is reported as not stopped and maybe live, not as merely not deleted', async () => {
+    const refusal = new ProviderUnavailableError({
+      provider: 'wowza-video',
+      operation: 'stop',
+      message: 'busy',
+      status: 503,
+    });
+    const { source, registry } = setup();
+    const created = await registry.create({ name: 'Launch' }, { provider: 'old' });
+    await registry.start(created.ref);
+    source.provider.stop = async () => {
+      throw refusal;
+    };
+    const result = await registry.migrate(created.ref, { to: 'new', deleteSource: true });
+    expect(result.sourceDeleted).toBe(false);
+    expect(result.sourceError?.status).toBe(503);
+    expect(source.store.get(created.id)?.state).toBe('ready');
+    expect(result.warnings.at(-1)).toEqual({
+      type: 'other',
+      setting: 'deleteSource',
+      message: `the new stream new:liveapi1 exists, but the source ${created.ref} could not be stopped, so it was not deleted and may still be live: ProviderUnavailableError 503: busy`,
     });
   });
 

@@ -49,6 +49,16 @@ export function planMigrationInput(
         `the source keeps no name, so the new stream is named after its reference ${source.ref}`,
       ),
     );
+  } else if (!caps.names) {
+    // Sent all the same (cut to what the vendor takes): a vendor that keeps a name on some streams
+    // (LiveAPI) may keep it; one that keeps none (videosdk v2's rooms) drops it with a warning of its own.
+    input.name = sliceCodePoints(source.name, caps.maxNameLength);
+    warnings.push(
+      notCarried(
+        'name',
+        `${target.name} does not keep a name on every stream (capabilities.names): the new stream may have none`,
+      ),
+    );
   } else if (codePointLength(source.name) > caps.maxNameLength) {
     input.name = sliceCodePoints(source.name, caps.maxNameLength);
     warnings.push(

@@ -1358,10 +1358,18 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
       }
       const annotated = annotate(servedOperation(error, 'migrate'), source);
       if (UniliveError.isInstance(annotated)) result.sourceError = annotated;
+      // Where it stopped: a source whose stop failed, or whose wait before or after the stop ran out, was
+      // never deleted and may still be taking video (and be billed), which "could not be deleted" hides.
+      const where =
+        retired.step === 'delete-source'
+          ? 'could not be deleted'
+          : retired.stopped
+            ? 'was stopped but not seen stopped in time, so it was not deleted'
+            : 'could not be stopped, so it was not deleted and may still be live';
       const left: Warning = {
         type: 'other',
         setting: 'deleteSource',
-        message: `the new stream ${stream.ref} exists, but the source ${plan.source.ref} could not be deleted: ${describeFailure(annotated)}`,
+        message: `the new stream ${stream.ref} exists, but the source ${plan.source.ref} ${where}: ${describeFailure(annotated)}`,
       };
       warnings.push(left);
       heard(source, left);
