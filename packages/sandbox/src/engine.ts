@@ -109,6 +109,7 @@ export function createEngine(options: EngineOptions) {
   let ingestListening = false;
   let encoderInfo: (provider: ProviderId, id: string) => EncoderInfo | undefined = () => undefined;
   const logs: SandboxLogEntry[] = [];
+  let resumed = false;
 
   for (const [provider, collections] of Object.entries(options.data ?? {})) {
     const slice = new Map<string, Map<string, { id: string }>>();
@@ -372,6 +373,22 @@ export function createEngine(options: EngineOptions) {
     stats,
     /** The clock everything the sandbox stamps is read from (`now`, `Date.now` by default). */
     now,
+    /**
+     * Lets every dialect re-arm the transitions of the records it was started on (`SandboxDialect.resume`),
+     * once; the server calls it once it listens, so what they report names its address. A dialect whose
+     * resume throws is logged, as a dialect's failure in a request is, and the others go on.
+     */
+    resume() {
+      if (resumed || options.data === undefined) return;
+      resumed = true;
+      for (const dialect of dialects.values()) {
+        try {
+          dialect.resume?.(contextFor(dialect));
+        } catch {
+          log({ level: 'error', message: `the ${dialect.id} dialect could not resume its transitions` });
+        }
+      }
+    },
     /** Sets the origin used in URLs dialects generate (the server calls this once it listens). */
     setOrigin(value: string) {
       origin = value;

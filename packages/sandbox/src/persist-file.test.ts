@@ -17,10 +17,74 @@ import { pathToFileURL } from 'node:url';
 import { InvalidInputError } from '@unilive/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dialectClients } from '../test/dialect-clients.js';
+import { dialectClients, dialectRequest } from '../test/dialect-clients.js';
 import { startSandbox } from './server.js';
+import type { StreamChange } from './types.js';
 
 describe('the persist file', () => {
+  // A close within `transitionMs` of a start dropped its timer with the process: the stream was saved
+  // `starting` and stayed so in every later sandbox, every start, stop and reset refused.
+  it('ends on restart the transitions its records were saved in: a Wowza Video start, a videosdk v2 egress start and end', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'unilive-persist-'));
+    const persistPath = join(folder, 'data.json');
+    try {
+      const first = await startSandbox({ media: false, persistPath, transitionMs: 3_600_000 });
+      const wowza = dialectClients(first.engine)['wowza-video'];
+      if (!wowza?.start) throw new Error('no wowza-video client');
+      const stream = await wowza.create('Saved while starting');
+      const id = String(stream.id);
+      expect((await wowza.start(id)).body).toEqual({ live_stream: { state: 'starting' } });
+      const room = async () =>
+        String(
+          (
+            (await dialectRequest(first.engine, 'videosdk', 'POST', '/v2/rooms', {})).body as {
+              roomId: string;
+            }
+          ).roomId,
+        );
+      const [starting, stopping] = [await room(), await room()];
+      for (const roomId of [starting, stopping])
+        expect(
+          (await dialectRequest(first.engine, 'videosdk', 'POST', '/v2/hls/start', { roomId })).status,
+        ).toBe(200);
+      expect(
+        (await dialectRequest(first.engine, 'videosdk', 'POST', '/v2/hls/end', { roomId: stopping })).status,
+      ).toBe(200);
+      await first.close();
+
+      const second = await startSandbox({ media: false, persistPath, transitionMs: 20 });
+      const changes: StreamChange[] = [];
+      const heard = new Promise<void>((resolve) =>
+        second.onStreamChange((change) => {
+          changes.push(change);
+          if (changes.length === 3) resolve();
+        }),
+      );
+      await heard;
+      expect(
+        changes
+          .map(({ provider, id: changed, previousState, state }) => [provider, changed, previousState, state])
+          .sort(),
+      ).toEqual(
+        [
+          ['wowza-video', id, 'starting', 'started'],
+          ['videosdk', starting, 'hls-starting', 'hls-playable'],
+          ['videosdk', stopping, 'hls-stopping', 'hls-stopped'],
+        ].sort(),
+      );
+      expect((await dialectClients(second.engine)['wowza-video']?.get(id))?.state).toBe('started');
+      const active = await dialectRequest(second.engine, 'videosdk', 'GET', `/v2/hls/${stopping}/active`);
+      expect(active.status).toBe(404);
+      await second.close();
+      // Saved as they ended: a third sandbox finds them so, with nothing left to resume.
+      const third = await startSandbox({ media: false, persistPath, transitionMs: 20 });
+      expect((await dialectClients(third.engine)['wowza-video']?.get(id))?.state).toBe('started');
+      await third.close();
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a path blank by the library whitespace rule (NEL, the BOM too), as the CLI does, naming persistPath', async () => {
     const whitespace = fc.constantFrom(' ', '\t', '\n', '\u0085', '\u00a0', '\u2028', '\u3000', '\ufeff');
     await fc.assert(

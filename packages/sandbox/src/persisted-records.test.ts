@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { InvalidInputError } from '@unilive/core';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dialectClients } from '../test/dialect-clients.js';
+import { dialectClients, dialectRequest } from '../test/dialect-clients.js';
 import { allDialects } from './dialects/index.js';
-import { videosdkDialect } from './dialects/videosdk.js';
 import { createEngine } from './engine.js';
 import { duplicateKey, maxPersistBytes, persistedProblem } from './persisted-records.js';
 import { startSandbox } from './server.js';
@@ -19,31 +18,8 @@ afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 // A videosdk v2 room, with a session, an HLS egress and an RTMP-out, as the server SDK makes them.
 async function videosdkRoom(engine: ReturnType<typeof createEngine>): Promise<void> {
-  const { createHmac } = await import('node:crypto');
-  const { apiKey = '', secret = '' } = videosdkDialect.defaultCredentials();
-  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const now = Math.floor(Date.now() / 1000);
-  const claims = {
-    apikey: apiKey,
-    permissions: ['allow_join'],
-    version: 2,
-    roles: ['crawler'],
-    iat: now,
-    exp: now + 600,
-  };
-  const input = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(claims)}`;
-  const token = `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
-  const send = async (path: string, body: unknown) => {
-    const outcome = await engine.handle('videosdk', {
-      method: 'POST',
-      path,
-      query: new URLSearchParams(),
-      headers: new Headers({ authorization: token }),
-      body,
-    });
-    if (outcome.kind !== 'respond') throw new Error('dropped');
-    return outcome.response.body as Record<string, unknown>;
-  };
+  const send = async (path: string, body: unknown) =>
+    (await dialectRequest(engine, 'videosdk', 'POST', path, body)).body as Record<string, unknown>;
   const { roomId } = (await send('/v2/rooms', { customRoomId: 'kept-room' })) as { roomId: string };
   await send('/v2/hls/start', { roomId });
   await send('/v2/livestreams/start', {

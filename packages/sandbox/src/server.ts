@@ -460,6 +460,9 @@ export async function startSandbox(given: SandboxOptions = {}): Promise<Sandbox>
   const baseUrl = (provider: ProviderId) =>
     `${url}/${provider}${engine.dialects.get(provider)?.basePath ?? ''}`;
   const credentials = (provider: ProviderId) => ({ ...engine.settingsOf(provider)?.credentials });
+  // Transitions the persist file's records were in when they were saved end as they would have: their
+  // timers went with the process that saved them.
+  engine.resume();
 
   return {
     url,

@@ -371,6 +371,12 @@ export interface SandboxDialect {
   readonly ingest?: DialectIngest;
   /** Every stream of this dialect, for the sandbox's dashboard, oldest first. */
   streams?(context: DialectContext): StreamSummary[];
+  /**
+   * Called once the sandbox listens, when it started on records read from a persist file: re-arms the
+   * transitions those records were in when they were saved (a start answered `starting` whose timer a
+   * close dropped), so that they end `transitionMs` after the start, as a transition begun then would.
+   */
+  resume?(context: DialectContext): void;
 }
 
 /** Statistics of a sandbox run, for tests and benchmarks. */

@@ -27,7 +27,16 @@ function videosdkToken(): string {
   const { apiKey = '', secret = '' } = videosdkDialect.defaultCredentials();
   const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const now = Math.floor(Date.now() / 1000);
-  const input = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({ apikey: apiKey, iat: now, exp: now + 600 })}`;
+  // The server SDK's token: v1 reads its key and times, v2 its version and role too.
+  const claims = {
+    apikey: apiKey,
+    permissions: ['allow_join'],
+    version: 2,
+    roles: ['crawler'],
+    iat: now,
+    exp: now + 600,
+  };
+  const input = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(claims)}`;
   return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
 }
 
@@ -42,19 +51,29 @@ const authorizationOf: Record<string, () => string> = {
 };
 
 /** Clients for every built-in dialect, over `engine`. */
+/** A request to one dialect straight through the engine, with its default credentials: its response. */
+export async function dialectRequest(
+  engine: SandboxEngine,
+  provider: ProviderId,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<SandboxResponse> {
+  const url = new URL(path, 'http://sandbox');
+  const outcome = await engine.handle(provider, {
+    method,
+    path: url.pathname,
+    query: url.searchParams,
+    headers: new Headers({ authorization: authorizationOf[provider]?.() ?? '' }),
+    body,
+  });
+  if (outcome.kind !== 'respond') throw new Error('dropped');
+  return outcome.response;
+}
+
 export function dialectClients(engine: SandboxEngine): Record<string, DialectClient> {
-  const send = async (provider: ProviderId, method: string, path: string, body?: unknown) => {
-    const url = new URL(path, 'http://sandbox');
-    const outcome = await engine.handle(provider, {
-      method,
-      path: url.pathname,
-      query: url.searchParams,
-      headers: new Headers({ authorization: authorizationOf[provider]?.() ?? '' }),
-      body,
-    });
-    if (outcome.kind !== 'respond') throw new Error('dropped');
-    return outcome.response;
-  };
+  const send = (provider: ProviderId, method: string, path: string, body?: unknown) =>
+    dialectRequest(engine, provider, method, path, body);
   const expectOk = (response: SandboxResponse): Body => {
     if (response.status >= 300)
       throw new Error(`status ${response.status}: ${JSON.stringify(response.body)}`);

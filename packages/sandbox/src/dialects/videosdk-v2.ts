@@ -440,12 +440,48 @@ function startHls(body: Record<string, unknown>, store: Store, context: DialectC
   store.hls.set(hls.id, hls);
   context.changed();
   emitState(context, room, 'hls-starting', 'hls-stopped', hls);
+  playableAfter(hls, room, context);
+  return { status: 200, body: hlsBody(hls, context, true) };
+}
+
+// An egress starting plays `transitionMs` from now, unless it was ended meanwhile.
+function playableAfter(hls: HlsRecord, room: RoomRecord, context: DialectContext): void {
   context.after(context.settings.transitionMs, () => {
     if (hls.phase !== 'starting') return;
     hls.phase = 'playable';
+    context.changed();
     emitState(context, room, 'hls-playable', 'hls-starting', hls);
   });
-  return { status: 200, body: hlsBody(hls, context, true) };
+}
+
+// An egress stopping leaves the active endpoint `transitionMs` from now, ending its session, unless a
+// deactivation of its room ended it meanwhile (and said so).
+function endedAfter(hls: HlsRecord, room: RoomRecord, store: Store, context: DialectContext): void {
+  context.after(context.settings.transitionMs, () => {
+    if (hls.phase !== 'stopping') return;
+    hls.phase = 'ended';
+    emitState(context, room, 'hls-stopped', 'hls-stopping', hls);
+    const session = store.sessions.get(hls.sessionId);
+    if (session && session.status === 'ongoing') {
+      session.status = 'ended';
+      session.end = hls.end;
+    }
+    context.changed();
+  });
+}
+
+/**
+ * Re-arms the egresses a persist file saved `starting` or `stopping` (see `SandboxDialect.resume`): they
+ * play, or end, `transitionMs` after this sandbox starts.
+ */
+export function resumeVideosdkV2(context: DialectContext): void {
+  const store = storeOf(context);
+  for (const hls of store.hls.values()) {
+    const room = store.rooms.get(hls.roomId);
+    if (!room) continue;
+    if (hls.phase === 'starting') playableAfter(hls, room, context);
+    else if (hls.phase === 'stopping') endedAfter(hls, room, store, context);
+  }
 }
 
 function endHls(body: Record<string, unknown>, store: Store, context: DialectContext): SandboxResponse {
@@ -460,17 +496,7 @@ function endHls(body: Record<string, unknown>, store: Store, context: DialectCon
     hls.end = new Date(context.now()).toISOString();
     context.changed();
     emitState(context, room, 'hls-stopping', before, hls);
-    context.after(context.settings.transitionMs, () => {
-      // A room deactivated meanwhile ended its egress and said so already.
-      if (hls.phase !== 'stopping') return;
-      hls.phase = 'ended';
-      emitState(context, room, 'hls-stopped', 'hls-stopping', hls);
-      const session = store.sessions.get(hls.sessionId);
-      if (session && session.status === 'ongoing') {
-        session.status = 'ended';
-        session.end = hls.end;
-      }
-    });
+    endedAfter(hls, room, store, context);
   }
   return jsonString('HLS ended successfully');
 }

@@ -14,6 +14,7 @@ import {
   describeVideosdkV2Room,
   handleVideosdkV2,
   isVideosdkV2Path,
+  resumeVideosdkV2,
   videosdkV2CrossOriginHeaders,
   videosdkV2OperationOf,
   videosdkV2Rooms,
@@ -218,6 +219,9 @@ export const videosdkDialect: SandboxDialect = {
     const stream = context.collection<VideosdkLiveStreamRecord>(collectionName).get(id);
     return stream ? { record: { ...render(stream, context) } } : describeVideosdkV2Room(id, context);
   },
+
+  // v1 streams have no transition in flight; v2 egresses saved starting or stopping are re-armed.
+  resume: resumeVideosdkV2,
 };
 
 type Route = 'collection' | { id: string } | undefined;

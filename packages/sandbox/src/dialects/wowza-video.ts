@@ -751,11 +751,19 @@ function changeState(record: StoredLiveStream, action: Action, context: DialectC
     recordingReady(record);
     return { status: 200, body: { live_stream: { state: transition.via } } };
   }
+  completeAfter(record.id, transition, context);
+  return { status: 200, body: { live_stream: { state: transition.via } } };
+}
+
+// Ends a transition `transitionMs` from now: the stream reaches `to` if it is still `via` then (a stream
+// deleted or changed meanwhile is left as it is).
+function completeAfter(id: string, transition: { via: string; to: string }, context: DialectContext): void {
   context.after(context.settings.transitionMs, () => {
-    const current = context.collection<StoredLiveStream>(collectionName).get(record.id);
+    const current = context.collection<StoredLiveStream>(collectionName).get(id);
     if (current && current.liveStream.state === transition.via) {
       current.liveStream.state = transition.to;
       current.liveStream.updated_at = iso(context.now());
+      context.changed();
       context.emit({
         kind: 'state-changed',
         id: current.id,
@@ -765,10 +773,8 @@ function changeState(record: StoredLiveStream, action: Action, context: DialectC
         // The address a started transcoder answers `/state` with, which `start.complete` carries too.
         ...(transition.to === 'started' ? { details: { ipAddress: current.ipAddress } } : {}),
       });
-      recordingReady(current);
     }
   });
-  return { status: 200, body: { live_stream: { state: transition.via } } };
 }
 
 function authenticate(request: SandboxRequest, context: DialectContext): SandboxResponse | undefined {
@@ -1122,5 +1128,14 @@ export const wowzaVideoDialect: SandboxDialect = {
   describe(id, context) {
     const record = context.collection<StoredLiveStream>(collectionName).get(id);
     return record ? { record: view(record, context), state: String(record.liveStream.state) } : undefined;
+  },
+  // A stream saved `starting` or `resetting` (the sandbox closed within `transitionMs` of its start) is
+  // started `transitionMs` after this sandbox starts, as every start ends.
+  resume(context) {
+    for (const record of context.collection<StoredLiveStream>(collectionName).values()) {
+      const state = String(record.liveStream.state);
+      const transition = Object.values(transitions).find((one) => one.via === state && one.via !== one.to);
+      if (transition) completeAfter(record.id, transition, context);
+    }
   },
 };
