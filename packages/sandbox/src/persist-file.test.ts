@@ -18,7 +18,7 @@ import { InvalidInputError } from '@unilive/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dialectClients, dialectRequest } from '../test/dialect-clients.js';
-import { startSandbox } from './server.js';
+import { PersistTooLarge, persistTextOf, startSandbox } from './server.js';
 import type { StreamChange } from './types.js';
 
 describe('the persist file', () => {
@@ -83,6 +83,24 @@ describe('the persist file', () => {
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
+  });
+
+  it('is never written larger than a start reads: the streams are then not saved, the last file kept, and the log says why', async () => {
+    const snapshot = { liveapi: { live_streams: { a: { id: 'a', name: '\u0001'.repeat(10) } } } };
+    const text = persistTextOf(snapshot);
+    expect(JSON.parse(text)).toEqual(snapshot);
+    // Each control character is written as six bytes of JSON: the limit is the file's bytes, not the text's.
+    const bytes = Buffer.byteLength(text);
+    expect(persistTextOf(snapshot, bytes)).toBe(text);
+    const refused = (() => {
+      try {
+        return persistTextOf(snapshot, bytes - 1);
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(refused).toBeInstanceOf(PersistTooLarge);
+    expect((refused as PersistTooLarge).bytes).toBe(bytes);
   });
 
   it('refuses a path blank by the library whitespace rule (NEL, the BOM too), as the CLI does, naming persistPath', async () => {

@@ -178,6 +178,25 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
+/** Streams whose JSON is over what a start reads ({@link maxPersistBytes}): not saved. */
+export class PersistTooLarge extends Error {
+  constructor(readonly bytes: number) {
+    super('the streams are too large to save');
+  }
+}
+
+/**
+ * The persist file's text for `snapshot`, or {@link PersistTooLarge} when it is over `limit` bytes: a save
+ * that would write a file the next start refuses to read is not made, and the file keeps the last save that
+ * fitted.
+ */
+export function persistTextOf(snapshot: unknown, limit = maxPersistBytes): string {
+  const text = JSON.stringify(snapshot, null, 2);
+  const bytes = Buffer.byteLength(text);
+  if (bytes > limit) throw new PersistTooLarge(bytes);
+  return text;
+}
+
 /**
  * Starts a local HTTP server speaking each vendor's REST dialect under `/<provider-id>/…`, with a control
  * API under `/_sandbox` (faults, simulated encoders, statistics).
@@ -303,10 +322,11 @@ export async function startSandbox(given: SandboxOptions = {}): Promise<Sandbox>
     const next = `${persistPath}.${randomBytes(12).toString('hex')}.tmp`;
     let created = false;
     try {
+      const text = persistTextOf(engine.snapshot());
       const file = openSync(next, 'wx', 0o600);
       created = true;
       try {
-        writeFileSync(file, JSON.stringify(engine.snapshot(), null, 2));
+        writeFileSync(file, text);
       } finally {
         closeSync(file);
       }
@@ -318,7 +338,12 @@ export async function startSandbox(given: SandboxOptions = {}): Promise<Sandbox>
       if (saveFailed && !final) return;
       saveFailed = true;
       const code = (error as { code?: unknown }).code;
-      const why = typeof code === 'string' ? code : 'write failed';
+      const why =
+        error instanceof PersistTooLarge
+          ? `they take ${error.bytes} bytes, more than the ${maxPersistBytes} (256 MiB) a persist file may hold: delete streams`
+          : typeof code === 'string'
+            ? code
+            : 'write failed';
       engine.log({
         level: 'error',
         message: final

@@ -172,6 +172,24 @@ describe('liveapi dialect', () => {
     expect((await call('POST', '/live_streams/000000000000000000000000/platforms', body)).status).toBe(404);
   });
 
+  // A thousand platforms of 12 kB each made every read of the stream 12 MB, and the persist file past what a
+  // start reads.
+  it('keeps at most 100 platforms on a stream, as videosdk keeps 100 targets, refusing the next', async () => {
+    const { call } = setup();
+    const id = String((await call('POST', '/live_streams', {})).body._id);
+    const body = { template: 'custom', server: 'rtmp://a.example.com/live', key: 'k', enabled: true };
+    for (let index = 0; index < 100; index += 1)
+      expect((await call('POST', `/live_streams/${id}/platforms`, body)).status).toBe(201);
+    expect(await call('POST', `/live_streams/${id}/platforms`, body)).toMatchObject({
+      status: 400,
+      body: { message: 'a stream holds at most 100 platforms' },
+    });
+    expect((await call('GET', `/live_streams/${id}`)).body.platforms).toHaveLength(100);
+    // Another stream has its own hundred.
+    const other = String((await call('POST', '/live_streams', {})).body._id);
+    expect((await call('POST', `/live_streams/${other}/platforms`, body)).status).toBe(201);
+  });
+
   // A raw request could store a platform key of 500,000 characters, which every later read carried.
   it('keeps a platform key of up to 4,096 characters and a server of up to 8,192, refusing longer ones', async () => {
     const { call } = setup();

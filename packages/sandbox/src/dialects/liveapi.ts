@@ -12,6 +12,7 @@ import {
   nameTooLong,
   undocumentedNameLimit,
   undocumentedPlatformLimits,
+  undocumentedRestreamTargetLimit,
   undocumentedSettingsLimits,
 } from './names.js';
 import { decodeSegment } from './path.js';
@@ -347,6 +348,11 @@ function addPlatform(stream: StreamRecord, body: unknown, context: DialectContex
   }
   if (body.enabled !== undefined && typeof body.enabled !== 'boolean') {
     return failure(400, 'enabled must be a boolean');
+  }
+  // The count bounded too, as videosdk's targets are: each platform may hold kilobytes, and a stream is
+  // answered, and saved, whole.
+  if (stream.platforms.length >= undocumentedRestreamTargetLimit) {
+    return failure(400, `a stream holds at most ${undocumentedRestreamTargetLimit} platforms`);
   }
   const platform: PlatformRecord = {
     id: objectId(context),
