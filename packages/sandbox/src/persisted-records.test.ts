@@ -212,6 +212,44 @@ describe('the persist file, checked at start', () => {
     }
   });
 
+  // Two LiveAPI records given one key by hand: every publish with the second's key and password reached the
+  // first and was refused as a wrong password, the second stream never publishable, and nothing said why.
+  it('refuses two streams of one dialect sharing what a publish finds them by, naming both places, never the value', async () => {
+    const records = await written([0, 0]);
+    const persistPath = join(folder, 'shared-key.json');
+    const fields = {
+      'wowza-video': ['live_streams', 'application'],
+      'wowza-realtime': ['real_time_streams', 'stream_name'],
+      liveapi: ['live_streams', 'key'],
+      videosdk: ['livestreams', 'streamKey'],
+    } as const;
+    for (const [provider, [collection, field]] of Object.entries(fields)) {
+      const kept = records[provider]?.[collection] ?? {};
+      const [[firstId = '', first] = [], [secondId = '', second] = []] = Object.entries(kept);
+      if (!first || !second) throw new Error(`${provider}: two records expected`);
+      const value = String(first[field]);
+      writeFileSync(
+        persistPath,
+        JSON.stringify({
+          [provider]: { [collection]: { [firstId]: first, [secondId]: { ...second, [field]: value } } },
+        }),
+      );
+      const at = `${provider}.${collection}.${secondId}.${field}`;
+      const outcome = seen(await outcomeOf(persistPath));
+      expect(outcome).toEqual(
+        refusalOf(
+          persistPath,
+          at,
+          `the same as ${provider}.${collection}.${firstId}.${field}: each stream's must be its own, or a publish to one reaches the other`,
+        ),
+      );
+      expect(JSON.stringify(outcome)).not.toContain(value);
+      // Each its own, the file is read.
+      writeFileSync(persistPath, JSON.stringify({ [provider]: { [collection]: kept } }));
+      expect(await outcomeOf(persistPath)).toBeUndefined();
+    }
+  });
+
   it('refuses a provider or a collection named like a member every object inherits, naming the file and the place (generated)', async () => {
     const persistPath = join(folder, 'inherited-names.json');
     // `toString`, `constructor`, `hasOwnProperty`, `__proto__`, …: found on any object, kept by no dialect.

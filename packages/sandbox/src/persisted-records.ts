@@ -153,6 +153,16 @@ const tombstones: Record<string, [live: string, deleted: string]> = {
   'wowza-realtime': ['real_time_streams', 'deleted_real_time_streams'],
 };
 
+// The field by which a published stream finds its record (the RTMP ingest's key, stream name or
+// application): two records with one would leave the second unreachable, every publish to it taken by the
+// first, and nothing saying why.
+const uniqueFields: Record<string, Record<string, string>> = {
+  'wowza-video': { live_streams: 'application' },
+  'wowza-realtime': { real_time_streams: 'stream_name' },
+  liveapi: { live_streams: 'key' },
+  videosdk: { livestreams: 'streamKey' },
+};
+
 // A record of a dialect the sandbox does not know: an object with its id, the key it is kept under.
 const anyRecord = record({});
 
@@ -211,6 +221,9 @@ export function persistedProblem(data: unknown, served: readonly string[]): Pers
       }
       const many = first(objectOf, records, [provider, name]);
       if (many) return many;
+      const unique =
+        known && Object.hasOwn(uniqueFields, provider) ? uniqueFields[provider]?.[name] : undefined;
+      const holders = new Map<unknown, string>();
       for (const [id, entry] of Object.entries(records as Record<string, unknown>)) {
         const problem = first(schema, entry, [provider, name, id]);
         if (problem) return problem;
@@ -221,6 +234,17 @@ export function persistedProblem(data: unknown, served: readonly string[]): Pers
             problem: 'expected the key the record is kept under',
           };
         }
+        if (unique === undefined) continue;
+        const value = (entry as Record<string, unknown>)[unique];
+        const holder = holders.get(value);
+        if (holder !== undefined) {
+          // The value is a stream key: named by where else it is, never shown.
+          return {
+            path: `${provider}.${name}.${id}.${unique}`,
+            problem: `the same as ${provider}.${name}.${holder}.${unique}: each stream's must be its own, or a publish to one reaches the other`,
+          };
+        }
+        holders.set(value, id);
       }
     }
     const pair = Object.hasOwn(tombstones, provider) ? tombstones[provider] : undefined;
