@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { InvalidInputError } from '@unilive/core';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { removeAtExit } from './media/media-service.js';
 import { startSandbox } from './server.js';
 
 const advice = 'pass a folder the sandbox may write HLS output to, or a path where it may create one';
@@ -26,6 +27,35 @@ const outcomeOf = async (directory: string) =>
     },
     (error: unknown) => error,
   );
+
+describe('the temporary media folder', () => {
+  // A script that ended with process.exit() without closing its sandbox left its folder and segments in /tmp.
+  it('is removed as the process exits when the sandbox was not closed; a given folder never is', async () => {
+    const temporary = mkdtempSync(join(tmpdir(), 'unilive-media-exit-'));
+    const given = join(temporary, 'given');
+    mkdirSync(given);
+    const before = process.env.TMPDIR;
+    process.env.TMPDIR = temporary;
+    try {
+      const open = await startSandbox({ media: { port: 0, hls: false } });
+      const kept = await startSandbox({ media: { port: 0, hls: false, directory: given } });
+      try {
+        const made = readdirSync(temporary).filter((name) => name.startsWith('unilive-sandbox-media-'));
+        expect(made).toHaveLength(1);
+        removeAtExit();
+        expect(readdirSync(temporary).sort()).toEqual(['given']);
+      } finally {
+        await open.close();
+        await kept.close();
+      }
+      expect(existsSync(given)).toBe(true);
+    } finally {
+      if (before === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = before;
+      rmSync(temporary, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('media.directory', () => {
   const folder = mkdtempSync(join(tmpdir(), 'unilive-media-directory-'));

@@ -36,7 +36,8 @@ export interface MediaOptions {
    */
   hls?: boolean | { ffmpegPath?: string; segmentSeconds?: number; reconnectWindowMs?: number };
   /**
-   * Where HLS output is written (non-empty text); a new temporary folder, removed on close, by default. A
+   * Where HLS output is written (non-empty text); a new temporary folder, removed on close (or as the process
+   * exits, for a sandbox never closed), by default. A
    * folder the sandbox may write to, or a path where it may create one (made at the first publish, under
    * `<provider>/<id>`, the path joined as text: `a/../b` is `b`). `startSandbox` tries it as a publish does
    * (makes the folder with `mkdir -p`, a folder and a file in it, then removes all it made) and refuses, as
@@ -198,6 +199,10 @@ export async function startMediaService(
       ? mkdtempSync(join(tmpdir(), 'unilive-sandbox-media-'))
       : anchored(options.directory);
   const ownsRoot = options.directory === undefined;
+  if (ownsRoot) {
+    removedAtExit.add(root);
+    listenForExit();
+  }
   const hlsOption = options.hls ?? true;
   const hls = hlsOption === false ? undefined : hlsOption === true ? {} : hlsOption;
   const reconnectWindowMs = hls?.reconnectWindowMs ?? defaultReconnectWindowMs;
@@ -712,7 +717,30 @@ export async function startMediaService(
       await Promise.all([...pending]);
       for (const output of outputs.values()) settleRemovals(output, true);
       stopHearing();
-      if (ownsRoot) rmSync(root, { recursive: true, force: true });
+      if (ownsRoot) {
+        rmSync(root, { recursive: true, force: true });
+        removedAtExit.delete(root);
+      }
     },
   };
+}
+
+// The temporary folders of sandboxes not closed yet, removed as the process exits (a script that ends with
+// `process.exit()` without closing its sandbox left its segments behind): one listener for them all.
+const removedAtExit = new Set<string>();
+let exitListening = false;
+/** Removes the temporary folders of every media service not closed yet (what the process does as it exits). */
+export const removeAtExit = () => {
+  for (const folder of removedAtExit) {
+    try {
+      rmSync(folder, { recursive: true, force: true });
+    } catch {
+      // The process is ending: what cannot be removed stays, as it would have.
+    }
+  }
+};
+function listenForExit(): void {
+  if (exitListening) return;
+  exitListening = true;
+  process.on('exit', removeAtExit);
 }
