@@ -73,6 +73,25 @@ describe('the requests the sandbox refuses before serving', () => {
     );
   });
 
+  it('refuses a Host whose port no connection has (above 65535), whatever host it names', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.ipV4(),
+          loopbackNames,
+          fc.constant('127.0.0.1'),
+          fc.ipV6().map((host) => `[${host}]`),
+        ),
+        fc.oneof(fc.integer({ min: 65_536, max: 10_000_000 }), fc.constant(99_999)),
+        (host, at) => {
+          expect(isAllowedHost(`${host}:${at}`, allowed)).toBe(false);
+          expect(isAllowedHost(`${host}:${at}`, new Set([host, `${host} ${at}`]))).toBe(false);
+        },
+      ),
+    );
+    expect(isAllowedHost('127.0.0.1:65535', allowed)).toBe(true);
+  });
+
   it('refuses a change from another site, whatever the route, and lets reads and same-site changes through', () => {
     const methods = fc.constantFrom('POST', 'PUT', 'PATCH', 'DELETE');
     const routes = fc.constantFrom('/_sandbox/webhooks', '/_sandbox/faults', '/liveapi/live_streams', '/x');

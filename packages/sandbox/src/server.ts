@@ -1107,8 +1107,11 @@ export function isAllowedHost(header: string | undefined, allowed: ReadonlySet<s
   if (!hostHeader.test(header.trim())) return false;
   const name = bareHost(header);
   if (name === '') return false;
+  // A port no TCP connection has (`:99999`) names no host this sandbox listens as, as allowedHosts says.
+  const port = portOf(header);
+  if (port !== undefined && port > 65_535) return false;
   // A `Host` without a port names http's default, 80: the sandbox serves plain http.
-  if (admits(allowed, name, portOf(header) ?? 80)) return true;
+  if (admits(allowed, name, port ?? 80)) return true;
   if (name === 'localhost' || name.endsWith('.localhost')) return true;
   if (ipv4.test(name)) return name.split('.').every((part) => Number(part) <= 255);
   return name.includes(':') && /^[0-9a-f:.]+$/.test(name);
