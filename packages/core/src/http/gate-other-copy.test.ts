@@ -130,10 +130,10 @@ describe("a gate made by another copy of core than the HTTP layer's", () => {
         },
       }),
     ]) {
-      expect(thisCopy.GateDeadlineError.from(value)).toBeUndefined();
-      expect(thisCopy.GateStoreUnavailableError.from(value)).toBeUndefined();
+      expect(thisCopy.asGateDeadlineError(value)).toBeUndefined();
+      expect(thisCopy.asGateStoreUnavailableError(value)).toBeUndefined();
     }
-    const copied = thisCopy.GateDeadlineError.from({
+    const copied = thisCopy.asGateDeadlineError({
       [mark]: 'deadline',
       reason: 'paused',
       waitMs: Number.NaN,

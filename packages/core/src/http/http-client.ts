@@ -55,7 +55,13 @@ import { emit, type HttpEventBase, type HttpHooks } from './hooks.js';
 import { readVendorResponse } from './parse-response.js';
 import { endsInsideJson, readJsonBeginning } from './partial-json.js';
 import { BodyRead, discardBody, readCapped } from './read-body.js';
-import { GateDeadlineError, GateStoreUnavailableError, type RequestGate } from './request-gate.js';
+import {
+  asGateDeadlineError,
+  asGateStoreUnavailableError,
+  GateDeadlineError,
+  GateStoreUnavailableError,
+  type RequestGate,
+} from './request-gate.js';
 import { resolvePath } from './resolve-path.js';
 import { backoffDelay, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
 import { checkTransportSettings, maxTimeoutMs } from './transport-settings.js';
@@ -573,7 +579,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           throw report(
             hooks,
             event,
-            GateDeadlineError.from(error) !== undefined && TimeoutError.isInstance(refused)
+            asGateDeadlineError(error) !== undefined && TimeoutError.isInstance(refused)
               ? byDeadline(refused)
               : refused,
           );
@@ -1164,7 +1170,7 @@ function gateError(
   deadlineLimit: string,
 ): UniliveError {
   // The gate is the client's, which may be another copy of core than this HTTP layer's.
-  const error = GateDeadlineError.from(thrown) ?? GateStoreUnavailableError.from(thrown) ?? thrown;
+  const error = asGateDeadlineError(thrown) ?? asGateStoreUnavailableError(thrown) ?? thrown;
   if (error instanceof GateDeadlineError) {
     if (error.reason === 'paused') {
       const beyond =

@@ -143,23 +143,6 @@ function brandOf(value: unknown): string | undefined {
 /** The gate could not let a request start before its deadline; the HTTP layer reports it as a typed error. */
 export class GateDeadlineError extends Error {
   override readonly name = 'GateDeadlineError';
-  /**
-   * Whether `value` is a GateDeadlineError, made by this copy of core or another (`instanceof` tells only
-   * this copy's), read into this copy's class with the fields it holds; undefined when it is none.
-   */
-  static from(value: unknown): GateDeadlineError | undefined {
-    if (value instanceof GateDeadlineError) return value;
-    if (brandOf(value) !== 'deadline') return undefined;
-    const held = value as object;
-    const reason = fieldOf(held, 'reason', 'string');
-    if (typeof reason !== 'string' || !gateWaitReasons.includes(reason)) return undefined;
-    return new GateDeadlineError(
-      reason as GateWaitReason,
-      fieldOf(held, 'waitMs', 'number') as number | undefined,
-      fieldOf(held, 'store', 'string') as string | undefined,
-      fieldOf(held, 'maxPauseMs', 'number') as number | undefined,
-    );
-  }
   constructor(
     /** What held the request: the vendor's pause, the rate or the concurrency limit. */
     readonly reason: GateWaitReason,
@@ -181,16 +164,6 @@ export class GateDeadlineError extends Error {
  */
 export class GateStoreUnavailableError extends Error {
   override readonly name = 'GateStoreUnavailableError';
-  /** As {@link GateDeadlineError.from}: one made by any copy of core, read into this copy's class. */
-  static from(value: unknown): GateStoreUnavailableError | undefined {
-    if (value instanceof GateStoreUnavailableError) return value;
-    if (brandOf(value) !== 'store-unavailable') return undefined;
-    const store = fieldOf(value as object, 'store', 'string');
-    const reason = fieldOf(value as object, 'reason', 'string');
-    return typeof store === 'string' && typeof reason === 'string'
-      ? new GateStoreUnavailableError(store, reason)
-      : undefined;
-  }
   constructor(
     /** The store, as it names itself (never a password). */
     readonly store: string,
@@ -200,6 +173,37 @@ export class GateStoreUnavailableError extends Error {
     super(`${store} is unavailable (${reason})`);
     Object.defineProperty(this, gateRefusalMarker, { value: 'store-unavailable' });
   }
+}
+
+/**
+ * `value` as a {@link GateDeadlineError} when it is one, made by this copy of core or another (`instanceof`
+ * tells only this copy's), read into this copy's class with the fields it holds; undefined when it is none.
+ * (A function beside the class, not a static member: a class that names itself inside its body is renamed
+ * by the bundler, and its `name` would no longer be `GateDeadlineError`.)
+ */
+export function asGateDeadlineError(value: unknown): GateDeadlineError | undefined {
+  if (value instanceof GateDeadlineError) return value;
+  if (brandOf(value) !== 'deadline') return undefined;
+  const held = value as object;
+  const reason = fieldOf(held, 'reason', 'string');
+  if (typeof reason !== 'string' || !gateWaitReasons.includes(reason)) return undefined;
+  return new GateDeadlineError(
+    reason as GateWaitReason,
+    fieldOf(held, 'waitMs', 'number') as number | undefined,
+    fieldOf(held, 'store', 'string') as string | undefined,
+    fieldOf(held, 'maxPauseMs', 'number') as number | undefined,
+  );
+}
+
+/** As {@link asGateDeadlineError}, for a {@link GateStoreUnavailableError}. */
+export function asGateStoreUnavailableError(value: unknown): GateStoreUnavailableError | undefined {
+  if (value instanceof GateStoreUnavailableError) return value;
+  if (brandOf(value) !== 'store-unavailable') return undefined;
+  const store = fieldOf(value as object, 'store', 'string');
+  const reason = fieldOf(value as object, 'reason', 'string');
+  return typeof store === 'string' && typeof reason === 'string'
+    ? new GateStoreUnavailableError(store, reason)
+    : undefined;
 }
 
 /** Options of {@link createRequestGate} beyond the limits. */
