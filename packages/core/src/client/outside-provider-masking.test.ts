@@ -407,6 +407,64 @@ describe('an outside provider', () => {
     );
   });
 
+  // An error built with the provider's own secrets was taken as masked already, whatever was added to it
+  // after: a wrapper's `error.debugContext = { streamKey }` reached the caller in plain text (an outside
+  // probe of the contract suite; a logger copying an error's own fields would have written the key).
+  it('adds a field holding its secret to an error built with its own secrets, and the caller sees it masked', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        secrets,
+        anEncoding,
+        fc.constantFrom('plain field', 'nested field', 'symbol field'),
+        fc.constantFrom('get', 'create', 'update', 'delete', 'start', 'stop' as const),
+        async (secret, encoding, where, call) => {
+          const shown = encodings[encoding](secret);
+          const set = new SecretSet();
+          set.add(secret);
+          const provider: LiveStreamProvider = {
+            ...throwingProvider(secret, () => new Error('unused'), 'fresh-list'),
+            secrets: () => set.values(),
+          };
+          const fail = async () => {
+            const error = new NotFoundError({
+              provider: 'outside',
+              message: 'gone',
+              status: 404,
+              secrets: set,
+            });
+            const fields = error as unknown as Record<PropertyKey, unknown>;
+            if (where === 'plain field') fields.debugContext = shown;
+            else if (where === 'nested field') fields.debugContext = { request: { streamKey: shown } };
+            else fields[Symbol('context')] = [shown];
+            throw error;
+          };
+          Object.assign(provider, {
+            get: fail,
+            create: fail,
+            update: fail,
+            delete: fail,
+            start: fail,
+            stop: fail,
+          });
+          const client = createLiveStreamClient(provider);
+          const caught = await calls[call](client).then(
+            () => undefined,
+            (error: unknown) => error,
+          );
+          expect(NotFoundError.isInstance(caught)).toBe(true);
+          const seen = [
+            everything(caught),
+            ...Reflect.ownKeys(caught as object).map((key) =>
+              everything((caught as Record<PropertyKey, unknown>)[key]),
+            ),
+          ].join('\n');
+          expect(leaks(seen, secret)).toEqual([]);
+        },
+      ),
+      { numRuns: 120 },
+    );
+  });
+
   it('hides its secrets where a copy of fields misses them, and the client masks them all the same', async () => {
     const hidings = [
       'accessor',

@@ -2,7 +2,7 @@ import { inspect, types } from 'node:util';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SecretSet } from '../secrets.js';
+import { SecretSet, toRedactor } from '../secrets.js';
 import {
   AbortError,
   AuthenticationError,
@@ -20,6 +20,7 @@ import {
   copyError,
   type Delivery,
   errorTextLimits,
+  maskedError,
   servedOperation,
   UniliveError,
   withErrorFields,
@@ -421,6 +422,35 @@ const errorClasses = [
   ResponseShapeError,
   AbortError,
 ] as const;
+
+describe('maskedError on an error built with the same secrets', () => {
+  // Built with them, its fields were scrubbed then; what is added to it afterwards was not.
+  it('masks a field added after the error was built, or after it was last found clean, and keeps a clean one as it is', () => {
+    const set = new SecretSet();
+    set.add(streamKey);
+    const redactor = toRedactor(set);
+    const error = new NotFoundError({
+      provider: 'p',
+      message: `gone ${streamKey}`,
+      status: 404,
+      secrets: set,
+    });
+    expect(error.message).toBe('gone [REDACTED]');
+    expect(maskedError(error, redactor)).toBe(error);
+    expect(maskedError(error, redactor)).toBe(error);
+    const fields = error as unknown as Record<string, unknown>;
+    fields.note = 'nothing secret';
+    expect(maskedError(error, redactor)).toBe(error);
+    // The same number of fields as when it was last found clean, one of them new.
+    delete fields.note;
+    fields.debugContext = { streamKey };
+    const masked = maskedError(error, redactor) as unknown as Record<string, unknown>;
+    expect(masked).not.toBe(error);
+    expect(masked.debugContext).toEqual({ streamKey: '[REDACTED]' });
+    expect(NotFoundError.isInstance(masked)).toBe(true);
+    expect(maskedError(masked as unknown as NotFoundError, redactor)).toBe(masked);
+  });
+});
 
 describe('copies of an error keep its stack', () => {
   const classes = errorClasses;

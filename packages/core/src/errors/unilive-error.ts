@@ -599,12 +599,15 @@ const maskDepth = 8;
  * HTTP layer throws: the provider's own `secrets()` may hold values it never gave its errors.
  */
 export function maskedError<E extends UniliveError>(error: E, secrets: Redactor, depth = 0): E {
-  if (redactors.get(error) === secrets) return error;
+  // Symbol-keyed fields too: inspection prints them, and a symbol's description may be the secret.
+  const keys = Reflect.ownKeys(error);
+  // Built with these secrets, its own fields scrubbed then, and none added since it was last found clean: a
+  // field added after it was built (`error.debugContext = { streamKey }` by an outside provider's wrapper)
+  // is no field its constructor scrubbed, and is read below like any other.
+  if (redactors.get(error) === secrets && sameKeys(cleanKeys.get(error), keys)) return error;
   // Each changed field: its name, the name it takes in the copy (a secret name masked: an outside class's
   // `error[token] = …`) and its masked value.
   const changes: [PropertyKey, PropertyKey, unknown][] = [];
-  // Symbol-keyed fields too: inspection prints them, and a symbol's description may be the secret.
-  const keys = Reflect.ownKeys(error);
   const names = ownNames(() => keys.filter(isText));
   for (const key of keys) {
     if (typeof key === 'string' && ownTermFields.has(key)) continue;
@@ -628,7 +631,10 @@ export function maskedError<E extends UniliveError>(error: E, secrets: Redactor,
   const maskedCause =
     cause && Object.hasOwn(cause, 'value') ? maskCause(cause.value, secrets, depth + 1) : undefined;
   const causeChanged = cause !== undefined && maskedCause !== cause.value;
-  if (changes.length === 0 && maskedStack === stackText && !causeChanged) return error;
+  if (changes.length === 0 && maskedStack === stackText && !causeChanged) {
+    if (redactors.get(error) === secrets) cleanKeys.set(error, keys);
+    return error;
+  }
   const copy = copyError(error);
   for (const [key, name, value] of changes) {
     const enumerable = Object.getOwnPropertyDescriptor(error, key)?.enumerable === true;
@@ -653,7 +659,17 @@ export function maskedError<E extends UniliveError>(error: E, secrets: Redactor,
     );
   lockFields(copy);
   redactors.set(copy, secrets);
+  cleanKeys.set(copy, Reflect.ownKeys(copy));
   return copy;
+}
+
+// The own keys an error had when `maskedError` last found it clean under the secrets it was built with.
+const cleanKeys = new WeakMap<object, readonly PropertyKey[]>();
+
+function sameKeys(before: readonly PropertyKey[] | undefined, now: readonly PropertyKey[]): boolean {
+  if (before === undefined || before.length !== now.length) return false;
+  for (let index = 0; index < now.length; index += 1) if (before[index] !== now[index]) return false;
+  return true;
 }
 
 /**
