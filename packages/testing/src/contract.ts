@@ -874,6 +874,13 @@ export function runLiveStreamContract(options: ContractOptions): void {
         quiet(ready, 'ready after start');
         expect(ready.state).toBe('ready');
         expect(ready.id).toBe(id());
+        // The vendor's own broadcasting call, where the provider has one, says no video on a stream no encoder
+        // pushes to: one answering true would end every waitForBroadcast at once. Asked of a live backend
+        // only (recorded exchanges hold no such call).
+        if (typeof harness.provider.getBroadcasting === 'function' && harness.supports === undefined) {
+          const broadcasting = await harness.provider.getBroadcasting(id());
+          expect(broadcasting, 'getBroadcasting with no encoder pushing').not.toBe(true);
+        }
       });
 
       it('start again on a ready stream returns it: lifecycle calls are idempotent', async () => {
@@ -970,10 +977,25 @@ export function runLiveStreamContract(options: ContractOptions): void {
           return context.skip('the backend has no recorded exchanges for this step');
         await prepare('create-settings', undefined);
         const made: string[] = [];
+        // Each stream's ingest addresses (its URL and stream key together): one stream's endpoints may share
+        // one, two streams never, or an encoder set up for one would publish into the other. The key alone
+        // may be shared where the URL names the stream (videosdk v2's WHIP takes the account's token).
+        const addressesOf = new Map<string, string>();
+        const ownKeys = (stream: LiveStream) => {
+          const addresses = new Set(
+            stream.ingest.map((endpoint) => `${endpoint.url}\n${endpoint.streamKey ?? ''}`),
+          );
+          for (const address of addresses) {
+            const holder = addressesOf.get(address);
+            expect(holder, `the ingest address of ${idOf(stream)} is also ${holder}'s`).toBeUndefined();
+            addressesOf.set(address, idOf(stream));
+          }
+        };
         try {
           for (const protocol of caps().ingestProtocols) {
             const stream = await client.create({ name: input.name, ingestProtocol: protocol });
             made.push(idOf(stream));
+            ownKeys(stream);
             // An answer without its ingest details says so with an incomplete-answer warning (the rule for
             // every adapter); otherwise the protocol asked for is among the endpoints.
             const incomplete = (stream.warnings ?? []).some(
@@ -1009,6 +1031,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
             const outcome = await client.create(value).then(
               (stream) => {
                 made.push(idOf(stream));
+                ownKeys(stream);
                 return (stream.warnings ?? []).some(
                   (warning) => warning.type === 'unsupported-setting' && warning.setting === field,
                 )
@@ -1708,6 +1731,23 @@ export function runLiveStreamContract(options: ContractOptions): void {
           }
         });
       }
+
+      // Last, as it may stop the subject on the way (a vendor that deletes only a stopped stream). A delete
+      // swallowing the vendor's 5xx tells the caller a stream is gone that may still run, and bill.
+      it('a persistent 5xx on delete becomes ProviderUnavailableError: the stream is never reported deleted', async (context) => {
+        if (!harness.clearFaults)
+          return context.skip('the backend cannot drop the faults a delete leaves unused');
+        if (!(await fault('delete', { type: 'server-error', status: 500, times: 3 })))
+          return context.skip('no 500 on delete');
+        try {
+          const error = await captureError(() => client.delete(subjectRef ?? ''));
+          expectTyped(error, ProviderUnavailableError, 500, ['unknown'], 'delete');
+        } finally {
+          await harness.clearFaults();
+        }
+        // Still there, as the error says it may be.
+        expect(idOf(await client.get(subjectRef ?? ''))).toBe(subjectRef);
+      });
     });
 
     describe('paging', () => {

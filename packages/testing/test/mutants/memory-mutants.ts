@@ -460,6 +460,39 @@ export const mutants: Record<string, Mutant> = {
     fails: ['create returns a well-formed stream', 'get returns the same stream', 'start makes it ready'],
   },
 
+  // A call of the vendor's own for broadcasting, mapped as if video always arrived: every waitForBroadcast
+  // would end at once.
+  'getBroadcasting always true': {
+    mutate: (provider) => ({ ...copy(provider), getBroadcasting: async () => true }),
+    fails: ['start makes it ready'],
+  },
+
+  // Every stream handed the ingest of the first one made: an encoder set up for one publishes into another.
+  'every stream given the first stream ingest': {
+    mutate: (provider) => {
+      let first: LiveStream['ingest'] | undefined;
+      return mapStreams(provider, (stream) => {
+        first ??= stream.ingest;
+        return { ...stream, ingest: first };
+      });
+    },
+    fails: ['what the capabilities claim is what create does'],
+  },
+
+  // A delete that reports done whatever the vendor answered: a stream that may still run, and bill, is
+  // taken for gone.
+  'delete reports done on a 5xx': {
+    mutate: (provider) => ({
+      ...copy(provider),
+      delete: (id, options) =>
+        provider.delete(id, options).catch((error: unknown) => {
+          if (UniliveError.isInstance(error) && (error.status ?? 0) >= 500) return undefined;
+          throw error;
+        }),
+    }),
+    fails: ['a persistent 5xx on delete'],
+  },
+
   // An HLS URL naming a playlist the backend never writes.
   'HLS URL names another playlist': {
     mutate: (provider) =>
