@@ -2042,6 +2042,17 @@ export function runLiveStreamContract(options: ContractOptions): void {
         const flagged = created.warnings?.filter((warning) => warning.type === 'read-back-failed') ?? [];
         expect(flagged).toHaveLength(readBack ? 1 : 0);
         expect(created.ingest.length).toBeGreaterThan(0);
+        // Where the vendor restreams, a read of the stream reports its targets: left out, a caller reading it
+        // back would take it for a stream with none. Read of a live backend once the planned faults are gone
+        // (recorded exchanges hold no such read).
+        if (harness.supports === undefined && harness.clearFaults) {
+          await harness.clearFaults();
+          const read = await client.get(idOf(created));
+          expect(
+            read.restream?.map((target) => target.url),
+            'get of a stream created with restream targets (capabilities.restream)',
+          ).toEqual(contractRestreamInput.restream.map((target) => target.url));
+        }
         // The targets' stream keys are secrets as the ingest's are: given, and as the vendor answers them.
         expectSecretsExposed(harness.provider, {
           ...streamSecretsOf(created),
