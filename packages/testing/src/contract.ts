@@ -2113,6 +2113,22 @@ export function runLiveStreamContract(options: ContractOptions): void {
         expect({ start, stop }, `lifecycle ${lifecycle}`).toEqual(expected);
       });
 
+      // `updatable` lists the fields an update carries out among those the other capabilities claim: one
+      // they do not (restream where `restream` is false) would promise a change no create can make, and a
+      // registry routing by capability would trust it. `name` is the exception: a vendor that does not keep
+      // a name on every stream (`names` false, LiveAPI) may still be sent one, as on create.
+      it('every field updatable lists is one the other capabilities claim', () => {
+        const claimed = {
+          name: true,
+          recording: caps().recording,
+          restream: caps().restream,
+          region: caps().regions,
+          lowLatency: caps().lowLatency,
+        } as const;
+        for (const field of caps().updatable ?? [])
+          expect(claimed[field], `updatable lists ${field}, which capabilities do not claim`).toBe(true);
+      });
+
       it('every playback protocol the capabilities list is one the provider returned', async (context) => {
         // Some endpoints exist only while video arrives (an RTMP pull URL): only a suite that saw a stream
         // live has seen them all. Without real media, a backend that can mark an encoder connected shows

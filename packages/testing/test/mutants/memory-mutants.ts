@@ -479,6 +479,19 @@ export const mutants: Record<string, Mutant> = {
     fails: ['what the capabilities claim is what create does'],
   },
 
+  // An update promised for a field no create can set: a registry routing by capability would trust it.
+  'updatable lists restream without restream': {
+    mutate: (provider) => ({
+      ...copy(provider),
+      capabilities: {
+        ...provider.capabilities,
+        restream: false,
+        updatable: [...(provider.capabilities.updatable ?? []), 'restream'],
+      },
+    }),
+    fails: ['every field updatable lists is one the other capabilities claim'],
+  },
+
   // A delete that reports done whatever the vendor answered: a stream that may still run, and bill, is
   // taken for gone.
   'delete reports done on a 5xx': {
