@@ -6,6 +6,7 @@ import {
   environmentView,
   InvalidInputError,
   knownValuesRedactor,
+  nearestName,
   onceListenerOptions,
   type Redactor,
   UniliveError,
@@ -134,6 +135,14 @@ function flagOf(message: string): string {
   return /^--?[a-z]+(-[a-z]+)*$/.test(flag) ? flag : '(not shown: it is not an option name)';
 }
 
+/** ` (did you mean --name?)` for the option of `command` nearest the flag name `typed`, or nothing. */
+function nearestOptionOf(command: Command, typed: string): string {
+  if (!/^--[a-z]+(-[a-z]+)*$/.test(typed)) return '';
+  const names = command.options.flatMap((option) => (option.long ? [option.long.slice(2)] : []));
+  const nearest = nearestName(typed.slice(2), names);
+  return nearest === undefined ? '' : ` (did you mean --${nearest}?)`;
+}
+
 /**
  * An option written in camelCase as the library's own option is (`--pageSize`, `--timeoutMs=5`) whose
  * kebab-case form is an option of `command` (`--page-size`): the name typed, shown because it spells a
@@ -199,7 +208,13 @@ function parseErrorLine(error: CommanderError, command: Command | undefined, pro
       }
       const kebab = kebabOptionOf(command ?? program, given);
       if (kebab) return `${where}: unknown option ${kebab.given} (did you mean ${kebab.option}?)`;
-      return `${where}: unknown option ${flag}${suggestionOf(error.message)}`;
+      // commander looks for the nearest option in the whole token, the value after `=` included
+      // (`--x=secret` drew "did you mean --secret?", telling what the value looks like): with a value, the
+      // nearest is looked for by the name alone.
+      const suggestion = given.includes('=')
+        ? nearestOptionOf(command ?? program, given.split('=')[0] ?? '')
+        : suggestionOf(error.message);
+      return `${where}: unknown option ${flag}${suggestion}`;
     }
     case optionAsValueCode: {
       const option = optionOf(error.message);

@@ -129,7 +129,8 @@ describe('usage errors', () => {
     const { run, err, out } = harness();
     expect(await run('list', '--tokn=s3cr3t-value')).toBe(2);
     expect(err).toEqual([
-      'unilive list: unknown option --tokn',
+      // The nearest option to the name typed, never to the value.
+      'unilive list: unknown option --tokn (did you mean --token?)',
       'Usage: unilive list [options]',
       'Run "unilive list --help" for every option.',
     ]);
@@ -197,6 +198,22 @@ describe('usage errors', () => {
       expect(err[0]).toMatch(/^unilive: --page-size expects a whole number/);
     }
     expect(pageSizes).toHaveLength(2);
+  });
+
+  // commander looked for the nearest option in the whole token: `--x=secret` drew "did you mean --secret?",
+  // telling an onlooker what the value looks like.
+  it('suggests an option from the name typed alone, never from the value after =', async () => {
+    for (const [typed, line] of [
+      ['--x=secret', 'unilive list: unknown option --x'],
+      ['--zz=json', 'unilive list: unknown option --zz'],
+      ['--q=limit', 'unilive list: unknown option --q'],
+      ['--limt=5', 'unilive list: unknown option --limt (did you mean --limit?)'],
+      ['--limt', 'unilive list: unknown option --limt (did you mean --limit?)'],
+    ] as const) {
+      const { run, err } = harness();
+      expect(await run('list', typed)).toBe(2);
+      expect(err[0]).toBe(line);
+    }
   });
 
   it('--config - reads the configuration from standard input; UNILIVE_CONFIG=- names a file', async () => {

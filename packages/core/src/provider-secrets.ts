@@ -211,11 +211,13 @@ function sameList(answer: SecretSet | readonly string[], values: readonly string
  * value marked as one of our errors that cannot be read through (a field that throws, a proxy whose traps
  * throw) becomes a `UniliveError` of its own naming the provider and operation it gave, masked: a field
  * that throws once may give a secret the next time, and a proxy may answer the caller what it refused us.
+ * `detach` (an outside provider's error): always a copy, never the object the provider holds (which it may
+ * change after, or a proxy may answer otherwise at the next read), printed as this library prints its own.
  */
-export function maskedFailure(error: unknown, redactor: Redactor): unknown {
+export function maskedFailure(error: unknown, redactor: Redactor, detach = false): unknown {
   if (!UniliveError.isInstance(error)) return error;
   try {
-    return maskedError(error, redactor);
+    return maskedError(error, redactor, 0, detach);
   } catch {
     return unreadableError(error, redactor);
   }

@@ -907,7 +907,7 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       if (sent.length === 0) throw error;
       const redactor = combinedRedactor([this.redactor(), knownValuesRedactor(sent)]);
       throw UniliveError.isInstance(error)
-        ? maskedFailure(error, redactor)
+        ? maskedFailure(error, redactor, this.#checksAnswers)
         : this.unexpected(operation, error, redactor);
     }
   }
@@ -1130,7 +1130,8 @@ class DefaultLiveStreamClient implements LiveStreamClient {
   // with the set it exposes is passed on as it is (see maskedError), so this costs nothing for adapters
   // that mask as they build, and is only ever paid on a failure.
   private masked(error: UniliveError): UniliveError {
-    return maskedFailure(error, this.redactor()) as UniliveError;
+    // An outside provider's: a copy of its own, never the object the provider holds (see maskedFailure).
+    return maskedFailure(error, this.redactor(), this.#checksAnswers) as UniliveError;
   }
 
   // A stream's warnings masked by the provider's secrets, as its errors are; nothing to do without any.
@@ -1386,7 +1387,7 @@ function maskedHttpEvent<E extends object>(event: E, redactor: Redactor): E {
   const masked = { ...event } as Record<string, unknown>;
   for (const [key, value] of Object.entries(masked)) {
     if (typeof value === 'string') masked[key] = redactStable(redactor, value);
-    else if (key === 'error') masked[key] = maskedFailure(value, redactor);
+    else if (key === 'error') masked[key] = maskedFailure(value, redactor, true);
     // A field of its own an outside provider added (the headers it sent, details of an answer).
     else masked[key] = maskedValue(value, redactor);
   }

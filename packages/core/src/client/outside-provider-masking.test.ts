@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fakeProvider } from '../../test/fake-provider.js';
@@ -457,6 +458,103 @@ describe('an outside provider', () => {
             ...Reflect.ownKeys(caught as object).map((key) =>
               everything((caught as Record<PropertyKey, unknown>)[key]),
             ),
+          ].join('\n');
+          expect(leaks(seen, secret)).toEqual([]);
+        },
+      ),
+      { numRuns: 120 },
+    );
+  });
+
+  // Its error printed itself with a toJSON or an inspection of its own (own fields, or its class's), which
+  // showed a key no field held; and the caller was handed the provider's own object, which the provider
+  // changed afterwards or answered through a proxy otherwise at the next read (an outside probe).
+  it('prints its error its own way, changes it after throwing or throws a proxy, and the caller still sees no secret', async () => {
+    class SelfPrinting extends ProviderUnavailableError {
+      static override readonly kind: string = 'SelfPrinting';
+      override toJSON() {
+        return { ...super.toJSON(), context: printed };
+      }
+      override toString() {
+        return `SelfPrinting ${printed}`;
+      }
+      [inspect.custom]() {
+        return `SelfPrinting(${printed})`;
+      }
+    }
+    let printed = '';
+    await fc.assert(
+      fc.asyncProperty(
+        secrets,
+        anEncoding,
+        fc.constantFrom(
+          'own toJSON',
+          'own inspection',
+          'own toString',
+          'its class prints',
+          'changed after',
+          'a proxy',
+        ),
+        fc.constantFrom('client', 'registry'),
+        async (secret, encoding, how, through) => {
+          const shown = encodings[encoding](secret);
+          printed = shown;
+          let thrown: object | undefined;
+          const make = (): object => {
+            if (how === 'its class prints')
+              return new SelfPrinting({ provider: 'outside', operation: 'get', message: 'failed' });
+            const error = new ProviderUnavailableError({
+              provider: 'outside',
+              operation: 'get',
+              message: 'failed',
+            });
+            const fields = error as unknown as Record<PropertyKey, unknown>;
+            if (how === 'own toJSON') fields.toJSON = () => ({ context: shown });
+            else if (how === 'own inspection') fields[inspect.custom] = () => `context ${shown}`;
+            else if (how === 'own toString') fields.toString = () => `context ${shown}`;
+            else if (how === 'changed after') queueMicrotask(() => Object.assign(error, { context: shown }));
+            else {
+              let reads = 0;
+              return new Proxy(error, {
+                get: (target, key, receiver) =>
+                  key === 'context'
+                    ? reads++ === 0
+                      ? 'harmless'
+                      : shown
+                    : Reflect.get(target, key, receiver),
+              });
+            }
+            return error;
+          };
+          const provider: LiveStreamProvider = {
+            ...throwingProvider(secret, () => new Error('unused'), 'fresh-list'),
+            get: async () => {
+              thrown = make();
+              throw thrown;
+            },
+          };
+          const { heard, hooks } = recording('onError');
+          const caller =
+            through === 'client'
+              ? createLiveStreamClient(provider, { hooks })
+              : createLiveStreamRegistry({ providers: { a: provider }, hooks });
+          const caught = await caller.get(through === 'client' ? 's1' : 'a:s1').then(
+            () => undefined,
+            (error: unknown) => error,
+          );
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          expect(ProviderUnavailableError.isInstance(caught)).toBe(true);
+          // The caller's own copy: what the provider does to its object after is not the caller's.
+          expect(caught).not.toBe(thrown);
+          const fields = caught as Record<PropertyKey, unknown>;
+          const seen = [
+            everything(caught),
+            String(caught),
+            `${caught}`,
+            String(fields.context),
+            String(fields.context),
+            ...Reflect.ownKeys(caught as object).map((key) => everything(fields[key])),
+            everything(heard),
           ].join('\n');
           expect(leaks(seen, secret)).toEqual([]);
         },

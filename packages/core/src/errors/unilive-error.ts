@@ -598,12 +598,19 @@ const maskDepth = 8;
  * eight levels becomes `[REDACTED]`. How the client re-masks what a provider not built on this library's
  * HTTP layer throws: the provider's own `secrets()` may hold values it never gave its errors.
  */
-export function maskedError<E extends UniliveError>(error: E, secrets: Redactor, depth = 0): E {
+export function maskedError<E extends UniliveError>(
+  error: E,
+  secrets: Redactor,
+  depth = 0,
+  detach = false,
+): E {
   // Symbol-keyed fields too: inspection prints them, and a symbol's description may be the secret.
   const keys = Reflect.ownKeys(error);
   // Built with these secrets, its own fields scrubbed then, and none added since it was last found clean: a
   // field added after it was built (`error.debugContext = { streamKey }` by an outside provider's wrapper)
   // is no field its constructor scrubbed, and is read below like any other.
+  // An error its provider built with the secrets it exposes, untouched since, is its provider's own masking
+  // and is passed on as it is, detached or not (nothing to pay for adapters that mask as they build).
   if (redactors.get(error) === secrets && sameKeys(cleanKeys.get(error), keys)) return error;
   // Each changed field: its name, the name it takes in the copy (a secret name masked: an outside class's
   // `error[token] = …`) and its masked value.
@@ -631,7 +638,12 @@ export function maskedError<E extends UniliveError>(error: E, secrets: Redactor,
   const maskedCause =
     cause && Object.hasOwn(cause, 'value') ? maskCause(cause.value, secrets, depth + 1) : undefined;
   const causeChanged = cause !== undefined && maskedCause !== cause.value;
-  if (changes.length === 0 && maskedStack === stackText && !causeChanged) {
+  // Detached (an outside provider's), it stays the same object only when its provider built it with these
+  // secrets and it prints as this library prints (an own toJSON or inspection added after could show what
+  // no field holds).
+  const kept =
+    !detach || (redactors.get(error) === secrets && !keys.some((key) => printerKeys.includes(key)));
+  if (kept && changes.length === 0 && maskedStack === stackText && !causeChanged) {
     if (redactors.get(error) === secrets) cleanKeys.set(error, keys);
     return error;
   }
@@ -657,10 +669,50 @@ export function maskedError<E extends UniliveError>(error: E, secrets: Redactor,
       'cause',
       dataProperty(maskedCause, { enumerable: cause?.enumerable === true, configurable: true }),
     );
+  if (detach) printedAsBase(copy);
   lockFields(copy);
   redactors.set(copy, secrets);
   cleanKeys.set(copy, Reflect.ownKeys(copy));
   return copy;
+}
+
+// How an error is printed, as UniliveError prints one: an outside provider's error may print itself with
+// a `toJSON`, an inspection or a `toString` of its own (an own field, or its class's), which may show what
+// no field holds (a stream key in a closure). On its detached copy each is the base's, and masking what the
+// fields hold is what masks what it prints. Changed only where the copy would otherwise print otherwise.
+const printerKeys: readonly PropertyKey[] = [
+  'toJSON',
+  inspectCustom,
+  'toString',
+  'valueOf',
+  Symbol.toPrimitive,
+];
+
+function printedAsBase(copy: object): void {
+  const base: [PropertyKey, unknown][] = [
+    ['toJSON', UniliveError.prototype.toJSON],
+    [inspectCustom, (UniliveError.prototype as unknown as Record<symbol, unknown>)[inspectCustom]],
+    ['toString', Error.prototype.toString],
+    ['valueOf', Object.prototype.valueOf],
+    // Left undefined, a conversion to text or number takes toString or valueOf, as for any error.
+    [Symbol.toPrimitive, undefined],
+  ];
+  for (const [key, printer] of base) {
+    let printed: unknown;
+    try {
+      Reflect.deleteProperty(copy, key);
+      printed = (copy as Record<PropertyKey, unknown>)[key];
+    } catch {
+      printed = Symbol('unreadable');
+    }
+    if (printed !== printer)
+      Object.defineProperty(copy, key, {
+        value: printer,
+        writable: true,
+        configurable: true,
+        enumerable: false,
+      });
+  }
 }
 
 // The own keys an error had when `maskedError` last found it clean under the secrets it was built with.

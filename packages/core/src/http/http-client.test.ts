@@ -349,6 +349,25 @@ describe('createHttpClient', () => {
       `test-vendor create: the connection to ${new URL(origin).host} failed before an answer came (ECONNRESET): whether the request was carried out is unknown`,
       'unknown',
     ]);
+    // A change sent with PUT or DELETE, asked again as idempotent, may have been carried out all the same.
+    for (const method of ['PUT', 'DELETE'] as const) {
+      const scope = nock(origin);
+      for (let attempt = 0; attempt < 3; attempt += 1)
+        scope.intercept('/api/v2/s', method).replyWithError(reset());
+      const lost = await failure(() =>
+        client().request({
+          operation: method === 'PUT' ? 'start' : 'delete',
+          method,
+          path: 's',
+          schema,
+          options: { runtime: { sleep: async () => {} } },
+        }),
+      );
+      expect([lost.message, lost.delivery]).toEqual([
+        `test-vendor ${method === 'PUT' ? 'start' : 'delete'}: the connection to ${new URL(origin).host} failed before an answer came (ECONNRESET): whether the request was carried out is unknown`,
+        'unknown',
+      ]);
+    }
     nock(origin).post('/api/v2/s').replyWithError(refused()).post('/api/v2/s').replyWithError(refused());
     const unreached = await failure(() => createOn(client({ retry: { maxRetries: 1 } })));
     expect([unreached.message, unreached.delivery]).toEqual([

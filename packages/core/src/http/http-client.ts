@@ -957,7 +957,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
                   ? `${settings.provider} ${named}: ${host} answered something that is not valid HTTP (${malformed})`
                   : notSent
                     ? `${settings.provider} ${named}: could not reach ${host} (${code})`
-                    : `${settings.provider} ${named}: ${lost}${idempotent ? '' : ': whether the request was carried out is unknown'}`,
+                    : `${settings.provider} ${named}: ${lost}${method === 'GET' ? '' : ': whether the request was carried out is unknown'}`,
               cause: caught,
               delivery: outcome(delivery),
             }),
