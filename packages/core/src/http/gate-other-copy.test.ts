@@ -1,13 +1,9 @@
 import fc from 'fast-check';
-import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { virtualTime } from '../../test/virtual-time.js';
+import { gatedGet, vendorKey, virtualTime } from '../../test/virtual-time.js';
 import { ProviderUnavailableError, RateLimitError, TimeoutError } from '../errors/errors.js';
 import type { UniliveError } from '../errors/unilive-error.js';
-import { SecretSet } from '../secrets.js';
-import { gateKeyOf } from './gate-key.js';
 import type { GateStore } from './gate-store.js';
-import { createHttpClient } from './http-client.js';
 import * as thisCopy from './request-gate.js';
 
 // An application may hold two copies of core: the client from one (the application's), the HTTP layer an
@@ -16,38 +12,6 @@ import * as thisCopy from './request-gate.js';
 // The same module imported under another URL is another copy, with classes of its own.
 const otherCopyUrl = './request-gate.js?another-copy-of-core';
 const otherCopy = (await import(/* @vite-ignore */ otherCopyUrl)) as typeof thisCopy;
-
-const vendorKey = gateKeyOf('test-vendor', 'https://api.vendor.test/', undefined);
-
-/** A GET through this copy's HTTP layer, drawing on `gate`: what it ended in, and the requests it sent. */
-async function gatedGet(
-  gate: thisCopy.RequestGate,
-  time: ReturnType<typeof virtualTime>,
-  totalTimeoutMs: number,
-) {
-  let sent = 0;
-  const http = createHttpClient({
-    provider: 'test-vendor',
-    baseUrl: 'https://api.vendor.test',
-    headers: () => ({}),
-    secrets: new SecretSet(),
-    totalTimeoutMs,
-    fetch: (async () => {
-      sent += 1;
-      return new Response('{"id":"a"}', { headers: { 'content-type': 'application/json' } });
-    }) as typeof fetch,
-  });
-  const result = await http
-    .request({
-      operation: 'get',
-      method: 'GET',
-      path: 'streams/a',
-      schema: v.looseObject({ id: v.string() }),
-      options: { runtime: { gate, clock: time.clock, sleep: time.sleep } },
-    })
-    .catch((caught: unknown) => caught as UniliveError);
-  return { result, sent };
-}
 
 describe("a gate made by another copy of core than the HTTP layer's", () => {
   it('is another copy here: its refusals are not instances of this copy’s classes', async () => {
@@ -61,13 +25,13 @@ describe("a gate made by another copy of core than the HTTP layer's", () => {
         const time = virtualTime();
         const gate = otherCopy.createRequestGate({}, time.clock, time.sleep);
         gate.pause(time.clock() + pausedMs, await vendorKey);
-        const { result, sent } = await gatedGet(gate, time, 10_000);
+        const { result, requests } = await gatedGet(gate, time, { totalTimeoutMs: 10_000 });
         expect(RateLimitError.isInstance(result)).toBe(true);
         expect(result).toMatchObject({ retryAfterMs: pausedMs, delivery: 'not-sent', operation: 'get' });
         expect((result as UniliveError).message).toBe(
           `test-vendor: the vendor's rate limit holds requests for ${Math.ceil(pausedMs / 1000)} s more (after a 429), past this call's deadline; not sent`,
         );
-        expect(sent).toBe(0);
+        expect(requests).toEqual([]);
       }),
       { numRuns: 25 },
     );
@@ -82,7 +46,7 @@ describe("a gate made by another copy of core than the HTTP layer's", () => {
       const gate = otherCopy.createRequestGate(limits, time.clock, time.sleep);
       // The one token, or the one slot, held by a call still running.
       await gate.acquire({ key: await vendorKey, deadline: time.clock() + 60_000 });
-      const { result, sent } = await gatedGet(gate, time, 500);
+      const { result, requests } = await gatedGet(gate, time, { totalTimeoutMs: 500 });
       expect(TimeoutError.isInstance(result)).toBe(true);
       expect((result as UniliveError).delivery).toBe('not-sent');
       expect((result as UniliveError).message).toMatch(
@@ -90,7 +54,7 @@ describe("a gate made by another copy of core than the HTTP layer's", () => {
           `^test-vendor: the client's rateLimit \\(${name}\\) could not let the request start before `,
         ),
       );
-      expect(sent).toBe(0);
+      expect(requests).toEqual([]);
     }
   });
 
@@ -109,12 +73,12 @@ describe("a gate made by another copy of core than the HTTP layer's", () => {
       onUnavailable: 'fail',
     };
     const gate = otherCopy.createRequestGate({ requestsPerSecond: 5, store }, time.clock, time.sleep);
-    const { result, sent } = await gatedGet(gate, time, 10_000);
+    const { result, requests } = await gatedGet(gate, time, { totalTimeoutMs: 10_000 });
     expect(ProviderUnavailableError.isInstance(result)).toBe(true);
     expect((result as UniliveError).message).toBe(
       'test-vendor: the rate limit store (Redis at 127.0.0.1:6379) is unavailable (ECONNREFUSED) and rateLimit is set to fail then; not sent',
     );
-    expect(sent).toBe(0);
+    expect(requests).toEqual([]);
   });
 
   it('a look-alike carrying the mark with fields of the wrong types is no refusal of the gate', () => {

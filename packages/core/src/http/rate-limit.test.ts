@@ -1,21 +1,17 @@
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { virtualTime } from '../../test/virtual-time.js';
+import { gatedGet, vendorKey, virtualTime } from '../../test/virtual-time.js';
 import { AbortError, RateLimitError, TimeoutError } from '../errors/errors.js';
 import type { UniliveError } from '../errors/unilive-error.js';
 import type { CallOptions } from '../provider.js';
 import type { Sleep } from '../runtime.js';
 import { SecretSet } from '../secrets.js';
-import { gateKeyOf } from './gate-key.js';
 import { createHttpClient } from './http-client.js';
 import { createRequestGate } from './request-gate.js';
 import { parseRetryAfter, retryAfterCeilingMs } from './retry-policy.js';
 
 const schema = v.looseObject({ id: v.string() });
-
-// The budget the test vendor's client draws on: its base URL's, as it names no account.
-const vendorKey = gateKeyOf('test-vendor', 'https://api.vendor.test/', undefined);
 
 function vendor(answers: (() => Response)[]) {
   const requests: string[] = [];
@@ -54,36 +50,6 @@ function getOn(http: ReturnType<typeof vendor>['http'], time: ReturnType<typeof 
 const ok = () =>
   new Response(JSON.stringify({ id: 'a' }), { headers: { 'content-type': 'application/json' } });
 const tooMany = (headers: Record<string, string>) => () => new Response('{}', { status: 429, headers });
-
-/** A GET of `streams/a` by a client of the test vendor with `settings`, drawing on `gate`: what it ended in and sent. */
-async function gatedGet(
-  gate: ReturnType<typeof createRequestGate>,
-  time: ReturnType<typeof virtualTime>,
-  settings: { totalTimeoutMs: number; retry?: { maxRetryAfterMs: number } },
-) {
-  const requests: string[] = [];
-  const http = createHttpClient({
-    provider: 'test-vendor',
-    baseUrl: 'https://api.vendor.test',
-    headers: () => ({}),
-    secrets: new SecretSet(),
-    ...settings,
-    fetch: (async () => {
-      requests.push('GET /streams/a');
-      return ok();
-    }) as typeof fetch,
-  });
-  const result = await http
-    .request({
-      operation: 'get',
-      method: 'GET',
-      path: 'streams/a',
-      schema,
-      options: { runtime: { gate, clock: time.clock, sleep: time.sleep } },
-    })
-    .catch((caught: unknown) => caught as UniliveError);
-  return { result, requests };
-}
 
 describe('rate-limit pauses', () => {
   it('a Retry-After of a day fails the call and pauses the others no longer than maxRetryAfterMs', async () => {
