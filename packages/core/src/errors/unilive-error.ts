@@ -606,11 +606,10 @@ export function maskedError<E extends UniliveError>(
 ): E {
   // Symbol-keyed fields too: inspection prints them, and a symbol's description may be the secret.
   const keys = Reflect.ownKeys(error);
-  // Built with these secrets, its own fields scrubbed then, and none added since it was last found clean: a
-  // field added after it was built (`error.debugContext = { streamKey }` by an outside provider's wrapper)
-  // is no field its constructor scrubbed, and is read below like any other.
-  // An error its provider built with the secrets it exposes, untouched since, is its provider's own masking
-  // and is passed on as it is, detached or not (nothing to pay for adapters that mask as they build).
+  // Built with these secrets (its provider's own masking, as it built it), and no field added since it was
+  // last found clean: passed on as it is, detached or not, so adapters that mask as they build pay nothing.
+  // A field added after (`error.debugContext = { streamKey }` by an outside provider's wrapper) is none its
+  // constructor scrubbed, and is read below like any other.
   if (redactors.get(error) === secrets && sameKeys(cleanKeys.get(error), keys)) return error;
   // Each changed field: its name, the name it takes in the copy (a secret name masked: an outside class's
   // `error[token] = …`) and its masked value.
