@@ -263,6 +263,18 @@ export interface ContractOptions {
   wait?: { timeoutMs?: number; intervalMs?: number; maxIntervalMs?: number };
 }
 
+/** A deep copy of `value` with every object in it frozen: a write into it throws in strict code. */
+function frozenCopy<T>(value: T): T {
+  const copy = structuredClone(value);
+  const freeze = (item: unknown) => {
+    if (typeof item !== 'object' || item === null || Object.isFrozen(item)) return;
+    Object.freeze(item);
+    for (const child of Object.values(item)) freeze(child);
+  };
+  freeze(copy);
+  return copy;
+}
+
 /**
  * The one rule for a name, on every adapter: the stream comes back with the name asked for, or, where the
  * vendor keeps none (`capabilities.names` false: videosdk v2 rooms, LiveAPI answers without one), without
@@ -939,6 +951,28 @@ export function runLiveStreamContract(options: ContractOptions): void {
         expect((error as UniliveError).operation).toBe('delete');
         expect((error as UniliveError).delivery).toBe('refused');
         expect((error as NotFoundError).streamId).toBe(id());
+      });
+
+      // A provider called directly is handed the caller's own objects: one that writes into them (a default
+      // filled in, a list emptied) changes what the caller holds, which a client, copying its input, hides.
+      it('a provider called directly never writes into the input it is given', async (context) => {
+        if (harness.client !== undefined || harness.supports !== undefined)
+          return context.skip('only a provider called directly on a live backend');
+        const given = frozenCopy({ ...input, name: `${input.name} frozen` });
+        const before = JSON.stringify(given);
+        const stream = await harness.provider.create(given);
+        try {
+          expect(stream, 'create answers with the input object').not.toBe(given);
+          expect(JSON.stringify(given)).toBe(before);
+          if (caps().update && caps().names) {
+            const patch = frozenCopy({ name: `${input.name} frozen again` });
+            const updated = await harness.provider.update(stream.id, patch);
+            expect(updated, 'update answers with the patch object').not.toBe(patch);
+            expect(patch).toEqual({ name: `${input.name} frozen again` });
+          }
+        } finally {
+          if (caps().delete) await harness.provider.delete(stream.id).catch(() => undefined);
+        }
       });
 
       it('what the capabilities claim is what create does: each listed ingest protocol, low latency, regions, recording always on', async (context) => {

@@ -492,6 +492,18 @@ export const mutants: Record<string, Mutant> = {
     fails: ['every field updatable lists is one the other capabilities claim'],
   },
 
+  // A create that fills a default into the caller's own input object.
+  'create writes into its input': {
+    mutate: (provider) => ({
+      ...copy(provider),
+      create: (input, options) => {
+        (input as { recording?: boolean }).recording ??= false;
+        return provider.create(input, options);
+      },
+    }),
+    fails: ['never writes into the input it is given'],
+  },
+
   // A delete that reports done whatever the vendor answered: a stream that may still run, and bill, is
   // taken for gone.
   'delete reports done on a 5xx': {
