@@ -1256,6 +1256,32 @@ export function runLiveStreamContract(options: ContractOptions): void {
       // Every call about one stream names it when it ends in NotFoundError, whichever of its requests the
       // vendor answered 404: the stream's id, as the provider was given it, as a field (never in `toJSON`).
       // Each call is faulted on the request it makes, and must end in that error: none may pass by succeeding.
+      // A client names every error by the call it was given, whatever the provider wrote: only a provider
+      // called directly shows its own `operation`, which the docs hold to be the call's as well.
+      it('a provider called directly names its NotFoundError by the call made', async (context) => {
+        const calls: { call: 'get' | 'delete'; run: () => Promise<unknown> }[] = [
+          { call: 'get', run: () => harness.provider.get(subject ?? '') },
+        ];
+        if (caps().delete) calls.push({ call: 'delete', run: () => harness.provider.delete(subject ?? '') });
+        let tried = 0;
+        for (const { call, run } of calls) {
+          if (!(await fault(call, { type: 'not-found' }))) continue;
+          tried += 1;
+          const error = await run().then(
+            () => undefined,
+            (caught: unknown) => {
+              scanner.recordError(caught);
+              return caught;
+            },
+          );
+          await harness.clearFaults?.();
+          expect(NotFoundError.isInstance(error), `${call}: ${String(error)}`).toBe(true);
+          expect((error as NotFoundError).operation, `${call}: operation`).toBe(call);
+          expect((error as NotFoundError).provider).toBe(harness.provider.id);
+        }
+        if (tried === 0) return context.skip('the backend cannot answer 404');
+      });
+
       it('a call about one stream that ends in NotFoundError names the stream (streamId)', async (context) => {
         const poll: FaultOperation = harness.provider.getStatus ? 'status' : 'get';
         const rename = () =>

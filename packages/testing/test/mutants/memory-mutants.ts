@@ -504,6 +504,12 @@ export const mutants: Record<string, Mutant> = {
     fails: ['never writes into the input it is given'],
   },
 
+  // Every error named after one operation, whatever the call: a client renames it, a direct caller does not.
+  'errors all named get': {
+    mutate: (provider) => remakeErrors(provider, () => ({ operation: 'get' })),
+    fails: ['a provider called directly names its NotFoundError by the call made'],
+  },
+
   // A delete that reports done whatever the vendor answered: a stream that may still run, and bill, is
   // taken for gone.
   'delete reports done on a 5xx': {
