@@ -96,20 +96,29 @@ function remakeErrors(
   return mapErrors(provider, remade);
 }
 
-/** Every error the provider throws, its message lengthened by `extra`: an adapter adding detail of its own. */
-function lengthenMessages(provider: LiveStreamProvider, extra: string): LiveStreamProvider {
-  // Remade as it was, every field of its own kept (a NotFoundError's streamId, an InvalidInputError's
-  // issues), with only the message longer: an error's fields cannot be written once it is made.
-  const lengthened = (error: unknown) => {
+/**
+ * Every error the provider throws remade with `change` applied, every field of its own kept (a NotFoundError's
+ * streamId, an InvalidInputError's issues): an error's fields cannot be written once it is made.
+ */
+function changeErrors(
+  provider: LiveStreamProvider,
+  change: (error: UniliveError) => Partial<UniliveErrorOptions>,
+): LiveStreamProvider {
+  const changed = (error: unknown) => {
     if (!UniliveError.isInstance(error)) return error;
     const own = Object.getOwnPropertyNames(error).filter((key) => key !== 'stack' && key !== 'name');
     const fields = Object.fromEntries(
       own.map((key) => [key, (error as unknown as Record<string, unknown>)[key]]),
     );
     const Type = error.constructor as new (options: UniliveErrorOptions) => UniliveError;
-    return new Type({ ...fields, message: `${error.message} (${extra})` } as UniliveErrorOptions);
+    return new Type({ ...fields, ...change(error) } as UniliveErrorOptions);
   };
-  return mapErrors(provider, lengthened);
+  return mapErrors(provider, changed);
+}
+
+/** Every error the provider throws, its message lengthened by `extra`: an adapter adding detail of its own. */
+function lengthenMessages(provider: LiveStreamProvider, extra: string): LiveStreamProvider {
+  return changeErrors(provider, (error) => ({ message: `${error.message} (${extra})` }));
 }
 
 /** The provider with every error its calls and its list walk throw replaced by `map(error)`. */
@@ -492,12 +501,13 @@ export const mutants: Record<string, Mutant> = {
     fails: ['every field updatable lists is one the other capabilities claim'],
   },
 
-  // A create that fills a default into the caller's own input object.
+  // A create that fills a default into the caller's own input object, where it can: a client hands it a
+  // frozen copy, so only a caller of the provider itself sees its input changed.
   'create writes into its input': {
     mutate: (provider) => ({
       ...copy(provider),
       create: (input, options) => {
-        (input as { recording?: boolean }).recording ??= false;
+        if (!Object.isFrozen(input)) (input as { recording?: boolean }).recording ??= false;
         return provider.create(input, options);
       },
     }),
@@ -506,7 +516,7 @@ export const mutants: Record<string, Mutant> = {
 
   // Every error named after one operation, whatever the call: a client renames it, a direct caller does not.
   'errors all named get': {
-    mutate: (provider) => remakeErrors(provider, () => ({ operation: 'get' })),
+    mutate: (provider) => changeErrors(provider, () => ({ operation: 'get' })),
     fails: ['a provider called directly names its NotFoundError by the call made'],
   },
 
