@@ -676,7 +676,9 @@ describe('an outside provider', () => {
           const copy = thrown?.details as Record<string, unknown>;
           expect(Object.keys(copy)).toEqual(['__proto__', 'notes']);
           expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
-          expect(copy.notes).toBe(details.notes);
+          // A copy too: the provider still holds the list it nested.
+          expect(copy.notes).toEqual(details.notes);
+          expect(copy.notes).not.toBe(details.notes);
           expect(thrown?.items).toBeInstanceOf(Set);
           expect([...(thrown?.items ?? [])].slice(0, items.size)).toEqual([...items]);
           expect(thrown?.items.size).toBe(items.size + 1);
@@ -1095,13 +1097,14 @@ describe('a client an application wrote, handed to a registry', () => {
 });
 
 describe('an error a provider masked as it built it', () => {
-  it('reaches the caller as it was thrown (the same object) when made with the set secrets() returns', async () => {
+  it('reaches the caller as a copy of its own when made with the set secrets() returns: the same class and fields, none of what the provider does to its object after', async () => {
     const set = new SecretSet();
     set.add('credential-0123456789');
     const thrown = new NotFoundError({
       provider: 'outside',
       operation: 'get',
       message: 'gone credential-0123456789',
+      cause: new Error('socket'),
       secrets: set,
     });
     const provider = {
@@ -1109,8 +1112,15 @@ describe('an error a provider masked as it built it', () => {
       secrets: () => set.values(),
     };
     const client = createLiveStreamClient(provider);
-    expect(await failure(() => client.get('s1'))).toBe(thrown);
+    const error = await failure(() => client.get('s1'));
     expect(thrown.message).toBe('gone [REDACTED]');
+    expect(error).not.toBe(thrown);
+    expect(NotFoundError.isInstance(error)).toBe(true);
+    expect(error.toJSON()).toEqual(thrown.toJSON());
+    // An error's stack keeps a working setter (even when frozen), and the provider still holds the error.
+    thrown.stack = 'NotFoundError: credential-0123456789';
+    expect(error.stack).not.toContain('credential-0123456789');
+    expect(error.cause).toEqual(thrown.cause);
   });
 
   it('is masked into the same texts again, whatever the secrets and the text around them', async () => {

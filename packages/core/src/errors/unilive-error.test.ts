@@ -136,6 +136,23 @@ describe('UniliveError', () => {
     });
   });
 
+  it('holds its reduced cause fixed, stack included, for every error and copy that shares it', () => {
+    const error = new ProviderUnavailableError({
+      message: 'unreachable',
+      cause: new TypeError('fetch failed', { cause: new Error('connect') }),
+    });
+    const copy = copyError(error);
+    for (const cause of [error.cause as Error, (error.cause as Error).cause as Error]) {
+      expect(Object.isFrozen(cause)).toBe(true);
+      // V8's stack accessor keeps a working setter on a frozen error: a value, it cannot be set.
+      expect(() => {
+        cause.stack = 'changed by one holder';
+      }).toThrow(TypeError);
+    }
+    expect((copy.cause as Error).stack).toBe('TypeError: fetch failed');
+    expect(((copy.cause as Error).cause as Error).stack).toBe('Error: connect');
+  });
+
   it("keeps another realm's Error as this realm's would be: name, scrubbed message, code and causes", () => {
     const secrets = new SecretSet();
     secrets.add(token);

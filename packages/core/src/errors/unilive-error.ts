@@ -506,6 +506,12 @@ function sanitizeCause(cause: unknown, secrets: Redactor, depth = 0): Error | un
   }
 }
 
+// A reduced cause's stack is its name and message, held as a value: V8 keeps an error's stack behind an
+// accessor whose setter still works once the error is frozen, and every error holding the cause shares it.
+function pinStack(safe: Error): void {
+  Object.defineProperty(safe, 'stack', dataProperty(`${safe.name}: ${safe.message}`));
+}
+
 function sanitizeReadableCause(cause: unknown, secrets: Redactor, depth: number): Error | undefined {
   if (cause === undefined) return undefined;
   if (UniliveError.isInstance(cause)) return cause;
@@ -520,7 +526,7 @@ function sanitizeReadableCause(cause: unknown, secrets: Redactor, depth: number)
   if (code && isSystemCode(secrets.redact(code))) {
     Object.defineProperty(safe, 'code', dataProperty(code, { enumerable: true }));
   }
-  safe.stack = `${safe.name}: ${safe.message}`;
+  pinStack(safe);
   if (isError(cause.cause) && depth < 5) {
     Object.defineProperty(safe, 'cause', dataProperty(sanitizeCause(cause.cause, secrets, depth + 1)));
   }
@@ -610,7 +616,13 @@ export function maskedError<E extends UniliveError>(
   // last found clean: passed on as it is, detached or not, so adapters that mask as they build pay nothing.
   // A field added after (`error.debugContext = { streamKey }` by an outside provider's wrapper) is none its
   // constructor scrubbed, and is read below like any other.
-  if (redactors.get(error) === secrets && sameKeys(cleanKeys.get(error), keys)) return error;
+  // Detached, only a copy this library made is passed on so: the provider holds the object it threw.
+  if (
+    redactors.get(error) === secrets &&
+    sameKeys(cleanKeys.get(error), keys) &&
+    (!detach || detachedCopies.has(error))
+  )
+    return error;
   // Each changed field: its name, the name it takes in the copy (a secret name masked: an outside class's
   // `error[token] = …`) and its masked value.
   const changes: [PropertyKey, PropertyKey, unknown][] = [];
@@ -624,10 +636,10 @@ export function maskedError<E extends UniliveError>(
       // An accessor an outside class defined may give the secret on any later read: what it gives now,
       // masked, becomes a plain value (nothing when it throws or has no getter).
       const given = descriptor.get ? readAccessor(error, descriptor.get) : undefined;
-      changes.push([key, name, maskValue(given, secrets, depth + 1)]);
+      changes.push([key, name, maskValue(given, secrets, depth + 1, detach)]);
       continue;
     }
-    const masked = maskValue(descriptor.value, secrets, depth + 1);
+    const masked = maskValue(descriptor.value, secrets, depth + 1, detach);
     if (masked !== descriptor.value || name !== key) changes.push([key, name, masked]);
   }
   const stack = Object.getOwnPropertyDescriptor(error, 'stack');
@@ -635,14 +647,13 @@ export function maskedError<E extends UniliveError>(
   const maskedStack = typeof stackText === 'string' ? redactStable(secrets, stackText) : stackText;
   const cause = Object.getOwnPropertyDescriptor(error, 'cause');
   const maskedCause =
-    cause && Object.hasOwn(cause, 'value') ? maskCause(cause.value, secrets, depth + 1) : undefined;
+    cause && Object.hasOwn(cause, 'value') ? maskCause(cause.value, secrets, depth + 1, detach) : undefined;
   const causeChanged = cause !== undefined && maskedCause !== cause.value;
-  // Detached (an outside provider's), it stays the same object only when its provider built it with these
-  // secrets and it prints as this library prints (an own toJSON or inspection added after could show what
-  // no field holds).
-  const kept =
-    !detach || (redactors.get(error) === secrets && !keys.some((key) => printerKeys.includes(key)));
-  if (kept && changes.length === 0 && maskedStack === stackText && !causeChanged) {
+  // Detached (an outside provider's), it is always a copy: the provider keeps the object it threw and may
+  // change it after, even one it built with these secrets and left as built (a frozen error's `stack` has a
+  // setter still), or print through it (an own toJSON or inspection added after could show what no field
+  // holds).
+  if (!detach && changes.length === 0 && maskedStack === stackText && !causeChanged) {
     if (redactors.get(error) === secrets) cleanKeys.set(error, keys);
     return error;
   }
@@ -668,7 +679,10 @@ export function maskedError<E extends UniliveError>(
       'cause',
       dataProperty(maskedCause, { enumerable: cause?.enumerable === true, configurable: true }),
     );
-  if (detach) printedAsBase(copy);
+  if (detach) {
+    printedAsBase(copy);
+    detachedCopies.add(copy);
+  }
   lockFields(copy);
   redactors.set(copy, secrets);
   cleanKeys.set(copy, Reflect.ownKeys(copy));
@@ -686,6 +700,12 @@ const printerKeys: readonly PropertyKey[] = [
   'valueOf',
   Symbol.toPrimitive,
 ];
+
+// Whether a field is a printer (see `printerKeys`): a function under a printer's name, which a detached
+// copy leaves out.
+function isPrinter(key: PropertyKey, item: unknown): boolean {
+  return typeof item === 'function' && printerKeys.includes(key);
+}
 
 function printedAsBase(copy: object): void {
   const base: [PropertyKey, unknown][] = [
@@ -717,6 +737,9 @@ function printedAsBase(copy: object): void {
 // The own keys an error had when `maskedError` last found it clean under the secrets it was built with.
 const cleanKeys = new WeakMap<object, readonly PropertyKey[]>();
 
+// The copies `maskedError` made of outside providers' errors: no provider holds them.
+const detachedCopies = new WeakSet<object>();
+
 function sameKeys(before: readonly PropertyKey[] | undefined, now: readonly PropertyKey[]): boolean {
   if (before === undefined || before.length !== now.length) return false;
   for (let index = 0; index < now.length; index += 1) if (before[index] !== now[index]) return false;
@@ -733,7 +756,14 @@ export function maskedValue(value: unknown, secrets: Redactor): unknown {
   return maskValue(value, secrets, 0);
 }
 
-function maskValue(value: unknown, secrets: Redactor, depth: number): unknown {
+/**
+ * `value` masked (see `maskedValue`). `detach` (a field of an outside provider's error): every object in it
+ * becomes the caller's own copy, read once, getters included, never an object the provider still holds and
+ * may change after throwing, nor one that prints through code of the provider's (an own or a class's
+ * `toJSON`, inspection, `toString`), except frozen data no code runs in (an error's `issues`, frozen as they
+ * are built), which cannot change.
+ */
+function maskValue(value: unknown, secrets: Redactor, depth: number, detach = false): unknown {
   if (typeof value === 'string') return redactStable(secrets, value);
   // A symbol's description shows in `String(symbol)` and inspection: one that shows a secret becomes
   // another symbol, described masked; a function's name, which inspection prints, its masked text.
@@ -747,28 +777,54 @@ function maskValue(value: unknown, secrets: Redactor, depth: number): unknown {
   // Deeper than any field this library writes: nothing is left that could hold a secret. Checked before an
   // error in a field too: one that holds itself (`related: this`) would otherwise be followed for ever.
   if (depth > maskDepth) return redactedMarker;
-  if (UniliveError.isInstance(value)) return maskedError(value, secrets, depth);
+  if (UniliveError.isInstance(value)) return maskedError(value, secrets, depth, detach);
   // An error in a field (an aggregate's `errors`) is rebuilt as a cause is; a Map or Set keeps its kind.
-  if (isError(value)) return maskCause(value, secrets, depth);
-  if (value instanceof Map) return maskedMap(value, secrets, depth);
+  if (isError(value)) return maskCause(value, secrets, depth, detach);
+  const fresh = detach && !isFrozenData(value, depth);
+  if (value instanceof Map) return maskedMap(value, secrets, depth, fresh);
   if (value instanceof Set) {
     const original = [...value];
-    const items = maskedItems(original, secrets, depth);
-    return items === original ? value : new Set(items);
+    const items = maskedItems(original, secrets, depth, fresh);
+    return items === original && !fresh ? value : new Set(items);
   }
-  if (Array.isArray(value)) return maskedArray(value, secrets, depth);
+  if (Array.isArray(value)) return maskedArray(value, secrets, depth, fresh);
   // Built-ins whose text sits in internal slots, which no own field shows but inspection and JSON print.
-  const slots = maskedSlots(value, secrets);
+  const slots = maskedSlots(value, secrets, fresh);
   if (slots !== undefined) return slots;
-  return maskedFields(value, secrets, depth);
+  if (fresh && value instanceof Date) return new Date(value.getTime());
+  return maskedFields(value, secrets, depth, fresh);
+}
+
+/**
+ * Whether `value` is data that can never change nor run code: frozen, a plain object or array, every field
+ * a value (no getter), none a function, every object in it the same (to the masking depth). Proxy
+ * invariants hold a frozen proxy's reads to its target's values, so one passes only when its target does.
+ */
+function isFrozenData(value: object, depth: number): boolean {
+  if (depth > maskDepth || !Object.isFrozen(value)) return false;
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== Array.prototype && prototype !== null) return false;
+  for (const key of Reflect.ownKeys(value)) {
+    const descriptor = Object.getOwnPropertyDescriptor(value, key);
+    if (!descriptor || !Object.hasOwn(descriptor, 'value')) return false;
+    const item: unknown = descriptor.value;
+    if (typeof item === 'function') return false;
+    if (typeof item === 'object' && item !== null && !isFrozenData(item, depth + 1)) return false;
+  }
+  return true;
 }
 
 /**
  * An array's items masked, and its own named fields (`Object.assign([...], { [token]: … })`), which
  * inspection prints beside the items; the same array when nothing changes.
  */
-function maskedArray(items: readonly unknown[], secrets: Redactor, depth: number): readonly unknown[] {
-  const masked = maskedItems(items, secrets, depth);
+function maskedArray(
+  items: readonly unknown[],
+  secrets: Redactor,
+  depth: number,
+  detach: boolean,
+): readonly unknown[] {
+  const masked = maskedItems(items, secrets, depth, detach);
   const named = Reflect.ownKeys(items).filter(
     (key) => key !== 'length' && !isArrayIndex(key) && Object.prototype.propertyIsEnumerable.call(items, key),
   );
@@ -778,7 +834,11 @@ function maskedArray(items: readonly unknown[], secrets: Redactor, depth: number
   const names = ownNames(() => named.filter(isText));
   for (const key of named) {
     const item = (items as unknown as Record<PropertyKey, unknown>)[key];
-    const value = maskValue(item, secrets, depth + 1);
+    if (detach && isPrinter(key, item)) {
+      changed = true;
+      continue;
+    }
+    const value = maskValue(item, secrets, depth + 1, detach);
     const name = maskedName(key, names, secrets);
     if (value !== item || name !== key) changed = true;
     Object.defineProperty(copy, name, { value, writable: true, enumerable: true, configurable: true });
@@ -804,26 +864,32 @@ function isArrayIndex(key: PropertyKey): boolean {
  * `ArrayBuffer` or a view of one, read as UTF-8 text or else byte by byte, a `Uint8Array` of the masked text
  * when it changes). The same value when nothing in it changes; undefined for any other object.
  */
-function maskedSlots(value: object, secrets: Redactor): unknown {
+function maskedSlots(value: object, secrets: Redactor, detach: boolean): unknown {
   const text = (given: string) => redactStable(secrets, given);
   if (typeof URL === 'function' && value instanceof URL) {
     const href = value.href;
-    return text(href) === href ? value : text(href);
+    if (text(href) !== href) return text(href);
+    return detach ? new URL(href) : value;
   }
   if (value instanceof Symbol) {
     const symbol = value.valueOf();
     const masked = maskedName(symbol, noNames, secrets);
-    return masked === symbol ? value : masked;
+    return masked === symbol && !detach ? value : masked;
   }
   if (value instanceof String || value instanceof RegExp) {
     const given = value instanceof String ? value.valueOf() : String(value);
-    return text(given) === given ? value : text(given);
+    if (text(given) !== given) return text(given);
+    if (!detach) return value;
+    return value instanceof RegExp ? new RegExp(value.source, value.flags) : given;
   }
   const params = typeof URLSearchParams === 'function' && value instanceof URLSearchParams;
   if (params || (typeof Headers === 'function' && value instanceof Headers)) {
     const given = [...(value as URLSearchParams | Headers)];
     const entries = given.map(([name, item]) => [text(name), text(item)] as [string, string]);
-    if (entries.every(([name, item], index) => given[index]?.[0] === name && given[index]?.[1] === item))
+    if (
+      !detach &&
+      entries.every(([name, item], index) => given[index]?.[0] === name && given[index]?.[1] === item)
+    )
       return value;
     if (params) return new URLSearchParams(entries);
     try {
@@ -850,16 +916,22 @@ function maskedSlots(value: object, secrets: Redactor): unknown {
     for (const byte of bytes) decoded += String.fromCharCode(byte);
   }
   const masked = text(decoded);
-  if (masked === decoded) return value;
+  // Detached, bytes the provider may write into after are copied (as the `Uint8Array` a masked text is).
+  if (masked === decoded) return detach ? bytes.slice() : value;
   return utf8
     ? new TextEncoder().encode(masked)
     : Uint8Array.from(masked, (character) => character.charCodeAt(0) & 0xff);
 }
 
 /** The items masked; the same array when none changes. */
-function maskedItems(items: readonly unknown[], secrets: Redactor, depth: number): readonly unknown[] {
-  const masked = plainArray(items, (item) => maskValue(item, secrets, depth + 1));
-  return masked.some((item, index) => item !== items[index]) ? masked : items;
+function maskedItems(
+  items: readonly unknown[],
+  secrets: Redactor,
+  depth: number,
+  detach: boolean,
+): readonly unknown[] {
+  const masked = plainArray(items, (item) => maskValue(item, secrets, depth + 1, detach));
+  return detach || masked.some((item, index) => item !== items[index]) ? masked : items;
 }
 
 // A plain Array of `items` each mapped (holes kept), never `items.map`/`slice`: those make their copy with
@@ -877,9 +949,9 @@ function plainArray(items: readonly unknown[], each: (item: unknown) => unknown)
 // enumerable fields, which inspection and JSON print, masked. Kept as it is when nothing in it changes;
 // else a copy (an instance's a plain one, since a class's constructor or methods cannot be trusted to keep
 // the masked values; a null-prototype object's stays one).
-function maskedFields(value: object, secrets: Redactor, depth: number): unknown {
+function maskedFields(value: object, secrets: Redactor, depth: number, detach: boolean): unknown {
   const copy: Record<string, unknown> = Object.getPrototypeOf(value) === null ? Object.create(null) : {};
-  let changed = false;
+  let changed = detach;
   // Enumerable symbol-keyed fields too, which inspection prints (JSON does not), and the enumerable fields
   // it inherits (`Object.create(defaults)`), which `for…in` and a spread of its keys show: a copy made for
   // a change holds them as its own.
@@ -895,7 +967,10 @@ function maskedFields(value: object, secrets: Redactor, depth: number): unknown 
   const names = ownNames(() => keys.filter(isText));
   for (const key of keys) {
     const item = (value as Record<PropertyKey, unknown>)[key];
-    const masked = maskValue(item, secrets, depth + 1);
+    // Detached, a printer of the provider's (`toJSON`, inspection, `toString`) is left out of the copy: it
+    // would print what the provider holds, not what the copy does.
+    if (detach && isPrinter(key, item)) continue;
+    const masked = maskValue(item, secrets, depth + 1, detach);
     const name = maskedName(key, names, secrets);
     if (masked !== item || name !== key) changed = true;
     // Defined, not assigned: a field named `__proto__` (JSON.parse makes one) stays a field.
@@ -943,12 +1018,12 @@ function ownNames(keys: () => readonly string[]): () => Set<string> {
   };
 }
 
-function maskedMap(value: Map<unknown, unknown>, secrets: Redactor, depth: number): unknown {
-  let changed = false;
+function maskedMap(value: Map<unknown, unknown>, secrets: Redactor, depth: number, detach: boolean): unknown {
+  let changed = detach;
   const entries: [unknown, unknown][] = [];
   for (const [key, item] of value) {
-    const maskedKey = maskValue(key, secrets, depth + 1);
-    const maskedItem = maskValue(item, secrets, depth + 1);
+    const maskedKey = maskValue(key, secrets, depth + 1, detach);
+    const maskedItem = maskValue(item, secrets, depth + 1, detach);
     if (maskedKey !== key || maskedItem !== item) changed = true;
     entries.push([maskedKey, maskedItem]);
   }
@@ -963,22 +1038,24 @@ function readAccessor(error: object, get: () => unknown): unknown {
   }
 }
 
-function maskCause(cause: unknown, secrets: Redactor, depth: number): unknown {
+function maskCause(cause: unknown, secrets: Redactor, depth: number, detach = false): unknown {
   if (cause === undefined || cause === null) return cause;
   if (UniliveError.isInstance(cause))
-    return depth > maskDepth ? undefined : maskedError(cause, secrets, depth);
+    return depth > maskDepth ? undefined : maskedError(cause, secrets, depth, detach);
   if (!isError(cause)) return sanitizeCause(cause, secrets, depth);
   // What the constructor kept of a cause (its name, message, system code and cause), masked again; kept as
   // it is when nothing in it changes.
   const message = scrubText(String(cause.message), secrets, errorTextLimits.causeMessage);
   const name = causeName(cause, secrets);
-  const inner = depth > maskDepth ? undefined : maskCause(cause.cause, secrets, depth + 1);
+  const inner = depth > maskDepth ? undefined : maskCause(cause.cause, secrets, depth + 1, detach);
   // The code is held to the same rule as when the cause was first reduced: one these secrets find a
   // credential in (an abort reason's `code` set to a token id, reduced before these secrets were known) is
   // dropped, and the cause rebuilt without it.
   const given = systemCode(cause);
   const code = given && isSystemCode(secrets.redact(given)) ? given : undefined;
+  // Detached, always rebuilt: a getter or a frozen error's `stack` setter lets the provider change it.
   if (
+    !detach &&
     message === cause.message &&
     name === cause.name &&
     inner === cause.cause &&
@@ -989,7 +1066,7 @@ function maskCause(cause: unknown, secrets: Redactor, depth: number): unknown {
   const safe = new Error(message);
   safe.name = name;
   if (code) Object.defineProperty(safe, 'code', dataProperty(code, { enumerable: true }));
-  safe.stack = `${safe.name}: ${safe.message}`;
+  pinStack(safe);
   if (inner !== undefined) Object.defineProperty(safe, 'cause', dataProperty(inner));
   return Object.freeze(safe);
 }

@@ -1,0 +1,271 @@
+import { inspect } from 'node:util';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fakeProvider } from '../../test/fake-provider.js';
+import { type Encoding, encodings, everything, leaks, secrets } from '../../test/leak-views.js';
+import {
+  createLiveStreamClient,
+  createLiveStreamRegistry,
+  type LiveStreamProvider,
+  ProviderUnavailableError,
+  SecretSet,
+} from '../index.js';
+
+// An error from a provider outside this repository reaches the caller as a copy of its own. The values
+// nested in its fields must be the caller's too: a provider that keeps a nested object and changes it after
+// throwing, or that reads or prints through code of its own one level down (a getter, an own `toJSON` or
+// inspection, a class's printer), must show the caller no secret however the caller reads the copy: whole,
+// spread, or field by field.
+
+const nestedKinds = [
+  'plain object changed after',
+  'object two levels down changed after',
+  'array changed after',
+  'Map changed after',
+  'Set changed after',
+  'bytes written after',
+  'URL changed after',
+  'Date and object changed after',
+  'getter',
+  'getter two levels down',
+  'own toJSON',
+  'own toString',
+  'own inspection',
+  "its class's toJSON",
+  'error with a getter message',
+] as const;
+type NestedKind = (typeof nestedKinds)[number];
+
+/**
+ * A value to nest in an error's field, harmless when the error is thrown (and masked), and `later()`, which
+ * makes it show `shown` to whoever reads or prints it after (a getter or printer shows it from its second
+ * read on, the first being the masking's).
+ */
+function nested(kind: NestedKind, shown: string): { value: unknown; later: () => void } {
+  let reads = 0;
+  const once = () => (reads++ === 0 ? 'harmless' : shown);
+  switch (kind) {
+    case 'plain object changed after': {
+      const value: Record<string, unknown> = { note: 'harmless' };
+      return { value, later: () => Object.assign(value, { note: shown }) };
+    }
+    case 'object two levels down changed after': {
+      const inner: Record<string, unknown> = { note: 'harmless' };
+      return { value: { outer: { inner } }, later: () => Object.assign(inner, { extra: shown }) };
+    }
+    case 'array changed after': {
+      const value: string[] = ['harmless'];
+      return { value, later: () => value.push(shown) };
+    }
+    case 'Map changed after': {
+      const value = new Map([['note', 'harmless']]);
+      return { value, later: () => value.set('note', shown) };
+    }
+    case 'Set changed after': {
+      const value = new Set(['harmless']);
+      return { value, later: () => value.add(shown) };
+    }
+    case 'bytes written after': {
+      const value = new Uint8Array(512).fill(0x20);
+      return { value, later: () => value.set(new TextEncoder().encode(shown).subarray(0, 512)) };
+    }
+    case 'URL changed after': {
+      const value = new URL('https://vendor.example/harmless');
+      return { value, later: () => value.searchParams.set('key', shown) };
+    }
+    case 'Date and object changed after': {
+      const value = { at: new Date(0), note: { text: 'harmless' } };
+      return { value, later: () => Object.assign(value.note, { text: shown }) };
+    }
+    case 'getter':
+      return { value: Object.defineProperty({}, 'note', { get: once, enumerable: true }), later: () => {} };
+    case 'getter two levels down':
+      return {
+        value: { outer: [Object.defineProperty({}, 'note', { get: once, enumerable: true })] },
+        later: () => {},
+      };
+    case 'own toJSON':
+      return { value: { note: 'harmless', toJSON: () => ({ note: shown }) }, later: () => {} };
+    case 'own toString':
+      return { value: { note: 'harmless', toString: () => `context ${shown}` }, later: () => {} };
+    case 'own inspection':
+      return { value: { note: 'harmless', [inspect.custom]: () => `context ${shown}` }, later: () => {} };
+    case "its class's toJSON": {
+      class Context {
+        note = 'harmless';
+        toJSON() {
+          return { note: shown };
+        }
+        toString() {
+          return `context ${shown}`;
+        }
+        [inspect.custom]() {
+          return `context ${shown}`;
+        }
+      }
+      return { value: new Context(), later: () => {} };
+    }
+    case 'error with a getter message': {
+      const error = new Error('harmless');
+      Object.defineProperty(error, 'message', { get: once, enumerable: false });
+      return { value: { failure: Object.freeze(error) }, later: () => {} };
+    }
+  }
+}
+
+/** Every way a caller may read a value: printed whole, its fields read again, spread, converted. */
+function readings(value: unknown, depth = 0): string[] {
+  const texts = [
+    everything(value),
+    inspect(value, { depth: 12, getters: true, showHidden: true }),
+    JSON.stringify(value) ?? '',
+  ];
+  if (typeof value !== 'object' || value === null || depth > 4) return texts;
+  try {
+    texts.push(String(value));
+  } catch {
+    // A copy without a toString (a null-prototype object) cannot be converted; nothing shows.
+  }
+  if (value instanceof Map || value instanceof Set)
+    for (const item of value) texts.push(...readings(item, depth + 1));
+  if (ArrayBuffer.isView(value))
+    texts.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString());
+  for (const key of Reflect.ownKeys(value)) {
+    const item = (value as Record<PropertyKey, unknown>)[key];
+    texts.push(...readings(item, depth + 1));
+  }
+  return texts;
+}
+
+const anEncoding = fc.constantFrom(...(Object.keys(encodings) as Encoding[]));
+
+async function caught(run: () => Promise<unknown>): Promise<unknown> {
+  return run().then(
+    () => {
+      throw new Error('the call succeeded');
+    },
+    (error: unknown) => error,
+  );
+}
+
+describe("an outside provider's error with values nested in its fields", () => {
+  it('shows the caller no secret the provider puts there after throwing, or reads or prints through code one level down', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        secrets,
+        anEncoding,
+        fc.constantFrom(...nestedKinds),
+        fc.constantFrom('field added after', 'built with its secrets', 'cause of another error'),
+        fc.constantFrom('client', 'registry'),
+        async (secret, encoding, kind, how, through) => {
+          const shown = encodings[encoding](secret);
+          fc.pre(leaks('harmless context failed note https://vendor.example/harmless', secret).length === 0);
+          const set = new SecretSet();
+          set.add(secret);
+          const { value, later } = nested(kind, shown);
+          const make = (): Error => {
+            if (how === 'field added after') {
+              const error = new ProviderUnavailableError({
+                provider: 'outside',
+                operation: 'get',
+                message: 'failed',
+              });
+              return Object.assign(error, { context: value });
+            }
+            if (how === 'built with its secrets') {
+              // Built with the very set secrets() returns, as a pass-through would be, then given a field.
+              class ContextError extends ProviderUnavailableError {
+                readonly context: unknown;
+                constructor() {
+                  super({ provider: 'outside', operation: 'get', message: 'failed', secrets: set });
+                  this.context = value;
+                }
+              }
+              return new ContextError();
+            }
+            const inner = Object.assign(
+              new ProviderUnavailableError({ provider: 'outside', operation: 'get', message: 'inner' }),
+              { context: value },
+            );
+            return new ProviderUnavailableError({
+              provider: 'outside',
+              operation: 'get',
+              message: 'failed',
+              cause: inner,
+            });
+          };
+          const provider: LiveStreamProvider = {
+            ...fakeProvider('outside', { streams: 1 }).provider,
+            secrets: () => set.values(),
+            get: async () => {
+              throw make();
+            },
+          };
+          const error = await caught(() =>
+            through === 'client'
+              ? createLiveStreamClient(provider).get('s1')
+              : createLiveStreamRegistry({ providers: { a: provider } }).get('a:s1'),
+          );
+          expect(ProviderUnavailableError.isInstance(error)).toBe(true);
+          later();
+          const seen = [...readings(error), ...readings({ ...(error as object) })];
+          const cause = (error as Error).cause;
+          if (cause !== undefined) seen.push(...readings(cause), ...readings({ ...(cause as object) }));
+          expect(leaks(seen.join('\n'), secret)).toEqual([]);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('keeps what it nested, as a copy: the same fields, texts, items, bytes, dates and URLs, masked where they held a secret', async () => {
+    const secret = 'sk_live_0123456789abcdef';
+    const set = new SecretSet();
+    set.add(secret);
+    const at = new Date(Date.UTC(2026, 0, 2));
+    const context = {
+      note: `key ${secret}`,
+      list: ['a', { deep: 'b' }],
+      map: new Map([['k', 'v']]),
+      set: new Set(['x']),
+      at,
+      url: new URL('https://vendor.example/path?q=1'),
+      bytes: new TextEncoder().encode('bytes'),
+      count: 3,
+    };
+    const provider: LiveStreamProvider = {
+      ...fakeProvider('outside', { streams: 1 }).provider,
+      secrets: () => set.values(),
+      get: async () => {
+        throw Object.assign(
+          new ProviderUnavailableError({ provider: 'outside', operation: 'get', message: 'failed' }),
+          {
+            context,
+          },
+        );
+      },
+    };
+    const error = (await caught(() => createLiveStreamClient(provider).get('s1'))) as {
+      context: typeof context;
+    };
+    const copy = error.context;
+    expect(copy).not.toBe(context);
+    expect(copy.note).toBe('key [REDACTED]');
+    expect(copy.list).toEqual(['a', { deep: 'b' }]);
+    expect(copy.list).not.toBe(context.list);
+    expect(copy.list[1]).not.toBe(context.list[1]);
+    expect(copy.map).toBeInstanceOf(Map);
+    expect([...copy.map]).toEqual([['k', 'v']]);
+    expect(copy.map).not.toBe(context.map);
+    expect([...copy.set]).toEqual(['x']);
+    expect(copy.set).not.toBe(context.set);
+    expect(copy.at).toBeInstanceOf(Date);
+    expect(copy.at.getTime()).toBe(at.getTime());
+    expect(copy.at).not.toBe(at);
+    expect(String(copy.url)).toBe('https://vendor.example/path?q=1');
+    expect(copy.url).not.toBe(context.url);
+    expect(new TextDecoder().decode(copy.bytes)).toBe('bytes');
+    expect(copy.bytes).not.toBe(context.bytes);
+    expect(copy.count).toBe(3);
+  });
+});
