@@ -11,7 +11,7 @@ import { persistLockStaleMs, type Sandbox, startSandbox } from './server.js';
 
 // The edges of the sandbox's HTTP surface and lifecycle an outside probe found: a request held through
 // close, two sandboxes on one persist file, a preflight streaming a body, statuses no answer can carry a
-// body with, HEAD on the vendor routes, and a request with two Host lines.
+// body with, HEAD on the vendor routes and on the sandbox's own, and a request with two Host lines.
 
 const liveapiAuthorization = (sandbox: Sandbox) => {
   const { tokenId, secretKey } = sandbox.credentials('liveapi') as Record<string, string>;
@@ -276,6 +276,34 @@ describe('the HTTP surface', () => {
         String((await get.arrayBuffer()).byteLength),
         '',
       ]);
+    }
+  });
+
+  it('answers HEAD on each of its own GET routes (control and dashboard) as its GET, without the body', async () => {
+    const paths = [
+      '/_sandbox',
+      '/_sandbox/stats',
+      '/_sandbox/webhooks',
+      '/',
+      '/favicon.ico',
+      '/_sandbox/dashboard/overview.json',
+      '/_sandbox/dashboard/hls.min.js',
+      // A secret not asked for: the dashboard's 404.
+      '/_sandbox/dashboard/secret',
+      // No route: both answer the same 404.
+      '/_sandbox/no-such-route',
+    ];
+    const headOf = (response: Response) =>
+      ['content-type', 'content-length', 'cache-control'].map((name) => response.headers.get(name));
+    for (const path of paths) {
+      const url = `http://127.0.0.1:${sandbox.port}${path}`;
+      const get = await fetch(url);
+      const getHead = headOf(get);
+      const getLength = (await get.arrayBuffer()).byteLength;
+      const head = await fetch(url, { method: 'HEAD' });
+      expect([path, head.status, headOf(head), await head.text()]).toEqual([path, get.status, getHead, '']);
+      // Each GET has a body, so a HEAD that passes above says its length rather than a missing route's.
+      expect([path, getLength > 0 || get.status === 204]).toEqual([path, true]);
     }
   });
 

@@ -1276,6 +1276,9 @@ async function serve(
     send(response, { status: 404, body: { error: `no sandbox route for ${url.pathname}` } });
     return;
   }
+  // A HEAD is answered as its GET, without the body (Node sends none for a HEAD): every route that reads
+  // answers both (RFC 9110 §9.3.2), the control routes as the vendor, dashboard and media routes do.
+  const method = request.method === 'HEAD' ? 'GET' : (request.method ?? 'GET');
   if (head === '_sandbox') {
     const [resource] = segments.slice(2);
     // A body that does not parse is named as such, not read as a missing provider or fault.
@@ -1289,8 +1292,8 @@ async function serve(
     send(
       response,
       resource === 'webhooks'
-        ? await webhookControl(webhooks, request.method ?? 'GET', segments.slice(3), body)
-        : control(engine, request.method ?? 'GET', segments.slice(2), body),
+        ? await webhookControl(webhooks, method, segments.slice(3), body)
+        : control(engine, method, segments.slice(2), body),
     );
     return;
   }
@@ -1306,9 +1309,7 @@ async function serve(
     else if (Array.isArray(value)) headers.set(name, value.join(', '));
   }
   const sandboxRequest: SandboxRequest = {
-    // A HEAD is answered as its GET, without the body (Node sends none for a HEAD): every route that
-    // reads answers both, as RFC 9110 §9.3.2 asks and as the dashboard and media routes do.
-    method: request.method === 'HEAD' ? 'GET' : (request.method ?? 'GET'),
+    method,
     path: rest.slice(dialect.basePath.length) || '/',
     query: url.searchParams,
     headers,

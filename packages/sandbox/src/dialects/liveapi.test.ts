@@ -128,7 +128,11 @@ describe('liveapi dialect', () => {
     expect(second.body).toMatchObject({ page: 2, pages: 2 });
     expect((second.body.docs as { name: string }[]).map((stream) => stream.name)).toEqual(['s10', 's11']);
     expect((await call('GET', '/live_streams?page=3')).body.docs).toEqual([]);
-    expect((await call('GET', '/live_streams?page=x')).body.page).toBe(1);
+    // A page that is no integer is the client's mistake, answered 400, not read as page 1.
+    expect(await call('GET', '/live_streams?page=x')).toMatchObject({
+      status: 400,
+      body: { message: 'page must be an integer' },
+    });
   });
 
   it('deletes with success, then answers 404', async () => {

@@ -15,6 +15,7 @@ import {
   undocumentedRestreamTargetLimit,
   undocumentedSettingsLimits,
 } from './names.js';
+import { isPagingRefusal, readPaging } from './paging.js';
 import { decodeSegment } from './path.js';
 
 // LiveAPI (api.liveapi.com), as far as its docs, client code and Castr's shared API show it:
@@ -300,9 +301,19 @@ function list(
     const { records } = context.page(all, 1, Math.max(all.length, 1));
     return json(200, { docs: records.map((record) => render(record, context)) });
   }
-  const requested = Number.parseInt(query.get('page') ?? '1', 10);
-  const asked = Number.isFinite(requested) && requested >= 1 ? requested : 1;
-  const { records, page, total } = context.page(all, asked, pageSize);
+  // `?page=N` (G1's walk); the page size is fixed, so `page` is the one parameter read. One that is no
+  // integer, or past what the answer can carry exactly, is a bad request: LiveAPI's documented 400 ("Bad
+  // request"); its wording is the sandbox's, as LiveAPI documents no error body.
+  const asked = readPaging(query, { page: 'page', defaultSize: pageSize, maxSize: pageSize });
+  if (isPagingRefusal(asked)) {
+    return failure(
+      400,
+      asked.problem === 'not-an-integer'
+        ? 'page must be an integer'
+        : `page must be an integer no greater than ${asked.max}`,
+    );
+  }
+  const { records, page, total } = context.page(all, asked.page, pageSize);
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const docs = records.map((record) => render(record, context));
   return json(200, { docs, total, limit: pageSize, page, pages });

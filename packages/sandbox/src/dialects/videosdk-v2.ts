@@ -14,8 +14,9 @@ import {
   roomWebhookLimits,
   undocumentedNameLimit,
 } from './names.js';
+import { isPagingRefusal, readPaging } from './paging.js';
 import { decodeSegment } from './path.js';
-import { isObject, positiveInteger, userIdOf, verifiedClaims } from './videosdk.js';
+import { isObject, userIdOf, verifiedClaims, videosdkPaging, videosdkPagingProblem } from './videosdk.js';
 
 /**
  * videosdk.live v2, the part a live stream uses: rooms (`/v2/rooms`, `/v2/rooms/validate/{roomId}`), their
@@ -178,9 +179,10 @@ export function handleVideosdkV2(request: SandboxRequest, context: DialectContex
   if (path === '/v2/rooms' && method === 'GET') {
     const rooms = [...store.rooms.values()].filter((room) => !room.deactivated);
     // Through the engine's page, so planned list faults (paging, odd records) reach v2 rooms too.
-    const asked = positiveInteger(request.query.get('page')) ?? 1;
-    const perPage = Math.min(maxPageSize, positiveInteger(request.query.get('perPage')) ?? defaultPageSize);
-    const served = context.page(rooms, asked, perPage);
+    const asked = readPaging(request.query, videosdkPaging(defaultPageSize, maxPageSize));
+    if (isPagingRefusal(asked)) return fail(400, videosdkPagingProblem(asked));
+    const { perPage } = asked;
+    const served = context.page(rooms, asked.page, perPage);
     const lastPage = Math.max(1, Math.ceil(served.total / perPage));
     return {
       status: 200,
@@ -741,8 +743,9 @@ function filterByQuery<T extends { roomId: string; sessionId?: string; id: strin
 }
 
 function page(query: URLSearchParams, all: readonly unknown[]): SandboxResponse {
-  const currentPage = positiveInteger(query.get('page')) ?? 1;
-  const perPage = Math.min(maxPageSize, positiveInteger(query.get('perPage')) ?? defaultPageSize);
+  const asked = readPaging(query, videosdkPaging(defaultPageSize, maxPageSize));
+  if (isPagingRefusal(asked)) return fail(400, videosdkPagingProblem(asked));
+  const { page: currentPage, perPage } = asked;
   const lastPage = Math.max(1, Math.ceil(all.length / perPage));
   const data = all.slice((currentPage - 1) * perPage, currentPage * perPage);
   return { status: 200, body: { pageInfo: { currentPage, perPage, lastPage, total: all.length }, data } };

@@ -9,6 +9,7 @@ import type {
   SandboxResponse,
 } from '../types.js';
 import { hasLoneSurrogate, nameTooLong, restreamTargetsProblem } from './names.js';
+import { isPagingRefusal, type PagingRefusal, type PagingRules, readPaging } from './paging.js';
 import { decodeSegment } from './path.js';
 import {
   describeVideosdkV2Room,
@@ -287,9 +288,10 @@ function list(
   streams: Map<string, VideosdkLiveStreamRecord>,
   context: DialectContext,
 ): SandboxResponse {
-  const asked = positiveInteger(query.get('page')) ?? 1;
-  const perPage = Math.min(maxPageSize, positiveInteger(query.get('perPage')) ?? defaultPageSize);
-  const { records, page, total } = context.page([...streams.values()], asked, perPage);
+  const asked = readPaging(query, videosdkPaging(defaultPageSize, maxPageSize));
+  if (isPagingRefusal(asked)) return invalid(videosdkPagingProblem(asked));
+  const { perPage } = asked;
+  const { records, page, total } = context.page([...streams.values()], asked.page, perPage);
   const lastPage = Math.max(1, Math.ceil(total / perPage));
   const data = records.map((stream) => render(stream, context));
   return { status: 200, body: { pageInfo: { currentPage: page, perPage, lastPage }, data } };
@@ -387,10 +389,22 @@ function invalid(message: string): SandboxResponse {
   return { status: 400, body: { message } };
 }
 
-export function positiveInteger(value: string | null): number | undefined {
-  if (value === null || !/^\d+$/.test(value)) return undefined;
-  const number = Number(value);
-  return number >= 1 ? number : undefined;
+/** How videosdk's lists (v1 and v2) read `page` and `perPage`, at a list's default and largest size. */
+export function videosdkPaging(defaultSize: number, maxSize: number): PagingRules {
+  return { page: 'page', perPage: 'perPage', defaultSize, maxSize };
+}
+
+/**
+ * Why a videosdk list's `page` or `perPage` is refused (both "number" in the reference), in the vendor's
+ * "Please provide a valid … params." words it uses for a bad body field. Answered 400, the status the
+ * vendor's server SDK classes as validation; no videosdk source shows the answer to such a query
+ * (unverified).
+ */
+export function videosdkPagingProblem(refusal: PagingRefusal): string {
+  const valid = `Please provide a valid ${refusal.parameter} in query params.`;
+  return refusal.problem === 'not-an-integer'
+    ? valid
+    : `${valid} ${refusal.parameter} must be at most ${refusal.max}.`;
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

@@ -543,6 +543,8 @@ function list(
 ): SandboxResponse {
   // Oldest first, as the paginated-results guide says: insertion order is creation order.
   const page = wowzaPage([...streams.values()], query, 'real_time_streams', context);
+  // A refused `page` or `per_page` is answered as it is: it lists no streams to render.
+  if (page.status !== 200) return page;
   const body = page.body as { real_time_streams: RealTimeRecord[] };
   return { ...page, body: { ...body, real_time_streams: body.real_time_streams.map(renderItem) } };
 }

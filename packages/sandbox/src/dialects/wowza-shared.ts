@@ -1,4 +1,5 @@
 import type { DialectContext, SandboxResponse } from '../types.js';
+import { isPagingRefusal, type PagingRefusal, readPaging } from './paging.js';
 
 // What Wowza Video's `/live_streams` and `/real_time` share: the `meta` error envelope, the record errors
 // and page/per_page pagination with its `pagination` object.
@@ -54,15 +55,24 @@ export const wowzaInvalidStateChange = (problem: string) =>
 /** "The default and maximum value is 1000." */
 export const wowzaMaxPerPage = 1000;
 
-function positiveInteger(value: string | null): number | undefined {
-  if (value === null || !/^\d+$/.test(value)) return undefined;
-  const number = Number(value);
-  return number >= 1 ? number : undefined;
+/**
+ * A refused `page` or `per_page`, as Wowza refuses a field of the wrong type: 422 `ERR-422-RecordInvalid` in
+ * Rails' numericality words (`Page is not a number`). Unverified: the OpenAPI declares no error for
+ * `GET /live_streams` or `GET /real_time` but 401, and no source shows Wowza's answer to such a query.
+ */
+function wowzaPagingRefused(refusal: PagingRefusal): SandboxResponse {
+  const label = refusal.parameter === 'page' ? 'Page' : 'Per page';
+  return wowzaRecordInvalid(
+    refusal.problem === 'not-an-integer'
+      ? `${label} is not a number`
+      : `${label} must be less than or equal to ${refusal.max}`,
+  );
 }
 
 /**
  * One page of a Wowza list, oldest first, under `key`; with the `pagination` object of Wowza's "Get
- * paginated query results" guide when the request asked for a page.
+ * paginated query results" guide when the request asked for a page. A `page` or `per_page` that is no
+ * integer, or a page past what the answer can carry exactly, is refused with 422.
  */
 export function wowzaPage<T extends { id: string }>(
   items: readonly T[],
@@ -70,9 +80,16 @@ export function wowzaPage<T extends { id: string }>(
   key: string,
   context: Pick<DialectContext, 'page'>,
 ): SandboxResponse {
-  const asked = positiveInteger(query.get('page')) ?? 1;
-  const perPage = Math.min(positiveInteger(query.get('per_page')) ?? wowzaMaxPerPage, wowzaMaxPerPage);
-  const { records, page, total } = context.page(items, asked, perPage);
+  // Both parameters are `type: integer` in the OpenAPI (components.parameters.page and per_page).
+  const asked = readPaging(query, {
+    page: 'page',
+    perPage: 'per_page',
+    defaultSize: wowzaMaxPerPage,
+    maxSize: wowzaMaxPerPage,
+  });
+  if (isPagingRefusal(asked)) return wowzaPagingRefused(asked);
+  const { perPage } = asked;
+  const { records, page, total } = context.page(items, asked.page, perPage);
   const first = (page - 1) * perPage;
   const body: Record<string, unknown> = { [key]: records };
   if (query.has('page') || query.has('per_page')) {

@@ -856,3 +856,94 @@ describe('wowza-video dialect: the texts and objects a stream keeps are bounded'
     );
   });
 });
+
+describe('wowza-video dialect: the source resolution', () => {
+  const fields = ['aspect_ratio_width', 'aspect_ratio_height'] as const;
+  const label = { aspect_ratio_width: 'Aspect ratio width', aspect_ratio_height: 'Aspect ratio height' };
+  const int32Max = 2 ** 31 - 1;
+  const refused = (problem: string) => ({
+    status: 422,
+    body: {
+      meta: {
+        status: 422,
+        code: 'ERR-422-RecordInvalid',
+        title: 'Record Invalid Error',
+        message: `The request couldn't be processed. ${problem}`,
+        description: '',
+        links: [],
+      },
+    },
+  });
+  // On create, or on a PATCH of a stream of its own; the answer, and the stream count and stored stream after.
+  async function give(field: string, value: number, update: boolean) {
+    const patched = update ? await create() : undefined;
+    const before = engine.stats.created['wowza-video'] ?? 0;
+    const answer = patched
+      ? await send('PATCH', `/live_streams/${String(patched.id)}`, { live_stream: { [field]: value } })
+      : await send('POST', '/live_streams', {
+          live_stream: {
+            name: 'My Live Stream',
+            broadcast_location: 'us_west_california',
+            encoder: 'other_rtmp',
+            [field]: value,
+          },
+        });
+    const stored = patched ? liveStream(await send('GET', `/live_streams/${String(patched.id)}`)) : undefined;
+    return { answer, patched, stored, created: (engine.stats.created['wowza-video'] ?? 0) - before };
+  }
+
+  it('refuses a width or height of 0 or below with 422 RecordInvalid, storing nothing (generated)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...fields),
+        fc.integer({ min: -(2 ** 31), max: 0 }),
+        fc.boolean(),
+        async (field, value, update) => {
+          const { answer, patched, stored, created } = await give(field, value, update);
+          expect(answer).toEqual(refused(`${label[field]} must be greater than 0`));
+          expect(created).toBe(0);
+          if (patched) expect(stored).toEqual(patched);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('refuses one past int32, the OpenAPI’s format for both (generated)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...fields),
+        fc.integer({ min: int32Max + 1, max: Number.MAX_SAFE_INTEGER }),
+        fc.boolean(),
+        async (field, value, update) => {
+          const { answer, created } = await give(field, value, update);
+          expect(answer).toEqual(refused(`${label[field]} must be less than or equal to ${int32Max}`));
+          expect(created).toBe(0);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it('keeps and echoes any positive int32 width or height (generated)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...fields),
+        fc.oneof(fc.integer({ min: 1, max: int32Max }), fc.constantFrom(1, 8, 720, 1080, int32Max)),
+        fc.boolean(),
+        async (field, value, update) => {
+          const { answer, stored } = await give(field, value, update);
+          expect(answer.status).toBe(update ? 200 : 201);
+          expect(liveStream(answer)[field]).toBe(value);
+          if (stored) expect(stored[field]).toBe(value);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it('keeps a name with control characters: the OpenAPI bounds only its length (unverified at Wowza)', async () => {
+    const name = 'tab\there\u0007bell\u001b[0m';
+    expect((await create({ name })).name).toBe(name);
+  });
+});

@@ -118,6 +118,10 @@ const integerFields = [
   'watermark_height',
   'watermark_opacity',
 ];
+// The source's resolution (OpenAPI live_stream_create_input and update_input: `type: integer`,
+// `format: int32`, "The width [height], in pixels, of the video source").
+const aspectRatioFields = ['aspect_ratio_width', 'aspect_ratio_height'];
+const int32Max = 2 ** 31 - 1;
 // Echoed back as sent (write-only fields such as username, password, images and source_url are not).
 const echoedFields = [
   'description',
@@ -219,6 +223,15 @@ function validate(input: Record<string, unknown>, mode: 'create' | 'update'): st
   for (const field of integerFields) {
     const value = input[field];
     if (value !== undefined && !Number.isInteger(value)) problems.push(`${humanize(field)} is not a number`);
+  }
+  for (const field of aspectRatioFields) {
+    const value = input[field];
+    if (typeof value !== 'number' || !Number.isInteger(value)) continue;
+    // A source of no pixels is no resolution: refused in Rails' numericality words. The OpenAPI states no
+    // minimum (only "should be 16:9 or 4:3 and divisible by 8", which is advice: not enforced here), so
+    // whether Wowza refuses one is unverified. Its `format: int32` does bound the top.
+    if (value <= 0) problems.push(`${humanize(field)} must be greater than 0`);
+    else if (value > int32Max) problems.push(`${humanize(field)} must be less than or equal to ${int32Max}`);
   }
   const opacity = input.watermark_opacity;
   if (typeof opacity === 'number' && (opacity < 0 || opacity > 100)) {
