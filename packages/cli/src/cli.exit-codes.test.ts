@@ -129,4 +129,34 @@ describe('exit codes', () => {
       expect(err[0]).toBe(message);
     }
   });
+
+  // `wait ID`, `wait ID ""` and `wait ID "  "` are one mistake (no state to wait for): one message, listing
+  // the states, and the usage error's exit code, 2. Left out, the state was commander's "missing state".
+  it('wait with no state, an empty one or a blank one says the same thing, naming the states', async () => {
+    const answers = [];
+    for (const argv of [
+      ['wait', 'abc123'],
+      ['wait', 'abc123', ''],
+      ['wait', 'abc123', '   '],
+      ['wait', 'abc123', '\t'],
+      ['wait', 'abc123', '--json'],
+      ['wait', 'abc123', '', '--json'],
+    ]) {
+      const { out, err, output } = capturedOutput();
+      const code = await main([...argv, '-p', 'liveapi'], { output, environment: {} });
+      answers.push({ code, err, out });
+    }
+    const line =
+      'unilive: wait needs a state: one of stopped, starting, ready, stopping, resetting, disabled, unknown';
+    for (const { code, err } of answers) expect([code, err]).toEqual([2, [line]]);
+    // With --json the same message, in the document every usage error prints.
+    for (const { out } of answers.slice(4))
+      expect(JSON.parse(out[0] ?? 'null')).toMatchObject({
+        error: { name: 'UsageError', message: line.replace(/^unilive: /, ''), delivery: 'not-sent' },
+      });
+    // The state is still shown as required.
+    const help = capturedOutput();
+    expect(await main(['wait', '--help'], { output: help.output, environment: {} })).toBe(0);
+    expect(help.out.join('\n')).toContain('Usage: unilive wait [options] <id> <state>\n');
+  });
 });

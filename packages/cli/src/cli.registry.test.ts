@@ -331,7 +331,7 @@ describe('several providers from --config', () => {
         { provider: '__proto__', name: 'b' },
       ],
     });
-    // Entry 0's own setting is refused before entry 1's unknown provider: entries are checked in order.
+    // Entry 0's own setting and entry 1's unknown provider: which comes first (below).
     const refusedFirst = await configFile('order.json', {
       providers: [
         { provider: 'liveapi', name: 'a', rateLimit: { requestsPerSecond: -1 } },
@@ -384,16 +384,29 @@ describe('several providers from --config', () => {
         ['list', '--config', protoProvider],
         'unilive: InvalidInputError: Invalid registry configuration: providers.1: Invalid configuration: provider: expected 1–64 lower-case letters, digits, and inner "-" or "." (such as "wowza-video")',
       ],
-      [
-        ['list', '--config', refusedFirst],
-        'unilive: InvalidInputError: Invalid registry configuration: providers.0: invalid rateLimit: rateLimit.requestsPerSecond (expected a finite number above 0)',
-      ],
     ];
     for (const [argv, message] of cases) {
       const { run, err } = capture();
       expect(await run(...argv), argv.join(' ')).toBe(2);
       expect(err.at(-1)).toBe(message);
       expect(err.join('\n')).not.toContain('secret-value-2');
+    }
+    // Without a sandbox, entry 0's rateLimit (checked as its provider is built) comes before entry 1's
+    // unknown provider. With one, the unknown provider is refused before the sandbox is looked up (known
+    // without any network), so before entry 0's provider is built.
+    for (const [sandboxUrl, message] of [
+      [
+        '',
+        'unilive: InvalidInputError: Invalid registry configuration: providers.0: invalid rateLimit: rateLimit.requestsPerSecond (expected a finite number above 0)',
+      ],
+      [
+        sandbox.url,
+        'unilive: InvalidInputError: Invalid registry configuration: providers.1: Unknown provider: expected one of wowza-video, wowza-realtime, liveapi, videosdk',
+      ],
+    ] as const) {
+      const { run, err } = capture({ UNILIVE_SANDBOX_URL: sandboxUrl });
+      expect(await run('list', '--config', refusedFirst)).toBe(2);
+      expect(err.at(-1)).toBe(message);
     }
     // The same files named by UNILIVE_CONFIG are named so: no --config was passed.
     for (const [path, problem] of [

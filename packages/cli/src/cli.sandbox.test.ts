@@ -472,6 +472,52 @@ describe('unilive against a running sandbox', () => {
     );
   });
 
+  // A mistake in the configuration is the user's to fix, and is known without any network: it is reported
+  // before the sandbox is looked up (no connection is made), not after a sandbox that is down. The sandbox
+  // here closes every connection unanswered, which is reported as "No sandbox at …" when it is reached.
+  it('reports a --config entry (or --provider) naming an unknown provider before looking up the sandbox', async () => {
+    let connections = 0;
+    const closing = createServer((socket) => {
+      connections += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => closing.listen(0, '127.0.0.1', resolve));
+    const down = `http://127.0.0.1:${(closing.address() as { port: number }).port}`;
+    const config = JSON.stringify({
+      providers: [
+        { provider: 'liveapi', name: 'a' },
+        { provider: 'livapi', name: 'b' },
+      ],
+    });
+    try {
+      for (const [argv, line] of [
+        [
+          ['list', '--config', '-', '--sandbox', down],
+          'unilive: InvalidInputError: Invalid registry configuration: providers.1: Unknown provider: expected one of wowza-video, wowza-realtime, liveapi, videosdk; did you mean "liveapi"?',
+        ],
+        [
+          ['list', '-p', 'livapi', '--sandbox', down],
+          'unilive: InvalidInputError: Unknown provider: expected one of wowza-video, wowza-realtime, liveapi, videosdk; did you mean "liveapi"?',
+        ],
+      ] as const) {
+        const { err, output } = capturedOutput();
+        const code = await main(argv, { output, environment: {}, readStdin: async () => config });
+        expect([code, err]).toEqual([2, [line]]);
+      }
+      expect(connections).toBe(0);
+      // The same configuration with a sandbox of all its providers fails the same way.
+      const { err, output } = capturedOutput();
+      const code = await main(['list', '--config', '-', '--sandbox', sandbox.url], {
+        output,
+        environment: {},
+        readStdin: async () => config,
+      });
+      expect([code, err.join('\n')]).toEqual([2, expect.stringContaining('providers.1: Unknown provider')]);
+    } finally {
+      await new Promise((resolve) => closing.close(resolve));
+    }
+  });
+
   // A sandbox address that accepts connections and never answers: the look-up ends at Ctrl-C, or at its limit.
   async function silentServer() {
     const sockets: Socket[] = [];

@@ -301,7 +301,15 @@ function addCommand(
       ran.failing = command;
       throw error;
     });
-  for (const argument of spec.arguments ?? []) command.argument(argument.name, argument.description);
+  for (const argument of spec.arguments ?? []) {
+    // One the command checks itself is declared optional, so that leaving it out reaches the command's run
+    // (`wait ID` says what `wait ID ""` says); the usage line below still shows it as required.
+    const declared = argument.checkedByRun ? `[${argument.name.replace(/^<|>$/g, '')}]` : argument.name;
+    command.argument(declared, argument.description);
+  }
+  if (spec.arguments?.some((argument) => argument.checkedByRun)) {
+    command.usage(['[options]', ...spec.arguments.map((argument) => argument.name)].join(' '));
+  }
   for (const option of spec.options) {
     if (option.repeatable) {
       command.option(option.flags, option.description, (value: string, previous: string[] | undefined) => [

@@ -1,5 +1,6 @@
 import {
   AbortError,
+  builtInProviderIds,
   type ConfiguredProviderFactory,
   createLiveStreamClient,
   createLiveStreamRegistryFromConfig,
@@ -15,6 +16,7 @@ import {
   maxTimeoutMs,
   onceListenerOptions,
   type ProviderId,
+  providerIdProblem,
   type RateLimitConfig,
   type Redactor,
   rateLimitFromConfig,
@@ -622,13 +624,13 @@ async function registryFor(
   const factories: Record<string, ConfiguredProviderFactory> = {};
   // An id no package provides is refused at its entry as the entries are built, in order: an earlier entry's
   // own problem is reported first, as it would be were every id known.
-  const unloaded = new Set<string>();
+  const unloaded = new Map<string, InvalidInputError>();
   for (const id of ids) {
     try {
       factories[id] = await loadFactory(id, context.loadFactory);
     } catch (error) {
       if (!InvalidInputError.isInstance(error)) throw error;
-      unloaded.add(id);
+      unloaded.set(id, error);
       // Defined, not assigned: an id such as `__proto__` must be an entry of its own, not the prototype.
       Object.defineProperty(factories, id, {
         value: () => {
@@ -650,6 +652,18 @@ async function registryFor(
     ? await redisStores({ store: 'redis' }, context)
     : {};
   const sandboxUrl = nonEmptyFlag(flags, 'sandbox', '--sandbox') ?? context.environment.UNILIVE_SANDBOX_URL;
+  // The configuration is the user's to fix here and now, and known wrong without any network: an entry
+  // naming a provider no package provides is refused before the sandbox is looked up, with the refusal it
+  // gets without a sandbox, placed at its entry. Else a sandbox that is down (or slow) would be reported
+  // first, and fixing it would only uncover the file's mistake. An id core refuses by its form
+  // (`__proto__`) is left to core, whose refusal says what is wrong with it.
+  if (sandboxUrl) {
+    for (const [index, entry] of config.providers.entries()) {
+      const id = typeof entry === 'object' && entry !== null ? entry.provider : undefined;
+      const refused = isUnknownProviderId(id) ? unloaded.get(id) : undefined;
+      if (refused !== undefined) throw atEntry(refused, index);
+    }
+  }
   const located = sandboxUrl
     ? await Promise.all(
         config.providers.map(async (entry) =>
@@ -690,6 +704,38 @@ async function registryFor(
 }
 
 /**
+ * Whether `id` is a well-formed provider id that is none of the built-in ones: no package provides it unless
+ * the factory loader does, which only `loadFactory` can tell, without any network.
+ */
+function isUnknownProviderId(id: unknown): id is string {
+  return (
+    typeof id === 'string' &&
+    providerIdProblem(id) === undefined &&
+    !(builtInProviderIds as readonly string[]).includes(id)
+  );
+}
+
+/**
+ * `error`, a refusal of one entry's provider, placed at that entry as core's registry configuration places
+ * it (`Invalid registry configuration: providers.1: …`, its issue paths under `providers.1`): the same line
+ * with a sandbox as without one. The refusal names known ids only, never the one given (unknownProviderError).
+ */
+function atEntry(error: InvalidInputError, index: number): InvalidInputError {
+  const place = `providers.${index}`;
+  return new InvalidInputError({
+    ...(error.provider === undefined ? {} : { provider: error.provider }),
+    operation: 'configure',
+    message: `Invalid registry configuration: ${place}: ${error.message}`,
+    issues: error.issues.map((issue) => ({
+      path: issue.path === '' ? place : `${place}.${issue.path}`,
+      message: issue.message,
+    })),
+    delivery: 'not-sent',
+    cause: error,
+  });
+}
+
+/**
  * The account's credentials, masked in everything the command writes: what a provider just made knows as
  * secret before any call, which is what its settings and the environment gave it.
  */
@@ -711,6 +757,9 @@ export async function clientFor(invocation: Invocation): Promise<LiveStreamClien
     // One rule under a sandbox, as for --config entries: its address and development credentials, whatever
     // the flags say. A credential given would otherwise be sent to whatever answers at the sandbox's URL.
     ignoredUnderSandbox(invocation);
+    // An id no package provides is known here, without any network: refused before the look-up, as a
+    // --config entry's is, not after a sandbox that is down.
+    if (isUnknownProviderId(id)) await loadFactory(id, context.loadFactory);
     Object.assign(
       settings,
       await sandboxSettings(sandboxUrl, id, { signal: context.signal, timeoutMs: lookupTimeout(invocation) }),

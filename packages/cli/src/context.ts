@@ -74,8 +74,12 @@ export interface CommandSpec {
   name: string;
   /** One line, shown in `unilive --help`. */
   summary: string;
-  /** Positional arguments as commander spells them: `<id>`, `[state]`. */
-  arguments?: readonly { name: string; description: string }[];
+  /**
+   * Positional arguments as commander spells them: `<id>`, `[state]`. `checkedByRun`: a required one
+   * (`<state>`) whose absence the command's `run` reports itself, with the message it gives an empty or
+   * blank one: commander's own "missing state" would word the same mistake another way.
+   */
+  arguments?: readonly { name: string; description: string; checkedByRun?: true }[];
   /** Options of this command, shown in its `--help` in this order. */
   options: readonly OptionSpec[];
   /** Shown at the end of the command's `--help`. */
