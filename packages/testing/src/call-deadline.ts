@@ -1,6 +1,7 @@
 import { type ListOptions, type LiveStream, type LiveStreamProvider, TimeoutError } from '@unilive/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { testLimit } from './suite-limits.js';
 
 /** The settings the suite makes the adapter with. */
 export interface CallDeadlineSettings {
@@ -94,7 +95,7 @@ export function runCallDeadlineContract(options: CallDeadlineOptions): void {
 
   const { streamId, change } = options;
 
-  describe(`${options.provider}: totalTimeoutMs bounds the whole call`, () => {
+  describe(`${options.provider}: totalTimeoutMs bounds the whole call`, testLimit, () => {
     it(`a ${change.operation} whose read back is held past the call's deadline ends with a TimeoutError naming the stream`, async () => {
       await fc.assert(
         // The change's answer takes all but 50–300 ms of the limit by the clock; the read back, held, is

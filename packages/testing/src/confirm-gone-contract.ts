@@ -17,6 +17,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { markAdapterUnderTest } from './adapter-under-test.js';
 import { SecretScanner } from './secret-scanner.js';
+import { testLimit } from './suite-limits.js';
 
 // The bound of a delivery whose read is held: it runs out only once the read is under way. Long enough that
 // the work before the read (the call checked, its request built) always fits on a busy machine, since the
@@ -174,78 +175,84 @@ export function runConfirmGoneContract<Delivery extends string, VendorAnswer ext
     return `500 parseWebhook HTTP ${said.status}`;
   }
 
-  describe(`${options.provider} confirm: a reader that does not answer ends the delivery at confirmTimeoutMs`, () => {
-    it('answers 500 (the vendor delivers again), the held request aborted (generated)', async () => {
-      await fc.assert(
-        fc.asyncProperty(
-          fc.constantFrom(...options.deliveries),
-          fc.constantFrom('provider' as const, 'client' as const, 'ignores' as const),
-          // The name every adapter takes, and the older one it keeps.
-          fc.constantFrom('readTimeoutMs' as const, 'confirmTimeoutMs' as const),
-          async (delivery, kind, option) => {
-            // Requests the vendor holds until their signal fires; kept while held, as a fetch in flight keeps
-            // its own (a Request's signal follows the given one only while it lives).
-            const held: Request[] = [];
-            const fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
-              const request = new Request(input, init);
-              held.push(request);
-              return new Promise<Response>((_, reject) => {
-                request.signal.addEventListener('abort', () => reject(request.signal.reason), { once: true });
+  describe(
+    `${options.provider} confirm: a reader that does not answer ends the delivery at confirmTimeoutMs`,
+    testLimit,
+    () => {
+      it('answers 500 (the vendor delivers again), the held request aborted (generated)', async () => {
+        await fc.assert(
+          fc.asyncProperty(
+            fc.constantFrom(...options.deliveries),
+            fc.constantFrom('provider' as const, 'client' as const, 'ignores' as const),
+            // The name every adapter takes, and the older one it keeps.
+            fc.constantFrom('readTimeoutMs' as const, 'confirmTimeoutMs' as const),
+            async (delivery, kind, option) => {
+              // Requests the vendor holds until their signal fires; kept while held, as a fetch in flight keeps
+              // its own (a Request's signal follows the given one only while it lives).
+              const held: Request[] = [];
+              const fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
+                const request = new Request(input, init);
+                held.push(request);
+                return new Promise<Response>((_, reject) => {
+                  request.signal.addEventListener('abort', () => reject(request.signal.reason), {
+                    once: true,
+                  });
+                });
+              }) as typeof globalThis.fetch;
+              let asked = 0;
+              const reader: StreamReader =
+                kind === 'ignores'
+                  ? {
+                      get: () => {
+                        asked += 1;
+                        return new Promise<LiveStream>(() => {});
+                      },
+                    }
+                  : kind === 'client'
+                    ? createLiveStreamClient(
+                        markAdapterUnderTest(options.createProvider(fetch, options.baseUrl)),
+                      )
+                    : options.createProvider(fetch, options.baseUrl);
+              const heard: unknown[] = [];
+              const handler = createWebhookHandler({
+                parse: (input) =>
+                  options.parseWebhook(input, { unsigned: true, confirm: reader, [option]: heldReadBoundMs }),
+                onError: (error) => {
+                  heard.push(error);
+                },
               });
-            }) as typeof globalThis.fetch;
-            let asked = 0;
-            const reader: StreamReader =
-              kind === 'ignores'
-                ? {
-                    get: () => {
-                      asked += 1;
-                      return new Promise<LiveStream>(() => {});
-                    },
-                  }
-                : kind === 'client'
-                  ? createLiveStreamClient(
-                      markAdapterUnderTest(options.createProvider(fetch, options.baseUrl)),
-                    )
-                  : options.createProvider(fetch, options.baseUrl);
-            const heard: unknown[] = [];
-            const handler = createWebhookHandler({
-              parse: (input) =>
-                options.parseWebhook(input, { unsigned: true, confirm: reader, [option]: heldReadBoundMs }),
-              onError: (error) => {
-                heard.push(error);
-              },
-            });
-            const response = await handler.handleWebhook(
-              new Request('https://app.example/webhooks', {
-                method: 'POST',
-                headers: { 'content-type': 'application/json' },
-                body: options.body(delivery),
-              }),
-            );
-            expect(response.status).toBe(500);
-            expect(heard).toHaveLength(1);
-            expect(TimeoutError.isInstance(heard[0])).toBe(true);
-            if (kind === 'ignores') expect(asked).toBe(1);
-            else {
-              expect(held).toHaveLength(1);
-              expect(held[0]?.signal.aborted).toBe(true);
-            }
+              const response = await handler.handleWebhook(
+                new Request('https://app.example/webhooks', {
+                  method: 'POST',
+                  headers: { 'content-type': 'application/json' },
+                  body: options.body(delivery),
+                }),
+              );
+              expect(response.status).toBe(500);
+              expect(heard).toHaveLength(1);
+              expect(TimeoutError.isInstance(heard[0])).toBe(true);
+              if (kind === 'ignores') expect(asked).toBe(1);
+              else {
+                expect(held).toHaveLength(1);
+                expect(held[0]?.signal.aborted).toBe(true);
+              }
+            },
+          ),
+          {
+            examples: [
+              [options.deliveries[0] as Delivery, 'provider', 'readTimeoutMs'],
+              [options.deliveries[0] as Delivery, 'client', 'readTimeoutMs'],
+              [options.deliveries[0] as Delivery, 'ignores', 'readTimeoutMs'],
+              [options.deliveries[0] as Delivery, 'ignores', 'confirmTimeoutMs'],
+            ],
+            numRuns: 6,
           },
-        ),
-        {
-          examples: [
-            [options.deliveries[0] as Delivery, 'provider', 'readTimeoutMs'],
-            [options.deliveries[0] as Delivery, 'client', 'readTimeoutMs'],
-            [options.deliveries[0] as Delivery, 'ignores', 'readTimeoutMs'],
-            [options.deliveries[0] as Delivery, 'ignores', 'confirmTimeoutMs'],
-          ],
-          numRuns: 6,
-        },
-      );
-    });
-  });
+        );
+      });
+    },
+  );
 
-  describe(`${options.provider} confirm: what a reader throws never shows the path secret`, () => {
+  describe(`${options.provider} confirm: what a reader throws never shows the path secret`, testLimit, () => {
     // A wrapper of the caller's that quotes the URL it was called for (`lookup for https://…/hooks/<secret>
     // failed`) in what it throws: a plain error (kept as the cause of an InvalidInputError naming confirm),
     // or a unilive error of its own making (handed on, named for parseWebhook).
@@ -319,27 +326,31 @@ export function runConfirmGoneContract<Delivery extends string, VendorAnswer ext
     });
   });
 
-  describe(`${options.provider} confirm: only its own "no such stream" about the stream asked is a delete`, () => {
-    it('each reader × answer × event ends exactly as the rule says (generated)', async () => {
-      await fc.assert(
-        fc.asyncProperty(
-          fc.constantFrom(...options.deliveries),
-          fc.constantFrom(...readers),
-          fc.constantFrom(...answers),
-          async (delivery, reader, answer) => {
-            const requests: string[] = [];
-            expect(await outcome(delivery, readerFor(reader, answer, requests))).toBe(
-              expected(delivery, reader, answer),
-            );
-            // A reader of another vendor is refused before it is asked anything.
-            expect(requests.length).toBe(reader === 'other-vendor' ? 0 : 1);
+  describe(
+    `${options.provider} confirm: only its own "no such stream" about the stream asked is a delete`,
+    testLimit,
+    () => {
+      it('each reader × answer × event ends exactly as the rule says (generated)', async () => {
+        await fc.assert(
+          fc.asyncProperty(
+            fc.constantFrom(...options.deliveries),
+            fc.constantFrom(...readers),
+            fc.constantFrom(...answers),
+            async (delivery, reader, answer) => {
+              const requests: string[] = [];
+              expect(await outcome(delivery, readerFor(reader, answer, requests))).toBe(
+                expected(delivery, reader, answer),
+              );
+              // A reader of another vendor is refused before it is asked anything.
+              expect(requests.length).toBe(reader === 'other-vendor' ? 0 : 1);
+            },
+          ),
+          {
+            examples: options.examples.map((example) => [...example] as [Delivery, ConfirmReader, Answer]),
+            numRuns: options.numRuns ?? 100,
           },
-        ),
-        {
-          examples: options.examples.map((example) => [...example] as [Delivery, ConfirmReader, Answer]),
-          numRuns: options.numRuns ?? 100,
-        },
-      );
-    });
-  });
+        );
+      });
+    },
+  );
 }

@@ -42,6 +42,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, v
 import { markAdapterUnderTest } from './adapter-under-test.js';
 import type { Fault, FaultOperation } from './memory-backend.js';
 import { SecretScanner } from './secret-scanner.js';
+import { hookLimitMs, pollLimit, testLimit } from './suite-limits.js';
 
 /** Steps of the lifecycle round trip, in order. A harness may prepare its backend for each. */
 export type ContractStep =
@@ -498,7 +499,7 @@ function streamSecretsOf(stream: LiveStream): Record<string, string | undefined>
  * 5xx, network failure, timeout, abort); and a scan proving no configured credential appears in any error.
  */
 export function runLiveStreamContract(options: ContractOptions): void {
-  describe(`LiveStreamProvider contract: ${options.name}`, () => {
+  describe(`LiveStreamProvider contract: ${options.name}`, testLimit, () => {
     let harness: ContractHarness;
     let client: ContractClient;
     // What later calls take for a stream the client returned: its id, or a registry's reference.
@@ -635,13 +636,13 @@ export function runLiveStreamContract(options: ContractOptions): void {
         scanner.register(label, value);
       if (harness.client) ({ client, idOf } = harness.client({ hooks, container }));
       else client = createLiveStreamClient(harness.provider, { hooks, container });
-    });
+    }, hookLimitMs);
     afterEach(async () => {
       await harness.afterEach?.();
-    });
+    }, hookLimitMs);
     afterAll(async () => {
       await harness?.close?.();
-    });
+    }, hookLimitMs);
 
     describe('lifecycle round trip', () => {
       const input: CreateLiveStreamInput = options.createInput ?? { name: 'unilive contract stream' };
@@ -1130,12 +1131,12 @@ export function runLiveStreamContract(options: ContractOptions): void {
         try {
           // Live, or the encoder gave up (refused, cut): then its own words say why. The 30 s bound only ends
           // a hang: an encoder goes live within a few seconds even beside a second copy of the suite.
-          await expect
-            .poll(() => publishing(stream.id) || ended !== undefined, { timeout: 30_000 })
-            .toBe(true);
+          await expect.poll(() => publishing(stream.id) || ended !== undefined, pollLimit).toBe(true);
           expect(ended, 'the encoder was refused or cut').toBeUndefined();
           if (caps().broadcastingStatus) {
-            await expect.poll(async () => (await client.get(idOf(stream))).broadcasting).toBe(true);
+            await expect
+              .poll(async () => (await client.get(idOf(stream))).broadcasting, pollLimit)
+              .toBe(true);
           }
           const live = await client.get(idOf(stream));
           wellFormed(live);
@@ -1156,7 +1157,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
                 if (playlist.status !== 200) return undefined;
                 segment = (await playlist.text()).split('\n').find((line) => line.trim().endsWith('.ts'));
                 return segment;
-              })
+              }, pollLimit)
               .toBeDefined();
             expect(ended, 'the encoder ended before HLS was served').toBeUndefined();
             const media = await fetch(new URL(segment?.trim() ?? '', hls.url));
@@ -1169,7 +1170,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
         const result = await push.done;
         scanner.recordText(result.error ?? '', 'push error');
         expect(result.ok, result.error).toBe(true);
-        await expect.poll(() => publishing(stream.id)).toBe(false);
+        await expect.poll(() => publishing(stream.id), pollLimit).toBe(false);
         if (caps().broadcastingStatus) expect((await client.get(idOf(stream))).broadcasting).toBe(false);
         if (caps().delete) await client.delete(idOf(stream));
       });
@@ -1192,7 +1193,7 @@ export function runLiveStreamContract(options: ContractOptions): void {
         subjectRef = idOf(created);
         conflicting = lifecycleGoals.start.includes(created.state) ? 'stop' : 'start';
         requests.length = 0;
-      });
+      }, hookLimitMs);
       afterEach(() => {
         requests.length = 0;
         sleeps.length = 0;
@@ -2135,7 +2136,9 @@ export function runLiveStreamContract(options: ContractOptions): void {
             ...options.wait,
           });
           if (caps().broadcastingStatus)
-            await expect.poll(async () => (await client.get(idOf(stream))).broadcasting).toBe(true);
+            await expect
+              .poll(async () => (await client.get(idOf(stream))).broadcasting, pollLimit)
+              .toBe(true);
           // Only its playback is taken: a vendor may leave a running stream's ingest out of its answer
           // (Wowza Video's documented answers, the round trip's warnings say so), which is no concern here.
           for (const endpoint of (await client.get(idOf(stream))).playback)

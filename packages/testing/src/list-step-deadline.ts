@@ -7,6 +7,7 @@ import {
 } from '@unilive/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { testLimit } from './suite-limits.js';
 
 /** The settings the suite makes the adapter with: its step's deadline short, each attempt's far longer. */
 export interface ListStepDeadlineSettings {
@@ -91,47 +92,51 @@ export function runListStepDeadlineContract(options: ListStepDeadlineOptions): v
     return { provider: options.createProvider(fetch, settings), sent, ids };
   }
 
-  describe(`${options.provider} ${options.title ?? "list: a detail read cut by the step's deadline"}`, () => {
-    it('ends the walk with its own TimeoutError (sent, delivery unknown), no record skipped, the records before it yielded', async () => {
-      await fc.assert(
-        fc.asyncProperty(
-          fc
-            .integer({ min: 1, max: 5 })
-            .chain((count) =>
-              fc.tuple(fc.constant(count), fc.integer({ min: 1, max: 3 }), fc.nat({ max: count - 1 })),
-            ),
-          async ([count, perPage, cut]) => {
-            const { provider, sent, ids } = vendor(count, perPage, cut);
-            const warnings: WarningEvent[] = [];
-            const yielded: string[] = [];
-            const clock = () => 1_700_000_000_000;
-            const list: AsyncIterable<LiveStream> = provider.list({
-              ...options.listOptions,
-              pageSize: perPage,
-              runtime: { clock, hooks: { onWarning: (event) => warnings.push(event) } },
-            } as ListOptions);
-            const error = await (async () => {
-              for await (const stream of list) yielded.push(stream.id);
-            })().catch((caught: unknown) => caught);
-            // No record is reported skipped for the cut read.
-            expect(warnings.filter((event) => event.warning.type === 'skipped-record')).toEqual([]);
-            expect(yielded).toEqual(ids.slice(0, cut));
-            expect(TimeoutError.isInstance(error), String(error)).toBe(true);
-            const timeout = error as TimeoutError;
-            expect([timeout.provider, timeout.operation, timeout.delivery]).toEqual([
-              options.provider,
-              'list',
-              'unknown',
-            ]);
-            expect(timeout.message).toContain(`totalTimeoutMs ${limitMs} ms`);
-            // The cut read was the last request: nothing after it was sent, and it was sent once.
-            const cutRead = `GET ${options.readPath(ids[cut] as string)}`;
-            expect(sent.at(-1)).toBe(cutRead);
-            expect(sent.filter((line) => line === cutRead)).toHaveLength(1);
-          },
-        ),
-        { numRuns: 8 },
-      );
-    });
-  });
+  describe(
+    `${options.provider} ${options.title ?? "list: a detail read cut by the step's deadline"}`,
+    testLimit,
+    () => {
+      it('ends the walk with its own TimeoutError (sent, delivery unknown), no record skipped, the records before it yielded', async () => {
+        await fc.assert(
+          fc.asyncProperty(
+            fc
+              .integer({ min: 1, max: 5 })
+              .chain((count) =>
+                fc.tuple(fc.constant(count), fc.integer({ min: 1, max: 3 }), fc.nat({ max: count - 1 })),
+              ),
+            async ([count, perPage, cut]) => {
+              const { provider, sent, ids } = vendor(count, perPage, cut);
+              const warnings: WarningEvent[] = [];
+              const yielded: string[] = [];
+              const clock = () => 1_700_000_000_000;
+              const list: AsyncIterable<LiveStream> = provider.list({
+                ...options.listOptions,
+                pageSize: perPage,
+                runtime: { clock, hooks: { onWarning: (event) => warnings.push(event) } },
+              } as ListOptions);
+              const error = await (async () => {
+                for await (const stream of list) yielded.push(stream.id);
+              })().catch((caught: unknown) => caught);
+              // No record is reported skipped for the cut read.
+              expect(warnings.filter((event) => event.warning.type === 'skipped-record')).toEqual([]);
+              expect(yielded).toEqual(ids.slice(0, cut));
+              expect(TimeoutError.isInstance(error), String(error)).toBe(true);
+              const timeout = error as TimeoutError;
+              expect([timeout.provider, timeout.operation, timeout.delivery]).toEqual([
+                options.provider,
+                'list',
+                'unknown',
+              ]);
+              expect(timeout.message).toContain(`totalTimeoutMs ${limitMs} ms`);
+              // The cut read was the last request: nothing after it was sent, and it was sent once.
+              const cutRead = `GET ${options.readPath(ids[cut] as string)}`;
+              expect(sent.at(-1)).toBe(cutRead);
+              expect(sent.filter((line) => line === cutRead)).toHaveLength(1);
+            },
+          ),
+          { numRuns: 8 },
+        );
+      });
+    },
+  );
 }

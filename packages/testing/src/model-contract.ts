@@ -21,6 +21,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markAdapterUnderTest } from './adapter-under-test.js';
 import { type ContractHarness, expectNameKeptOrWarned, expectWellFormedStream } from './contract.js';
+import { hookLimitMs, testLimit } from './suite-limits.js';
 
 // A model-based test of the one neutral semantics: random sequences of client calls, each result checked
 // against a small model of what docs/ promise, built from the provider's capabilities alone. The same model
@@ -830,14 +831,14 @@ function commandsFor(
  * Waits use the client's own `waitForState`: no assertion depends on timing.
  */
 export function runLiveStreamModelContract(options: ModelContractOptions): void {
-  describe(`LiveStreamProvider model: ${options.name}`, () => {
+  describe(`LiveStreamProvider model: ${options.name}`, testLimit, () => {
     let harness: ContractHarness;
     beforeAll(async () => {
       harness = await options.setup();
-    });
+    }, hookLimitMs);
     afterAll(async () => {
       await harness?.close?.();
-    });
+    }, hookLimitMs);
 
     it('every call sequence behaves as the neutral model says', async () => {
       const caps = harness.provider.capabilities;

@@ -18,6 +18,7 @@ import {
 } from '@unilive/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hookLimitMs, testLimit } from './suite-limits.js';
 
 // A model-based test of the registry (docs/multi-provider.md): random sequences of registry calls over
 // several providers at once, each result checked against a small model of what the document promises: the
@@ -838,14 +839,14 @@ function routingShown(stream: RoutedLiveStream) {
  * each result against the model docs/multi-provider.md describes.
  */
 export function runRegistryModelContract(options: RegistryModelOptions): void {
-  describe(`LiveStreamRegistry model: ${options.name}`, () => {
+  describe(`LiveStreamRegistry model: ${options.name}`, testLimit, () => {
     let setup: RegistryModelSetup;
     beforeAll(async () => {
       setup = await options.setup();
-    });
+    }, hookLimitMs);
     afterAll(async () => {
       await setup?.close?.();
-    });
+    }, hookLimitMs);
 
     it('every call sequence behaves as docs/multi-provider.md says', async () => {
       const registry = createLiveStreamRegistry({

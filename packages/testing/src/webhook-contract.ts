@@ -19,6 +19,7 @@ import {
 import { type SignedWebhook, signWebhook, type WebhookSigning } from '@unilive/sandbox';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { testLimit } from './suite-limits.js';
 
 /** One vendor webhook example and the neutral event it must become. */
 export interface WebhookFixture {
@@ -147,7 +148,7 @@ export function runWebhookContract(options: WebhookContractOptions): void {
   };
   const streamFixtures = options.fixtures.filter((fixture) => (fixture.expected.streamId ?? '') !== '');
 
-  describe(`${provider} webhook contract`, () => {
+  describe(`${provider} webhook contract`, testLimit, () => {
     it('has fixtures, among them at least one about a stream', () => {
       expect(options.fixtures.length).toBeGreaterThan(0);
       expect(streamFixtures.length).toBeGreaterThan(0);
@@ -1293,7 +1294,7 @@ export function runWebhookSecretTextContract(options: WebhookSecretTextOptions):
   const shown = (error: unknown) =>
     `${(error as Error).message}\n${JSON.stringify(error)}\n${inspect(error)}\n${(error as Error).stack}`;
 
-  describe(`${options.provider} webhook ${option} given as text`, () => {
+  describe(`${options.provider} webhook ${option} given as text`, testLimit, () => {
     afterEach(() => {
       delete process.env[variable];
     });
