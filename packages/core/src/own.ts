@@ -391,3 +391,42 @@ export function isPlainRecord(value: unknown): value is Record<string, unknown> 
     plainObjectProblem(value) === undefined
   );
 }
+
+/** Whether `key` names an array index (`0` to `2 ** 32 - 2`, written as a number is). */
+export function isArrayIndex(key: PropertyKey): boolean {
+  return typeof key === 'string' && /^(?:0|[1-9]\d*)$/.test(key) && Number(key) < 2 ** 32 - 1;
+}
+
+// An array longer than this is read by the indexes it holds, not counted up to its length: a sparse one
+// (`a[2 ** 32 - 2] = x`) has a length of billions and two items, and counting to it blocks the process.
+const denseArrayLength = 65_536;
+
+/** The items `items` holds, in index order (holes left out), read without counting to a sparse length. */
+export function arrayItems(items: readonly unknown[]): Iterable<unknown> {
+  if (items.length <= denseArrayLength) return items;
+  return Object.keys(items)
+    .filter(isArrayIndex)
+    .map((key) => items[Number(key)]);
+}
+
+/**
+ * A plain Array of `items` each mapped, holes kept, never `items.map`/`slice`: those make their copy with
+ * the constructor the array names, and an outside array may name anything (an own `constructor` field, a
+ * subclass whose species throws). A long array is read by the indexes it holds (see `arrayItems`).
+ */
+export function mappedArray(items: readonly unknown[], each: (item: unknown) => unknown): unknown[] {
+  const length = items.length;
+  const copy = new Array<unknown>(length);
+  if (length <= denseArrayLength) {
+    for (let index = 0; index < length; index += 1) {
+      if (index in items) copy[index] = each(items[index]);
+    }
+    return copy;
+  }
+  for (const key of Object.keys(items)) {
+    if (!isArrayIndex(key)) continue;
+    const index = Number(key);
+    copy[index] = each(items[index]);
+  }
+  return copy;
+}

@@ -1,4 +1,4 @@
-import { inspect } from 'node:util';
+import { format, inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fakeProvider } from '../../test/fake-provider.js';
@@ -7,6 +7,7 @@ import {
   createLiveStreamClient,
   createLiveStreamRegistry,
   type LiveStreamProvider,
+  lockFields,
   ProviderUnavailableError,
   SecretSet,
 } from '../index.js';
@@ -267,5 +268,263 @@ describe("an outside provider's error with values nested in its fields", () => {
     expect(new TextDecoder().decode(copy.bytes)).toBe('bytes');
     expect(copy.bytes).not.toBe(context.bytes);
     expect(copy.count).toBe(3);
+  });
+});
+
+const printerMembers = [
+  'toJSON',
+  'inspection',
+  'toString',
+  'valueOf',
+  'Symbol.toPrimitive',
+  'jsonKeys naming a getter',
+  'isRetryable getter',
+  'cause getter',
+] as const;
+
+/** Gives `prototype` a member of `kind` that shows `shown`. */
+function printThrough(prototype: object, member: (typeof printerMembers)[number], shown: string): void {
+  const define = (key: PropertyKey, value: unknown) =>
+    Object.defineProperty(prototype, key, { value, configurable: true, writable: true });
+  const getter = (key: PropertyKey) =>
+    Object.defineProperty(prototype, key, { get: () => `context ${shown}`, configurable: true });
+  switch (member) {
+    case 'toJSON':
+      return void define('toJSON', () => ({ context: shown }));
+    case 'inspection':
+      return void define(inspect.custom, () => `context ${shown}`);
+    case 'toString':
+      return void define('toString', () => `context ${shown}`);
+    case 'valueOf':
+      return void define('valueOf', () => `context ${shown}`);
+    case 'Symbol.toPrimitive':
+      return void define(Symbol.toPrimitive, () => `context ${shown}`);
+    case 'jsonKeys naming a getter':
+      define('jsonKeys', () => ['provider', 'operation', 'context']);
+      return void getter('context');
+    case 'isRetryable getter':
+      return void getter('isRetryable');
+    case 'cause getter':
+      return void getter('cause');
+  }
+}
+
+describe("an outside provider's error class", () => {
+  it('prints nothing its prototype is given after the throw, or names through jsonKeys and getters, that the copy did not hold masked', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        secrets,
+        anEncoding,
+        fc.constantFrom(...printerMembers),
+        fc.constantFrom('after the throw', 'in the class'),
+        fc.constantFrom('client', 'registry'),
+        async (secret, encoding, member, when, through) => {
+          const shown = encodings[encoding](secret);
+          fc.pre(leaks('context acme get failed', secret).length === 0);
+          const set = new SecretSet();
+          set.add(secret);
+          class AcmeError extends ProviderUnavailableError {
+            static override readonly kind: string = 'AcmeError';
+          }
+          if (when === 'in the class') printThrough(AcmeError.prototype, member, shown);
+          const provider: LiveStreamProvider = {
+            ...fakeProvider('outside', { streams: 1 }).provider,
+            secrets: () => set.values(),
+            get: async () => {
+              throw new AcmeError({
+                provider: 'outside',
+                operation: 'get',
+                message: 'acme get failed',
+                status: 503,
+              });
+            },
+          };
+          const error = (await caught(() =>
+            through === 'client'
+              ? createLiveStreamClient(provider).get('s1')
+              : createLiveStreamRegistry({ providers: { a: provider } }).get('a:s1'),
+          )) as AcmeError;
+          if (when === 'after the throw') printThrough(AcmeError.prototype, member, shown);
+          expect(error).toBeInstanceOf(AcmeError);
+          expect(AcmeError.isInstance(error)).toBe(true);
+          const fields = error as unknown as Record<string, unknown>;
+          const seen = [
+            ...readings(error),
+            JSON.stringify({ err: error }),
+            format('%o %O %s %j', error, error, error, error),
+            `${error}`,
+            String(error.isRetryable),
+            String(error.cause),
+            // A getter its class gets after the throw is its code, read by a caller asking for it by name;
+            // one its class named for JSON when the copy was made is the copy's own, masked.
+            ...(when === 'in the class' ? [String(fields.context)] : []),
+          ];
+          expect(leaks(seen.join('\n'), secret)).toEqual([]);
+          // Still what the base class says of its status: a 503 may pass.
+          expect(error.isRetryable).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("keeps the fields its class names for JSON, and a registry's annotation of the copy", async () => {
+    class QuotaError extends ProviderUnavailableError {
+      static override readonly kind: string = 'QuotaError';
+      readonly account: string;
+      constructor(account: string) {
+        super({ provider: 'outside', operation: 'get', message: 'over quota', status: 429 });
+        this.account = account;
+        lockFields(this);
+      }
+      protected override jsonKeys(): string[] {
+        return [...super.jsonKeys(), 'account', 'plan'];
+      }
+      get plan(): string {
+        return 'starter';
+      }
+    }
+    const provider: LiveStreamProvider = {
+      ...fakeProvider('outside', { streams: 1 }).provider,
+      get: async () => {
+        throw new QuotaError('acct-1');
+      },
+    };
+    const error = await caught(() => createLiveStreamRegistry({ providers: { a: provider } }).get('a:s1'));
+    expect(JSON.parse(JSON.stringify(error))).toEqual({
+      name: 'QuotaError',
+      message: 'over quota',
+      provider: 'outside',
+      operation: 'get',
+      status: 429,
+      providerName: 'a',
+      account: 'acct-1',
+      plan: 'starter',
+      isRetryable: true,
+    });
+  });
+});
+
+describe("an outside provider's error holding bytes", () => {
+  it('masks a secret held as UTF-16 code units or code points, in an array of its kind', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        secrets,
+        fc.constantFrom('Uint16Array', 'Int16Array', 'Uint32Array', 'Int32Array'),
+        async (secret, kind) => {
+          fc.pre(leaks('failed', secret).length === 0);
+          const set = new SecretSet();
+          set.add(secret);
+          const units =
+            kind === 'Uint16Array' || kind === 'Int16Array'
+              ? Array.from({ length: secret.length }, (_, at) => secret.charCodeAt(at))
+              : Array.from(secret, (character) => character.codePointAt(0) ?? 0);
+          const Kind = { Uint16Array, Int16Array, Uint32Array, Int32Array }[kind];
+          const codes = Kind.from(units);
+          const provider: LiveStreamProvider = {
+            ...fakeProvider('outside', { streams: 1 }).provider,
+            secrets: () => set.values(),
+            get: async () => {
+              throw Object.assign(
+                new ProviderUnavailableError({ provider: 'outside', operation: 'get', message: 'failed' }),
+                { codes },
+              );
+            },
+          };
+          const error = (await caught(() => createLiveStreamClient(provider).get('s1'))) as {
+            codes: unknown;
+          };
+          expect(Object.prototype.toString.call(error.codes)).toBe(`[object ${kind}]`);
+          const copy = error.codes as Uint16Array | Uint32Array;
+          const text =
+            copy.BYTES_PER_ELEMENT === 2
+              ? String.fromCharCode(...Array.from(copy, (unit) => unit & 0xffff))
+              : String.fromCodePoint(...Array.from(copy, (point) => point >>> 0));
+          expect(leaks(text, secret)).toEqual([]);
+          expect(text).toContain('[REDACTED]');
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('copies bytes that hold no secret as what they were: the same kind, the same values', async () => {
+    const floats = Float64Array.from([1.5, 2.5, -0]);
+    const shorts = Int16Array.from([-2, 7]);
+    const view = new DataView(Uint8Array.from([1, 2, 3, 4]).buffer, 1, 2);
+    const buffer = Uint8Array.from([9, 8, 7]).buffer;
+    const shared = new SharedArrayBuffer(2);
+    new Uint8Array(shared).set([5, 6]);
+    const node = Buffer.from('plain');
+    const big = BigInt64Array.from([1n, -2n]);
+    const provider: LiveStreamProvider = {
+      ...fakeProvider('outside', { streams: 1 }).provider,
+      get: async () => {
+        throw Object.assign(
+          new ProviderUnavailableError({ provider: 'outside', operation: 'get', message: 'failed' }),
+          {
+            bytes: { floats, shorts, view, buffer, shared, node, big },
+          },
+        );
+      },
+    };
+    const error = (await caught(() => createLiveStreamClient(provider).get('s1'))) as {
+      bytes: {
+        floats: Float64Array;
+        shorts: Int16Array;
+        view: DataView;
+        buffer: ArrayBuffer;
+        shared: SharedArrayBuffer;
+        node: Buffer;
+        big: BigInt64Array;
+      };
+    };
+    const copy = error.bytes;
+    expect(copy.floats).toBeInstanceOf(Float64Array);
+    expect([...copy.floats]).toEqual([1.5, 2.5, -0]);
+    expect(copy.floats).not.toBe(floats);
+    expect(copy.shorts).toBeInstanceOf(Int16Array);
+    expect([...copy.shorts]).toEqual([-2, 7]);
+    expect(copy.view).toBeInstanceOf(DataView);
+    expect([copy.view.getUint8(0), copy.view.getUint8(1), copy.view.byteLength]).toEqual([2, 3, 2]);
+    expect(copy.buffer).toBeInstanceOf(ArrayBuffer);
+    expect([...new Uint8Array(copy.buffer)]).toEqual([9, 8, 7]);
+    expect(copy.buffer).not.toBe(buffer);
+    expect(copy.shared).toBeInstanceOf(SharedArrayBuffer);
+    expect([...new Uint8Array(copy.shared)]).toEqual([5, 6]);
+    expect(copy.shared).not.toBe(shared);
+    expect(Buffer.isBuffer(copy.node)).toBe(true);
+    expect(copy.node.toString()).toBe('plain');
+    expect(copy.big).toBeInstanceOf(BigInt64Array);
+    expect([...copy.big]).toEqual([1n, -2n]);
+  });
+});
+
+describe("an outside provider's error holding a sparse array", () => {
+  it('is copied by the items it holds, whatever its length', async () => {
+    const secret = 'sk_live_sparse_0123456789';
+    const set = new SecretSet();
+    set.add(secret);
+    const sparse: string[] = [];
+    sparse[2 ** 32 - 2] = `key ${secret}`;
+    sparse[0] = 'first';
+    const provider: LiveStreamProvider = {
+      ...fakeProvider('outside', { streams: 1 }).provider,
+      secrets: () => set.values(),
+      get: async () => {
+        throw Object.assign(
+          new ProviderUnavailableError({ provider: 'outside', operation: 'get', message: 'failed' }),
+          {
+            sparse,
+          },
+        );
+      },
+    };
+    const error = (await caught(() => createLiveStreamClient(provider).get('s1'))) as { sparse: string[] };
+    expect(error.sparse).not.toBe(sparse);
+    expect(error.sparse.length).toBe(2 ** 32 - 1);
+    expect(Object.keys(error.sparse)).toEqual(['0', String(2 ** 32 - 2)]);
+    expect(error.sparse[0]).toBe('first');
+    expect(error.sparse[2 ** 32 - 2]).toBe('key [REDACTED]');
   });
 });

@@ -1,6 +1,6 @@
 import { isPassingServerStatus } from '../http/server-statuses.js';
 import type { ProviderId } from '../live-stream.js';
-import { dataProperty, ownFields } from '../own.js';
+import { arrayItems, dataProperty, isArrayIndex, mappedArray, ownFields, readCallerList } from '../own.js';
 import {
   capText,
   type Redactor,
@@ -241,34 +241,12 @@ export class UniliveError extends InspectableError {
 
   /** A plain object safe to log or send: no credentials, no raw vendor payload. */
   toJSON(): Record<string, unknown> {
-    const json: Record<string, unknown> = { name: this.name, message: this.message };
-    for (const key of this.jsonKeys()) {
-      const value = (this as unknown as Record<string, unknown>)[key];
-      if (value !== undefined) json[key] = value;
-    }
-    json.isRetryable = this.isRetryable;
-    if (this.cause instanceof Error) {
-      // The system code (ECONNRESET, ENOTFOUND) says what failed; it sits on the cause or deeper in its chain.
-      const code = codeInChain(this.cause);
-      json.cause = { name: this.cause.name, message: this.cause.message, ...(code ? { code } : {}) };
-    }
-    return json;
+    return errorJson(this, this.jsonKeys());
   }
 
   /** Field names `toJSON` includes; subclasses add theirs. */
   protected jsonKeys(): string[] {
-    return [
-      'provider',
-      'operation',
-      'status',
-      'vendorCode',
-      'vendorMessage',
-      'requestId',
-      'retryAfterMs',
-      'delivery',
-      'providerName',
-      'maybeCreated',
-    ];
+    return [...baseJsonKeys];
   }
 }
 
@@ -288,7 +266,8 @@ export function lockFields(error: UniliveError): void {
     if (!descriptor || !Object.hasOwn(descriptor, 'value') || descriptor.configurable === false) continue;
     const value = descriptor.value as unknown;
     if (Array.isArray(value)) {
-      for (const item of value) if (typeof item === 'object' && item !== null) Object.freeze(item);
+      for (const item of arrayItems(value))
+        if (typeof item === 'object' && item !== null) Object.freeze(item);
       Object.freeze(value);
     }
     Object.defineProperty(error, key, dataProperty(value, { enumerable: descriptor.enumerable === true }));
@@ -586,6 +565,22 @@ function systemCode(error: Error): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/** What `toJSON` gives of `error`: its name, message, the fields `keys` names, `isRetryable` and its cause. */
+function errorJson(error: UniliveError, keys: readonly string[]): Record<string, unknown> {
+  const json: Record<string, unknown> = { name: error.name, message: error.message };
+  for (const key of keys) {
+    const value = (error as unknown as Record<string, unknown>)[key];
+    if (value !== undefined) json[key] = value;
+  }
+  json.isRetryable = error.isRetryable;
+  if (error.cause instanceof Error) {
+    // The system code (ECONNRESET, ENOTFOUND) says what failed; it sits on the cause or deeper in its chain.
+    const code = codeInChain(error.cause);
+    json.cause = { name: error.cause.name, message: error.cause.message, ...(code ? { code } : {}) };
+  }
+  return json;
+}
+
 // Fields `maskedError` masks on their own terms: the stack is read through V8's accessor, the cause is
 // rebuilt as the constructor builds it.
 const ownTermFields = new Set(['stack', 'cause']);
@@ -680,7 +675,7 @@ export function maskedError<E extends UniliveError>(
       dataProperty(maskedCause, { enumerable: cause?.enumerable === true, configurable: true }),
     );
   if (detach) {
-    printedAsBase(copy);
+    printedAsBase(copy, secrets, depth);
     detachedCopies.add(copy);
   }
   lockFields(copy);
@@ -707,31 +702,78 @@ function isPrinter(key: PropertyKey, item: unknown): boolean {
   return typeof item === 'function' && printerKeys.includes(key);
 }
 
-function printedAsBase(copy: object): void {
-  const base: [PropertyKey, unknown][] = [
-    ['toJSON', UniliveError.prototype.toJSON],
+function printedAsBase(copy: UniliveError, secrets: Redactor, depth: number): void {
+  // The copy keeps its class (`instanceof`, `isInstance`), whose prototype the provider holds and may change
+  // after throwing: what prints the copy, and every field it prints, are its own. The fields its JSON names
+  // are those its class names now (`jsonKeys`); one its class reads through a getter is read now, masked
+  // and copied like a field, and held as the copy's own. A later change to the class reaches none of it.
+  let keys: readonly string[] = [];
+  try {
+    const named = (copy as unknown as { jsonKeys(): unknown }).jsonKeys();
+    const read = readCallerList(named, maxJsonKeys);
+    if ('list' in read) keys = read.list.filter((key): key is string => typeof key === 'string');
+  } catch {
+    // A class whose `jsonKeys` throws prints the base's fields.
+  }
+  if (keys.length === 0) keys = baseJsonKeys;
+  // What its class says now (a `TimeoutError` is retryable whatever its status), held as a boolean.
+  let retryable = false;
+  try {
+    retryable = Boolean((copy as { isRetryable?: unknown }).isRetryable);
+  } catch {
+    // A class whose `isRetryable` throws says nothing: not retryable.
+  }
+  const own: [PropertyKey, unknown][] = [
+    ['toJSON', jsonWith(keys)],
     [inspectCustom, (UniliveError.prototype as unknown as Record<symbol, unknown>)[inspectCustom]],
     ['toString', Error.prototype.toString],
     ['valueOf', Object.prototype.valueOf],
     // Left undefined, a conversion to text or number takes toString or valueOf, as for any error.
     [Symbol.toPrimitive, undefined],
+    ['isRetryable', retryable],
   ];
-  for (const [key, printer] of base) {
-    let printed: unknown;
+  // Without a cause of its own, `cause` would read the prototype's.
+  if (!Object.hasOwn(copy, 'cause')) own.push(['cause', undefined]);
+  for (const key of keys) {
+    if (Object.hasOwn(copy, key) || own.some(([name]) => name === key)) continue;
+    let value: unknown;
     try {
-      Reflect.deleteProperty(copy, key);
-      printed = (copy as Record<PropertyKey, unknown>)[key];
+      value = maskValue((copy as unknown as Record<string, unknown>)[key], secrets, depth + 1, true);
     } catch {
-      printed = Symbol('unreadable');
+      value = undefined;
     }
-    if (printed !== printer)
-      Object.defineProperty(copy, key, {
-        value: printer,
-        writable: true,
-        configurable: true,
-        enumerable: false,
-      });
+    own.push([key, value]);
   }
+  for (const [key, value] of own)
+    Object.defineProperty(copy, key, { value, writable: true, configurable: true, enumerable: false });
+}
+
+// How many field names a detached copy's JSON takes from its class's `jsonKeys`.
+const maxJsonKeys = 256;
+
+// The base's `jsonKeys` (a detached copy's, when its class's gives none).
+const baseJsonKeys: readonly string[] = /* @__PURE__ */ Object.freeze([
+  'provider',
+  'operation',
+  'status',
+  'vendorCode',
+  'vendorMessage',
+  'requestId',
+  'retryAfterMs',
+  'delivery',
+  'providerName',
+  'maybeCreated',
+]);
+
+// A detached copy's `toJSON`: the base's, over the field names fixed when the copy was made, read off the
+// error it is called on (the copy, or a copy of it a registry annotated).
+function jsonWith(keys: readonly string[]): (this: UniliveError) => Record<string, unknown> {
+  // A method, so it has no `prototype` for inspection to show.
+  return {
+    toJSON(this: UniliveError) {
+      return errorJson(this, keys);
+    },
+  }.toJSON;
 }
 
 // The own keys an error had when `maskedError` last found it clean under the secrets it was built with.
@@ -829,7 +871,7 @@ function maskedArray(
     (key) => key !== 'length' && !isArrayIndex(key) && Object.prototype.propertyIsEnumerable.call(items, key),
   );
   if (named.length === 0) return masked;
-  const copy: unknown[] = masked === items ? plainArray(items, (item) => item) : (masked as unknown[]);
+  const copy: unknown[] = masked === items ? mappedArray(items, (item) => item) : (masked as unknown[]);
   let changed = masked !== items;
   const names = ownNames(() => named.filter(isText));
   for (const key of named) {
@@ -851,10 +893,6 @@ const noNames = (): Set<string> => new Set();
 
 function isText(key: PropertyKey): key is string {
   return typeof key === 'string';
-}
-
-function isArrayIndex(key: PropertyKey): boolean {
-  return typeof key === 'string' && /^(?:0|[1-9]\d*)$/.test(key) && Number(key) < 2 ** 32 - 1;
 }
 
 /**
@@ -916,11 +954,112 @@ function maskedSlots(value: object, secrets: Redactor, detach: boolean): unknown
     for (const byte of bytes) decoded += String.fromCharCode(byte);
   }
   const masked = text(decoded);
-  // Detached, bytes the provider may write into after are copied (as the `Uint8Array` a masked text is).
-  if (masked === decoded) return detach ? bytes.slice() : value;
-  return utf8
-    ? new TextEncoder().encode(masked)
-    : Uint8Array.from(masked, (character) => character.charCodeAt(0) & 0xff);
+  if (masked !== decoded)
+    return utf8
+      ? new TextEncoder().encode(masked)
+      : Uint8Array.from(masked, (character) => character.charCodeAt(0) & 0xff);
+  // A 16-bit array may hold text as UTF-16 code units (as JavaScript keeps a string), a 32-bit integer one
+  // as code points: read so too, and masked into an array of its kind.
+  const units = unitsText(value);
+  if (units !== undefined) {
+    const maskedUnits = text(units.text);
+    if (maskedUnits !== units.text) return units.of(maskedUnits);
+  }
+  // Detached, bytes the provider may write into after are copied, of their kind.
+  return detach ? bytesCopy(value, bytes) : value;
+}
+
+/** A typed array's name (`Float64Array`), read from its internal slot; undefined for any other value. */
+function typedArrayName(value: unknown): string | undefined {
+  try {
+    const tag = typedArrayTag?.call(value);
+    return typeof tag === 'string' ? tag : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const typedArrayTag = /* @__PURE__ */ (() =>
+  Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag)?.get)();
+
+type TypedArrayKind = { new (buffer: ArrayBuffer): ArrayBufferView; readonly BYTES_PER_ELEMENT: number };
+
+// This realm's typed array of each name (never one a value names through its `constructor`).
+function typedArrayKind(name: string | undefined): TypedArrayKind | undefined {
+  switch (name) {
+    case 'Int8Array':
+      return Int8Array;
+    case 'Uint8Array':
+      return Uint8Array;
+    case 'Uint8ClampedArray':
+      return Uint8ClampedArray;
+    case 'Int16Array':
+      return Int16Array;
+    case 'Uint16Array':
+      return Uint16Array;
+    case 'Int32Array':
+      return Int32Array;
+    case 'Uint32Array':
+      return Uint32Array;
+    case 'Float32Array':
+      return Float32Array;
+    case 'Float64Array':
+      return Float64Array;
+    case 'BigInt64Array':
+      return BigInt64Array;
+    case 'BigUint64Array':
+      return BigUint64Array;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The text a 16-bit integer array holds as UTF-16 code units, or a 32-bit one as code points (every value
+ * one), and how to make an array of its kind of another text; undefined for any other value.
+ */
+function unitsText(value: object): { text: string; of: (text: string) => ArrayBufferView } | undefined {
+  const name = typedArrayName(value);
+  if (name === 'Uint16Array' || name === 'Int16Array') {
+    const items = value as Uint16Array | Int16Array;
+    let text = '';
+    for (const unit of items) text += String.fromCharCode(unit & 0xffff);
+    const Kind = name === 'Uint16Array' ? Uint16Array : Int16Array;
+    return {
+      text,
+      of: (masked) => Kind.from(Array.from({ length: masked.length }, (_, at) => masked.charCodeAt(at))),
+    };
+  }
+  if (name === 'Uint32Array' || name === 'Int32Array') {
+    const items = value as Uint32Array | Int32Array;
+    let text = '';
+    for (const point of items) {
+      if (point < 0 || point > 0x10ffff) return undefined;
+      text += String.fromCodePoint(point);
+    }
+    const Kind = name === 'Uint32Array' ? Uint32Array : Int32Array;
+    return {
+      text,
+      of: (masked) => Kind.from(Array.from(masked, (character) => character.codePointAt(0) ?? 0)),
+    };
+  }
+  return undefined;
+}
+
+// A copy of bytes nothing in which needed masking, of the value's kind: an `ArrayBuffer`, a
+// `SharedArrayBuffer`, a `DataView`, a `Buffer` or the typed array it was, with the same values.
+function bytesCopy(value: object, bytes: Uint8Array): unknown {
+  const copied = bytes.slice();
+  if (value instanceof ArrayBuffer) return copied.buffer;
+  if (typeof SharedArrayBuffer === 'function' && value instanceof SharedArrayBuffer) {
+    const shared = new SharedArrayBuffer(copied.byteLength);
+    new Uint8Array(shared).set(copied);
+    return shared;
+  }
+  if (value instanceof DataView) return new DataView(copied.buffer);
+  if (typeof Buffer === 'function' && Buffer.isBuffer(value)) return Buffer.from(copied.buffer);
+  const Kind = typedArrayKind(typedArrayName(value));
+  return Kind && copied.byteLength % Kind.BYTES_PER_ELEMENT === 0 ? new Kind(copied.buffer) : copied;
 }
 
 /** The items masked; the same array when none changes. */
@@ -930,19 +1069,13 @@ function maskedItems(
   depth: number,
   detach: boolean,
 ): readonly unknown[] {
-  const masked = plainArray(items, (item) => maskValue(item, secrets, depth + 1, detach));
-  return detach || masked.some((item, index) => item !== items[index]) ? masked : items;
-}
-
-// A plain Array of `items` each mapped (holes kept), never `items.map`/`slice`: those make their copy with
-// the constructor the array names, and an outside array may name anything (an own `constructor` field, a
-// subclass whose species throws), making masking fail where it must not.
-function plainArray(items: readonly unknown[], each: (item: unknown) => unknown): unknown[] {
-  const copy = new Array<unknown>(items.length);
-  for (let index = 0; index < items.length; index += 1) {
-    if (index in items) copy[index] = each(items[index]);
-  }
-  return copy;
+  let changed = detach;
+  const masked = mappedArray(items, (item) => {
+    const value = maskValue(item, secrets, depth + 1, detach);
+    if (value !== item) changed = true;
+    return value;
+  });
+  return changed ? masked : items;
 }
 
 // A plain object, or an instance of some class in a field (an outside adapter's details object): its own

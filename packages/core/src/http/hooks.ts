@@ -1,5 +1,6 @@
 import { blankErrorOf, copyError, UniliveError } from '../errors/unilive-error.js';
 import type { ProviderId, Warning } from '../live-stream.js';
+import { mappedArray } from '../own.js';
 import type { Redactor } from '../secrets.js';
 import { ignoreRejection } from '../thenable.js';
 
@@ -166,7 +167,8 @@ function detached<E>(value: E, depth = 0): E {
   // An error's every object (its cause chain, `issues`, a registry's `failedOver`) is copied too: a copy
   // sharing one of them with the caller's error would let a hook change what the caller reads.
   if (UniliveError.isInstance(value) || isPlainError(value)) return detachedError(value, depth) as E;
-  if (Array.isArray(value)) return Object.freeze(value.map((item) => detached(item, depth + 1))) as E;
+  if (Array.isArray(value))
+    return Object.freeze(mappedArray(value, (item) => detached(item, depth + 1))) as E;
   const prototype = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return value;
   const copy: Record<string, unknown> = {};
