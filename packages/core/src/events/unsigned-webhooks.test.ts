@@ -11,6 +11,7 @@ import {
 } from '../errors/errors.js';
 import { type LiveStream, type LiveStreamState, liveStreamStates } from '../live-stream.js';
 import type { CallOptions } from '../provider.js';
+import { isWellFormed } from '../text.js';
 import { createEventHub } from './event-hub.js';
 import {
   type LiveStreamEvent,
@@ -52,7 +53,7 @@ describe('checkUnsignedWebhook', () => {
   it('accepts the last path segment only when it equals one of the path secrets', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.string({ minLength: 1, maxLength: 20 }),
+        fc.string({ minLength: 4, maxLength: 20 }),
         // `.` and `..` are no segment of their own: the URL parser resolves them (`/hooks/..` is `/`).
         fc.string({ minLength: 1, maxLength: 20 }).filter((segment) => segment !== '.' && segment !== '..'),
         async (secret, segment) => {
@@ -96,6 +97,39 @@ describe('checkUnsignedWebhook', () => {
       checkUnsignedWebhook('liveapi', input('/x'), { unsigned: true, pathSecret: '' }),
     );
     expect((empty as InvalidInputError).issues[0]?.path).toBe('pathSecret');
+  });
+
+  it('refuses a path secret, or an entry of a rotation, shorter than masking hides, before reading the delivery', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc
+          .string({ minLength: 1, maxLength: 3 })
+          .filter((text) => text.trim() === text && !text.includes(',')),
+        fc.boolean(),
+        async (short, inList) => {
+          fc.pre(isWellFormed(short));
+          const pathSecret = inList ? ['a-long-enough-path-secret', short] : short;
+          const error = await failure(() =>
+            checkUnsignedWebhook('liveapi', input(`/hooks/${encodeURIComponent(short)}`), {
+              unsigned: true,
+              pathSecret,
+            }),
+          );
+          expect(InvalidInputError.isInstance(error)).toBe(true);
+          expect((error as InvalidInputError).issues.map((issue) => issue.path)).toEqual([
+            inList ? 'pathSecret.1' : 'pathSecret',
+          ]);
+          expect((error as InvalidInputError).issues[0]?.message).toMatch(/at least 4 characters/);
+        },
+      ),
+      { numRuns: 100 },
+    );
+    // Four characters are masked, and taken.
+    const event = await checkUnsignedWebhook('liveapi', input('/hooks/q7Zk'), {
+      unsigned: true,
+      pathSecret: 'q7Zk',
+    });
+    expect(event).toEqual(['q7Zk']);
   });
 
   it('names an empty entry of a list by its index, as secret lists are, and shows no secret', async () => {
@@ -1075,7 +1109,7 @@ describe('checkUnsignedWebhook options of the wrong type', () => {
       [{ pathSecret: 5 }, 'pathSecret'],
       [{ pathSecret: {} }, 'pathSecret'],
       [{ pathSecret: [] }, 'pathSecret'],
-      [{ pathSecret: ['ok', 7] }, 'pathSecret.1'],
+      [{ pathSecret: ['ok-path-secret', 7] }, 'pathSecret.1'],
       [{ confirm: {} }, 'confirm'],
       [{ confirm: 'client' }, 'confirm'],
     ] as const) {

@@ -9,6 +9,7 @@ import { type LiveStream, type LiveStreamState, liveStreamStates, type ProviderI
 import { unreadableText } from '../own.js';
 import type { CallOptions } from '../provider.js';
 import { maskedFailure } from '../provider-secrets.js';
+import { minimumSecretLength } from '../redaction/forms.js';
 import type { Clock } from '../runtime.js';
 import { knownValuesRedactor } from '../secrets.js';
 import { isWellFormed } from '../text.js';
@@ -63,8 +64,10 @@ export interface UnsignedWebhookOptions extends WebhookOptionsBase {
    * environment variable holds, read by core's `webhookSecretText`, the rule of every webhook secret). A
    * path secret holding a comma is given in a list. The last path segment of `input.url` must equal one of
    * them (compared in constant time), else the delivery is refused as `bad-signature`. It only proves the
-   * sender knew the URL: the vendor, or anyone the URL leaked to (logs, proxies). An empty text or entry, a
-   * text of commas only, or a value that is neither text nor a list is an `InvalidInputError` naming it
+   * sender knew the URL: the vendor, or anyone the URL leaked to (logs, proxies), so make it random (16
+   * characters or more). An empty text or entry, one shorter than 4 characters (which masking leaves alone, so
+   * an error quoting the URL would show it), a text of commas only, or a value that is neither text nor a
+   * list is an `InvalidInputError` naming it
    * (`pathSecret`, `pathSecret.1`), never the value. A list is read once, entry by entry by index (core's
    * `readWebhookSecretList`): one whose reading throws (a Proxy whose `length` or an entry throws, a getter
    * on an entry, a revoked Proxy) is an `InvalidInputError` naming `pathSecret` (`could not be read`, what
@@ -240,6 +243,15 @@ export async function checkUnsignedWebhook(
     // holding U+FFFD there, or any other lone surrogate. Refused as a credential setting holding one is.
     if (!isWellFormed(secret)) {
       throw invalidWebhookOption(provider, entry(index), 'holds a lone surrogate, which has no UTF-8 form');
+    }
+    // Masking leaves texts shorter than this alone (they would hide ordinary words), so an error quoting the
+    // URL (a confirm reader's) would show such a secret; and one so short is found by trying.
+    if (secret.length < minimumSecretLength) {
+      throw invalidWebhookOption(
+        provider,
+        entry(index),
+        `must be at least ${minimumSecretLength} characters: a shorter one could not be masked in errors, and is found by trying (use a random one of 16 or more)`,
+      );
     }
   });
   // Read as checkWebhookInput read it (webhookUrlText): a URL-like object whose text cannot be taken is an
