@@ -170,6 +170,36 @@ describe('wowza-realtime parseWebhook', () => {
     );
   });
 
+  it('masks the secret, and the key it decodes to, in whatever a clock throws, as in what a resolveStreamId throws', async () => {
+    const { body, headers } = await signWebhook('wowza-realtime', started, { secret });
+    const key = Buffer.from(secret, 'base64');
+    const forms = [secret, key.toString('hex'), key.toString('hex').toUpperCase(), key.toString('base64url')];
+    for (const quoted of forms) {
+      const error = await rejectionOf(() =>
+        parseWebhook(
+          { body, headers },
+          {
+            secret,
+            resolveStreamId,
+            clock: () => {
+              throw new Error(`clock for ${quoted} is down`);
+            },
+          },
+        ),
+      );
+      expect(error).toBeInstanceOf(InvalidInputError);
+      expect((error as InvalidInputError).issues[0]?.path).toBe('clock');
+      const shown = [
+        inspect(error, { depth: 10, showHidden: true }),
+        JSON.stringify(error),
+        String((error as Error).stack),
+        String(((error as Error).cause as Error | undefined)?.message),
+      ].join('\n');
+      for (const form of forms) expect(shown).not.toContain(form);
+      expect(shown).toContain('clock for [REDACTED] is down');
+    }
+  });
+
   it('a clock that answers no finite number is refused by name, never an Invalid Date', async () => {
     const { body, headers } = await signWebhook('wowza-realtime', started, { secret });
     for (const answer of [Number.NaN, 'soon', 10n, Number.POSITIVE_INFINITY]) {

@@ -20,6 +20,7 @@ import {
   namedStreamEvent,
   parseOwn,
   parseWebhookJson,
+  type Redactor,
   readEventTime,
   readSettings,
   readWebhookOptions,
@@ -258,7 +259,17 @@ export async function parseWebhook(
   const body = await webhookBodyBytes(input.body, provider);
   await verifySignature(body, webhookHeader(input.headers, 'x-millicast-signature'), keys);
 
-  const clock = webhookClock(provider, options.clock);
+  // What the application's callbacks throw is masked by every form of the secret, as its error reaches
+  // whoever logs it: a resolver's (resolverFailed), and a clock's.
+  const masking = knownValuesRedactor([...secrets, ...keys.flatMap(keyTexts)]);
+  const readClock = webhookClock(provider, options.clock);
+  const clock = (): number => {
+    try {
+      return readClock();
+    } catch (error) {
+      throw maskedFailure(error, masking);
+    }
+  };
   // The resolver is the application's: what it answers counts only when it is text (a lookup such as
   // `ids[name]` answers `Object` for a stream named `constructor`).
   // Bounded by readTimeoutMs: a resolver that has not answered by then (a walk of many pages, a vendor that
@@ -270,7 +281,7 @@ export async function parseWebhook(
     try {
       resolved = await reads.read('resolveStreamId', (bound) => options.resolveStreamId(name, bound));
     } catch (error) {
-      throw resolverFailed(error, secrets, keys);
+      throw resolverFailed(error, masking);
     } finally {
       reads.end();
     }
@@ -526,8 +537,7 @@ function optional(key: string, value: string | undefined): Record<string, string
 // The secrets are masked in it whatever it is: a unilive error of the resolver's too (a wrapper's
 // `ProviderUnavailableError` quoting what it was handed), as in what a `confirm` reader of the unsigned
 // vendors throws. Each secret as configured, and the HMAC key it decodes to in hex and base64 (`keyTexts`).
-function resolverFailed(error: unknown, secrets: readonly string[], keys: readonly Uint8Array[]): unknown {
-  const masking = knownValuesRedactor([...secrets, ...keys.flatMap(keyTexts)]);
+function resolverFailed(error: unknown, masking: Redactor): unknown {
   if (UniliveError.isInstance(error)) return maskedFailure(servedOperation(error, 'parseWebhook'), masking);
   return new InvalidInputError({
     provider,
