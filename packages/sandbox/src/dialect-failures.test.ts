@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InvalidInputError } from '@unilive/core';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dialectClients } from '../test/dialect-clients.js';
@@ -104,6 +105,24 @@ describe('a dialect that fails to list or describe its streams', () => {
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
+  });
+
+  it('refuses a connected that is no boolean, the control body or its text included, changing nothing', async () => {
+    sandbox = await startSandbox({ dialects: [acme('streams')], media: false });
+    const id = await createThing(sandbox);
+    const changes: StreamChange[] = [];
+    sandbox.onStreamChange((change) => changes.push(change));
+    for (const given of [{ connected: false }, 'false', 0, 1, null, undefined]) {
+      let thrown: unknown;
+      try {
+        sandbox.setEncoder('acme', id, given as unknown as boolean);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(InvalidInputError.isInstance(thrown)).toBe(true);
+      expect((thrown as InvalidInputError).issues.map((issue) => issue.path)).toEqual(['connected']);
+    }
+    expect(changes).toEqual([]);
   });
 
   it("sets the encoder and reports the change without the stream's record when describe throws, logging which member failed, never its error", async () => {

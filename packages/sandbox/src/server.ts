@@ -157,6 +157,8 @@ export interface Sandbox {
    * that throws leaves the encoder set and its change reported without the stream's record, with an `error`
    * line in the log.
    *
+   * @throws InvalidInputError (`operation: 'setEncoder'`, issue `connected`) when `connected` is no boolean
+   *   (`{ connected: false }`, the control route's body, or `'false'` would read as connected).
    * @throws ConflictError (`operation: 'setEncoder'`) when `connected` is false while a real encoder
    *   publishes to the stream over RTMP: it is connected until it stops publishing (stop, disable or delete
    *   the stream to cut it off), as `PUT /_sandbox/encoders/{provider}/{id}` answers 409.
@@ -1399,6 +1401,16 @@ function setSimulatedEncoder(
   id: string,
   connected: boolean,
 ): void {
+  // Checked, not coerced: the control route's body (`{ connected: false }`) or a text `'false'` passed here
+  // would otherwise read as connected.
+  if (typeof connected !== 'boolean') {
+    throw new InvalidInputError({
+      provider,
+      operation: 'setEncoder',
+      message: 'setEncoder: connected must be true or false',
+      issues: [{ path: 'connected', message: `expected a boolean, not ${kindOf(connected)}` }],
+    });
+  }
   if (!connected && engine.publisherOf(provider, id)) {
     throw new ConflictError({
       provider,
