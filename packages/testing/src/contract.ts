@@ -493,6 +493,36 @@ function streamSecretsOf(stream: LiveStream): Record<string, string | undefined>
   return found;
 }
 
+// What a careless caller does to an answer it was handed: every text, date and list in it changed where the
+// object lets it (a frozen one refuses, which is as good as a copy).
+function scribble(value: unknown, depth = 0): void {
+  if (typeof value !== 'object' || value === null || depth > 8) return;
+  if (value instanceof Date) {
+    try {
+      value.setTime(0);
+    } catch {
+      // A date that cannot be changed is the caller's own copy in effect.
+    }
+    return;
+  }
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    try {
+      if (typeof item === 'string') (value as Record<string, unknown>)[key] = `${item} scribbled`;
+      else scribble(item, depth + 1);
+    } catch {
+      // Frozen: nothing the caller does reaches the provider.
+    }
+  }
+  if (Array.isArray(value)) {
+    try {
+      value.push('scribbled');
+    } catch {
+      // A frozen list.
+    }
+  }
+}
+
 /**
  * The suite every adapter runs: the lifecycle round trip, gated by capability with the reason shown; the
  * ingest and playback invariants; the error mapping (401/403, 404, state conflicts, 429 with Retry-After,
@@ -960,6 +990,26 @@ export function runLiveStreamContract(options: ContractOptions): void {
             expect(updated, 'update answers with the patch object').not.toBe(patch);
             expect(patch).toEqual({ name: `${input.name} unchanged again` });
           }
+        } finally {
+          if (caps().delete) await harness.provider.delete(stream.id).catch(() => undefined);
+        }
+      });
+
+      it('a provider called directly hands each call an answer of its own: changing one changes no later one', async (context) => {
+        if (harness.client !== undefined || harness.supports !== undefined)
+          return context.skip('only a provider called directly on a live backend');
+        const stream = await harness.provider.create(structuredClone(input));
+        try {
+          // A caller that edits what it was handed (a name trimmed for display, an endpoint list sorted)
+          // must not change what the provider answers next: a cache handing out one object would.
+          const first = await harness.provider.get(stream.id);
+          const before = JSON.stringify(await harness.provider.get(stream.id));
+          scribble(first);
+          const later = await harness.provider.get(stream.id);
+          expect(
+            JSON.stringify(later),
+            'a later get shows what the caller wrote into an earlier answer',
+          ).toBe(before);
         } finally {
           if (caps().delete) await harness.provider.delete(stream.id).catch(() => undefined);
         }

@@ -514,6 +514,20 @@ export const mutants: Record<string, Mutant> = {
     fails: ['never writes into the input it is given'],
   },
 
+  // Answers that share the ingest list the provider keeps for each stream (a cache of what never changes):
+  // a caller who sorts or edits one answer's endpoints edits every later answer's.
+  'answers share their ingest list': {
+    mutate: (provider) => {
+      const kept = new Map<string, LiveStream['ingest']>();
+      return mapStreams(provider, (stream) => {
+        const ingest = kept.get(stream.id) ?? stream.ingest;
+        kept.set(stream.id, ingest);
+        return { ...stream, ingest };
+      });
+    },
+    fails: ['hands each call an answer of its own'],
+  },
+
   // Every error named after one operation, whatever the call: a client renames it, a direct caller does not.
   'errors all named get': {
     mutate: (provider) => changeErrors(provider, () => ({ operation: 'get' })),
