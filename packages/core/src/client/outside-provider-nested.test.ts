@@ -34,6 +34,7 @@ const nestedKinds = [
   'own inspection',
   "its class's toJSON",
   'error with a getter message',
+  'function with fields',
 ] as const;
 type NestedKind = (typeof nestedKinds)[number];
 
@@ -106,6 +107,13 @@ function nested(kind: NestedKind, shown: string): { value: unknown; later: () =>
       }
       return { value: new Context(), later: () => {} };
     }
+    case 'function with fields': {
+      const retry = Object.assign(() => 'retried', { token: 'harmless' });
+      return {
+        value: { retry, nested: { retry } },
+        later: () => Object.assign(retry, { token: shown, toString: () => `context ${shown}` }),
+      };
+    }
     case 'error with a getter message': {
       const error = new Error('harmless');
       Object.defineProperty(error, 'message', { get: once, enumerable: false });
@@ -140,6 +148,14 @@ function readings(value: unknown, depth = 0): string[] {
 
 const anEncoding = fc.constantFrom(...(Object.keys(encodings) as Encoding[]));
 
+// The words a copy prints whatever it holds (its fields' names, its own printers and class stand-in, as
+// inspection with hidden fields shows them): a generated secret that is one of them cannot be told apart.
+const vocabulary = [
+  'harmless context failed note https://vendor.example/harmless acme get failed',
+  'constructor toString valueOf toJSON isRetryable prototype [Function (anonymous)] [Function: toJSON]',
+  'Symbol(Symbol.toPrimitive) Symbol(Symbol.toStringTag) ProviderUnavailableError AcmeError UniliveError',
+].join(' ');
+
 async function caught(run: () => Promise<unknown>): Promise<unknown> {
   return run().then(
     () => {
@@ -160,7 +176,7 @@ describe("an outside provider's error with values nested in its fields", () => {
         fc.constantFrom('client', 'registry'),
         async (secret, encoding, kind, how, through) => {
           const shown = encodings[encoding](secret);
-          fc.pre(leaks('harmless context failed note https://vendor.example/harmless', secret).length === 0);
+          fc.pre(leaks(vocabulary, secret).length === 0);
           const set = new SecretSet();
           set.add(secret);
           const { value, later } = nested(kind, shown);
@@ -280,10 +296,17 @@ const printerMembers = [
   'jsonKeys naming a getter',
   'isRetryable getter',
   'cause getter',
+  'class renamed',
+  'Symbol.toStringTag getter',
 ] as const;
 
-/** Gives `prototype` a member of `kind` that shows `shown`. */
-function printThrough(prototype: object, member: (typeof printerMembers)[number], shown: string): void {
+/** Gives `made` (a class) or its prototype a member of `kind` that shows `shown`. */
+function printThrough(
+  made: { prototype: object },
+  member: (typeof printerMembers)[number],
+  shown: string,
+): void {
+  const prototype = made.prototype;
   const define = (key: PropertyKey, value: unknown) =>
     Object.defineProperty(prototype, key, { value, configurable: true, writable: true });
   const getter = (key: PropertyKey) =>
@@ -306,6 +329,10 @@ function printThrough(prototype: object, member: (typeof printerMembers)[number]
       return void getter('isRetryable');
     case 'cause getter':
       return void getter('cause');
+    case 'class renamed':
+      return void Object.defineProperty(made, 'name', { value: `context ${shown}`, configurable: true });
+    case 'Symbol.toStringTag getter':
+      return void getter(Symbol.toStringTag);
   }
 }
 
@@ -320,13 +347,13 @@ describe("an outside provider's error class", () => {
         fc.constantFrom('client', 'registry'),
         async (secret, encoding, member, when, through) => {
           const shown = encodings[encoding](secret);
-          fc.pre(leaks('context acme get failed', secret).length === 0);
+          fc.pre(leaks(vocabulary, secret).length === 0);
           const set = new SecretSet();
           set.add(secret);
           class AcmeError extends ProviderUnavailableError {
             static override readonly kind: string = 'AcmeError';
           }
-          if (when === 'in the class') printThrough(AcmeError.prototype, member, shown);
+          if (when === 'in the class') printThrough(AcmeError, member, shown);
           const provider: LiveStreamProvider = {
             ...fakeProvider('outside', { streams: 1 }).provider,
             secrets: () => set.values(),
@@ -344,7 +371,7 @@ describe("an outside provider's error class", () => {
               ? createLiveStreamClient(provider).get('s1')
               : createLiveStreamRegistry({ providers: { a: provider } }).get('a:s1'),
           )) as AcmeError;
-          if (when === 'after the throw') printThrough(AcmeError.prototype, member, shown);
+          if (when === 'after the throw') printThrough(AcmeError, member, shown);
           expect(error).toBeInstanceOf(AcmeError);
           expect(AcmeError.isInstance(error)).toBe(true);
           const fields = error as unknown as Record<string, unknown>;
@@ -355,6 +382,9 @@ describe("an outside provider's error class", () => {
             `${error}`,
             String(error.isRetryable),
             String(error.cause),
+            // A logger's type (pino reads `constructor.name`) and the tag `Object.prototype.toString` reads.
+            String((error as { constructor?: { name?: unknown } }).constructor?.name),
+            Object.prototype.toString.call(error),
             // A getter its class gets after the throw is its code, read by a caller asking for it by name;
             // one its class named for JSON when the copy was made is the copy's own, masked.
             ...(when === 'in the class' ? [String(fields.context)] : []),
@@ -526,5 +556,122 @@ describe("an outside provider's error holding a sparse array", () => {
     expect(Object.keys(error.sparse)).toEqual(['0', String(2 ** 32 - 2)]);
     expect(error.sparse[0]).toBe('first');
     expect(error.sparse[2 ** 32 - 2]).toBe('key [REDACTED]');
+  });
+});
+
+describe("an outside provider's error, as a hook and the caller hold it", () => {
+  it("lets no hook change the caller's copy through what freezing does not hold: dates, URLs, maps, sets, bytes", async () => {
+    const provider: LiveStreamProvider = {
+      ...fakeProvider('outside', { streams: 1 }).provider,
+      get: async () => {
+        throw Object.assign(
+          new ProviderUnavailableError({ provider: 'outside', operation: 'get', message: 'failed' }),
+          {
+            held: {
+              when: new Date(1_000),
+              url: new URL('https://vendor.example/a'),
+              params: new URLSearchParams('a=1'),
+              headers: new Headers({ a: '1' }),
+              map: new Map([['a', 1]]),
+              set: new Set(['a']),
+              bytes: Uint8Array.from([1, 2]),
+              view: new DataView(new ArrayBuffer(2)),
+              buffer: new ArrayBuffer(2),
+            },
+          },
+        );
+      },
+    };
+    type Held = {
+      when: Date;
+      url: URL;
+      params: URLSearchParams;
+      headers: Headers;
+      map: Map<string, number>;
+      set: Set<string>;
+      bytes: Uint8Array;
+      view: DataView;
+      buffer: ArrayBuffer;
+    };
+    const client = createLiveStreamClient(provider, {
+      hooks: {
+        onError: (event) => {
+          const held = (event.error as unknown as { held: Held }).held;
+          held.when.setTime(0);
+          held.url.href = 'https://evil.example/';
+          held.params.append('b', '2');
+          held.headers.set('b', '2');
+          held.map.set('b', 2);
+          held.set.add('b');
+          held.bytes[0] = 9;
+          held.view.setUint8(0, 9);
+          new Uint8Array(held.buffer)[0] = 9;
+        },
+      },
+    });
+    const error = (await caught(() => client.get('s1'))) as { held: Held };
+    const held = error.held;
+    expect(held.when.getTime()).toBe(1_000);
+    expect(held.url.href).toBe('https://vendor.example/a');
+    expect(held.params.toString()).toBe('a=1');
+    expect([...held.headers]).toEqual([['a', '1']]);
+    expect([...held.map]).toEqual([['a', 1]]);
+    expect([...held.set]).toEqual(['a']);
+    expect([...held.bytes]).toEqual([1, 2]);
+    expect(held.view.getUint8(0)).toBe(0);
+    expect([...new Uint8Array(held.buffer)]).toEqual([0, 0]);
+  });
+
+  it("keeps a function it holds callable, as one of the copy's own", async () => {
+    const retry = Object.assign(
+      function retry(this: unknown, times: number) {
+        return `retried ${times}`;
+      },
+      { token: 'kept' },
+    );
+    const provider: LiveStreamProvider = {
+      ...fakeProvider('outside', { streams: 1 }).provider,
+      get: async () => {
+        throw Object.assign(
+          new ProviderUnavailableError({ provider: 'outside', operation: 'get', message: 'failed' }),
+          {
+            retry,
+          },
+        );
+      },
+    };
+    const error = (await caught(() => createLiveStreamClient(provider).get('s1'))) as { retry: typeof retry };
+    expect(error.retry).not.toBe(retry);
+    expect(error.retry.name).toBe('retry');
+    expect(error.retry(3)).toBe('retried 3');
+    expect(Object.keys(error.retry)).toEqual([]);
+  });
+
+  it('cuts a text past 64 Ki characters, masked first, and leaves out bytes past 64 KiB', async () => {
+    const secret = 'sk_live_long_field_0123456789';
+    const set = new SecretSet();
+    set.add(secret);
+    const text = `${'x'.repeat(65_530)}${secret}${'y'.repeat(1_000_000)}`;
+    const bytes = new Uint8Array(1_000_000).fill(0x41);
+    const provider: LiveStreamProvider = {
+      ...fakeProvider('outside', { streams: 1 }).provider,
+      secrets: () => set.values(),
+      get: async () => {
+        throw Object.assign(
+          new ProviderUnavailableError({ provider: 'outside', operation: 'get', message: 'failed' }),
+          {
+            big: { text, bytes, small: 'kept' },
+          },
+        );
+      },
+    };
+    const error = (await caught(() => createLiveStreamClient(provider).get('s1'))) as {
+      big: { text: string; bytes: unknown; small: string };
+    };
+    expect(error.big.small).toBe('kept');
+    expect(error.big.text.startsWith('x'.repeat(65_530))).toBe(true);
+    expect(error.big.text.length).toBeLessThan(65_536 + 200);
+    expect(leaks(error.big.text, secret)).toEqual([]);
+    expect(error.big.bytes).toBe('[Uint8Array of 1000000 bytes, left out: over 65536]');
   });
 });

@@ -731,6 +731,11 @@ function printedAsBase(copy: UniliveError, secrets: Redactor, depth: number): vo
     // Left undefined, a conversion to text or number takes toString or valueOf, as for any error.
     [Symbol.toPrimitive, undefined],
     ['isRetryable', retryable],
+    // `Object.prototype.toString` reads it (`[object Error]`, as for any error), and a logger reads
+    // `constructor.name` for the error's type (pino's `type`): a class its provider renames, or whose tag
+    // it sets, after the throw (or named so from the start) would print there.
+    [Symbol.toStringTag, undefined],
+    ['constructor', constructorOf(copy, secrets)],
   ];
   // Without a cause of its own, `cause` would read the prototype's.
   if (!Object.hasOwn(copy, 'cause')) own.push(['cause', undefined]);
@@ -746,6 +751,27 @@ function printedAsBase(copy: UniliveError, secrets: Redactor, depth: number): vo
   }
   for (const [key, value] of own)
     Object.defineProperty(copy, key, { value, writable: true, configurable: true, enumerable: false });
+}
+
+/**
+ * A stand-in for a detached copy's class, as `copy.constructor`: named as the class was when the copy was
+ * made, masked, and never renamed after; it leads to none of the class's code (`instanceof` the class
+ * itself, and its `isInstance`, still hold).
+ */
+function constructorOf(copy: UniliveError, secrets: Redactor): unknown {
+  const prototype: unknown = Object.getPrototypeOf(copy);
+  let name = '';
+  try {
+    const made: unknown = (prototype as { constructor?: unknown } | null)?.constructor;
+    const given: unknown = typeof made === 'function' ? made.name : undefined;
+    if (typeof given === 'string') name = scrubText(given, secrets, 200);
+  } catch {
+    // A class whose name cannot be read is named by none.
+  }
+  // A method: no `prototype` leading back to the class's.
+  const standIn = { [name]() {} }[name] as () => void;
+  Object.defineProperty(standIn, 'name', { value: name, configurable: true });
+  return Object.freeze(standIn);
 }
 
 // How many field names a detached copy's JSON takes from its class's `jsonKeys`.
@@ -806,14 +832,22 @@ export function maskedValue(value: unknown, secrets: Redactor): unknown {
  * are built), which cannot change.
  */
 function maskValue(value: unknown, secrets: Redactor, depth: number, detach = false): unknown {
-  if (typeof value === 'string') return redactStable(secrets, value);
+  if (typeof value === 'string')
+    // Detached, a text past `maxCopiedText` is cut (masked first, with what follows the cut in view): an
+    // outside error's field of megabytes would hold every caller for seconds.
+    return detach && value.length > maxCopiedText
+      ? scrubText(value, secrets, maxCopiedText)
+      : redactStable(secrets, value);
   // A symbol's description shows in `String(symbol)` and inspection: one that shows a secret becomes
   // another symbol, described masked; a function's name, which inspection prints, its masked text.
   if (typeof value === 'symbol') return maskedName(value, noNames, secrets);
   if (typeof value === 'function') {
     const name = typeof value.name === 'string' ? value.name : '';
     const masked = redactStable(secrets, name);
-    return masked === name ? value : `[Function: ${masked}]`;
+    if (masked !== name) return `[Function: ${masked}]`;
+    // Detached, a function of the provider's is kept callable, but as one of the copy's: its own fields
+    // (`fn.token`), its source and what it is given after are the provider's, not the caller's.
+    return detach ? callThrough(value as (...args: unknown[]) => unknown, name) : value;
   }
   if (typeof value !== 'object' || value === null) return value;
   // Deeper than any field this library writes: nothing is left that could hold a secret. Checked before an
@@ -835,6 +869,20 @@ function maskValue(value: unknown, secrets: Redactor, depth: number, detach = fa
   if (slots !== undefined) return slots;
   if (fresh && value instanceof Date) return new Date(value.getTime());
   return maskedFields(value, secrets, depth, fresh);
+}
+
+// Detached copies cut a text past this many characters, and leave out bytes past this many.
+const maxCopiedText = 65_536;
+const maxCopiedBytes = 65_536;
+
+/** A function that calls `fn` with its receiver and arguments, named `name`, holding nothing of `fn`'s. */
+function callThrough(fn: (...args: unknown[]) => unknown, name: string): (...args: unknown[]) => unknown {
+  // A method: no `prototype`, and its name is the key's.
+  return {
+    [name](this: unknown, ...args: unknown[]): unknown {
+      return Reflect.apply(fn, this, args);
+    },
+  }[name] as (...args: unknown[]) => unknown;
 }
 
 /**
@@ -944,6 +992,9 @@ function maskedSlots(value: object, secrets: Redactor, detach: boolean): unknown
         ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
         : undefined;
   if (bytes === undefined) return undefined;
+  // Detached, bytes past `maxCopiedBytes` are left out: decoding and masking megabytes held every caller.
+  if (detach && bytes.byteLength > maxCopiedBytes)
+    return `[${typedArrayName(value) ?? kindOfBytes(value)} of ${bytes.byteLength} bytes, left out: over ${maxCopiedBytes}]`;
   let decoded: string;
   let utf8 = true;
   try {
@@ -967,6 +1018,38 @@ function maskedSlots(value: object, secrets: Redactor, detach: boolean): unknown
   }
   // Detached, bytes the provider may write into after are copied, of their kind.
   return detach ? bytesCopy(value, bytes) : value;
+}
+
+/**
+ * A copy of a built-in whose state sits in internal slots, which freezing does not hold (a `Date`'s time, a
+ * `URL`, `URLSearchParams` or `Headers`, a `Map`'s or `Set`'s entries, bytes): of its kind, each entry
+ * through `each`; undefined for any other value. How a hook's copy of an event holds none of the caller's.
+ * @internal
+ */
+export function builtInCopy(value: object, each: (item: unknown) => unknown): unknown {
+  if (value instanceof Date) return new Date(value.getTime());
+  if (typeof URL === 'function' && value instanceof URL) return new URL(value.href);
+  if (typeof URLSearchParams === 'function' && value instanceof URLSearchParams)
+    return new URLSearchParams([...value]);
+  if (typeof Headers === 'function' && value instanceof Headers) return new Headers([...value]);
+  if (value instanceof Map) return new Map([...value].map(([key, item]) => [each(key), each(item)]));
+  if (value instanceof Set) return new Set([...value].map(each));
+  const bytes =
+    value instanceof ArrayBuffer ||
+    (typeof SharedArrayBuffer === 'function' && value instanceof SharedArrayBuffer)
+      ? new Uint8Array(value)
+      : ArrayBuffer.isView(value)
+        ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
+        : undefined;
+  return bytes === undefined ? undefined : bytesCopy(value, bytes);
+}
+
+// What a buffer or a view that is no typed array is called.
+function kindOfBytes(value: object): string {
+  if (value instanceof DataView) return 'DataView';
+  if (typeof SharedArrayBuffer === 'function' && value instanceof SharedArrayBuffer)
+    return 'SharedArrayBuffer';
+  return 'ArrayBuffer';
 }
 
 /** A typed array's name (`Float64Array`), read from its internal slot; undefined for any other value. */

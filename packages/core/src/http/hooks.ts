@@ -1,4 +1,4 @@
-import { blankErrorOf, copyError, UniliveError } from '../errors/unilive-error.js';
+import { blankErrorOf, builtInCopy, copyError, UniliveError } from '../errors/unilive-error.js';
 import type { ProviderId, Warning } from '../live-stream.js';
 import { mappedArray } from '../own.js';
 import type { Redactor } from '../secrets.js';
@@ -169,6 +169,10 @@ function detached<E>(value: E, depth = 0): E {
   if (UniliveError.isInstance(value) || isPlainError(value)) return detachedError(value, depth) as E;
   if (Array.isArray(value))
     return Object.freeze(mappedArray(value, (item) => detached(item, depth + 1))) as E;
+  // A Date, URL, Map, Set or bytes keeps its state where freezing does not reach: each hook gets its own.
+  const builtIn = builtInCopy(value, (item) => detached(item, depth + 1));
+  // Frozen but for a typed array's items, which cannot be (a copy of its own, all the same).
+  if (builtIn !== undefined) return (ArrayBuffer.isView(builtIn) ? builtIn : Object.freeze(builtIn)) as E;
   const prototype = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return value;
   const copy: Record<string, unknown> = {};
