@@ -2,6 +2,7 @@ import type { ProviderId } from '@unilive/core';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dialectRequest } from '../test/dialect-clients.js';
+import { wowzaRecordInvalid } from '../test/wowza-refusals.js';
 import { allDialects } from './dialects/index.js';
 import { createEngine } from './engine.js';
 import type { SandboxResponse } from './types.js';
@@ -28,19 +29,7 @@ interface ListCase {
 const wowzaRefusal = (parameter: string, max?: number): SandboxResponse => {
   const label = parameter === 'page' ? 'Page' : 'Per page';
   const problem = max === undefined ? 'is not a number' : `must be less than or equal to ${max}`;
-  return {
-    status: 422,
-    body: {
-      meta: {
-        status: 422,
-        code: 'ERR-422-RecordInvalid',
-        title: 'Record Invalid Error',
-        message: `The request couldn't be processed. ${label} ${problem}`,
-        description: '',
-        links: [],
-      },
-    },
-  };
+  return wowzaRecordInvalid(`${label} ${problem}`);
 };
 const videosdkRefusal = (parameter: string, max?: number): SandboxResponse => {
   const valid = `Please provide a valid ${parameter} in query params.`;

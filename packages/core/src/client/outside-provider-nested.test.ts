@@ -146,6 +146,20 @@ function readings(value: unknown, depth = 0): string[] {
   return texts;
 }
 
+/** An outside provider whose `get` throws a `ProviderUnavailableError` carrying `fields()`; `secrets()` is `set`. */
+function failingWith(fields: () => object, set = new SecretSet()): LiveStreamProvider {
+  return {
+    ...fakeProvider('outside', { streams: 1 }).provider,
+    secrets: () => set.values(),
+    get: async () => {
+      throw Object.assign(
+        new ProviderUnavailableError({ provider: 'outside', operation: 'get', message: 'failed' }),
+        fields(),
+      );
+    },
+  };
+}
+
 const anEncoding = fc.constantFrom(...(Object.keys(encodings) as Encoding[]));
 
 // The words a copy prints whatever it holds (its fields' names, its own printers and class stand-in, as
@@ -250,18 +264,12 @@ describe("an outside provider's error with values nested in its fields", () => {
       bytes: new TextEncoder().encode('bytes'),
       count: 3,
     };
-    const provider: LiveStreamProvider = {
-      ...fakeProvider('outside', { streams: 1 }).provider,
-      secrets: () => set.values(),
-      get: async () => {
-        throw Object.assign(
-          new ProviderUnavailableError({ provider: 'outside', operation: 'get', message: 'failed' }),
-          {
-            context,
-          },
-        );
-      },
-    };
+    const provider = failingWith(
+      () => ({
+        context,
+      }),
+      set,
+    );
     const error = (await caught(() => createLiveStreamClient(provider).get('s1'))) as {
       context: typeof context;
     };
@@ -487,17 +495,9 @@ describe("an outside provider's error holding bytes", () => {
     new Uint8Array(shared).set([5, 6]);
     const node = Buffer.from('plain');
     const big = BigInt64Array.from([1n, -2n]);
-    const provider: LiveStreamProvider = {
-      ...fakeProvider('outside', { streams: 1 }).provider,
-      get: async () => {
-        throw Object.assign(
-          new ProviderUnavailableError({ provider: 'outside', operation: 'get', message: 'failed' }),
-          {
-            bytes: { floats, shorts, view, buffer, shared, node, big },
-          },
-        );
-      },
-    };
+    const provider = failingWith(() => ({
+      bytes: { floats, shorts, view, buffer, shared, node, big },
+    }));
     const error = (await caught(() => createLiveStreamClient(provider).get('s1'))) as {
       bytes: {
         floats: Float64Array;
@@ -538,18 +538,12 @@ describe("an outside provider's error holding a sparse array", () => {
     const sparse: string[] = [];
     sparse[2 ** 32 - 2] = `key ${secret}`;
     sparse[0] = 'first';
-    const provider: LiveStreamProvider = {
-      ...fakeProvider('outside', { streams: 1 }).provider,
-      secrets: () => set.values(),
-      get: async () => {
-        throw Object.assign(
-          new ProviderUnavailableError({ provider: 'outside', operation: 'get', message: 'failed' }),
-          {
-            sparse,
-          },
-        );
-      },
-    };
+    const provider = failingWith(
+      () => ({
+        sparse,
+      }),
+      set,
+    );
     const error = (await caught(() => createLiveStreamClient(provider).get('s1'))) as { sparse: string[] };
     expect(error.sparse).not.toBe(sparse);
     expect(error.sparse.length).toBe(2 ** 32 - 1);
@@ -561,27 +555,19 @@ describe("an outside provider's error holding a sparse array", () => {
 
 describe("an outside provider's error, as a hook and the caller hold it", () => {
   it("lets no hook change the caller's copy through what freezing does not hold: dates, URLs, maps, sets, bytes", async () => {
-    const provider: LiveStreamProvider = {
-      ...fakeProvider('outside', { streams: 1 }).provider,
-      get: async () => {
-        throw Object.assign(
-          new ProviderUnavailableError({ provider: 'outside', operation: 'get', message: 'failed' }),
-          {
-            held: {
-              when: new Date(1_000),
-              url: new URL('https://vendor.example/a'),
-              params: new URLSearchParams('a=1'),
-              headers: new Headers({ a: '1' }),
-              map: new Map([['a', 1]]),
-              set: new Set(['a']),
-              bytes: Uint8Array.from([1, 2]),
-              view: new DataView(new ArrayBuffer(2)),
-              buffer: new ArrayBuffer(2),
-            },
-          },
-        );
+    const provider = failingWith(() => ({
+      held: {
+        when: new Date(1_000),
+        url: new URL('https://vendor.example/a'),
+        params: new URLSearchParams('a=1'),
+        headers: new Headers({ a: '1' }),
+        map: new Map([['a', 1]]),
+        set: new Set(['a']),
+        bytes: Uint8Array.from([1, 2]),
+        view: new DataView(new ArrayBuffer(2)),
+        buffer: new ArrayBuffer(2),
       },
-    };
+    }));
     type Held = {
       when: Date;
       url: URL;
@@ -629,17 +615,9 @@ describe("an outside provider's error, as a hook and the caller hold it", () => 
       },
       { token: 'kept' },
     );
-    const provider: LiveStreamProvider = {
-      ...fakeProvider('outside', { streams: 1 }).provider,
-      get: async () => {
-        throw Object.assign(
-          new ProviderUnavailableError({ provider: 'outside', operation: 'get', message: 'failed' }),
-          {
-            retry,
-          },
-        );
-      },
-    };
+    const provider = failingWith(() => ({
+      retry,
+    }));
     const error = (await caught(() => createLiveStreamClient(provider).get('s1'))) as { retry: typeof retry };
     expect(error.retry).not.toBe(retry);
     expect(error.retry.name).toBe('retry');
@@ -653,18 +631,12 @@ describe("an outside provider's error, as a hook and the caller hold it", () => 
     set.add(secret);
     const text = `${'x'.repeat(65_530)}${secret}${'y'.repeat(1_000_000)}`;
     const bytes = new Uint8Array(1_000_000).fill(0x41);
-    const provider: LiveStreamProvider = {
-      ...fakeProvider('outside', { streams: 1 }).provider,
-      secrets: () => set.values(),
-      get: async () => {
-        throw Object.assign(
-          new ProviderUnavailableError({ provider: 'outside', operation: 'get', message: 'failed' }),
-          {
-            big: { text, bytes, small: 'kept' },
-          },
-        );
-      },
-    };
+    const provider = failingWith(
+      () => ({
+        big: { text, bytes, small: 'kept' },
+      }),
+      set,
+    );
     const error = (await caught(() => createLiveStreamClient(provider).get('s1'))) as {
       big: { text: string; bytes: unknown; small: string };
     };

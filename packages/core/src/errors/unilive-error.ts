@@ -984,13 +984,7 @@ function maskedSlots(value: object, secrets: Redactor, detach: boolean): unknown
       return Object.fromEntries(entries);
     }
   }
-  const bytes =
-    value instanceof ArrayBuffer ||
-    (typeof SharedArrayBuffer === 'function' && value instanceof SharedArrayBuffer)
-      ? new Uint8Array(value)
-      : ArrayBuffer.isView(value)
-        ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
-        : undefined;
+  const bytes = bytesOf(value);
   if (bytes === undefined) return undefined;
   // Detached, bytes past `maxCopiedBytes` are left out: decoding and masking megabytes held every caller.
   if (detach && bytes.byteLength > maxCopiedBytes)
@@ -1034,14 +1028,18 @@ export function builtInCopy(value: object, each: (item: unknown) => unknown): un
   if (typeof Headers === 'function' && value instanceof Headers) return new Headers([...value]);
   if (value instanceof Map) return new Map([...value].map(([key, item]) => [each(key), each(item)]));
   if (value instanceof Set) return new Set([...value].map(each));
-  const bytes =
-    value instanceof ArrayBuffer ||
-    (typeof SharedArrayBuffer === 'function' && value instanceof SharedArrayBuffer)
-      ? new Uint8Array(value)
-      : ArrayBuffer.isView(value)
-        ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
-        : undefined;
+  const bytes = bytesOf(value);
   return bytes === undefined ? undefined : bytesCopy(value, bytes);
+}
+
+/** The bytes of a buffer or of a view of one, as a `Uint8Array` over them; undefined for any other value. */
+function bytesOf(value: object): Uint8Array | undefined {
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (typeof SharedArrayBuffer === 'function' && value instanceof SharedArrayBuffer)
+    return new Uint8Array(value);
+  return ArrayBuffer.isView(value)
+    ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
+    : undefined;
 }
 
 // What a buffer or a view that is no typed array is called.

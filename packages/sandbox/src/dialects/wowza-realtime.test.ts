@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { wowzaRecordInvalid } from '../../test/wowza-refusals.js';
 import { type Sandbox, startSandbox } from '../server.js';
 import { undocumentedWowzaTextLimits } from './names.js';
 import { wowzaRealtimeDialect } from './wowza-realtime.js';
@@ -473,19 +474,7 @@ describe('wowza-realtime sandbox dialect: kept texts are bounded', () => {
       },
       { label: 'Name', limit: 255, given: (text) => ({ name: text }), read: (s) => s.name },
     ];
-    const refusal = (problem: string) => ({
-      status: 422,
-      body: {
-        meta: {
-          status: 422,
-          code: 'ERR-422-RecordInvalid',
-          title: 'Record Invalid Error',
-          message: `The request couldn't be processed. ${problem}`,
-          description: '',
-          links: [],
-        },
-      },
-    });
+    const refusal = wowzaRecordInvalid;
     const lone = fc.constantFrom('\ud800', '\udbff', '\udc00', '\udfff');
     const given = fc.oneof(
       fc

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { wowzaRecordInvalid } from '../../test/wowza-refusals.js';
 import { createEngine, type SandboxEngine } from '../engine.js';
 import type { SandboxRequest, SandboxResponse } from '../types.js';
 import { undocumentedWowzaTextLimits } from './names.js';
@@ -669,19 +670,7 @@ describe('wowza-video dialect: routing and errors for injected faults', () => {
 // Rails-style 422 names, or where the stream answers what it kept.
 describe('wowza-video dialect: the texts and objects a stream keeps are bounded', () => {
   const { short, long } = undocumentedWowzaTextLimits;
-  const recordInvalid = (problem: string) => ({
-    status: 422,
-    body: {
-      meta: {
-        status: 422,
-        code: 'ERR-422-RecordInvalid',
-        title: 'Record Invalid Error',
-        message: `The request couldn't be processed. ${problem}`,
-        description: '',
-        links: [],
-      },
-    },
-  });
+  const recordInvalid = wowzaRecordInvalid;
   type Case = { fields: Body } & ({ refused: string } | { kept: (stream: Body) => void });
   // Where each kept text is given and answered: its label in Wowza's messages and its bound.
   const texts: {
@@ -861,19 +850,7 @@ describe('wowza-video dialect: the source resolution', () => {
   const fields = ['aspect_ratio_width', 'aspect_ratio_height'] as const;
   const label = { aspect_ratio_width: 'Aspect ratio width', aspect_ratio_height: 'Aspect ratio height' };
   const int32Max = 2 ** 31 - 1;
-  const refused = (problem: string) => ({
-    status: 422,
-    body: {
-      meta: {
-        status: 422,
-        code: 'ERR-422-RecordInvalid',
-        title: 'Record Invalid Error',
-        message: `The request couldn't be processed. ${problem}`,
-        description: '',
-        links: [],
-      },
-    },
-  });
+  const refused = wowzaRecordInvalid;
   // On create, or on a PATCH of a stream of its own; the answer, and the stream count and stored stream after.
   async function give(field: string, value: number, update: boolean) {
     const patched = update ? await create() : undefined;
