@@ -414,19 +414,40 @@ export function arrayItems(items: readonly unknown[]): Iterable<unknown> {
  * the constructor the array names, and an outside array may name anything (an own `constructor` field, a
  * subclass whose species throws). A long array is read by the indexes it holds (see `arrayItems`).
  */
-export function mappedArray(items: readonly unknown[], each: (item: unknown) => unknown): unknown[] {
+export function mappedArray(
+  items: readonly unknown[],
+  each: (item: unknown) => unknown,
+  most = Number.POSITIVE_INFINITY,
+): unknown[] {
   const length = items.length;
   const copy = new Array<unknown>(length);
-  if (length <= denseArrayLength) {
-    for (let index = 0; index < length; index += 1) {
-      if (index in items) copy[index] = each(items[index]);
-    }
-    return copy;
-  }
-  for (const key of Object.keys(items)) {
-    if (!isArrayIndex(key)) continue;
-    const index = Number(key);
+  let taken = 0;
+  let last = -1;
+  // Past `most` items, the copy ends after the last one taken, and `leftOut` counts the rest.
+  const take = (index: number): boolean => {
+    if (taken >= most) return false;
     copy[index] = each(items[index]);
+    taken += 1;
+    last = index;
+    return true;
+  };
+  let left = 0;
+  if (length <= denseArrayLength) {
+    for (let index = 0; index < length; index += 1) if (index in items && !take(index)) left += 1;
+  } else {
+    for (const key of Object.keys(items)) if (isArrayIndex(key) && !take(Number(key))) left += 1;
+  }
+  if (left > 0) {
+    copy.length = last + 1;
+    leftOut.set(copy, left);
   }
   return copy;
+}
+
+// How many items `mappedArray` left out of a copy, past its `most`.
+const leftOut = new WeakMap<object, number>();
+
+/** How many items {@link mappedArray} left out of `copy` (0 for a whole copy). */
+export function itemsLeftOut(copy: object): number {
+  return leftOut.get(copy) ?? 0;
 }

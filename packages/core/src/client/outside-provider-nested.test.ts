@@ -647,3 +647,36 @@ describe("an outside provider's error, as a hook and the caller hold it", () => 
     expect(error.big.bytes).toBe('[Uint8Array of 1000000 bytes, left out: over 65536]');
   });
 });
+
+describe("an outside provider's error holding many items", () => {
+  it('copies the first 10,000 items, entries or fields of each, and says how many more were left out', async () => {
+    const secret = 'sk_live_many_items_0123456789';
+    const set = new SecretSet();
+    set.add(secret);
+    const list = Array.from({ length: 70_000 }, (_, at) => (at === 5 ? `key ${secret}` : `item ${at}`));
+    const fields = Object.fromEntries(Array.from({ length: 30_000 }, (_, at) => [`f${at}`, at]));
+    const map = new Map(Array.from({ length: 20_000 }, (_, at) => [`k${at}`, at] as const));
+    const items = new Set(Array.from({ length: 20_000 }, (_, at) => at));
+    const provider = failingWith(() => ({ many: { list, fields, map, items } }), set);
+    const error = (await caught(() => createLiveStreamClient(provider).get('s1'))) as {
+      many: {
+        list: string[];
+        fields: Record<string, unknown>;
+        map: Map<string, unknown>;
+        items: Set<unknown>;
+      };
+    };
+    const { many } = error;
+    expect(many.list.length).toBe(10_001);
+    expect(many.list[5]).toBe('key [REDACTED]');
+    expect(many.list[9_999]).toBe('item 9999');
+    expect(many.list[10_000]).toBe('[60000 more items left out: over 10000]');
+    expect(Object.keys(many.fields).length).toBe(10_001);
+    expect(many.fields['…']).toBe('[20000 more fields left out: over 10000]');
+    expect(many.fields.f9999).toBe(9_999);
+    expect(many.map.size).toBe(10_001);
+    expect(many.map.get('…')).toBe('[10000 more entries left out: over 10000]');
+    expect(many.items.size).toBe(10_001);
+    expect(many.items.has('[10000 more items left out: over 10000]')).toBe(true);
+  });
+});

@@ -1,6 +1,14 @@
 import { isPassingServerStatus } from '../http/server-statuses.js';
 import type { ProviderId } from '../live-stream.js';
-import { arrayItems, dataProperty, isArrayIndex, mappedArray, ownFields, readCallerList } from '../own.js';
+import {
+  arrayItems,
+  dataProperty,
+  isArrayIndex,
+  itemsLeftOut,
+  mappedArray,
+  ownFields,
+  readCallerList,
+} from '../own.js';
 import {
   capText,
   type Redactor,
@@ -874,6 +882,8 @@ function maskValue(value: unknown, secrets: Redactor, depth: number, detach = fa
 // Detached copies cut a text past this many characters, and leave out bytes past this many.
 const maxCopiedText = 65_536;
 const maxCopiedBytes = 65_536;
+// Detached copies hold at most this many items of an array or a Set, entries of a Map, fields of an object.
+const maxCopiedItems = 10_000;
 
 /** A function that calls `fn` with its receiver and arguments, named `name`, holding nothing of `fn`'s. */
 function callThrough(fn: (...args: unknown[]) => unknown, name: string): (...args: unknown[]) => unknown {
@@ -1151,12 +1161,23 @@ function maskedItems(
   detach: boolean,
 ): readonly unknown[] {
   let changed = detach;
-  const masked = mappedArray(items, (item) => {
-    const value = maskValue(item, secrets, depth + 1, detach);
-    if (value !== item) changed = true;
-    return value;
-  });
+  const masked = mappedArray(
+    items,
+    (item) => {
+      const value = maskValue(item, secrets, depth + 1, detach);
+      if (value !== item) changed = true;
+      return value;
+    },
+    detach ? maxCopiedItems : Number.POSITIVE_INFINITY,
+  );
+  const left = itemsLeftOut(masked);
+  if (left > 0) masked.push(leftOutNote(left, 'items'));
   return changed ? masked : items;
+}
+
+// What stands for the items, entries or fields a detached copy leaves out past `maxCopiedItems`.
+function leftOutNote(left: number, what: string): string {
+  return `[${left} more ${what} left out: over ${maxCopiedItems}]`;
 }
 
 // A plain object, or an instance of some class in a field (an outside adapter's details object): its own
@@ -1178,7 +1199,11 @@ function maskedFields(value: object, secrets: Redactor, depth: number, detach: b
       Object.prototype.propertyIsEnumerable.call(value, key),
     ),
   ];
+  // Detached, past `maxCopiedItems` fields the rest are left out, and a last field says how many.
+  const left = detach && keys.length > maxCopiedItems ? keys.length - maxCopiedItems : 0;
+  if (left > 0) keys.length = maxCopiedItems;
   const names = ownNames(() => keys.filter(isText));
+  if (left > 0) copy['…'] = leftOutNote(left, 'fields');
   for (const key of keys) {
     const item = (value as Record<PropertyKey, unknown>)[key];
     // Detached, a printer of the provider's (`toJSON`, inspection, `toString`) is left out of the copy: it
@@ -1236,6 +1261,10 @@ function maskedMap(value: Map<unknown, unknown>, secrets: Redactor, depth: numbe
   let changed = detach;
   const entries: [unknown, unknown][] = [];
   for (const [key, item] of value) {
+    if (detach && entries.length === maxCopiedItems) {
+      entries.push(['…', leftOutNote(value.size - maxCopiedItems, 'entries')]);
+      break;
+    }
     const maskedKey = maskValue(key, secrets, depth + 1, detach);
     const maskedItem = maskValue(item, secrets, depth + 1, detach);
     if (maskedKey !== key || maskedItem !== item) changed = true;
