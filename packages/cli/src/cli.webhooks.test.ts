@@ -547,6 +547,42 @@ describe('unilive listen --forward-to', () => {
     expect(box.webhooks.endpoints()).toEqual([]);
   });
 
+  it("after a restart, takes no other endpoint's registration for its own, nor removes it when stopped", async () => {
+    const timing = { ...listenTiming };
+    listenTiming.checkEveryMs = 10;
+    cleanups.push(async () => {
+      Object.assign(listenTiming, timing);
+    });
+    const first = await startSandbox({ media: false });
+    const port = Number(new URL(first.url).port);
+    const target = await app();
+    const { out, err, output } = capture();
+    const controller = new AbortController();
+    const listening = main(['listen', '--forward-to', `${target.url}/webhooks`, '-p', 'liveapi'], {
+      output,
+      signal: controller.signal,
+      environment: { UNILIVE_SANDBOX_URL: first.url },
+    });
+    await expect.poll(() => out.find((line) => line.startsWith('Forwarding'))).toBeDefined();
+    const [mine] = first.webhooks.endpoints();
+    await first.close();
+    // The restarted sandbox numbers its endpoints from the start again: its own endpoint takes the id the
+    // listener had.
+    const second = await startSandbox({ media: false, port });
+    cleanups.push(() => second.close());
+    const own = second.webhooks.register('liveapi', 'http://127.0.0.1:9/own');
+    expect(own.id).toBe(mine?.id);
+    await expect.poll(() => second.webhooks.endpoints().length).toBe(2);
+    expect(err.join('\n')).toContain(
+      'no longer holds the registration of liveapi (restarted?); registering again',
+    );
+    controller.abort();
+    expect(await listening).toBe(130);
+    expect(second.webhooks.endpoints()).toEqual([
+      { id: own.id, provider: 'liveapi', url: 'http://127.0.0.1:9/…' },
+    ]);
+  });
+
   it('closes a connection that sends no complete headers in time, so half-open ones do not pile up', async () => {
     const timing = { ...listenTiming };
     Object.assign(listenTiming, { headersMs: 50, requestMs: 100, checkConnectionsMs: 10 });
@@ -594,6 +630,182 @@ describe('unilive listen --forward-to', () => {
       }),
     ).toBe(2);
     expect(err.join('\n')).toContain('is `unilive sandbox` running?');
+  });
+
+  it('says which of the two is missing, and refuses a sandbox URL with credentials or a query and a forward URL on the sandbox itself', async () => {
+    const run = async (args: string[], environment: Record<string, string> = {}) => {
+      const { err, output } = capture();
+      const code = await main(['listen', ...args], { output, environment });
+      return { code, err: err.join('\n') };
+    };
+    const noSandbox = await run(['--forward-to', 'http://127.0.0.1:1/x']);
+    expect(noSandbox).toEqual({
+      code: 2,
+      err: expect.stringContaining('no sandbox given: pass --sandbox URL or set UNILIVE_SANDBOX_URL'),
+    });
+    const noForward = await run([], { UNILIVE_SANDBOX_URL: 'http://127.0.0.1:9' });
+    expect(noForward.code).toBe(2);
+    expect(noForward.err).toContain('--forward-to URL is required');
+    for (const given of ['http://user:SBPASS1234@127.0.0.1:9', 'http://127.0.0.1:9/?token=QQSECRET99']) {
+      const refused = await run(['--forward-to', 'http://127.0.0.1:1/x', '--sandbox', given]);
+      expect(refused.code).toBe(2);
+      expect(refused.err).toContain('without a user name, password, query or fragment');
+      expect(refused.err).not.toMatch(/SBPASS1234|QQSECRET99/);
+    }
+    const loop = await run([
+      '--forward-to',
+      'http://127.0.0.1:9/liveapi/live_streams',
+      '--sandbox',
+      'http://127.0.0.1:9',
+    ]);
+    expect(loop.code).toBe(2);
+    expect(loop.err).toContain('--forward-to is the sandbox itself');
+    const password = await run([
+      '--forward-to',
+      'http://app:APPPASS123@127.0.0.1:1/x',
+      '--sandbox',
+      'http://127.0.0.1:9',
+    ]);
+    expect(password.err).toContain(
+      '--forward-to holds a password, which other users of this machine can read',
+    );
+    expect(password.err).not.toContain('APPPASS123');
+  });
+});
+
+/**
+ * A stand-in for a sandbox's webhook control routes (`/_sandbox/webhooks`), which keeps the URLs the listener
+ * registers whole (a real sandbox lists them masked): a test can post to the listener as a sender would.
+ */
+async function controlRoutes() {
+  const endpoints: { id: string; provider: string; url: string }[] = [];
+  let next = 1;
+  const url = await serve((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      response.setHeader('content-type', 'application/json');
+      if (request.method === 'POST') {
+        const { provider, url: given } = JSON.parse(Buffer.concat(chunks).toString()) as {
+          provider: string;
+          url: string;
+        };
+        const endpoint = { id: `wh_${next++}`, provider, url: given };
+        endpoints.push(endpoint);
+        response.statusCode = 201;
+        response.end(JSON.stringify({ id: endpoint.id }));
+      } else if (request.method === 'DELETE') {
+        const id = decodeURIComponent(request.url?.split('/').pop() ?? '');
+        endpoints.splice(endpoints.findIndex((endpoint) => endpoint.id === id) >>> 0, 1);
+        response.statusCode = 204;
+        response.end();
+      } else {
+        const masked = endpoints.map((endpoint) => ({
+          ...endpoint,
+          url: `${new URL(endpoint.url).origin}/${endpoint.provider}/…`,
+        }));
+        response.end(JSON.stringify({ endpoints: masked }));
+      }
+    });
+  });
+  return { url, endpoints };
+}
+
+/** Sends `head` and `body` as one raw HTTP/1.1 request (headers no fetch would send), and its status. */
+function rawPost(target: string, head: string[], body: string): Promise<number> {
+  const { hostname, port, pathname } = new URL(target);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => {
+      socket.write(
+        [
+          `POST ${pathname} HTTP/1.1`,
+          `Host: ${hostname}:${port}`,
+          `Content-Length: ${Buffer.byteLength(body)}`,
+          ...head,
+          '',
+          body,
+        ].join('\r\n'),
+      );
+    });
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => {
+      answer += chunk.toString();
+      const status = /^HTTP\/1\.1 (\d{3})(?! Continue)/m.exec(answer);
+      if (status) {
+        resolve(Number(status[1]));
+        socket.destroy();
+      }
+    });
+    socket.on('error', reject);
+  });
+}
+
+describe('unilive listen: what a sender sends', () => {
+  it("relays a delivery without the connection's own headers (Expect, Upgrade, what Connection names), and names it by its event", async () => {
+    const control = await controlRoutes();
+    const target = await app();
+    const { out, output } = capture();
+    const controller = new AbortController();
+    const listening = main(['listen', '--forward-to', `${target.url}/webhooks`, '-p', 'liveapi'], {
+      output,
+      signal: controller.signal,
+      environment: { UNILIVE_SANDBOX_URL: control.url },
+    });
+    await expect.poll(() => out.find((line) => line.startsWith('Forwarding'))).toBeDefined();
+    const registered = control.endpoints[0]?.url ?? '';
+    const cases: { head: string[]; body: string; printed: string }[] = [
+      {
+        head: [
+          'Content-Type: application/json',
+          'Expect: 100-continue',
+          'Upgrade: websocket',
+          'Connection: X-Drop',
+          'X-Drop: 1',
+          'X-Keep: yes',
+        ],
+        body: '{"event":"stream-connected"}',
+        printed: 'liveapi stream-connected',
+      },
+      { head: ['Content-Type: application/json'], body: '{"event":""}', printed: 'liveapi delivery' },
+      { head: ['Content-Type: text/plain'], body: 'not json', printed: 'liveapi delivery' },
+      { head: ['Content-Type: image/jpeg'], body: 'jpeg bytes', printed: 'liveapi thumbnail' },
+      {
+        head: ['Content-Type: application/json'],
+        body: JSON.stringify({ event: 'e'.repeat(5_000) }),
+        printed: `liveapi ${'e'.repeat(100)}…`,
+      },
+    ];
+    for (const [index, { head, body, printed }] of cases.entries()) {
+      expect(await rawPost(registered, head, body)).toBe(204);
+      await expect.poll(() => target.received.length).toBe(index + 1);
+      expect(out.some((line) => line.startsWith(`${printed} → `))).toBe(true);
+    }
+    const [first] = target.received;
+    expect(first?.headers['x-keep']).toBe('yes');
+    expect(first?.headers.expect).toBeUndefined();
+    expect(first?.headers.upgrade).toBeUndefined();
+    expect(first?.headers['x-drop']).toBeUndefined();
+    expect(first?.body).toBe('{"event":"stream-connected"}');
+    controller.abort();
+    expect(await listening).toBe(130);
+    expect(control.endpoints).toEqual([]);
+  });
+
+  it('gives up on a sandbox that holds its registration unanswered: TimeoutError, exit 1, not "no sandbox"', async () => {
+    timing({ sandboxMs: 200 });
+    const held = await serve((request) => {
+      request.resume();
+    });
+    const { err, output } = capture();
+    expect(
+      await main(['listen', '--forward-to', 'http://127.0.0.1:1/x', '-p', 'liveapi'], {
+        output,
+        environment: { UNILIVE_SANDBOX_URL: held },
+      }),
+    ).toBe(1);
+    expect(err.join('\n')).toContain(
+      `the sandbox at ${held} did not answer the webhook registration within 0.2 s: is it busy?`,
+    );
   });
 });
 
@@ -792,7 +1004,14 @@ describe('unilive listen --forward-to with a user name or password', () => {
           `liveapi stream-created → ${target.url}/hooks/… 204`,
           'stopped forwarding',
         ]);
-        expect(err).toEqual([]);
+        // A password on the command line is readable in the process list: said, never shown.
+        expect(err).toEqual(
+          secret === ''
+            ? []
+            : [
+                'unilive: warning: --forward-to holds a password, which other users of this machine can read in the process list while unilive listens; prefer an app URL without one',
+              ],
+        );
       }),
       {
         numRuns: 15,

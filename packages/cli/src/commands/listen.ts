@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { escapeUnprintable, onceListenerOptions } from '@unilive/core';
+import { escapeUnprintable, onceListenerOptions, TimeoutError } from '@unilive/core';
 import { defaultWebhookDeliveryTimeoutMs } from '@unilive/sandbox';
 import { type CommandSpec, listFlag, nonEmptyFlag, stringFlag, UsageError } from '../context.js';
 import { nearProviderHint } from '../providers.js';
@@ -46,7 +46,23 @@ export const listenTiming = {
 };
 
 // Headers a relay must not copy: they describe the hop, not the delivery.
-const hopHeaders = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive']);
+// Headers of the connection, not of the delivery (RFC 9110 §7.6.1: Connection, Keep-Alive, TE, Trailer,
+// Transfer-Encoding, Upgrade, Proxy-Connection), with Host and Content-Length, which fetch sets, and Expect,
+// which fetch refuses: relayed, a sender's `Expect: 100-continue` or `Upgrade` failed the relay as if the app
+// were unreachable.
+const hopHeaders = new Set([
+  'host',
+  'connection',
+  'content-length',
+  'transfer-encoding',
+  'keep-alive',
+  'te',
+  'trailer',
+  'upgrade',
+  'proxy-connection',
+  'expect',
+  'http2-settings',
+]);
 
 /**
  * `unilive listen --forward-to URL`: registers itself with a running sandbox as the webhook endpoint of each
@@ -98,13 +114,33 @@ export const listen: CommandSpec = {
     '  unilive sandbox &\n  unilive listen --sandbox http://127.0.0.1:4010 --forward-to http://localhost:3000/webhooks',
   async run({ flags, context }) {
     const { output, signal } = context;
-    const { url: forwardTo, authorization } = forwardTarget(
-      parseUrl(stringFlag(flags, 'forwardTo'), '--forward-to'),
-    );
-    const sandbox = parseUrl(
-      nonEmptyFlag(flags, 'sandbox', '--sandbox') ?? context.environment.UNILIVE_SANDBOX_URL,
-      '--sandbox',
-    );
+    const forwardText = stringFlag(flags, 'forwardTo');
+    if (forwardText === undefined)
+      throw new UsageError('--forward-to URL is required: the local app the deliveries are relayed to');
+    const given = parseUrl(forwardText, '--forward-to');
+    const { url: forwardTo, authorization } = forwardTarget(given);
+    const sandboxText =
+      nonEmptyFlag(flags, 'sandbox', '--sandbox') ?? context.environment.UNILIVE_SANDBOX_URL;
+    if (sandboxText === undefined)
+      throw new UsageError(
+        'no sandbox given: pass --sandbox URL or set UNILIVE_SANDBOX_URL (what `unilive sandbox` prints)',
+      );
+    const sandbox = parseUrl(sandboxText, '--sandbox');
+    // Its control routes take no user information, query or fragment: such a URL named no sandbox, and a
+    // query was dropped unsaid.
+    if (sandbox.username !== '' || sandbox.password !== '' || sandbox.search !== '' || sandbox.hash !== '')
+      throw new UsageError(
+        '--sandbox takes the URL `unilive sandbox` prints (http://127.0.0.1:4010), without a user name, password, query or fragment',
+      );
+    // Relayed to the sandbox's own API, each delivery would make a change that makes another: a loop.
+    if (forwardTo.origin === sandbox.origin)
+      throw new UsageError(
+        "--forward-to is the sandbox itself: each delivery relayed to its API would make another, without end; forward to your app's URL",
+      );
+    if (given.password !== '')
+      output.err(
+        'unilive: warning: --forward-to holds a password, which other users of this machine can read in the process list while unilive listens; prefer an app URL without one',
+      );
     const chosen = listFlag(flags, 'provider');
     const repeated = chosen.find((provider, index) => chosen.indexOf(provider) !== index);
     if (repeated !== undefined && providers.includes(repeated))
@@ -214,9 +250,11 @@ export const listen: CommandSpec = {
           const { id } = (await answer.json()) as { id?: unknown };
           return { status: 201, ...(typeof id === 'string' ? { id } : {}) };
         })
-        .catch(() => undefined);
+        .catch((error: unknown) =>
+          error instanceof Error && error.name === 'TimeoutError' ? { status: 0, timedOut: true } : undefined,
+        );
     let inFlight: { provider: string; answer: Promise<Registration | undefined> } | undefined;
-    const watch = sandboxWatch({ control, origin: sandbox.origin, registered, register, output });
+    const watch = sandboxWatch({ control, origin: sandbox.origin, relayUrl, registered, register, output });
     let forwarding = false;
     // A registration that got no answer (lost, or past sandboxMs) may still have been taken.
     let unanswered = false;
@@ -227,11 +265,18 @@ export const listen: CommandSpec = {
         const answer = await unlessAborted(inFlight.answer, signal);
         if (answer === interrupted) break;
         inFlight = undefined;
-        if (answer === undefined) unanswered = true;
+        if (answer === undefined || answer.timedOut) unanswered = true;
         if (answer?.id !== undefined) registered.set(provider, answer.id);
         if (answer?.status !== 201) {
           // Ctrl-C in the same moment is an interrupt, not a missing sandbox.
           if (signal?.aborted) break;
+          // Something answers there, or holds the connection: a sandbox may be busy (exit 1), where nothing
+          // listening at all is bad usage (exit 2), as every --sandbox look-up says.
+          if (answer?.timedOut)
+            throw new TimeoutError({
+              operation: 'listen',
+              message: `the sandbox at ${sandbox.origin} did not answer the webhook registration within ${listenTiming.sandboxMs / 1000} s: is it busy?`,
+            });
           throw new UsageError(
             `no sandbox took the webhook registration at ${sandbox.origin}: is \`unilive sandbox\` running?`,
           );
@@ -259,19 +304,12 @@ export const listen: CommandSpec = {
         const late = await inFlight.answer;
         if (late?.id !== undefined) registered.set(inFlight.provider, late.id);
       }
-      const removing = [...registered.values()].map((id) =>
-        fetch(`${control}/${encodeURIComponent(id)}`, {
-          method: 'DELETE',
-          signal: AbortSignal.timeout(listenTiming.sandboxMs),
-        }).then(
-          (answer) => answer.body?.cancel().catch(() => undefined),
-          () => undefined,
-        ),
-      );
-      await Promise.all(removing);
-      // A registration whose answer never came (lost, or past sandboxMs) is found by its URL: the listing
-      // masks the path, and the origin is this listener's own port, which no other process holds.
-      if (inFlight !== undefined || unanswered) await removeByOrigin(control, relayUrl);
+      // Removed by what the sandbox lists at this listener's URL, never by the ids it was given alone: a
+      // sandbox that restarted since the last check may have given one of them to another endpoint. That
+      // finds too a registration whose answer never came (lost, or past sandboxMs). The listing masks the
+      // path, and the origin is this listener's own port, which no other process holds.
+      if (registered.size > 0 || inFlight !== undefined || unanswered)
+        await removeByOrigin(control, relayUrl);
       stopping.abort();
       // Each delivery still on its way has its line (interrupted) before the last one, and its answer
       // written (502) before the connections close: the sandbox records it as answered, not unreachable.
@@ -289,6 +327,8 @@ export const listen: CommandSpec = {
 interface Registration {
   status: number;
   id?: string;
+  /** No answer within `sandboxMs`: a sandbox may be there, and busy. */
+  timedOut?: boolean;
 }
 
 const interrupted: unique symbol = Symbol('interrupted');
@@ -311,6 +351,13 @@ function unlessAborted<T>(
 }
 
 /** Removes every registration the sandbox lists for `relayUrl`'s origin (masked path, origin shown). */
+/** Whether an endpoint the sandbox lists is one of this listener's: its URL is on the listener's origin. */
+function isOurs(endpoint: unknown, relayUrl: string): endpoint is { id: string; url: string } {
+  if (typeof endpoint !== 'object' || endpoint === null) return false;
+  const { id, url } = endpoint as { id?: unknown; url?: unknown };
+  return typeof id === 'string' && typeof url === 'string' && url.startsWith(`${relayUrl}/`);
+}
+
 async function removeByOrigin(control: string, relayUrl: string): Promise<void> {
   const options = () => ({ signal: AbortSignal.timeout(listenTiming.sandboxMs) });
   try {
@@ -320,9 +367,7 @@ async function removeByOrigin(control: string, relayUrl: string): Promise<void> 
       return;
     }
     const { endpoints } = (await answer.json()) as { endpoints?: { id?: unknown; url?: unknown }[] };
-    const ours = (Array.isArray(endpoints) ? endpoints : []).filter(
-      (endpoint) => typeof endpoint.url === 'string' && endpoint.url.startsWith(`${relayUrl}/`),
-    );
+    const ours = (Array.isArray(endpoints) ? endpoints : []).filter((endpoint) => isOurs(endpoint, relayUrl));
     await Promise.all(
       ours.map((endpoint) =>
         fetch(`${control}/${encodeURIComponent(String(endpoint.id))}`, {
@@ -348,11 +393,12 @@ async function removeByOrigin(control: string, relayUrl: string): Promise<void> 
 function sandboxWatch(watched: {
   control: string;
   origin: string;
+  relayUrl: string;
   registered: Map<string, string>;
   register: (provider: string) => Promise<Registration | undefined>;
   output: { err(text: string): void };
 }) {
-  const { control, origin, registered, register, output } = watched;
+  const { control, origin, relayUrl, registered, register, output } = watched;
   let timer: ReturnType<typeof setInterval> | undefined;
   let checking: Promise<void> | undefined;
   let stopped = false;
@@ -362,8 +408,14 @@ function sandboxWatch(watched: {
     try {
       const answer = await fetch(control, { signal: AbortSignal.timeout(listenTiming.sandboxMs) });
       if (answer.ok) {
-        const { endpoints } = (await answer.json()) as { endpoints?: { id?: unknown }[] };
-        if (Array.isArray(endpoints)) held = new Set(endpoints.map((endpoint) => endpoint?.id));
+        const { endpoints } = (await answer.json()) as { endpoints?: unknown };
+        // Held by its id and its URL: a restarted sandbox numbers its endpoints from the start again, so
+        // another endpoint may hold the id this listener had (the listing masks the path, but the origin is
+        // this listener's own port, which no other process holds).
+        if (Array.isArray(endpoints))
+          held = new Set(
+            endpoints.filter((endpoint) => isOurs(endpoint, relayUrl)).map((endpoint) => endpoint.id),
+          );
       } else {
         await answer.body?.cancel().catch(() => undefined);
       }
@@ -537,10 +589,17 @@ async function relay(
   stopping: AbortSignal,
 ): Promise<{ status: number; event: string }> {
   const body = await readDelivery(request);
-  const event = eventName(body);
+  const event = eventName(body, request.headers['content-type']);
+  // And any header the Connection header names as the connection's own.
+  const named = new Set(
+    (request.headers.connection ?? '')
+      .split(',')
+      .map((token) => token.trim().toLowerCase())
+      .filter((token) => token !== ''),
+  );
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
-    if (typeof value === 'string' && !hopHeaders.has(name)) headers[name] = value;
+    if (typeof value === 'string' && !hopHeaders.has(name) && !named.has(name)) headers[name] = value;
   }
   // As Go's client (the Stripe CLI's) does: the URL's credentials, unless the delivery carries its own
   // Authorization, which no vendor the sandbox speaks sends.
@@ -568,14 +627,23 @@ async function relay(
 }
 
 // The vendor's name for a delivery, for the printed line: Millicast `type.event`, videosdk `webhookType`,
-// Wowza `event` / `event_type`, LiveAPI `event`; a thumbnail (JPEG) is `thumbnail`.
-function eventName(body: Buffer): string {
+// Wowza `event` / `event_type`, LiveAPI `event`; an image (Wowza Real-Time's thumbnail) is `thumbnail`; any
+// other body, or a name that is empty, `delivery`. Cut to `maxEventNameLength` characters: the name is the
+// sender's, and a line of 100 kB helps nobody.
+function eventName(body: Buffer, contentType: string | undefined): string {
+  let name: string | undefined;
   try {
     const json = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
-    const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
-    if (text(json.type) && text(json.event)) return `${json.type}.${json.event}`;
-    return text(json.webhookType) ?? text(json.event_type) ?? text(json.event) ?? 'delivery';
+    const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+    name =
+      text(json.type) && text(json.event)
+        ? `${json.type}.${json.event}`
+        : (text(json.webhookType) ?? text(json.event_type) ?? text(json.event));
   } catch {
-    return 'thumbnail';
+    if (/^\s*image\//i.test(contentType ?? '')) return 'thumbnail';
   }
+  if (name === undefined) return 'delivery';
+  return name.length > maxEventNameLength ? `${name.slice(0, maxEventNameLength)}…` : name;
 }
+
+const maxEventNameLength = 100;
