@@ -680,3 +680,62 @@ describe("an outside provider's error holding many items", () => {
     expect(many.items.has('[10000 more items left out: over 10000]')).toBe(true);
   });
 });
+
+describe("an outside provider's error: what a hook and the caller share", () => {
+  it('is frozen or copied: a hook changing the copy its toJSON, a nested function or a RegExp changes nothing the caller holds', async () => {
+    const retry = (a: number, b: number) => a + b;
+    const provider = failingWith(() => ({ nest: { re: /abc/g, retry } }));
+    const client = createLiveStreamClient(provider, {
+      hooks: {
+        onError: (event) => {
+          const error = event.error as unknown as { toJSON: object; nest: { re: RegExp; retry: object } };
+          for (const target of [error.toJSON, error.nest.retry]) {
+            try {
+              Object.assign(target, { note: 'set by a hook' });
+            } catch {
+              // Frozen: refused.
+            }
+            try {
+              Object.setPrototypeOf(target, { call: () => 'hijacked' });
+            } catch {
+              // Frozen: refused.
+            }
+          }
+          error.nest.re.lastIndex = 2;
+          Object.assign(error.nest.re, { note: 'set by a hook' });
+        },
+      },
+    });
+    const error = (await caught(() => client.get('s1'))) as unknown as {
+      toJSON: (() => unknown) & { note?: string };
+      nest: { re: RegExp & { note?: string }; retry: ((a: number, b: number) => number) & { note?: string } };
+    };
+    expect(error.toJSON.note).toBeUndefined();
+    expect(Object.getPrototypeOf(error.toJSON)).toBe(Function.prototype);
+    expect(error.nest.retry.note).toBeUndefined();
+    expect(Object.getPrototypeOf(error.nest.retry)).toBe(Function.prototype);
+    expect(error.nest.retry(2, 3)).toBe(5);
+    expect(error.nest.retry.length).toBe(2);
+    expect(error.nest.re.lastIndex).toBe(0);
+    expect(error.nest.re.note).toBeUndefined();
+    expect(String(error.nest.re)).toBe('/abc/g');
+  });
+
+  it('masks a secret its bytes hold as UTF-16LE text', async () => {
+    await fc.assert(
+      fc.asyncProperty(secrets, async (secret) => {
+        fc.pre(leaks(vocabulary, secret).length === 0);
+        const set = new SecretSet();
+        set.add(secret);
+        const provider = failingWith(() => ({ wide: Buffer.from(`key ${secret}`, 'utf16le') }), set);
+        const error = (await caught(() => createLiveStreamClient(provider).get('s1'))) as {
+          wide: Uint8Array;
+        };
+        const text = Buffer.from(error.wide).toString('utf16le');
+        expect(leaks(text, secret)).toEqual([]);
+        expect(text).toBe('key [REDACTED]');
+      }),
+      { numRuns: 100 },
+    );
+  });
+});

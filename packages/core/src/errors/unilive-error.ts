@@ -802,12 +802,15 @@ const baseJsonKeys: readonly string[] = /* @__PURE__ */ Object.freeze([
 // A detached copy's `toJSON`: the base's, over the field names fixed when the copy was made, read off the
 // error it is called on (the copy, or a copy of it a registry annotated).
 function jsonWith(keys: readonly string[]): (this: UniliveError) => Record<string, unknown> {
-  // A method, so it has no `prototype` for inspection to show.
-  return {
-    toJSON(this: UniliveError) {
-      return errorJson(this, keys);
-    },
-  }.toJSON;
+  // A method, so it has no `prototype` for inspection to show; frozen, since a hook's copy of the error
+  // holds the same function as the caller's.
+  return Object.freeze(
+    {
+      toJSON(this: UniliveError) {
+        return errorJson(this, keys);
+      },
+    }.toJSON,
+  );
 }
 
 // The own keys an error had when `maskedError` last found it clean under the secrets it was built with.
@@ -888,11 +891,22 @@ const maxCopiedItems = 10_000;
 /** A function that calls `fn` with its receiver and arguments, named `name`, holding nothing of `fn`'s. */
 function callThrough(fn: (...args: unknown[]) => unknown, name: string): (...args: unknown[]) => unknown {
   // A method: no `prototype`, and its name is the key's.
-  return {
+  const through = {
     [name](this: unknown, ...args: unknown[]): unknown {
       return Reflect.apply(fn, this, args);
     },
   }[name] as (...args: unknown[]) => unknown;
+  // Its arity, as the provider's said it (a number, or none).
+  let length = 0;
+  try {
+    const given: unknown = fn.length;
+    if (typeof given === 'number' && Number.isSafeInteger(given) && given >= 0) length = given;
+  } catch {
+    // A length that cannot be read is none.
+  }
+  Object.defineProperty(through, 'length', { value: length });
+  // Frozen: a hook's copy and the caller's hold the same one, and neither may change the other's.
+  return Object.freeze(through);
 }
 
 /**
@@ -1019,6 +1033,12 @@ function maskedSlots(value: object, secrets: Redactor, detach: boolean): unknown
   if (units !== undefined) {
     const maskedUnits = text(units.text);
     if (maskedUnits !== units.text) return units.of(maskedUnits);
+  } else if (bytes.byteLength % 2 === 0 && bytes.byteLength > 0) {
+    // Bytes may hold text as UTF-16LE (`Buffer.from(text, 'utf16le')`), which reads as valid UTF-8 with a
+    // NUL between characters: read so too, and masked into those bytes.
+    const wide = new TextDecoder('utf-16le').decode(bytes);
+    const maskedWide = text(wide);
+    if (maskedWide !== wide) return utf16leBytes(maskedWide);
   }
   // Detached, bytes the provider may write into after are copied, of their kind.
   return detach ? bytesCopy(value, bytes) : value;
@@ -1032,6 +1052,7 @@ function maskedSlots(value: object, secrets: Redactor, detach: boolean): unknown
  */
 export function builtInCopy(value: object, each: (item: unknown) => unknown): unknown {
   if (value instanceof Date) return new Date(value.getTime());
+  if (value instanceof RegExp) return new RegExp(value.source, value.flags);
   if (typeof URL === 'function' && value instanceof URL) return new URL(value.href);
   if (typeof URLSearchParams === 'function' && value instanceof URLSearchParams)
     return new URLSearchParams([...value]);
@@ -1058,6 +1079,17 @@ function kindOfBytes(value: object): string {
   if (typeof SharedArrayBuffer === 'function' && value instanceof SharedArrayBuffer)
     return 'SharedArrayBuffer';
   return 'ArrayBuffer';
+}
+
+// `text` as UTF-16LE bytes.
+function utf16leBytes(text: string): Uint8Array {
+  const bytes = new Uint8Array(text.length * 2);
+  for (let index = 0; index < text.length; index += 1) {
+    const unit = text.charCodeAt(index);
+    bytes[index * 2] = unit & 0xff;
+    bytes[index * 2 + 1] = unit >> 8;
+  }
+  return bytes;
 }
 
 /** A typed array's name (`Float64Array`), read from its internal slot; undefined for any other value. */
