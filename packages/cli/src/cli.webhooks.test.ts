@@ -60,6 +60,19 @@ async function serve(handler: Parameters<typeof createServer>[1]): Promise<strin
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+/** `unilive listen ARGS` against the sandbox at `sandboxUrl`, once it says it is forwarding. */
+async function forwarding(args: string[], sandboxUrl: string) {
+  const { out, err, output } = capture();
+  const controller = new AbortController();
+  const listening = main(args, {
+    output,
+    signal: controller.signal,
+    environment: { UNILIVE_SANDBOX_URL: sandboxUrl },
+  });
+  await expect.poll(() => out.find((line) => line.startsWith('Forwarding'))).toBeDefined();
+  return { out, err, controller, listening };
+}
+
 async function sandbox(): Promise<Sandbox> {
   const started = await startSandbox({ media: false });
   cleanups.push(() => started.close());
@@ -192,14 +205,10 @@ describe('unilive listen --forward-to', () => {
   it('relays deliveries untouched to the local app, and removes its registrations when stopped', async () => {
     const box = await sandbox();
     const target = await app();
-    const { out, output } = capture();
-    const controller = new AbortController();
-    const listening = main(['listen', '--forward-to', `${target.url}/webhooks`, '-p', 'wowza-realtime'], {
-      output,
-      signal: controller.signal,
-      environment: { UNILIVE_SANDBOX_URL: box.url },
-    });
-    await expect.poll(() => out.find((line) => line.startsWith('Forwarding'))).toBeDefined();
+    const { out, controller, listening } = await forwarding(
+      ['listen', '--forward-to', `${target.url}/webhooks`, '-p', 'wowza-realtime'],
+      box.url,
+    );
     expect(box.webhooks.endpoints().map((endpoint) => endpoint.provider)).toEqual(['wowza-realtime']);
     const client = createLiveStreamClient(
       (await import('@unilive/wowza-realtime')).wowzaRealtime(box.adapterSettings('wowza-realtime')),
@@ -396,14 +405,10 @@ describe('unilive listen --forward-to', () => {
       response.write(Buffer.alloc(64 * 1024));
       response.on('close', () => closed.push(true));
     });
-    const { out, output } = capture();
-    const controller = new AbortController();
-    const listening = main(['listen', '--forward-to', `${endless}/hooks`, '-p', 'liveapi'], {
-      output,
-      signal: controller.signal,
-      environment: { UNILIVE_SANDBOX_URL: box.url },
-    });
-    await expect.poll(() => out.find((line) => line.startsWith('Forwarding'))).toBeDefined();
+    const { out, controller, listening } = await forwarding(
+      ['listen', '--forward-to', `${endless}/hooks`, '-p', 'liveapi'],
+      box.url,
+    );
     const client = createLiveStreamClient(liveapi(box.adapterSettings('liveapi')));
     await client.create({ name: 'endless answer' });
     await box.webhooks.settled();
@@ -455,14 +460,10 @@ describe('unilive listen --forward-to', () => {
         response.end();
       });
     });
-    const { out, output } = capture();
-    const controller = new AbortController();
-    const listening = main(['listen', '--forward-to', `${url}/hooks`, '-p', 'liveapi'], {
-      output,
-      signal: controller.signal,
-      environment: { UNILIVE_SANDBOX_URL: box.url },
-    });
-    await expect.poll(() => out.find((line) => line.startsWith('Forwarding'))).toBeDefined();
+    const { out, controller, listening } = await forwarding(
+      ['listen', '--forward-to', `${url}/hooks`, '-p', 'liveapi'],
+      box.url,
+    );
     const client = createLiveStreamClient(liveapi(box.adapterSettings('liveapi')));
     await client.create({ name: 'dropped once' });
     await box.webhooks.settled();
@@ -524,14 +525,10 @@ describe('unilive listen --forward-to', () => {
     });
     const box = await sandbox();
     const target = await app();
-    const { out, err, output } = capture();
-    const controller = new AbortController();
-    const listening = main(['listen', '--forward-to', `${target.url}/webhooks`, '-p', 'liveapi'], {
-      output,
-      signal: controller.signal,
-      environment: { UNILIVE_SANDBOX_URL: box.url },
-    });
-    await expect.poll(() => out.find((line) => line.startsWith('Forwarding'))).toBeDefined();
+    const { err, controller, listening } = await forwarding(
+      ['listen', '--forward-to', `${target.url}/webhooks`, '-p', 'liveapi'],
+      box.url,
+    );
     const [first] = box.webhooks.endpoints();
     // What a restart does: the sandbox keeps no registration.
     box.webhooks.remove(first?.id ?? '');
@@ -556,14 +553,10 @@ describe('unilive listen --forward-to', () => {
     const first = await startSandbox({ media: false });
     const port = Number(new URL(first.url).port);
     const target = await app();
-    const { out, err, output } = capture();
-    const controller = new AbortController();
-    const listening = main(['listen', '--forward-to', `${target.url}/webhooks`, '-p', 'liveapi'], {
-      output,
-      signal: controller.signal,
-      environment: { UNILIVE_SANDBOX_URL: first.url },
-    });
-    await expect.poll(() => out.find((line) => line.startsWith('Forwarding'))).toBeDefined();
+    const { err, controller, listening } = await forwarding(
+      ['listen', '--forward-to', `${target.url}/webhooks`, '-p', 'liveapi'],
+      first.url,
+    );
     const [mine] = first.webhooks.endpoints();
     await first.close();
     // The restarted sandbox numbers its endpoints from the start again: its own endpoint takes the id the
@@ -590,14 +583,10 @@ describe('unilive listen --forward-to', () => {
       Object.assign(listenTiming, timing);
     });
     const box = await sandbox();
-    const { out, output } = capture();
-    const controller = new AbortController();
-    const listening = main(['listen', '--forward-to', 'http://127.0.0.1:9/hooks', '-p', 'liveapi'], {
-      output,
-      signal: controller.signal,
-      environment: { UNILIVE_SANDBOX_URL: box.url },
-    });
-    await expect.poll(() => out.find((line) => line.startsWith('Forwarding'))).toBeDefined();
+    const { controller, listening } = await forwarding(
+      ['listen', '--forward-to', 'http://127.0.0.1:9/hooks', '-p', 'liveapi'],
+      box.url,
+    );
     const port = Number(new URL(box.webhooks.endpoints()[0]?.url ?? '').port);
     const socket = connect(port, '127.0.0.1');
     const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
@@ -744,14 +733,10 @@ describe('unilive listen: what a sender sends', () => {
   it("relays a delivery without the connection's own headers (Expect, Upgrade, what Connection names), and names it by its event", async () => {
     const control = await controlRoutes();
     const target = await app();
-    const { out, output } = capture();
-    const controller = new AbortController();
-    const listening = main(['listen', '--forward-to', `${target.url}/webhooks`, '-p', 'liveapi'], {
-      output,
-      signal: controller.signal,
-      environment: { UNILIVE_SANDBOX_URL: control.url },
-    });
-    await expect.poll(() => out.find((line) => line.startsWith('Forwarding'))).toBeDefined();
+    const { out, controller, listening } = await forwarding(
+      ['listen', '--forward-to', `${target.url}/webhooks`, '-p', 'liveapi'],
+      control.url,
+    );
     const registered = control.endpoints[0]?.url ?? '';
     const cases: { head: string[]; body: string; printed: string }[] = [
       {
@@ -860,14 +845,10 @@ describe('unilive listen: an app that does not answer', () => {
     timing({ appMs: 1_000 });
     const box = await sandbox();
     const target = await hangingApp();
-    const { out, err, output } = capture();
-    const controller = new AbortController();
-    const listening = main(['listen', '--forward-to', `${target.url}/hooks`, '-p', 'liveapi'], {
-      output,
-      signal: controller.signal,
-      environment: { UNILIVE_SANDBOX_URL: box.url },
-    });
-    await expect.poll(() => out.find((line) => line.startsWith('Forwarding'))).toBeDefined();
+    const { out, err, controller, listening } = await forwarding(
+      ['listen', '--forward-to', `${target.url}/hooks`, '-p', 'liveapi'],
+      box.url,
+    );
     const client = createLiveStreamClient(liveapi(box.adapterSettings('liveapi')));
     await client.create({ name: 'first, never answered' });
     await client.create({ name: 'second, answered' });
@@ -889,14 +870,10 @@ describe('unilive listen: an app that does not answer', () => {
     timing({ appMs: 30_000 });
     const box = await sandbox();
     const target = await hangingApp();
-    const { out, err, output } = capture();
-    const controller = new AbortController();
-    const listening = main(['listen', '--forward-to', `${target.url}/hooks`, '-p', 'liveapi'], {
-      output,
-      signal: controller.signal,
-      environment: { UNILIVE_SANDBOX_URL: box.url },
-    });
-    await expect.poll(() => out.find((line) => line.startsWith('Forwarding'))).toBeDefined();
+    const { out, err, controller, listening } = await forwarding(
+      ['listen', '--forward-to', `${target.url}/hooks`, '-p', 'liveapi'],
+      box.url,
+    );
     const client = createLiveStreamClient(liveapi(box.adapterSettings('liveapi')));
     for (const name of ['first', 'second', 'third']) await client.create({ name });
     await expect.poll(() => target.requests).toBe(1);
@@ -925,14 +902,10 @@ describe('unilive listen: an app that does not answer', () => {
     timing({ appMs: 30_000 });
     const box = await sandbox();
     const target = await hangingApp();
-    const { out, err, output } = capture();
-    const controller = new AbortController();
-    const listening = main(['listen', '--forward-to', `${target.url}/hooks`, '-p', 'liveapi'], {
-      output,
-      signal: controller.signal,
-      environment: { UNILIVE_SANDBOX_URL: box.url },
-    });
-    await expect.poll(() => out.find((line) => line.startsWith('Forwarding'))).toBeDefined();
+    const { out, err, controller, listening } = await forwarding(
+      ['listen', '--forward-to', `${target.url}/hooks`, '-p', 'liveapi'],
+      box.url,
+    );
     const client = createLiveStreamClient(liveapi(box.adapterSettings('liveapi')));
     await client.create({ name: 'never answered' });
     await expect.poll(() => target.requests).toBe(1);
@@ -979,14 +952,10 @@ describe('unilive listen --forward-to with a user name or password', () => {
         forward.password = encodeURIComponent(secret);
         const credentials = name !== '' || secret !== '';
         const before = target.received.length;
-        const { out, err, output } = capture();
-        const controller = new AbortController();
-        const listening = main(['listen', '--forward-to', forward.href, '-p', 'liveapi'], {
-          output,
-          signal: controller.signal,
-          environment: { UNILIVE_SANDBOX_URL: box.url },
-        });
-        await expect.poll(() => out.find((line) => line.startsWith('Forwarding'))).toBeDefined();
+        const { out, err, controller, listening } = await forwarding(
+          ['listen', '--forward-to', forward.href, '-p', 'liveapi'],
+          box.url,
+        );
         await client.create({ name: 'behind basic auth' });
         await box.webhooks.settled();
         controller.abort();
