@@ -606,6 +606,10 @@ const maskDepth = 8;
  * locked copy, which remembers `secrets`, so masking it again with them is free. A field nested deeper than
  * eight levels becomes `[REDACTED]`. How the client re-masks what a provider not built on this library's
  * HTTP layer throws: the provider's own `secrets()` may hold values it never gave its errors.
+ *
+ * `detach` (an outside provider's error): always a copy, never the provider's object, unless it is a copy this
+ * function made; every object in its fields copied as read (see `maskValue`), and its printers, class
+ * stand-in and the fields its JSON names its own (`printedAsBase`).
  */
 export function maskedError<E extends UniliveError>(
   error: E,
@@ -878,7 +882,7 @@ function maskValue(value: unknown, secrets: Redactor, depth: number, detach = fa
   // Built-ins whose text sits in internal slots, which no own field shows but inspection and JSON print.
   const slots = maskedSlots(value, secrets, fresh);
   if (slots !== undefined) return slots;
-  if (fresh && value instanceof Date) return new Date(value.getTime());
+  if (fresh && value instanceof Date) return builtInCopy(value, same);
   return maskedFields(value, secrets, depth, fresh);
 }
 
@@ -979,7 +983,7 @@ function maskedSlots(value: object, secrets: Redactor, detach: boolean): unknown
   if (typeof URL === 'function' && value instanceof URL) {
     const href = value.href;
     if (text(href) !== href) return text(href);
-    return detach ? new URL(href) : value;
+    return detach ? builtInCopy(value, same) : value;
   }
   if (value instanceof Symbol) {
     const symbol = value.valueOf();
@@ -990,7 +994,7 @@ function maskedSlots(value: object, secrets: Redactor, detach: boolean): unknown
     const given = value instanceof String ? value.valueOf() : String(value);
     if (text(given) !== given) return text(given);
     if (!detach) return value;
-    return value instanceof RegExp ? new RegExp(value.source, value.flags) : given;
+    return value instanceof RegExp ? builtInCopy(value, same) : given;
   }
   const params = typeof URLSearchParams === 'function' && value instanceof URLSearchParams;
   if (params || (typeof Headers === 'function' && value instanceof Headers)) {
@@ -1041,8 +1045,11 @@ function maskedSlots(value: object, secrets: Redactor, detach: boolean): unknown
     if (maskedWide !== wide) return utf16leBytes(maskedWide);
   }
   // Detached, bytes the provider may write into after are copied, of their kind.
-  return detach ? bytesCopy(value, bytes) : value;
+  return detach ? builtInCopy(value, same) : value;
 }
+
+// An entry taken as it is (a built-in's copy whose entries were masked already, or hold none).
+const same = (item: unknown): unknown => item;
 
 /**
  * A copy of a built-in whose state sits in internal slots, which freezing does not hold (a `Date`'s time, a
