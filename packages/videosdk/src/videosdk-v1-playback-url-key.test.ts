@@ -74,6 +74,32 @@ describe('videosdk v1: the stream key in a playback URL', () => {
     );
   });
 
+  it('a key percent-encoded in the URL is learned as the key it encodes; one that does not decode, as written', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        keys,
+        fc.string({ unit: 'grapheme', minLength: 1, maxLength: 6 }),
+        fc.boolean(),
+        async (uuid, extra, broken) => {
+          // A key that holds no `/`, as a path segment cannot; `broken` ends it in a `%` escape cut short.
+          const key = `${uuid}${extra.replaceAll('/', '')}`;
+          const written = `${encodeURIComponent(key)}${broken ? '%E2%82' : ''}`;
+          const provider = vendor(
+            {
+              ...recorded,
+              downstreamUrl: `https://live.videosdk.live/live/${written}/index.m3u8`,
+              recordingUrl: null,
+            },
+            '',
+          );
+          await provider.get(id);
+          expect(provider.secrets?.()).toContain(broken ? written : key);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('a playback URL of another shape teaches nothing more', async () => {
     const provider = vendor(
       {
