@@ -1126,6 +1126,18 @@ describe('an error a provider masked as it built it', () => {
     thrown.stack = 'NotFoundError: credential-0123456789';
     expect(error.stack).not.toContain('credential-0123456789');
     expect(error.cause).toEqual(thrown.cause);
+    // Its class's stand-in answers `instanceof` for what inherits from the class's prototype, without leading
+    // to the class.
+    expect(error instanceof error.constructor).toBe(true);
+    expect(thrown instanceof error.constructor).toBe(true);
+    expect(new ConflictError({ provider: 'outside', message: 'other' }) instanceof error.constructor).toBe(
+      false,
+    );
+    expect({} instanceof error.constructor).toBe(false);
+    expect(Object.create(null) instanceof error.constructor).toBe(false);
+    expect(('text' as unknown as object) instanceof error.constructor).toBe(false);
+    expect(error.constructor).not.toBe(NotFoundError);
+    expect(Object.hasOwn(error.constructor, 'prototype')).toBe(false);
   });
 
   it('is masked into the same texts again, whatever the secrets and the text around them', async () => {

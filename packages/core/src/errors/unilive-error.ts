@@ -768,7 +768,9 @@ function printedAsBase(copy: UniliveError, secrets: Redactor, depth: number): vo
 /**
  * A stand-in for a detached copy's class, as `copy.constructor`: named as the class was when the copy was
  * made, masked, and never renamed after; it leads to none of the class's code (`instanceof` the class
- * itself, and its `isInstance`, still hold).
+ * itself, and its `isInstance`, still hold). `x instanceof copy.constructor` holds for what inherits from
+ * the copy's prototype, the copy and the provider's own error among them (a logger's or a test's
+ * `error instanceof error.constructor` threw, the stand-in having no `prototype` to compare with).
  */
 function constructorOf(copy: UniliveError, secrets: Redactor): unknown {
   const prototype: unknown = Object.getPrototypeOf(copy);
@@ -783,8 +785,27 @@ function constructorOf(copy: UniliveError, secrets: Redactor): unknown {
   // A method: no `prototype` leading back to the class's.
   const standIn = { [name]() {} }[name] as () => void;
   Object.defineProperty(standIn, 'name', { value: name, configurable: true });
+  // `instanceof` asks this before any `prototype`: the copy's prototype stays in the closure, unreachable
+  // through the stand-in. An object (a copy's prototype is one, or null) is asked with the intrinsic, so no
+  // code of the class's runs; a Proxy's `getPrototypeOf` trap, the caller's own object's, may.
+  Object.defineProperty(standIn, Symbol.hasInstance, {
+    value: Object.freeze(
+      {
+        [Symbol.hasInstance](value: unknown): boolean {
+          return (
+            typeof prototype === 'object' &&
+            prototype !== null &&
+            isPrototypeOf.call(prototype, value as object)
+          );
+        },
+      }[Symbol.hasInstance],
+    ),
+  });
   return Object.freeze(standIn);
 }
+
+// Read when core loads, so that a later change to `Object.prototype` does not reach a stand-in's check.
+const isPrototypeOf: (this: object, value: object) => boolean = Object.prototype.isPrototypeOf;
 
 // How many field names a detached copy's JSON takes from its class's `jsonKeys`.
 const maxJsonKeys = 256;
