@@ -105,6 +105,13 @@ export interface IngestEndpoint {
   token?: string;
 }
 
+// A push URL the parser reads and writes as it is, user information added or not: a scheme without special
+// rules (no lower-casing or IDNA of its host, no default port), a host of letters, digits, dots and hyphens
+// (kept as written in such a scheme), a port of 1 to 65535 without leading zeros, and path segments of
+// characters no parser escapes, none of them `.` or `..`.
+const plainPushUrl =
+  /^(?:rtmps?|rtsp|srt):\/\/[A-Za-z0-9.-]+(?::(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9._~!$&'()*+,;=:@-]+)*$/;
+
 /**
  * `url` with `username` and `password` as its user information (`rtmp://user:password@host:1935/app/key`):
  * the form in which encoders that take one URL (ffmpeg, a one-URL field) take push credentials. Each is
@@ -121,17 +128,40 @@ export function urlWithUserInfo(
   password: string | undefined,
 ): string {
   if (!username && !password) return url;
-  const parsed = new URL(url);
-  if (parsed.host === '') throw new TypeError('a URL without a host takes no user information');
   // Encoded first: the setters leave `%` (and a few others) as they are, so a value holding one would not
-  // read back as itself.
+  // read back as itself. Encoded, neither holds a character the parser or the setters would change.
+  let user: string;
+  let secret: string;
   try {
-    parsed.username = encodeURIComponent(username ?? '');
-    parsed.password = encodeURIComponent(password ?? '');
+    user = encodeURIComponent(username ?? '');
+    secret = encodeURIComponent(password ?? '');
   } catch {
     // `encodeURIComponent`'s URIError, named as the rest: the value is never echoed.
     throw new TypeError('a user name or password holding a lone surrogate cannot be written in a URL');
   }
+  // Written into the URL as text, and kept when the parser reads it back as it is written: one parse,
+  // where the setters cost three (every Wowza Video read writes its push URLs). Read back as written, the
+  // text is what the setters give, since the encoded values hold no `@`, `:` or `/` to move the parts.
+  // Anything else (user information already there, a URL the parser rewrites, a `file:` URL, whose
+  // setters ignore both) goes through the setters.
+  const authority = url.indexOf('://');
+  if (authority > 0) {
+    const start = authority + 3;
+    const written = `${url.slice(0, start)}${user}${secret === '' ? '' : `:${secret}`}@${url.slice(start)}`;
+    // An encoder's URL of the plain shape adapters build is one the parser writes as it is: not parsed.
+    if (plainPushUrl.test(url)) return written;
+    let read: URL | undefined;
+    try {
+      read = new URL(written);
+    } catch {
+      // Read by the setters below, which say what is wrong.
+    }
+    if (read !== undefined && read.host !== '' && read.href === written) return written;
+  }
+  const parsed = new URL(url);
+  if (parsed.host === '') throw new TypeError('a URL without a host takes no user information');
+  parsed.username = user;
+  parsed.password = secret;
   return parsed.href;
 }
 

@@ -71,6 +71,161 @@ describe('urlWithUserInfo', () => {
     );
   });
 
+  it('gives what the URL setters give, or throws where they throw, for any URL and credentials', () => {
+    // The setters' way, which the function takes for any URL it does not write as text.
+    const bySetters = (given: string, user: string | undefined, password: string | undefined) => {
+      if (!user && !password) return given;
+      const parsed = new URL(given);
+      if (parsed.host === '') throw new TypeError('no host');
+      parsed.username = encodeURIComponent(user ?? '');
+      parsed.password = encodeURIComponent(password ?? '');
+      return parsed.href;
+    };
+    const part = (units: string) => fc.string({ unit: fc.constantFrom(...units), maxLength: 8 });
+    const anyUrl = fc
+      .record({
+        lead: fc.constantFrom('', ' ', '\t'),
+        scheme: fc.constantFrom(
+          'rtmp',
+          'RTMP',
+          'rtmps',
+          'rtsp',
+          'srt',
+          'http',
+          'https',
+          'wss',
+          'file',
+          'x-y.z',
+        ),
+        slashes: fc.constantFrom('://', ':/', ':', ':\\\\', ':///'),
+        userInfo: fc.constantFrom('', 'u@', 'u:p@', ':p@', '@', 'a@b@'),
+        host: fc.constantFrom(
+          'h',
+          'Host.Example',
+          '127.0.0.1',
+          '[::1]',
+          'xn--bcher-kva.example',
+          'bücher.example',
+          '',
+          'h h',
+          '%41',
+          '-',
+          '.',
+          'a..b',
+          '0x7f.1',
+        ),
+        port: fc.constantFrom(
+          '',
+          ':',
+          ':0',
+          ':1',
+          ':1935',
+          ':01935',
+          ':80',
+          ':443',
+          ':65535',
+          ':65536',
+          ':99999',
+          ':x',
+        ),
+        path: fc.array(
+          fc.oneof(part('abAB09-._~!$&()*+,;=:@%2e/ \\\t'), fc.constantFrom('.', '..', '...', '.a')),
+          {
+            maxLength: 4,
+          },
+        ),
+        tail: fc.constantFrom('', '?', '?a=b', '?a=x://y', '#f', '#', '?q#f'),
+      })
+      .map(
+        ({ lead, scheme, slashes, userInfo, host, port, path, tail }) =>
+          `${lead}${scheme}${slashes}${userInfo}${host}${port}${path.map((segment) => `/${segment}`).join('')}${tail}`,
+      );
+    // Push URLs of the plain shape and one step from it, each way the parser could rewrite one.
+    const nearPlain = fc
+      .record({
+        scheme: fc.constantFrom(
+          'rtmp',
+          'rtmps',
+          'rtsp',
+          'srt',
+          'RTMP',
+          'Rtsp',
+          'http',
+          'https',
+          'wss',
+          'rtmpx',
+        ),
+        host: fc.constantFrom(
+          'h',
+          'Host.Example',
+          'a-b.c',
+          '127.0.0.1',
+          '0x7f.1',
+          '-',
+          '.',
+          'a..b',
+          'B%41',
+          'h_h',
+        ),
+        port: fc.constantFrom(
+          '',
+          ':1',
+          ':0',
+          ':00',
+          ':01935',
+          ':1935',
+          ':9999',
+          ':10000',
+          ':59999',
+          ':60000',
+        ),
+        more: fc.constantFrom(
+          '',
+          ':64999',
+          ':65499',
+          ':65529',
+          ':65535',
+          ':65536',
+          ':65539',
+          ':65540',
+          ':70000',
+        ),
+        path: fc.array(
+          fc.oneof(
+            fc.string({ unit: fc.constantFrom(...".abAB09_~!$&'()*+,;=:@-"), minLength: 1, maxLength: 6 }),
+            fc.constantFrom('.', '..', '...', '%2e', '%2E%2e', '%41', 'a b', 'a"b', 'a{b', 'a^b', 'a|b', ''),
+          ),
+          { maxLength: 4 },
+        ),
+        tail: fc.constantFrom('', '', '', '?', '#', '/'),
+      })
+      .map(
+        ({ scheme, host, port, more, path, tail }) =>
+          `${scheme}://${host}${port === '' ? more : port}${path.map((segment) => `/${segment}`).join('')}${tail}`,
+      );
+    const credential = fc.option(
+      fc.oneof(wowzaCredential, anyCredential, fc.constantFrom('', '@', ':', '%', 'a/b')),
+      {
+        nil: undefined,
+      },
+    );
+    const outcome = (run: () => string) => {
+      try {
+        return { value: run() };
+      } catch (error) {
+        return { threw: (error as Error).constructor.name };
+      }
+    };
+    fc.assert(
+      fc.property(fc.oneof(anyUrl, nearPlain, url), credential, credential, (given, user, password) => {
+        expect(outcome(() => urlWithUserInfo(given, user, password))).toEqual(
+          outcome(() => bySetters(given, user, password)),
+        );
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('throws a TypeError for what is no URL with a host', () => {
     expect(() => urlWithUserInfo('not a url', 'u', 'p')).toThrow(TypeError);
     expect(() => urlWithUserInfo('rtmp:opaque', 'u', 'p')).toThrow(TypeError);
