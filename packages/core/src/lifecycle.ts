@@ -43,6 +43,13 @@ export interface AcceptedAnswer {
   state: LiveStreamState;
   /** The answer exactly as the vendor sent it (undefined for an empty body). */
   raw: unknown;
+  /**
+   * `state` is what the call asks for, not what the answer says (LiveAPI's `enabled`, set by a PATCH
+   * answered without the stream): it stands only when the read after fails, and a read that succeeds is
+   * taken as it is, so a read showing the change not made is said with a warning ({@link lifecycleResult})
+   * rather than hidden under the state asked for. Default false: the vendor's word.
+   */
+  inferred?: boolean;
 }
 
 /** Settings of {@link changeLifecycle}. */
@@ -76,6 +83,11 @@ export interface LifecycleChange {
   options?: CallOptions | undefined;
   /** Values to scrub from an error's text: the provider's `SecretSet`, or a list of values. */
   secrets?: SecretSource | undefined;
+  /**
+   * Every state a stream of this provider can be reported in (its `capabilities.states`): a result is never
+   * in another ({@link lifecycleResult}). Default: any state.
+   */
+  states?: readonly LiveStreamState[] | undefined;
 }
 
 /**
@@ -101,11 +113,12 @@ export async function changeLifecycle(change: LifecycleChange): Promise<LiveStre
     if (!ConflictError.isInstance(error)) throw error;
     return settleRefusal(change, error);
   }
-  if (isStream(answer)) return lifecycleResult(change.operation, answer);
+  if (isStream(answer)) return lifecycleResult(change.operation, answer, change.states);
   const state = answer.state === 'unknown' ? '' : ` (the stream is ${answer.state})`;
   return lifecycleResult(
     change.operation,
     await acceptedLifecycle(change, answer, `the vendor accepted ${change.operation}${state}`),
+    change.states,
   );
 }
 
@@ -117,15 +130,23 @@ export async function changeLifecycle(change: LifecycleChange): Promise<LiveStre
  * or `stopped`) while the caller is told it succeeded. When the stream shows a state of the opposite call's
  * goals ({@link lifecycleGoals}), its state is the one the accepted change put it in (`stopping` for a
  * stop, `starting` for a start: the vendor's word when it accepted), with an `other` warning that says what
- * the read showed and to get the stream again for its state now. Any other state (the goal, `unknown`,
- * `disabled`, `resetting`) is returned as it is. Adapters whose lifecycle call takes several
- * requests outside {@link changeLifecycle} (videosdk v2's stop) pass their result through it too
- * (`docs/decisions/2026-12-01-lifecycle-result-in-its-goal.md`).
+ * the read showed and to get the stream again for its state now. A provider whose streams are never in that
+ * state (`states` without `stopping`: LiveAPI and Wowza Real-Time switch at once) gets the call's end state
+ * instead (`stopped`, `ready`), with the same warning, so the result stays among the states it declares.
+ * Any other state (the goal, `unknown`, `disabled`, `resetting`) is returned as it is. Adapters whose
+ * lifecycle call takes several requests outside {@link changeLifecycle} (videosdk v2's stop) pass their
+ * result through it too (`docs/decisions/2026-12-01-lifecycle-result-in-its-goal.md`).
  */
-export function lifecycleResult(operation: LifecycleOperation, stream: LiveStream): LiveStream {
+export function lifecycleResult(
+  operation: LifecycleOperation,
+  stream: LiveStream,
+  states?: readonly LiveStreamState[],
+): LiveStream {
   const opposite = lifecycleGoals[operation === 'start' ? 'stop' : 'start'];
   if (!opposite.includes(stream.state)) return stream;
-  const state: LiveStreamState = operation === 'start' ? 'starting' : 'stopping';
+  const [ends, under] =
+    operation === 'start' ? (['ready', 'starting'] as const) : (['stopped', 'stopping'] as const);
+  const state: LiveStreamState = states === undefined || states.includes(under) ? under : ends;
   const warning: Warning = {
     type: 'other',
     message: `${stream.provider} ${operation}: the vendor accepted ${operation}, but the stream read after it was ${stream.state}: another call changed it since (or the read was a copy from before the change). The result shows the state ${operation} left it in (${state}); get the stream for its state now.`,
@@ -211,8 +232,9 @@ async function acceptedLifecycle(
     accepted: () => acceptedStream(change.provider, change.id, accepted.state, accepted.raw),
     secrets: change.secrets,
   });
-  // The answer is the vendor's word on the state; a read straight after may still show the one before.
-  return accepted.state === 'unknown' || hasWarning(stream, 'read-back-failed')
+  // The answer is the vendor's word on the state; a read straight after may still show the one before. A
+  // state the adapter inferred is no word of the vendor's: the read stands.
+  return accepted.state === 'unknown' || accepted.inferred === true || hasWarning(stream, 'read-back-failed')
     ? stream
     : { ...stream, state: accepted.state };
 }

@@ -1131,6 +1131,39 @@ describe('start and stop toggle enabled', () => {
     expect(stream.state).toBe('ready');
   });
 
+  it.each([
+    ['stop', false, 'get-ready', 'stopped', 'ready'],
+    ['start', true, 'get-stopped', 'ready', 'stopped'],
+  ] as const)(
+    'an accepted %s whose read-back shows the change not made says so in an other warning, in the state the call left it in',
+    async (operation, enabled, read, state, shown) => {
+      // The vendor accepted the PATCH without answering the stream, and the stream read after it still shows
+      // the state from before (another call changed it since, or the read was a copy): the caller is told,
+      // as on every adapter, never handed the state asked for in silence. LiveAPI switches at once, so the
+      // result is in the state the call ends in, among those its capabilities list.
+      for (const answer of [
+        () => nock(origin).patch(`/live_streams/${fixtureStreamId}`, { enabled }).reply(204),
+        () =>
+          nock(origin).patch(`/live_streams/${fixtureStreamId}`, { enabled }).reply(200, { success: true }),
+      ]) {
+        const { provider, requests } = setup();
+        answer();
+        replay(read);
+        const stream = await provider[operation](fixtureStreamId);
+        expect(requests.map((request) => request.method)).toEqual(['PATCH', 'GET']);
+        expect(stream.state).toBe(state);
+        expect(provider.capabilities.states).toContain(stream.state);
+        expect(stream.warnings).toEqual([
+          {
+            type: 'other',
+            message: `liveapi ${operation}: the vendor accepted ${operation}, but the stream read after it was ${shown}: another call changed it since (or the read was a copy from before the change). The result shows the state ${operation} left it in (${state}); get the stream for its state now.`,
+          },
+        ]);
+        expect(stream.raw).toEqual(bodyOf(read));
+      }
+    },
+  );
+
   it('an accepted stop whose read-back fails returns the state enabled gives, with a read-back-failed warning', async () => {
     const { provider } = setup();
     nock(origin).patch(`/live_streams/${fixtureStreamId}`, { enabled: false }).reply(204);

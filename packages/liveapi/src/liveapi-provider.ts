@@ -293,10 +293,13 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
       id,
       send: async (): Promise<LiveStream | AcceptedAnswer> => {
         const answer = await sendPatch(id, { enabled }, operation, options);
-        return 'id' in answer ? answer : { state: liveApiState(enabled), raw: answer.raw };
+        // An answer without the stream says nothing of its state: the state `enabled` gives stands only when
+        // the read after fails.
+        return 'id' in answer ? answer : { state: liveApiState(enabled), raw: answer.raw, inferred: true };
       },
       read: () => fetchStream(id, operation, options),
       secrets,
+      states: liveApiCapabilities.states,
     });
   }
 

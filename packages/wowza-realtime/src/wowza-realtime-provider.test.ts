@@ -1098,6 +1098,30 @@ describe('wowzaRealtime provider', () => {
       expect(stream.state).toBe('stopped');
     });
 
+    it.each([
+      ['an empty body', { status: 200, body: '' }],
+      ['{}', { status: 200, body: {} }],
+      ['204', { status: 204 }],
+    ])(
+      'a stop answered with %s whose read shows the stream still ready says so, in a state Real-Time streams have',
+      async (_, answer) => {
+        // No state in the answer, and the read after it shows the stream ready: another call changed it, or
+        // the read was a copy. Real-Time has no `stopping`: the result is `stopped`, the state the stop ends
+        // in, with the warning every adapter gives.
+        const { provider } = setup(answer, answerOf('get'));
+        const stream = await provider.stop('2adffc17');
+        expect(stream.state).toBe('stopped');
+        expect(provider.capabilities.states).toContain(stream.state);
+        expect(stream.warnings).toEqual([
+          {
+            type: 'other',
+            message:
+              'wowza-realtime stop: the vendor accepted stop, but the stream read after it was ready: another call changed it since (or the read was a copy from before the change). The result shows the state stop left it in (stopped); get the stream for its state now.',
+          },
+        ]);
+      },
+    );
+
     it('trusts the stop answer over a fetch that does not show it yet', async () => {
       const { provider } = setup(answerOf('stop'), answerOf('get'));
       expect((await provider.stop('2adffc17')).state).toBe('stopped');

@@ -490,6 +490,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
           read: () => fetchStream('stop', id, options),
           options,
           secrets,
+          states: wowzaRealtimeCapabilities.states,
         });
       },
 
