@@ -642,7 +642,8 @@ describe('warnings', () => {
     const created = await client.create({ name: 'S' });
     expect(created.warnings).toEqual([warning]);
     await client.get('s1');
-    await client.update('s1', { name: 'T' });
+    // The name the scripted provider's streams have: a stream answered with another is warned of besides.
+    await client.update('s1', { name: 'S' });
     await client.start('s1');
     await client.stop('s1');
     expect(events).toEqual(
@@ -870,5 +871,49 @@ describe('providerOptions on start', () => {
     ]);
     expect(JSON.stringify(thrown)).not.toContain('Zq9');
     expect(String((thrown as Error).cause)).not.toContain('Zq9');
+  });
+});
+
+describe('an update whose answer has another name than the one sent', () => {
+  it('carries an other warning, whether the provider keeps names or not, and none where the name is shown or none is', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ minLength: 1, maxLength: 20 }).filter((name) => name.trim() === name && name !== ''),
+        fc.option(fc.string({ minLength: 1, maxLength: 20 }), { nil: undefined }),
+        fc.boolean(),
+        fc.boolean(),
+        async (sent, shown, namesKept, sendsName) => {
+          const { provider } = scriptedProvider(['stopped']);
+          const answered: LiveStream = {
+            id: 's1',
+            provider: 'scripted',
+            state: 'stopped',
+            ingest: [],
+            playback: [],
+            raw: {},
+            ...(shown === undefined ? {} : { name: shown }),
+          };
+          const client = createLiveStreamClient({
+            ...provider,
+            capabilities: { ...provider.capabilities, names: namesKept },
+            update: async () => answered,
+          });
+          const updated = await client.update('s1', sendsName ? { name: sent } : { recording: true });
+          const warned = sendsName && shown !== undefined && shown !== sent;
+          expect(updated.name).toBe(shown);
+          expect(updated.warnings ?? []).toEqual(
+            warned
+              ? [
+                  {
+                    type: 'other',
+                    message:
+                      'scripted update: the vendor accepted the update, but the stream it returned has another name than the one sent: another call renamed it since, the read was a copy from before the change, or the vendor did not carry it out. Get the stream for its name now.',
+                  },
+                ]
+              : [],
+          );
+        },
+      ),
+    );
   });
 });

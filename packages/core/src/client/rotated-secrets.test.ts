@@ -219,7 +219,8 @@ describe('a provider rotating its secrets', () => {
           const seen = [
             await rejection(() => client.get('outside1')),
             await client.create({ name: 'n' }),
-            await client.update('outside1', { name: 'n' }),
+            // The stream's own name: its update reads the stream back unchanged.
+            await client.update('outside1', { name: 'outside stream 0' }),
             await rejection(() => client.delete('outside1')),
             await rejection(() => registry.get('a:outside1')),
             await registry.create({ name: 'n' }, { provider: 'a' }),
