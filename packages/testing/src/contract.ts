@@ -247,6 +247,12 @@ const heldMs = 600_000;
  */
 const heldCallTimeoutMs = 100;
 
+/**
+ * A region id no vendor has (the registry model's too): a provider that claims regions refuses it as a value
+ * its vendor does not take.
+ */
+const unknownRegion = 'eu-nowhere';
+
 function sameValues(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((value, index) => value === b[index]);
 }
@@ -576,6 +582,21 @@ export function runLiveStreamContract(options: ContractOptions): void {
       // Where the harness knows the backend's HLS address, an HLS URL is that one, or one the backend's own
       // answer names (a vendor CDN address it renders): on its origin or on any other.
       const served = harness.hlsUrl?.(stream.id);
+      // A playlist is labelled HLS, whatever else the vendor's answer names beside it: the backend's own HLS
+      // address, or any URL whose path ends in `.m3u8`, given as a player page (`embed`) or anything else is
+      // handed to a player that expects a page and plays nothing. The one mistake that swaps two labels passes
+      // the HLS check below wherever the backend names the page too (Wowza Video's and LiveAPI's players), so
+      // it is caught by the playlist's label.
+      for (const endpoint of stream.playback) {
+        if (endpoint.protocol === 'hls') continue;
+        // A URL that does not parse is no playlist here: the check of endpoint URLs names it.
+        const path = URL.canParse(endpoint.url) ? new URL(endpoint.url).pathname : '';
+        const playlist = endpoint.url === served || path.toLowerCase().endsWith('.m3u8');
+        expect(
+          playlist,
+          `${endpoint.protocol} playback URL ${endpoint.url} of stream ${stream.id} is an HLS playlist${endpoint.url === served ? ' (where the backend serves its HLS)' : ''}: labelled ${endpoint.protocol}, not hls`,
+        ).toBe(false);
+      }
       if (served !== undefined) {
         let named: readonly string[] | undefined;
         for (const endpoint of stream.playback) {
@@ -1045,6 +1066,39 @@ export function runLiveStreamContract(options: ContractOptions): void {
           expect(InvalidInputError.isInstance(error), `recording: false: ${String(error)}`).toBe(true);
           expect((error as InvalidInputError).issues.map((issue) => issue.path)).toContain('recording');
           expect((error as UniliveError).delivery).toBe('not-sent');
+        }
+        // A provider that claims regions takes its vendor's region ids, and a region no vendor has is a value
+        // it does not take: refused before any request (`unsupported-value`, core's rule for a value the
+        // vendor lacks), never made with a warning or in silence. Each vendor names its regions its own way,
+        // so the suite cannot name one that must be honoured; a region that must be refused shows that the
+        // region reaches the adapter at all: one that drops it, or still warns that it takes none, makes the
+        // stream. Through a registry another provider may take the region: there it is not tried.
+        if (direct && caps().regions) {
+          const outcome = await client.create({ name: input.name, region: unknownRegion }).then(
+            async (stream) => {
+              if (caps().delete) await client.delete(idOf(stream)).catch(() => undefined);
+              return (stream.warnings ?? []).some(
+                (warning) => warning.type === 'unsupported-setting' && warning.setting === 'region',
+              )
+                ? 'made, with an unsupported-setting warning for region'
+                : 'made, without a word about the region';
+            },
+            (error: unknown) => {
+              scanner.recordError(error);
+              return error;
+            },
+          );
+          expect(
+            InvalidInputError.isInstance(outcome),
+            `create({ region: '${unknownRegion}' }) where capabilities.regions is true must be refused with InvalidInputError before any request (no vendor has that region): ${String(outcome)}`,
+          ).toBe(true);
+          const error = outcome as InvalidInputError;
+          expect(
+            error.issues.filter((issue) => issue.path === 'region' || issue.message.includes('region'))
+              .length,
+            JSON.stringify(error.issues),
+          ).toBeGreaterThan(0);
+          expect(error.delivery).toBe('not-sent');
         }
         expect(requests.filter((request) => request.operation === 'create')).toEqual([]);
         if (harness.supports && !harness.supports('create-settings'))

@@ -22,7 +22,15 @@ import { prepareEnginePaging } from '../../src/sandbox-harness.js';
 export interface Mutant {
   mutate(provider: LiveStreamProvider, token: string): LiveStreamProvider;
   fails: readonly string[];
+  /**
+   * Addresses the vendor's answer names beside the memory vendor's own, for a mistake made on a vendor that
+   * names more (a player page): the harness's `namedUrls`, as the sandbox's. Absent: none.
+   */
+  namedUrls?(id: string): readonly string[];
 }
+
+/** The player page a vendor that names one would give for stream `id` (the memory vendor names none). */
+const playerPage = (id: string) => `https://play.memory.test/${id}/player`;
 
 /** The provider as an object of its own, every method still calling the original. */
 function copy(provider: LiveStreamProvider): LiveStreamProvider {
@@ -580,6 +588,80 @@ export const mutants: Record<string, Mutant> = {
     fails: ['create returns a well-formed stream'],
   },
 
+  // A region claimed and then dropped on the way to the vendor: a stream asked for in one region runs
+  // wherever the vendor puts it, with no word of it to the caller.
+  'regions claimed and the region dropped': {
+    mutate: (provider) => ({
+      ...copy(provider),
+      capabilities: { ...provider.capabilities, regions: true },
+      create: (input, options) => {
+        const { region: _dropped, ...rest } = input;
+        return provider.create(rest, options);
+      },
+    }),
+    fails: ['what the capabilities claim is what create does'],
+  },
+  // Regions claimed by a provider that still warns it takes none (the memory provider's own warning).
+  'regions claimed and the region warned': {
+    mutate: (provider) => ({
+      ...copy(provider),
+      capabilities: { ...provider.capabilities, regions: true },
+    }),
+    fails: ['what the capabilities claim is what create does'],
+  },
+
+  // Names claimed by a provider that keeps none: a registry that finds streams by name trusts the claim.
+  // The contrary, names denied while every answer holds one, is no mistake the suite can tell: LiveAPI
+  // claims no names (its vendor documents none) and hands on the name its vendor's answer holds anyway.
+  'names claimed and dropped with a warning': {
+    mutate: (provider) =>
+      mapStreams(provider, ({ name: _dropped, ...stream }) => ({
+        ...stream,
+        warnings: [
+          ...(stream.warnings ?? []),
+          { type: 'unsupported-setting', setting: 'name', message: 'the vendor keeps no name' },
+        ],
+      })),
+    fails: [
+      'create returns a well-formed stream',
+      'update changes the name',
+      'an update answered 204',
+      'an update answered 200 {}',
+    ],
+  },
+
+  // Labels swapped between two endpoints the vendor's answer names: its HLS playlist given as `embed`, its
+  // player page as `hls`. A player handed the page as a playlist plays nothing; the page itself is named by
+  // the vendor (as Wowza Video's and LiveAPI's player pages are), so only the label is wrong.
+  'HLS and embed labels swapped': {
+    mutate: (provider) => ({
+      ...mapStreams(provider, (stream) => ({
+        ...stream,
+        playback: [
+          ...stream.playback.map((endpoint) =>
+            endpoint.protocol === 'hls' ? { ...endpoint, protocol: 'embed' as const } : endpoint,
+          ),
+          { protocol: 'hls', url: playerPage(stream.id) },
+        ],
+      })),
+      capabilities: {
+        ...provider.capabilities,
+        playbackProtocols: [...provider.capabilities.playbackProtocols, 'embed'],
+      },
+    }),
+    namedUrls: (id) => [playerPage(id)],
+    // Every answer the suite reads for well-formedness holds the mislabelled playlist.
+    fails: [
+      'create returns a well-formed stream',
+      'get returns the same stream',
+      'list walks the pages',
+      'start makes it ready',
+      'start again on a ready stream',
+      'stop again on a stopped stream',
+      'a lifecycle call whose read-back fails',
+    ],
+  },
+
   // A creation date taken from the moment of the read rather than from the vendor's answer.
   'createdAt the time of each read': {
     mutate: (provider) => mapStreams(provider, (stream) => ({ ...stream, createdAt: new Date() })),
@@ -634,6 +716,7 @@ export function mutantHarness(mutant: Mutant): ContractHarness {
     afterEach: () => backend.clearFaults(),
     // Where the memory vendor serves a stream's HLS (the address its answers give).
     hlsUrl: (id) => `https://play.memory.test/${id}/index.m3u8`,
+    ...(mutant.namedUrls ? { namedUrls: mutant.namedUrls } : {}),
     // The memory vendor serves a started stream as it serves one receiving video (it knows no encoders):
     // marking one connected changes nothing, and the suite sees the stream live once it is `ready`.
     encoder: () => {},
