@@ -2139,6 +2139,41 @@ export function runLiveStreamContract(options: ContractOptions): void {
         expect(changes.filter((request) => request.attempt === 1)).toHaveLength(1);
       });
 
+      it('a lifecycle call accepted but not carried out resolves in a state the provider declares, saying so', async (context) => {
+        await prepare('error-subject', undefined);
+        const subject = await client.create({ name: 'unilive undone subject' });
+        const operation: LifecycleOperation = lifecycleGoals.start.includes(subject.state) ? 'stop' : 'start';
+        if (!caps()[operation])
+          return context.skip(`${harness.provider.id} has no ${operation} call that changes the stream`);
+        // The vendor answers 2xx with no body and changes nothing: the read after it shows the stream as it
+        // was, in a state of the opposite call's goals. The result is the state the call left it in, among
+        // those the provider declares, with an `other` warning; never the state asked for in silence.
+        const planned = await harness.injectFault(
+          operation,
+          { type: 'empty-body', status: 200, processed: false },
+          { id: subject.id },
+        );
+        if (!planned) return context.skip('the backend cannot accept a change without carrying it out');
+        warnings.length = 0;
+        const result = await client[operation](idOf(subject));
+        expect(result.id).toBe(subject.id);
+        expect(lifecycleGoals[operation]).toContain(result.state);
+        const declared = caps().states;
+        if (declared !== undefined) expect(declared).toContain(result.state);
+        const said = result.warnings?.filter((warning) => warning.type === 'other') ?? [];
+        expect(
+          said,
+          `${operation} accepted, the stream read after it as it was, and nothing said`,
+        ).toHaveLength(1);
+        expect(said[0]?.message).toContain(`accepted ${operation}`);
+        expect(warnings.map((event) => [event.operation, event.warning.type])).toContainEqual([
+          operation,
+          'other',
+        ]);
+        const now = await client.get(idOf(subject));
+        expect(lifecycleGoals[operation === 'start' ? 'stop' : 'start']).toContain(now.state);
+      });
+
       for (const answer of [{ status: 204 }, { status: 200, object: true }] as const) {
         const shown = 'object' in answer ? '200 {}' : '204';
         it(`an update answered ${shown} (no stream in the body) reads the stream back and returns it`, async (context) => {

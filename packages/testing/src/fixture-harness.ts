@@ -102,6 +102,9 @@ export function fixtureHarness(options: FixtureHarnessOptions): () => ContractHa
         if (fault.type === 'paging' || fault.type === 'odd-record') return false;
         // A recording cannot carry the change out: the read after it would show the stream as before.
         if (fault.type === 'empty-body' && fault.processed) return false;
+        // Nor can it hold a change undone on purpose: the read after it is the recorded one, in whatever
+        // state the recording left the stream.
+        if (fault.type === 'empty-body' && fault.processed === false) return false;
         if (fault.type === 'read-back-fails') {
           // The accepted answer is the step's own exchange (prepared by the suite); the reads of the stream
           // after it fail, as often as the fault says. Optional: an answer that holds the stream needs none.

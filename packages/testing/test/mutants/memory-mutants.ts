@@ -536,6 +536,24 @@ export const mutants: Record<string, Mutant> = {
     fails: ['hands each call an answer of its own'],
   },
 
+  // A start or stop the vendor accepted whose read shows it undone, returned in the state asked for with
+  // nothing said: a caller told its stream is stopped while it still takes video.
+  'a lifecycle call shown undone returned in its end state in silence': {
+    mutate: (provider) => {
+      const silenced =
+        (operation: 'start' | 'stop') =>
+        async (id: string, options?: CallOptions): Promise<LiveStream> => {
+          const stream = await provider[operation](id, options);
+          const said = stream.warnings?.some((warning) => warning.type === 'other') ?? false;
+          if (!said) return stream;
+          const { warnings: _dropped, ...rest } = stream;
+          return { ...rest, state: operation === 'start' ? 'ready' : 'stopped' };
+        };
+      return { ...copy(provider), start: silenced('start'), stop: silenced('stop') };
+    },
+    fails: ['a lifecycle call accepted but not carried out'],
+  },
+
   // Every error named after one operation, whatever the call: a client renames it, a direct caller does not.
   'errors all named get': {
     mutate: (provider) => changeErrors(provider, () => ({ operation: 'get' })),
