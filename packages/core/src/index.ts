@@ -457,3 +457,4 @@ export {
   sliceCodePoints,
 } from './text.js';
 export { parseVendorTimestamp } from './timestamps.js';
+export { withNameShownOrWarned, withUpdateNameChecked } from './update-name.js';

@@ -2174,6 +2174,50 @@ export function runLiveStreamContract(options: ContractOptions): void {
         expect(lifecycleGoals[operation === 'start' ? 'stop' : 'start']).toContain(now.state);
       });
 
+      it('an update accepted but not carried out returns the stream as read, saying its name is not the one sent', async (context) => {
+        if (!caps().update) return context.skip(`${harness.provider.id} has no update`);
+        await prepare('error-subject', undefined);
+        const subject = await client.create({ name: 'unilive rename subject' });
+        // The vendor answers 2xx with no body and renames nothing: the read after it shows the old name. The
+        // result is the stream as read, with an `other` warning; never the old name in silence.
+        const planned = await harness.injectFault(
+          'update',
+          { type: 'empty-body', status: 200, processed: false },
+          { id: subject.id },
+        );
+        if (!planned) return context.skip('the backend cannot accept a change without carrying it out');
+        warnings.length = 0;
+        const result = await client.update(idOf(subject), { name: 'unilive renamed subject' });
+        expect(result.id).toBe(subject.id);
+        if (result.name === undefined)
+          return context.skip(`${harness.provider.id} returns no name: its name warning says so`);
+        expect(result.name).toBe(subject.name);
+        const said = result.warnings?.filter((warning) => warning.type === 'other') ?? [];
+        expect(said, 'the update accepted, the stream read with its old name, and nothing said').toHaveLength(
+          1,
+        );
+        expect(said[0]?.message).toContain('another name than the one sent');
+        expect(warnings.map((event) => [event.operation, event.warning.type])).toContainEqual([
+          'update',
+          'other',
+        ]);
+        // A provider called directly says it too, as one wrapped in a client (a registry's own provider is
+        // not the suite's to call).
+        if (harness.client !== undefined) return;
+        const again = await harness.injectFault(
+          'update',
+          { type: 'empty-body', status: 200, processed: false },
+          { id: subject.id },
+        );
+        expect(again).toBe(true);
+        const direct = await harness.provider.update(subject.id, { name: 'unilive renamed subject again' });
+        expect(direct.name).toBe(subject.name);
+        expect(
+          direct.warnings?.filter((warning) => warning.type === 'other') ?? [],
+          'called directly: the update accepted, the stream read with its old name, and nothing said',
+        ).toHaveLength(1);
+      });
+
       for (const answer of [{ status: 204 }, { status: 200, object: true }] as const) {
         const shown = 'object' in answer ? '200 {}' : '204';
         it(`an update answered ${shown} (no stream in the body) reads the stream back and returns it`, async (context) => {

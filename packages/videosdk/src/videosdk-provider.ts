@@ -10,6 +10,7 @@ import {
   readSettings,
   transportSettings,
   withNotFoundStreamId,
+  withUpdateNameChecked,
 } from '@unilive/core';
 import {
   type VideosdkApiImplementation,
@@ -208,23 +209,25 @@ export function videosdk(given: VideosdkSettings = {}): LiveStreamProvider {
   const getStatus = api.getStatus;
 
   return markBuiltInProvider(
-    withNotFoundStreamId({
-      specificationVersion: 'v1',
-      id: 'videosdk',
-      capabilities: api.capabilities,
-      create: (input, options) => api.create(input, options),
-      get: (id, options) => api.get(id, options),
-      list: (options) => api.list(options),
-      update: (id, patch, options) => api.update(id, patch, options),
-      delete: (id, options) => api.delete(id, options),
-      start: (id, options) => api.start(id, options),
-      stop: (id, options) => api.stop(id, options),
-      ...(getStatus ? { getStatus: (id, options) => getStatus(id, options) } : {}),
-      // Chosen by the API version, as the HTTP layer's above: v2 takes its start settings as start options
-      // too, v1 takes none anywhere.
-      providerOptionsOn,
-      secrets: () => secrets.values(),
-    }),
+    withUpdateNameChecked(
+      withNotFoundStreamId({
+        specificationVersion: 'v1',
+        id: 'videosdk',
+        capabilities: api.capabilities,
+        create: (input, options) => api.create(input, options),
+        get: (id, options) => api.get(id, options),
+        list: (options) => api.list(options),
+        update: (id, patch, options) => api.update(id, patch, options),
+        delete: (id, options) => api.delete(id, options),
+        start: (id, options) => api.start(id, options),
+        stop: (id, options) => api.stop(id, options),
+        ...(getStatus ? { getStatus: (id, options) => getStatus(id, options) } : {}),
+        // Chosen by the API version, as the HTTP layer's above: v2 takes its start settings as start options
+        // too, v1 takes none anywhere.
+        providerOptionsOn,
+        secrets: () => secrets.values(),
+      }),
+    ),
   );
 }
 

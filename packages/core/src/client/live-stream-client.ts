@@ -78,6 +78,7 @@ import {
 } from '../provider-secrets.js';
 import { type Clock, type Sleep, systemClock, systemSleep } from '../runtime.js';
 import { combinedRedactor, knownValuesRedactor, type Redactor, redactStable, SecretSet } from '../secrets.js';
+import { withNameShownOrWarned } from '../update-name.js';
 import { boundedProvider, settleBy } from './bounded-calls.js';
 import { eventPacedIntervals, eventWake, isEventSource } from './event-wake.js';
 import { readOutsideStream } from './outside-answer.js';
@@ -928,13 +929,9 @@ class DefaultLiveStreamClient implements LiveStreamClient {
       id,
       'update',
     );
-    return this.reported(
-      'update',
-      withWarnings(updated, [
-        ...providerOptionsWarnings(valid, this.#id),
-        ...nameNotShownWarning(updated, valid.name),
-      ]),
-    );
+    // A provider of this repository has said it already; an outside one may not have.
+    const shown = withNameShownOrWarned(updated, valid.name);
+    return this.reported('update', withWarnings(shown, providerOptionsWarnings(valid, this.#id)));
   }
 
   private async deleteUnguarded(id: string, options?: RequestOptions): Promise<void> {
@@ -1491,23 +1488,6 @@ function failedWalk(failure: unknown): AsyncIterator<LiveStream> {
       return Promise.resolve({ done: true, value: value as LiveStream });
     },
   };
-}
-
-/**
- * An update that sent a name, answered by a stream with another one: the vendor accepted the change, but
- * what it returned (its answer, or the read after it) does not show it: another call renamed the stream
- * since, the read was a copy from before, or the vendor did not carry it out. Said as a lifecycle call's
- * read-back is, never returned in silence as the update's result. A stream returned without a name is the
- * adapter's to warn of (a vendor that does not keep names, `capabilities.names` false).
- */
-function nameNotShownWarning(stream: LiveStream, sent: string | undefined): Warning[] {
-  if (sent === undefined || stream.name === undefined || stream.name === sent) return [];
-  return [
-    {
-      type: 'other',
-      message: `${stream.provider} update: the vendor accepted the update, but the stream it returned has another name than the one sent: another call renamed it since, the read was a copy from before the change, or the vendor did not carry it out. Get the stream for its name now.`,
-    },
-  ];
 }
 
 function withWarnings(stream: LiveStream, warnings: Warning[]): LiveStream {

@@ -554,6 +554,20 @@ export const mutants: Record<string, Mutant> = {
     fails: ['a lifecycle call accepted but not carried out'],
   },
 
+  // An update whose result does not show the name sent, returned with nothing said: the rename taken for done.
+  'an update shown undone returned in silence': {
+    mutate: (provider) => ({
+      ...copy(provider),
+      update: async (id, patch, options) => {
+        const stream = await provider.update(id, patch, options);
+        const warnings = stream.warnings?.filter((warning) => warning.type !== 'other') ?? [];
+        const { warnings: _dropped, ...rest } = stream;
+        return warnings.length === 0 ? rest : { ...rest, warnings };
+      },
+    }),
+    fails: ['an update accepted but not carried out'],
+  },
+
   // Every error named after one operation, whatever the call: a client renames it, a direct caller does not.
   'errors all named get': {
     mutate: (provider) => changeErrors(provider, () => ({ operation: 'get' })),
