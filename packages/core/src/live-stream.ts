@@ -158,7 +158,13 @@ export function urlWithUserInfo(
     }
     if (read !== undefined && read.host !== '' && read.href === written) return written;
   }
-  const parsed = new URL(url);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // Node's own error keeps the URL whole in its `input` field, which a logger prints: one of ours instead.
+    throw new TypeError('a URL that does not parse takes no user information');
+  }
   if (parsed.host === '') throw new TypeError('a URL without a host takes no user information');
   parsed.username = user;
   parsed.password = secret;

@@ -228,6 +228,19 @@ describe('urlWithUserInfo', () => {
 
   it('throws a TypeError for what is no URL with a host', () => {
     expect(() => urlWithUserInfo('not a url', 'u', 'p')).toThrow(TypeError);
+    // Naming no value: Node's URL error would carry the URL, a key in it, in its `input` field.
+    for (const bad of ['rtmp://olduser:S3cretPushPass@[bad/app', 'http://host:99999/app?key=SECRETKEY123']) {
+      const thrown = (() => {
+        try {
+          urlWithUserInfo(bad, 'u', 'p');
+        } catch (error) {
+          return error;
+        }
+        return undefined;
+      })();
+      expect(thrown).toEqual(new TypeError('a URL that does not parse takes no user information'));
+      expect(Object.keys(thrown as object)).toEqual([]);
+    }
     expect(() => urlWithUserInfo('rtmp:opaque', 'u', 'p')).toThrow(TypeError);
     expect(() => urlWithUserInfo('rtmp://h/app/k', 'u', 'p\uD800w')).toThrow(
       new TypeError('a user name or password holding a lone surrogate cannot be written in a URL'),
