@@ -795,7 +795,7 @@ function constructorOf(copy: UniliveError, secrets: Redactor): unknown {
           return (
             typeof prototype === 'object' &&
             prototype !== null &&
-            isPrototypeOf.call(prototype, value as object)
+            intrinsicIsPrototypeOf.call(prototype, value as object)
           );
         },
       }[Symbol.hasInstance],
@@ -805,7 +805,7 @@ function constructorOf(copy: UniliveError, secrets: Redactor): unknown {
 }
 
 // Read when core loads, so that a later change to `Object.prototype` does not reach a stand-in's check.
-const isPrototypeOf: (this: object, value: object) => boolean = Object.prototype.isPrototypeOf;
+const intrinsicIsPrototypeOf: (this: object, value: object) => boolean = Object.prototype.isPrototypeOf;
 
 // How many field names a detached copy's JSON takes from its class's `jsonKeys`.
 const maxJsonKeys = 256;
