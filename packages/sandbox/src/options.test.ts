@@ -61,7 +61,11 @@ const checked: Record<string, { at: (value: unknown) => object; bad: unknown[]; 
     bad: [5, null, 'abc', [5]],
     good: [{ requestsPerSecond: 2 }],
   },
-  media: { at: (value) => ({ media: value }), bad: [true, null, 'abc', 0], good: [false, { hls: false }] },
+  media: {
+    at: (value) => ({ media: value }),
+    bad: [null, 'abc', 0, [], 'true'],
+    good: [false, true, { hls: false }],
+  },
   'media.directory': {
     at: (value) => ({ media: { hls: false, directory: value } }),
     bad: ['', '  ', 5],
@@ -183,6 +187,20 @@ describe('startSandbox options', () => {
       }),
       { numRuns: 60, examples: cases.map((entry) => [entry]) },
     );
+  });
+
+  it('takes media: true as media with its defaults, as leaving it out', async () => {
+    for (const media of [true, undefined]) {
+      const sandbox = await startSandbox(media === undefined ? {} : { media });
+      try {
+        expect(sandbox.ingestUrl).toMatch(/^rtmp:\/\/127\.0\.0\.1:\d+$/);
+      } finally {
+        await sandbox.close();
+      }
+    }
+    const off = await startSandbox({ media: false });
+    expect(off.ingestUrl).toBeUndefined();
+    await off.close();
   });
 
   it('names a misspelt key with the key it is near, at every level', async () => {

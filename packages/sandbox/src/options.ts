@@ -148,8 +148,8 @@ export function checkSandboxOptions(
       throw refuse('rateLimit.requestsPerSecond', `expected a number above 0, got ${describeValue(rate)}`);
     }
   }
-  if (top.media !== undefined && top.media !== false) {
-    const media = objectOf('media', top.media, 'false or an object');
+  if (top.media !== undefined && typeof top.media !== 'boolean') {
+    const media = objectOf('media', top.media, 'a boolean or an object');
     knownKeys('media.', media, ['port', 'setupTimeoutMs', 'idleTimeoutMs', 'hls', 'directory']);
     timerLength('media.setupTimeoutMs', media.setupTimeoutMs);
     timerLength('media.idleTimeoutMs', media.idleTimeoutMs);

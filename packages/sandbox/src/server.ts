@@ -79,10 +79,10 @@ export interface SandboxOptions extends Omit<EngineOptions, 'dialects' | 'data' 
   persistPath?: string;
   /**
    * Real media: an RTMP ingest on loopback that the dialects' ingest URLs point at, live state that
-   * follows the encoder, and HLS at the playback URLs. On by default; `false` turns it off (ingest URLs
-   * then lead nowhere).
+   * follows the encoder, and HLS at the playback URLs. On by default (`true`, or an object of its
+   * options); `false` turns it off (ingest URLs then lead nowhere).
    */
-  media?: MediaOptions | false;
+  media?: MediaOptions | boolean;
   /**
    * Host names and addresses the sandbox trusts besides loopback ones (127.0.0.0/8, `::1`, `localhost`,
    * `*.localhost`) and `host`. A request naming any other `Host` name is refused with 403, so a web page
@@ -247,7 +247,11 @@ export async function startSandbox(given: SandboxOptions = {}): Promise<Sandbox>
   checkOptionsObject(given);
   // Read once into a copy of the sandbox's own, every later read from it: a getter or a Proxy of the
   // caller's that throws is named here, never escaping as the caller's error from deep inside.
-  const options = readOptionTree(given) as SandboxOptions;
+  const read = readOptionTree(given) as SandboxOptions;
+  // `media: true` is media with its defaults, as leaving it out is.
+  const { media: asked, ...rest } = read;
+  const options: Omit<SandboxOptions, 'media'> & { media?: MediaOptions | false } =
+    asked === undefined ? rest : { ...rest, media: asked === true ? {} : asked };
   const port = options.port ?? 0;
   for (const [path, value] of [
     ['port', port],

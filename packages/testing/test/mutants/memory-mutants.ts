@@ -3,6 +3,7 @@ import { inspect } from 'node:util';
 import {
   assertValidId,
   type CallOptions,
+  InvalidInputError,
   type LiveStream,
   type LiveStreamProvider,
   NotFoundError,
@@ -566,6 +567,50 @@ export const mutants: Record<string, Mutant> = {
       },
     }),
     fails: ['an update accepted but not carried out'],
+  },
+
+  // A start that asks the vendor nothing and says the stream is ready: a stream stopped stays stopped.
+  'start sends nothing': {
+    mutate: (provider) => ({
+      ...copy(provider),
+      start: async (id, options) => ({ ...(await provider.get(id, options)), state: 'ready' }),
+    }),
+    fails: ['start after stop makes it ready again'],
+  },
+
+  // An update that drops the warning of a region its vendor takes none of: the caller believes it placed.
+  'update drops the region warning': {
+    mutate: (provider) => ({
+      ...copy(provider),
+      update: async (id, patch, options) => {
+        const stream = await provider.update(id, patch, options);
+        const warnings = stream.warnings?.filter((warning) => warning.setting !== 'region') ?? [];
+        const { warnings: _all, ...rest } = stream;
+        return warnings.length === 0 ? rest : { ...rest, warnings };
+      },
+    }),
+    fails: ['update holds the input rules create holds'],
+  },
+
+  // A vendor that always records, whose adapter refuses recording off on create and takes it on update.
+  'recording off taken on update where the vendor always records': {
+    mutate: (provider) => ({
+      ...copy(provider),
+      capabilities: { ...provider.capabilities, recording: true, alwaysRecords: true },
+      create: (input, options) => {
+        if (input.recording === false)
+          return Promise.reject(
+            new InvalidInputError({
+              provider: provider.id,
+              operation: 'create',
+              message: `${provider.id} create: this vendor always records`,
+              issues: [{ path: 'recording', message: 'expected true: this vendor always records' }],
+            }),
+          );
+        return provider.create({ ...input, recording: true }, options);
+      },
+    }),
+    fails: ['update holds the input rules create holds'],
   },
 
   // Every error named after one operation, whatever the call: a client renames it, a direct caller does not.
