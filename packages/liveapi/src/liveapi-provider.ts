@@ -404,230 +404,224 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
     });
   }
 
-  return markBuiltInProvider(
-    withUpdateNameChecked(
-      withNotFoundStreamId({
-        specificationVersion: 'v1',
-        id: provider,
-        capabilities: liveApiCapabilities,
-        secrets: () => secrets.values(),
+  const built: LiveStreamProvider = markBuiltInProvider(
+    withNotFoundStreamId({
+      specificationVersion: 'v1',
+      id: provider,
+      capabilities: liveApiCapabilities,
+      secrets: () => secrets.values(),
 
-        async create(given: CreateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
-          // A signal aborted already ends the call before its input is checked, as through a client.
-          // One deadline for the call (totalTimeoutMs): the stream, each restream target, the read back.
-          options = startCall(options, provider, 'create', http);
+      async create(given: CreateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
+        // A signal aborted already ends the call before its input is checked, as through a client.
+        // One deadline for the call (totalTimeoutMs): the stream, each restream target, the read back.
+        options = startCall(options, provider, 'create', http);
+        // Checked as a client checks it, when called without one: a bad field is refused, not sent.
+        const input = providerInput(given, provider, 'create', secrets);
+        // Restream keys (and any credential in the options) are secrets before the request: a 400 may echo them.
+        const sent = inputSecrets(input, provider);
+        secrets.learn(...sent);
+        const providerOptions = readProviderOptions(input, provider, liveApiProviderOptionsSchema, 'create', {
+          secrets,
+        });
+        const warnings = liveApiInputWarnings(input, 'create');
+        const targets = input.restream ?? [];
+        const response = await http.request({
+          operation: 'create',
+          method: 'POST',
+          path: 'live_streams',
+          body: toLiveApiCreateBody(input, providerOptions),
+          schema: liveApiStreamResponseSchema,
+          learn: (data, body) =>
+            learnChange(data, body, 'create', () =>
+              secrets.learnStream(remember(mapLiveApiStream(data)).id, ...sent),
+            ),
+          options,
+        });
+        let stream = remember(mapLiveApiStream(response.data));
+        secrets.learnStream(stream.id, ...sent);
+        if (targets.length > 0) {
+          const entries = targets.map((target, index) => ({ index, target }));
+          stream = await addTargets(stream, entries, 'create', options, ['create']);
+        }
+        return withWarnings(stream, [...warnings, ...liveApiNameWarning(stream)]);
+      },
+
+      get(id: string, options?: CallOptions): Promise<LiveStream> {
+        const aborted = abortedCallError(options, provider, 'get');
+        if (aborted) return Promise.reject(aborted);
+        // The call's deadline (totalTimeoutMs), as startCall fixes it.
+        return fetchStream(id, 'get', http.startCall?.(options, 'get') ?? options);
+      },
+
+      // LiveAPI documents no page-size parameter, so `pageSize` is not sent (a call giving one hears an
+      // `unsupported-setting` warning, `noPageSize`). Pages are walked by core with
+      // whatever the answer tells (`page`/`pages`/`total`/`limit`, or `totalDocs`/`totalPages`/`hasNextPage`/
+      // `nextPage`); an answer with none of them is one unpaged page. Each record is read on its own, so one
+      // LiveAPI could not have sent (an unusable id) is skipped with a warning.
+      async *list(given?: ListOptions): AsyncGenerator<LiveStream> {
+        refuseAbortedCall(given, provider, 'list');
+        // Read as a client reads them before anything here does (its `strict`, `name`): `null`, a Map, a getter
+        // that throws or a value a client refuses (`pageSize: 0`, `name: ''`) is refused with the client's error.
+        const options: ListOptions =
+          providerCallOptions(given, provider, 'list', undefined, undefined, secrets) ?? {};
+        const context = { provider, operation: 'list', secrets, unread: learnUnread };
+        yield* walkPages({
+          provider,
+          options,
+          secrets,
+          noPageSize: 'LiveAPI documents no page-size parameter; its pages are the size it chooses',
+          fetchPage: async (page) => {
+            const { data } = await http.request({
+              operation: 'list',
+              method: 'GET',
+              path: 'live_streams',
+              ...(page === 1 ? {} : { query: { page } }),
+              schema: liveApiListPageSchema,
+              learn: (data) => learnPage(data.docs),
+              options,
+            });
+            const paged = [
+              data.page,
+              data.pages,
+              data.total,
+              data.totalDocs,
+              data.totalPages,
+              data.hasNextPage,
+              data.nextPage,
+            ].some((value) => value !== undefined);
+            return {
+              items: data.docs,
+              page: data.page,
+              pageSize: data.limit,
+              totalPages: data.totalPages ?? data.pages,
+              totalItems: data.totalDocs ?? data.total,
+              hasMore: paged ? data.hasNextPage : false,
+              nextPage: data.nextPage,
+            };
+          },
+          read: (raw: unknown) =>
+            remember(
+              mapLiveApiStream({ data: parseVendorResponse(liveApiStreamReading, raw, context), raw }),
+            ),
+          idOf: (stream) => stream.id,
+          // A page holds whole streams: a record named otherwise (or with no name, which the empty name, never
+          // sought, stands for) is not the stream a list for one name seeks, and is passed over without taking
+          // its id, so a later record of that id carrying the name sought (the stream renamed while the walk
+          // crosses pages) is still found.
+          nameOf: (stream) => stream.name ?? '',
+          // A record it cannot read (an unusable id) that names another stream than a list for one name seeks
+          // is passed over without a word. (A blank name, which the stream would not carry, matches no name
+          // sought but that blank one, and then the record is reported.)
+          nameOfRecord: (raw) => {
+            const name = ownValue(raw, 'name');
+            return typeof name === 'string' ? name : undefined;
+          },
+        });
+      },
+
+      // An update takes up to three kinds of request: a read of the stream when `restream` is given (to plan
+      // the targets), one PATCH for the fields, one POST per target to add. Each part is attempted whatever
+      // the one before answered, as long as it was accepted; what was applied is named when a later part
+      // fails (LiveApiRestreamError, ChangeAppliedError).
+      async update(id: string, given: UpdateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
+        options = startCall(options, provider, 'update', http);
+        assertValidId(id, { provider, operation: 'update' });
+        return changes(id, 'update', options, async () => {
           // Checked as a client checks it, when called without one: a bad field is refused, not sent.
-          const input = providerInput(given, provider, 'create', secrets);
-          // Restream keys (and any credential in the options) are secrets before the request: a 400 may echo them.
-          const sent = inputSecrets(input, provider);
-          secrets.learn(...sent);
+          const patch = providerInput(given, provider, 'update', secrets);
+          secrets.learnSent(id, ...inputSecrets(patch, provider));
           const providerOptions = readProviderOptions(
-            input,
+            patch,
             provider,
             liveApiProviderOptionsSchema,
-            'create',
+            'update',
             {
               secrets,
             },
           );
-          const warnings = liveApiInputWarnings(input, 'create');
-          const targets = input.restream ?? [];
-          const response = await http.request({
-            operation: 'create',
-            method: 'POST',
-            path: 'live_streams',
-            body: toLiveApiCreateBody(input, providerOptions),
-            schema: liveApiStreamResponseSchema,
-            learn: (data, body) =>
-              learnChange(data, body, 'create', () =>
-                secrets.learnStream(remember(mapLiveApiStream(data)).id, ...sent),
-              ),
-            options,
-          });
-          let stream = remember(mapLiveApiStream(response.data));
-          secrets.learnStream(stream.id, ...sent);
-          if (targets.length > 0) {
-            const entries = targets.map((target, index) => ({ index, target }));
-            stream = await addTargets(stream, entries, 'create', options, ['create']);
-          }
-          return withWarnings(stream, [...warnings, ...liveApiNameWarning(stream)]);
-        },
-
-        get(id: string, options?: CallOptions): Promise<LiveStream> {
-          const aborted = abortedCallError(options, provider, 'get');
-          if (aborted) return Promise.reject(aborted);
-          // The call's deadline (totalTimeoutMs), as startCall fixes it.
-          return fetchStream(id, 'get', http.startCall?.(options, 'get') ?? options);
-        },
-
-        // LiveAPI documents no page-size parameter, so `pageSize` is not sent (a call giving one hears an
-        // `unsupported-setting` warning, `noPageSize`). Pages are walked by core with
-        // whatever the answer tells (`page`/`pages`/`total`/`limit`, or `totalDocs`/`totalPages`/`hasNextPage`/
-        // `nextPage`); an answer with none of them is one unpaged page. Each record is read on its own, so one
-        // LiveAPI could not have sent (an unusable id) is skipped with a warning.
-        async *list(given?: ListOptions): AsyncGenerator<LiveStream> {
-          refuseAbortedCall(given, provider, 'list');
-          // Read as a client reads them before anything here does (its `strict`, `name`): `null`, a Map, a getter
-          // that throws or a value a client refuses (`pageSize: 0`, `name: ''`) is refused with the client's error.
-          const options: ListOptions =
-            providerCallOptions(given, provider, 'list', undefined, undefined, secrets) ?? {};
-          const context = { provider, operation: 'list', secrets, unread: learnUnread };
-          yield* walkPages({
-            provider,
-            options,
-            secrets,
-            noPageSize: 'LiveAPI documents no page-size parameter; its pages are the size it chooses',
-            fetchPage: async (page) => {
-              const { data } = await http.request({
-                operation: 'list',
-                method: 'GET',
-                path: 'live_streams',
-                ...(page === 1 ? {} : { query: { page } }),
-                schema: liveApiListPageSchema,
-                learn: (data) => learnPage(data.docs),
-                options,
-              });
-              const paged = [
-                data.page,
-                data.pages,
-                data.total,
-                data.totalDocs,
-                data.totalPages,
-                data.hasNextPage,
-                data.nextPage,
-              ].some((value) => value !== undefined);
-              return {
-                items: data.docs,
-                page: data.page,
-                pageSize: data.limit,
-                totalPages: data.totalPages ?? data.pages,
-                totalItems: data.totalDocs ?? data.total,
-                hasMore: paged ? data.hasNextPage : false,
-                nextPage: data.nextPage,
-              };
-            },
-            read: (raw: unknown) =>
-              remember(
-                mapLiveApiStream({ data: parseVendorResponse(liveApiStreamReading, raw, context), raw }),
-              ),
-            idOf: (stream) => stream.id,
-            // A page holds whole streams: a record named otherwise (or with no name, which the empty name, never
-            // sought, stands for) is not the stream a list for one name seeks, and is passed over without taking
-            // its id, so a later record of that id carrying the name sought (the stream renamed while the walk
-            // crosses pages) is still found.
-            nameOf: (stream) => stream.name ?? '',
-            // A record it cannot read (an unusable id) that names another stream than a list for one name seeks
-            // is passed over without a word. (A blank name, which the stream would not carry, matches no name
-            // sought but that blank one, and then the record is reported.)
-            nameOfRecord: (raw) => {
-              const name = ownValue(raw, 'name');
-              return typeof name === 'string' ? name : undefined;
-            },
-          });
-        },
-
-        // An update takes up to three kinds of request: a read of the stream when `restream` is given (to plan
-        // the targets), one PATCH for the fields, one POST per target to add. Each part is attempted whatever
-        // the one before answered, as long as it was accepted; what was applied is named when a later part
-        // fails (LiveApiRestreamError, ChangeAppliedError).
-        async update(id: string, given: UpdateLiveStreamInput, options?: CallOptions): Promise<LiveStream> {
-          options = startCall(options, provider, 'update', http);
-          assertValidId(id, { provider, operation: 'update' });
-          return changes(id, 'update', options, async () => {
-            // Checked as a client checks it, when called without one: a bad field is refused, not sent.
-            const patch = providerInput(given, provider, 'update', secrets);
-            secrets.learnSent(id, ...inputSecrets(patch, provider));
-            const providerOptions = readProviderOptions(
-              patch,
-              provider,
-              liveApiProviderOptionsSchema,
-              'update',
-              {
-                secrets,
-              },
-            );
-            const warnings = liveApiInputWarnings(patch, 'update');
-            const body = toLiveApiUpdateBody(patch, providerOptions);
-            // The stream as read before any change, when `restream` needs it planned.
-            let before: LiveStream | undefined;
-            let targetsToAdd: RestreamPlan['add'] = [];
-            let restreamWarnings: Warning[] = [];
-            if (patch.restream !== undefined) {
-              before = await fetchStream(id, 'update', options);
-              const plan = planRestream(before.restream ?? [], patch.restream);
-              if (plan.remove.length > 0) {
-                // Removing a platform is only known from Castr's API; nothing has been changed at this point.
-                throw new InvalidInputError({
-                  message: `Invalid input for update: restream: expected every current target to be kept; LiveAPI documents no way to remove a restream target (${plan.remove.length} would be removed). Nothing was changed.`,
-                  provider,
-                  operation: 'update',
-                  issues: [{ path: 'restream', message: 'expected every current target to be kept' }],
-                  delivery: 'not-sent',
-                });
-              }
-              targetsToAdd = plan.add;
-              restreamWarnings = [
-                ...plan.switchedOff.map(liveApiSwitchedOffWarning),
-                ...keptRestreamTargetsWarning(plan.kept),
-              ];
-            }
-            const applied: string[] = [];
-            // The stream as LiveAPI answered it, when an answer held it whole; else what is known of it.
-            let stream: LiveStream | undefined;
-            let known: LiveStream | undefined = before;
-            if (Object.keys(body).length > 0) {
-              const answer = await sendPatch(id, body, 'update', options);
-              applied.push(...Object.keys(body).map(patchedPart));
-              if ('id' in answer) stream = answer;
-              else if (before) known = withPatch(before, body);
-            }
-            if (targetsToAdd.length > 0) {
-              // A PATCH whose answer held no stream does not stop the targets: the stream is known from before.
-              const base = stream ?? known ?? (await fetchStream(id, 'update', options));
-              stream = await addTargets(base, targetsToAdd, 'update', options, applied);
-            } else if (!stream && applied.length > 0) {
-              stream = await readBackAfterChange({
+          const warnings = liveApiInputWarnings(patch, 'update');
+          const body = toLiveApiUpdateBody(patch, providerOptions);
+          // The stream as read before any change, when `restream` needs it planned.
+          let before: LiveStream | undefined;
+          let targetsToAdd: RestreamPlan['add'] = [];
+          let restreamWarnings: Warning[] = [];
+          if (patch.restream !== undefined) {
+            before = await fetchStream(id, 'update', options);
+            const plan = planRestream(before.restream ?? [], patch.restream);
+            if (plan.remove.length > 0) {
+              // Removing a platform is only known from Castr's API; nothing has been changed at this point.
+              throw new InvalidInputError({
+                message: `Invalid input for update: restream: expected every current target to be kept; LiveAPI documents no way to remove a restream target (${plan.remove.length} would be removed). Nothing was changed.`,
                 provider,
                 operation: 'update',
-                id,
-                applied: 'LiveAPI accepted the update',
-                parts: { applied },
-                read: () => fetchStream(id, 'update', options),
-                accepted: known ? () => known as LiveStream : undefined,
-                secrets,
+                issues: [{ path: 'restream', message: 'expected every current target to be kept' }],
+                delivery: 'not-sent',
               });
             }
-            stream ??= before ?? (await fetchStream(id, 'update', options));
-            const nameWarning = patch.name === undefined ? [] : liveApiNameWarning(stream);
-            return withWarnings(stream, [...warnings, ...nameWarning, ...restreamWarnings]);
-          });
-        },
+            targetsToAdd = plan.add;
+            restreamWarnings = [
+              ...plan.switchedOff.map(liveApiSwitchedOffWarning),
+              ...keptRestreamTargetsWarning(plan.kept),
+            ];
+          }
+          const applied: string[] = [];
+          // The stream as LiveAPI answered it, when an answer held it whole; else what is known of it.
+          let stream: LiveStream | undefined;
+          let known: LiveStream | undefined = before;
+          if (Object.keys(body).length > 0) {
+            const answer = await sendPatch(id, body, 'update', options);
+            applied.push(...Object.keys(body).map(patchedPart));
+            if ('id' in answer) stream = answer;
+            else if (before) known = withPatch(before, body);
+          }
+          if (targetsToAdd.length > 0) {
+            // A PATCH whose answer held no stream does not stop the targets: the stream is known from before.
+            const base = stream ?? known ?? (await fetchStream(id, 'update', options));
+            stream = await addTargets(base, targetsToAdd, 'update', options, applied);
+          } else if (!stream && applied.length > 0) {
+            stream = await readBackAfterChange({
+              provider,
+              operation: 'update',
+              id,
+              applied: 'LiveAPI accepted the update',
+              parts: { applied },
+              read: () => fetchStream(id, 'update', options),
+              accepted: known ? () => known as LiveStream : undefined,
+              secrets,
+            });
+          }
+          stream ??= before ?? (await fetchStream(id, 'update', options));
+          const nameWarning = patch.name === undefined ? [] : liveApiNameWarning(stream);
+          return withWarnings(stream, [...warnings, ...nameWarning, ...restreamWarnings]);
+        });
+      },
 
-        async delete(id: string, options?: CallOptions): Promise<void> {
-          options = startCall(options, provider, 'delete', http);
-          assertValidId(id, { provider, operation: 'delete' });
-          // The answer (`{"success": true}` in client code) is not documented; any 2xx means deleted.
-          await http.request({
-            operation: 'delete',
-            method: 'DELETE',
-            path: pathOf`live_streams/${id}`,
-            stream: id,
-            options,
-          });
-          secrets.forgetStream(id);
-        },
+      async delete(id: string, options?: CallOptions): Promise<void> {
+        options = startCall(options, provider, 'delete', http);
+        assertValidId(id, { provider, operation: 'delete' });
+        // The answer (`{"success": true}` in client code) is not documented; any 2xx means deleted.
+        await http.request({
+          operation: 'delete',
+          method: 'DELETE',
+          path: pathOf`live_streams/${id}`,
+          stream: id,
+          options,
+        });
+        secrets.forgetStream(id);
+      },
 
-        start(id: string, options?: CallOptions): Promise<LiveStream> {
-          return lifecycle(id, 'start', options);
-        },
+      start(id: string, options?: CallOptions): Promise<LiveStream> {
+        return lifecycle(id, 'start', options);
+      },
 
-        // `enabled: false` is LiveAPI's documented emergency stop: the encoder's data is refused at once.
-        stop(id: string, options?: CallOptions): Promise<LiveStream> {
-          return lifecycle(id, 'stop', options);
-        },
-      }),
-    ),
+      // `enabled: false` is LiveAPI's documented emergency stop: the encoder's data is refused at once.
+      stop(id: string, options?: CallOptions): Promise<LiveStream> {
+        return lifecycle(id, 'stop', options);
+      },
+    }),
   );
+  // Wraps `update` in place: the marked object is the one returned.
+  return withUpdateNameChecked(built);
 }
 
 // The input path of a field a PATCH sent: `name` is neutral, the rest are provider options.

@@ -326,127 +326,126 @@ export function createMemoryProvider(given: MemoryProviderSettings = {}): LiveSt
     });
   };
 
-  return markBuiltInProvider(
-    withUpdateNameChecked(
-      withNotFoundStreamId({
-        specificationVersion: 'v1',
-        id: 'memory',
-        capabilities: memoryCapabilities,
-        backend,
-        providerOptionsOn: memoryProviderOptionsOn,
-        secrets: () => secrets.values(),
-        async create(given: CreateLiveStreamInput, options?: CallOptions) {
-          // A signal aborted already ends the call before its input is checked, as through a client.
-          refuseAbortedCall(options, 'memory', 'create');
-          // Checked as a client checks it, when called without one: a bad name or field is refused, not sent.
-          const input = providerInput(given, 'memory', 'create', secrets);
-          const warnings = memoryInputGaps(input, 'create');
-          readProviderOptions(input, 'memory', memoryProviderOptionsSchema, 'create', {
-            secrets,
-            providerOptionsOn: memoryProviderOptionsOn,
-          });
-          const response = await http.request({
-            operation: 'create',
-            method: 'POST',
-            path: 'streams',
-            body: { name: input.name, recording: input.recording ?? false },
-            schema: streamEnvelope,
-            options,
-          });
-          return withWarnings(toStream(response.data.stream), warnings);
-        },
-        get: (id: string, options?: CallOptions) => {
-          const aborted = abortedCallError(options, 'memory', 'get');
-          return aborted ? Promise.reject(aborted) : read(id, 'get', options);
-        },
-        async *list(given?: ListOptions) {
-          refuseAbortedCall(given, 'memory', 'list');
-          // Read as a client reads them, when called without one: a `pageSize: -1` or `name: ''` is refused with
-          // the client's error, not taken for an empty page or no name.
-          const options: ListOptions =
-            providerCallOptions(given, 'memory', 'list', undefined, undefined, secrets) ?? {};
-          const pageSize = options.pageSize ?? 20;
-          const context = { provider: 'memory', operation: 'list' };
-          yield* walkPages({
-            provider: 'memory',
-            pageSize,
-            options,
-            fetchPage: async (page) => {
-              const response = await http.request({
-                operation: 'list',
-                method: 'GET',
-                path: 'streams',
-                query: { page, per_page: pageSize },
-                schema: listEnvelope,
-                options,
-              });
-              return { items: response.data.streams, hasMore: response.data.has_more };
-            },
-            read: (raw: unknown) => toStream(parseVendorResponse(memoryStreamSchema, raw, context)),
-            idOf: (stream) => stream.id,
-          });
-        },
-        async update(id: string, given: UpdateLiveStreamInput, options?: CallOptions) {
-          refuseAbortedCall(options, 'memory', 'update');
-          assertValidId(id, { provider: 'memory', operation: 'update' });
-          // Checked as a client checks it, when called without one: a bad name or field is refused, not sent.
-          const patch = providerInput(given, 'memory', 'update', secrets);
-          const warnings = memoryInputGaps(patch, 'update');
-          readProviderOptions(patch, 'memory', memoryProviderOptionsSchema, 'update', {
-            secrets,
-            providerOptionsOn: memoryProviderOptionsOn,
-          });
-          const body = {
-            ...(patch.name === undefined ? {} : { name: patch.name }),
-            ...(patch.recording === undefined ? {} : { recording: patch.recording }),
-          };
-          if (Object.keys(body).length === 0)
-            return withWarnings(await read(id, 'update', options), warnings);
-          const answer = await requestChange(
-            http,
-            {
-              operation: 'update',
-              method: 'PATCH',
-              path: pathOf`streams/${id}`,
-              body,
-              schema: streamEnvelope,
-              idempotent: true,
+  const built: ReturnType<typeof createMemoryProvider> = markBuiltInProvider(
+    withNotFoundStreamId({
+      specificationVersion: 'v1',
+      id: 'memory',
+      capabilities: memoryCapabilities,
+      backend,
+      providerOptionsOn: memoryProviderOptionsOn,
+      secrets: () => secrets.values(),
+      async create(given: CreateLiveStreamInput, options?: CallOptions) {
+        // A signal aborted already ends the call before its input is checked, as through a client.
+        refuseAbortedCall(options, 'memory', 'create');
+        // Checked as a client checks it, when called without one: a bad name or field is refused, not sent.
+        const input = providerInput(given, 'memory', 'create', secrets);
+        const warnings = memoryInputGaps(input, 'create');
+        readProviderOptions(input, 'memory', memoryProviderOptionsSchema, 'create', {
+          secrets,
+          providerOptionsOn: memoryProviderOptionsOn,
+        });
+        const response = await http.request({
+          operation: 'create',
+          method: 'POST',
+          path: 'streams',
+          body: { name: input.name, recording: input.recording ?? false },
+          schema: streamEnvelope,
+          options,
+        });
+        return withWarnings(toStream(response.data.stream), warnings);
+      },
+      get: (id: string, options?: CallOptions) => {
+        const aborted = abortedCallError(options, 'memory', 'get');
+        return aborted ? Promise.reject(aborted) : read(id, 'get', options);
+      },
+      async *list(given?: ListOptions) {
+        refuseAbortedCall(given, 'memory', 'list');
+        // Read as a client reads them, when called without one: a `pageSize: -1` or `name: ''` is refused with
+        // the client's error, not taken for an empty page or no name.
+        const options: ListOptions =
+          providerCallOptions(given, 'memory', 'list', undefined, undefined, secrets) ?? {};
+        const pageSize = options.pageSize ?? 20;
+        const context = { provider: 'memory', operation: 'list' };
+        yield* walkPages({
+          provider: 'memory',
+          pageSize,
+          options,
+          fetchPage: async (page) => {
+            const response = await http.request({
+              operation: 'list',
+              method: 'GET',
+              path: 'streams',
+              query: { page, per_page: pageSize },
+              schema: listEnvelope,
               options,
-            },
-            { provider: 'memory', secrets },
-          );
-          if (answer.readable) return withWarnings(toStream(answer.data.stream), warnings);
-          const readBack = await readBackAfterChange({
-            provider: 'memory',
+            });
+            return { items: response.data.streams, hasMore: response.data.has_more };
+          },
+          read: (raw: unknown) => toStream(parseVendorResponse(memoryStreamSchema, raw, context)),
+          idOf: (stream) => stream.id,
+        });
+      },
+      async update(id: string, given: UpdateLiveStreamInput, options?: CallOptions) {
+        refuseAbortedCall(options, 'memory', 'update');
+        assertValidId(id, { provider: 'memory', operation: 'update' });
+        // Checked as a client checks it, when called without one: a bad name or field is refused, not sent.
+        const patch = providerInput(given, 'memory', 'update', secrets);
+        const warnings = memoryInputGaps(patch, 'update');
+        readProviderOptions(patch, 'memory', memoryProviderOptionsSchema, 'update', {
+          secrets,
+          providerOptionsOn: memoryProviderOptionsOn,
+        });
+        const body = {
+          ...(patch.name === undefined ? {} : { name: patch.name }),
+          ...(patch.recording === undefined ? {} : { recording: patch.recording }),
+        };
+        if (Object.keys(body).length === 0) return withWarnings(await read(id, 'update', options), warnings);
+        const answer = await requestChange(
+          http,
+          {
             operation: 'update',
-            id,
-            applied: 'the memory vendor accepted the update',
-            parts: { applied: Object.keys(body) },
-            read: () => read(id, 'update', options),
-            secrets,
-          });
-          return withWarnings(readBack, warnings);
-        },
-        async delete(id: string, options?: CallOptions) {
-          refuseAbortedCall(options, 'memory', 'delete');
-          assertValidId(id, { provider: 'memory', operation: 'delete' });
-          await http.request({ operation: 'delete', method: 'DELETE', path: pathOf`streams/${id}`, options });
-        },
-        start: (id: string, options?: CallOptions) => lifecycle(id, 'start', options),
-        stop: (id: string, options?: CallOptions) => lifecycle(id, 'stop', options),
-        async getStatus(id: string, options?: CallOptions): Promise<LiveStreamStatus> {
-          refuseAbortedCall(options, 'memory', 'status');
-          assertValidId(id, { provider: 'memory', operation: 'status' });
-          const response = await http.request({
-            operation: 'status',
-            method: 'GET',
-            path: pathOf`streams/${id}/status`,
-            schema: statusEnvelope,
+            method: 'PATCH',
+            path: pathOf`streams/${id}`,
+            body,
+            schema: streamEnvelope,
+            idempotent: true,
             options,
-          });
-          return { state: response.data.state, raw: response.data };
-        },
-      }),
-    ),
+          },
+          { provider: 'memory', secrets },
+        );
+        if (answer.readable) return withWarnings(toStream(answer.data.stream), warnings);
+        const readBack = await readBackAfterChange({
+          provider: 'memory',
+          operation: 'update',
+          id,
+          applied: 'the memory vendor accepted the update',
+          parts: { applied: Object.keys(body) },
+          read: () => read(id, 'update', options),
+          secrets,
+        });
+        return withWarnings(readBack, warnings);
+      },
+      async delete(id: string, options?: CallOptions) {
+        refuseAbortedCall(options, 'memory', 'delete');
+        assertValidId(id, { provider: 'memory', operation: 'delete' });
+        await http.request({ operation: 'delete', method: 'DELETE', path: pathOf`streams/${id}`, options });
+      },
+      start: (id: string, options?: CallOptions) => lifecycle(id, 'start', options),
+      stop: (id: string, options?: CallOptions) => lifecycle(id, 'stop', options),
+      async getStatus(id: string, options?: CallOptions): Promise<LiveStreamStatus> {
+        refuseAbortedCall(options, 'memory', 'status');
+        assertValidId(id, { provider: 'memory', operation: 'status' });
+        const response = await http.request({
+          operation: 'status',
+          method: 'GET',
+          path: pathOf`streams/${id}/status`,
+          schema: statusEnvelope,
+          options,
+        });
+        return { state: response.data.state, raw: response.data };
+      },
+    }),
   );
+  // Wraps `update` in place: the marked object is the one returned.
+  return withUpdateNameChecked(built);
 }

@@ -208,27 +208,27 @@ export function videosdk(given: VideosdkSettings = {}): LiveStreamProvider {
   const api = implementations[apiVersion]();
   const getStatus = api.getStatus;
 
-  return markBuiltInProvider(
-    withUpdateNameChecked(
-      withNotFoundStreamId({
-        specificationVersion: 'v1',
-        id: 'videosdk',
-        capabilities: api.capabilities,
-        create: (input, options) => api.create(input, options),
-        get: (id, options) => api.get(id, options),
-        list: (options) => api.list(options),
-        update: (id, patch, options) => api.update(id, patch, options),
-        delete: (id, options) => api.delete(id, options),
-        start: (id, options) => api.start(id, options),
-        stop: (id, options) => api.stop(id, options),
-        ...(getStatus ? { getStatus: (id, options) => getStatus(id, options) } : {}),
-        // Chosen by the API version, as the HTTP layer's above: v2 takes its start settings as start options
-        // too, v1 takes none anywhere.
-        providerOptionsOn,
-        secrets: () => secrets.values(),
-      }),
-    ),
+  const built: LiveStreamProvider = markBuiltInProvider(
+    withNotFoundStreamId({
+      specificationVersion: 'v1',
+      id: 'videosdk',
+      capabilities: api.capabilities,
+      create: (input, options) => api.create(input, options),
+      get: (id, options) => api.get(id, options),
+      list: (options) => api.list(options),
+      update: (id, patch, options) => api.update(id, patch, options),
+      delete: (id, options) => api.delete(id, options),
+      start: (id, options) => api.start(id, options),
+      stop: (id, options) => api.stop(id, options),
+      ...(getStatus ? { getStatus: (id, options) => getStatus(id, options) } : {}),
+      // Chosen by the API version, as the HTTP layer's above: v2 takes its start settings as start options
+      // too, v1 takes none anywhere.
+      providerOptionsOn,
+      secrets: () => secrets.values(),
+    }),
   );
+  // Wraps `update` in place: the marked object is the one returned.
+  return withUpdateNameChecked(built);
 }
 
 function readApiVersion(value: unknown): VideosdkApiVersion {

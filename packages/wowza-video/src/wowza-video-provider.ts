@@ -381,247 +381,247 @@ export function wowzaVideo(given: WowzaVideoProviderSettings = {}): WowzaVideoPr
     return Math.min(pageSize, wowzaVideoMaxPageSize);
   }
 
-  return markBuiltInProvider(
-    withUpdateNameChecked(
-      withNotFoundStreamId({
-        specificationVersion: 'v1',
-        id: providerId,
-        capabilities: wowzaVideoCapabilities,
-        secrets: () => secrets.values(),
-        callOptionNames: { list: callOptionNames },
+  const built: WowzaVideoProvider = markBuiltInProvider(
+    withNotFoundStreamId({
+      specificationVersion: 'v1',
+      id: providerId,
+      capabilities: wowzaVideoCapabilities,
+      secrets: () => secrets.values(),
+      callOptionNames: { list: callOptionNames },
 
-        async create(given: CreateLiveStreamInput, options?: CallOptions) {
-          // A signal aborted already ends the call before its input is checked, as through a client.
-          options = startCall(options, providerId, 'create', http);
-          // Checked as a client checks it, when called without one: a bad field is refused, not sent.
-          const input = providerInput(given, providerId, 'create', secrets);
-          // A 422 may echo the push password or the token-auth secret sent: they are secrets from the start.
-          const sent = inputSecrets(input, providerId);
-          secrets.learn(...sent);
-          // Defaults without a prototype: a `region` someone set on Object.prototype is no default.
-          const defaults: { region?: WowzaVideoBroadcastLocation } = Object.create(null);
-          if (defaultRegion) defaults.region = defaultRegion;
-          const { body, warnings } = toWowzaVideoCreateBody(input, defaults, { secrets });
-          const response = await call({
-            operation: 'create',
-            method: 'POST',
-            path: 'live_streams',
-            body,
-            schema: wowzaVideoLiveStreamReading,
-            learn: (data, answer) => {
-              learnSecrets(data.live_stream?.id, sent);
-              learnAnswer(data, answer);
-            },
-            options,
+      async create(given: CreateLiveStreamInput, options?: CallOptions) {
+        // A signal aborted already ends the call before its input is checked, as through a client.
+        options = startCall(options, providerId, 'create', http);
+        // Checked as a client checks it, when called without one: a bad field is refused, not sent.
+        const input = providerInput(given, providerId, 'create', secrets);
+        // A 422 may echo the push password or the token-auth secret sent: they are secrets from the start.
+        const sent = inputSecrets(input, providerId);
+        secrets.learn(...sent);
+        // Defaults without a prototype: a `region` someone set on Object.prototype is no default.
+        const defaults: { region?: WowzaVideoBroadcastLocation } = Object.create(null);
+        if (defaultRegion) defaults.region = defaultRegion;
+        const { body, warnings } = toWowzaVideoCreateBody(input, defaults, { secrets });
+        const response = await call({
+          operation: 'create',
+          method: 'POST',
+          path: 'live_streams',
+          body,
+          schema: wowzaVideoLiveStreamReading,
+          learn: (data, answer) => {
+            learnSecrets(data.live_stream?.id, sent);
+            learnAnswer(data, answer);
+          },
+          options,
+        });
+        secrets.learnStream(response.data.live_stream.id, ...sent);
+        return toStream(response.data.live_stream, rawStreamOf(response.body), warnings);
+      },
+
+      // No `async` function: one returning fetchStream's promise would settle its own with it, two promise
+      // turns and a `then` more per `get`. What it refuses is a rejection all the same, as from one.
+      get(id: string, options?: CallOptions): Promise<LiveStream> {
+        const aborted = abortedCallError(options, providerId, 'get');
+        if (aborted) return Promise.reject(aborted);
+        try {
+          assertValidId(id, { provider: providerId, operation: 'get' });
+        } catch (error) {
+          return Promise.reject(error);
+        }
+        // The call's deadline (totalTimeoutMs), as startCall fixes it.
+        return fetchStream(id, 'get', http.startCall?.(options, 'get') ?? options);
+      },
+
+      async *list(given?: WowzaVideoListOptions) {
+        refuseAbortedCall(given, providerId, 'list');
+        // Read as a client reads them before anything here does (its `pageSize`, `details`): `null`, a Map, a
+        // getter that throws or a value a client refuses (`pageSize: 0`, `name: ''`) is refused with the client's error.
+        const options: WowzaVideoListOptions =
+          providerCallOptions(given, providerId, 'list', listOptionRules, undefined, secrets) ?? {};
+        const perPage = pageSizeOf(options.pageSize);
+        // Any other value would read as true or false by accident (`'false'` fetching every stream's details).
+        if (options.details !== undefined && typeof options.details !== 'boolean') {
+          throw callOptionsError([{ path: 'options.details', message: 'expected true or false' }], {
+            provider: providerId,
+            operation: 'list',
           });
-          secrets.learnStream(response.data.live_stream.id, ...sent);
-          return toStream(response.data.live_stream, rawStreamOf(response.body), warnings);
-        },
-
-        // No `async` function: one returning fetchStream's promise would settle its own with it, two promise
-        // turns and a `then` more per `get`. What it refuses is a rejection all the same, as from one.
-        get(id: string, options?: CallOptions): Promise<LiveStream> {
-          const aborted = abortedCallError(options, providerId, 'get');
-          if (aborted) return Promise.reject(aborted);
-          try {
-            assertValidId(id, { provider: providerId, operation: 'get' });
-          } catch (error) {
-            return Promise.reject(error);
-          }
-          // The call's deadline (totalTimeoutMs), as startCall fixes it.
-          return fetchStream(id, 'get', http.startCall?.(options, 'get') ?? options);
-        },
-
-        async *list(given?: WowzaVideoListOptions) {
-          refuseAbortedCall(given, providerId, 'list');
-          // Read as a client reads them before anything here does (its `pageSize`, `details`): `null`, a Map, a
-          // getter that throws or a value a client refuses (`pageSize: 0`, `name: ''`) is refused with the client's error.
-          const options: WowzaVideoListOptions =
-            providerCallOptions(given, providerId, 'list', listOptionRules, undefined, secrets) ?? {};
-          const perPage = pageSizeOf(options.pageSize);
-          // Any other value would read as true or false by accident (`'false'` fetching every stream's details).
-          if (options.details !== undefined && typeof options.details !== 'boolean') {
-            throw callOptionsError([{ path: 'options.details', message: 'expected true or false' }], {
-              provider: providerId,
+        }
+        const details = options.details ?? listDetails;
+        const context = { provider: providerId, operation: 'list', secrets };
+        // Each step of the walk (each `next()`: a page and the detail reads until the next stream) has its own
+        // deadline (totalTimeoutMs), never the walk as a whole.
+        let step: WowzaVideoListOptions = options;
+        // Pages are walked by core (`page`/`per_page`, Wowza's `pagination` object when sent); each record is
+        // read on its own, so one Wowza could not have sent (an unusable id) is skipped with a warning. So is
+        // a stream whose details cannot be used or whose read was lost (a 5xx, a body cut short), and one
+        // deleted since its page is left out (core's rule for details fetched per record).
+        yield* walkPages({
+          provider: providerId,
+          pageSize: perPage,
+          options,
+          secrets,
+          startStep: () => {
+            step = http.startCall?.(options, 'list') ?? options;
+          },
+          fetchPage: async (page) => {
+            const { data } = await call({
               operation: 'list',
+              method: 'GET',
+              path: 'live_streams',
+              query: { page, per_page: perPage },
+              schema: wowzaVideoLiveStreamListPage,
+              options: step,
             });
-          }
-          const details = options.details ?? listDetails;
-          const context = { provider: providerId, operation: 'list', secrets };
-          // Each step of the walk (each `next()`: a page and the detail reads until the next stream) has its own
-          // deadline (totalTimeoutMs), never the walk as a whole.
-          let step: WowzaVideoListOptions = options;
-          // Pages are walked by core (`page`/`per_page`, Wowza's `pagination` object when sent); each record is
-          // read on its own, so one Wowza could not have sent (an unusable id) is skipped with a warning. So is
-          // a stream whose details cannot be used or whose read was lost (a 5xx, a body cut short), and one
-          // deleted since its page is left out (core's rule for details fetched per record).
-          yield* walkPages({
-            provider: providerId,
-            pageSize: perPage,
-            options,
-            secrets,
-            startStep: () => {
-              step = http.startCall?.(options, 'list') ?? options;
-            },
-            fetchPage: async (page) => {
-              const { data } = await call({
-                operation: 'list',
-                method: 'GET',
-                path: 'live_streams',
-                query: { page, per_page: perPage },
-                schema: wowzaVideoLiveStreamListPage,
-                options: step,
-              });
-              const pagination = data.pagination;
-              return {
-                items: data.live_streams,
-                page: pagination?.page,
-                pageSize: pagination?.per_page,
-                totalPages: pagination?.total_pages,
-                totalItems: pagination?.total_records,
-              };
-            },
-            read: (raw: unknown) => ({
-              summary: parseVendorResponse(wowzaVideoLiveStreamSummarySchema, raw, context),
-              raw,
-            }),
-            idOf: (item) => item.summary.id,
-            // The page's summary carries the name: a list for one name reads only the streams so named, and a
-            // summary it cannot read (an unusable id) that names another stream is passed over without a word.
-            nameOf: (item) => item.summary.name,
-            nameOfRecord: (raw) => {
-              const name = ownValue(raw, 'name');
-              return typeof name === 'string' ? name : undefined;
-            },
-            details: async ({ summary, raw }) =>
-              details ? fetchStream(summary.id, 'list', step) : mapWowzaVideoLiveStreamSummary(summary, raw),
-          });
-        },
+            const pagination = data.pagination;
+            return {
+              items: data.live_streams,
+              page: pagination?.page,
+              pageSize: pagination?.per_page,
+              totalPages: pagination?.total_pages,
+              totalItems: pagination?.total_records,
+            };
+          },
+          read: (raw: unknown) => ({
+            summary: parseVendorResponse(wowzaVideoLiveStreamSummarySchema, raw, context),
+            raw,
+          }),
+          idOf: (item) => item.summary.id,
+          // The page's summary carries the name: a list for one name reads only the streams so named, and a
+          // summary it cannot read (an unusable id) that names another stream is passed over without a word.
+          nameOf: (item) => item.summary.name,
+          nameOfRecord: (raw) => {
+            const name = ownValue(raw, 'name');
+            return typeof name === 'string' ? name : undefined;
+          },
+          details: async ({ summary, raw }) =>
+            details ? fetchStream(summary.id, 'list', step) : mapWowzaVideoLiveStreamSummary(summary, raw),
+        });
+      },
 
-        async update(id: string, given: UpdateLiveStreamInput, options?: CallOptions) {
-          // One deadline for the call (totalTimeoutMs): the change and the reads back after it.
-          options = startCall(options, providerId, 'update', http);
-          assertValidId(id, { provider: providerId, operation: 'update' });
-          const patch = providerInput(given, providerId, 'update', secrets);
-          secrets.learnSent(id, ...inputSecrets(patch, providerId));
-          const { body, warnings } = toWowzaVideoUpdateBody(patch, { secrets });
-          // Nothing Wowza can change (only warnings, or options for other providers): report the stream.
-          if (Object.keys(body.live_stream).length === 0) {
-            const stream = await fetchStream(id, 'update', options);
-            return warnings.length > 0 ? { ...stream, warnings } : stream;
-          }
-          const answer = await requestChange(
-            http,
-            {
-              operation: 'update',
-              method: 'PATCH',
-              path: pathOf`live_streams/${id}`,
-              stream: id,
-              body,
-              schema: wowzaVideoLiveStreamReading,
-              // The same PATCH applied twice leaves the same stream.
-              idempotent: true,
-              // An answer about another stream is not learned as this one; one that broke off before or inside
-              // its id is learned as this stream's.
-              learn: (data, answer) => {
-                if (isAnswerAbout(data.live_stream?.id, id)) learnAnswer(data, answer, id);
-              },
-              options,
-            },
-            { provider: providerId, secrets },
-          );
-          if (answer.readable && answer.data.live_stream.id === id)
-            return toStream(answer.data.live_stream, rawStreamOf(answer.body), warnings);
-          // Accepted, but the answer holds no stream (an empty body, `{}`): the stream is read back; if that
-          // fails too, nothing whole can be returned and the change holds. Wowza may answer that read from its
-          // one-second cache, with the fields from before the PATCH: a read that does not show every value sent
-          // is made again once the cache has let it go.
-          const sent = Object.entries(body.live_stream).filter(
-            ([, value]) => value === null || typeof value !== 'object',
-          );
-          const stream = await readBackAfterChange({
-            provider: providerId,
+      async update(id: string, given: UpdateLiveStreamInput, options?: CallOptions) {
+        // One deadline for the call (totalTimeoutMs): the change and the reads back after it.
+        options = startCall(options, providerId, 'update', http);
+        assertValidId(id, { provider: providerId, operation: 'update' });
+        const patch = providerInput(given, providerId, 'update', secrets);
+        secrets.learnSent(id, ...inputSecrets(patch, providerId));
+        const { body, warnings } = toWowzaVideoUpdateBody(patch, { secrets });
+        // Nothing Wowza can change (only warnings, or options for other providers): report the stream.
+        if (Object.keys(body.live_stream).length === 0) {
+          const stream = await fetchStream(id, 'update', options);
+          return warnings.length > 0 ? { ...stream, warnings } : stream;
+        }
+        const answer = await requestChange(
+          http,
+          {
             operation: 'update',
-            id,
-            applied: 'Wowza Video accepted the update',
-            parts: { applied: Object.keys(body.live_stream).map(updatedPart) },
-            read: () => fetchStream(id, 'update', options),
-            shows: (read) => {
-              const raw = read.raw as Record<string, unknown> | undefined;
-              return sent.every(([key, value]) => raw?.[key] === value);
-            },
-            staleReadMs: wowzaVideoReadCacheMs,
-            options,
-            secrets,
-          });
-          return warnings.length > 0
-            ? { ...stream, warnings: [...warnings, ...(stream.warnings ?? [])] }
-            : stream;
-        },
-
-        async delete(id: string, options?: CallOptions) {
-          options = startCall(options, providerId, 'delete', http);
-          assertValidId(id, { provider: providerId, operation: 'delete' });
-          await http.request({
-            operation: 'delete',
-            method: 'DELETE',
+            method: 'PATCH',
             path: pathOf`live_streams/${id}`,
             stream: id,
+            body,
+            schema: wowzaVideoLiveStreamReading,
+            // The same PATCH applied twice leaves the same stream.
+            idempotent: true,
+            // An answer about another stream is not learned as this one; one that broke off before or inside
+            // its id is learned as this stream's.
+            learn: (data, answer) => {
+              if (isAnswerAbout(data.live_stream?.id, id)) learnAnswer(data, answer, id);
+            },
             options,
-          });
-          secrets.forgetStream(id);
-        },
+          },
+          { provider: providerId, secrets },
+        );
+        if (answer.readable && answer.data.live_stream.id === id)
+          return toStream(answer.data.live_stream, rawStreamOf(answer.body), warnings);
+        // Accepted, but the answer holds no stream (an empty body, `{}`): the stream is read back; if that
+        // fails too, nothing whole can be returned and the change holds. Wowza may answer that read from its
+        // one-second cache, with the fields from before the PATCH: a read that does not show every value sent
+        // is made again once the cache has let it go.
+        const sent = Object.entries(body.live_stream).filter(
+          ([, value]) => value === null || typeof value !== 'object',
+        );
+        const stream = await readBackAfterChange({
+          provider: providerId,
+          operation: 'update',
+          id,
+          applied: 'Wowza Video accepted the update',
+          parts: { applied: Object.keys(body.live_stream).map(updatedPart) },
+          read: () => fetchStream(id, 'update', options),
+          shows: (read) => {
+            const raw = read.raw as Record<string, unknown> | undefined;
+            return sent.every(([key, value]) => raw?.[key] === value);
+          },
+          staleReadMs: wowzaVideoReadCacheMs,
+          options,
+          secrets,
+        });
+        return warnings.length > 0
+          ? { ...stream, warnings: [...warnings, ...(stream.warnings ?? [])] }
+          : stream;
+      },
 
-        start: (id: string, options?: CallOptions) => lifecycle(id, 'start', options),
-        stop: (id: string, options?: CallOptions) => lifecycle(id, 'stop', options),
-        reset: (id: string, options?: CallOptions) => reset(id, options),
+      async delete(id: string, options?: CallOptions) {
+        options = startCall(options, providerId, 'delete', http);
+        assertValidId(id, { provider: providerId, operation: 'delete' });
+        await http.request({
+          operation: 'delete',
+          method: 'DELETE',
+          path: pathOf`live_streams/${id}`,
+          stream: id,
+          options,
+        });
+        secrets.forgetStream(id);
+      },
 
-        async getStatus(id: string, options?: CallOptions) {
-          options = startCall(options, providerId, 'status', http);
-          assertValidId(id, { provider: providerId, operation: 'status' });
-          const { data, body } = await call({
-            operation: 'status',
-            method: 'GET',
-            path: pathOf`live_streams/${id}/state`,
-            stream: id,
-            schema: wowzaVideoStateEnvelope,
-            options,
-          });
-          return mapWowzaVideoStatus(data.live_stream.state, rawStreamOf(body));
-        },
+      start: (id: string, options?: CallOptions) => lifecycle(id, 'start', options),
+      stop: (id: string, options?: CallOptions) => lifecycle(id, 'stop', options),
+      reset: (id: string, options?: CallOptions) => reset(id, options),
 
-        async regenerateConnectionCode(id: string, options?: CallOptions) {
-          assertValidId(id, { provider: providerId, operation: 'regenerateConnectionCode' });
-          const { data, body } = await call({
-            operation: 'regenerateConnectionCode',
-            method: 'PUT',
-            path: pathOf`live_streams/${id}/regenerate_connection_code`,
-            stream: id,
-            schema: wowzaVideoConnectionCodeEnvelope,
-            // Each call issues a new code and voids the previous one.
-            idempotent: false,
-            learn: (answer) => secrets.learnStream(id, answer.live_stream?.connection_code),
-            options,
-          });
-          secrets.learnStream(id, data.live_stream.connection_code);
-          return { connectionCode: data.live_stream.connection_code, raw: rawStreamOf(body) };
-        },
+      async getStatus(id: string, options?: CallOptions) {
+        options = startCall(options, providerId, 'status', http);
+        assertValidId(id, { provider: providerId, operation: 'status' });
+        const { data, body } = await call({
+          operation: 'status',
+          method: 'GET',
+          path: pathOf`live_streams/${id}/state`,
+          stream: id,
+          schema: wowzaVideoStateEnvelope,
+          options,
+        });
+        return mapWowzaVideoStatus(data.live_stream.state, rawStreamOf(body));
+      },
 
-        async getThumbnailUrl(id: string, options?: CallOptions) {
-          assertValidId(id, { provider: providerId, operation: 'thumbnailUrl' });
-          const { data } = await call({
-            operation: 'thumbnailUrl',
-            method: 'GET',
-            path: pathOf`live_streams/${id}/thumbnail_url`,
-            stream: id,
-            schema: wowzaVideoThumbnailEnvelope,
-            options,
-          });
-          return data.live_stream.thumbnail_url;
-        },
-      }),
-    ),
+      async regenerateConnectionCode(id: string, options?: CallOptions) {
+        assertValidId(id, { provider: providerId, operation: 'regenerateConnectionCode' });
+        const { data, body } = await call({
+          operation: 'regenerateConnectionCode',
+          method: 'PUT',
+          path: pathOf`live_streams/${id}/regenerate_connection_code`,
+          stream: id,
+          schema: wowzaVideoConnectionCodeEnvelope,
+          // Each call issues a new code and voids the previous one.
+          idempotent: false,
+          learn: (answer) => secrets.learnStream(id, answer.live_stream?.connection_code),
+          options,
+        });
+        secrets.learnStream(id, data.live_stream.connection_code);
+        return { connectionCode: data.live_stream.connection_code, raw: rawStreamOf(body) };
+      },
+
+      async getThumbnailUrl(id: string, options?: CallOptions) {
+        assertValidId(id, { provider: providerId, operation: 'thumbnailUrl' });
+        const { data } = await call({
+          operation: 'thumbnailUrl',
+          method: 'GET',
+          path: pathOf`live_streams/${id}/thumbnail_url`,
+          stream: id,
+          schema: wowzaVideoThumbnailEnvelope,
+          options,
+        });
+        return data.live_stream.thumbnail_url;
+      },
+    }),
   );
+  // Wraps `update` in place: the marked object is the one returned.
+  return withUpdateNameChecked(built);
 }
 
 // The input path of a field an update sent: the neutral ones by name, the rest as provider options.
