@@ -70,3 +70,48 @@ describe('an update whose stream has another name than the one sent', () => {
     expect(direct.warnings ?? []).toEqual([]);
   });
 });
+
+describe('withUpdateNameChecked over providers outside the contract', () => {
+  const stream = (name: string): LiveStream => ({
+    id: 's',
+    provider: 'p',
+    name,
+    state: 'ready',
+    ingest: [],
+    playback: [],
+    raw: {},
+  });
+  const wrapped = (update: (id: string, patch: { name?: string }) => unknown) =>
+    withUpdateNameChecked({ update } as unknown as LiveStreamProvider);
+
+  it('checks an answer given at once, or through a thenable that is no promise, as it checks a promise', async () => {
+    const sync = wrapped(() => stream('old')).update('s', { name: 'new' }) as unknown as LiveStream;
+    expect(sync.warnings).toEqual([said('p')]);
+    const thenable = wrapped(() => ({
+      then: (resolve: (value: LiveStream) => void) => resolve(stream('old')),
+    }));
+    expect((await thenable.update('s', { name: 'new' })).warnings).toEqual([said('p')]);
+  });
+
+  it('passes what is no stream on as it came, and leaves a stream without a provider or a warnings list as it is', async () => {
+    for (const answer of [null, undefined, 42, 'x']) {
+      await expect(wrapped(async () => answer).update('s', { name: 'new' })).resolves.toBe(answer);
+      expect(withNameShownOrWarned(answer as unknown as LiveStream, 'new')).toBe(answer);
+    }
+    const odd = [
+      { ...stream('old'), provider: undefined },
+      { ...stream('old'), warnings: 'none' },
+    ] as unknown as LiveStream[];
+    for (const given of odd) expect(withNameShownOrWarned(given, 'new')).toBe(given);
+  });
+
+  it('reads the name as given, before the provider runs: a provider changing the patch it is handed is held to what was sent', async () => {
+    const provider = wrapped(async (_id, patch) => {
+      const sent = patch.name ?? '';
+      patch.name = 'changed by the provider';
+      return stream(sent);
+    });
+    const renamed = await provider.update('s', { name: 'new' });
+    expect(renamed.warnings ?? []).toEqual([]);
+  });
+});

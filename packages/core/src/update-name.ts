@@ -1,5 +1,6 @@
 import type { LiveStream, Warning } from './live-stream.js';
 import { ownValue } from './own.js';
+import { isThenable } from './thenable.js';
 
 /**
  * The warning of an update that sent a name and got back a stream with another one: the vendor accepted the
@@ -22,7 +23,11 @@ function nameNotShownWarning(provider: string): Warning {
  * once). As it is otherwise.
  */
 export function withNameShownOrWarned(stream: LiveStream, sent: string | undefined): LiveStream {
-  if (sent === undefined || stream.name === undefined || stream.name === sent) return stream;
+  // What is no stream (an outside provider's `null`, a stream without its provider or with warnings that are
+  // no list) is left as it is, for whoever reads it to refuse.
+  if (sent === undefined || typeof stream !== 'object' || stream === null) return stream;
+  if (stream.name === undefined || stream.name === sent || typeof stream.provider !== 'string') return stream;
+  if (stream.warnings !== undefined && !Array.isArray(stream.warnings)) return stream;
   const warning = nameNotShownWarning(stream.provider);
   const warnings = stream.warnings ?? [];
   if (warnings.some((given) => given.type === warning.type && given.message === warning.message))
@@ -47,17 +52,20 @@ export function withUpdateNameChecked<P extends object>(provider: P): P {
     patch: unknown,
     ...rest: unknown[]
   ) {
-    // The adapter checks the patch in the turn it is called, a bad one refused, before the name is read here.
-    const answer: unknown = (update as (...args: unknown[]) => unknown).call(this, id, patch, ...rest);
-    if (!(answer instanceof Promise)) return answer;
+    // The name as given, read before the provider runs (which may change the patch it was handed).
     let sent: string | undefined;
     try {
       const name = ownValue(patch, 'name');
       sent = typeof name === 'string' ? name : undefined;
     } catch {
-      // A patch whose name cannot be read was refused by the adapter: its promise rejects.
+      // A patch whose name cannot be read: the provider refuses it, or takes none.
     }
-    return answer.then((stream: LiveStream) => withNameShownOrWarned(stream, sent));
+    const answer: unknown = (update as (...args: unknown[]) => unknown).call(this, id, patch, ...rest);
+    if (isThenable(answer))
+      return Promise.resolve(answer).then((stream) => withNameShownOrWarned(stream as LiveStream, sent));
+    // A provider whose update answers at once (outside the contract, which promises a promise) is checked
+    // as it answers.
+    return withNameShownOrWarned(answer as LiveStream, sent);
   };
   return provider;
 }
