@@ -88,6 +88,7 @@ describe('withUpdateNameChecked over providers outside the contract', () => {
     const sync = wrapped(() => stream('old')).update('s', { name: 'new' }) as unknown as LiveStream;
     expect(sync.warnings).toEqual([said('p')]);
     const thenable = wrapped(() => ({
+      // biome-ignore lint/suspicious/noThenProperty: a thenable that is no promise is what this case is.
       then: (resolve: (value: LiveStream) => void) => resolve(stream('old')),
     }));
     expect((await thenable.update('s', { name: 'new' })).warnings).toEqual([said('p')]);
