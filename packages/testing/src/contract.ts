@@ -1079,6 +1079,44 @@ export function runLiveStreamContract(options: ContractOptions): void {
         }
       });
 
+      // A client masks what it hands on; a provider called directly hands its results on as they are, so a
+      // warning that quotes a stream key (a key rotated, an ingest refused) shows it to whoever logs the
+      // result. The scan of errors and hook events reads only what went through a client.
+      it('a provider called directly shows no credential in the warnings of what it returns', async (context) => {
+        if (harness.client !== undefined || harness.supports !== undefined)
+          return context.skip('only a provider called directly on a live backend');
+        const stream = await harness.provider.create(structuredClone(input));
+        try {
+          for (const endpoint of stream.ingest) {
+            scanner.register('stream key', endpoint.streamKey);
+            scanner.register('ingest password', endpoint.password);
+            scanner.register('publish token', endpoint.token);
+          }
+          const results: [string, LiveStream][] = [
+            ['create', stream],
+            ['get', await harness.provider.get(stream.id)],
+          ];
+          for await (const listed of harness.provider.list()) {
+            if (listed.id !== stream.id) continue;
+            results.push(['list', listed]);
+            break;
+          }
+          if (caps().update)
+            results.push([
+              'update',
+              await harness.provider.update(stream.id, { name: `${input.name} warned` }),
+            ]);
+          const where = (operation: string) => `warnings of a ${operation} called directly`;
+          for (const [operation, result] of results) {
+            scanner.recordText(JSON.stringify(result.warnings ?? []), where(operation));
+            scanner.recordText(inspect(result.warnings ?? [], { depth: 8 }), where(operation));
+          }
+          expect(scanner.leaks().filter((leak) => leak.where.endsWith('called directly'))).toEqual([]);
+        } finally {
+          if (caps().delete) await harness.provider.delete(stream.id).catch(() => undefined);
+        }
+      });
+
       it('what the capabilities claim is what create does: each listed ingest protocol, low latency, regions, recording always on', async (context) => {
         // Refused up front, whatever the backend: an ingest protocol the capabilities do not list. Through a
         // registry (a harness's own client) another provider may take what this one lacks: there only what

@@ -745,6 +745,20 @@ export const mutants: Record<string, Mutant> = {
     fails: ['get returns the same stream'],
   },
 
+  // A warning that quotes the stream's key (a key said to be rotated): masked by a client, shown by the
+  // provider called directly.
+  'a warning holds the stream key': {
+    mutate: (provider) =>
+      mapStreams(provider, (stream) => ({
+        ...stream,
+        warnings: [
+          ...(stream.warnings ?? []),
+          { type: 'other', message: `the ingest key ${stream.ingest[0]?.streamKey} was rotated` },
+        ],
+      })),
+    fails: ['shows no credential in the warnings'],
+  },
+
   // A credential written into an error message in an encoding of its own: hex, either case, or every byte
   // percent-encoded.
   'error message holds the token in hex': {
