@@ -63,7 +63,7 @@ import {
   type RequestGate,
 } from './request-gate.js';
 import { resolvePath } from './resolve-path.js';
-import { backoffDelay, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
+import { parseRetryAfter, type RetryPolicy, retryDelay } from './retry-policy.js';
 import { checkTransportSettings, maxTimeoutMs } from './transport-settings.js';
 
 /** HTTP methods the vendors use. */
@@ -981,7 +981,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       // the longest wait this client honours.
       if (failure.error.status === 429) {
         const pauseMs = Math.min(
-          failure.retryAfterMs ?? backoffDelay(policy, attempt, random),
+          retryDelay(failure.retryAfterMs, policy, attempt, random),
           policy.maxRetryAfterMs,
         );
         gate?.pause(now() + pauseMs, key);
@@ -991,7 +991,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       const tooLong = failure.retryAfterMs !== undefined && failure.retryAfterMs > policy.maxRetryAfterMs;
       if (!failure.retryable || retries >= policy.maxRetries || tooLong)
         throw report(hooks, event, failure.error);
-      const delayMs = failure.retryAfterMs ?? backoffDelay(policy, attempt, random);
+      const delayMs = retryDelay(failure.retryAfterMs, policy, attempt, random);
       // An attempt the deadline ended leaves no time for another, whatever the clock reads yet.
       if (
         now() + delayMs >= deadline ||

@@ -350,6 +350,39 @@ describe('rate-limit pauses', () => {
     expect(time.sleeps).toEqual([5_000, 750]);
   });
 
+  it('never retries sooner than the backoff: a Retry-After of 0, or of a date already past, waits the backoff (generated)', async () => {
+    // The backoff of retry n at the middle of its jitter (random 0.5): 375, 750, 1500… ms.
+    const backoffAt = (retry: number) => Math.round(0.75 * Math.min(8_000, 500 * 2 ** (retry - 1)));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.oneof(
+            fc.integer({ min: 0, max: 3 }).map(String),
+            fc.constant('0'),
+            fc.constant('Thu, 01 Jan 2026 00:00:00 GMT'),
+          ),
+          { minLength: 1, maxLength: 2 },
+        ),
+        async (afters) => {
+          const time = virtualTime(Date.UTC(2026, 10, 30, 12, 0, 0));
+          const { http, requests } = vendor([
+            ...afters.map((after) => tooMany({ 'retry-after': after })),
+            ok,
+          ]);
+          await getOn(http, time);
+          expect(requests).toHaveLength(afters.length + 1);
+          expect(time.sleeps).toEqual(
+            afters.map((after, index) => {
+              const asked = /^[0-9]+$/.test(after) ? Number(after) * 1_000 : 0;
+              return Math.max(asked, backoffAt(index + 1));
+            }),
+          );
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('waits an epoch-seconds reset as the time left', async () => {
     const time = virtualTime(1_764_400_000_000);
     const { http } = vendor([tooMany({ 'x-ratelimit-reset': String(1_764_400_000 + 3) }), ok]);

@@ -46,6 +46,22 @@ export function backoffDelay(policy: RetryPolicy, retry: number, random: () => n
   return Math.round(nominal / 2 + (random() * nominal) / 2);
 }
 
+/**
+ * The wait before retry number `retry`: the vendor's `retryAfterMs` when it gave one, never shorter than the
+ * backoff. A `Retry-After: 0`, or a date already past, would otherwise send every retry at once, each a
+ * request more on an account the vendor just said is over its rate (Stripe's SDK takes the longer of the
+ * two as well); a longer wait asked for is honoured as it is.
+ */
+export function retryDelay(
+  retryAfterMs: number | undefined,
+  policy: RetryPolicy,
+  retry: number,
+  random: () => number = Math.random,
+): number {
+  const backoff = backoffDelay(policy, retry, random);
+  return retryAfterMs === undefined || retryAfterMs < backoff ? backoff : retryAfterMs;
+}
+
 // A reset value this large cannot be a count of seconds to wait (over 31 years): it is a time since the
 // epoch, in seconds, or in milliseconds beyond the second threshold.
 const epochSecondsFrom = 1_000_000_000;
