@@ -2,7 +2,8 @@
 // The packages as a user gets them. Packs every public package with pnpm (workspace and catalog ranges
 // become real versions), lints each tarball with publint and are-the-types-wrong, installs the tarballs
 // into scratch apps in a temporary folder with npm, pnpm and yarn, and there runs a small script, a
-// `tsc --strict` type-check (moduleResolution node16 and bundler), the README's Install and Quick start
+// `tsc --strict` type-check of every entry point (moduleResolution node16, nodenext and bundler, and a
+// project without the DOM library), the README's Install and Quick start
 // (against the sandbox, by environment alone) and `npx unilive demo`. There it also imports every `exports`
 // entry alone (and as on an older Node.js, which the version check must refuse before anything else runs),
 // checks that errors reached through adapters and the container entry point are core's classes (with and
@@ -318,12 +319,33 @@ if (failures.length > 0) finish();
 const app = apps.npm;
 const tsc = join(root, 'node_modules', '.bin', 'tsc');
 const typeRoots = [join(root, 'node_modules', '@types')];
-for (const [label, module, moduleResolution] of [
-  ['node16', 'node16', 'node16'],
-  ['nodenext', 'nodenext', 'nodenext'],
-  ['bundler', 'esnext', 'bundler'],
+// Every entry point each package exports, imported by a file of its own, so that each declaration file is
+// type-checked (`skipLibCheck: false`), not only those the scripts reach. Not `@unilive/testing/contract`:
+// its recorded-fixture harness takes the caller's nock, an optional peer this app leaves out.
+const typeCheckedApart = new Set(['@unilive/testing/contract']);
+writeFileSync(
+  join(app, 'every-entry.ts'),
+  `${packages
+    .flatMap((item) =>
+      Object.keys(item.manifest.exports ?? {})
+        .filter((subpath) => !subpath.endsWith('.json'))
+        .map((subpath) =>
+          subpath === '.' ? item.manifest.name : `${item.manifest.name}${subpath.slice(1)}`,
+        ),
+    )
+    .filter((specifier) => !typeCheckedApart.has(specifier))
+    .map((specifier, index) => `import type * as entry${index} from '${specifier}';\n`)
+    .join('')}export {};\n`,
+);
+// The last one is a Node-only project: no DOM library, so every type the packages name must come from
+// the language or `@types/node` (WebCrypto's `CryptoKey` and `AddEventListenerOptions` are DOM-only names).
+for (const [label, module, moduleResolution, lib] of [
+  ['node16', 'node16', 'node16', ['es2023', 'dom']],
+  ['nodenext', 'nodenext', 'nodenext', ['es2023', 'dom']],
+  ['bundler', 'esnext', 'bundler', ['es2023', 'dom']],
+  ['nodenext without the DOM library', 'nodenext', 'nodenext', ['es2023']],
 ]) {
-  const config = join(app, `tsconfig.${label}.json`);
+  const config = join(app, `tsconfig.${label.replaceAll(' ', '-')}.json`);
   writeFileSync(
     config,
     JSON.stringify({
@@ -331,14 +353,14 @@ for (const [label, module, moduleResolution] of [
         strict: true,
         noEmit: true,
         target: 'es2023',
-        lib: ['es2023', 'dom'],
+        lib,
         module,
         moduleResolution,
         types: ['node'],
         typeRoots,
         skipLibCheck: false,
       },
-      files: ['smoke.ts', 'quickstart.ts', 'container.ts'],
+      files: ['smoke.ts', 'quickstart.ts', 'container.ts', 'every-entry.ts'],
     }),
   );
   run(`tsc --strict, moduleResolution ${label}`, tsc, ['-p', config], { cwd: app });

@@ -144,6 +144,7 @@ export {
   timingSafeEqual,
   uniqueDeliveryId,
   verifyRsaSha256,
+  type WebCryptoKey,
 } from './events/webhook-crypto.js';
 export {
   createWebhookHandler,

@@ -254,8 +254,8 @@ export function platformSignal(signal: AbortSignal): AbortSignal {
  * `{ once: true }` for `addEventListener`, without a prototype: Node reads `signal`, `capture` and
  * `passive` from the options object, and a polluted `Object.prototype.signal` made every listener throw.
  */
-export const once: AddEventListenerOptions = /* @__PURE__ */ Object.freeze(
-  /* @__PURE__ */ Object.assign(Object.create(null) as AddEventListenerOptions, { once: true }),
+export const once: { readonly once: true } = /* @__PURE__ */ Object.freeze(
+  /* @__PURE__ */ Object.assign(Object.create(null) as object, { once: true } as const),
 );
 
 /**

@@ -33,6 +33,7 @@ import {
   trimWhitespace,
   UniliveError,
   verifyRsaSha256,
+  type WebCryptoKey,
   type WebhookInput,
   type WebhookOptionsBase,
   type WebhookReadOptions,
@@ -108,7 +109,7 @@ export interface VideosdkPublicKeySource {
  * (`-----BEGIN PUBLIC KEY-----`) that `parseWebhook` imports (text that is no PEM public key is an
  * `InvalidInputError` naming `keySource`).
  */
-export type VideosdkPublicKeyAnswer = CryptoKey | string;
+export type VideosdkPublicKeyAnswer = WebCryptoKey | string;
 
 /**
  * The key source {@link videosdkPublicKey} makes: a {@link VideosdkPublicKeySource} whose answers are always
@@ -116,9 +117,9 @@ export type VideosdkPublicKeyAnswer = CryptoKey | string;
  */
 export interface VideosdkFetchedPublicKeySource extends VideosdkPublicKeySource {
   /** The cached key, fetched on first use. */
-  get(options?: WebhookReadOptions): Promise<CryptoKey>;
+  get(options?: WebhookReadOptions): Promise<WebCryptoKey>;
   /** Fetches the key again if the last fetch is older than `refreshMs`; undefined when it is not. */
-  refresh(options?: WebhookReadOptions): Promise<CryptoKey | undefined>;
+  refresh(options?: WebhookReadOptions): Promise<WebCryptoKey | undefined>;
 }
 
 /** Settings of {@link videosdkPublicKey}. */
@@ -389,7 +390,7 @@ export interface VideosdkWebhookOptions extends WebhookOptionsBase {
    * `InvalidInputError` naming `publicKey` (`could not be read`, what was thrown as `cause`), never the
    * caller's error; so is a list of more than 1,000 entries.
    */
-  publicKey?: string | CryptoKey | readonly (string | CryptoKey)[] | undefined;
+  publicKey?: string | WebCryptoKey | readonly (string | WebCryptoKey)[] | undefined;
   /**
    * Fetches the key when none is pinned: `videosdkPublicKey({ baseUrl })` for another API root (the
    * sandbox's, say). Default: one shared {@link videosdkPublicKey} for the API root `VIDEOSDK_BASE_URL`

@@ -64,10 +64,17 @@ const rsaSha256: RsaHashedImportParams = /* @__PURE__ */ Object.freeze(
 );
 
 /**
+ * A WebCrypto key (`CryptoKey`), as the runtime's own `crypto.subtle.verify` takes it: the DOM library's
+ * `CryptoKey` where a project includes it, Node's `webcrypto.CryptoKey` (from `@types/node`) where it does
+ * not, so a Node-only project (`lib` without `dom`) compiles these types too.
+ */
+export type WebCryptoKey = Parameters<typeof globalThis.crypto.subtle.verify>[1];
+
+/**
  * Imports an RSA public key (PEM `-----BEGIN PUBLIC KEY-----`, SubjectPublicKeyInfo) for RSASSA-PKCS1-v1_5
  * with SHA-256 verification. Returns undefined for anything that is not such a key.
  */
-export async function importRsaPublicKey(pem: string): Promise<CryptoKey | undefined> {
+export async function importRsaPublicKey(pem: string): Promise<WebCryptoKey | undefined> {
   const body = /-----BEGIN PUBLIC KEY-----([\s\S]+?)-----END PUBLIC KEY-----/.exec(pem)?.[1];
   const der = body === undefined ? undefined : decodeBase64(body.replace(/\s+/g, ''));
   if (!der) return undefined;
@@ -80,7 +87,7 @@ export async function importRsaPublicKey(pem: string): Promise<CryptoKey | undef
 
 /** Verifies an RSASSA-PKCS1-v1_5 SHA-256 signature of `data`. */
 export async function verifyRsaSha256(
-  key: CryptoKey,
+  key: WebCryptoKey,
   signature: Uint8Array,
   data: Uint8Array,
 ): Promise<boolean> {

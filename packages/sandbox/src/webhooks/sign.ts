@@ -5,6 +5,7 @@ import {
   hmac,
   InvalidInputError,
   type ProviderId,
+  type WebCryptoKey,
 } from '@unilive/core';
 
 /** How a delivery is signed: a shared secret (Wowza Real-Time) or an RSA private key (videosdk). */
@@ -12,7 +13,7 @@ export interface WebhookSigning {
   /** Wowza Real-Time: the webhook secret, base64 as the vendor's dashboard shows it. */
   secret?: string | undefined;
   /** videosdk: the RSA private key, PEM (`-----BEGIN PRIVATE KEY-----`, PKCS#8) or a WebCrypto key. */
-  privateKey?: string | CryptoKey | undefined;
+  privateKey?: string | WebCryptoKey | undefined;
 }
 
 /** A webhook request as the vendor sends it: the exact body bytes and the headers. */
