@@ -45,7 +45,8 @@ export type ProviderOptions<Operation extends ProviderOptionsOperation = 'create
   [Id in keyof ProviderOptionsRegistry | BuiltInProviderId]?: Id extends keyof ProviderOptionsRegistry
     ? ProviderOptionsRegistry[Id] extends { [Key in Operation]: infer Options }
       ? Options | undefined
-      : undefined
+      : // An operation the adapter takes no options on: an empty object asks for nothing and is taken.
+        Record<string, never> | undefined
     : Record<string, unknown> | undefined;
 };
 

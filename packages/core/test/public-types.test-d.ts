@@ -1,9 +1,14 @@
 // Type tests, checked by `tsc` in this package's typecheck (never run): what the public types promise a
 // caller under `strict` and `exactOptionalPropertyTypes`. Every `@ts-expect-error` below must stay an error.
 import {
+  type ChangeAppliedError,
   ConflictError,
+  createEventHub,
   createLiveStreamClient,
+  createLiveStreamClientFromConfig,
   createLiveStreamRegistry,
+  type HttpHooks,
+  type InvalidInputError,
   type LiveStreamConfig,
   type LiveStreamEvent,
   type LiveStreamEventOf,
@@ -40,6 +45,16 @@ export function kindsAreDistinct(): void {
   void name;
 }
 
+// Every kind's `name` is a literal: comparing it narrows a union of kinds, ChangeAppliedError's included.
+export function namesNarrow(error: InvalidInputError | ChangeAppliedError): string {
+  if (error.name === 'InvalidInputError') {
+    const input: InvalidInputError = error;
+    return input.message;
+  }
+  const applied: ChangeAppliedError = error;
+  return applied.streamId;
+}
+
 export function lastStateIsAState(error: TimeoutError): LiveStreamState | undefined {
   return error.lastState;
 }
@@ -66,6 +81,13 @@ export async function explicitUndefined(id: string, signal: AbortSignal | undefi
   await client.waitForState(id, 'ready', { intervalMs: undefined, signal });
   await client.start(id, { providerOptions: undefined });
   await registry.create({ name: 'launch' }, { provider: undefined });
+  // Options passed on from settings of the caller's own, each possibly absent.
+  const hooks: HttpHooks = { onWarning: undefined, onRequest: undefined, onError: undefined };
+  createLiveStreamClient(provider, { hooks });
+  createEventHub({ bufferSize: undefined, dedupeWindow: undefined, retainStreams: undefined });
+  const config: LiveStreamConfig = { provider: undefined };
+  await createLiveStreamClientFromConfig(config, { providers: undefined, gateStores: { redis: undefined } });
+  createLiveStreamRegistry({ providers: { main: provider }, routing: undefined });
 }
 
 // A registry's provider names are the keys it was given: a misspelt one fails to compile wherever a name goes.

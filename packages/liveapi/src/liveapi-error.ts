@@ -79,6 +79,8 @@ export interface LiveApiRestreamErrorOptions extends ChangeAppliedErrorOptions {
  */
 export class LiveApiRestreamError extends ChangeAppliedError {
   static override readonly kind: string = 'LiveApiRestreamError';
+  /** `'LiveApiRestreamError'`: a literal type, so that telling one kind apart never narrows a value to another kind. */
+  declare readonly name: 'LiveApiRestreamError';
   /** Targets LiveAPI confirmed before the failure. */
   readonly targetsAdded: number;
   /**

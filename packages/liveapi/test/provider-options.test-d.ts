@@ -14,6 +14,11 @@ export async function typed(): Promise<void> {
   // @ts-expect-error a misspelled provider id fails to compile
   await client.update('abc123', { providerOptions: { liveApi: { enabled: true } } });
 
+  // LiveAPI takes no options on start: an empty object asks for nothing (taken at run time), any option fails.
+  await client.start('abc123', { providerOptions: { liveapi: {} } });
+  // @ts-expect-error LiveAPI has no start options
+  await client.start('abc123', { providerOptions: { liveapi: { enabled: true } } });
+
   // @ts-expect-error a misspelled setting fails to compile (and throws at run time from JavaScript)
   liveapi({ tokenId: 'id', secretKey: 'key', baseURL: 'http://127.0.0.1:4010' });
 }

@@ -97,7 +97,7 @@ export interface RedisGateStoreOptions {
     | 'commandTimeout'
     | 'socketTimeout'
     | 'Connector'
-  >;
+  > | undefined;
 }
 
 /** A {@link GateStore} on Redis, as {@link createRedisGateStore} makes it. */

@@ -30,30 +30,30 @@ export interface EngineOptions {
    * dialect's own. `startSandbox` takes only the ids it serves and, in `credentials`, only the names of the
    * dialect's own credentials (`token`, `apiKey`, …), each non-empty text.
    */
-  settings?: Partial<Record<ProviderId, Partial<DialectSettings>>>;
+  settings?: Partial<Record<ProviderId, Partial<DialectSettings>>> | undefined;
   /**
    * Default state-transition time for every dialect, in ms: from 0 (at once) to 2147483647 (`maxTimeoutMs`).
    * Default 1500 ms.
    */
-  transitionMs?: number;
+  transitionMs?: number | undefined;
   /**
    * Leave out of answers every field and answer detail that no vendor document shows and the sandbox would
    * otherwise invent (LiveAPI's `name` and paging fields, Wowza Video's RTMP, RTSP, SRT and pull connection
    * details, …; the package README lists them), so adapters' paths for a documented absence run against
    * it. Default false: the sandbox fills them in, as a demo needs. Per dialect through `settings` too.
    */
-  documentedOnly?: boolean;
+  documentedOnly?: boolean | undefined;
   /**
    * Requests per second allowed before 429 with Retry-After: a token bucket holding one second's worth, and
    * at least one request, so a fractional rate is honoured (`0.5`: one request, then one every 2 s). A
    * number above 0 (`startSandbox` refuses anything else, naming `rateLimit.requestsPerSecond`); unlimited
    * when absent. `Retry-After` is the wait for the next request in whole seconds, at most 86 400 (a day).
    */
-  rateLimit?: { requestsPerSecond: number };
+  rateLimit?: { requestsPerSecond: number } | undefined;
   /** Initial records, as `snapshot()` returns them. */
-  data?: Record<string, Record<string, Record<string, { id: string }>>>;
+  data?: Record<string, Record<string, Record<string, { id: string }>>> | undefined;
   /** Called after every change, for persistence. */
-  onChange?: () => void;
+  onChange?: (() => void) | undefined;
   /**
    * The clock, in ms since the epoch: the rate limit's refill, the time dialects stamp on records, the
    * `at` of log lines and webhook delivery records, and the RTMP ingest's times (when an encoder connected,
@@ -62,9 +62,9 @@ export interface EngineOptions {
    * Real-Time's `parseWebhook` refuses as `stale-timestamp` unless it is given the same `clock`. Default
    * `Date.now`; tests pass a fixed one so a busy machine cannot refill the bucket between requests.
    */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /** Hears every line of the sandbox's log (ingest decisions, packager failures); nothing is printed. */
-  log?: (entry: SandboxLogEntry) => void;
+  log?: ((entry: SandboxLogEntry) => void) | undefined;
 }
 
 const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';

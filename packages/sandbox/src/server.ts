@@ -70,19 +70,19 @@ export interface SandboxOptions extends Omit<EngineOptions, 'dialects' | 'data' 
    * (`127.0.0.1`, `::1`), the one address every wildcard bind is sure to answer on; for URLs another machine
    * can use, listen on the address it reaches (`'192.168.1.20'`).
    */
-  host?: string;
+  host?: string | undefined;
   /** 0 (the default) picks a free port. */
-  port?: number;
+  port?: number | undefined;
   /** Dialects to serve; every built-in one by default. */
-  dialects?: readonly SandboxDialect[];
+  dialects?: readonly SandboxDialect[] | undefined;
   /** Keeps the records in this JSON file across restarts: a path, as text (a `file:` URL or a `Buffer` is refused). */
-  persistPath?: string;
+  persistPath?: string | undefined;
   /**
    * Real media: an RTMP ingest on loopback that the dialects' ingest URLs point at, live state that
    * follows the encoder, and HLS at the playback URLs. On by default (`true`, or an object of its
    * options); `false` turns it off (ingest URLs then lead nowhere).
    */
-  media?: MediaOptions | boolean;
+  media?: MediaOptions | boolean | undefined;
   /**
    * Host names and addresses the sandbox trusts besides loopback ones (127.0.0.0/8, `::1`, `localhost`,
    * `*.localhost`) and `host`. A request naming any other `Host` name is refused with 403, so a web page
@@ -94,13 +94,13 @@ export interface SandboxOptions extends Omit<EngineOptions, 'dialects' | 'data' 
    * in `Host` (one without a port names 80) and in `Origin` (one without a port names its scheme's default,
    * 80 or 443); an entry without a port admits the host on any port.
    */
-  allowedHosts?: readonly string[];
+  allowedHosts?: readonly string[] | undefined;
   /**
    * Largest request body, in bytes, on every route: a larger one is refused with 413 (at once when its
    * `Content-Length` says so) and the connection closed, so no request can exhaust the sandbox's memory.
    * A whole number from 1 to 2^31; default 1 MiB (every vendor payload is a few kB).
    */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
   /**
    * Webhook delivery: endpoints registered from the start, the signing secret and key pair (fresh ones by
    * default), the time limit of each delivery and the bound of each URL's backlog. Endpoints can also be
@@ -111,7 +111,7 @@ export interface SandboxOptions extends Omit<EngineOptions, 'dialects' | 'data' 
    *   `{ provider, url }` object, `webhooks.endpoints.N.<key>` for a key it does not take, and
    *   `webhooks.endpoints.N.provider` for a provider the sandbox does not serve.
    */
-  webhooks?: Omit<WebhookDeliveryOptions, 'now'>;
+  webhooks?: Omit<WebhookDeliveryOptions, 'now'> | undefined;
 }
 
 /**

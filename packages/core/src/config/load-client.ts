@@ -44,7 +44,7 @@ export interface LiveStreamConfig {
    * The provider id; defaults to the `UNILIVE_PROVIDER` environment variable when left out. `null` is
    * refused (`InvalidInputError` naming `provider`), never read as left out.
    */
-  provider?: ProviderId;
+  provider?: ProviderId | undefined;
   /**
    * The package to load for a third-party provider; built-in ids need none. It must build the provider
    * `provider` names (its provider's `id`): `{ provider: 'wowza-video', package: '@unilive/liveapi' }` is an
@@ -104,12 +104,12 @@ export interface ConfigClientOptions extends LiveStreamClientOptions {
    * refused naming it (`options.providers.liveapi`). The factory given for an id must build a provider of
    * that id: one whose provider reports another is an `InvalidInputError` naming `provider`.
    */
-  providers?: Record<string, ConfiguredProviderFactory>;
+  providers?: Record<string, ConfiguredProviderFactory> | undefined;
   /**
    * Store factories used instead of loading their packages by name: `{ redis: createRedisGateStore }` for
    * `rateLimit: { store: 'redis' }`.
    */
-  gateStores?: { redis?: GateStoreFactory };
+  gateStores?: { redis?: GateStoreFactory | undefined } | undefined;
 }
 
 /**
@@ -752,7 +752,7 @@ const configuredStores = new WeakMap<GateStoreFactory, Map<string, GateStore>>()
  */
 export async function rateLimitFromConfig(
   config: RateLimitConfig | undefined,
-  options: { gateStores?: { redis?: GateStoreFactory } | undefined } = {},
+  options: { gateStores?: { redis?: GateStoreFactory | undefined } | undefined } = {},
 ): Promise<RateLimitOptions | undefined> {
   if (config === undefined) return undefined;
   if (typeof config !== 'object' || config === null || isArrayValue(config)) {

@@ -299,6 +299,12 @@ export interface ChangeAppliedErrorOptions extends UniliveErrorOptions {
  */
 export class ChangeAppliedError extends UniliveError {
   static override readonly kind: string = 'ChangeAppliedError';
+  /**
+   * `'ChangeAppliedError'`, or the name of the one subclass an adapter of this repository throws
+   * (`'LiveApiRestreamError'`, with its target counts): literal types, so that telling one kind apart never
+   * narrows a value to another kind.
+   */
+  declare readonly name: 'ChangeAppliedError' | 'LiveApiRestreamError';
   /** The stream the vendor changed (or created). */
   readonly streamId: string;
   /**

@@ -128,12 +128,12 @@ export interface EventHubOptions {
    * How many recent event ids are remembered to drop copies, 0 to 10 000 000. Default 10 000. Each is kept
    * with its provider, both at most 1 024 characters (`maxEventIdLength`): about 4 KiB an id at most.
    */
-  dedupeWindow?: number;
+  dedupeWindow?: number | undefined;
   /**
    * Events a subscriber that does not keep up may have waiting, 1 to 10 000 000; beyond it the oldest are
    * dropped. Default 1 000.
    */
-  bufferSize?: number;
+  bufferSize?: number | undefined;
   /**
    * The most a subscriber that does not keep up may have waiting, in bytes as estimated, 1 to 2^31; beyond
    * it the oldest are dropped, as beyond `bufferSize`, but the newest event is always kept. Default 64 MiB:
@@ -152,12 +152,12 @@ export interface EventHubOptions {
    * streams of 9 990 empty arrays, objects, Dates, Sets, Maps or `Uint8Array`s each kept 56 to 68 MB of
    * heap in `latest` (32 bytes a value, before, kept 84 to 437 MB); plain JSON weighs more than it costs.
    */
-  bufferBytes?: number;
+  bufferBytes?: number | undefined;
   /**
    * Streams whose newest events {@link LiveStreamEventHub.latest} keeps, 0 to 10 000 000; the one heard of
    * least recently is forgotten first. Default: `dedupeWindow` (at least 1), so 10 000.
    */
-  retainStreams?: number;
+  retainStreams?: number | undefined;
   /**
    * The most {@link LiveStreamEventHub.latest} keeps, over all streams, in bytes as `bufferBytes` counts them
    * (each value by its kind, near what V8 holds for it; of the events as kept: without `raw`), 0 to 2^31;
@@ -165,7 +165,7 @@ export interface EventHubOptions {
    * 64 MiB, about that much heap whatever kind of values the events hold (but what no property of an
    * object shows, as `bufferBytes` says).
    */
-  retainBytes?: number;
+  retainBytes?: number | undefined;
   /**
    * The time now, in ms since the epoch, read once per `publish` (not after `close`): the time of receipt
    * of what is published. Default `Date.now`. An event dated before 2000-01-01 or more than a day after it

@@ -101,23 +101,23 @@ export interface HttpHooks {
    * A request is about to be sent; never heard for one that does not leave, and the time it takes is not
    * counted in the attempt's time limit (see {@link RequestEvent}).
    */
-  onRequest?: (event: RequestEvent) => void;
+  onRequest?: ((event: RequestEvent) => void) | undefined;
   /**
    * An answer's status and headers arrived: every answer, also one whose body then broke off (a 2xx or an
    * error status alike) or ran past `maxResponseBytes`, and a redirect not followed, before its error is
    * reported to `onRetry` or `onError`. A redirect followed within the origin is heard as the answer it
    * leads to (see {@link ResponseEvent}).
    */
-  onResponse?: (event: ResponseEvent) => void;
-  onRetry?: (event: RetryEvent) => void;
+  onResponse?: ((event: ResponseEvent) => void) | undefined;
+  onRetry?: ((event: RetryEvent) => void) | undefined;
   /** A call failed for good: once per call that rejects, never for one that resolves (see {@link ErrorEvent}). */
-  onError?: (event: ErrorEvent) => void;
+  onError?: ((event: ErrorEvent) => void) | undefined;
   /**
    * A soft problem that did not fail the call. `list` reports here what has no result to ride on (a skipped
    * record, a list the vendor's pages could not complete); the client also reports here every warning of a
    * stream it returns.
    */
-  onWarning?: (event: WarningEvent) => void;
+  onWarning?: ((event: WarningEvent) => void) | undefined;
 }
 
 /**

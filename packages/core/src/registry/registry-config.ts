@@ -44,14 +44,14 @@ export interface RegistryProviderConfig extends LiveStreamConfig {
    * Paces this provider's requests (see `LiveStreamClientOptions.rateLimit`), in memory or, with
    * `store: 'redis'`, in a budget shared by every process that uses the same account.
    */
-  rateLimit?: RateLimitConfig;
+  rateLimit?: RateLimitConfig | undefined;
 }
 
 /** A registry in plain configuration, as it would come from a file. */
 export interface LiveStreamRegistryConfig {
   /** The providers, in the registry's order. */
   providers: readonly RegistryProviderConfig[];
-  routing?: RoutingOptions;
+  routing?: RoutingOptions | undefined;
 }
 
 /**

@@ -15,17 +15,17 @@ import { type IngestSession, type RtmpIngest, startRtmpIngest } from './rtmp-ing
 /** Options of the sandbox's real media: RTMP in, HLS out. */
 export interface MediaOptions {
   /** RTMP port, a whole number from 0 to 65535; 0 (the default) picks a free one. */
-  port?: number;
+  port?: number | undefined;
   /**
    * A connection not publishing by then is cut, in ms: above 0 and at most 2147483647 (`maxTimeoutMs`, the
    * longest a timer holds; a longer one would fire at once). Default 10 000.
    */
-  setupTimeoutMs?: number;
+  setupTimeoutMs?: number | undefined;
   /**
    * A publisher that sends nothing for this long is cut, in ms: above 0 and at most 2147483647
    * (`maxTimeoutMs`). Default 10 000.
    */
-  idleTimeoutMs?: number;
+  idleTimeoutMs?: number | undefined;
   /**
    * HLS packaging: on by default, with the ffmpeg `findFfmpeg` finds (without one, publishers are
    * still taken and streams still go live, but nothing is served at their HLS URLs). `false` turns it off.
@@ -34,7 +34,14 @@ export interface MediaOptions {
    * `#EXT-X-ENDLIST`), for the encoder to reconnect and carry it on, in ms from 0 to 2147483647 (default
    * {@link defaultReconnectWindowMs}); a publish after that starts a new playlist at the same URL.
    */
-  hls?: boolean | { ffmpegPath?: string; segmentSeconds?: number; reconnectWindowMs?: number };
+  hls?:
+    | boolean
+    | {
+        ffmpegPath?: string | undefined;
+        segmentSeconds?: number | undefined;
+        reconnectWindowMs?: number | undefined;
+      }
+    | undefined;
   /**
    * Where HLS output is written (non-empty text); a new temporary folder, removed on close (or as the process
    * exits, for a sandbox never closed), by default. A
@@ -49,7 +56,7 @@ export interface MediaOptions {
    * a playlist it finds ended there (`#EXT-X-ENDLIST`) as it was, with its segments, until the stream's next
    * publish writes a new one.
    */
-  directory?: string;
+  directory?: string | undefined;
 }
 
 /**

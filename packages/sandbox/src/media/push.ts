@@ -10,8 +10,8 @@ export interface PushTarget {
    * Push credentials (Wowza Video's source authentication), written into the URL's user information; not
    * needed for an adapter's `IngestEndpoint.url`, which carries them.
    */
-  username?: string;
-  password?: string;
+  username?: string | undefined;
+  password?: string | undefined;
 }
 
 /**
@@ -30,25 +30,25 @@ export interface PushOptions extends PushTarget {
    * Seconds to push, from {@link pushDurationSeconds} `min` (1 ms) to `max` (24 h); undefined pushes until
    * `stop()` or the signal. Anything else (NaN, 0, negative, infinite, longer) throws `InvalidInputError`.
    */
-  durationSeconds?: number;
+  durationSeconds?: number | undefined;
   /** Test pattern size. Default `1280x720`. */
-  size?: `${number}x${number}`;
+  size?: `${number}x${number}` | undefined;
   /** Frames per second. Default 30. */
-  frameRate?: number;
+  frameRate?: number | undefined;
   /** Video bitrate in kbit/s. Default 2500. */
-  videoBitrateKbps?: number;
+  videoBitrateKbps?: number | undefined;
   /** x264 preset. Default `veryfast`, as OBS uses. */
-  preset?: 'ultrafast' | 'superfast' | 'veryfast' | 'faster' | 'fast' | 'medium';
+  preset?: 'ultrafast' | 'superfast' | 'veryfast' | 'faster' | 'fast' | 'medium' | undefined;
   /**
    * Pushes this FLV or MP4 file, looped and copied as it is, instead of encoding a test pattern (costs next
    * to no CPU: for measuring the receiving side).
    */
-  file?: string;
+  file?: string | undefined;
   /** The ffmpeg to run; found with {@link findFfmpeg} by default. */
-  ffmpegPath?: string;
-  signal?: AbortSignal;
+  ffmpegPath?: string | undefined;
+  signal?: AbortSignal | undefined;
   /** About twice a second while pushing. */
-  onProgress?(progress: PushProgress): void;
+  onProgress?: ((progress: PushProgress) => void) | undefined;
 }
 
 /** How far a push has come. */
