@@ -83,21 +83,23 @@ export interface RedisGateStoreOptions {
    * ACL user without `INFO`; a Redis still loading answers the store's first command `LOADING`, the call's
    * error code).
    */
-  redisOptions?: Omit<
-    RedisOptions,
-    | 'enableOfflineQueue'
-    | 'maxRetriesPerRequest'
-    | 'retryStrategy'
-    | 'lazyConnect'
-    | 'keyPrefix'
-    | 'replyMapping'
-    | 'enableAutoPipelining'
-    | 'stringNumbers'
-    | 'monitor'
-    | 'commandTimeout'
-    | 'socketTimeout'
-    | 'Connector'
-  > | undefined;
+  redisOptions?:
+    | Omit<
+        RedisOptions,
+        | 'enableOfflineQueue'
+        | 'maxRetriesPerRequest'
+        | 'retryStrategy'
+        | 'lazyConnect'
+        | 'keyPrefix'
+        | 'replyMapping'
+        | 'enableAutoPipelining'
+        | 'stringNumbers'
+        | 'monitor'
+        | 'commandTimeout'
+        | 'socketTimeout'
+        | 'Connector'
+      >
+    | undefined;
 }
 
 /** A {@link GateStore} on Redis, as {@link createRedisGateStore} makes it. */
