@@ -50,9 +50,9 @@ export interface WebhookParseVariant {
   clock: Clock;
   /** True when the adapter must be configured with a wrong secret, key or path secret. */
   wrongSecret: boolean;
-  /** For vendors that sign nothing: confirm mode reading through this reader, when set. */
+  /** For vendors that document no signature: confirm mode reading through this reader, when set. */
   confirm?: StreamReader;
-  /** For vendors that sign nothing: true when the adapter must be called without `unsigned: true`. */
+  /** For vendors that document no signature: true when the adapter must be called without `unsigned: true`. */
   withoutAcknowledgement?: boolean;
 }
 
@@ -72,10 +72,10 @@ export interface WebhookContractOptions {
    * throw, or any of them misspelt, must be refused naming `options` or the option, nothing fetched.
    */
   optionNames: readonly string[];
-  /** How the vendor signs (the right secret or key); absent for vendors that sign nothing. */
+  /** How the vendor signs (the right secret or key); absent for vendors that document no signature. */
   signing?: WebhookSigning;
   /**
-   * For vendors that sign nothing: the vendor's own answer that it has no such stream, as its client's
+   * For vendors that document no signature: the vendor's own answer that it has no such stream, as its client's
    * `NotFoundError` carries it (Wowza Video `{ status: 404, vendorCode: 'ERR-404-RecordNotFound' }`), the
    * one answer `confirm` takes as the stream being gone. A 404 page from a gateway (`vendorMessage`
    * `Not Found`, no code) must not be taken so: the contract checks that it is thrown, never passed.
@@ -83,7 +83,7 @@ export interface WebhookContractOptions {
   noSuchStream?: { status: number; vendorCode?: string; vendorMessage?: string };
   /** The header carrying the signature (signed vendors). */
   signatureHeader?: string;
-  /** Vendors that sign nothing: the secret path segment the endpoint is configured with. */
+  /** Vendors that document no signature: the secret path segment the endpoint is configured with. */
   pathSecret?: string;
   /** Vendors that sign a timestamp: when a payload says it was sent, and the tolerance. */
   timestamp?: { sentAt(payload: unknown): number; toleranceMs: number };

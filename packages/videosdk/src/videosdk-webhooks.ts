@@ -50,7 +50,7 @@ import { videosdkBaseUrlVariable } from './videosdk-provider.js';
 
 // videosdk.live v2 webhooks (REST reference "User Webhooks" and "Webhook Verification", server SDK
 // `webhooks.verify`): a POST per room subscription (`webhook: { endPoint, events }` on `POST /v2/rooms`),
-// body `{ webhookType, data }`, header `videosdk-signature` = base64 RSA-SHA256 (PKCS#1 v1.5) of the raw
+// body `{ webhookType, data }`, header `videosdk-signature` = base64 RSA-SHA256 (PKCS#1 v1.5, inferred: Node's default padding, which the vendor's sample uses) of the raw
 // body, public key (PEM) from `GET /v2/public/rsa-public-key` (`{ publicKey }`). Nothing in the scheme is
 // a timestamp or an id: a captured delivery verifies for ever, so de-duplicating on the event id (the
 // digest of the body) is the only replay defence. v1 (`/v1/livestreams`) documents no webhooks at all.

@@ -48,7 +48,7 @@ export interface StreamReader {
 export type NoSuchStreamRule = (error: NotFoundError) => boolean;
 
 /**
- * Options of the vendors that sign nothing (Wowza Video, LiveAPI). Anyone who knows the endpoint can post
+ * Options of the vendors that document no signature (Wowza Video, LiveAPI). Anyone who knows the endpoint can post
  * to it, so no event from them is ever "verified"; these options say how much it is trusted.
  */
 export interface UnsignedWebhookOptions extends WebhookOptionsBase {

@@ -37,7 +37,7 @@ export interface WebhookInput {
   headers: WebhookHeaders;
   /**
    * The URL the request arrived at (absolute, or a path). Needed only for a secret in the endpoint path
-   * (`pathSecret` of the vendors that sign nothing).
+   * (`pathSecret` of the vendors that document no signature).
    */
   url?: string | URL | undefined;
 }
@@ -605,7 +605,7 @@ function secondsApart(longerMs: number, shorterMs: number): [string, string, str
  * The secrets a webhook secret given as text names: one, or several separated by commas while one is
  * rotated (`"<new>,<old>"`), whitespace around each (a space after a comma, a `.env` file's line end) dropped
  * and empty parts skipped. The one rule for every webhook secret option given as text (Wowza Real-Time's
- * `secret`, the `pathSecret` of the vendors that sign nothing, videosdk's `publicKey`) and for the environment
+ * `secret`, the `pathSecret` of the vendors that document no signature, videosdk's `publicKey`) and for the environment
  * variable it defaults to, so `secret: process.env.X` reads exactly what leaving `secret` out reads. No
  * vendor's secret holds a comma (Millicast's is base64, videosdk's key a PEM); a path secret of your own that
  * does is given in a list, whose entries are taken whole. Never throws; the parts are never logged.

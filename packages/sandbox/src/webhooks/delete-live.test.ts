@@ -181,9 +181,12 @@ describe('a stream deleted while live: the deliveries', () => {
       accountId: feed.accountId,
       name: deleted.stream_name,
       streamId: `${feed.accountId}/${deleted.stream_name}`,
+      // The feed's start, as its feeds.started gave it: every Feeds Hooks event carries `started`.
+      started: feed.started,
       active: false,
       ended: expect.any(Number),
     });
+    expect(feed.started).toEqual(expect.any(Number));
 
     // Without an encoder a delete sends nothing: Real-Time has no delete event.
     const quiet = await make('quiet');

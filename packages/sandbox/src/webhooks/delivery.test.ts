@@ -876,7 +876,7 @@ describe('vendor envelopes', () => {
   });
 
   it('records where each delivery went without the path secret, whatever the path holds', async () => {
-    // Vendors that sign nothing are protected by a secret last path segment; a path of one segment is it.
+    // Vendors that document no signature are protected by a secret last path segment; a path of one segment is it.
     const secret = fc.stringMatching(/^[A-Za-z0-9_-]{16,32}$/);
     const segment = fc.stringMatching(/^[A-Za-z0-9_-]{1,12}$/);
     await fc.assert(

@@ -404,7 +404,7 @@ function shown(endpoint: WebhookEndpoint): WebhookEndpoint {
 /**
  * A webhook URL as the sandbox shows it (its delivery log, the dashboard, the CLI): the origin and, when the
  * path has more than one segment, its first one; everything after is masked (`…`), and so are the query and
- * fragment. Vendors that sign nothing are protected by a secret path segment, the last one (what
+ * fragment. Vendors that document no signature are protected by a secret path segment, the last one (what
  * `pathSecret` checks), which must never reach a terminal, a log or a page: a path of one segment is that
  * segment, so it is masked too (`https://app.example/…`). Text that is no URL reads `(a URL)`.
  */

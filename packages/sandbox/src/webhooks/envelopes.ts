@@ -84,6 +84,8 @@ function realTime(
       accountId: sandboxAccountId,
       name,
       streamId,
+      // Every feed event carries the feed's start (the vendor's Feeds Hooks `data.started`), its end too.
+      started: feed.started,
       active: false,
       ended: change.at,
     };

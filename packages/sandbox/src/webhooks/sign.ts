@@ -32,7 +32,7 @@ const encoder = new TextEncoder();
  * - `wowza-realtime`: JSON (or, for a `Uint8Array` payload, a JPEG thumbnail) with
  *   `x-millicast-signature: sha1=<hex HMAC-SHA1 of the body, keyed with the base64-decoded secret>`;
  * - `videosdk`: JSON with `videosdk-signature: <base64 RSA-SHA256 (PKCS#1 v1.5) of the body>`;
- * - `wowza-video`, `liveapi`: JSON and no signature, since these vendors sign nothing.
+ * - `wowza-video`, `liveapi`: JSON and no signature, since these vendors document no signature.
  */
 export async function signWebhook(
   provider: ProviderId,
