@@ -402,6 +402,10 @@ export async function startSandbox(given: SandboxOptions = {}): Promise<Sandbox>
     await unlockPersist?.();
     throw listenError(error as Error, 'media.port');
   }
+  // A sandbox that keeps its streams (`persistPath`) but not their HLS output (no `media.directory`) numbers a
+  // stream's segments from 0 again after a restart: the same segment URL then names other bytes, which a
+  // player or a cache that kept it for a minute would play. Segments are then never kept.
+  const segmentCaching = persistPath !== undefined && media?.ownsDirectory ? 'no-cache' : 'max-age=60';
   let webhooks: WebhookDelivery;
   try {
     // One clock for the sandbox: a delivery's `at` agrees with the times dialects stamp on its streams.
@@ -444,14 +448,16 @@ export async function startSandbox(given: SandboxOptions = {}): Promise<Sandbox>
       return;
     }
     if (handled) return;
-    serve(engine, media, webhooks, request, response, maxBodyBytes).catch((error: unknown) => {
-      if (error instanceof BodyTooLarge) {
-        refuse(response, tooLarge(maxBodyBytes));
-        return;
-      }
-      if (!response.headersSent) send(response, { status: 500, body: { error: 'sandbox failure' } });
-      else response.destroy();
-    });
+    serve(engine, media, webhooks, request, response, maxBodyBytes, segmentCaching).catch(
+      (error: unknown) => {
+        if (error instanceof BodyTooLarge) {
+          refuse(response, tooLarge(maxBodyBytes));
+          return;
+        }
+        if (!response.headersSent) send(response, { status: 500, body: { error: 'sandbox failure' } });
+        else response.destroy();
+      },
+    );
   });
   // A client that waits for `100 Continue` before its body (`Expect: 100-continue`, curl's way with a large
   // upload) is told a refusal (413 over `maxBodyBytes`, 403 from a foreign host) first, as its final answer:
@@ -1254,13 +1260,15 @@ async function serve(
   request: IncomingMessage,
   response: ServerResponse,
   maxBodyBytes: number,
+  /** The `cache-control` of an HLS segment. */
+  segmentCaching: string,
 ): Promise<void> {
   const url = requestPathUrl(request.url);
   // Read (and bounded by maxBodyBytes) on every route, the media routes too, which take no body: a
   // preflight that streams one without a length would otherwise be read whole.
   const text = await readBody(request, maxBodyBytes);
   if (url.pathname.startsWith('/media/')) {
-    serveMedia(engine, media, request, response, url.pathname);
+    serveMedia(engine, media, request, response, url.pathname, segmentCaching);
     return;
   }
   let body: unknown;
@@ -1546,6 +1554,7 @@ function serveMedia(
   request: IncomingMessage,
   response: ServerResponse,
   pathname: string,
+  segmentCaching: string,
 ): void {
   const cors = {
     'access-control-allow-origin': '*',
@@ -1629,8 +1638,9 @@ function serveMedia(
     'content-length': String(size),
     // A `Range` (which a cross-origin player may send, so it is allowed above) is answered with the whole file.
     'accept-ranges': 'none',
-    // The playlist changes with every segment; a segment never changes (its number is never used again).
-    'cache-control': extension === 'm3u8' ? 'no-cache' : 'max-age=60',
+    // The playlist changes with every segment; a segment never changes (its number is never used again),
+    // except across a restart that kept the streams but not their output (`segmentCaching`, startSandbox).
+    'cache-control': extension === 'm3u8' ? 'no-cache' : segmentCaching,
   });
   if (request.method === 'HEAD' || playlist !== undefined || !opened) {
     if (opened) closeSync(opened.fd);

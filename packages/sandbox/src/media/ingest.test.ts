@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialectClients } from '../../test/dialect-clients.js';
@@ -710,5 +713,40 @@ describe.skipIf(!ffmpeg)('RTMP ingest: a sandbox closing while an encoder publis
     expect(result.ok).toBe(false);
     // The reason, as ffmpeg prints the RTMP status: not a broken pipe.
     expect(result.error).toContain('Server error: the sandbox is closing');
+  });
+});
+
+describe.skipIf(!ffmpeg)('HLS segments kept by players and caches', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'unilive-segment-caching-'));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  // A segment URL names the same bytes for as long as it may be cached: a sandbox that keeps its streams
+  // (`persistPath`) but not their output (no `media.directory`) numbers a stream's segments from 0 again
+  // after a restart, so there its segments are never kept.
+  it.each([
+    ['streams and output kept', 'max-age=60', { persist: true, directory: true }],
+    ['streams kept, output in a folder of its own', 'no-cache', { persist: true, directory: false }],
+    ['nothing kept (ids never come back)', 'max-age=60', { persist: false, directory: false }],
+  ] as const)('%s: segments are served %s', async (label, expected, kept) => {
+    const where = join(folder, label.replaceAll(' ', '-').replace(/[^a-z-]/g, ''));
+    const { sandbox, clients, logs } = await open({
+      ...(kept.persist ? { persistPath: `${where}.json` } : {}),
+      media: kept.directory ? { directory: where } : true,
+    });
+    try {
+      const stream = await clients.liveapi!.create('Cached show');
+      const push = testPush(liveapiTarget(stream));
+      const hlsUrl = (stream.playback as { hls_url: string }).hls_url;
+      const { playlist, segment } = await whilePushing(push, firstSegment(hlsUrl), logs);
+      expect(playlist.headers.get('cache-control')).toBe('no-cache');
+      const media = await fetch(new URL(segment, hlsUrl));
+      expect(media.status).toBe(200);
+      expect(media.headers.get('cache-control')).toBe(expected);
+      await media.arrayBuffer();
+      push.stop();
+      await push.done;
+    } finally {
+      await sandbox.close();
+    }
   });
 });

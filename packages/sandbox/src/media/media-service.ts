@@ -72,6 +72,11 @@ export interface MediaService {
   /** `rtmp://host:port` */
   readonly ingestOrigin: string;
   readonly port: number;
+  /**
+   * True when the HLS output is in a folder of the sandbox's own (no `media.directory`), removed on close: a
+   * sandbox started again numbers a stream's segments from 0 again there.
+   */
+  readonly ownsDirectory: boolean;
   /** The encoder publishing to a stream now. */
   publisher(provider: ProviderId, id: string): EncoderInfo | undefined;
   /** Every encoder connection now, admitted or not. */
@@ -700,6 +705,7 @@ export async function startMediaService(
   return {
     ingestOrigin,
     port: ingest.port,
+    ownsDirectory: ownsRoot,
     publisher(provider, id) {
       const publish = publishing.get(keyOf(provider, id));
       return publish ? infoOf(publish.session) : undefined;
