@@ -41,7 +41,11 @@ export interface ResponseEvent extends HttpEventBase {
   requestId?: string;
 }
 
-/** A failed attempt will be retried after `delayMs`. */
+/**
+ * A failed attempt will be retried after `delayMs`: the vendor's `Retry-After`, never shorter than the
+ * backoff. With `rateLimit`, a 429's pause on the client's other requests is this same wait; a longer pause
+ * another call's 429 put in force holds the retry until it ends.
+ */
 export interface RetryEvent extends HttpEventBase {
   delayMs: number;
   /** Why: `HTTP 503`, `network`, `timeout`. */

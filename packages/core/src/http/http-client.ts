@@ -977,21 +977,17 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       }
       if (failure.mayHaveApplied) mayHaveApplied = true;
       sentBefore = outcome(failure.delivery);
+      // Drawn once: the retry's wait, and the pause a 429 puts on the client's other requests, are the same,
+      // so the retry goes out as the others are let go and `onRetry` reports the wait it gets.
+      const delayMs = retryDelay(failure.retryAfterMs, policy, attempt, random);
       // The vendor asked everyone to slow down: hold the client's other requests too, never longer than
       // the longest wait this client honours.
-      if (failure.error.status === 429) {
-        const pauseMs = Math.min(
-          retryDelay(failure.retryAfterMs, policy, attempt, random),
-          policy.maxRetryAfterMs,
-        );
-        gate?.pause(now() + pauseMs, key);
-      }
+      if (failure.error.status === 429) gate?.pause(now() + Math.min(delayMs, policy.maxRetryAfterMs), key);
 
       const retries = attempt - 1;
       const tooLong = failure.retryAfterMs !== undefined && failure.retryAfterMs > policy.maxRetryAfterMs;
       if (!failure.retryable || retries >= policy.maxRetries || tooLong)
         throw report(hooks, event, failure.error);
-      const delayMs = retryDelay(failure.retryAfterMs, policy, attempt, random);
       // An attempt the deadline ended leaves no time for another, whatever the clock reads yet.
       if (
         now() + delayMs >= deadline ||

@@ -7,6 +7,8 @@ import type { UniliveError } from '../errors/unilive-error.js';
 import type { CallOptions } from '../provider.js';
 import type { Sleep } from '../runtime.js';
 import { SecretSet } from '../secrets.js';
+import { createMemoryGateStore } from './gate-store.js';
+import type { HttpHooks } from './hooks.js';
 import { createHttpClient } from './http-client.js';
 import { createRequestGate } from './request-gate.js';
 import { parseRetryAfter, retryAfterCeilingMs } from './retry-policy.js';
@@ -377,6 +379,48 @@ describe('rate-limit pauses', () => {
               return Math.max(asked, backoffAt(index + 1));
             }),
           );
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it("pauses the client's other requests exactly as long as the refused request waits, and onRetry says that wait (generated)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined }),
+        fc.array(fc.double({ min: 0, max: 0.999, noNaN: true }), { minLength: 4, maxLength: 4 }),
+        async (after, draws) => {
+          const time = virtualTime(Date.UTC(2026, 10, 30, 12, 0, 0));
+          // A store of its own, read after the call: the pause the 429 put on the budget.
+          const store = createMemoryGateStore(time.clock);
+          const gate = createRequestGate({ store }, time.clock, time.sleep);
+          const refusedAt = time.clock();
+          // Every draw of the jitter differs: a pause drawn apart from the retry's wait would show.
+          let next = 0;
+          const answers = [tooMany(after === undefined ? {} : { 'retry-after': String(after) }), ok];
+          const retries: number[] = [];
+          const http = createHttpClient({
+            provider: 'test-vendor',
+            baseUrl: 'https://api.vendor.test',
+            headers: () => ({}),
+            secrets: new SecretSet(),
+            fetch: (async () => (answers.shift() ?? ok)()) as typeof globalThis.fetch,
+            random: () => draws[next++ % draws.length] ?? 0.5,
+            totalTimeoutMs: 120_000,
+          });
+          const hooks: HttpHooks = { onRetry: (event) => retries.push(event.delayMs) };
+          await http.request({
+            operation: 'get',
+            method: 'GET',
+            path: 'a',
+            schema,
+            options: { runtime: { gate, hooks, clock: time.clock, sleep: time.sleep } },
+          });
+          expect(time.sleeps).toHaveLength(1);
+          expect([(await store.pausedUntil(await vendorKey)) - refusedAt]).toEqual(time.sleeps);
+          expect(retries).toEqual(time.sleeps);
+          expect(time.sleeps[0]).toBeGreaterThanOrEqual(Math.max((after ?? 0) * 1_000, 250));
         },
       ),
       { numRuns: 60 },
