@@ -838,6 +838,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
         const requestId = requestIdOf(response.headers);
         const retryAfterMs = parseRetryAfter(response.headers, now());
         const delivery = statusDelivery(status);
+        const statusRetryable = status === 429 || (idempotent && policy.retryStatuses.includes(status));
         const error = vendorError(
           settings,
           spec,
@@ -849,11 +850,14 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           outcome(delivery),
           cutAfter,
           overCap ? maxResponseBytes : undefined,
+          // A wait longer than this client honours ends the call here, unretried: the message says why.
+          statusRetryable && retryAfterMs !== undefined && retryAfterMs > policy.maxRetryAfterMs
+            ? policy.maxRetryAfterMs
+            : undefined,
         );
         // Masked with them above; from here on the stream the vendor says is gone holds no secrets.
         if ((status === 404 || status === 410) && typeof spec.stream === 'string')
           settings.secrets.forgetStream(spec.stream);
-        const statusRetryable = status === 429 || (idempotent && policy.retryStatuses.includes(status));
         failure = {
           error,
           retryable: statusRetryable,
@@ -1977,6 +1981,9 @@ function vendorError(
   cutAfter?: number,
   // Set, to the cap, when the body ran past maxResponseBytes and was not read: the message says so.
   overCap?: number,
+  // Set, to `retry.maxRetryAfterMs`, when the vendor's `Retry-After` is longer: the message says the call
+  // was not retried for that.
+  waitCeiling?: number,
 ): UniliveError {
   const status = response.status;
   let body: unknown = text;
@@ -2009,7 +2016,7 @@ function vendorError(
     }) ?? classifyStatus(status);
   const summary = [`HTTP ${status}`, code].filter(Boolean).join(' ');
   return new ErrorClass({
-    message: `${settings.provider} ${labelOf(spec)} failed (${summary})${vendorMessage ? `: ${vendorMessage}` : ''}${cutAfter === undefined ? '' : ` (the connection was lost after ${cutAfter} ${cutAfter === 1 ? 'byte' : 'bytes'} of the body)`}${overCap === undefined ? '' : ` (the body exceeds maxResponseBytes, ${overCap} bytes once decompressed, and was not read)`}`,
+    message: `${settings.provider} ${labelOf(spec)} failed (${summary})${vendorMessage ? `: ${vendorMessage}` : ''}${cutAfter === undefined ? '' : ` (the connection was lost after ${cutAfter} ${cutAfter === 1 ? 'byte' : 'bytes'} of the body)`}${overCap === undefined ? '' : ` (the body exceeds maxResponseBytes, ${overCap} bytes once decompressed, and was not read)`}${waitCeiling === undefined || retryAfterMs === undefined ? '' : `; not retried: the vendor asked to wait ${retryAfterMs} ms, longer than this client waits for one (retry.maxRetryAfterMs ${waitCeiling} ms)`}`,
     provider: settings.provider,
     operation: spec.operation,
     status,

@@ -65,11 +65,46 @@ describe('rate-limit pauses', () => {
     expect((error as UniliveError).name).toBe('RateLimitError');
     expect((error as UniliveError).retryAfterMs).toBe(86_400_000);
     expect((error as UniliveError).delivery).toBe('refused');
+    // The message says why the call ended unretried.
+    expect((error as UniliveError).message).toBe(
+      'test-vendor create failed (HTTP 429); not retried: the vendor asked to wait 86400000 ms, longer than this client waits for one (retry.maxRetryAfterMs 60000 ms)',
+    );
     const started = time.clock();
     await http.request({ operation: 'get', method: 'GET', path: 'streams/a', schema, options });
     // The next call waited out the capped pause (60 s), not a day.
     expect(time.clock() - started).toBe(60_000);
     expect(requests).toEqual(['POST /streams', 'GET /streams/a']);
+  });
+
+  it('says "not retried" only where a wait past maxRetryAfterMs is what ended a call that would retry', async () => {
+    const cases = [
+      // A retryable answer whose wait is too long: said.
+      { method: 'GET', status: 429, after: '61', said: true },
+      { method: 'GET', status: 503, after: '61', said: true },
+      // A wait within the ceiling, retries spent: the last answer's message, nothing more.
+      { method: 'GET', status: 429, after: '60', said: false },
+      // A create's 503 is never retried (it may have been carried out), however long the wait.
+      { method: 'POST', status: 503, after: '61', said: false },
+    ] as const;
+    for (const { method, status, after, said } of cases) {
+      const time = virtualTime();
+      const refused = () => new Response('{}', { status, headers: { 'retry-after': after } });
+      const { http } = vendor([refused, refused, refused]);
+      const error = (await http
+        .request({
+          operation: 'get',
+          method,
+          path: 'a',
+          schema,
+          options: { runtime: { clock: time.clock, sleep: time.sleep } },
+        })
+        .catch((caught: unknown) => caught)) as UniliveError;
+      expect(error.message.includes('not retried'), `${method} ${status} Retry-After ${after}`).toBe(said);
+      if (said)
+        expect(error.message).toContain(
+          `not retried: the vendor asked to wait ${Number(after) * 1000} ms, longer than this client waits for one (retry.maxRetryAfterMs 60000 ms)`,
+        );
+    }
   });
 
   it('a call queued behind a pause longer than its own time limit fails at once, unsent', async () => {
