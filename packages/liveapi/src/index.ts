@@ -10,6 +10,7 @@ export { liveApiBroadcastingStatuses } from './liveapi-api.js';
 export { liveApiCapabilities } from './liveapi-capabilities.js';
 export { LiveApiRestreamError, type LiveApiRestreamErrorOptions } from './liveapi-error.js';
 export {
+  type LiveApiProvider,
   type LiveApiSettings,
   liveApiBaseUrlVariable,
   liveApiDefaultBaseUrl,

@@ -100,6 +100,15 @@ export const liveApiSettingNames = /* @__PURE__ */ (() =>
   }) as const satisfies Record<keyof LiveApiSettings, true>)();
 
 /**
+ * The provider {@link liveapi} returns: a `LiveStreamProvider` whose `id` is `'liveapi'`, so a client of it
+ * has `providerId: 'liveapi'` in its type.
+ */
+export interface LiveApiProvider extends LiveStreamProvider {
+  readonly id: 'liveapi';
+  readonly secrets: () => readonly string[];
+}
+
+/**
  * Creates the LiveAPI provider. Credentials are read when the first request is made, from the settings
  * or the `LIVEAPI_TOKEN_ID` / `LIVEAPI_SECRET_KEY` environment variables; a missing one fails that call
  * with `AuthenticationError` before anything is sent. Settings are checked here: an unknown one (`baseURL`)
@@ -112,7 +121,7 @@ export const liveApiSettingNames = /* @__PURE__ */ (() =>
  * const client = createLiveStreamClient(liveapi({ tokenId, secretKey }));
  * ```
  */
-export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
+export function liveapi(given: LiveApiSettings = {}): LiveApiProvider {
   const provider = 'liveapi';
   const settings = readSettings(provider, given, liveApiSettingNames, ['tokenId', 'secretKey'], {
     tokenId: ['LIVEAPI_TOKEN_ID'],
@@ -404,7 +413,7 @@ export function liveapi(given: LiveApiSettings = {}): LiveStreamProvider {
     });
   }
 
-  const built: LiveStreamProvider = markBuiltInProvider(
+  const built: LiveApiProvider = markBuiltInProvider(
     withNotFoundStreamId({
       specificationVersion: 'v1',
       id: provider,

@@ -25,6 +25,7 @@ export {
 export {
   type VideosdkCommonSettings,
   type VideosdkKeySettings,
+  type VideosdkProvider,
   type VideosdkSettings,
   type VideosdkTokenSettings,
   videosdk,

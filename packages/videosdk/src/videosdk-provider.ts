@@ -120,6 +120,15 @@ export const videosdkSettingNames = /* @__PURE__ */ (() =>
   }) as const satisfies Record<keyof VideosdkTokenSettings | keyof VideosdkKeySettings, true>)();
 
 /**
+ * The provider {@link videosdk} returns, on either API version: a `LiveStreamProvider` whose `id` is
+ * `'videosdk'`, so a client of it has `providerId: 'videosdk'` in its type.
+ */
+export interface VideosdkProvider extends LiveStreamProvider {
+  readonly id: 'videosdk';
+  readonly secrets: () => readonly string[];
+}
+
+/**
  * Creates the videosdk.live provider.
  *
  * ```ts run
@@ -139,7 +148,7 @@ export const videosdkSettingNames = /* @__PURE__ */ (() =>
  * @throws InvalidInputError for an unknown `apiVersion` (or `VIDEOSDK_API_VERSION`), a token lifetime out of
  *   bounds, or a credential setting as above.
  */
-export function videosdk(given: VideosdkSettings = {}): LiveStreamProvider {
+export function videosdk(given: VideosdkSettings = {}): VideosdkProvider {
   const settings = readSettings('videosdk', given, videosdkSettingNames, ['token', 'apiKey', 'secret'], {
     token: [videosdkEnvironmentVariables.token],
     apiKey: [videosdkEnvironmentVariables.apiKey],
@@ -208,7 +217,7 @@ export function videosdk(given: VideosdkSettings = {}): LiveStreamProvider {
   const api = implementations[apiVersion]();
   const getStatus = api.getStatus;
 
-  const built: LiveStreamProvider = markBuiltInProvider(
+  const built: VideosdkProvider = markBuiltInProvider(
     withNotFoundStreamId({
       specificationVersion: 'v1',
       id: 'videosdk',

@@ -18,6 +18,7 @@ export {
 export type { WowzaRealtimeState, WowzaRealtimeStream } from './wowza-realtime-api.js';
 export { wowzaRealtimeCapabilities } from './wowza-realtime-capabilities.js';
 export {
+  type WowzaRealtimeProvider,
   type WowzaRealtimeSettings,
   wowzaRealtime,
   wowzaRealtimeBaseUrlVariable,

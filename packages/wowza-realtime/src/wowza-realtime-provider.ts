@@ -104,6 +104,15 @@ export const wowzaRealtimeSettingNames = /* @__PURE__ */ (() =>
   }) as const satisfies Record<keyof WowzaRealtimeSettings, true>)();
 
 /**
+ * The provider {@link wowzaRealtime} returns: a `LiveStreamProvider` whose `id` is `'wowza-realtime'`, so a
+ * client of it has `providerId: 'wowza-realtime'` in its type.
+ */
+export interface WowzaRealtimeProvider extends LiveStreamProvider {
+  readonly id: 'wowza-realtime';
+  readonly secrets: () => readonly string[];
+}
+
+/**
  * Creates the provider for Wowza Real-Time Streaming at Scale (Wowza Video REST API v2.0, `/real_time`).
  *
  * A stream accepts publishers as soon as it exists: `start` returns it as it is, `stop` stops it, and Wowza
@@ -125,7 +134,7 @@ export const wowzaRealtimeSettingNames = /* @__PURE__ */ (() =>
  * const { server, streamKey } = rtmp ?? {};
  * ```
  */
-export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProvider {
+export function wowzaRealtime(given: WowzaRealtimeSettings = {}): WowzaRealtimeProvider {
   const settings = readSettings(providerId, given, wowzaRealtimeSettingNames, ['token'], {
     token: wowzaRealtimeTokenVariables,
   });
@@ -213,7 +222,7 @@ export function wowzaRealtime(given: WowzaRealtimeSettings = {}): LiveStreamProv
     });
   };
 
-  const built: LiveStreamProvider = markBuiltInProvider(
+  const built: WowzaRealtimeProvider = markBuiltInProvider(
     withNotFoundStreamId({
       specificationVersion: 'v1',
       id: providerId,

@@ -124,7 +124,12 @@ export interface LiveStreamList extends AsyncIterable<LiveStream> {
  * options: write `ids.map((id) => client.get(id))`).
  */
 export interface LiveStreamClient<P extends LiveStreamProvider = LiveStreamProvider> {
-  readonly providerId: ProviderId;
+  /**
+   * The wrapped provider's `id`: typed as that provider declares it (`'liveapi'` for a client of
+   * `liveapi()`), `ProviderId` for a client whose provider is only known as a `LiveStreamProvider` (one made
+   * from configuration).
+   */
+  readonly providerId: P['id'];
   readonly capabilities: ProviderCapabilities;
   /**
    * The wrapped provider, for vendor-specific calls (Wowza Video's `reset`): typed

@@ -400,6 +400,18 @@ function renameMessage(copy: UniliveError, error: UniliveError, was: string, now
 }
 
 /**
+ * A copy of `error` whose message (and its stack's first line) ends with `note`: why a call ended where it
+ * did (`; not retried: …`), told in the error the caller receives. `note` is core's own text, never a value.
+ * @internal
+ */
+export function withMessageNote<E extends UniliveError>(error: E, note: string): E {
+  const copy = copyError(error);
+  renameMessage(copy, error, error.message, `${error.message}${note}`);
+  lockFields(copy);
+  return copy;
+}
+
+/**
  * The message of every `AbortError` core builds, named like every other error for the provider and the
  * call the caller made: `liveapi list was aborted`; `create was aborted` when no provider is certain (a
  * registry call refused before it reached one). The same event reads the same whatever step the call was

@@ -22,6 +22,7 @@ import {
   UniliveError,
   type UniliveErrorOptions,
   withErrorFields,
+  withMessageNote,
 } from '../errors/unilive-error.js';
 import { ownData, safeParseOwn } from '../inputs.js';
 import type { ProviderId } from '../live-stream.js';
@@ -992,12 +993,22 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
       const tooLong = failure.retryAfterMs !== undefined && failure.retryAfterMs > policy.maxRetryAfterMs;
       if (!failure.retryable || retries >= policy.maxRetries || tooLong)
         throw report(hooks, event, failure.error);
-      // An attempt the deadline ended leaves no time for another, whatever the clock reads yet.
-      if (
-        now() + delayMs >= deadline ||
-        (failure.reason === 'timeout' && attemptLimit === deadline - started)
-      )
+      // An attempt the deadline ended leaves no time for another, whatever the clock reads yet (its message
+      // says the deadline ended it).
+      if (failure.reason === 'timeout' && attemptLimit === deadline - started)
         throw report(hooks, event, failure.error);
+      // A retry the deadline would come before: the call ends with this attempt's error, which says why it
+      // was the last, as a wait past maxRetryAfterMs does (a caller reading only "HTTP 503" would not know
+      // its retries were cut short).
+      if (now() + delayMs >= deadline)
+        throw report(
+          hooks,
+          event,
+          withMessageNote(
+            failure.error,
+            `; not retried: the retry was due in ${delayMs} ms, after ${deadlineLimit} runs out`,
+          ),
+        );
       if (hooks.onRetry)
         emit(hooks.onRetry, { ...event(), delayMs, reason: failure.reason, error: failure.error });
       try {

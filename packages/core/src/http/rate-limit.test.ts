@@ -81,8 +81,9 @@ describe('rate-limit pauses', () => {
       // A retryable answer whose wait is too long: said.
       { method: 'GET', status: 429, after: '61', said: true },
       { method: 'GET', status: 503, after: '61', said: true },
-      // A wait within the ceiling, retries spent: the last answer's message, nothing more.
-      { method: 'GET', status: 429, after: '60', said: false },
+      // A wait within the ceiling, retries spent (at 50 s and 100 s, within the 120 s time limit): the
+      // last answer's message, nothing more.
+      { method: 'GET', status: 429, after: '50', said: false },
       // A create's 503 is never retried (it may have been carried out), however long the wait.
       { method: 'POST', status: 503, after: '61', said: false },
     ] as const;
@@ -105,6 +106,63 @@ describe('rate-limit pauses', () => {
           `not retried: the vendor asked to wait ${Number(after) * 1000} ms, longer than this client waits for one (retry.maxRetryAfterMs 60000 ms)`,
         );
     }
+  });
+
+  it("an error the call's time limit left unretried says so, with the wait and the limit (generated)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(429, 503),
+        // Whole seconds, none past maxRetryAfterMs (60 s), or no Retry-After (the backoff alone).
+        fc.option(fc.integer({ min: 0, max: 60 }), { nil: undefined }),
+        fc.integer({ min: 1_000, max: 130_000 }),
+        async (status, after, totalTimeoutMs) => {
+          const time = virtualTime();
+          const started = time.clock();
+          const requests: number[] = [];
+          const http = createHttpClient({
+            provider: 'test-vendor',
+            baseUrl: 'https://api.vendor.test',
+            headers: () => ({}),
+            secrets: new SecretSet(),
+            random: () => 0.5,
+            totalTimeoutMs,
+            fetch: (async () => {
+              requests.push(time.clock() - started);
+              return new Response('{}', {
+                status,
+                headers: after === undefined ? {} : { 'retry-after': String(after) },
+              });
+            }) as typeof fetch,
+          });
+          const error = (await getOn(http, time).catch((caught: unknown) => caught)) as UniliveError;
+          expect(error.status).toBe(status);
+          const note =
+            /; not retried: the retry was due in (\d+) ms, after the call's time limit \(totalTimeoutMs (\d+) ms\) runs out$/.exec(
+              error.message,
+            );
+          // Every retry the limit left time for was made; the last error says why there was no other.
+          if (requests.length === 3) {
+            // maxRetries (2) spent: the last answer's message, nothing more.
+            expect(note).toBeNull();
+            expect(error.message).toBe(`test-vendor get failed (HTTP ${status})`);
+          } else {
+            expect(note).not.toBeNull();
+            const dueIn = Number(note?.[1]);
+            expect(Number(note?.[2])).toBe(totalTimeoutMs);
+            // The wait it names is the one the next retry would have had, and it ends past the limit.
+            expect(dueIn).toBeGreaterThanOrEqual((after ?? 0) * 1000);
+            expect(time.clock() - started + dueIn).toBeGreaterThanOrEqual(totalTimeoutMs);
+            expect(error.message.startsWith(`test-vendor get failed (HTTP ${status})`)).toBe(true);
+          }
+          // Each retry made came before the limit; the class and fields are the answer's.
+          expect(time.sleeps).toHaveLength(requests.length - 1);
+          expect(time.sleeps.reduce((sum, wait) => sum + wait, 0)).toBeLessThan(totalTimeoutMs);
+          expect(error.retryAfterMs).toBe(after === undefined ? undefined : after * 1000);
+          expect(String(error.stack).split('\n')[0]).toBe(`${error.name}: ${error.message}`);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('a call queued behind a pause longer than its own time limit fails at once, unsent', async () => {

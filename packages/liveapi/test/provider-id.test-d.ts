@@ -1,0 +1,16 @@
+// Type tests, checked by `tsc` in this package's typecheck (never run): a client of `liveapi()` knows its
+// provider's id as a literal type. Every `@ts-expect-error` below must stay an error.
+import { createLiveStreamClient, type LiveStreamClient, type ProviderId } from '@unilive/core';
+import { liveapi } from '../src/index.js';
+
+const client = createLiveStreamClient(liveapi({ tokenId: 'id', secretKey: 'key' }));
+
+export const id: 'liveapi' = client.providerId;
+export const providerId: 'liveapi' = client.provider.id;
+// @ts-expect-error another vendor's id is not this client's
+export const other: 'wowza-video' = client.providerId;
+
+// A client known only as a LiveStreamClient (made from configuration) keeps the open ProviderId.
+export const anyClientId = (any: LiveStreamClient): ProviderId => any.providerId;
+// @ts-expect-error nothing says which vendor it is
+export const notLiteral = (any: LiveStreamClient): 'liveapi' => any.providerId;
