@@ -2,7 +2,7 @@
 // Redis (shared with the other processes) or in its own memory. Started with the plan as its argument; waits
 // for "go", then reports over IPC. Only erasable TypeScript and no relative imports, so Node runs it from
 // source as well.
-import { createLiveStreamClient, type RateLimitOptions } from '@unilive/core';
+import { createLiveStreamClient, type LiveStreamProvider, type RateLimitOptions } from '@unilive/core';
 import liveapi from '@unilive/liveapi';
 import { createRedisGateStore } from '@unilive/redis';
 import videosdk from '@unilive/videosdk';
@@ -39,7 +39,7 @@ export interface FleetWorkerReport {
 const plan = JSON.parse(process.argv[2] ?? '{}') as FleetWorkerPlan;
 const factories = { 'wowza-video': wowzaVideo, 'wowza-realtime': wowzaRealtime, liveapi, videosdk } as Record<
   string,
-  (settings: Record<string, unknown>) => ReturnType<typeof liveapi>
+  (settings: Record<string, unknown>) => LiveStreamProvider
 >;
 
 // Counts the store's calls, and as one round trip the calls the gate sends in the same turn. This process is
