@@ -101,6 +101,30 @@ describe('an ended HLS playlist after a sandbox restart, before any publish', ()
     );
   });
 
+  it('names a target of one second where ffmpeg wrote 0 (a push shorter than half a second)', async () => {
+    runs += 1;
+    const before = await open(runs);
+    let id: string;
+    try {
+      id = idOf(await dialectClients(before.engine).liveapi!.create('Short push'));
+    } finally {
+      await before.close();
+    }
+    const directory = join(folder, `media-${runs}`, 'liveapi', id);
+    mkdirSync(directory, { recursive: true });
+    writeFileSync(join(directory, 'segment0.ts'), 'bytes');
+    const written =
+      '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:0\n#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:0.100000,\nsegment0.ts\n#EXT-X-ENDLIST\n';
+    writeFileSync(join(directory, 'index.m3u8'), written);
+    const after = await open(runs);
+    try {
+      const response = await fetch(`${after.url}/media/liveapi/${id}/index.m3u8`);
+      expect(await response.text()).toBe(written.replace('TARGETDURATION:0', 'TARGETDURATION:1'));
+    } finally {
+      await after.close();
+    }
+  });
+
   it('is not served for a stream the restarted sandbox does not have, nor when it was left live', async () => {
     runs += 1;
     const before = await open(runs);

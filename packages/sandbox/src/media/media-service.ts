@@ -9,6 +9,7 @@ import { findFfmpegAsync } from './ffmpeg.js';
 import { type HlsPackager, hlsListSize, startHlsPackager } from './hls-packager.js';
 import { listedSegments, SegmentRetention } from './hls-retention.js';
 import { hearNmsLog, type NmsAvPacket } from './node-media-server.js';
+import { withTargetOfOneSecondAtLeast } from './playlist-target.js';
 import { foldersBelowAreOwn, readRegularFile } from './regular-file.js';
 import { type IngestSession, type RtmpIngest, startRtmpIngest } from './rtmp-ingest.js';
 
@@ -489,7 +490,8 @@ export async function startMediaService(
       // A playlist a sandbox that ran before on this folder ended: it stays ended (`endPlaylist`).
       let ended: StreamOutput['ended'];
       const file = readRegularFile(join(directory, playlistName));
-      if (file?.trimEnd().endsWith('#EXT-X-ENDLIST')) ended = { file, served: file };
+      if (file?.trimEnd().endsWith('#EXT-X-ENDLIST'))
+        ended = { file, served: withTargetOfOneSecondAtLeast(file) };
       output = {
         directory,
         ...(ended ? { ended } : {}),
@@ -613,9 +615,10 @@ export async function startMediaService(
   function decorated(output: StreamOutput, text: string): string {
     const sequence = Number(/^#EXT-X-MEDIA-SEQUENCE:(\d+)$/m.exec(text)?.[1] ?? 0);
     const gone = output.discontinuities.filter((n) => n < sequence).length;
+    const served = withTargetOfOneSecondAtLeast(text);
     return gone === 0
-      ? text
-      : text.replace(
+      ? served
+      : served.replace(
           /^#EXT-X-MEDIA-SEQUENCE:\d+$/m,
           (line) => `${line}\n#EXT-X-DISCONTINUITY-SEQUENCE:${gone}`,
         );
