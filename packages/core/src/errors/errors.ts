@@ -8,6 +8,7 @@ import {
   UniliveError,
   type UniliveErrorOptions,
   withErrorFields,
+  withoutVendorEcho,
 } from './unilive-error.js';
 
 export { abortedMessage } from './unilive-error.js';
@@ -118,8 +119,12 @@ export function notFoundAbout(error: unknown, streamId: string): unknown {
   try {
     if (!NotFoundError.isInstance(error) || error.streamId !== undefined) return error;
     // Scrubbed with the error's own secrets (the provider's): a client takes an error made with them as
-    // masked already, and a caller may pass a stream key where an id goes.
-    return withErrorFields(error, { streamId: scrubField(error, streamId, errorTextLimits.streamId) });
+    // masked already, and a caller may pass a stream key where an id goes. So the vendor's words that
+    // repeat it ("live stream a1b2c3d4 not found") hide it too: a key the provider never learned (another
+    // process made the stream) would be logged in clear there, though no field of ours names it.
+    return withErrorFields(withoutVendorEcho(error, streamId), {
+      streamId: scrubField(error, streamId, errorTextLimits.streamId),
+    });
   } catch {
     // A value marked as one of our errors whose fields throw when read: passed on as it was thrown.
     return error;

@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createLiveStreamClient } from '../client/live-stream-client.js';
+import { createHttpClient } from '../http/http-client.js';
 import type { LiveStream } from '../live-stream.js';
 import type { LiveStreamProvider } from '../provider.js';
 import { SecretSet } from '../secrets.js';
@@ -141,5 +142,105 @@ describe('NotFoundError.streamId', () => {
     expect(NotFoundError.isInstance(error)).toBe(true);
     expect((error as NotFoundError).streamId).toBe('[REDACTED]');
     expect(JSON.stringify((error as NotFoundError).toJSON())).not.toContain(id);
+  });
+
+  it("hides the id in the vendor's words of a 404 that repeats it: message, vendorMessage, requestId, toJSON, inspect (generated)", async () => {
+    const encodings: Record<string, (id: string) => string> = {
+      raw: (id) => id,
+      url: (id) => encodeURIComponent(id),
+      base64: (id) => Buffer.from(id).toString('base64'),
+      upper: (id) => id.toUpperCase(),
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        // Ids as the adapters take them (Wowza's 8 hex, videosdk's UUID keys, words of letters and digits).
+        fc.oneof(fc.stringMatching(/^[0-9a-f]{8}$/), fc.uuid(), fc.stringMatching(/^[a-zA-Z0-9_-]{4,40}$/)),
+        fc.constantFrom(...Object.keys(encodings)),
+        fc.constantFrom('get', 'update', 'delete', 'start', 'stop'),
+        async (id, encoding, call) => {
+          const echoed = (encodings[encoding] as (id: string) => string)(id);
+          const http = createHttpClient({
+            provider: 'liveapi',
+            baseUrl: 'https://api.vendor.test',
+            headers: () => ({}),
+            secrets: new SecretSet(),
+            readError: (body) => ({ message: (body as { message: string }).message, code: 'not_found' }),
+            fetch: (async () =>
+              new Response(JSON.stringify({ message: `live stream ${echoed} not found` }), {
+                status: 404,
+                statusText: 'Not Found',
+                headers: { 'content-type': 'application/json', 'x-request-id': `req-${echoed}` },
+              })) as typeof fetch,
+          });
+          const heard: unknown[] = [];
+          const read = (stream: string) =>
+            http.request({
+              operation: call,
+              method: 'GET',
+              path: `streams/${stream}`,
+              stream,
+              options: { runtime: { hooks: { onError: (event) => void heard.push(event.error) } } },
+            });
+          const provider = providerAnswering(() => Promise.reject(new Error('unused')));
+          const methods = provider as unknown as Record<string, (id: string) => Promise<unknown>>;
+          // Each call about the stream reads it, as an adapter's does; the wrapper is the factory's.
+          (provider as unknown as Record<string, unknown>)[call] = (stream: string) => read(stream);
+          withNotFoundStreamId(provider);
+          const error = (await (methods[call] as (id: string) => Promise<unknown>)(id).catch(
+            (caught: unknown) => caught,
+          )) as NotFoundError;
+          expect(NotFoundError.isInstance(error)).toBe(true);
+          expect(error.streamId).toBe(id);
+          expect(heard).toHaveLength(1);
+          for (const text of [
+            error.message,
+            error.vendorMessage,
+            error.requestId,
+            JSON.stringify(error),
+            inspect(error),
+            String(error.stack),
+            // What a logger on the hooks prints: the HTTP layer's error, before the provider's boundary.
+            ...heard.flatMap((event) => [JSON.stringify(event), inspect(event)]),
+          ]) {
+            expect(text).not.toContain(echoed);
+          }
+          // Core's own words stay, and the vendor's around the id (base64 is masked as a whole word: the
+          // characters before it may belong to it at another alignment).
+          expect(error.message.startsWith(`liveapi ${call} failed (HTTP 404 not_found): live stream `)).toBe(
+            true,
+          );
+          expect(error.vendorMessage).toContain('[REDACTED]');
+          expect(error.requestId).toContain('[REDACTED]');
+          if (encoding !== 'base64') {
+            expect(error.message).toBe(
+              `liveapi ${call} failed (HTTP 404 not_found): live stream [REDACTED] not found`,
+            );
+            expect(error.vendorMessage).toBe('live stream [REDACTED] not found');
+            expect(error.requestId).toBe('req-[REDACTED]');
+          }
+          expect(error.status).toBe(404);
+          expect(error.vendorCode).toBe('not_found');
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("keeps a 404's vendor words whole when they do not repeat the id", async () => {
+    const error = notFoundAbout(
+      new NotFoundError({
+        provider: 'liveapi',
+        operation: 'get',
+        message: 'liveapi get failed (HTTP 404): Stream not found',
+        vendorMessage: 'Stream not found',
+        requestId: 'req-1',
+        status: 404,
+      }),
+      'a1b2c3d4',
+    ) as NotFoundError;
+    expect(error.message).toBe('liveapi get failed (HTTP 404): Stream not found');
+    expect(error.vendorMessage).toBe('Stream not found');
+    expect(error.requestId).toBe('req-1');
+    expect(error.streamId).toBe('a1b2c3d4');
   });
 });

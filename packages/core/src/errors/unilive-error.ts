@@ -11,6 +11,7 @@ import {
 } from '../own.js';
 import {
   capText,
+  knownValuesRedactor,
   type Redactor,
   redactedMarker,
   redactStable,
@@ -407,6 +408,38 @@ function renameMessage(copy: UniliveError, error: UniliveError, was: string, now
 export function withMessageNote<E extends UniliveError>(error: E, note: string): E {
   const copy = copyError(error);
   renameMessage(copy, error, error.message, `${error.message}${note}`);
+  lockFields(copy);
+  return copy;
+}
+
+/**
+ * `error` without `value` in the texts the vendor wrote into it (`vendorMessage`, `requestId`, and the
+ * message where it repeats the vendor's message), in any form `redact` finds it: a copy when it held it,
+ * else `error` itself. For a value the caller gave that may be a secret though no set holds it (the id of a
+ * call a vendor answered "not found": a stream key passed where an id goes). Core's own words in the
+ * message are left as they are.
+ * @internal
+ */
+export function withoutVendorEcho<E extends UniliveError>(error: E, value: string): E {
+  const { vendorMessage, requestId } = error;
+  if (vendorMessage === undefined && requestId === undefined) return error;
+  const hide = knownValuesRedactor([value]);
+  const message = vendorMessage === undefined ? undefined : hide.redact(vendorMessage);
+  const id = requestId === undefined ? undefined : hide.redact(requestId);
+  if (message === vendorMessage && id === requestId) return error;
+  const copy = copyError(error);
+  const field = (name: string, text: string | undefined) =>
+    Object.defineProperty(copy, name, dataProperty(text, { enumerable: true, configurable: true }));
+  field('vendorMessage', message);
+  field('requestId', id);
+  if (message !== vendorMessage && vendorMessage !== undefined) {
+    // The message quotes the vendor's after `: ` (`liveapi get failed (HTTP 404): <vendor message>`).
+    const at = error.message.indexOf(`: ${vendorMessage}`);
+    if (at >= 0) {
+      const now = `${error.message.slice(0, at)}: ${message}${error.message.slice(at + 2 + vendorMessage.length)}`;
+      renameMessage(copy, error, error.message, now);
+    }
+  }
   lockFields(copy);
   return copy;
 }

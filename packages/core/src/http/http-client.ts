@@ -23,6 +23,7 @@ import {
   type UniliveErrorOptions,
   withErrorFields,
   withMessageNote,
+  withoutVendorEcho,
 } from '../errors/unilive-error.js';
 import { ownData, safeParseOwn } from '../inputs.js';
 import type { ProviderId } from '../live-stream.js';
@@ -2026,7 +2027,7 @@ function vendorError(
       ...(cutAfter === undefined && overCap === undefined ? {} : { bodyLost: true }),
     }) ?? classifyStatus(status);
   const summary = [`HTTP ${status}`, code].filter(Boolean).join(' ');
-  return new ErrorClass({
+  const error = new ErrorClass({
     message: `${settings.provider} ${labelOf(spec)} failed (${summary})${vendorMessage ? `: ${vendorMessage}` : ''}${cutAfter === undefined ? '' : ` (the connection was lost after ${cutAfter} ${cutAfter === 1 ? 'byte' : 'bytes'} of the body)`}${overCap === undefined ? '' : ` (the body exceeds maxResponseBytes, ${overCap} bytes once decompressed, and was not read)`}${waitCeiling === undefined || retryAfterMs === undefined ? '' : `; not retried: the vendor asked to wait ${retryAfterMs} ms, longer than this client waits for one (retry.maxRetryAfterMs ${waitCeiling} ms)`}`,
     provider: settings.provider,
     operation: spec.operation,
@@ -2038,6 +2039,13 @@ function vendorError(
     delivery,
     secrets: settings.secrets,
   });
+  // A stream the vendor says is not there may be no id at all: a stream key passed where an id goes, which
+  // no set holds when another process made the stream. The vendor's words that repeat it ("live stream
+  // a1b2c3d4 not found", a request id built from the path) hide it, in the hooks' events as in the error
+  // thrown (docs/errors.md, NotFoundError).
+  return (status === 404 || status === 410) && typeof spec.stream === 'string'
+    ? withoutVendorEcho(error, spec.stream)
+    : error;
 }
 
 /** The error class for a vendor status, when the adapter has no more specific rule. */
