@@ -64,7 +64,7 @@ export function parseStreamReference(reference: unknown, operation = 'reference'
 export function parseReferenceAt(
   reference: unknown,
   operation: string,
-): ParsedStreamReference & { path: string } {
+): ParsedStreamReference & { path: string; vendor?: true } {
   if (typeof reference === 'string') {
     const parts = reference.split(referenceSeparator);
     if (parts.length !== 2) {
@@ -85,13 +85,16 @@ export function parseReferenceAt(
     // Read once, own properties only (an object whose `provider` or `id` comes from Object.prototype names
     // nothing). An object whose reads throw (a getter, a Proxy's trap, a revoked Proxy) is the caller's
     // mistake, named as such with what it threw as the cause: never that value thrown as it is.
-    let read: { array: boolean; ref: unknown; provider: unknown; id: unknown };
+    let read: { array: boolean; ref: unknown; provider: unknown; id: unknown; stream: boolean };
     try {
       read = {
         array: Array.isArray(reference),
         ref: ownValue(reference, 'ref'),
         provider: ownValue(reference, 'provider'),
         id: ownValue(reference, 'id'),
+        // A stream a provider's own client returned (`registry.client(name).get(…)`): its endpoints say so.
+        stream:
+          Array.isArray(ownValue(reference, 'ingest')) || Array.isArray(ownValue(reference, 'playback')),
       };
     } catch (error) {
       throw referenceError(operation, 'reference', unreadableText, error);
@@ -106,9 +109,9 @@ export function parseReferenceAt(
 }
 
 function parseReferenceObject(
-  { ref, provider, id }: { ref: unknown; provider: unknown; id: unknown },
+  { ref, provider, id, stream }: { ref: unknown; provider: unknown; id: unknown; stream: boolean },
   operation: string,
-): ParsedStreamReference & { path: string } {
+): ParsedStreamReference & { path: string; vendor?: true } {
   if (ref !== undefined) {
     // A registry's stream: `provider` on it is the vendor's id, never the registry name, so `ref` decides.
     if (typeof ref !== 'string') throw referenceError(operation, 'reference.ref', 'expected a string');
@@ -122,6 +125,8 @@ function parseReferenceObject(
     provider: checkedName(provider, 'reference.provider', operation),
     id: checkedId(id, 'reference.id', operation),
     path: 'reference.provider',
+    // A stream without `ref`: its `provider` is the vendor's id, which may be another account's name.
+    ...(stream ? { vendor: true as const } : {}),
   };
 }
 

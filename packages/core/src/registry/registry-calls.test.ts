@@ -49,6 +49,60 @@ describe('a stream the registry returned is its own reference', () => {
     expect(first.calls).toEqual([]);
   });
 
+  it("a stream a provider's own client returned (no ref) reaches its vendor's one account, and is refused where two serve it", async () => {
+    const calls = ['get', 'update', 'delete', 'start', 'stop'] as const;
+    for (const call of calls) {
+      // Two accounts of one vendor, the first named after it: the stream read through `backup`'s own client.
+      const first = fakeProvider('liveapi');
+      const backup = fakeProvider('liveapi');
+      const two = createLiveStreamRegistry({
+        providers: { liveapi: first.provider, backup: backup.provider },
+      });
+      const made = await two.create({ name: 'on backup' }, { provider: 'backup' });
+      const { ref: _ref, ...plain } = made;
+      const stream = await two.client('backup').get(plain.id);
+      expect(Object.hasOwn(stream, 'ref')).toBe(false);
+      first.calls.length = 0;
+      backup.calls.length = 0;
+      const run = (reference: LiveStream) =>
+        call === 'update'
+          ? two.update(reference as never, { name: 'renamed' })
+          : (two[call] as (reference: LiveStream) => Promise<unknown>)(reference);
+      const error = await caught(() => run(stream));
+      expect(InvalidInputError.isInstance(error)).toBe(true);
+      expect(error.message).toBe(
+        `Invalid input for ${call}: reference.provider: a stream without its ref names its vendor, liveapi, which 2 providers of this registry serve (liveapi, backup); pass its reference ("<name>:<id>") or the stream the registry returned, which carries one`,
+      );
+      expect(error.delivery).toBe('not-sent');
+      // Neither account was asked: the one named after the vendor may hold a stream of the same id.
+      expect([...first.calls, ...backup.calls]).toEqual([]);
+
+      // One account of the vendor, under a name of its own: the stream reaches it.
+      const only = fakeProvider('liveapi');
+      const one = createLiveStreamRegistry({ providers: { eu: only.provider } });
+      const created = await one.client('eu').create({ name: 'eu stream' });
+      only.calls.length = 0;
+      const reached = await (call === 'update'
+        ? one.update(created as never, { name: 'renamed' })
+        : (one[call] as (reference: LiveStream) => Promise<{ ref?: string } | undefined>)(created));
+      expect(only.calls.some((line) => line === `${call} ${created.id}`)).toBe(true);
+      if (call !== 'delete') expect((reached as { ref: string }).ref).toBe(`eu:${created.id}`);
+    }
+  });
+
+  it('a hand-written { provider, id } still names the registry entry, whatever vendor it serves', async () => {
+    const first = fakeProvider('liveapi');
+    const backup = fakeProvider('liveapi');
+    const registry = createLiveStreamRegistry({
+      providers: { liveapi: first.provider, backup: backup.provider },
+    });
+    const made = await registry.create({ name: 'on backup' }, { provider: 'backup' });
+    backup.calls.length = 0;
+    await registry.get({ provider: 'backup', id: made.id });
+    expect(backup.calls).toEqual([`get ${made.id}`]);
+    expect(first.calls).toEqual([]);
+  });
+
   it('an object with ref is read by its ref alone, for any names and ids', () => {
     fc.assert(
       fc.property(nameArbitrary, idArbitrary, fc.string(), (name, id, vendor) => {

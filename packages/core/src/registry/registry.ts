@@ -81,6 +81,7 @@ import {
   formatStreamReference,
   parseReferenceAt,
   providerNameProblem,
+  referenceSeparator,
   type StreamReference,
 } from './references.js';
 import {
@@ -1650,7 +1651,30 @@ class DefaultLiveStreamRegistry implements LiveStreamRegistry {
       // provider's credentials: masked by every provider's secrets.
       throw this.maskedByAll(error);
     }
+    if (parsed.vendor) return { entry: this.servingVendor(parsed.provider, operation), id: parsed.id };
     return { entry: this.named(parsed.provider, operation, parsed.path), id: parsed.id };
+  }
+
+  // The entry a stream without `ref` belongs to (one a provider's own client returned): its `provider` is
+  // the vendor's id, so the one entry of that vendor, whatever its name. Read as a name, a stream of the
+  // account named `backup` would be acted on in the account named after the vendor, which may hold a
+  // stream of the same id. Two entries of the vendor cannot be told apart: refused, before any request.
+  private servingVendor(vendor: string, operation: string): Entry {
+    const serving = this.providers.filter((entry) => entry.providerId === vendor);
+    if (serving.length === 1) return serving[0] as Entry;
+    if (serving.length === 0) return this.named(vendor, operation, 'reference.provider');
+    const names = serving.map((entry) => entry.name);
+    throw new InvalidInputError({
+      operation,
+      message: `Invalid input for ${operation}: reference.provider: a stream without its ref names its vendor, ${vendor}, which ${names.length} providers of this registry serve (${names.join(', ')}); pass its reference ("<name>${referenceSeparator}<id>") or the stream the registry returned, which carries one`,
+      issues: [
+        {
+          path: 'reference.provider',
+          message: `expected a stream's ref: ${vendor} is served by ${names.join(', ')}`,
+        },
+      ],
+      delivery: 'not-sent',
+    });
   }
 
   private async call(
