@@ -85,7 +85,20 @@ describe('a TimeoutError names the limit the caller set', () => {
           const limit = cut
             ? `before the call's time limit (totalTimeoutMs ${totalTimeoutMs} ms) ran out`
             : `within ${timeoutMs} ms (timeoutMs)`;
-          expect(error.message).toBe(`${provider.id} get: no complete response ${limit}`);
+          // An attempt its own timeoutMs ended, with retries left: the deadline came before the next one,
+          // and the message says so, with the wait the retry would have had.
+          const unretried =
+            /; not retried: the retry was due in (\d+) ms, after the call's time limit \(totalTimeoutMs (\d+) ms\) runs out$/.exec(
+              error.message,
+            );
+          if (!cut && decisive.length < maxRetries + 1) {
+            expect(unretried, error.message).not.toBeNull();
+            expect(Number(unretried?.[2])).toBe(totalTimeoutMs);
+            expect(last + timeoutMs + Number(unretried?.[1])).toBeGreaterThanOrEqual(began + totalTimeoutMs);
+            expect(error.message).toBe(`${provider.id} get: no complete response ${limit}${unretried?.[0]}`);
+          } else {
+            expect(error.message).toBe(`${provider.id} get: no complete response ${limit}`);
+          }
           expect({
             name: error.name,
             provider: error.provider,
