@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -335,6 +336,37 @@ describe('createLiveStreamClientFromConfig', () => {
     } finally {
       delete process.env.UNILIVE_PROVIDER;
     }
+  });
+
+  it('never shows a provider id that may be a credential pasted there, from the configuration or UNILIVE_PROVIDER (generated)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        // Lower-case hex and base32 tokens pass the provider id's syntax; none looks like a name.
+        fc.oneof(
+          fc.stringMatching(/^[0-9a-f]{32,64}$/),
+          fc.stringMatching(/^[a-z2-7]{6}[0-9]{4,10}[a-z2-7]{0,20}$/),
+        ),
+        fc.boolean(),
+        async (secret, fromVariable) => {
+          if (fromVariable) process.env.UNILIVE_PROVIDER = secret;
+          try {
+            const error = (await createLiveStreamClientFromConfig(
+              fromVariable ? {} : { provider: secret },
+            ).catch((e: unknown) => e)) as InvalidInputError;
+            expect(InvalidInputError.isInstance(error)).toBe(true);
+            for (const text of [error.message, JSON.stringify(error), inspect(error), String(error.stack)])
+              expect(text).not.toContain(secret);
+            expect(error.provider).toBeUndefined();
+            expect(error.message).toBe(
+              `Unknown provider [REDACTED] (a value that may be a credential, not shown)${fromVariable ? ' (read from UNILIVE_PROVIDER: no `provider` is set)' : ''}: set \`package\` to the adapter package that provides it`,
+            );
+          } finally {
+            delete process.env.UNILIVE_PROVIDER;
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 
   it('asks for a package for an unknown provider id', async () => {

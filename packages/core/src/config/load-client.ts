@@ -24,6 +24,7 @@ import {
   builtInCredentialVariables,
   builtInProviderIds,
   describeUnknownName,
+  mayBeCredentialName,
   nearestName,
   nearNameAdvice,
   packageNameProblem,
@@ -898,12 +899,16 @@ async function loadFactory(
     // (built in, or given in `options.providers`) with the rule settings are named by, before asking for
     // a package.
     const known = [...builtInProviderIds, ...givenIds];
-    const nearest = nearestName(id, known);
+    // An id no provider id looks like (64 hex characters: a line of a .env shifted by one) may be a
+    // credential pasted where the name belongs: never echoed, in the message or the `provider` field, as
+    // a setting's name is not (docs/errors.md).
+    const secretLike = mayBeCredentialName(id);
+    const nearest = secretLike ? undefined : nearestName(id, known);
     throw new InvalidInputError({
-      provider: id,
+      ...(secretLike ? {} : { provider: id }),
       operation: 'configure',
       // A near miss of a known id is a typo to fix; `package` is for an adapter published elsewhere.
-      message: `Unknown provider ${describeUnknownName(id, known)}${fromEnvironment}: ${nearest ? 'check the name, or, for an adapter published elsewhere, ' : ''}set \`package\` to the adapter package that provides it`,
+      message: `Unknown provider ${secretLike ? '[REDACTED] (a value that may be a credential, not shown)' : describeUnknownName(id, known)}${fromEnvironment}: ${nearest ? 'check the name, or, for an adapter published elsewhere, ' : ''}set \`package\` to the adapter package that provides it`,
       issues: [
         {
           path: nearest ? 'provider' : 'package',
