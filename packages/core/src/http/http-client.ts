@@ -23,7 +23,6 @@ import {
   type UniliveErrorOptions,
   withErrorFields,
   withMessageNote,
-  withoutVendorEcho,
 } from '../errors/unilive-error.js';
 import { ownData, safeParseOwn } from '../inputs.js';
 import type { ProviderId } from '../live-stream.js';
@@ -48,7 +47,15 @@ import type {
   ProviderSettingsBase,
 } from '../provider.js';
 import { type Clock, type Sleep, systemClock, systemSleep } from '../runtime.js';
-import { knownOnlyByBeginning, type SecretSet, truncatedKeptLength } from '../secrets.js';
+import {
+  combinedRedactor,
+  knownOnlyByBeginning,
+  knownValuesRedactor,
+  type Redactor,
+  redactStable,
+  type SecretSet,
+  truncatedKeptLength,
+} from '../secrets.js';
 import { ignoreRejection, isThenable, ignore as noop } from '../thenable.js';
 import { AttemptTimers } from './attempt-timers.js';
 import { gateKeyOf } from './gate-key.js';
@@ -740,7 +747,8 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
             continue;
           }
           // A redirect not followed is the answer the call ends with: heard like any other, before its error.
-          if (hooks.onResponse) emitResponse(hooks.onResponse, event(), response, now() - started, settings);
+          if (hooks.onResponse)
+            emitResponse(hooks.onResponse, event(), response, now() - started, settings, spec.stream);
           throw redirectError(
             settings,
             spec,
@@ -785,13 +793,13 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
             // A success past maxResponseBytes (the one error of the layer's own the read throws): its status
             // and headers arrived, and are heard like any answer's, before its error.
             if (hooks.onResponse)
-              emitResponse(hooks.onResponse, event(), response, now() - started, settings);
+              emitResponse(hooks.onResponse, event(), response, now() - started, settings, spec.stream);
             throw error;
           }
           if (response.ok) {
             // The vendor answered, as for an error status whose body broke off: its event comes first.
             if (hooks.onResponse)
-              emitResponse(hooks.onResponse, event(), response, now() - started, settings);
+              emitResponse(hooks.onResponse, event(), response, now() - started, settings, spec.stream);
             const cut = new AnswerCut(status, bodyRead.received, requestIdOf(response.headers), error);
             cut.encoding = response.headers.get('content-encoding') ?? undefined;
             throw cut;
@@ -810,7 +818,7 @@ export function createHttpClient(settings: HttpClientSettings): HttpClient {
           const learned = response.ok
             ? learnedAnswer(described, spec, response, text, errorOptions, settings, outcome('unknown'))
             : undefined;
-          emitResponse(hooks.onResponse, event(), response, now() - started, settings);
+          emitResponse(hooks.onResponse, event(), response, now() - started, settings, spec.stream);
           // Thrown after the event, as when the body is decoded after it.
           if (learned && 'error' in learned) throw learned.error;
           if (learned) return { status, headers: response.headers, data: learned.data, body: learned.body };
@@ -1648,18 +1656,33 @@ function emitResponse(
   response: Response,
   durationMs: number,
   settings: Pick<HttpClientSettings, 'secrets'>,
+  stream: string | undefined,
 ): void {
   const requestId = requestIdOf(response.headers);
+  const hide = echoRedactor(settings.secrets, response.status, stream);
   emit(
     onResponse,
     {
       ...base,
       status: response.status,
       durationMs,
-      ...(requestId ? { requestId: scrubText(requestId, settings.secrets, errorTextLimits.requestId) } : {}),
+      ...(requestId ? { requestId: scrubText(requestId, hide, errorTextLimits.requestId) } : {}),
     },
     settings.secrets,
   );
+}
+
+/**
+ * What masks the vendor's texts of an answer (its message, code and request id): the client's secrets, and,
+ * for a 404 or 410 of a request about a stream, that stream's id too. The vendor says it is not there, so
+ * the value may be no id at all: a stream key passed where an id goes, which no set holds when another
+ * process made the stream (docs/errors.md, NotFoundError). Masked before any text is cut, so a cut never
+ * keeps its beginning. On any other answer the stream exists: its id is an id, and shown.
+ */
+function echoRedactor(secrets: SecretSet, status: number, stream: string | undefined): Redactor {
+  return (status === 404 || status === 410) && typeof stream === 'string'
+    ? combinedRedactor([secrets, knownValuesRedactor([stream])])
+    : secrets;
 }
 
 // The error that ends the call's requests, marked with its request for the `onError` of the call that
@@ -2011,13 +2034,14 @@ function vendorError(
     details = {};
   }
   const code = details.code;
+  const hide = echoRedactor(settings.secrets, status, spec.stream);
   // Scrubbed and cut here already, as the message embeds it: redacted first, so a cut never keeps half a
   // secret.
   const vendorText = details.message ?? (response.statusText || undefined);
   const vendorMessage =
-    vendorText === undefined
-      ? undefined
-      : scrubText(vendorText, settings.secrets, errorTextLimits.vendorMessage);
+    vendorText === undefined ? undefined : scrubText(vendorText, hide, errorTextLimits.vendorMessage);
+  // The code as the message and `vendorCode` show it (the adapter's classifier reads it as sent).
+  const shownCode = code === undefined || hide === settings.secrets ? code : redactStable(hide, code);
   const ErrorClass =
     settings.classifyError?.({
       status,
@@ -2026,26 +2050,20 @@ function vendorError(
       message: vendorMessage,
       ...(cutAfter === undefined && overCap === undefined ? {} : { bodyLost: true }),
     }) ?? classifyStatus(status);
-  const summary = [`HTTP ${status}`, code].filter(Boolean).join(' ');
-  const error = new ErrorClass({
+  const summary = [`HTTP ${status}`, shownCode].filter(Boolean).join(' ');
+  return new ErrorClass({
     message: `${settings.provider} ${labelOf(spec)} failed (${summary})${vendorMessage ? `: ${vendorMessage}` : ''}${cutAfter === undefined ? '' : ` (the connection was lost after ${cutAfter} ${cutAfter === 1 ? 'byte' : 'bytes'} of the body)`}${overCap === undefined ? '' : ` (the body exceeds maxResponseBytes, ${overCap} bytes once decompressed, and was not read)`}${waitCeiling === undefined || retryAfterMs === undefined ? '' : `; not retried: the vendor asked to wait ${retryAfterMs} ms, longer than this client waits for one (retry.maxRetryAfterMs ${waitCeiling} ms)`}`,
     provider: settings.provider,
     operation: spec.operation,
     status,
-    vendorCode: code,
+    vendorCode: shownCode,
     vendorMessage,
-    requestId,
+    requestId:
+      requestId === undefined || hide === settings.secrets ? requestId : redactStable(hide, requestId),
     retryAfterMs,
     delivery,
     secrets: settings.secrets,
   });
-  // A stream the vendor says is not there may be no id at all: a stream key passed where an id goes, which
-  // no set holds when another process made the stream. The vendor's words that repeat it ("live stream
-  // a1b2c3d4 not found", a request id built from the path) hide it, in the hooks' events as in the error
-  // thrown (docs/errors.md, NotFoundError).
-  return (status === 404 || status === 410) && typeof spec.stream === 'string'
-    ? withoutVendorEcho(error, spec.stream)
-    : error;
 }
 
 /** The error class for a vendor status, when the adapter has no more specific rule. */
