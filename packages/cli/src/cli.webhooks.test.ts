@@ -649,6 +649,17 @@ describe('unilive listen --forward-to', () => {
     ]);
     expect(loop.code).toBe(2);
     expect(loop.err).toContain('--forward-to is the sandbox itself');
+    // The sandbox answers to every loopback name on its port: each is the sandbox itself.
+    for (const [forward, sandbox] of [
+      ['http://localhost:9/liveapi/live_streams', 'http://127.0.0.1:9'],
+      ['http://127.0.0.2:9/x', 'http://localhost:9'],
+      ['http://[::1]:9/x', 'http://127.0.0.1:9'],
+      ['http://127.1:9/x', 'http://[::1]:9/'],
+    ]) {
+      const other = await run(['--forward-to', forward as string, '--sandbox', sandbox as string]);
+      expect({ forward, code: other.code }).toEqual({ forward, code: 2 });
+      expect(other.err).toContain('--forward-to is the sandbox itself');
+    }
     const password = await run([
       '--forward-to',
       'http://app:APPPASS123@127.0.0.1:1/x',

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { escapeUnprintable, onceListenerOptions, TimeoutError } from '@unilive/core';
+import { escapeUnprintable, isLoopbackHost, onceListenerOptions, TimeoutError } from '@unilive/core';
 import { defaultWebhookDeliveryTimeoutMs } from '@unilive/sandbox';
 import { type CommandSpec, listFlag, nonEmptyFlag, stringFlag, UsageError } from '../context.js';
 import { nearProviderHint } from '../providers.js';
@@ -132,8 +132,15 @@ export const listen: CommandSpec = {
       throw new UsageError(
         '--sandbox takes the URL `unilive sandbox` prints (http://127.0.0.1:4010), without a user name, password, query or fragment',
       );
-    // Relayed to the sandbox's own API, each delivery would make a change that makes another: a loop.
-    if (forwardTo.origin === sandbox.origin)
+    // Relayed to the sandbox's own API, each delivery would make a change that makes another: a loop. The
+    // sandbox answers to every loopback name (`localhost`, `127.0.0.1`, `[::1]`, `127.1`) on its port:
+    // each is the sandbox itself.
+    const sameLoopback =
+      forwardTo.protocol === sandbox.protocol &&
+      forwardTo.port === sandbox.port &&
+      isLoopbackHost(forwardTo.hostname) &&
+      isLoopbackHost(sandbox.hostname);
+    if (forwardTo.origin === sandbox.origin || sameLoopback)
       throw new UsageError(
         "--forward-to is the sandbox itself: each delivery relayed to its API would make another, without end; forward to your app's URL",
       );
