@@ -226,6 +226,28 @@ describe('NotFoundError.streamId', () => {
     );
   });
 
+  it("hides the id in the vendor's words of a NotFoundError an adapter built itself, outside the HTTP layer", async () => {
+    const provider = providerAnswering(() =>
+      Promise.reject(
+        new NotFoundError({
+          provider: 'liveapi',
+          operation: 'get',
+          message: 'liveapi get failed (HTTP 404): room a1b2c3d4 is gone',
+          vendorMessage: 'room a1b2c3d4 is gone',
+          requestId: 'req-a1b2c3d4',
+          status: 404,
+        }),
+      ),
+    );
+    const error = (await provider.get('a1b2c3d4').catch((caught: unknown) => caught)) as NotFoundError;
+    expect(error.message).toBe('liveapi get failed (HTTP 404): room [REDACTED] is gone');
+    expect(error.vendorMessage).toBe('room [REDACTED] is gone');
+    expect(error.requestId).toBe('req-[REDACTED]');
+    expect(String(error.stack).split('\n')[0]).toBe(`NotFoundError: ${error.message}`);
+    expect(JSON.stringify(error)).not.toContain('a1b2c3d4');
+    expect(error.streamId).toBe('a1b2c3d4');
+  });
+
   it("keeps a 404's vendor words whole when they do not repeat the id", async () => {
     const error = notFoundAbout(
       new NotFoundError({

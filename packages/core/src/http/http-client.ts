@@ -1659,7 +1659,7 @@ function emitResponse(
   stream: string | undefined,
 ): void {
   const requestId = requestIdOf(response.headers);
-  const hide = echoRedactor(settings.secrets, response.status, stream);
+  const hide = echoRedactor(settings.secrets, response.status === 404 || response.status === 410, stream);
   emit(
     onResponse,
     {
@@ -1674,13 +1674,14 @@ function emitResponse(
 
 /**
  * What masks the vendor's texts of an answer (its message, code and request id): the client's secrets, and,
- * for a 404 or 410 of a request about a stream, that stream's id too. The vendor says it is not there, so
- * the value may be no id at all: a stream key passed where an id goes, which no set holds when another
- * process made the stream (docs/errors.md, NotFoundError). Masked before any text is cut, so a cut never
- * keeps its beginning. On any other answer the stream exists: its id is an id, and shown.
+ * where the vendor says the stream is not there (`notFound`: a 404 or 410, or an answer the adapter reads as
+ * a NotFoundError, videosdk's 402), that stream's id too. The value may be no id at all: a stream key passed
+ * where an id goes, which no set holds when another process made the stream (docs/errors.md,
+ * NotFoundError). Masked before any text is cut, so a cut never keeps its beginning. On any other answer
+ * the stream exists: its id is an id, and shown.
  */
-function echoRedactor(secrets: SecretSet, status: number, stream: string | undefined): Redactor {
-  return (status === 404 || status === 410) && typeof stream === 'string'
+function echoRedactor(secrets: SecretSet, notFound: boolean, stream: string | undefined): Redactor {
+  return notFound && typeof stream === 'string'
     ? combinedRedactor([secrets, knownValuesRedactor([stream])])
     : secrets;
 }
@@ -2034,22 +2035,33 @@ function vendorError(
     details = {};
   }
   const code = details.code;
-  const hide = echoRedactor(settings.secrets, status, spec.stream);
   // Scrubbed and cut here already, as the message embeds it: redacted first, so a cut never keeps half a
   // secret.
   const vendorText = details.message ?? (response.statusText || undefined);
-  const vendorMessage =
-    vendorText === undefined ? undefined : scrubText(vendorText, hide, errorTextLimits.vendorMessage);
-  // The code as the message and `vendorCode` show it (the adapter's classifier reads it as sent).
-  const shownCode = code === undefined || hide === settings.secrets ? code : redactStable(hide, code);
+  const scrubbed =
+    vendorText === undefined
+      ? undefined
+      : scrubText(vendorText, settings.secrets, errorTextLimits.vendorMessage);
   const ErrorClass =
     settings.classifyError?.({
       status,
       operation: requested,
       code,
-      message: vendorMessage,
+      message: scrubbed,
       ...(cutAfter === undefined && overCap === undefined ? {} : { bodyLost: true }),
     }) ?? classifyStatus(status);
+  const notFound =
+    status === 404 ||
+    status === 410 ||
+    (ErrorClass as unknown) === NotFoundError ||
+    ErrorClass.prototype instanceof NotFoundError;
+  const hide = echoRedactor(settings.secrets, notFound, spec.stream);
+  const vendorMessage =
+    hide === settings.secrets || vendorText === undefined
+      ? scrubbed
+      : scrubText(vendorText, hide, errorTextLimits.vendorMessage);
+  // The code as the message and `vendorCode` show it (the classifier above read it as sent).
+  const shownCode = code === undefined || hide === settings.secrets ? code : redactStable(hide, code);
   const summary = [`HTTP ${status}`, shownCode].filter(Boolean).join(' ');
   return new ErrorClass({
     message: `${settings.provider} ${labelOf(spec)} failed (${summary})${vendorMessage ? `: ${vendorMessage}` : ''}${cutAfter === undefined ? '' : ` (the connection was lost after ${cutAfter} ${cutAfter === 1 ? 'byte' : 'bytes'} of the body)`}${overCap === undefined ? '' : ` (the body exceeds maxResponseBytes, ${overCap} bytes once decompressed, and was not read)`}${waitCeiling === undefined || retryAfterMs === undefined ? '' : `; not retried: the vendor asked to wait ${retryAfterMs} ms, longer than this client waits for one (retry.maxRetryAfterMs ${waitCeiling} ms)`}`,

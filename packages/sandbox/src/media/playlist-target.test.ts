@@ -56,7 +56,7 @@ describe('the target duration a served playlist names', () => {
     );
   });
 
-  it('leaves a target of 10 (or 00-prefixed text of another number) alone', () => {
+  it('leaves every other target as written (10, 2, 01), and reads 00 as the 0 it is', () => {
     for (const line of ['#EXT-X-TARGETDURATION:10', '#EXT-X-TARGETDURATION:01', '#EXT-X-TARGETDURATION:2']) {
       expect(withTargetOfOneSecondAtLeast(`#EXTM3U\n${line}\n`)).toBe(`#EXTM3U\n${line}\n`);
     }
