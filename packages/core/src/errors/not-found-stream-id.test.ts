@@ -232,16 +232,18 @@ describe('NotFoundError.streamId', () => {
         new NotFoundError({
           provider: 'liveapi',
           operation: 'get',
-          message: 'liveapi get failed (HTTP 404): room a1b2c3d4 is gone',
+          message: 'liveapi get failed (HTTP 404 gone-a1b2c3d4): room a1b2c3d4 is gone',
           vendorMessage: 'room a1b2c3d4 is gone',
+          vendorCode: 'gone-a1b2c3d4',
           requestId: 'req-a1b2c3d4',
           status: 404,
         }),
       ),
     );
     const error = (await provider.get('a1b2c3d4').catch((caught: unknown) => caught)) as NotFoundError;
-    expect(error.message).toBe('liveapi get failed (HTTP 404): room [REDACTED] is gone');
+    expect(error.message).toBe('liveapi get failed (HTTP 404 gone-[REDACTED]): room [REDACTED] is gone');
     expect(error.vendorMessage).toBe('room [REDACTED] is gone');
+    expect(error.vendorCode).toBe('gone-[REDACTED]');
     expect(error.requestId).toBe('req-[REDACTED]');
     expect(String(error.stack).split('\n')[0]).toBe(`NotFoundError: ${error.message}`);
     expect(JSON.stringify(error)).not.toContain('a1b2c3d4');

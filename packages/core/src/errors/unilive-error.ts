@@ -421,25 +421,33 @@ export function withMessageNote<E extends UniliveError>(error: E, note: string):
  * @internal
  */
 export function withoutVendorEcho<E extends UniliveError>(error: E, value: string): E {
-  const { vendorMessage, requestId } = error;
-  if (vendorMessage === undefined && requestId === undefined) return error;
+  const { vendorMessage, vendorCode, requestId } = error;
+  if (vendorMessage === undefined && vendorCode === undefined && requestId === undefined) return error;
   const hide = knownValuesRedactor([value]);
-  const message = vendorMessage === undefined ? undefined : hide.redact(vendorMessage);
-  const id = requestId === undefined ? undefined : hide.redact(requestId);
-  if (message === vendorMessage && id === requestId) return error;
+  const masked = (text: string | undefined) => (text === undefined ? undefined : hide.redact(text));
+  const message = masked(vendorMessage);
+  const code = masked(vendorCode);
+  const id = masked(requestId);
+  if (message === vendorMessage && code === vendorCode && id === requestId) return error;
   const copy = copyError(error);
   const field = (name: string, text: string | undefined) =>
     Object.defineProperty(copy, name, dataProperty(text, { enumerable: true, configurable: true }));
   field('vendorMessage', message);
+  field('vendorCode', code);
   field('requestId', id);
-  if (message !== vendorMessage && vendorMessage !== undefined) {
-    // The message quotes the vendor's after `: ` (`liveapi get failed (HTTP 404): <vendor message>`).
-    const at = error.message.indexOf(`: ${vendorMessage}`);
-    if (at >= 0) {
-      const now = `${error.message.slice(0, at)}: ${message}${error.message.slice(at + 2 + vendorMessage.length)}`;
-      renameMessage(copy, error, error.message, now);
-    }
+  // The message quotes the vendor's code in the status's parentheses (`(HTTP 404 <code>)`) and its message
+  // after `: ` (`liveapi get failed (HTTP 404): <vendor message>`): each is replaced where it stands.
+  let now = error.message;
+  for (const [was, is, before, after] of [
+    [vendorCode, code, ' ', ')'],
+    [vendorMessage, message, ': ', ''],
+  ] as const) {
+    if (was === undefined || is === undefined || was === is) continue;
+    const at = now.indexOf(`${before}${was}${after}`);
+    if (at >= 0)
+      now = `${now.slice(0, at)}${before}${is}${after}${now.slice(at + before.length + was.length + after.length)}`;
   }
+  if (now !== error.message) renameMessage(copy, error, error.message, now);
   lockFields(copy);
   return copy;
 }
